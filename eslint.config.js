@@ -1,0 +1,53 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const rawIpc = {
+  selector: "MemberExpression[object.name=/^ipc(Main|Renderer)$/]",
+  message: 'Raw ipcMain/ipcRenderer belongs only in src-main/shell/ipc.ts and the preload: call invoke(operation, input).',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'artifacts/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', rawIpc],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Electron is imported only by src-main/shell.' }],
+      }],
+    },
+  },
+  {
+    // The one IPC binding module and the preload may touch raw IPC and Electron.
+    files: ['src-main/shell/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off', 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'shared/ is runtime-neutral.' }],
+        patterns: [{ group: ['node:*', 'react', 'react-dom'], message: 'shared/ has no Node, Electron or DOM imports.' }],
+      }],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer reaches main only through invoke().' }],
+        patterns: [{ group: ['node:*', '**/src-main/**'], message: 'The renderer runs sandboxed: no Node, no main-side code.' }],
+      }],
+    },
+  },
+);

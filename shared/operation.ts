@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { Role } from './roles.ts';
+
+/**
+ * One capability of the console. The renderer, the preload, the web host and the dispatcher are all
+ * typed from the table of these in `operations/index.ts`.
+ */
+export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  /** 'public' = callable before sign-in; otherwise the roles that may call it. */
+  readonly access: 'public' | 'signed-in' | readonly Role[];
+  /** Writes are journaled (intent before, outcome after) and always need a signed-in operator. */
+  readonly writes: boolean;
+  /** Danish one-liner used in the audit journal and in `GET /api/ops`. */
+  readonly summary: string;
+  /**
+   * For operations on one person: where to find the target in the input, so the dispatcher can enforce
+   * a helpdesk operator's OU scope on every call.
+   */
+  readonly target?: (input: z.output<I>) => { personId: string };
+  /** Input fields never written to the journal (passwords and the like). */
+  readonly secretFields?: readonly string[];
+}
+
+export function op<I extends z.ZodType, O extends z.ZodType>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
+  return spec;
+}

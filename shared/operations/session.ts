@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { op } from '../operation.ts';
+import { Operator } from '../roles.ts';
+
+export const sessionOps = {
+  'app.info': op({
+    summary: 'Oplysninger om konsollen og miljøet',
+    access: 'public',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({
+      version: z.string(),
+      training: z.boolean(),
+      /** Only in the training environment: the ready-made operators, shown on the sign-in screen. */
+      trainingOperators: z.array(z.object({ username: z.string(), password: z.string(), role: z.string() })),
+    }),
+  }),
+  'session.login': op({
+    summary: 'Log ind som operatør',
+    access: 'public',
+    writes: false,
+    secretFields: ['password'],
+    input: z
+      .object({
+        username: z.string().trim().min(1, 'Angiv brugernavn').max(256),
+        password: z.string().min(1, 'Angiv adgangskode').max(512),
+      })
+      .strict(),
+    output: z.object({ operator: Operator }),
+  }),
+  'session.logout': op({
+    summary: 'Log ud',
+    access: 'public',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ ok: z.literal(true) }),
+  }),
+  'session.current': op({
+    summary: 'Den indloggede operatør',
+    access: 'public',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ operator: Operator.nullable() }),
+  }),
+};

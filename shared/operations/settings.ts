@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { op } from '../operation.ts';
+import { SecretKey, Settings, SystemName, SystemStatus } from '../domain/settings.ts';
+
+const SettingsView = z.object({
+  settings: Settings,
+  /** Which secrets are stored (never their values). */
+  secrets: z.record(SecretKey, z.boolean()),
+  /** False when the host cannot protect secrets on disk; they are then kept for this session only. */
+  secretsPersisted: z.boolean(),
+});
+
+export const settingsOps = {
+  'settings.get': op({
+    summary: 'Læs forbindelsesindstillinger',
+    access: ['administrator', 'auditor'],
+    writes: false,
+    input: z.object({}).strict(),
+    output: SettingsView,
+  }),
+  'settings.update': op({
+    summary: 'Ret forbindelsesindstillinger',
+    access: ['administrator'],
+    writes: true,
+    input: z.object({ settings: Settings }).strict(),
+    output: SettingsView,
+  }),
+  'settings.setSecret': op({
+    summary: 'Gem en hemmelighed (adgangsnøgle, certifikatkode)',
+    access: ['administrator'],
+    writes: true,
+    secretFields: ['value'],
+    input: z.object({ key: SecretKey, value: z.string().min(1, 'Angiv en værdi').max(4096) }).strict(),
+    output: SettingsView,
+  }),
+  'settings.testConnection': op({
+    summary: 'Test forbindelsen til et system',
+    access: ['administrator'],
+    writes: false,
+    input: z.object({ system: SystemName }).strict(),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+  }),
+  'system.status': op({
+    summary: 'Status for de tilsluttede systemer',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ systems: z.array(SystemStatus) }),
+  }),
+};
