@@ -1,0 +1,46 @@
+// Web host entry: `npm run start:web`. Serves the built renderer and the dispatcher on 127.0.0.1.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore } from '../core.ts';
+import { fileSettingsStore, memorySecretStore } from '../store/settings-store.ts';
+import { randomToken, startWebHost } from './server.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const dataDir = process.env.LOKALIDP_DATA_DIR ?? join(homedir(), '.lokal-idp-admin');
+const rendererDir = join(root, 'dist', 'renderer');
+const port = Number(process.env.PORT ?? 5780);
+const token = process.env.CONSOLE_TOKEN || randomToken();
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT skal være et portnummer (0-65535), ikke "${process.env.PORT}".`);
+  process.exit(2);
+}
+if (!existsSync(join(rendererDir, 'index.html'))) {
+  console.error('Brugerfladen er ikke bygget. Kør "npm run start:web" (den bygger først) eller "npm run build:renderer".');
+  process.exit(2);
+}
+
+const core = createCore({
+  dataDir,
+  settings: fileSettingsStore(join(dataDir, 'settings.json')),
+  // Without Electron's safeStorage there is no OS-protected place for secrets: keep them in memory only.
+  secrets: memorySecretStore(),
+  version: pkg.version,
+});
+
+const host = await startWebHost({ core, port, token, rendererDir });
+const training = core.connections().training;
+console.log(`Lokal IdP Admin ${pkg.version} – ${training ? 'Træningsmiljø (fiktiv kommune)' : 'tilsluttet rigtige systemer'}`);
+console.log(`Åbn konsollen: ${host.url}#token=${token}`);
+console.log(`READY ${host.url}`);
+
+const stop = async () => {
+  await host.close();
+  core.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

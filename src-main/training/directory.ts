@@ -1,0 +1,151 @@
+import { ConsoleError } from '../../shared/errors.ts';
+import type { Person, PersonSummary } from '../../shared/domain/person.ts';
+import type { DirectoryGroup, DirectoryPort, DirectorySession, PeopleQuery } from '../connectors/directory-port.ts';
+import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
+
+/** Fold case and Danish letters so "soren", "søren" and "soeren" find the same person. */
+export function foldForSearch(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+// RFC 4514: the characters that must be escaped in an attribute value of a DN.
+function escapeRdnValue(v: string): string {
+  let out = v.replace(/[\\,+"<>;=#]/g, (c) => '\\' + c);
+  if (out.startsWith(' ')) out = '\\' + out;
+  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = out.slice(0, -1) + '\\ ';
+  return out;
+}
+
+interface Entry {
+  account: TrainingAccount;
+  dn: string;
+  folded: { username: string; name: string; email: string; employeeId: string };
+}
+
+function groupFor(name: string): DirectoryGroup {
+  // A stable fake SID per group name, so role mapping by SID can be practised too.
+  let h = 0;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return { name, sid: `S-1-5-21-3623811015-3361044348-30300820-${1000 + (h % 100000)}`, dn: `CN=${escapeRdnValue(name)},OU=Grupper,${TRAINING_BASE_DN}` };
+}
+
+/**
+ * The training environment's directory: the same port as the AD adapter, kept in memory and seeded
+ * with a fictitious municipality. Changes last until the console stops.
+ */
+export function createTrainingDirectory(accounts: TrainingAccount[] = generateTrainingAccounts()): DirectoryPort & {
+  accounts: TrainingAccount[];
+} {
+  const entries = accounts.map<Entry>((a) => ({
+    account: a,
+    dn: `CN=${escapeRdnValue(a.displayName)},${ouDn(a.ouPath)}`,
+    folded: {
+      username: foldForSearch(a.username),
+      name: foldForSearch(a.displayName),
+      email: foldForSearch(a.email ?? ''),
+      employeeId: a.employeeId ?? '',
+    },
+  }));
+  const byGuid = new Map(entries.map((e) => [e.account.guid, e]));
+  const byUsername = new Map(entries.map((e) => [e.folded.username, e]));
+
+  const summary = (e: Entry): PersonSummary => ({
+    id: e.account.guid,
+    dn: e.dn,
+    username: e.account.username,
+    displayName: e.account.displayName,
+    givenName: e.account.givenName,
+    surname: e.account.surname,
+    email: e.account.email,
+    employeeId: e.account.employeeId,
+    ouPath: e.account.ouPath.join(' / '),
+    enabled: e.account.enabled,
+    locked: e.account.locked,
+    passwordLastSet: e.account.passwordLastSet,
+    accountExpires: e.account.accountExpires,
+    mustChangePassword: e.account.mustChangePassword,
+    passwordNeverExpires: e.account.passwordNeverExpires,
+  });
+
+  const detail = (e: Entry): Person => ({
+    ...summary(e),
+    title: e.account.title,
+    department: e.account.ouPath[0] ?? null,
+    groups: e.account.groups,
+    lastLogon: e.account.lastLogon,
+    badPasswordCount: e.account.locked ? 5 : 0,
+    lockoutTime: e.account.locked ? new Date(Date.UTC(2026, 10, 20, 8, 12)).toISOString() : null,
+  });
+
+  const find = (personId: string): Entry => {
+    const e = byGuid.get(personId.toLowerCase());
+    if (!e) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId });
+    return e;
+  };
+
+  /** Helpdesk ranking: exact username, then username/name prefixes, then substrings anywhere. */
+  const rank = (e: Entry, q: string): number => {
+    const f = e.folded;
+    if (f.username === q || f.employeeId === q) return 0;
+    if (f.email === q) return 1;
+    if (f.username.startsWith(q)) return 2;
+    if (f.name.startsWith(q) || f.name.split(' ').some((w) => w.startsWith(q))) return 3;
+    if (f.email.startsWith(q) || f.employeeId.startsWith(q)) return 4;
+    if (f.name.includes(q) || f.username.includes(q) || f.email.includes(q)) return 5;
+    return -1;
+  };
+
+  const port = {
+    kind: 'training' as const,
+    accounts,
+    async ping() {
+      return { ok: true, message: 'Træningsmappen svarer' };
+    },
+    async signIn(username: string, password: string): Promise<DirectorySession> {
+      const bare = foldForSearch(username.trim().replace(/^.*\\/, '').replace(/@.*$/, ''));
+      const e = byUsername.get(bare);
+      // Same answer for unknown user and wrong password: no user enumeration.
+      if (!e || !e.account.password || e.account.password !== password) {
+        throw new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode.');
+      }
+      if (!e.account.enabled) throw new ConsoleError('unauthenticated', 'Kontoen er deaktiveret.');
+      return {
+        identity: {
+          dn: e.dn,
+          username: e.account.username,
+          displayName: e.account.displayName,
+          groups: e.account.groups.map(groupFor),
+        },
+        async searchPeople(q: PeopleQuery) {
+          const text = foldForSearch(q.text.trim());
+          if (!text) {
+            const items = entries.slice(0, q.limit).map(summary);
+            return { items, total: entries.length };
+          }
+          const hits: Array<{ e: Entry; r: number }> = [];
+          for (const entry of entries) {
+            const r = rank(entry, text);
+            if (r >= 0) hits.push({ e: entry, r });
+          }
+          hits.sort((a, b) => a.r - b.r || a.e.account.displayName.localeCompare(b.e.account.displayName, 'da'));
+          return { items: hits.slice(0, q.limit).map((h) => summary(h.e)), total: hits.length };
+        },
+        async getPerson(personId: string) {
+          return detail(find(personId));
+        },
+        async unlockAccount(personId: string) {
+          const entry = find(personId);
+          entry.account.locked = false;
+        },
+        async close() {},
+      };
+    },
+  };
+  return port;
+}

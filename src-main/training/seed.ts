@@ -1,0 +1,149 @@
+import { givenNames, surnames, titles } from './names.ts';
+
+/** A person of the fictitious municipality, in the directory's own terms. */
+export interface TrainingAccount {
+  guid: string;
+  username: string;
+  givenName: string;
+  surname: string;
+  displayName: string;
+  email: string | null;
+  employeeId: string | null;
+  ouPath: string[];
+  title: string;
+  enabled: boolean;
+  locked: boolean;
+  mustChangePassword: boolean;
+  passwordNeverExpires: boolean;
+  passwordLastSet: string | null;
+  accountExpires: string | null;
+  lastLogon: string | null;
+  groups: string[];
+  /** Only the ready-made operators have a known password. */
+  password?: string;
+}
+
+export const TRAINING_DOMAIN = 'fjordby.kommune.test';
+export const TRAINING_BASE_DN = 'DC=fjordby,DC=kommune,DC=test';
+export const TRAINING_MUNICIPALITY = 'Fjordby Kommune';
+export const TRAINING_PASSWORD = 'Traening-2026';
+
+/** mulberry32: small, fast and deterministic, so every training start shows the same people. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function guidFrom(rand: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const fold = (s: string) =>
+  s.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'oe').replace(/å/g, 'aa').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]/g, '');
+
+/** OUs with how many people each gets (2,400 people in all). */
+const ouPlan: Array<{ path: string[]; count: number; email: boolean }> = [
+  { path: ['Borgerservice'], count: 320, email: true },
+  { path: ['Sundhed og Omsorg'], count: 620, email: true },
+  { path: ['Teknik og Miljø'], count: 260, email: true },
+  { path: ['Skoler', 'Medarbejdere'], count: 380, email: true },
+  { path: ['Skoler', 'Elever'], count: 560, email: false },
+  { path: ['Eksterne konsulenter'], count: 120, email: true },
+  { path: ['Fratrådte'], count: 140, email: true },
+];
+
+export interface TrainingOperator {
+  username: string;
+  role: string;
+  groups: string[];
+}
+
+/** Ready-made operators, one per role, shown on the sign-in screen of the training environment. */
+export const trainingOperators: TrainingOperator[] = [
+  { username: 'admin', role: 'Administrator', groups: ['LIA-Administratorer'] },
+  { username: 'brugeradmin', role: 'Brugeradministrator', groups: ['LIA-Brugeradministratorer'] },
+  { username: 'helpdesk', role: 'Helpdesk', groups: ['LIA-Helpdesk'] },
+  { username: 'helpdesk.skole', role: 'Helpdesk (kun Skoler)', groups: ['LIA-Helpdesk-Skoler'] },
+  { username: 'revisor', role: 'Revisor', groups: ['LIA-Revisorer'] },
+];
+
+export function generateTrainingAccounts(seed = 20261123): TrainingAccount[] {
+  const rand = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const now = Date.UTC(2026, 10, 1);
+  const day = 86_400_000;
+  const taken = new Set<string>();
+  const accounts: TrainingAccount[] = [];
+  let employeeNo = 10_000;
+
+  for (const plan of ouPlan) {
+    for (let i = 0; i < plan.count; i++) {
+      const givenName = rand() < 0.15 ? `${pick(givenNames)} ${pick(givenNames)}` : pick(givenNames);
+      const surname = rand() < 0.2 ? `${pick(surnames)} ${pick(surnames)}` : pick(surnames);
+      const first = givenName.split(' ')[0] ?? givenName;
+      const last = surname.split(' ').at(-1) ?? surname;
+      let base = (fold(first).slice(0, 3) + fold(last).slice(0, 3)) || 'bruger';
+      if (plan.path.includes('Elever')) base = 'elev' + base;
+      let username = base;
+      for (let n = 2; taken.has(username); n++) username = `${base}${n}`;
+      taken.add(username);
+      const leaf = plan.path.at(-1) ?? '';
+      const departed = leaf === 'Fratrådte';
+      const r = rand();
+      accounts.push({
+        guid: guidFrom(rand),
+        username,
+        givenName,
+        surname,
+        displayName: `${givenName} ${surname}`,
+        email: plan.email && rand() > 0.03 ? `${username}@fjordby.dk` : null,
+        employeeId: plan.path.includes('Elever') ? null : String(employeeNo++),
+        ouPath: plan.path,
+        title: pick(titles[leaf] ?? ['Medarbejder']),
+        enabled: !departed && r > 0.02,
+        locked: !departed && r > 0.02 && r < 0.06,
+        mustChangePassword: rand() < 0.03,
+        passwordNeverExpires: leaf === 'Eksterne konsulenter' && rand() < 0.2,
+        passwordLastSet: new Date(now - Math.floor(rand() * 500) * day).toISOString(),
+        accountExpires: leaf === 'Eksterne konsulenter' ? new Date(now + Math.floor(rand() * 400 - 60) * day).toISOString() : null,
+        lastLogon: departed ? null : new Date(now - Math.floor(rand() * 30) * day).toISOString(),
+        groups: plan.path.includes('Elever') ? ['Elever'] : ['Alle medarbejdere'],
+      });
+    }
+  }
+
+  for (const op of trainingOperators) {
+    accounts.push({
+      guid: guidFrom(rand),
+      username: op.username,
+      givenName: op.role,
+      surname: '(træning)',
+      displayName: `${op.role} (træning)`,
+      email: `${op.username}@fjordby.dk`,
+      employeeId: null,
+      ouPath: ['IT'],
+      title: 'IT-supporter',
+      enabled: true,
+      locked: false,
+      mustChangePassword: false,
+      passwordNeverExpires: false,
+      passwordLastSet: new Date(now - 10 * day).toISOString(),
+      accountExpires: null,
+      lastLogon: new Date(now).toISOString(),
+      groups: ['Alle medarbejdere', ...op.groups],
+      password: TRAINING_PASSWORD,
+    });
+  }
+  return accounts;
+}
+
+export function ouDn(path: readonly string[]): string {
+  return [...path].reverse().map((p) => `OU=${p}`).join(',') + ',' + TRAINING_BASE_DN;
+}

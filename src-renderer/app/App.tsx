@@ -1,0 +1,127 @@
+import { AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
+import { StatusBar } from '../components/StatusBar.tsx';
+import { TrainingBanner } from '../components/TrainingBanner.tsx';
+import { PeoplePage } from '../features/people/PeoplePage.tsx';
+import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
+import { NoToken, SignIn } from '../features/session/SignIn.tsx';
+import { SettingsPage } from '../features/settings/SettingsPage.tsx';
+import { setLanguage, type Language } from './i18n.ts';
+import { useOp, useOpMutation } from './ops.ts';
+import { routes, useRoute, type Route } from './routes.ts';
+import { hasTransport } from './transport.ts';
+
+const navKey: Record<Route, string> = {
+  personer: 'nav.people',
+  masseopgaver: 'nav.bulk',
+  politikker: 'nav.policies',
+  revision: 'nav.audit',
+  indstillinger: 'nav.settings',
+};
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label={t('app.language')}
+      value={i18n.language}
+      onChange={(v) => setLanguage(v as Language)}
+      data={[
+        { value: 'da', label: 'Dansk' },
+        { value: 'en', label: 'English' },
+      ]}
+    />
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  const { t } = useTranslation();
+  switch (route) {
+    case 'personer':
+      return <PeoplePage />;
+    case 'indstillinger':
+      return <SettingsPage />;
+    default:
+      return <NotBuilt title={t(navKey[route])} />;
+  }
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [route, go] = useRoute();
+  const info = useOp('app.info', {});
+  const operator = useOp('session.current', {}).data?.operator;
+  const logout = useOpMutation('session.logout');
+  const training = info.data?.training ?? false;
+
+  return (
+    <AppShell header={{ height: training ? 88 : 60 }} navbar={{ width: 220, breakpoint: 0 }} footer={{ height: 32 }} padding="md">
+      <AppShell.Header>
+        {training && <TrainingBanner />}
+        <Group h={60} px="md" justify="space-between">
+          <Group gap="sm">
+            <a href="#main" className="skip-link">
+              <VisuallyHidden>{t('app.skipToContent')}</VisuallyHidden>
+            </a>
+            <Title order={2} size="h4">
+              {t('app.name')}
+            </Title>
+            {training && (
+              <Badge color="yellow" variant="filled" c="dark.9">
+                {t('app.training')}
+              </Badge>
+            )}
+          </Group>
+          <Group gap="md">
+            {operator && (
+              <Stack gap={0} align="flex-end" data-testid="operator">
+                <Text size="sm" fw={600}>
+                  {operator.displayName}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {operator.roles.map((r) => t(`roles.${r}`)).join(', ')}
+                  {operator.helpdeskOus ? ` (${t('roles.scoped', { count: operator.helpdeskOus.length })})` : ''}
+                </Text>
+              </Stack>
+            )}
+            <LanguageSwitch />
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() =>
+                logout.mutate({}, { onSuccess: () => { qc.clear(); } })
+              }
+            >
+              {t('app.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Hovedmenu">
+        {routes.map((r) => (
+          <NavLink key={r} href={`#/${r}`} label={t(navKey[r])} active={route === r} onClick={(e) => { e.preventDefault(); go(r); }} />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <ErrorBoundary key={route}>
+          <Page route={route} />
+        </ErrorBoundary>
+      </AppShell.Main>
+      <AppShell.Footer>
+        <StatusBar />
+      </AppShell.Footer>
+    </AppShell>
+  );
+}
+
+export function App() {
+  const session = useOp('session.current', {}, { enabled: hasTransport() });
+  if (!hasTransport()) return <NoToken />;
+  if (session.isPending) return <Loader m="xl" aria-label="Indlæser" />;
+  if (!session.data?.operator) return <SignIn />;
+  return <Shell />;
+}

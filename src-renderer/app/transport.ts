@@ -1,0 +1,68 @@
+import type { OpInput, OpName, OpOutput, OpResult } from '../../shared/operations/index.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+
+/** What the Electron preload exposes; absent when the renderer is served by the web host. */
+export interface PreloadBridge {
+  invoke(operation: string, input: unknown): Promise<OpResult<OpName>>;
+}
+
+declare global {
+  interface Window {
+    lokalIdp?: PreloadBridge;
+  }
+}
+
+export class OpError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+  /** Field → message, when the error is a validation error. */
+  get fields(): Record<string, string> {
+    return (this.details?.fields as Record<string, string> | undefined) ?? {};
+  }
+}
+
+const TOKEN_KEY = 'lia.token';
+
+/**
+ * The web host hands the per-run token to the browser in the URL fragment (never sent to a server,
+ * never logged by proxies); keep it for this tab and wipe it from the address bar.
+ */
+export function captureTokenFromUrl(): void {
+  const m = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (m?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, m[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+}
+
+export function hasTransport(): boolean {
+  return Boolean(window.lokalIdp) || Boolean(sessionStorage.getItem(TOKEN_KEY));
+}
+
+async function viaHttp(operation: string, input: unknown): Promise<OpResult<OpName>> {
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  let res: Response;
+  try {
+    res = await fetch(`/api/op/${operation}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(input ?? {}),
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, error: { code: 'internal', message: 'Konsollens værtsproces svarer ikke. Er den stoppet?' } };
+  }
+  return (await res.json()) as OpResult<OpName>;
+}
+
+/** The renderer's one way to main: the same typed call in Electron and in the browser. */
+export async function invoke<N extends OpName>(operation: N, input: OpInput<N>): Promise<OpOutput<N>> {
+  const result = window.lokalIdp ? await window.lokalIdp.invoke(operation, input) : await viaHttp(operation, input);
+  if (result.ok) return result.data as OpOutput<N>;
+  throw new OpError(result.error.code as ErrorCode, result.error.message, result.error.details);
+}
