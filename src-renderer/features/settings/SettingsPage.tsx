@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Group, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { systems, type Settings, type SystemName } from '../../../shared/domain/settings.ts';
@@ -36,18 +36,18 @@ function TestButton({ system }: { system: SystemName }) {
 }
 
 export function SettingsPage() {
+  const view = useOp('settings.get', {});
+  if (view.error) return <Alert color="red">{view.error.message}</Alert>;
+  if (!view.data) return null;
+  return <SettingsForm initial={view.data.settings} secretsPersisted={view.data.secretsPersisted} />;
+}
+
+function SettingsForm({ initial, secretsPersisted }: { initial: Settings; secretsPersisted: boolean }) {
   const { t } = useTranslation();
   const operator = useOperator();
   const isAdmin = operator?.roles.includes('administrator') ?? false;
-  const view = useOp('settings.get', {});
   const save = useOpMutation('settings.update', ['settings.get', 'system.status', 'app.info']);
-  const [draft, setDraft] = useState<Settings | null>(null);
-  useEffect(() => {
-    if (view.data && !draft) setDraft(view.data.settings);
-  }, [view.data, draft]);
-
-  if (view.error) return <Alert color="red">{view.error.message}</Alert>;
-  if (!draft || !view.data) return null;
+  const [draft, setDraft] = useState<Settings>(initial);
   const ad = draft.ad ?? { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false };
   const fields = save.error?.fields ?? {};
 
@@ -57,7 +57,7 @@ export function SettingsPage() {
         {t('settings.title')}
       </Title>
       {!isAdmin && <Alert color="gray">{t('settings.readOnly')}</Alert>}
-      {!view.data.secretsPersisted && <Alert color="yellow">{t('settings.secretsNotPersisted')}</Alert>}
+      {!secretsPersisted && <Alert color="yellow">{t('settings.secretsNotPersisted')}</Alert>}
       <Card withBorder>
         <Stack>
           <Text fw={600}>{t('settings.mode')}</Text>

@@ -1,0 +1,67 @@
+// The thin Electron shell: one hardened window, one IPC binding, settings in electron-store and secrets
+// through safeStorage. Everything else is the same core the web host runs.
+import { app, BrowserWindow, net, protocol, session } from 'electron';
+import Store from 'electron-store';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Settings } from '../../shared/domain/settings.ts';
+import { createCore } from '../core.ts';
+import type { SettingsStore } from '../store/settings-store.ts';
+import { bindIpc } from './ipc.ts';
+import { safeSecretStore } from './secrets.ts';
+import { APP_ORIGIN, APP_SCHEME, guardSession, guardWebContents, webPreferences } from './security.ts';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    const rendererDir = join(import.meta.dirname, '../renderer');
+    protocol.handle(APP_SCHEME, (req) => {
+      const { pathname } = new URL(req.url);
+      const file = normalize(join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
+      if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+      return net.fetch(pathToFileURL(file).toString());
+    });
+    guardSession(session.defaultSession);
+
+    const store = new Store<Record<string, unknown>>({ name: 'settings' });
+    const settings: SettingsStore = {
+      read: () => {
+        const parsed = Settings.safeParse(store.get('settings') ?? {});
+        return parsed.success ? parsed.data : Settings.parse({});
+      },
+      write: (s) => store.set('settings', Settings.parse(s)),
+    };
+    const core = createCore({
+      dataDir: app.getPath('userData'),
+      settings,
+      secrets: safeSecretStore(store),
+      version: app.getVersion(),
+    });
+
+    window = new BrowserWindow({
+      width: 1400,
+      height: 900,
+      title: 'Lokal IdP Admin',
+      show: false,
+      webPreferences: webPreferences(join(import.meta.dirname, '../preload/preload.cjs')),
+    });
+    const ownId = window.webContents.id;
+    bindIpc(core.dispatch, (id) => id === ownId);
+    window.once('ready-to-show', () => window?.show());
+    void window.loadURL(`${APP_ORIGIN}/index.html`);
+    app.on('before-quit', () => core.close());
+  });
+}

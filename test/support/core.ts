@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../src-main/core.ts';
+import { memorySlot } from '../../src-main/dispatch/session.ts';
+import { fileSettingsStore, memorySecretStore } from '../../src-main/store/settings-store.ts';
+
+export const TRAINING_PASSWORD = 'Traening-2026';
+
+/** A core on a fresh temp data folder, in the training environment. */
+export function testCore(): { core: Core; dataDir: string; dispose(): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lia-test-'));
+  const core = createCore({
+    dataDir,
+    settings: fileSettingsStore(join(dataDir, 'settings.json')),
+    secrets: memorySecretStore(),
+    version: '0.0.0-test',
+    logError: () => {},
+  });
+  return {
+    core,
+    dataDir,
+    dispose() {
+      core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A caller as a host would make one: its own session slot. */
+export function caller(workstation = 'test') {
+  return { slot: memorySlot(), workstation };
+}
