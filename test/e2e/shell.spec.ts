@@ -78,3 +78,17 @@ test('an auditor sees no unlock button, and the web host refuses the direct call
   expect(res.status()).toBe(403);
   expect((await res.json()).error.code).toBe('forbidden');
 });
+
+test('an administrator tests connections and gets field errors in Danish', async ({ page }) => {
+  await openConsole(page);
+  await signIn(page, 'admin');
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await page.getByTestId('test-ad').click();
+  await expect(page.getByRole('status').filter({ hasText: 'Forbindelsen virker' })).toBeVisible();
+  await page.getByLabel('Domænecontrollere (én pr. linje)').fill('http://dc1.kommune.dk');
+  await page.getByLabel('Søgebase (base DN)').fill('DC=kommune,DC=dk');
+  await page.getByRole('button', { name: 'Gem', exact: true }).click();
+  await expect(page.getByText('Skal være en ldaps:// eller ldap:// adresse', { exact: true })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Ret de markerede felter.' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/05-settings-admin.png` });
+});

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Group, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { systems, type Settings, type SystemName } from '../../../shared/domain/settings.ts';
+import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
@@ -39,80 +39,137 @@ export function SettingsPage() {
   const view = useOp('settings.get', {});
   if (view.error) return <Alert color="red">{view.error.message}</Alert>;
   if (!view.data) return null;
-  return <SettingsForm initial={view.data.settings} secretsPersisted={view.data.secretsPersisted} />;
+  return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} secretsPersisted={view.data.secretsPersisted} />;
 }
 
-function SettingsForm({ initial, secretsPersisted }: { initial: Settings; secretsPersisted: boolean }) {
+const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false };
+const emptyMitId = { baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000 };
+const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
+const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);
+
+function SecretField({ name, label, stored, disabled }: { name: SecretKey; label: string; stored: boolean; disabled: boolean }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  const save = useOpMutation('settings.setSecret', ['settings.get']);
+  return (
+    <Group align="flex-end">
+      <PasswordInput
+        label={label}
+        description={stored ? t('settings.secretStored') : t('settings.secretMissing')}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => setValue(e.currentTarget.value)}
+        error={save.error?.message}
+        autoComplete="off"
+        style={{ flex: 1 }}
+      />
+      <Button variant="default" disabled={disabled || !value} loading={save.isPending}
+        onClick={() => save.mutate({ key: name, value }, { onSuccess: () => setValue('') })}>
+        {t('settings.saveSecret')}
+      </Button>
+    </Group>
+  );
+}
+
+function Section({ title, system, isAdmin, children }: { title: string; system?: SystemName; isAdmin: boolean; children: React.ReactNode }) {
+  return (
+    <Card withBorder>
+      <Stack>
+        <Group justify="space-between">
+          <Title order={2} size="h4">
+            {title}
+          </Title>
+          {system && isAdmin && <TestButton system={system} />}
+        </Group>
+        {children}
+      </Stack>
+    </Card>
+  );
+}
+
+function SettingsForm({ initial, secrets, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; secretsPersisted: boolean }) {
   const { t } = useTranslation();
   const operator = useOperator();
   const isAdmin = operator?.roles.includes('administrator') ?? false;
   const save = useOpMutation('settings.update', ['settings.get', 'system.status', 'app.info']);
   const [draft, setDraft] = useState<Settings>(initial);
-  const ad = draft.ad ?? { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false };
+  const ad = draft.ad ?? emptyAd;
+  const mitid = draft.mitid ?? emptyMitId;
+  const idp = draft.idp ?? emptyIdp;
   const fields = save.error?.fields ?? {};
+  const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
+  const off = !isAdmin;
+  const rm = draft.roleMapping;
 
   return (
-    <Stack maw={760}>
+    <Stack maw={860}>
       <Title order={1} size="h2">
         {t('settings.title')}
       </Title>
       {!isAdmin && <Alert color="gray">{t('settings.readOnly')}</Alert>}
       {!secretsPersisted && <Alert color="yellow">{t('settings.secretsNotPersisted')}</Alert>}
-      <Card withBorder>
-        <Stack>
-          <Text fw={600}>{t('settings.mode')}</Text>
-          <SegmentedControl
-            disabled={!isAdmin}
-            value={draft.mode}
-            onChange={(v) => setDraft({ ...draft, mode: v === 'live' ? 'live' : 'training' })}
-            data={[
-              { value: 'training', label: t('settings.modeTraining') },
-              { value: 'live', label: t('settings.modeLive') },
-            ]}
-          />
-        </Stack>
-      </Card>
-      <Card withBorder>
-        <Stack>
-          <Title order={2} size="h4">
-            {t('systems.ad')}
-          </Title>
-          <Textarea
-            label={t('settings.adUrls')}
-            disabled={!isAdmin}
-            value={ad.urls.join('\n')}
-            onChange={(e) => setDraft({ ...draft, ad: { ...ad, urls: e.currentTarget.value.split('\n') } })}
-            error={Object.entries(fields).find(([k]) => k.startsWith('settings.ad.urls'))?.[1]}
-            autosize
-          />
-          <TextInput label={t('settings.baseDn')} disabled={!isAdmin} value={ad.baseDn} error={fields['settings.ad.baseDn']}
-            onChange={(e) => setDraft({ ...draft, ad: { ...ad, baseDn: e.currentTarget.value } })} />
-          <TextInput label={t('settings.caFile')} disabled={!isAdmin} value={ad.caFile}
-            onChange={(e) => setDraft({ ...draft, ad: { ...ad, caFile: e.currentTarget.value } })} />
-          <Checkbox label={t('settings.startTls')} disabled={!isAdmin} checked={ad.startTls}
-            onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
-        </Stack>
-      </Card>
+      <Section title={t('settings.mode')} isAdmin={isAdmin}>
+        <SegmentedControl
+          disabled={off}
+          value={draft.mode}
+          onChange={(v) => setDraft({ ...draft, mode: v === 'live' ? 'live' : 'training' })}
+          data={[
+            { value: 'training', label: t('settings.modeTraining') },
+            { value: 'live', label: t('settings.modeLive') },
+          ]}
+        />
+      </Section>
+      <Section title={t('systems.ad')} system="ad" isAdmin={isAdmin}>
+        <Textarea label={t('settings.adUrls')} disabled={off} value={ad.urls.join('\n')} autosize error={fieldError('settings.ad.urls')}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, urls: e.currentTarget.value.split('\n') } })} />
+        <TextInput label={t('settings.baseDn')} disabled={off} value={ad.baseDn} error={fieldError('settings.ad.baseDn')}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, baseDn: e.currentTarget.value } })} />
+        <TextInput label={t('settings.upnSuffix')} disabled={off} value={ad.upnSuffix}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, upnSuffix: e.currentTarget.value } })} />
+        <TextInput label={t('settings.caFile')} disabled={off} value={ad.caFile}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, caFile: e.currentTarget.value } })} />
+        <Checkbox label={t('settings.startTls')} disabled={off} checked={ad.startTls}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
+      </Section>
+      <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
+        <TextInput label={t('settings.baseUrl')} disabled={off} value={mitid.baseUrl} error={fieldError('settings.mitid.baseUrl')}
+          placeholder="https://services.nemlog-in.dk"
+          onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, baseUrl: e.currentTarget.value } })} />
+        <TextInput label={t('settings.p12File')} disabled={off} value={mitid.p12File}
+          onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, p12File: e.currentTarget.value } })} />
+        <TextInput label={t('settings.caFile')} disabled={off} value={mitid.caFile}
+          onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, caFile: e.currentTarget.value } })} />
+        <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} disabled={off} />
+      </Section>
+      <Section title={t('systems.idp')} system="idp" isAdmin={isAdmin}>
+        <TextInput label={t('settings.baseUrl')} disabled={off} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')}
+          onChange={(e) => setDraft({ ...draft, idp: { ...idp, baseUrl: e.currentTarget.value } })} />
+        <TextInput label={t('settings.caFile')} disabled={off} value={idp.caFile}
+          onChange={(e) => setDraft({ ...draft, idp: { ...idp, caFile: e.currentTarget.value } })} />
+        <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} disabled={off} />
+      </Section>
+      <Section title={t('settings.roles')} isAdmin={isAdmin}>
+        <Text size="sm" c="dimmed">{t('settings.rolesHelp')}</Text>
+        {(['administrator', 'useradmin', 'helpdesk', 'auditor'] as const).map((role) => (
+          <Textarea key={role} label={t(`roles.${role}`)} disabled={off} autosize value={rm[role].join('\n')}
+            onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, [role]: lines(e.currentTarget.value) } })} />
+        ))}
+        <Textarea label={t('settings.helpdeskScopes')} description={t('settings.helpdeskScopesHelp')} disabled={off} autosize
+          value={rm.helpdeskScopes.map((sc) => `${sc.group}: ${sc.ous.join(' ; ')}`).join('\n')}
+          error={fieldError('settings.roleMapping')}
+          onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, helpdeskScopes: lines(e.currentTarget.value).map((l) => {
+            const [group = '', ous = ''] = l.split(/:(.*)/s);
+            return { group: group.trim(), ous: ous.split(';').map((o) => o.trim()).filter(Boolean) };
+          }) } })} />
+      </Section>
       {isAdmin && (
         <Group>
           <Button onClick={() => save.mutate({ settings: draft })} loading={save.isPending}>
             {t('settings.save')}
           </Button>
           {save.isSuccess && <Text c="green">{t('settings.saved')}</Text>}
-          {save.error && <Text c="red">{save.error.message}</Text>}
+          {save.error && <Text c="red" role="alert">{Object.keys(fields).length ? t('settings.fixFields') : save.error.message}</Text>}
         </Group>
-      )}
-      {isAdmin && (
-        <Card withBorder>
-          <Stack>
-            {systems.map((s) => (
-              <Group key={s} justify="space-between">
-                <Text fw={600}>{t(`systems.${s}`)}</Text>
-                <TestButton system={s} />
-              </Group>
-            ))}
-          </Stack>
-        </Card>
       )}
     </Stack>
   );
