@@ -4,9 +4,8 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { hostname } from 'node:os';
 import type { Dispatch, DispatchResult } from '../dispatch/dispatcher.ts';
 import { memorySlot, type SessionSlot } from '../dispatch/session.ts';
+import { IPC_CHANNEL } from './channel.ts';
 import { isTrustedSender } from './security.ts';
-
-export const IPC_CHANNEL = 'lia:invoke';
 
 export function bindIpc(dispatch: Dispatch, isOurWindow: (webContentsId: number) => boolean): void {
   const slots = new Map<number, SessionSlot>();

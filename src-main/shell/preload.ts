@@ -1,8 +1,10 @@
 // Bundled to one CommonJS file for the sandboxed renderer. It exposes exactly one function.
 import { contextBridge, ipcRenderer } from 'electron';
+import type { PreloadBridge } from '../../src-renderer/app/transport.ts';
+import { IPC_CHANNEL } from './channel.ts';
 
-const IPC_CHANNEL = 'lia:invoke';
+const bridge: PreloadBridge = {
+  invoke: (operation, input) => ipcRenderer.invoke(IPC_CHANNEL, String(operation), input),
+};
 
-contextBridge.exposeInMainWorld('lokalIdp', {
-  invoke: (operation: string, input: unknown) => ipcRenderer.invoke(IPC_CHANNEL, String(operation), input),
-});
+contextBridge.exposeInMainWorld('lokalIdp', bridge);
