@@ -8,9 +8,12 @@ import { createHandlers } from './dispatch/handlers.ts';
 import { openJournal, type Journal } from './store/journal.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
 import { createTrainingDirectory } from './training/directory.ts';
+import { generateTrainingAccounts } from './training/seed.ts';
 
 export interface CoreOptions {
   dataDir: string;
+  /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
+  trainingPeople?: number;
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
@@ -42,9 +45,9 @@ function unconfiguredDirectory(): DirectoryPort {
   return { kind: 'ad', signIn: async () => fail(), ping: async () => ({ ok: false, message: 'Active Directory er ikke sat op.' }) };
 }
 
-function buildConnections(settings: Settings): Connections {
+function buildConnections(settings: Settings, opts: CoreOptions): Connections {
   if (settings.mode === 'training') {
-    const directory = createTrainingDirectory();
+    const directory = createTrainingDirectory(generateTrainingAccounts(undefined, opts.trainingPeople));
     return {
       training: true,
       directory,
@@ -79,7 +82,7 @@ function buildConnections(settings: Settings): Connections {
 export function createCore(opts: CoreOptions): Core {
   mkdirSync(opts.dataDir, { recursive: true });
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
-  let connections = buildConnections(opts.settings.read());
+  let connections = buildConnections(opts.settings.read(), opts);
 
   const core: Core = {
     journal,
@@ -95,7 +98,7 @@ export function createCore(opts: CoreOptions): Core {
   const handlers = createHandlers({
     core,
     reconnect: () => {
-      connections = buildConnections(opts.settings.read());
+      connections = buildConnections(opts.settings.read(), opts);
     },
   });
   core.dispatch = createDispatcher({

@@ -23,8 +23,15 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.exit(2);
 }
 
+const trainingPeople = process.env.LOKALIDP_TRAINING_PEOPLE ? Number(process.env.LOKALIDP_TRAINING_PEOPLE) : undefined;
+if (trainingPeople !== undefined && !(Number.isInteger(trainingPeople) && trainingPeople > 0 && trainingPeople <= 1_000_000)) {
+  console.error('LOKALIDP_TRAINING_PEOPLE skal være et helt tal mellem 1 og 1.000.000.');
+  process.exit(2);
+}
+
 const core = createCore({
   dataDir,
+  trainingPeople,
   settings: fileSettingsStore(join(dataDir, 'settings.json')),
   // Without Electron's safeStorage there is no OS-protected place for secrets: keep them in memory only.
   secrets: memorySecretStore(),

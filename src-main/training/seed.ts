@@ -48,7 +48,7 @@ function guidFrom(rand: () => number): string {
 const fold = (s: string) =>
   s.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'oe').replace(/å/g, 'aa').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]/g, '');
 
-/** OUs with how many people each gets (2,400 people in all). */
+/** OUs with how many people each gets in the default municipality (2,400 people in all). */
 const ouPlan: Array<{ path: string[]; count: number; email: boolean }> = [
   { path: ['Borgerservice'], count: 320, email: true },
   { path: ['Sundhed og Omsorg'], count: 620, email: true },
@@ -74,7 +74,14 @@ export const trainingOperators: TrainingOperator[] = [
   { username: 'revisor', role: 'Revisor', groups: ['LIA-Revisorer'] },
 ];
 
-export function generateTrainingAccounts(seed = 20261123): TrainingAccount[] {
+export const DEFAULT_TRAINING_PEOPLE = ouPlan.reduce((n, p) => n + p.count, 0);
+
+/**
+ * The fictitious municipality, deterministic for a given seed. `people` scales every OU in proportion,
+ * so the same generator gives the 2,400-person training town and a 100,000-person benchmark city.
+ */
+export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAINING_PEOPLE): TrainingAccount[] {
+  const scale = people / DEFAULT_TRAINING_PEOPLE;
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const now = Date.UTC(2026, 10, 1);
@@ -84,7 +91,8 @@ export function generateTrainingAccounts(seed = 20261123): TrainingAccount[] {
   let employeeNo = 10_000;
 
   for (const plan of ouPlan) {
-    for (let i = 0; i < plan.count; i++) {
+    const count = Math.round(plan.count * scale);
+    for (let i = 0; i < count; i++) {
       const givenName = rand() < 0.15 ? `${pick(givenNames)} ${pick(givenNames)}` : pick(givenNames);
       const surname = rand() < 0.2 ? `${pick(surnames)} ${pick(surnames)}` : pick(surnames);
       const first = givenName.split(' ')[0] ?? givenName;
