@@ -119,6 +119,21 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
     }
 
+    const journalOutcome = (outcome: 'success' | 'refused' | 'failed' | 'unknown', summary: Record<string, unknown>) => {
+      if (intentSeq === null || !session) return;
+      deps.journal.append({
+        kind: 'outcome',
+        operation: name,
+        operator: session.operator,
+        workstation: call.workstation,
+        correlationId,
+        target: target?.personId ?? null,
+        reason: null,
+        outcome,
+        summary,
+      });
+    };
+
     try {
       if (spec.writes && session && target) await enforceScope(session, spec, target.personId);
       const handler = deps.handlers[name] as (i: unknown, c: HandlerContext) => Promise<unknown>;
@@ -127,36 +142,12 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (!out.success) {
         throw new Error(`Output of ${name} does not match its contract: ${out.error.message}`);
       }
-      if (intentSeq !== null && session) {
-        deps.journal.append({
-          kind: 'outcome',
-          operation: name,
-          operator: session.operator,
-          workstation: call.workstation,
-          correlationId,
-          target: target?.personId ?? null,
-          reason: null,
-          outcome: 'success',
-          summary: { intent: intentSeq },
-        });
-      }
+      journalOutcome('success', { intent: intentSeq });
       return { ok: true, data: out.data };
     } catch (e) {
       const payload = toPayload(e);
       if (payload.code === 'internal') deps.logError?.(correlationId, name, e);
-      if (intentSeq !== null && session) {
-        deps.journal.append({
-          kind: 'outcome',
-          operation: name,
-          operator: session.operator,
-          workstation: call.workstation,
-          correlationId,
-          target: target?.personId ?? null,
-          reason: null,
-          outcome: outcomeFor(payload.code),
-          summary: { intent: intentSeq, error: payload },
-        });
-      }
+      journalOutcome(outcomeFor(payload.code), { intent: intentSeq, error: payload });
       return { ok: false, error: payload };
     }
   };
