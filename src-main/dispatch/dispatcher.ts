@@ -6,6 +6,7 @@ import type { OperationSpec } from '../../shared/operation.ts';
 import { dnIsWithin, type Role } from '../../shared/roles.ts';
 import type { ActiveSession, CallContext } from './session.ts';
 import type { Journal } from '../store/journal.ts';
+import type { Person } from '../../shared/domain/person.ts';
 
 export interface HandlerContext {
   call: CallContext;
@@ -104,7 +105,17 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
 
     const target = spec.target ? spec.target(input) : undefined;
+    const reason = typeof (input as { reason?: unknown }).reason === 'string' ? (input as { reason: string }).reason : null;
     let intentSeq: number | null = null;
+    // The target's name and OU go into the journal so each record reads on its own; the same lookup
+    // serves the helpdesk scope check below.
+    let targetPerson: Person | null = null;
+    if (spec.writes && session && target) {
+      targetPerson = await session.directory.getPerson(target.personId).catch(() => null);
+    }
+    const journalTarget = target
+      ? { id: target.personId, label: targetPerson ? `${targetPerson.displayName} (${targetPerson.username})` : null, ou: targetPerson ? parentDn(targetPerson.dn) : null }
+      : null;
     if (spec.writes && session) {
       intentSeq = deps.journal.append({
         kind: 'intent',
@@ -112,8 +123,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         operator: session.operator,
         workstation: call.workstation,
         correlationId,
-        target: target?.personId ?? null,
-        reason: typeof (input as { reason?: unknown }).reason === 'string' ? (input as { reason: string }).reason : null,
+        target: journalTarget,
+        reason,
         outcome: null,
         summary: { input: redact(input, spec.secretFields) },
       });
@@ -127,15 +138,15 @@ export function createDispatcher(deps: DispatcherDeps) {
         operator: session.operator,
         workstation: call.workstation,
         correlationId,
-        target: target?.personId ?? null,
-        reason: null,
+        target: journalTarget,
+        reason,
         outcome,
         summary,
       });
     };
 
     try {
-      if (spec.writes && session && target) await enforceScope(session, spec, target.personId);
+      if (spec.writes && session && target) await enforceScope(session, spec, target.personId, targetPerson);
       const handler = deps.handlers[name] as (i: unknown, c: HandlerContext) => Promise<unknown>;
       const result = await handler(input, ctx);
       const out = spec.output.safeParse(result);
@@ -159,13 +170,13 @@ export type Dispatch = ReturnType<typeof createDispatcher>;
  * A helpdesk operator limited to OUs may act only on people inside them — unless another of their
  * roles already grants the operation without limits.
  */
-async function enforceScope(session: ActiveSession, spec: OperationSpec, personId: string): Promise<void> {
+async function enforceScope(session: ActiveSession, spec: OperationSpec, personId: string, known: Person | null): Promise<void> {
   const { roles, helpdeskOus } = session.operator;
   if (helpdeskOus === null) return;
   const allowed = spec.access === 'public' || spec.access === 'signed-in' ? roles : spec.access;
   const unscoped = roles.some((r) => r !== 'helpdesk' && allowed.includes(r));
   if (unscoped) return;
-  const person = await session.directory.getPerson(personId);
+  const person = known ?? (await session.directory.getPerson(personId));
   if (!helpdeskOus.some((ou) => dnIsWithin(person.dn, ou))) {
     throw new ConsoleError('forbidden', 'Personen ligger uden for de organisationsenheder, du er helpdesk for.', {
       personId,
@@ -189,3 +200,13 @@ export function toPayload(e: unknown): ErrorPayload {
 }
 
 export type { OpName };
+
+/** The DN of the container an entry lives in (its OU). */
+function parentDn(dn: string): string | null {
+  // The first unescaped comma ends the entry's own RDN (RFC 4514).
+  for (let i = 0; i < dn.length; i++) {
+    if (dn[i] === '\\') i++;
+    else if (dn[i] === ',') return dn.slice(i + 1).trim();
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
-import type { DirectoryGroup, DirectoryPort, DirectorySession, PeopleQuery } from '../connectors/directory-port.ts';
+import type { DirectoryGroup, DirectoryPort, DirectorySession, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
 
 /** Fold case and Danish letters so "soren", "søren" and "soeren" find the same person. */
@@ -20,6 +20,36 @@ function escapeRdnValue(v: string): string {
   if (out.startsWith(' ')) out = '\\' + out;
   if (out.endsWith(' ') && !out.endsWith('\\ ')) out = out.slice(0, -1) + '\\ ';
   return out;
+}
+
+/** The training domain's default policy, as AD would report it. */
+const trainingDomainPolicy: PasswordPolicy = {
+  source: 'domain',
+  name: 'Domænets standardpolitik',
+  dn: TRAINING_BASE_DN,
+  readable: true,
+  minLength: 12,
+  historyLength: 24,
+  complexity: true,
+  maxAgeDays: 365,
+  minAgeDays: 0,
+  lockoutThreshold: 5,
+  lockoutDurationMinutes: 5,
+  lockoutWindowMinutes: 5,
+};
+
+/** What AD itself would refuse under the domain policy (length and complexity), in AD's terms. */
+function domainPolicyProblem(pw: string, account: TrainingAccount): string | null {
+  if (pw.length < (trainingDomainPolicy.minLength ?? 0)) return `den er for kort. Den skal være mindst ${trainingDomainPolicy.minLength} tegn.`;
+  const classes = [/[a-zæøå]/, /[A-ZÆØÅ]/, /[0-9]/, /[^A-Za-z0-9æøåÆØÅ]/].filter((r) => r.test(pw)).length;
+  if (classes < 3) return 'den opfylder ikke kompleksitetskravet (3 af 4: små og store bogstaver, tal, tegn).';
+  if (pw.toLowerCase().includes(account.username.toLowerCase())) return 'den må ikke indeholde brugernavnet.';
+  return null;
+}
+
+function groupNameFromDn(dn: string): string {
+  const m = /^CN=((?:\\.|[^,])+)/i.exec(dn);
+  return (m?.[1] ?? dn).replace(/\\(.)/g, '$1');
 }
 
 interface Entry {
@@ -142,6 +172,31 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
         async unlockAccount(personId: string) {
           const entry = find(personId);
           entry.account.locked = false;
+        },
+        async resetPassword(personId: string, newPassword: string, mustChange: boolean) {
+          const entry = find(personId);
+          const problem = domainPolicyProblem(newPassword, entry.account);
+          if (problem) throw new ConsoleError('refused', `Active Directory afviste adgangskoden: ${problem}`);
+          entry.account.password = newPassword;
+          entry.account.mustChangePassword = mustChange;
+          entry.account.passwordLastSet = new Date().toISOString();
+        },
+        async setEnabled(personId: string, enabled: boolean) {
+          find(personId).account.enabled = enabled;
+        },
+        async addToGroup(personId: string, groupDn: string) {
+          const groups = find(personId).account.groups;
+          const name = groupNameFromDn(groupDn);
+          if (!groups.includes(name)) groups.push(name);
+        },
+        async removeFromGroup(personId: string, groupDn: string) {
+          const account = find(personId).account;
+          const name = groupNameFromDn(groupDn);
+          account.groups = account.groups.filter((g) => g !== name);
+        },
+        async getResultantPasswordPolicy(personId: string) {
+          find(personId);
+          return trainingDomainPolicy;
         },
         async close() {},
       };

@@ -75,7 +75,10 @@ describe('dispatcher', () => {
     if (r.ok) expect((r.data as { person: { locked: boolean } }).person.locked).toBe(false);
     const entries = core.journal.list().filter((e) => e.operation === 'people.unlockAccount');
     expect(entries.map((e) => [e.kind, e.outcome])).toEqual([['intent', null], ['outcome', 'success']]);
-    expect(entries[0]).toMatchObject({ target: p.id, reason: 'Ringede ind, verificeret', operatorUsername: 'helpdesk' });
+    expect(entries[0]).toMatchObject({ targetId: p.id, reason: 'Ringede ind, verificeret', operatorUsername: 'helpdesk' });
+    expect(entries[1]).toMatchObject({ targetId: p.id, reason: 'Ringede ind, verificeret' });
+    expect(entries[0]?.targetLabel).toMatch(/\(.+\)$/);
+    expect(entries[0]?.targetOu).toMatch(/^OU=Sundhed og Omsorg,/);
     expect(entries[0]?.correlationId).toBe(entries[1]?.correlationId);
     expect(core.journal.verify()).toMatchObject({ ok: true });
   });

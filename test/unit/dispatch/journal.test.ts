@@ -33,7 +33,7 @@ function tamper(sql: string) {
 
 describe('hash-chained journal', () => {
   it('verifies an untouched chain', () => {
-    expect(journal.verify()).toEqual({ ok: true, count: 5 });
+    expect(journal.verify()).toMatchObject({ ok: true, count: 5 });
   });
 
   it('names the row whose content was edited', () => {
@@ -51,7 +51,7 @@ describe('hash-chained journal', () => {
     tamper(`UPDATE journal SET seq = seq + 100 WHERE seq >= 3;
             UPDATE journal SET seq = seq - 99 WHERE seq >= 103;
             INSERT INTO journal SELECT 3, 'forged', at, kind, 'forged', operator_username, operator_name, operator_roles,
-              workstation, correlation_id, target, reason, outcome, summary, hash, hash FROM journal WHERE seq = 2;`);
+              workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, hash, hash FROM journal WHERE seq = 2;`);
     const r = journal.verify();
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.brokenSeq).toBe(3);
