@@ -15,6 +15,28 @@ export interface OperatorIdentity {
   groups: DirectoryGroup[];
 }
 
+/** The password policy that governs one person: their PSO (msDS-ResultantPSO), else the domain's. */
+export interface PasswordPolicy {
+  source: 'pso' | 'domain';
+  /** The PSO's name, or "Domænets standardpolitik". */
+  name: string;
+  /** DN of the PSO or of the domain object. */
+  dn: string;
+  /** False when the operator may not read the PSO's settings (AD hides them by default); numbers are then null. */
+  readable: boolean;
+  minLength: number | null;
+  historyLength: number | null;
+  complexity: boolean | null;
+  /** null = passwords never expire. */
+  maxAgeDays: number | null;
+  minAgeDays: number | null;
+  /** 0 = accounts are never locked out. */
+  lockoutThreshold: number | null;
+  /** null = locked until an administrator unlocks. */
+  lockoutDurationMinutes: number | null;
+  lockoutWindowMinutes: number | null;
+}
+
 export interface PeopleQuery {
   text: string;
   limit: number;
@@ -30,6 +52,17 @@ export interface DirectorySession {
   /** personId = objectGUID. Throws ConsoleError('not-found') when unknown. */
   getPerson(personId: string): Promise<Person>;
   unlockAccount(personId: string): Promise<void>;
+  /**
+   * Set a new password (admin reset, no old password). mustChange=true makes the person choose a new
+   * one at next logon; false clears that flag. Policy refusals → ConsoleError('refused').
+   */
+  resetPassword(personId: string, newPassword: string, mustChange: boolean): Promise<void>;
+  /** Enable or disable the account; a no-op when it already is in that state. */
+  setEnabled(personId: string, enabled: boolean): Promise<void>;
+  /** Idempotent: adding an existing member or removing a non-member succeeds. */
+  addToGroup(personId: string, groupDn: string): Promise<void>;
+  removeFromGroup(personId: string, groupDn: string): Promise<void>;
+  getResultantPasswordPolicy(personId: string): Promise<PasswordPolicy>;
   close(): Promise<void>;
 }
 
