@@ -1,0 +1,202 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { AuditFilter, AuditRow } from '../../shared/domain/audit.ts';
+import type { AuditEvent } from '../../shared/idp/audit.ts';
+
+/**
+ * The auditors' merged timeline: the console's own journal and a local cache of the IdP's audit log,
+ * in the same SQLite file. Every filter is served by an index (or the full-text index); nothing loads
+ * the whole log.
+ */
+export interface AuditStore {
+  /** Adds IdP events (by id; a repeat is ignored). Returns how many were new. */
+  ingestIdpEvents(events: AuditEvent[]): number;
+  /** The newest IdP event id cached: where the next read by cursor starts. */
+  idpCursor(): number;
+  search(filter: AuditFilter, page: { cursor?: string; limit: number }): { rows: AuditRow[]; nextCursor: string | null };
+  count(filter: AuditFilter): number;
+  /** Oldest first, one row at a time: exports stream from here. */
+  iterate(filter: AuditFilter): Iterable<AuditRow>;
+  stats(filter: AuditFilter): {
+    perDay: Array<{ day: string; action: string; count: number }>;
+    perOperator: Array<{ operator: string; count: number }>;
+    failedLoginsPerDay: Array<{ day: string; count: number }>;
+  };
+}
+
+/** Start of a local calendar day as an ISO instant (the console's time zone). */
+export function localDayStart(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).toISOString();
+}
+
+/** The day after, so an inclusive end date covers the whole day up to midnight. */
+export function localDayEnd(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + 1).toISOString();
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+/** User text becomes quoted FTS5 terms: no operator in the input can change the query's meaning. */
+const ftsQuery = (text: string) =>
+  text.split(/\s+/).filter(Boolean).slice(0, 10).map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+
+interface Branch {
+  sql: string;
+  params: SQLInputValue[];
+}
+
+export function openAuditStore(db: DatabaseSync): AuditStore {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS idp_events (
+      id INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      action TEXT NOT NULL,
+      message TEXT NOT NULL,
+      person TEXT,
+      person_username TEXT,
+      operator TEXT,
+      correlation_id TEXT,
+      details TEXT,
+      cpr_masked TEXT,
+      source TEXT
+    );
+    CREATE INDEX IF NOT EXISTS idp_events_at ON idp_events(at);
+    CREATE INDEX IF NOT EXISTS idp_events_action ON idp_events(action, at);
+    CREATE INDEX IF NOT EXISTS idp_events_person ON idp_events(person_username, at);
+    CREATE INDEX IF NOT EXISTS idp_events_operator ON idp_events(operator, at);
+    CREATE INDEX IF NOT EXISTS idp_events_correlation ON idp_events(correlation_id);
+    CREATE VIRTUAL TABLE IF NOT EXISTS idp_events_fts USING fts5(text, content='', contentless_delete=1);
+    CREATE TRIGGER IF NOT EXISTS idp_events_fts_insert AFTER INSERT ON idp_events BEGIN
+      INSERT INTO idp_events_fts(rowid, text) VALUES (new.id,
+        new.action || ' ' || new.message || ' ' || coalesce(new.person, '') || ' ' || coalesce(new.person_username, '') || ' ' || coalesce(new.operator, ''));
+    END;
+  `);
+  const insertIdp = db.prepare(`INSERT OR IGNORE INTO idp_events (id, at, action, message, person, person_username, operator,
+    correlation_id, details, cpr_masked, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  function consoleBranch(f: AuditFilter): Branch | null {
+    if (f.source === 'idp') return null;
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (f.from) where.push('at >= ?'), params.push(localDayStart(f.from));
+    if (f.to) where.push('at < ?'), params.push(localDayEnd(f.to));
+    if (f.actions.length) where.push(`operation IN (${f.actions.map(() => '?').join(',')})`), params.push(...f.actions);
+    if (f.operator) where.push("(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')"), params.push(f.operator, `%${likeEscape(f.operator)}%`);
+    if (f.person) where.push("(target = ? OR target_label LIKE ? ESCAPE '\\')"), params.push(f.person, `%${likeEscape(f.person)}%`);
+    if (f.ou) where.push("(lower(target_ou) = lower(?) OR lower(target_ou) LIKE ? ESCAPE '\\')"), params.push(f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
+    if (f.outcome) where.push('outcome = ?'), params.push(f.outcome);
+    if (f.correlationId) where.push('correlation_id = ?'), params.push(f.correlationId);
+    if (f.text?.trim()) where.push('seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?)'), params.push(ftsQuery(f.text));
+    return {
+      sql: `SELECT at, 'c' AS src, seq AS id, operation AS action, kind, operator_name || ' (' || operator_username || ')' AS operator,
+              target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation
+            FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`,
+      params,
+    };
+  }
+
+  function idpBranch(f: AuditFilter): Branch | null {
+    // The IdP's log carries neither an outcome nor the person's OU: those filters are the console's.
+    if (f.source === 'console' || f.outcome || f.ou) return null;
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (f.from) where.push('at >= ?'), params.push(localDayStart(f.from));
+    if (f.to) where.push('at < ?'), params.push(localDayEnd(f.to));
+    if (f.actions.length) where.push(`action IN (${f.actions.map(() => '?').join(',')})`), params.push(...f.actions);
+    if (f.operator) where.push("operator LIKE ? ESCAPE '\\'"), params.push(`%${likeEscape(f.operator)}%`);
+    if (f.person) where.push("(person_username = ? OR person LIKE ? ESCAPE '\\')"), params.push(f.person, `%${likeEscape(f.person)}%`);
+    if (f.correlationId) where.push('correlation_id = ?'), params.push(f.correlationId);
+    if (f.text?.trim()) where.push('id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?)'), params.push(ftsQuery(f.text));
+    return {
+      sql: `SELECT at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
+              NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation
+            FROM idp_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`,
+      params,
+    };
+  }
+
+  const toRow = (r: Record<string, unknown>): AuditRow => ({
+    key: `${r.src}:${r.id}`,
+    source: r.src === 'c' ? 'console' : 'idp',
+    at: String(r.at),
+    action: String(r.action),
+    kind: String(r.kind),
+    operator: (r.operator as string | null) ?? null,
+    person: (r.person as string | null) ?? null,
+    personId: (r.person_id as string | null) ?? null,
+    ou: (r.ou as string | null) ?? null,
+    outcome: (r.outcome as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    message: (r.message as string | null) ?? null,
+    correlationId: (r.correlation_id as string | null) ?? null,
+    workstation: (r.workstation as string | null) ?? null,
+  });
+
+  const branches = (f: AuditFilter) => [consoleBranch(f), idpBranch(f)].filter((b): b is Branch => b !== null);
+
+  return {
+    ingestIdpEvents(events) {
+      let added = 0;
+      db.exec('BEGIN');
+      try {
+        for (const e of events) {
+          const r = insertIdp.run(e.id, e.time, e.action, e.message, e.person?.displayName ?? e.person?.username ?? null,
+            e.person?.username ?? null, e.performer ? `${e.performer.displayName ?? e.performer.username} (${e.performer.username})` : null,
+            e.correlationId, e.details, e.cprMasked, e.source);
+          added += Number(r.changes);
+        }
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+      return added;
+    },
+    idpCursor() {
+      return Number((db.prepare('SELECT coalesce(max(id), 0) AS n FROM idp_events').get() as { n: number }).n);
+    },
+    search(filter, page) {
+      const bs = branches(filter);
+      if (!bs.length) return { rows: [], nextCursor: null };
+      let after: [string, string, number] | null = null;
+      if (page.cursor) {
+        const [at, src, id] = page.cursor.split('|');
+        if (at && src && id) after = [at, src, Number(id)];
+      }
+      // Each branch is limited on its own index first, then the two are merged: fast at a million rows.
+      const parts = bs.map((b) => {
+        const cond = after ? `WHERE (at, src, id) < (?, ?, ?)` : '';
+        return { sql: `SELECT * FROM (SELECT * FROM (${b.sql}) ${cond} ORDER BY at DESC, id DESC LIMIT ?)`, params: [...b.params, ...(after ?? []), page.limit + 1] };
+      });
+      const sql = `${parts.map((p) => p.sql).join(' UNION ALL ')} ORDER BY at DESC, src DESC, id DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...parts.flatMap((p) => p.params), page.limit + 1) as Record<string, unknown>[];
+      const more = rows.length > page.limit;
+      const pageRows = rows.slice(0, page.limit);
+      const last = pageRows.at(-1);
+      return { rows: pageRows.map(toRow), nextCursor: more && last ? `${last.at}|${last.src}|${last.id}` : null };
+    },
+    count(filter) {
+      return branches(filter).reduce(
+        (n, b) => n + Number((db.prepare(`SELECT count(*) AS n FROM (${b.sql})`).get(...b.params) as { n: number }).n),
+        0,
+      );
+    },
+    *iterate(filter) {
+      const bs = branches(filter);
+      if (!bs.length) return;
+      const sql = `${bs.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ALL ')} ORDER BY at, src, id`;
+      for (const r of db.prepare(sql).iterate(...bs.flatMap((b) => b.params)) as Iterable<Record<string, unknown>>) yield toRow(r);
+    },
+    stats(filter) {
+      const bs = branches(filter);
+      if (!bs.length) return { perDay: [], perOperator: [], failedLoginsPerDay: [] };
+      const union = bs.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ALL ');
+      const params = bs.flatMap((b) => b.params);
+      // Days are cut in UTC here; close enough for a chart, and it keeps the query on plain text prefixes.
+      const perDay = (db.prepare(`SELECT substr(at, 1, 10) AS day, action, count(*) AS count FROM (${union}) GROUP BY day, action ORDER BY day`).all(...params) as Array<{ day: string; action: string; count: number }>);
+      const perOperator = db.prepare(`SELECT operator, count(*) AS count FROM (${union}) WHERE src = 'c' AND kind = 'intent' GROUP BY operator ORDER BY count DESC LIMIT 20`).all(...params) as Array<{ operator: string; count: number }>;
+      const failedLoginsPerDay = db.prepare(`SELECT substr(at, 1, 10) AS day, count(*) AS count FROM (${union}) WHERE action IN ('WRONG_PASSWORD','TOO_MANY_ATTEMPTS','REJECT_MFA') GROUP BY day ORDER BY day`).all(...params) as Array<{ day: string; count: number }>;
+      return { perDay: perDay.map((r) => ({ ...r, count: Number(r.count) })), perOperator: perOperator.map((r) => ({ ...r, count: Number(r.count) })), failedLoginsPerDay: failedLoginsPerDay.map((r) => ({ ...r, count: Number(r.count) })) };
+    },
+  };
+}
