@@ -12,6 +12,8 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
   readonly access: 'public' | 'signed-in' | readonly Role[];
   /** Writes are journaled (intent before, outcome after) and always need a signed-in operator. */
   readonly writes: boolean;
+  /** A read that is journaled like a write (revealing a full CPR number, exporting evidence). */
+  readonly sensitive?: boolean;
   /** Danish one-liner used in the audit journal and in `GET /api/ops`. */
   readonly summary: string;
   /**

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { ConsoleError } from '../shared/errors.ts';
 import type { Settings, SystemStatus } from '../shared/domain/settings.ts';
 import type { DirectoryPort } from './connectors/directory-port.ts';
-import { createDispatcher, type Dispatch } from './dispatch/dispatcher.ts';
+import { createDispatcher, toPayload, type Dispatch } from './dispatch/dispatcher.ts';
 import { createHandlers } from './dispatch/handlers.ts';
 import { openJournal, type Journal } from './store/journal.ts';
+import { openAuditStore, type AuditStore } from './store/audit-store.ts';
+import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
 import { createTrainingDirectory } from './training/directory.ts';
 import { generateTrainingAccounts } from './training/seed.ts';
@@ -31,6 +33,10 @@ export interface Connections {
 export interface Core {
   dispatch: Dispatch;
   journal: Journal;
+  audit: AuditStore;
+  jobs: JobRegistry;
+  /** Where evidence packages are written. */
+  evidenceDir: string;
   connections(): Connections;
   settings: SettingsStore;
   secrets: SecretStore;
@@ -86,6 +92,9 @@ export function createCore(opts: CoreOptions): Core {
 
   const core: Core = {
     journal,
+    audit: openAuditStore(journal.db),
+    jobs: createJobRegistry(toPayload),
+    evidenceDir: join(opts.dataDir, 'evidence'),
     settings: opts.settings,
     secrets: opts.secrets,
     version: opts.version,

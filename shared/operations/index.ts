@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { OperationSpec } from '../operation.ts';
+import { auditOps } from './audit.ts';
 import { peopleOps } from './people.ts';
 import { sessionOps } from './session.ts';
 import { settingsOps } from './settings.ts';
@@ -9,6 +10,7 @@ export const operations = {
   ...sessionOps,
   ...settingsOps,
   ...peopleOps,
+  ...auditOps,
 } satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

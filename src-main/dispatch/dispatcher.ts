@@ -62,6 +62,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       return { ok: false, error: { code: 'not-found', message: `Ukendt operation: ${name.slice(0, 80)}` } };
     }
     const spec = operations[name] as OperationSpec;
+    const journaled = spec.writes || spec.sensitive === true;
 
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -91,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     };
 
     try {
-      if (spec.access !== 'public' || spec.writes) {
+      if (spec.access !== 'public' || journaled) {
         if (!session) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
         if (Array.isArray(spec.access)) {
           const allowed = spec.access as readonly Role[];
@@ -110,13 +111,13 @@ export function createDispatcher(deps: DispatcherDeps) {
     // The target's name and OU go into the journal so each record reads on its own; the same lookup
     // serves the helpdesk scope check below.
     let targetPerson: Person | null = null;
-    if (spec.writes && session && target) {
+    if (journaled && session && target) {
       targetPerson = await session.directory.getPerson(target.personId).catch(() => null);
     }
     const journalTarget = target
       ? { id: target.personId, label: targetPerson ? `${targetPerson.displayName} (${targetPerson.username})` : null, ou: targetPerson ? parentDn(targetPerson.dn) : null }
       : null;
-    if (spec.writes && session) {
+    if (journaled && session) {
       intentSeq = deps.journal.append({
         kind: 'intent',
         operation: name,

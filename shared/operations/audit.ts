@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { op } from '../operation.ts';
+import { AuditFilter, AuditRow } from '../domain/audit.ts';
+
+const auditors = ['administrator', 'auditor'] as const;
+
+export const JobView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  owner: z.string(),
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.object({ phase: z.string(), done: z.number(), total: z.number().nullable() }),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  result: z.unknown(),
+  error: z.object({ code: z.string(), message: z.string() }).passthrough().nullable(),
+});
+
+export const EvidenceScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('admin') }),
+  z.object({ kind: z.literal('person'), person: z.string().trim().min(1, 'Angiv en person').max(200) }),
+  z.object({ kind: z.literal('ou'), ou: z.string().trim().min(1, 'Angiv en enhed (OU)').max(1000) }),
+  z.object({ kind: z.literal('policy') }),
+]);
+export type EvidenceScope = z.infer<typeof EvidenceScope>;
+
+export const auditOps = {
+  'audit.search': op({
+    summary: 'Søg i revisionssporet',
+    access: auditors,
+    writes: false,
+    input: z.object({ filter: AuditFilter, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    output: z.object({ rows: z.array(AuditRow), nextCursor: z.string().nullable() }),
+  }),
+  'audit.stats': op({
+    summary: 'Overblik over revisionssporet',
+    access: auditors,
+    writes: false,
+    input: z.object({ filter: AuditFilter }).strict(),
+    output: z.object({
+      total: z.number().int(),
+      perDay: z.array(z.object({ day: z.string(), action: z.string(), count: z.number() })),
+      perOperator: z.array(z.object({ operator: z.string(), count: z.number() })),
+      failedLoginsPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
+    }),
+  }),
+  'audit.verifyJournal': op({
+    summary: 'Kontrollér journalens hash-kæde',
+    access: auditors,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ ok: z.boolean(), count: z.number().int(), brokenSeq: z.number().int().nullable(), reason: z.string().nullable() }),
+  }),
+  'audit.exportEvidence': op({
+    summary: 'Eksportér revisionspakke',
+    access: auditors,
+    writes: false,
+    sensitive: true,
+    input: z
+      .object({
+        from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Angiv startdato'),
+        to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Angiv slutdato'),
+        scope: EvidenceScope,
+        fullCpr: z.boolean().default(false),
+        reason: z.string().trim().max(500).optional(),
+      })
+      .strict()
+      .refine((i) => i.from <= i.to, { message: 'Slutdatoen ligger før startdatoen', path: ['to'] })
+      .refine((i) => !i.fullCpr || (i.reason?.length ?? 0) >= 5, { message: 'Fulde CPR-numre kræver en begrundelse', path: ['reason'] }),
+    output: z.object({ job: JobView }),
+  }),
+  'audit.verifyPackage': op({
+    summary: 'Kontrollér en revisionspakke',
+    access: auditors,
+    writes: false,
+    input: z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
+    output: z.object({ ok: z.boolean(), checked: z.number().int(), problems: z.array(z.string()) }),
+  }),
+  'jobs.get': op({
+    summary: 'Status for en opgave',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: z.object({ job: JobView }),
+  }),
+  'jobs.cancel': op({
+    summary: 'Annullér en opgave',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: z.object({ job: JobView }),
+  }),
+};
