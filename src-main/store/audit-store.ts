@@ -78,15 +78,19 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     if (f.source === 'idp') return null;
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (f.from) where.push('at >= ?'), params.push(localDayStart(f.from));
-    if (f.to) where.push('at < ?'), params.push(localDayEnd(f.to));
-    if (f.actions.length) where.push(`operation IN (${f.actions.map(() => '?').join(',')})`), params.push(...f.actions);
-    if (f.operator) where.push("(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')"), params.push(f.operator, `%${likeEscape(f.operator)}%`);
-    if (f.person) where.push("(target = ? OR target_label LIKE ? ESCAPE '\\')"), params.push(f.person, `%${likeEscape(f.person)}%`);
-    if (f.ou) where.push("(lower(target_ou) = lower(?) OR lower(target_ou) LIKE ? ESCAPE '\\')"), params.push(f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
-    if (f.outcome) where.push('outcome = ?'), params.push(f.outcome);
-    if (f.correlationId) where.push('correlation_id = ?'), params.push(f.correlationId);
-    if (f.text?.trim()) where.push('seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?)'), params.push(ftsQuery(f.text));
+    const add = (cond: string, ...values: SQLInputValue[]) => {
+      where.push(cond);
+      params.push(...values);
+    };
+    if (f.from) add('at >= ?', localDayStart(f.from));
+    if (f.to) add('at < ?', localDayEnd(f.to));
+    if (f.actions.length) add(`operation IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
+    if (f.operator) add("(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')", f.operator, `%${likeEscape(f.operator)}%`);
+    if (f.person) add("(target = ? OR target_label LIKE ? ESCAPE '\\')", f.person, `%${likeEscape(f.person)}%`);
+    if (f.ou) add("(lower(target_ou) = lower(?) OR lower(target_ou) LIKE ? ESCAPE '\\')", f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
+    if (f.outcome) add('outcome = ?', f.outcome);
+    if (f.correlationId) add('correlation_id = ?', f.correlationId);
+    if (f.text?.trim()) add('seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?)', ftsQuery(f.text));
     return {
       sql: `SELECT at, 'c' AS src, seq AS id, operation AS action, kind, operator_name || ' (' || operator_username || ')' AS operator,
               target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation
@@ -100,13 +104,17 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     if (f.source === 'console' || f.outcome || f.ou) return null;
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (f.from) where.push('at >= ?'), params.push(localDayStart(f.from));
-    if (f.to) where.push('at < ?'), params.push(localDayEnd(f.to));
-    if (f.actions.length) where.push(`action IN (${f.actions.map(() => '?').join(',')})`), params.push(...f.actions);
-    if (f.operator) where.push("operator LIKE ? ESCAPE '\\'"), params.push(`%${likeEscape(f.operator)}%`);
-    if (f.person) where.push("(person_username = ? OR person LIKE ? ESCAPE '\\')"), params.push(f.person, `%${likeEscape(f.person)}%`);
-    if (f.correlationId) where.push('correlation_id = ?'), params.push(f.correlationId);
-    if (f.text?.trim()) where.push('id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?)'), params.push(ftsQuery(f.text));
+    const add = (cond: string, ...values: SQLInputValue[]) => {
+      where.push(cond);
+      params.push(...values);
+    };
+    if (f.from) add('at >= ?', localDayStart(f.from));
+    if (f.to) add('at < ?', localDayEnd(f.to));
+    if (f.actions.length) add(`action IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
+    if (f.operator) add("operator LIKE ? ESCAPE '\\'", `%${likeEscape(f.operator)}%`);
+    if (f.person) add("(person_username = ? OR person LIKE ? ESCAPE '\\')", f.person, `%${likeEscape(f.person)}%`);
+    if (f.correlationId) add('correlation_id = ?', f.correlationId);
+    if (f.text?.trim()) add('id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?)', ftsQuery(f.text));
     return {
       sql: `SELECT at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
               NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation
