@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ConsoleError } from '../../../shared/errors.ts';
+import {
+  API_KEY_HEADER,
+  Domain,
+  Health,
+  IDP_API_BASE,
+  PageQuery,
+  PersonKey,
+  WriteContext,
+} from '../../../shared/idp/common.ts';
+import type { PageQuery as PageQueryInput } from '../../../shared/idp/common.ts';
+import { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
+import { NsisTerms, PublishTermsVersion, TermsVersion } from '../../../shared/idp/terms.ts';
+import { IdpPerson, MfaDevice, SerialNumber, TestPushResult } from '../../../shared/idp/people.ts';
+import { AuditEventWrite, AuditHead, AuditPage, AuditReadQuery, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import {
+  AcceptancePage,
+  AssignTokenBody,
+  CurrentTerms,
+  DevicePage,
+  HardwareTokenPage,
+  LockDeviceBody,
+  PolicyPage,
+  TermsVersionPage,
+  TokenStatusQuery,
+  WriteBody,
+} from '../../../shared/idp/api.ts';
+import type { IdpProfile } from '../../../shared/domain/settings.ts';
+import type { IdpPort } from './idp-port.ts';
+import { createIdpHttp } from './http.ts';
+import type { IdpHttp, RequestSpec } from './http.ts';
+
+export type IdpAuth = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
+
+export interface IdpClientOptions {
+  /** The IdP's address without the API path, e.g. https://idp.kommune.dk */
+  baseUrl: string;
+  auth: IdpAuth;
+  /** Per attempt (default 30 s). */
+  timeoutMs?: number;
+  ca?: string | Buffer;
+  /** Extra attempts for idempotent calls (default 2). */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * Client options from the settings' IdP profile and the secret kept for it (idp.apiKey or
+ * idp.bearerToken, by `profile.auth`) plus the CA file's content when one is configured.
+ */
+export function idpClientOptionsFromProfile(profile: IdpProfile, secret: string, ca?: string | Buffer): IdpClientOptions {
+  return {
+    baseUrl: profile.baseUrl,
+    auth: profile.auth === 'bearer' ? { kind: 'bearer', token: secret } : { kind: 'api-key', apiKey: secret },
+    timeoutMs: profile.timeoutMs,
+    ...(ca !== undefined ? { ca } : {}),
+  };
+}
+
+/** Checks input before anything is sent, so a bad call never reaches the IdP. */
+function input<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => `${i.path.join('.') || 'værdi'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** The addendum and the NSIS terms are pinned by hash: an answer whose hash does not fit is not trusted. */
+function checkHash<T extends { content: string; contentHash: string }>(t: T): T {
+  if (sha256(t.content) !== t.contentHash) {
+    throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte vilkår, hvis indhold ikke passer til deres SHA-256');
+  }
+  return t;
+}
+
+const enc = encodeURIComponent;
+
+/** The real IdpPort: axios against a Local IdP that implements the IdP admin API v1. */
+export function createIdpClient(opts: IdpClientOptions): IdpPort {
+  const base = input(z.url({ protocol: /^https?$/ }), opts.baseUrl).replace(/\/+$/, '');
+  const headers: Record<string, string> =
+    opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const h: IdpHttp = createIdpHttp({
+    baseURL: `${base}${IDP_API_BASE}`,
+    headers,
+    timeoutMs,
+    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+  });
+
+  const get = <T extends z.ZodType>(path: string, schema: T, query?: RequestSpec<T>['query']) =>
+    h.request({ method: 'GET', path, schema, idempotent: true, ...(query ? { query } : {}) });
+  const write = <T extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: unknown, schema: T | null) =>
+    h.request({ method, path, body, schema, idempotent: false });
+  const page = (p?: PageQueryInput) => {
+    const q = input(PageQuery, p ?? {});
+    return { limit: q.limit, cursor: q.cursor };
+  };
+  const who = (p: PersonKey) => {
+    const k = input(PersonKey, p);
+    return `/people/${enc(k.domain)}/${enc(k.username)}`;
+  };
+  const deviceId = (id: string) => enc(input(z.string().trim().min(1).max(100), id));
+
+  return {
+    kind: 'idp-admin-api',
+
+    async ping() {
+      try {
+        const health = await h.request({ method: 'GET', path: '/health', schema: Health, idempotent: false });
+        return { ok: true, message: `Forbundet til ${health.product} (IdP-admin-API v${health.apiVersion})` };
+      } catch (e) {
+        return { ok: false, message: e instanceof ConsoleError ? e.message : 'Lokal IdP kan ikke nås' };
+      }
+    },
+
+    listPasswordPolicies: async (p) => get('/password-policies', PolicyPage, page(p)),
+    getPasswordPolicy: async (domain) => get(`/password-policies/${enc(input(Domain, domain))}`, PasswordPolicy),
+    updatePasswordPolicy: async (domain, update) =>
+      write('PUT', `/password-policies/${enc(input(Domain, domain))}`, input(PasswordPolicyUpdate, update), PasswordPolicy),
+
+    getNsisTerms: async () => checkHash(await get('/terms/nsis', NsisTerms)),
+    getCurrentTerms: async () => {
+      const { current } = await get('/terms/addendum/current', CurrentTerms);
+      return current ? checkHash(current) : null;
+    },
+    listTermsVersions: async (p) => {
+      const r = await get('/terms/addendum/versions', TermsVersionPage, page(p));
+      r.items.forEach(checkHash);
+      return r;
+    },
+    getTermsVersion: async (version) =>
+      checkHash(await get(`/terms/addendum/versions/${input(z.number().int().min(1), version)}`, TermsVersion)),
+    publishTermsVersion: async (body) =>
+      checkHash(await write('POST', '/terms/addendum/versions', input(PublishTermsVersion, body), TermsVersion)),
+    listVersionAcceptances: async (version, p) =>
+      get(`/terms/addendum/versions/${input(z.number().int().min(1), version)}/acceptances`, AcceptancePage, page(p)),
+
+    getPerson: async (person) => get(who(person), IdpPerson),
+    listTermsAcceptances: async (person, p) => get(`${who(person)}/terms-acceptances`, AcceptancePage, page(p)),
+    lockIdentity: async (person, ctx) => write('POST', `${who(person)}/lock`, input(WriteBody, ctx), IdpPerson),
+    unlockIdentity: async (person, ctx) => write('POST', `${who(person)}/unlock`, input(WriteBody, ctx), IdpPerson),
+
+    listDevices: async (person, p) => get(`${who(person)}/devices`, DevicePage, page(p)),
+    lockDevice: async (person, id, body) => write('POST', `${who(person)}/devices/${deviceId(id)}/lock`, input(LockDeviceBody, body), MfaDevice),
+    unlockDevice: async (person, id, ctx) => write('POST', `${who(person)}/devices/${deviceId(id)}/unlock`, input(WriteBody, ctx), MfaDevice),
+    removeDevice: async (person, id, ctx) => {
+      await write('POST', `${who(person)}/devices/${deviceId(id)}/remove`, input(WriteBody, ctx), null);
+    },
+    sendTestPush: async (person, id, ctx) => write('POST', `${who(person)}/devices/${deviceId(id)}/test-push`, input(WriteBody, ctx), TestPushResult),
+    listHardwareTokens: async (q) => {
+      const status = q?.status === undefined ? undefined : input(TokenStatusQuery, q.status);
+      return get('/hardware-tokens', HardwareTokenPage, { ...page(q), status });
+    },
+    assignHardwareToken: async (person, serialNumber, ctx) =>
+      write('POST', `${who(person)}/hardware-tokens`, input(AssignTokenBody, { ...input(WriteContext, ctx), serialNumber }), MfaDevice),
+    releaseHardwareToken: async (person, serialNumber, ctx) => {
+      await write('POST', `${who(person)}/hardware-tokens/${enc(input(SerialNumber, serialNumber))}/release`, input(WriteBody, ctx), null);
+    },
+
+    auditHead: async () => (await get('/audit/head', AuditHead)).head,
+    readAudit: async (after, limit) => {
+      const q = input(AuditReadQuery, { after, limit });
+      const p = await get('/audit/events', AuditPage, { after: q.after, limit: q.limit });
+      if (p.items.some((e, i) => e.id <= (i === 0 ? q.after : p.items[i - 1]!.id))) {
+        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte hændelser uden for rækkefølge');
+      }
+      return p;
+    },
+    // Idempotent by event id, so it is safe to retry like a GET.
+    writeAuditEvent: async (event) =>
+      h.request({ method: 'POST', path: '/audit/events', body: input(AuditEventWrite, event), schema: AuditWriteResult, idempotent: true }),
+
+    close: () => h.close(),
+  };
+}

@@ -1,0 +1,78 @@
+import type { Page, PageQuery, PersonKey, WriteContext } from '../../../shared/idp/common.ts';
+import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
+import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
+import type { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from '../../../shared/idp/people.ts';
+import type { AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
+
+/**
+ * Read side of a Local IdP's audit log by cursor. Both the IdP admin API client and the adapter for
+ * OS2faktor's own audit-log API implement it, so the console's log cache works against either.
+ */
+export interface AuditLogSource {
+  /** Newest event id; 0 when the log is empty. */
+  auditHead(): Promise<number>;
+  /** Events with id > after, ascending, at most one bounded page. */
+  readAudit(after: number, limit?: number): Promise<AuditPage>;
+}
+
+export type LockDeviceInput = WriteContext & { until?: string };
+
+/**
+ * The console's view of the Local IdP (IdP admin API v1). Every method throws ConsoleError:
+ * 'unavailable-idp' (down, timeout, 5xx, an answer that does not match the contract), 'conflict' (409:
+ * stale version, token taken), 'refused' (422: Full Service IdP rule, device state), 'not-found',
+ * 'validation' (bad input, caught before anything is sent), 'forbidden'.
+ */
+export interface IdpPort extends AuditLogSource {
+  readonly kind: 'idp-admin-api';
+  ping(): Promise<{ ok: boolean; message: string }>;
+
+  listPasswordPolicies(page?: PageQuery): Promise<Page<PasswordPolicy>>;
+  getPasswordPolicy(domain: string): Promise<PasswordPolicy>;
+  /** 409 → conflict when `basedOnVersion` is stale; 422 → refused when an NSIS domain breaks the Full Service rule. */
+  updatePasswordPolicy(domain: string, update: PasswordPolicyUpdate): Promise<PasswordPolicy>;
+
+  getNsisTerms(): Promise<NsisTerms>;
+  getCurrentTerms(): Promise<TermsVersion | null>;
+  /** Newest first. */
+  listTermsVersions(page?: PageQuery): Promise<Page<TermsVersion>>;
+  getTermsVersion(version: number): Promise<TermsVersion>;
+  publishTermsVersion(input: PublishTermsVersion): Promise<TermsVersion>;
+  listVersionAcceptances(version: number, page?: PageQuery): Promise<Page<TermsAcceptance>>;
+
+  getPerson(person: PersonKey): Promise<IdpPerson>;
+  listTermsAcceptances(person: PersonKey, page?: PageQuery): Promise<Page<TermsAcceptance>>;
+  lockIdentity(person: PersonKey, ctx: WriteContext): Promise<IdpPerson>;
+  unlockIdentity(person: PersonKey, ctx: WriteContext): Promise<IdpPerson>;
+
+  listDevices(person: PersonKey, page?: PageQuery): Promise<Page<MfaDevice>>;
+  lockDevice(person: PersonKey, deviceId: string, input: LockDeviceInput): Promise<MfaDevice>;
+  unlockDevice(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<MfaDevice>;
+  removeDevice(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<void>;
+  sendTestPush(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<TestPushResult>;
+  listHardwareTokens(query?: PageQuery & { status?: 'free' | 'assigned' }): Promise<Page<HardwareToken>>;
+  assignHardwareToken(person: PersonKey, serialNumber: string, ctx: WriteContext): Promise<MfaDevice>;
+  releaseHardwareToken(person: PersonKey, serialNumber: string, ctx: WriteContext): Promise<void>;
+
+  /** Idempotent by `eventId`: a retried write never duplicates (the result says whether it was new). */
+  writeAuditEvent(event: AuditEventWrite): Promise<AuditWriteResult>;
+
+  /** Frees sockets; the port is unusable afterwards. */
+  close(): void;
+}
+
+/** Every event after `after`, page by page, each exactly once and in id order. */
+export async function* auditEventsAfter(source: AuditLogSource, after: number, limit?: number): AsyncGenerator<AuditPage['items'][number]> {
+  let cursor = after;
+  for (;;) {
+    const page = await source.readAudit(cursor, limit);
+    for (const e of page.items) {
+      // Guard against a server that repeats or reorders: the cursor only moves forward.
+      if (e.id > cursor) {
+        cursor = e.id;
+        yield e;
+      }
+    }
+    if (!page.hasMore || page.items.length === 0) return;
+  }
+}

@@ -1,0 +1,478 @@
+import type { PasswordPolicy, PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
+import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
+import type { DeviceType, NsisLevel } from '../../../shared/idp/people.ts';
+import type { TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
+import type { AuditEvent } from '../../../shared/idp/audit.ts';
+import type { SimDevice, SimPerson } from './state.ts';
+import { IdpState, personKeyOf, sha256Hex } from './state.ts';
+
+/** One person of the training directory, as the lead feeds it to the simulator. */
+export interface SeedPerson {
+  username: string;
+  domain: string;
+  displayName: string;
+  /** A pupil: weaker pupils' policy, no NSIS identity. Default: the domain's name looks like a school's. */
+  pupil?: boolean;
+  /** Governed by the "Betroede medarbejdere" pseudo-domain's stricter policy. */
+  trusted?: boolean;
+  /** Appears as the performing administrator in the seeded audit log. */
+  admin?: boolean;
+}
+
+export interface IdpSeedOptions {
+  /** Defaults to a few hundred generated people in kommune.dk and elever.kommune.dk. */
+  people?: readonly SeedPerson[];
+  /** PRNG seed; the same seed and people give the same state. */
+  seed?: number;
+  /** The seed's "now" (epoch ms); the audit log ends here and reaches 13 months back. */
+  now?: number;
+  /** At least this many audit events (default 100,000). */
+  auditEvents?: number;
+  /** Clock used after seeding (defaults to the real one). */
+  clock?: () => number;
+}
+
+const DAY = 86_400_000;
+
+/** mulberry32: tiny, fast and deterministic. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+const FIRST = ['Anne', 'Mette', 'Hanne', 'Susanne', 'Lene', 'Maria', 'Karen', 'Camilla', 'Louise', 'Sofie', 'Peter', 'Jens', 'Lars', 'Michael', 'Henrik', 'Søren', 'Thomas', 'Jesper', 'Niels', 'Rasmus', 'Mads', 'Anders', 'Frederik', 'Emma', 'Ida', 'Freja', 'Åse', 'Bjørn', 'Jørgen', 'Ærø'];
+const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Petersen', 'Madsen', 'Kristensen', 'Olsen', 'Thomsen', 'Christiansen', 'Poulsen', 'Johansen', 'Møller', 'Mortensen', 'Østergaard', 'Bøgh', 'Lauridsen'];
+
+/** A deterministic stand-in for the training directory when none is given. */
+export function defaultSeedPeople(count = 400, seed = 7): SeedPerson[] {
+  const r = prng(seed);
+  const out: SeedPerson[] = [];
+  for (let i = 0; i < count; i++) {
+    const pupil = i % 5 === 4;
+    const first = pick(r, FIRST);
+    const last = pick(r, LAST);
+    out.push({
+      username: pupil ? `elev${String(i).padStart(4, '0')}` : `${first.slice(0, 2)}${last.slice(0, 2)}${i}`.toLowerCase().replace(/[^a-z0-9]/g, 'x'),
+      domain: pupil ? 'elever.kommune.dk' : 'kommune.dk',
+      displayName: `${first} ${last}`,
+    });
+  }
+  return out;
+}
+
+export const NSIS_TERMS_TEXT = `Vilkår for brug af erhvervsidentitet (NSIS)
+
+1. Du skal opbevare dine loginoplysninger, så andre ikke kan få adgang til dem.
+2. Du må ikke overlade din erhvervsidentitet eller dine MFA-enheder til andre.
+3. Du skal straks give besked til kommunen, hvis du har mistanke om, at andre kender dit kodeord eller har adgang til en af dine MFA-enheder.
+4. Kommunen kan spærre din erhvervsidentitet, hvis der er mistanke om misbrug.
+5. Dine handlinger med erhvervsidentiteten logges og kan kontrolleres efter NSIS-kravene.`;
+
+const ADDENDUM_V1 = `Kommunens tillæg til vilkårene
+
+Din erhvervsidentitet må kun bruges i forbindelse med dit arbejde for kommunen.
+Henvend dig til IT-supporten på telefon 7000 0000, hvis du har spørgsmål.`;
+
+const ADDENDUM_V2 = `${ADDENDUM_V1}
+
+Fra og med denne version gælder desuden: Du må kun registrere MFA-enheder, som du selv har fuld kontrol over, og du skal fjerne en enhed, du ikke længere bruger.`;
+
+const BANNED_WORDS = [
+  'kommune', 'kodeord', 'password', 'qwerty', 'asdfgh', 'sommer', 'vinter', 'efterår', 'forår', 'januar', 'februar',
+  'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december', 'mandag', 'tirsdag',
+  'onsdag', 'torsdag', 'fredag', 'lørdag', 'søndag', 'velkommen', 'hemmelig', 'test', 'admin', 'danmark', 'københavn',
+  'aarhus', 'odense', 'aalborg', 'esbjerg', 'randers', 'kolding', 'horsens', 'vejle', 'roskilde', 'herning', 'silkeborg',
+  'næstved', 'fredericia', 'viborg', 'køge', 'holstebro', 'taastrup', 'slagelse', 'hillerød', 'sønderborg', 'svendborg',
+  'hjørring', 'frederikshavn', 'nørresundby', 'ringsted', 'haderslev', 'skive', 'fcm', 'brøndby', 'fck', 'agf', 'ob',
+  '123456', '654321', 'abc123', 'letmein', 'iloveyou', 'monkey', 'dragon', 'football', 'fodbold', 'håndbold',
+];
+
+const ADMIN_REASONS = [
+  'Medarbejder fratrådt',
+  'Mistanke om kompromitteret kodeord',
+  'Telefon bortkommet',
+  'Henvendelse til servicedesk, identitet verificeret',
+  'Ny telefon, gammel enhed skal fjernes',
+  'Orlov',
+  'Leder har anmodet om spærring',
+  'Fejlagtig spærring ophævet efter kontrol',
+  'Kodeviser defekt',
+  'Tilbage efter orlov',
+];
+
+const DEVICE_NAMES: Record<DeviceType, readonly string[]> = {
+  app: ['iPhone', 'Android-telefon', 'Arbejdstelefon', 'Windows-PC'],
+  'browser-extension': ['Chrome-udvidelse', 'Edge-udvidelse'],
+  fido2: ['YubiKey 5 NFC', 'YubiKey 5C', 'Sikkerhedsnøgle'],
+  totp: ['Authenticator-app', 'Microsoft Authenticator', 'Google Authenticator'],
+  'hardware-token': ['Kodeviser'],
+};
+
+/** Action mix of the seeded log (relative weights), modelled on a municipality's working day. */
+const ACTION_MIX: readonly (readonly [string, number])[] = [
+  ['LOGIN', 450],
+  ['ACCEPT_MFA', 250],
+  ['WRONG_PASSWORD', 100],
+  ['REJECT_MFA', 20],
+  ['TOO_MANY_ATTEMPTS', 6],
+  ['CHANGE_PASSWORD', 30],
+  ['ACCEPTED_TERMS', 15],
+  ['ACTIVATE', 8],
+  ['ASSOCIATE_MFA', 12],
+  ['DEACTIVATE_BY_ADMIN', 3],
+  ['REACTIVATE_BY_ADMIN', 3],
+  ['RANDOM_PASSWORD_SET_BY_ADMIN', 6],
+  ['UNLOCK_ACCOUNT', 6],
+  ['DELETED_MFA_DEVICE', 4],
+  ['ADMIN_MFA_TEST', 4],
+  ['KODEVISER_RESET', 1],
+  ['ADDED_ROLE_BY_ADMIN', 1],
+  ['CHANGED_ALLOW_QUALIFIED_SIGNATURE', 2],
+  ['CHANGED_TRANSFER_TO_NEMLOGIN', 2],
+  ['MITID_ERVHERV_ACTION', 5],
+];
+const ADMIN_ACTIONS = new Set([
+  'DEACTIVATE_BY_ADMIN', 'REACTIVATE_BY_ADMIN', 'RANDOM_PASSWORD_SET_BY_ADMIN', 'UNLOCK_ACCOUNT', 'DELETED_MFA_DEVICE',
+  'ADMIN_MFA_TEST', 'KODEVISER_RESET', 'ADDED_ROLE_BY_ADMIN', 'CHANGED_ALLOW_QUALIFIED_SIGNATURE', 'CHANGED_TRANSFER_TO_NEMLOGIN',
+  'MITID_ERVHERV_ACTION',
+]);
+const MESSAGES: Record<string, string> = {
+  LOGIN: 'Login gennemført',
+  ACCEPT_MFA: 'MFA-godkendelse accepteret',
+  WRONG_PASSWORD: 'Forkert kodeord',
+  REJECT_MFA: 'MFA-godkendelse afvist',
+  TOO_MANY_ATTEMPTS: 'For mange forkerte forsøg – kontoen er midlertidigt spærret',
+  CHANGE_PASSWORD: 'Kodeord skiftet',
+  ACCEPTED_TERMS: 'Vilkår accepteret',
+  ACTIVATE: 'Erhvervsidentitet aktiveret',
+  ASSOCIATE_MFA: 'MFA-enhed tilknyttet',
+  DEACTIVATE_BY_ADMIN: 'Identiteten er spærret af kommunen',
+  REACTIVATE_BY_ADMIN: 'Spærringen af identiteten er ophævet',
+  RANDOM_PASSWORD_SET_BY_ADMIN: 'Tilfældigt kodeord sat af administrator',
+  UNLOCK_ACCOUNT: 'Konto låst op af administrator',
+  DELETED_MFA_DEVICE: 'MFA-enhed fjernet',
+  ADMIN_MFA_TEST: 'Test-push sendt af administrator',
+  KODEVISER_RESET: 'Kodeviser nulstillet',
+  ADDED_ROLE_BY_ADMIN: 'Rolle tildelt af administrator',
+  CHANGED_ALLOW_QUALIFIED_SIGNATURE: 'Ret til kvalificeret signatur ændret',
+  CHANGED_TRANSFER_TO_NEMLOGIN: 'Overførsel til MitID Erhverv ændret',
+  MITID_ERVHERV_ACTION: 'Ordre sendt til MitID Erhverv',
+};
+
+function hex(r: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += '0123456789abcdef'[Math.floor(r() * 16)];
+  return s;
+}
+
+function cprMaskFor(r: () => number): string {
+  const day = 1 + Math.floor(r() * 28);
+  const month = 1 + Math.floor(r() * 12);
+  const year = 50 + Math.floor(r() * 55);
+  return `${String(day).padStart(2, '0')}${String(month).padStart(2, '0')}${String(year % 100).padStart(2, '0')}-XXXX`;
+}
+
+function policy(domain: string, displayName: string, kind: PasswordPolicy['kind'], parent: string | null, settings: PasswordPolicySettings, at: string): PasswordPolicy {
+  return { domain, displayName, kind, parentDomain: parent, version: 1, updatedAt: at, updatedBy: null, settings };
+}
+
+/**
+ * Builds the training IdP: policies per domain, two terms versions with acceptances, MFA devices of every
+ * type (some locked), a hardware-token pool, and a 13-month audit log. Deterministic for the same input.
+ */
+export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
+  const now = opts.now ?? Date.now();
+  const r = prng(opts.seed ?? 20261123);
+  const people = opts.people && opts.people.length > 0 ? opts.people : defaultSeedPeople();
+  const nsisTermsAt = new Date(now - 500 * DAY).toISOString();
+  const state = new IdpState(
+    { label: 'NSIS-vilkår for erhvervsidentiteter', content: NSIS_TERMS_TEXT, contentHash: sha256Hex(NSIS_TERMS_TEXT), updatedAt: nsisTermsAt },
+    opts.clock,
+  );
+
+  // Domains: the most common one is the NSIS domain; pupils' domains are weaker sub-domains.
+  const counts = new Map<string, { name: string; n: number }>();
+  for (const p of people) {
+    const k = p.domain.toLowerCase();
+    counts.set(k, { name: counts.get(k)?.name ?? p.domain, n: (counts.get(k)?.n ?? 0) + 1 });
+  }
+  const ranked = [...counts.values()].sort((a, b) => b.n - a.n || a.name.localeCompare(b.name));
+  const main = ranked[0]?.name ?? 'kommune.dk';
+  const isPupils = (d: string) => /elev|skole|pupil|student/i.test(d);
+  const at = new Date(now - 200 * DAY).toISOString();
+  const mainSettings: PasswordPolicySettings = {
+    ...defaultPolicySettings(true),
+    requireComplexPassword: true,
+    disallowNameAndUsername: true,
+    bannedWords: BANNED_WORDS,
+    checkLeakedPasswords: true,
+    passwordHistoryEnabled: true,
+  };
+  const pupilSettings: PasswordPolicySettings = {
+    ...defaultPolicySettings(false),
+    minLength: 8,
+    bannedWords: BANNED_WORDS.slice(0, 20),
+    triesBeforeLock: 10,
+    lockedMinutes: 2,
+  };
+  state.policies.set(main.toLowerCase(), policy(main, `${main} (NSIS)`, 'domain', null, mainSettings, at));
+  let pupilDomain: string | null = null;
+  for (const d of ranked.slice(1)) {
+    if (isPupils(d.name)) {
+      pupilDomain ??= d.name;
+      state.policies.set(d.name.toLowerCase(), policy(d.name, `Elever (${d.name})`, 'sub-domain', main, pupilSettings, at));
+    } else {
+      state.policies.set(d.name.toLowerCase(), policy(d.name, d.name, 'domain', null, defaultPolicySettings(false), at));
+    }
+  }
+  if (pupilDomain === null) {
+    pupilDomain = `elever.${main}`;
+    state.policies.set(pupilDomain.toLowerCase(), policy(pupilDomain, `Elever (${pupilDomain})`, 'sub-domain', main, pupilSettings, at));
+  }
+  const trusted = 'betroede-medarbejdere';
+  state.policies.set(
+    trusted,
+    policy(trusted, 'Betroede medarbejdere', 'pseudo-domain', main, {
+      ...mainSettings,
+      minLength: 18,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSpecialCharacters: true,
+      triesBeforeLock: 3,
+      lockedMinutes: 30,
+      passwordHistoryCount: 12,
+      forceChangePassword: true,
+      forceChangePasswordIntervalDays: 180,
+      maxPasswordChangesPerDayEnabled: true,
+    }, at),
+  );
+
+  // Terms: v1 thirteen months ago, v2 two months ago requiring re-acceptance.
+  const v1At = now - 395 * DAY;
+  const v2At = now - 60 * DAY;
+  const mkVersion = (version: number, content: string, t: number, reason: string): TermsVersion => ({
+    version,
+    content,
+    contentHash: sha256Hex(content),
+    author: 'Kommunens IT-sikkerhed',
+    createdAt: new Date(t).toISOString(),
+    requiresReacceptance: true,
+    effectiveFrom: new Date(t).toISOString(),
+    reason,
+  });
+  const v1 = mkVersion(1, ADDENDUM_V1, v1At, 'Første udgave af kommunens tillæg');
+  const v2 = mkVersion(2, ADDENDUM_V2, v2At, 'Krav om egen kontrol med MFA-enheder');
+  state.termsVersions.push(v1, v2);
+
+  // Hardware-token pool.
+  const serials: string[] = [];
+  for (let i = 1; i <= 60; i++) {
+    const s = `KV-${String(100_000 + i * 37)}`;
+    serials.push(s);
+    state.hardwareTokens.set(s, { serialNumber: s, assignedTo: null, deviceId: null });
+  }
+  let nextSerial = 0;
+
+  const simPeople: SimPerson[] = [];
+  const pupils = new Set<SimPerson>();
+  const admins: SimPerson[] = [];
+  const types: readonly DeviceType[] = ['app', 'browser-extension', 'fido2', 'totp', 'hardware-token'];
+  people.forEach((sp, i) => {
+    const pupil = sp.pupil ?? isPupils(sp.domain);
+    const roll = r();
+    const p: SimPerson = {
+      domain: sp.domain,
+      username: sp.username,
+      displayName: sp.displayName,
+      policyDomain: sp.trusted ? trusted : pupil ? (isPupils(sp.domain) ? sp.domain : pupilDomain) : sp.domain,
+      nsisStatus: pupil ? 'NOT_ISSUED' : roll < 0.08 ? 'NOT_ACTIVATED' : roll < 0.09 ? 'LOCKED_BY_SELF' : 'ACTIVE',
+      statusBeforeLock: null,
+      locked: null,
+      cprMasked: cprMaskFor(r),
+    };
+    if (!pupil && r() < 0.02) {
+      p.statusBeforeLock = p.nsisStatus;
+      p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
+      p.locked = { by: 'admin.hr', at: new Date(now - Math.floor(r() * 90) * DAY).toISOString(), reason: pick(r, ADMIN_REASONS) };
+    }
+    state.addPerson(p);
+    simPeople.push(p);
+    if (pupil) pupils.add(p);
+    if (sp.admin) admins.push(p);
+    const key = personKeyOf(p.domain, p.username);
+
+    // Devices: the first few people carry one of every type so every type exists whatever the input.
+    const mine: SimDevice[] = [];
+    const wanted = i < 5 ? [types[i]!] : types.filter((t) => r() < ({ app: 0.7, 'browser-extension': 0.2, fido2: 0.12, totp: 0.15, 'hardware-token': 0.04 } as const)[t]);
+    if (pupil) wanted.length = Math.min(wanted.length, 1);
+    for (const type of wanted) {
+      let serial: string | null = null;
+      if (type === 'hardware-token') {
+        if (nextSerial >= serials.length - 10) continue; // keep some tokens free in the pool
+        serial = serials[nextSerial++]!;
+      }
+      const registeredMs = now - Math.floor(r() * 700 * DAY) - DAY;
+      const lockRoll = r();
+      const d: SimDevice = {
+        id: state.newDeviceId(),
+        type,
+        name: serial ? `Kodeviser ${serial}` : pick(r, DEVICE_NAMES[type]),
+        nsisLevel: (type === 'totp' ? 'low' : type === 'browser-extension' ? pick(r, ['low', 'substantial'] as const) : r() < 0.05 ? 'none' : 'substantial') as NsisLevel,
+        lockedUntilMs: lockRoll < 0.02 ? now + 5 * 60_000 : null,
+        lockedIndefinitely: lockRoll >= 0.02 && lockRoll < 0.05,
+        lockedReason: lockRoll < 0.02 ? '5 forkerte koder' : lockRoll < 0.05 ? pick(r, ADMIN_REASONS) : null,
+        lastUsed: r() < 0.9 ? new Date(now - Math.floor(r() * 30 * DAY)).toISOString() : null,
+        registered: new Date(registeredMs).toISOString(),
+        serialNumber: serial,
+      };
+      if (serial) {
+        const t = state.hardwareTokens.get(serial)!;
+        t.assignedTo = { domain: p.domain, username: p.username };
+        t.deviceId = d.id;
+      }
+      mine.push(d);
+    }
+    if (i === 0 && mine[0]) {
+      // Guarantee at least one admin-locked and one auto-locked device for the training scenarios.
+      mine[0].lockedIndefinitely = true;
+      mine[0].lockedReason = 'Telefon bortkommet';
+    }
+    if (i === 1 && mine[0]) {
+      mine[0].lockedUntilMs = now + 5 * 60_000;
+      mine[0].lockedReason = '5 forkerte koder';
+    }
+    state.devices.set(key, mine);
+
+    // Acceptances spread: most accepted both versions, some only v1 (must re-accept), some new, some none.
+    const a = r();
+    const acc: TermsAcceptance[] = [];
+    const accept = (v: TermsVersion, from: number, to: number) =>
+      acc.push({
+        domain: p.domain,
+        username: p.username,
+        version: v.version,
+        contentHash: v.contentHash,
+        nsisContentHash: state.nsisTerms.contentHash,
+        acceptedAt: new Date(from + Math.floor(r() * (to - from))).toISOString(),
+      });
+    if (!pupil) {
+      if (a < 0.6) {
+        accept(v1, v1At, v2At);
+        accept(v2, v2At, now);
+      } else if (a < 0.85) accept(v1, v1At, v2At);
+      else if (a < 0.95) accept(v2, v2At, now);
+    }
+    state.acceptances.set(key, acc);
+  });
+
+  const staff = simPeople.filter((p) => !pupils.has(p));
+  const performers = admins.length > 0 ? admins : (staff.length > 0 ? staff : simPeople).slice(0, 6);
+  seedAudit(state, simPeople, performers, r, now, opts.auditEvents ?? 100_000, v1, v2);
+  return state;
+}
+
+/** Working-hours weight of an hour, so the log looks like a municipality's week. */
+function hourWeight(ms: number): number {
+  const d = new Date(ms);
+  const dow = d.getUTCDay();
+  const h = (d.getUTCHours() + 1) % 24; // roughly Danish time
+  const weekend = dow === 0 || dow === 6;
+  const base = h >= 7 && h < 17 ? 10 : h >= 6 && h < 22 ? 2 : 0.3;
+  return weekend ? base * 0.1 : base;
+}
+
+function seedAudit(state: IdpState, people: readonly SimPerson[], admins: readonly SimPerson[], r: () => number, now: number, total: number, v1: TermsVersion, v2: TermsVersion): void {
+  const start = now - 395 * DAY;
+  const hours = Math.ceil((now - start) / 3_600_000);
+  const weights = new Float64Array(hours);
+  let sum = 0;
+  for (let i = 0; i < hours; i++) sum += weights[i] = hourWeight(start + i * 3_600_000);
+  const mixTotal = ACTION_MIX.reduce((s, [, w]) => s + w, 0);
+  const specials = [
+    { t: Date.parse(v1.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS', message: 'Vilkårstillæg version 1 er udgivet (kræver ny accept)', details: `sha256:${v1.contentHash}` },
+    { t: Date.parse(v2.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS', message: 'Vilkårstillæg version 2 er udgivet (kræver ny accept)', details: `sha256:${v2.contentHash}` },
+    { t: now - 200 * DAY, action: 'CHANGE_PASSWORD_SETTINGS', message: 'Password-politikken er ændret', details: null },
+  ].sort((a, b) => a.t - b.t);
+  let id = 0;
+  let carry = 0;
+  let lastLogin: { person: SimPerson; corr: string } | null = null;
+  const events = state.audit;
+  const budget = total - specials.length;
+  for (let h = 0; h < hours; h++) {
+    const exact = (budget * weights[h]!) / sum + carry;
+    const n = Math.floor(exact);
+    carry = exact - n;
+    if (n === 0) continue;
+    const hourStart = start + h * 3_600_000;
+    const offsets: number[] = [];
+    for (let k = 0; k < n; k++) offsets.push(Math.floor(r() * 3_600_000));
+    offsets.sort((a, b) => a - b);
+    for (const off of offsets) {
+      const t = hourStart + off;
+      while (specials.length > 0 && specials[0]!.t <= t) {
+        const s = specials.shift()!;
+        const admin = admins[0];
+        events.push({
+          id: (id += 1),
+          time: new Date(s.t).toISOString(),
+          action: s.action,
+          message: `${s.message}. Begrundelse: Godkendt af informationssikkerhedsudvalget`,
+          ipAddress: '10.20.1.15',
+          correlationId: hex(r, 32),
+          person: null,
+          performer: admin ? { username: admin.username, displayName: admin.displayName } : null,
+          details: s.details,
+          cprMasked: null,
+          source: 'idp',
+          eventId: null,
+        });
+      }
+      let x = r() * mixTotal;
+      let action = ACTION_MIX[0]![0];
+      for (const [a, w] of ACTION_MIX) {
+        if ((x -= w) < 0) {
+          action = a;
+          break;
+        }
+      }
+      const admin = ADMIN_ACTIONS.has(action);
+      const person: SimPerson = (action === 'ACCEPT_MFA' || action === 'REJECT_MFA') && lastLogin && r() < 0.8 ? lastLogin.person : people[Math.floor(r() * people.length)]!;
+      const corr: string = (action === 'ACCEPT_MFA' || action === 'REJECT_MFA') && lastLogin && lastLogin.person === person ? lastLogin.corr : hex(r, 32);
+      if (action === 'LOGIN') lastLogin = { person, corr };
+      const performer = admin ? pick(r, admins) : null;
+      const reason = admin ? pick(r, ADMIN_REASONS) : null;
+      const ev: AuditEvent = {
+        id: (id += r() < 0.02 ? 2 + Math.floor(r() * 3) : 1), // ids may skip, as in the peer
+        time: new Date(t).toISOString(),
+        action,
+        message: reason ? `${MESSAGES[action]}. Begrundelse: ${reason}` : MESSAGES[action]!,
+        ipAddress: admin ? `10.20.1.${10 + Math.floor(r() * 20)}` : r() < 0.7 ? `10.${20 + Math.floor(r() * 10)}.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}` : `87.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`,
+        correlationId: corr,
+        person: { domain: person.domain, username: person.username, displayName: person.displayName },
+        performer: performer ? { username: performer.username, displayName: performer.displayName } : null,
+        details: action === 'ACCEPT_MFA' || action === 'REJECT_MFA' || action === 'ASSOCIATE_MFA' ? `Enhedstype: ${pick(r, ['OS2faktor app', 'Browserudvidelse', 'Sikkerhedsnøgle', 'Authenticator', 'Kodeviser'])}` : null,
+        cprMasked: person.cprMasked,
+        source: 'idp',
+        eventId: null,
+      };
+      events.push(ev);
+    }
+  }
+  // Rounding or late specials: top up at the end so the log always holds at least `total` events.
+  for (const s of specials) {
+    events.push({ id: (id += 1), time: new Date(Math.min(s.t, now)).toISOString(), action: s.action, message: s.message, ipAddress: null, correlationId: null, person: null, performer: null, details: s.details, cprMasked: null, source: 'idp', eventId: null });
+  }
+  while (events.length < total) {
+    const p = people[events.length % people.length]!;
+    events.push({ id: (id += 1), time: new Date(now).toISOString(), action: 'LOGIN', message: MESSAGES.LOGIN!, ipAddress: null, correlationId: hex(r, 32), person: { domain: p.domain, username: p.username, displayName: p.displayName }, performer: null, details: null, cprMasked: p.cprMasked, source: 'idp', eventId: null });
+  }
+}

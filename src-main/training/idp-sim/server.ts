@@ -1,0 +1,312 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { API_KEY_HEADER, Domain, IDP_API_BASE, PageQuery, Username, idpStatusFor } from '../../../shared/idp/common.ts';
+import type { IdpErrorCode, PersonKey } from '../../../shared/idp/common.ts';
+import { PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
+import { PublishTermsVersion } from '../../../shared/idp/terms.ts';
+import { SerialNumber } from '../../../shared/idp/people.ts';
+import { AuditEventWrite, AuditReadQuery } from '../../../shared/idp/audit.ts';
+import { AssignTokenBody, LockDeviceBody, TokenStatusQuery, WriteBody } from '../../../shared/idp/api.ts';
+import { IdpState, SimError, pageSlice } from './state.ts';
+import type { IdpSnapshot } from './state.ts';
+import type { IdpSeedOptions } from './seed.ts';
+import { seedIdpState } from './seed.ts';
+import { IdpSimFaults } from './faults.ts';
+
+export interface IdpSimulatorOptions extends IdpSeedOptions {
+  host?: string;
+  port?: number;
+  /** PEM certificate and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Defaults to a random key per run. */
+  apiKey?: string;
+  bearerToken?: string;
+  /** Seed for the fault PRNG (default: Math.random). */
+  faultSeed?: number;
+  /** A ready state instead of seeding one (e.g. shared with another simulator instance). */
+  state?: IdpState;
+  /**
+   * Keep the state in this JSON file: loaded at start when it exists (instead of seeding), written by
+   * save() and on stop(), so a training session's changes survive a restart.
+   */
+  file?: string;
+}
+
+export interface IdpSimulator {
+  /** Base URL without the API path, e.g. http://127.0.0.1:43121 */
+  url: string;
+  apiKey: string;
+  bearerToken: string;
+  state: IdpState;
+  faults: IdpSimFaults;
+  /** Number of requests that reached the router (for tests of retry behaviour). */
+  requestCount(): number;
+  /** Writes the state to `file` (no-op without one). */
+  save(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 1_000_000;
+
+async function loadState(file: string, opts: IdpSimulatorOptions): Promise<IdpState | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  return IdpState.fromSnapshot(JSON.parse(text) as IdpSnapshot, opts.clock);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': data.length });
+  res.end(data);
+}
+
+function sendError(res: ServerResponse, code: IdpErrorCode, message: string, details?: Record<string, unknown>): void {
+  sendJson(res, idpStatusFor[code], details ? { code, message, details } : { code, message });
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) throw new SimError('validation', 'Forespørgslen er for stor');
+    chunks.push(c);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new SimError('validation', 'Forespørgslen er ikke gyldig JSON');
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new SimError('validation', 'Ugyldige data i forespørgslen', {
+      issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return r.data;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+interface Ctx {
+  params: string[];
+  query: URLSearchParams;
+  body: () => Promise<unknown>;
+}
+
+type Handler = (ctx: Ctx) => Promise<{ status: number; body?: unknown }> | { status: number; body?: unknown };
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  write: boolean;
+  handler: Handler;
+}
+
+const seg = '([^/]+)';
+
+function buildRoutes(state: IdpState): Route[] {
+  const routes: Route[] = [];
+  const add = (method: string, path: string, handler: Handler) =>
+    routes.push({ method, pattern: new RegExp(`^${IDP_API_BASE}${path}$`), write: method !== 'GET', handler });
+  const q = (ctx: Ctx) => Object.fromEntries(ctx.query);
+  const person = (ctx: Ctx): PersonKey => ({ domain: parse(Domain, ctx.params[0]), username: parse(Username, ctx.params[1]) });
+  const pageQ = (ctx: Ctx) => parse(PageQuery, { cursor: ctx.query.get('cursor') ?? undefined, limit: ctx.query.get('limit') ?? undefined });
+  const ok = (body: unknown) => ({ status: 200, body });
+  const version = (s: string | undefined) => parse(z.coerce.number().int().min(1), s);
+
+  add('GET', '/health', () => ok({ status: 'ok', apiVersion: '1', product: 'Lokal IdP-simulator' }));
+
+  add('GET', '/password-policies', (ctx) => {
+    const p = pageQ(ctx);
+    return ok(pageSlice([...state.policies.values()], p.cursor, p.limit));
+  });
+  add('GET', `/password-policies/${seg}`, (ctx) => ok(state.policy(ctx.params[0]!)));
+  add('PUT', `/password-policies/${seg}`, async (ctx) => ok(state.updatePolicy(ctx.params[0]!, parse(PasswordPolicyUpdate, await ctx.body()))));
+
+  add('GET', '/terms/nsis', () => ok(state.nsisTerms));
+  add('GET', '/terms/addendum/current', () => ok({ current: state.currentTerms() }));
+  add('GET', '/terms/addendum/versions', (ctx) => {
+    const p = pageQ(ctx);
+    return ok(pageSlice([...state.termsVersions].reverse(), p.cursor, p.limit));
+  });
+  add('POST', '/terms/addendum/versions', async (ctx) => ({ status: 201, body: state.publishTerms(parse(PublishTermsVersion, await ctx.body())) }));
+  add('GET', `/terms/addendum/versions/${seg}`, (ctx) => ok(state.termsVersion(version(ctx.params[0]))));
+  add('GET', `/terms/addendum/versions/${seg}/acceptances`, (ctx) => {
+    const p = pageQ(ctx);
+    return ok(state.acceptancesOfVersion(version(ctx.params[0]), p.cursor, p.limit));
+  });
+
+  add('GET', `/people/${seg}/${seg}`, (ctx) => ok(state.personView(person(ctx))));
+  add('POST', `/people/${seg}/${seg}/lock`, async (ctx) => ok(state.lockIdentity(person(ctx), parse(WriteBody, await ctx.body()))));
+  add('POST', `/people/${seg}/${seg}/unlock`, async (ctx) => ok(state.unlockIdentity(person(ctx), parse(WriteBody, await ctx.body()))));
+  add('GET', `/people/${seg}/${seg}/terms-acceptances`, (ctx) => {
+    const p = pageQ(ctx);
+    return ok(state.acceptancesOfPerson(person(ctx), p.cursor, p.limit));
+  });
+  add('GET', `/people/${seg}/${seg}/devices`, (ctx) => {
+    const p = pageQ(ctx);
+    return ok(state.listDevices(person(ctx), p.cursor, p.limit));
+  });
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/lock`, async (ctx) =>
+    ok(state.lockDevice(person(ctx), ctx.params[2]!, parse(LockDeviceBody, await ctx.body()))),
+  );
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/unlock`, async (ctx) =>
+    ok(state.unlockDevice(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()))),
+  );
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/remove`, async (ctx) => {
+    state.removeDevice(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()));
+    return { status: 204 };
+  });
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/test-push`, async (ctx) =>
+    ok(state.testPush(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()))),
+  );
+  add('POST', `/people/${seg}/${seg}/hardware-tokens`, async (ctx) =>
+    ok(state.assignHardwareToken(person(ctx), parse(AssignTokenBody, await ctx.body()))),
+  );
+  add('POST', `/people/${seg}/${seg}/hardware-tokens/${seg}/release`, async (ctx) => {
+    state.releaseHardwareToken(person(ctx), parse(SerialNumber, ctx.params[2]), parse(WriteBody, await ctx.body()));
+    return { status: 204 };
+  });
+  add('GET', '/hardware-tokens', (ctx) => {
+    const p = pageQ(ctx);
+    const status = ctx.query.get('status');
+    return ok(state.listHardwareTokens(status === null ? undefined : parse(TokenStatusQuery, status), p.cursor, p.limit));
+  });
+
+  add('GET', '/audit/head', () => ok({ head: state.auditHead() }));
+  add('GET', '/audit/events', (ctx) => {
+    const { after, limit } = parse(AuditReadQuery, q(ctx));
+    return ok(state.readAudit(after, limit));
+  });
+  add('POST', '/audit/events', async (ctx) => {
+    const { result } = state.writeAudit(parse(AuditEventWrite, await ctx.body()));
+    return { status: result.created ? 201 : 200, body: result };
+  });
+  return routes;
+}
+
+/**
+ * The project's Local IdP simulator: the whole IdP admin API (v1) in memory over HTTP(S), with the
+ * training data seeded deterministically and fault controls for failure drills and tests.
+ */
+export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise<IdpSimulator> {
+  const state = opts.state ?? (opts.file ? await loadState(opts.file, opts) : null) ?? seedIdpState(opts);
+  const apiKey = opts.apiKey ?? randomBytes(24).toString('hex');
+  const bearerToken = opts.bearerToken ?? randomBytes(24).toString('hex');
+  const routes = buildRoutes(state);
+  // The fault PRNG gets its own seed so a test's pattern of faults repeats.
+  const faults = new IdpSimFaults(opts.faultSeed);
+  let requests = 0;
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const key = req.headers[API_KEY_HEADER.toLowerCase()];
+    if (typeof key === 'string' && safeEqual(key, apiKey)) return true;
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && auth.startsWith('Bearer ') && safeEqual(auth.slice(7), bearerToken)) return true;
+    return false;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    requests++;
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const method = req.method ?? 'GET';
+    const latency = faults.latency();
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (faults.chance(faults.unavailableRate)) {
+      sendError(res, 'unavailable', 'Lokal IdP er midlertidigt utilgængelig');
+      return;
+    }
+    if (faults.chance(faults.serverErrorRate)) {
+      sendError(res, 'internal', 'Intern fejl i Lokal IdP');
+      return;
+    }
+    if (!authorized(req)) {
+      sendError(res, 'unauthenticated', 'Manglende eller forkert API-nøgle');
+      return;
+    }
+    let matchedPath = false;
+    for (const route of routes) {
+      const m = route.pattern.exec(url.pathname);
+      if (!m) continue;
+      matchedPath = true;
+      if (route.method !== method) continue;
+      const params = m.slice(1).map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          throw new SimError('validation', 'Ugyldig adresse');
+        }
+      });
+      const result = await route.handler({ params, query: url.searchParams, body: () => readBody(req) });
+      if (route.write && result.status < 300 && faults.dropThisWrite()) {
+        // The write is applied; the client never hears about it.
+        req.socket.destroy();
+        return;
+      }
+      if (result.body === undefined) {
+        res.writeHead(result.status);
+        res.end();
+      } else sendJson(res, result.status, result.body);
+      return;
+    }
+    if (matchedPath) sendError(res, 'validation', `Metoden ${method} understøttes ikke her`);
+    else sendError(res, 'not-found', 'Ukendt adresse');
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return;
+      if (e instanceof SimError) sendError(res, e.code, e.message, e.details);
+      else sendError(res, 'internal', 'Intern fejl i Lokal IdP');
+    });
+  };
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const save = async () => {
+    if (!opts.file) return;
+    // Write then rename, so a crash mid-write never leaves half a file.
+    const tmp = `${opts.file}.tmp`;
+    await writeFile(tmp, JSON.stringify(state.snapshot()));
+    await rename(tmp, opts.file);
+  };
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://${host}:${addr.port}`,
+    apiKey,
+    bearerToken,
+    state,
+    faults,
+    requestCount: () => requests,
+    save,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await save();
+    },
+  };
+}

@@ -1,0 +1,548 @@
+import { createHash } from 'node:crypto';
+import type { IdpErrorCode, Page, PersonKey } from '../../../shared/idp/common.ts';
+import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
+import { fullServiceViolations } from '../../../shared/idp/password-policy.ts';
+import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
+import type { DeviceType, HardwareToken, IdpPerson, MfaDevice, NsisLevel, TestPushResult } from '../../../shared/idp/people.ts';
+import type { AuditEvent, AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import type { AssignTokenBody, LockDeviceBody, WriteBody } from '../../../shared/idp/api.ts';
+
+/** An error the simulator answers with as `{code, message, details?}` and the contract's HTTP status. */
+export class SimError extends Error {
+  readonly code: IdpErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: IdpErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface SimPerson {
+  domain: string;
+  username: string;
+  displayName: string;
+  policyDomain: string;
+  nsisStatus: string;
+  /** Status to return to when a municipality lock is lifted. */
+  statusBeforeLock: string | null;
+  locked: { by: string; at: string; reason: string } | null;
+  cprMasked: string | null;
+}
+
+export interface SimDevice {
+  id: string;
+  type: DeviceType;
+  name: string;
+  nsisLevel: NsisLevel;
+  /** Epoch ms of a time-limited lock's end. */
+  lockedUntilMs: number | null;
+  /** Locked by an administrator until unlocked. */
+  lockedIndefinitely: boolean;
+  lockedReason: string | null;
+  lastUsed: string | null;
+  registered: string;
+  serialNumber: string | null;
+}
+
+interface StoredWrite {
+  id: number;
+  fingerprint: string;
+}
+
+/** The whole state as plain JSON, for the simulator's optional file. */
+export interface IdpSnapshot {
+  format: 'lokal-idp-sim/1';
+  people: SimPerson[];
+  devices: [string, SimDevice[]][];
+  policies: PasswordPolicy[];
+  nsisTerms: NsisTerms;
+  termsVersions: TermsVersion[];
+  acceptances: [string, TermsAcceptance[]][];
+  hardwareTokens: HardwareToken[];
+  audit: AuditEvent[];
+  writes: [string, StoredWrite][];
+  nextDeviceSeq: number;
+}
+
+export const personKeyOf = (domain: string, username: string): string => `${domain.toLowerCase()}\\${username.toLowerCase()}`;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new SimError('validation', 'Ugyldig cursor');
+  return Number(m[1]);
+}
+
+export function pageSlice<T>(all: readonly T[], cursor: string | undefined, limit: number): Page<T> {
+  const start = decodeCursor(cursor);
+  const items = all.slice(start, start + limit);
+  const end = start + items.length;
+  return { items, nextCursor: end < all.length ? encodeCursor(end) : null };
+}
+
+/**
+ * The whole Local IdP admin model in memory. Every method either applies completely or throws a SimError
+ * before changing anything, and none of them awaits: two concurrent requests cannot interleave inside one.
+ */
+export class IdpState {
+  readonly people = new Map<string, SimPerson>();
+  readonly devices = new Map<string, SimDevice[]>();
+  readonly policies = new Map<string, PasswordPolicy>();
+  nsisTerms: NsisTerms;
+  readonly termsVersions: TermsVersion[] = [];
+  readonly acceptances = new Map<string, TermsAcceptance[]>();
+  readonly hardwareTokens = new Map<string, HardwareToken>();
+  /** Ascending by id. */
+  readonly audit: AuditEvent[] = [];
+  private readonly writes = new Map<string, StoredWrite>();
+  private nextDeviceSeq = 1;
+  readonly clock: () => number;
+
+  constructor(nsisTerms: NsisTerms, clock: () => number = Date.now) {
+    this.nsisTerms = nsisTerms;
+    this.clock = clock;
+  }
+
+  snapshot(): IdpSnapshot {
+    return {
+      format: 'lokal-idp-sim/1',
+      people: [...this.people.values()],
+      devices: [...this.devices.entries()],
+      policies: [...this.policies.values()],
+      nsisTerms: this.nsisTerms,
+      termsVersions: this.termsVersions,
+      acceptances: [...this.acceptances.entries()],
+      hardwareTokens: [...this.hardwareTokens.values()],
+      audit: this.audit,
+      writes: [...this.writes.entries()],
+      nextDeviceSeq: this.nextDeviceSeq,
+    };
+  }
+
+  static fromSnapshot(snap: IdpSnapshot, clock: () => number = Date.now): IdpState {
+    if (snap.format !== 'lokal-idp-sim/1') throw new Error('Ukendt format på simulatorens datafil');
+    const s = new IdpState(snap.nsisTerms, clock);
+    for (const p of snap.people) s.addPerson(p);
+    for (const [k, v] of snap.devices) s.devices.set(k, v);
+    for (const p of snap.policies) s.policies.set(p.domain.toLowerCase(), p);
+    s.termsVersions.push(...snap.termsVersions);
+    for (const [k, v] of snap.acceptances) s.acceptances.set(k, v);
+    for (const t of snap.hardwareTokens) s.hardwareTokens.set(t.serialNumber, t);
+    s.audit.push(...snap.audit);
+    for (const [k, v] of snap.writes) s.writes.set(k, v);
+    s.nextDeviceSeq = snap.nextDeviceSeq;
+    return s;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  // ----- people ---------------------------------------------------------------------------------
+
+  addPerson(p: SimPerson): void {
+    this.people.set(personKeyOf(p.domain, p.username), p);
+  }
+
+  person(key: PersonKey): SimPerson {
+    const p = this.people.get(personKeyOf(key.domain, key.username));
+    if (!p) throw new SimError('not-found', `Personen ${key.username} findes ikke i domænet ${key.domain}`);
+    return p;
+  }
+
+  personView(key: PersonKey): IdpPerson {
+    const p = this.person(key);
+    const k = personKeyOf(p.domain, p.username);
+    const acc = this.acceptances.get(k) ?? [];
+    const newest = acc.reduce<number | null>((m, a) => (m === null || a.version > m ? a.version : m), null);
+    return {
+      domain: p.domain,
+      username: p.username,
+      displayName: p.displayName,
+      passwordPolicyDomain: p.policyDomain,
+      nsisStatus: p.nsisStatus,
+      locked: p.locked,
+      acceptedTermsVersion: newest,
+      mustAcceptTerms: this.mustAccept(acc),
+      deviceCount: (this.devices.get(k) ?? []).length,
+    };
+  }
+
+  private mustAccept(acc: readonly TermsAcceptance[]): boolean {
+    const now = this.clock();
+    const effective = this.termsVersions.filter((v) => Date.parse(v.effectiveFrom) <= now);
+    if (effective.length === 0) return false;
+    const required = [...effective].reverse().find((v) => v.requiresReacceptance) ?? effective[0]!;
+    return !acc.some((a) => a.version >= required.version);
+  }
+
+  lockIdentity(key: PersonKey, body: WriteBody): IdpPerson {
+    const p = this.person(key);
+    if (!p.locked) {
+      p.statusBeforeLock = p.nsisStatus;
+      p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
+    }
+    p.locked = { by: body.actor.username, at: this.nowIso(), reason: body.reason };
+    this.adminEvent('DEACTIVATE_BY_ADMIN', `Identiteten er spærret af kommunen. Begrundelse: ${body.reason}`, p, body);
+    return this.personView(key);
+  }
+
+  unlockIdentity(key: PersonKey, body: WriteBody): IdpPerson {
+    const p = this.person(key);
+    if (p.locked) {
+      p.nsisStatus = p.statusBeforeLock ?? 'ACTIVE';
+      p.statusBeforeLock = null;
+      p.locked = null;
+    }
+    this.adminEvent('REACTIVATE_BY_ADMIN', `Spærringen af identiteten er ophævet. Begrundelse: ${body.reason}`, p, body);
+    return this.personView(key);
+  }
+
+  // ----- devices --------------------------------------------------------------------------------
+
+  newDeviceId(): string {
+    return `dev-${String(this.nextDeviceSeq++).padStart(6, '0')}`;
+  }
+
+  deviceView(d: SimDevice): MfaDevice {
+    const now = this.clock();
+    const timed = d.lockedUntilMs !== null && d.lockedUntilMs > now;
+    const locked = d.lockedIndefinitely || timed;
+    return {
+      id: d.id,
+      type: d.type,
+      name: d.name,
+      nsisLevel: d.nsisLevel,
+      locked,
+      lockedUntil: timed && !d.lockedIndefinitely ? new Date(d.lockedUntilMs!).toISOString() : null,
+      lockedReason: locked ? d.lockedReason : null,
+      lastUsed: d.lastUsed,
+      registered: d.registered,
+      serialNumber: d.serialNumber,
+    };
+  }
+
+  listDevices(key: PersonKey, cursor: string | undefined, limit: number): Page<MfaDevice> {
+    const p = this.person(key);
+    const all = (this.devices.get(personKeyOf(p.domain, p.username)) ?? []).map((d) => this.deviceView(d));
+    return pageSlice(all, cursor, limit);
+  }
+
+  private device(key: PersonKey, deviceId: string): { p: SimPerson; d: SimDevice; list: SimDevice[] } {
+    const p = this.person(key);
+    const list = this.devices.get(personKeyOf(p.domain, p.username)) ?? [];
+    const d = list.find((x) => x.id === deviceId);
+    if (!d) throw new SimError('not-found', `Enheden ${deviceId} findes ikke hos ${p.username}`);
+    return { p, d, list };
+  }
+
+  lockDevice(key: PersonKey, deviceId: string, body: LockDeviceBody): MfaDevice {
+    const { p, d } = this.device(key, deviceId);
+    let untilMs: number | null = null;
+    if (body.until !== undefined) {
+      untilMs = Date.parse(body.until);
+      if (untilMs <= this.clock()) throw new SimError('validation', 'Spærringen skal slutte i fremtiden');
+    }
+    d.lockedIndefinitely = untilMs === null;
+    d.lockedUntilMs = untilMs;
+    d.lockedReason = body.reason;
+    this.adminEvent('LOCK_MFA_DEVICE', `MFA-enheden "${d.name}" er spærret. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
+    return this.deviceView(d);
+  }
+
+  unlockDevice(key: PersonKey, deviceId: string, body: WriteBody): MfaDevice {
+    const { p, d } = this.device(key, deviceId);
+    d.lockedIndefinitely = false;
+    d.lockedUntilMs = null;
+    d.lockedReason = null;
+    this.adminEvent('UNLOCK_MFA_DEVICE', `Spærringen af MFA-enheden "${d.name}" er ophævet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
+    return this.deviceView(d);
+  }
+
+  removeDevice(key: PersonKey, deviceId: string, body: WriteBody): void {
+    const { p, d, list } = this.device(key, deviceId);
+    list.splice(list.indexOf(d), 1);
+    if (d.serialNumber !== null) {
+      const t = this.hardwareTokens.get(d.serialNumber);
+      if (t) {
+        t.assignedTo = null;
+        t.deviceId = null;
+      }
+    }
+    this.adminEvent('DELETED_MFA_DEVICE', `MFA-enheden "${d.name}" er fjernet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id} (${d.type})`);
+  }
+
+  testPush(key: PersonKey, deviceId: string, body: WriteBody): TestPushResult {
+    const { p, d } = this.device(key, deviceId);
+    if (d.type !== 'app' && d.type !== 'browser-extension') {
+      throw new SimError('device-state', `Der kan ikke sendes test-push til en enhed af typen ${d.type}`);
+    }
+    if (this.deviceView(d).locked) throw new SimError('device-state', `MFA-enheden "${d.name}" er spærret`);
+    const at = this.nowIso();
+    d.lastUsed = at;
+    this.adminEvent('ADMIN_MFA_TEST', `Test-push sendt til "${d.name}". Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
+    return { deviceId: d.id, outcome: 'approved', at };
+  }
+
+  listHardwareTokens(status: 'free' | 'assigned' | undefined, cursor: string | undefined, limit: number): Page<HardwareToken> {
+    let all = [...this.hardwareTokens.values()];
+    if (status === 'free') all = all.filter((t) => t.assignedTo === null);
+    if (status === 'assigned') all = all.filter((t) => t.assignedTo !== null);
+    return pageSlice(all, cursor, limit);
+  }
+
+  assignHardwareToken(key: PersonKey, body: AssignTokenBody): MfaDevice {
+    const p = this.person(key);
+    const k = personKeyOf(p.domain, p.username);
+    const t = this.hardwareTokens.get(body.serialNumber);
+    if (!t) throw new SimError('not-found', `Kodeviseren ${body.serialNumber} findes ikke`);
+    if (t.assignedTo !== null) {
+      // The same assignment again (e.g. a retry) answers with the device it already made.
+      if (personKeyOf(t.assignedTo.domain, t.assignedTo.username) === k) {
+        const existing = (this.devices.get(k) ?? []).find((d) => d.id === t.deviceId);
+        if (existing) return this.deviceView(existing);
+      }
+      throw new SimError('token-assigned', `Kodeviseren ${body.serialNumber} er allerede tildelt en anden person`);
+    }
+    const d: SimDevice = {
+      id: this.newDeviceId(),
+      type: 'hardware-token',
+      name: `Kodeviser ${t.serialNumber}`,
+      nsisLevel: 'substantial',
+      lockedUntilMs: null,
+      lockedIndefinitely: false,
+      lockedReason: null,
+      lastUsed: null,
+      registered: this.nowIso(),
+      serialNumber: t.serialNumber,
+    };
+    const list = this.devices.get(k) ?? [];
+    list.push(d);
+    this.devices.set(k, list);
+    t.assignedTo = { domain: p.domain, username: p.username };
+    t.deviceId = d.id;
+    this.adminEvent('KODEVISER_ASSIGNED', `Kodeviser ${t.serialNumber} tildelt. Begrundelse: ${body.reason}`, p, body);
+    return this.deviceView(d);
+  }
+
+  releaseHardwareToken(key: PersonKey, serialNumber: string, body: WriteBody): void {
+    const p = this.person(key);
+    const k = personKeyOf(p.domain, p.username);
+    const t = this.hardwareTokens.get(serialNumber);
+    if (!t || t.assignedTo === null || personKeyOf(t.assignedTo.domain, t.assignedTo.username) !== k) {
+      throw new SimError('not-found', `Kodeviseren ${serialNumber} er ikke tildelt ${p.username}`);
+    }
+    const list = this.devices.get(k) ?? [];
+    const idx = list.findIndex((d) => d.id === t.deviceId);
+    if (idx >= 0) list.splice(idx, 1);
+    t.assignedTo = null;
+    t.deviceId = null;
+    this.adminEvent('DELETED_MFA_DEVICE', `Kodeviser ${serialNumber} frigivet. Begrundelse: ${body.reason}`, p, body);
+  }
+
+  // ----- password policies ----------------------------------------------------------------------
+
+  policy(domain: string): PasswordPolicy {
+    const pol = this.policies.get(domain.toLowerCase());
+    if (!pol) throw new SimError('not-found', `Der findes ingen password-politik for domænet ${domain}`);
+    return pol;
+  }
+
+  updatePolicy(domain: string, body: PasswordPolicyUpdate): PasswordPolicy {
+    const cur = this.policy(domain);
+    if (body.basedOnVersion !== cur.version) {
+      throw new SimError('conflict', `Password-politikken for ${cur.domain} er ændret af en anden (version ${cur.version}); hent den igen`, {
+        currentVersion: cur.version,
+      });
+    }
+    const violations = fullServiceViolations(body.settings);
+    if (violations.length > 0) {
+      throw new SimError('full-service-rule', `Full Service IdP-reglen for NSIS-domæner er ikke overholdt: ${violations.map((v) => v.message).join('; ')}`, {
+        violations,
+      });
+    }
+    const next: PasswordPolicy = {
+      ...cur,
+      version: cur.version + 1,
+      updatedAt: this.nowIso(),
+      updatedBy: body.actor.username,
+      settings: structuredClone(body.settings),
+    };
+    this.policies.set(cur.domain.toLowerCase(), next);
+    this.adminEvent('CHANGE_PASSWORD_SETTINGS', `Password-politikken for ${cur.domain} er ændret. Begrundelse: ${body.reason}`, null, body, JSON.stringify(next.settings));
+    return next;
+  }
+
+  // ----- terms ----------------------------------------------------------------------------------
+
+  termsVersion(version: number): TermsVersion {
+    const v = this.termsVersions.find((x) => x.version === version);
+    if (!v) throw new SimError('not-found', `Version ${version} af vilkårstillægget findes ikke`);
+    return v;
+  }
+
+  currentTerms(): TermsVersion | null {
+    const now = this.clock();
+    return [...this.termsVersions].reverse().find((v) => Date.parse(v.effectiveFrom) <= now) ?? null;
+  }
+
+  publishTerms(body: PublishTermsVersion): TermsVersion {
+    const newest = this.termsVersions.at(-1)?.version ?? null;
+    if (body.basedOnVersion !== newest) {
+      throw new SimError('conflict', `Vilkårstillægget er ændret af en anden (nyeste version er ${newest ?? 'ingen'}); hent det igen`, {
+        currentVersion: newest,
+      });
+    }
+    const at = this.nowIso();
+    const v: TermsVersion = {
+      version: (newest ?? 0) + 1,
+      content: body.content,
+      contentHash: sha256Hex(body.content),
+      author: body.actor.displayName ?? body.actor.username,
+      createdAt: at,
+      requiresReacceptance: body.requiresReacceptance,
+      effectiveFrom: body.effectiveFrom ?? at,
+      reason: body.reason,
+    };
+    this.termsVersions.push(v);
+    this.adminEvent(
+      'CHANGE_TERMS_AND_CONDITIONS',
+      `Vilkårstillæg version ${v.version} er udgivet${v.requiresReacceptance ? ' (kræver ny accept)' : ''}. Begrundelse: ${body.reason}`,
+      null,
+      body,
+      `sha256:${v.contentHash}`,
+    );
+    return v;
+  }
+
+  /** Training hook: a person accepts the current terms at login. */
+  acceptCurrentTerms(key: PersonKey): TermsAcceptance {
+    const p = this.person(key);
+    const cur = this.currentTerms();
+    if (!cur) throw new SimError('not-found', 'Der er ingen gældende vilkår');
+    const a: TermsAcceptance = {
+      domain: p.domain,
+      username: p.username,
+      version: cur.version,
+      contentHash: cur.contentHash,
+      nsisContentHash: this.nsisTerms.contentHash,
+      acceptedAt: this.nowIso(),
+    };
+    const k = personKeyOf(p.domain, p.username);
+    this.acceptances.set(k, [...(this.acceptances.get(k) ?? []), a]);
+    this.appendEvent({ action: 'ACCEPTED_TERMS', message: `Vilkår version ${cur.version} accepteret`, person: p, performer: null, details: null });
+    return a;
+  }
+
+  acceptancesOfPerson(key: PersonKey, cursor: string | undefined, limit: number): Page<TermsAcceptance> {
+    const p = this.person(key);
+    return pageSlice(this.acceptances.get(personKeyOf(p.domain, p.username)) ?? [], cursor, limit);
+  }
+
+  acceptancesOfVersion(version: number, cursor: string | undefined, limit: number): Page<TermsAcceptance> {
+    this.termsVersion(version);
+    const all: TermsAcceptance[] = [];
+    for (const list of this.acceptances.values()) for (const a of list) if (a.version === version) all.push(a);
+    return pageSlice(all, cursor, limit);
+  }
+
+  // ----- audit log ------------------------------------------------------------------------------
+
+  auditHead(): number {
+    return this.audit.at(-1)?.id ?? 0;
+  }
+
+  /** Index of the first event with id > after (binary search: ids ascend but skip). */
+  private firstAfter(after: number): number {
+    let lo = 0;
+    let hi = this.audit.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.audit[mid]!.id <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  readAudit(after: number, limit: number): AuditPage {
+    const start = this.firstAfter(after);
+    const items = this.audit.slice(start, start + limit);
+    const next = items.at(-1)?.id ?? after;
+    return { items, next, hasMore: start + items.length < this.audit.length };
+  }
+
+  writeAudit(w: AuditEventWrite): { result: AuditWriteResult } {
+    const fingerprint = JSON.stringify(w);
+    const seen = this.writes.get(w.eventId);
+    if (seen) {
+      if (seen.fingerprint !== fingerprint) {
+        throw new SimError('conflict', `Hændelsen ${w.eventId} findes allerede med et andet indhold`);
+      }
+      return { result: { id: seen.id, eventId: w.eventId, created: false } };
+    }
+    const person = w.person ? this.people.get(personKeyOf(w.person.domain, w.person.username)) : undefined;
+    const ev = this.appendEvent({
+      action: w.action,
+      message: w.reason ? `${w.message} Begrundelse: ${w.reason}` : w.message,
+      person: person ?? (w.person ? { ...w.person, displayName: null } : null),
+      performer: { username: w.performer.username, displayName: w.performer.displayName ?? null },
+      details: w.details,
+      time: w.time,
+      correlationId: w.correlationId,
+      source: 'console',
+      eventId: w.eventId,
+    });
+    this.writes.set(w.eventId, { id: ev.id, fingerprint });
+    return { result: { id: ev.id, eventId: w.eventId, created: true } };
+  }
+
+  appendEvent(e: {
+    action: string;
+    message: string;
+    person: { domain: string; username: string; displayName: string | null; cprMasked?: string | null } | null;
+    performer: { username: string; displayName: string | null } | null;
+    details: string | null;
+    time?: string;
+    correlationId?: string | null;
+    source?: string;
+    eventId?: string | null;
+    ipAddress?: string | null;
+  }): AuditEvent {
+    const ev: AuditEvent = {
+      id: this.auditHead() + 1,
+      time: e.time ?? this.nowIso(),
+      action: e.action,
+      message: e.message,
+      ipAddress: e.ipAddress ?? null,
+      correlationId: e.correlationId ?? null,
+      person: e.person ? { domain: e.person.domain, username: e.person.username, displayName: e.person.displayName } : null,
+      performer: e.performer,
+      details: e.details,
+      cprMasked: e.person?.cprMasked ?? null,
+      source: e.source ?? 'idp',
+      eventId: e.eventId ?? null,
+    };
+    this.audit.push(ev);
+    return ev;
+  }
+
+  private adminEvent(action: string, message: string, p: SimPerson | null, body: WriteBody, details: string | null = null): void {
+    this.appendEvent({
+      action,
+      message,
+      person: p,
+      performer: { username: body.actor.username, displayName: body.actor.displayName ?? null },
+      details,
+      source: 'idp-admin-api',
+    });
+  }
+}
