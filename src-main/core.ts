@@ -1,24 +1,30 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsoleError } from '../shared/errors.ts';
 import type { Settings, SystemStatus } from '../shared/domain/settings.ts';
+import { domainFromDn, type PersonKey } from '../shared/idp/common.ts';
 import type { DirectoryPort } from './connectors/directory-port.ts';
+import { createIdpClient, idpClientOptionsFromProfile } from './connectors/idp/client.ts';
+import type { IdpPort } from './connectors/idp/idp-port.ts';
 import { createDispatcher, toPayload, type Dispatch } from './dispatch/dispatcher.ts';
 import { createHandlers } from './dispatch/handlers.ts';
-import { openJournal, type Journal } from './store/journal.ts';
-import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
+import { openAuditStore, type AuditStore } from './store/audit-store.ts';
+import { openJournal, type Journal } from './store/journal.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
 import { createTrainingDirectory } from './training/directory.ts';
-import { generateTrainingAccounts } from './training/seed.ts';
+import { startTrainingIdp } from './training/idp-sim/training.ts';
+import { generateTrainingAccounts, TRAINING_BASE_DN, trainingOperators } from './training/seed.ts';
 
 export interface CoreOptions {
   dataDir: string;
-  /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
-  trainingPeople?: number;
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
+  /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
+  trainingPeople?: number;
+  /** Start the MitID Erhverv and IdP simulators in the training environment (default true). */
+  trainingSimulators?: boolean;
   /** Where unexpected errors go (with stack); default stderr. */
   logError?: (correlationId: string, operation: string, err: unknown) => void;
 }
@@ -27,7 +33,12 @@ export interface CoreOptions {
 export interface Connections {
   readonly training: boolean;
   directory: DirectoryPort;
+  /** null when the IdP is not set up. */
+  idp: IdpPort | null;
+  /** The IdP's key for a person of the directory. */
+  idpKey(dn: string, username: string): PersonKey;
   status(): Promise<SystemStatus[]>;
+  close(): Promise<void>;
 }
 
 export interface Core {
@@ -41,7 +52,7 @@ export interface Core {
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function unconfiguredDirectory(): DirectoryPort {
@@ -51,44 +62,87 @@ function unconfiguredDirectory(): DirectoryPort {
   return { kind: 'ad', signIn: async () => fail(), ping: async () => ({ ok: false, message: 'Active Directory er ikke sat op.' }) };
 }
 
-function buildConnections(settings: Settings, opts: CoreOptions): Connections {
-  if (settings.mode === 'training') {
-    const directory = createTrainingDirectory(generateTrainingAccounts(undefined, opts.trainingPeople));
-    return {
-      training: true,
-      directory,
-      async status() {
-        const at = new Date().toISOString();
-        const ad = await directory.ping();
-        return [
-          { system: 'ad', state: ad.ok ? 'ok' : 'down', message: ad.message, checkedAt: at, training: true },
-          { system: 'mitid', state: 'not-configured', message: 'MitID Erhverv-simulatoren er ikke tilsluttet endnu.', checkedAt: at, training: true },
-          { system: 'idp', state: 'not-configured', message: 'IdP-simulatoren er ikke tilsluttet endnu.', checkedAt: at, training: true },
-        ];
-      },
-    };
-  }
-  const directory = unconfiguredDirectory();
+async function pingStatus(
+  system: SystemStatus['system'],
+  training: boolean,
+  port: { ping(): Promise<{ ok: boolean; message: string }> } | null,
+  notConfigured: string,
+): Promise<SystemStatus> {
+  const checkedAt = new Date().toISOString();
+  if (!port) return { system, state: 'not-configured', message: notConfigured, checkedAt, training };
+  const r = await port.ping().catch((e: unknown) => ({ ok: false, message: e instanceof Error ? e.message : 'Ukendt fejl' }));
+  return { system, state: r.ok ? 'ok' : 'down', message: r.message, checkedAt, training };
+}
+
+const idpKeyFor = (dn: string, username: string): PersonKey => ({ domain: domainFromDn(dn) ?? '', username });
+
+async function trainingConnections(opts: CoreOptions): Promise<Connections> {
+  const accounts = generateTrainingAccounts(undefined, opts.trainingPeople);
+  const directory = createTrainingDirectory(accounts);
+  const operators = new Set(trainingOperators.map((o) => o.username));
+  const domain = domainFromDn(TRAINING_BASE_DN) ?? '';
+  // The simulators run in-process and are reached through the real clients over real sockets.
+  const idp =
+    opts.trainingSimulators === false
+      ? null
+      : await startTrainingIdp(
+          accounts.map((a) => ({
+            username: a.username,
+            domain,
+            displayName: a.displayName,
+            pupil: a.ouPath.includes('Elever'),
+            trusted: operators.has(a.username),
+            admin: operators.has(a.username),
+          })),
+        );
   return {
-    training: false,
+    training: true,
     directory,
-    async status() {
-      const at = new Date().toISOString();
-      const ad = await directory.ping().catch((e: unknown) => ({ ok: false, message: e instanceof Error ? e.message : 'Ukendt fejl' }));
-      return [
-        { system: 'ad', state: settings.ad ? (ad.ok ? 'ok' : 'down') : 'not-configured', message: ad.message, checkedAt: at, training: false },
-        { system: 'mitid', state: 'not-configured', message: 'MitID Erhverv er ikke sat op.', checkedAt: at, training: false },
-        { system: 'idp', state: 'not-configured', message: 'Den lokale IdP er ikke sat op.', checkedAt: at, training: false },
-      ];
+    idp: idp?.port ?? null,
+    idpKey: idpKeyFor,
+    status: async () => [
+      await pingStatus('ad', true, directory, ''),
+      { system: 'mitid', state: 'not-configured', message: 'MitID Erhverv-simulatoren er ikke tilsluttet endnu.', checkedAt: new Date().toISOString(), training: true },
+      await pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
+    ],
+    close: async () => {
+      await idp?.stop();
     },
   };
 }
 
+function liveConnections(settings: Settings, secrets: SecretStore): Connections {
+  const directory = unconfiguredDirectory();
+  let idp: IdpPort | null = null;
+  if (settings.idp) {
+    const secret = secrets.get(settings.idp.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '';
+    const ca = settings.idp.caFile ? readFileSync(settings.idp.caFile) : undefined;
+    idp = createIdpClient(idpClientOptionsFromProfile(settings.idp, secret, ca));
+  }
+  return {
+    training: false,
+    directory,
+    idp,
+    idpKey: idpKeyFor,
+    status: async () => [
+      await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
+      await pingStatus('mitid', false, null, 'MitID Erhverv er ikke sat op.'),
+      await pingStatus('idp', false, idp, 'Den lokale IdP er ikke sat op.'),
+    ],
+    close: async () => idp?.close(),
+  };
+}
+
+async function buildConnections(opts: CoreOptions): Promise<Connections> {
+  const settings = opts.settings.read();
+  return settings.mode === 'training' ? trainingConnections(opts) : liveConnections(settings, opts.secrets);
+}
+
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */
-export function createCore(opts: CoreOptions): Core {
+export async function createCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
-  let connections = buildConnections(opts.settings.read(), opts);
+  let connections = await buildConnections(opts);
 
   const core: Core = {
     journal,
@@ -100,14 +154,17 @@ export function createCore(opts: CoreOptions): Core {
     version: opts.version,
     connections: () => connections,
     dispatch: null as unknown as Dispatch,
-    close() {
+    async close() {
+      await connections.close();
       journal.close();
     },
   };
   const handlers = createHandlers({
     core,
-    reconnect: () => {
-      connections = buildConnections(opts.settings.read(), opts);
+    reconnect: async () => {
+      const old = connections;
+      connections = await buildConnections(opts);
+      await old.close();
     },
   });
   core.dispatch = createDispatcher({

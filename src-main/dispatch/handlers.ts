@@ -31,7 +31,7 @@ function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: 
 interface HandlerDeps {
   core: Core;
   /** Rebuild the connections after the settings changed. */
-  reconnect(): void;
+  reconnect(): Promise<void>;
 }
 
 /** One line per operation: the work itself lives in services and connectors. */
@@ -88,7 +88,7 @@ export function createHandlers({ core, reconnect }: HandlerDeps): Handlers {
 
     'settings.update': async (input) => {
       core.settings.write(input.settings);
-      reconnect();
+      await reconnect();
       return settingsView();
     },
 

@@ -29,7 +29,7 @@ if (trainingPeople !== undefined && !(Number.isInteger(trainingPeople) && traini
   process.exit(2);
 }
 
-const core = createCore({
+const core = await createCore({
   dataDir,
   trainingPeople,
   settings: fileSettingsStore(join(dataDir, 'settings.json')),
@@ -46,7 +46,7 @@ console.log(`READY ${host.url}`);
 
 const stop = async () => {
   await host.close();
-  core.close();
+  await core.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -26,7 +26,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const rendererDir = join(import.meta.dirname, '../renderer');
     protocol.handle(APP_SCHEME, (req) => {
       const { pathname } = new URL(req.url);
@@ -44,7 +44,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       write: (s) => store.set('settings', Settings.parse(s)),
     };
-    const core = createCore({
+    const core = await createCore({
       dataDir: app.getPath('userData'),
       settings,
       secrets: safeSecretStore(store),
@@ -62,6 +62,6 @@ if (!app.requestSingleInstanceLock()) {
     bindIpc(core.dispatch, (id) => id === ownId);
     window.once('ready-to-show', () => window?.show());
     void window.loadURL(`${APP_ORIGIN}/index.html`);
-    app.on('before-quit', () => core.close());
+    app.on('before-quit', () => void core.close());
   });
 }

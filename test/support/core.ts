@@ -7,10 +7,14 @@ import { fileSettingsStore, memorySecretStore } from '../../src-main/store/setti
 
 export const TRAINING_PASSWORD = 'Traening-2026';
 
-/** A core on a fresh temp data folder, in the training environment. */
-export function testCore(): { core: Core; dataDir: string; dispose(): void } {
+/**
+ * A core on a fresh temp data folder, in the training environment. The simulators are off unless a
+ * test asks for them, so unit tests stay fast.
+ */
+export async function testCore(opts: { simulators?: boolean } = {}): Promise<{ core: Core; dataDir: string; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lia-test-'));
-  const core = createCore({
+  const core = await createCore({
+    trainingSimulators: opts.simulators ?? false,
     dataDir,
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     secrets: memorySecretStore(),
@@ -20,8 +24,8 @@ export function testCore(): { core: Core; dataDir: string; dispose(): void } {
   return {
     core,
     dataDir,
-    dispose() {
-      core.close();
+    async dispose() {
+      await core.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -6,13 +6,13 @@ import type { Core } from '../../../src-main/core.ts';
 import { maskCpr } from '../../../src-main/services/evidence.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 
-let env: ReturnType<typeof testCore>;
+let env: Awaited<ReturnType<typeof testCore>>;
 let core: Core;
-beforeEach(() => {
-  env = testCore();
+beforeEach(async () => {
+  env = await testCore();
   core = env.core;
 });
-afterEach(() => env.dispose());
+afterEach(async () => env.dispose());
 
 async function as(username: string) {
   const c = caller();

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 
-let env: ReturnType<typeof testCore>;
+let env: Awaited<ReturnType<typeof testCore>>;
 let core: Core;
-beforeEach(() => {
-  env = testCore();
+beforeEach(async () => {
+  env = await testCore();
   core = env.core;
 });
-afterEach(() => env.dispose());
+afterEach(async () => env.dispose());
 
 async function signedIn(username: string) {
   const c = caller();
