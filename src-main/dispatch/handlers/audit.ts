@@ -1,0 +1,59 @@
+import type { AuditFilter } from '../../../shared/domain/audit.ts';
+import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.ts';
+import { exportEvidence, verifyEvidencePackage } from '../../services/evidence.ts';
+import type { FeatureHandlers, HandlerDeps } from './types.ts';
+
+/** An evidence scope as a timeline filter, plus the label the report prints. */
+function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: AuditFilter; label: string } {
+  const base: AuditFilter = { from, to, actions: [], source: 'all' };
+  switch (scope.kind) {
+    case 'all':
+      return { filter: base, label: 'Alle hændelser' };
+    case 'admin':
+      return { filter: { ...base, source: 'console' }, label: 'Administrative handlinger' };
+    case 'person':
+      return { filter: { ...base, person: scope.person }, label: `Person: ${scope.person}` };
+    case 'ou':
+      return { filter: { ...base, ou: scope.ou }, label: `Enhed: ${scope.ou}` };
+    case 'policy':
+      return {
+        filter: { ...base, actions: ['settings.update', 'policy.update', 'terms.publish', 'CHANGE_PASSWORD_SETTINGS', 'CHANGE_TERMS_AND_CONDITIONS'] },
+        label: 'Ændringer af politikker og vilkår',
+      };
+  }
+}
+
+export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof auditOps> {
+  return {
+    'audit.search': async (input) => core.audit.search(input.filter, { cursor: input.cursor, limit: input.limit }),
+
+    'audit.stats': async (input) => ({ total: core.audit.count(input.filter), ...core.audit.stats(input.filter) }),
+
+    'audit.verifyJournal': async () => {
+      const r = core.journal.verify();
+      return r.ok ? { ok: true, count: r.count, brokenSeq: null, reason: null } : { ok: false, count: r.count, brokenSeq: r.brokenSeq, reason: r.reason };
+    },
+
+    'audit.exportEvidence': async (input, ctx) => {
+      const operator = ctx.requireSession().operator;
+      const { filter, label } = scopeFilter(input.from, input.to, input.scope);
+      const job = core.jobs.start('audit.exportEvidence', operator.username, (job) =>
+        exportEvidence(core.audit, core.journal, {
+          filter,
+          scopeLabel: label,
+          fullCpr: input.fullCpr,
+          operator,
+          outRoot: core.evidenceDir,
+          policy: { passwordPolicies: null, termsVersions: null, unavailableReason: 'den lokale IdP er ikke tilsluttet denne konsol.' },
+        }, job),
+      );
+      return { job };
+    },
+
+    'audit.verifyPackage': async (input) => verifyEvidencePackage(input.folder),
+
+    'jobs.get': async (input, ctx) => ({ job: core.jobs.get(input.id, ctx.requireSession().operator.username) }),
+
+    'jobs.cancel': async (input, ctx) => ({ job: core.jobs.cancel(input.id, ctx.requireSession().operator.username) }),
+  };
+}
