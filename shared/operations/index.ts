@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OperationSpec } from '../operation.ts';
 import { auditOps } from './audit.ts';
 import { peopleOps } from './people.ts';
+import { policiesOps } from './policies.ts';
 import { sessionOps } from './session.ts';
 import { settingsOps } from './settings.ts';
 
@@ -11,6 +12,7 @@ export const operations = {
   ...settingsOps,
   ...peopleOps,
   ...auditOps,
+  ...policiesOps,
 } satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

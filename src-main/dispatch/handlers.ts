@@ -1,6 +1,7 @@
 import type { Handlers } from './dispatcher.ts';
 import { auditHandlers } from './handlers/audit.ts';
 import { peopleHandlers } from './handlers/people.ts';
+import { policiesHandlers } from './handlers/policies.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import type { HandlerDeps } from './handlers/types.ts';
@@ -12,5 +13,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...settingsHandlers(deps),
     ...peopleHandlers(deps),
     ...auditHandlers(deps),
+    ...policiesHandlers(deps),
   };
 }

@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { StatusBar } from '../components/StatusBar.tsx';
 import { TrainingBanner } from '../components/TrainingBanner.tsx';
 import { PeoplePage } from '../features/people/PeoplePage.tsx';
+import { PoliciesPage } from '../features/policies/PoliciesPage.tsx';
 import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
 import { NoToken, SignIn } from '../features/session/SignIn.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
@@ -44,6 +45,8 @@ function Page({ route }: { route: Route }) {
       return <PeoplePage />;
     case 'indstillinger':
       return <SettingsPage />;
+    case 'politikker':
+      return <PoliciesPage />;
     default:
       return <NotBuilt title={t(navKey[route])} />;
   }
