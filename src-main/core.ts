@@ -8,6 +8,7 @@ import { createIdpClient, idpClientOptionsFromProfile } from './connectors/idp/c
 import type { IdpPort } from './connectors/idp/idp-port.ts';
 import { createDispatcher, toPayload, type Dispatch } from './dispatch/dispatcher.ts';
 import { createHandlers } from './dispatch/handlers.ts';
+import { createAuditShipping, type AuditShipping } from './services/audit-shipping.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
 import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
@@ -25,6 +26,8 @@ export interface CoreOptions {
   trainingPeople?: number;
   /** Start the MitID Erhverv and IdP simulators in the training environment (default true). */
   trainingSimulators?: boolean;
+  /** How often the outbox ships to the IdP and the IdP's log is pulled (ms; 0 = only on demand). */
+  auditSyncIntervalMs?: number;
   /** Where unexpected errors go (with stack); default stderr. */
   logError?: (correlationId: string, operation: string, err: unknown) => void;
 }
@@ -46,6 +49,9 @@ export interface Core {
   journal: Journal;
   audit: AuditStore;
   jobs: JobRegistry;
+  shipping: AuditShipping;
+  /** Ship pending journal records and pull the IdP's log now (no-op without an IdP). */
+  syncAudit(): Promise<void>;
   /** Where evidence packages are written. */
   evidenceDir: string;
   connections(): Connections;
@@ -143,10 +149,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   let connections = await buildConnections(opts);
+  let timer: ReturnType<typeof setInterval> | null = null;
 
+  const audit = openAuditStore(journal.db);
+  const shipping = createAuditShipping(journal, audit);
   const core: Core = {
     journal,
-    audit: openAuditStore(journal.db),
+    audit,
+    shipping,
+    syncAudit: async () => {
+      const idp = connections.idp;
+      if (idp) await shipping.sync(idp);
+    },
     jobs: createJobRegistry(toPayload),
     evidenceDir: join(opts.dataDir, 'evidence'),
     settings: opts.settings,
@@ -155,6 +169,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     connections: () => connections,
     dispatch: null as unknown as Dispatch,
     async close() {
+      // Unshipped records simply stay in the outbox for the next start.
+      if (timer) clearInterval(timer);
       await connections.close();
       journal.close();
     },
@@ -176,5 +192,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         console.error(`[${cid}] ${op} fejlede:`, err);
       }),
   });
+  // The outbox runs in the background; the timer never keeps the process alive on its own.
+  const every = opts.auditSyncIntervalMs ?? 30_000;
+  timer = every > 0 ? setInterval(() => void core.syncAudit(), every) : null;
+  timer?.unref();
+  if (timer) void core.syncAudit();
   return core;
 }

@@ -45,6 +45,10 @@ export const settingsOps = {
     access: 'signed-in',
     writes: false,
     input: z.object({}).strict(),
-    output: z.object({ systems: z.array(SystemStatus) }),
+    output: z.object({
+      systems: z.array(SystemStatus),
+      /** Journal records waiting to be acknowledged by the IdP's central audit log. */
+      outbox: z.object({ pending: z.number().int(), lastError: z.string().nullable() }),
+    }),
   }),
 };

@@ -15,6 +15,8 @@ export async function testCore(opts: { simulators?: boolean } = {}): Promise<{ c
   const dataDir = mkdtempSync(join(tmpdir(), 'lia-test-'));
   const core = await createCore({
     trainingSimulators: opts.simulators ?? false,
+    // Tests drive the outbox themselves (core.syncAudit) instead of a background timer.
+    auditSyncIntervalMs: 0,
     dataDir,
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     secrets: memorySecretStore(),

@@ -33,6 +33,9 @@ export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandl
       return { ok: status?.state === 'ok', message: status?.message ?? 'Ukendt system' };
     },
 
-    'system.status': async () => ({ systems: await core.connections().status() }),
+    'system.status': async () => {
+      const { pending, lastError } = core.shipping.status();
+      return { systems: await core.connections().status(), outbox: { pending, lastError } };
+    },
   };
 }
