@@ -45,6 +45,13 @@ export const auditOps = {
       failedLoginsPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
     }),
   }),
+  'audit.refresh': op({
+    summary: 'Hent nye hændelser fra den lokale IdP',
+    access: auditors,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ pending: z.number().int(), lastError: z.string().nullable(), lastPulledAt: z.string().nullable() }),
+  }),
   'audit.verifyJournal': op({
     summary: 'Kontrollér journalens hash-kæde',
     access: auditors,

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +14,19 @@ import { setLanguage, type Language } from './i18n.ts';
 import { useOp, useOpMutation } from './ops.ts';
 import { routes, useRoute, type Route } from './routes.ts';
 import { hasTransport } from './transport.ts';
+import type { Role } from '../../shared/roles.ts';
+
+// Revision carries charts and date pickers: loaded when first opened, keeping the start bundle small.
+const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
+
+/** Who sees which screen; main enforces the same on every operation, this only keeps the menu honest. */
+const routeRoles: Record<Route, Role[]> = {
+  personer: ['administrator', 'useradmin', 'helpdesk', 'auditor'],
+  masseopgaver: ['administrator', 'useradmin'],
+  politikker: ['administrator', 'useradmin', 'helpdesk', 'auditor'],
+  revision: ['administrator', 'auditor'],
+  indstillinger: ['administrator', 'auditor'],
+};
 
 const navKey: Record<Route, string> = {
   personer: 'nav.people',
@@ -47,6 +61,12 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'politikker':
       return <PoliciesPage />;
+    case 'revision':
+      return (
+        <Suspense fallback={<Loader m="xl" aria-label="Indlæser" />}>
+          <AuditPage />
+        </Suspense>
+      );
     default:
       return <NotBuilt title={t(navKey[route])} />;
   }
@@ -96,7 +116,13 @@ function Shell() {
               variant="default"
               size="xs"
               onClick={() =>
-                logout.mutate({}, { onSuccess: () => { qc.clear(); } })
+                logout.mutate({}, {
+                  onSuccess: () => {
+                    // Back to the sign-in screen, and nothing of the last operator's data left in the cache.
+                    qc.setQueryData(['session.current', {}], { operator: null });
+                    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session.current' });
+                  },
+                })
               }
             >
               {t('app.signOut')}
@@ -105,7 +131,7 @@ function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Hovedmenu">
-        {routes.map((r) => (
+        {routes.filter((r) => operator?.roles.some((role) => routeRoles[r].includes(role))).map((r) => (
           <NavLink key={r} href={`#/${r}`} label={t(navKey[r])} active={route === r} onClick={(e) => { e.preventDefault(); go(r); }} />
         ))}
       </AppShell.Navbar>

@@ -20,6 +20,13 @@ export function StatusBar() {
           </Group>
         </Tooltip>
       ))}
+      {status.data && status.data.outbox.pending > 0 && (
+        <Tooltip label={status.data.outbox.lastError ?? t('systems.outboxHelp')} withArrow>
+          <Text size="xs" c={status.data.outbox.lastError ? 'orange' : 'dimmed'} data-testid="outbox" tabIndex={0}>
+            {t('systems.outbox', { count: status.data.outbox.pending })}
+          </Text>
+        </Tooltip>
+      )}
     </Group>
   );
 }

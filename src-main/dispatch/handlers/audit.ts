@@ -29,6 +29,12 @@ export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof aud
 
     'audit.stats': async (input) => ({ total: core.audit.count(input.filter), ...core.audit.stats(input.filter) }),
 
+    'audit.refresh': async () => {
+      await core.syncAudit();
+      const { pending, lastError, lastPulledAt } = core.shipping.status();
+      return { pending, lastError, lastPulledAt };
+    },
+
     'audit.verifyJournal': async () => {
       const r = core.journal.verify();
       return r.ok ? { ok: true, count: r.count, brokenSeq: null, reason: null } : { ok: false, count: r.count, brokenSeq: r.brokenSeq, reason: r.reason };
