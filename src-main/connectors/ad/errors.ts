@@ -1,0 +1,140 @@
+// Turning what ldapts and Node throw into ConsoleErrors with Danish messages that name AD.
+import { ConsoleError } from '../../../shared/errors.ts';
+
+/** The subset of ldapts' ResultCodeError we rely on (numeric LDAP result code + server text). */
+interface LdapResultError {
+  code: number;
+  message: string;
+}
+
+export function isLdapResultError(e: unknown): e is LdapResultError {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'number';
+}
+
+/** Socket/TLS level failures: the DC is unreachable or untrustworthy, so try the next one. */
+export function isConnectionError(e: unknown): boolean {
+  if (e instanceof ConsoleError) return e.code === 'unavailable-ad';
+  if (!(e instanceof Error)) return false;
+  if (isLdapResultError(e)) return e.code === 51 || e.code === 52; // busy, unavailable
+  return true;
+}
+
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+]);
+
+/** A Danish sentence for a connection-level failure against one DC. */
+export function describeConnectionError(e: unknown, host: string, timeoutMs: number): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err.code === 'string' ? err.code : '';
+  const msg = typeof err.message === 'string' ? err.message : '';
+  if (TLS_TRUST_CODES.has(code)) {
+    return `${host}: certifikatet er ikke udstedt af en CA, konsollen stoler på (tjek CA-filen i AD-profilen)`;
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `${host}: domænecontrollerens certifikat er udløbet`;
+  if (code === 'CERT_NOT_YET_VALID') return `${host}: domænecontrollerens certifikat er endnu ikke gyldigt`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${host}: certifikatet er udstedt til et andet navn end adressen i AD-profilen`;
+  if (code === 'ECONNREFUSED') return `${host}: forbindelsen blev afvist (kører AD-tjenesten?)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `${host}: navnet kan ikke slås op i DNS`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${host}: kan ikke nås på netværket`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `${host}: forbindelsen blev afbrudt`;
+  if (/timed? ?out|timeout/i.test(msg) || code === 'ETIMEDOUT') return `${host}: svarede ikke inden for ${(timeoutMs / 1000).toLocaleString('da-DK', { maximumFractionDigits: 1 })} s`;
+  if (/closed|socket/i.test(msg)) return `${host}: forbindelsen blev afbrudt`;
+  if (isLdapResultError(e) && (e.code === 51 || e.code === 52)) return `${host}: domænecontrolleren er optaget eller utilgængelig`;
+  if (/TLS|SSL|certificate/i.test(msg) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return `${host}: TLS-forbindelsen kunne ikke oprettes`;
+  return `${host}: forbindelsen mislykkedes`;
+}
+
+export function unavailable(reasons: string[], details?: Record<string, unknown>): ConsoleError {
+  const text = reasons.length === 1 ? reasons[0] : reasons.join('; ');
+  return new ConsoleError('unavailable-ad', `Active Directory svarer ikke (${text}).`, details);
+}
+
+/** AD's sub-codes in a failed bind ("… AcceptSecurityContext error, data 775, …"). */
+export function bindFailure(e: LdapResultError): ConsoleError {
+  const data = /data ([0-9a-f]{3,8})/i.exec(e.message)?.[1]?.toLowerCase();
+  switch (data) {
+    case '775':
+      return new ConsoleError('unauthenticated', 'Kontoen er låst i Active Directory. Bed en kollega eller IT om at låse den op.');
+    case '533':
+      return new ConsoleError('unauthenticated', 'Kontoen er deaktiveret i Active Directory.');
+    case '701':
+      return new ConsoleError('unauthenticated', 'Kontoen er udløbet i Active Directory.');
+    case '532':
+    case '773':
+      return new ConsoleError('unauthenticated', 'Adgangskoden skal skiftes, før du kan logge ind. Skift den i Windows og prøv igen.');
+    case '530':
+    case '531':
+      return new ConsoleError('unauthenticated', 'Kontoen må ikke logge ind fra denne maskine eller på dette tidspunkt (Active Directory).');
+    default:
+      return new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode (Active Directory).');
+  }
+}
+
+/** Password policy refusals: Samba says why; Windows only says 0000052D. */
+function passwordRefusal(message: string): ConsoleError {
+  const short = /too short.*?(\d+)\s*characters/i.exec(message);
+  if (short) {
+    return new ConsoleError('refused', `Active Directory afviste adgangskoden: den er for kort. Den skal være mindst ${short[1]} tegn.`, { reason: 'too-short', minLength: Number(short[1]) });
+  }
+  if (/too short/i.test(message)) {
+    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den er for kort.', { reason: 'too-short' });
+  }
+  if (/complexity/i.test(message)) {
+    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den opfylder ikke kravene til kompleksitet (store og små bogstaver, tal og tegn, og ikke brugerens navn).', { reason: 'complexity' });
+  }
+  if (/history|already used/i.test(message)) {
+    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den har været brugt før.', { reason: 'history' });
+  }
+  if (/too young|minimum password age/i.test(message)) {
+    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den må ikke skiftes igen så hurtigt.', { reason: 'min-age' });
+  }
+  return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den opfylder ikke domænets adgangskodepolitik (længde, kompleksitet eller historik).', { reason: 'policy' });
+}
+
+export interface WriteContext {
+  /** What was being done, as a Danish noun phrase, e.g. "nulstille adgangskoden". */
+  action: string;
+  /** What a missing object is, e.g. "Personen" or "Gruppen". */
+  subject?: string;
+}
+
+/** Map an LDAP result error from a read or a write. Connection errors are handled by the caller. */
+export function mapResultError(e: LdapResultError, ctx: WriteContext): ConsoleError {
+  const msg = e.message;
+  if (/0000052D/i.test(msg) || /check_password_restrictions/i.test(msg)) return passwordRefusal(msg);
+  switch (e.code) {
+    case 50:
+      return new ConsoleError('forbidden', `Active Directory tillader ikke, at du ${ctx.action}: din konto har ikke rettigheden (AD-delegering).`);
+    case 32:
+      return new ConsoleError('not-found', `${ctx.subject ?? 'Objektet'} findes ikke (længere) i Active Directory.`);
+    case 49:
+      return bindFailure(e);
+    case 8:
+    case 13:
+      return new ConsoleError('refused', 'Active Directory kræver en krypteret forbindelse (ldaps:// eller StartTLS) til dette.');
+    case 16:
+      return new ConsoleError('conflict', 'Værdien er ændret i Active Directory, siden den blev læst (en anden har ændret den). Hent personen igen og prøv igen.');
+    case 19:
+      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (værdien overholder ikke en regel i AD).`);
+    case 21:
+    case 34:
+      return new ConsoleError('validation', `Active Directory afviste at ${ctx.action}: ugyldig værdi eller DN.`);
+    case 53:
+      return new ConsoleError('refused', `Active Directory ville ikke ${ctx.action}.`);
+    case 3:
+      return new ConsoleError('unavailable-ad', 'Active Directory nåede ikke at svare (tidsgrænse på serveren).');
+    case 51:
+    case 52:
+      return new ConsoleError('unavailable-ad', 'Active Directory er optaget eller utilgængelig lige nu.');
+    default:
+      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (LDAP-kode ${e.code}).`);
+  }
+}
