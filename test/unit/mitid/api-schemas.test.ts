@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { JsonArraySplitter } from '../../../src-main/connectors/mitid-erhverv/json-array-splitter.ts';
-import { streamEmployees } from '../../../src-main/connectors/mitid-erhverv/search-stream.ts';
+import { forEachEmployee, type SearchParser } from '../../../src-main/connectors/mitid-erhverv/search-stream.ts';
 import { EmployeeResponse, SearchItem, TokenResponse } from '../../../shared/mitid/api.ts';
 import { splitFullName } from '../../../shared/mitid/domain.ts';
 
@@ -51,7 +51,7 @@ describe('streamed search parsing', () => {
     });
     for (const [chunk, parser] of [[1, 'splitter'], [5, 'stream-json'], [64, 'splitter'], [10_000, 'stream-json']] as const) {
       const out: unknown[] = [];
-      for await (const v of streamEmployees(body(json, chunk), parser)) out.push(v);
+      await forEachEmployee(body(json, chunk), parser, (v) => out.push(v) > 0);
       expect(out).toEqual([
         { uuid: 'a', status: 'Active', profile: { givenName: 'Æble Ø', surname: 'Å', tags: [1, 2] } },
         { uuid: 'b', status: 'Suspended' },
@@ -59,10 +59,14 @@ describe('streamed search parsing', () => {
     }
   });
 
+  it('stops when the consumer says so', async () => {
+    const seen: unknown[] = [];
+    await forEachEmployee(body('{"employees":[1,2,3,4]}', 3), 'splitter', async (v) => seen.push(v) < 2);
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('fails on a body that breaks off, or is not JSON', async () => {
-    const run = async (s: string, parser: 'splitter' | 'stream-json') => {
-      for await (const _ of streamEmployees(body(s), parser)) void _;
-    };
+    const run = (s: string, parser: SearchParser) => forEachEmployee(body(s), parser, () => true);
     for (const parser of ['splitter', 'stream-json'] as const) {
       await expect(run('{"employees":[{"uuid":"a","status":"Active"},{"uuid":', parser)).rejects.toThrow();
     }

@@ -32,3 +32,13 @@ describe('link rule (AD account → subjectNameId)', () => {
     expect(() => subjectNameIdFor(account, { kind: 'mail' } as never)).toThrow();
   });
 });
+
+describe('client options from the settings profile', () => {
+  it('takes base URL and timeout from the profile, the secrets from the caller', async () => {
+    const { mitIdClientOptionsFromProfile } = await import('../../../src-main/connectors/mitid-erhverv/index.ts');
+    const p12 = new Uint8Array([1, 2, 3]);
+    const o = mitIdClientOptionsFromProfile({ baseUrl: 'https://mitid.invalid', p12File: 'x.p12', caFile: '', timeoutMs: 90_000 }, p12, 'hemmelig');
+    expect(o).toEqual({ baseUrl: 'https://mitid.invalid', pkcs12: p12, passphrase: 'hemmelig', timeoutMs: 90_000 });
+    expect(mitIdClientOptionsFromProfile({ baseUrl: 'https://x.invalid', p12File: '', caFile: '', timeoutMs: 1000 }, p12, '', 'PEM').ca).toBe('PEM');
+  });
+});

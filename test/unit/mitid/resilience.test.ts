@@ -44,6 +44,18 @@ describe('circuit breaker', () => {
     b.admit();
   });
 
+  it('a cancelled trial call hands the trial to the next caller instead of sticking half-open', () => {
+    let now = 0;
+    const b = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 100 }, () => now);
+    b.failure();
+    now = 100;
+    b.admit();
+    b.release();
+    b.admit();
+    b.success();
+    expect(b.status).toBe('closed');
+  });
+
   it('a success resets the count of consecutive failures', () => {
     const b = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000 }, () => 0);
     b.failure();

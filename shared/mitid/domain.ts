@@ -1,0 +1,97 @@
+// Domain shapes of MitID Erhverv as the console's services see them (independent of the API's spelling).
+import { z } from 'zod';
+
+export const MitIdStatus = z.string();
+
+export const MitIdIdentitySummary = z.object({
+  uuid: z.string(),
+  /** The API's numeric id, when given. */
+  id: z.number().nullable(),
+  status: MitIdStatus,
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  cprNumber: z.string().nullable(),
+  emailAddress: z.string().nullable(),
+  rid: z.string().nullable(),
+});
+export type MitIdIdentitySummary = z.infer<typeof MitIdIdentitySummary>;
+
+export const MitIdIdentity = z.object({
+  uuid: z.string(),
+  status: MitIdStatus,
+  rid: z.string().nullable(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  emailAddress: z.string().nullable(),
+  /** Qualified signing eligibility ("upgrade"), set at create. Kept apart from allowSigning. */
+  allowQualifiedCertificateIssuance: z.boolean(),
+  /** Permission to sign on behalf of the organisation (PUT …/allowsigning). */
+  allowSigning: z.boolean(),
+  authorizedToRepresent: z.boolean(),
+  adminRoles: z.array(z.string()),
+});
+export type MitIdIdentity = z.infer<typeof MitIdIdentity>;
+
+export const MitIdAuthenticatorKind = z.enum(['local', 'private-mitid', 'other']);
+export const MitIdAuthenticator = z.object({
+  uuid: z.string(),
+  kind: MitIdAuthenticatorKind,
+  /** The API's type name as listed (e.g. LocalIdentityProvider, PrivateMitId). */
+  type: z.string(),
+  status: z.string().nullable(),
+  /** For the local credential: the Local IdP user id (subjectNameId). */
+  id: z.string().nullable(),
+});
+export type MitIdAuthenticator = z.infer<typeof MitIdAuthenticator>;
+
+export const NewMitIdIdentity = z.object({
+  givenName: z.string().trim().min(1),
+  surname: z.string().trim().min(1),
+  emailAddress: z.email(),
+  cprNumber: z.string().regex(/^\d{10}$/, 'CPR-nummer skal være 10 cifre').nullable(),
+  /** The Local IdP user id from the link rule; when set, the local credential is created with the identity. */
+  subjectNameId: z.string().trim().min(1).nullable(),
+  /** Also order private MitID (request name PrivateNemIdMitId). */
+  withPrivateMitId: z.boolean().default(false),
+  allowQualifiedCertificateIssuance: z.boolean().default(false),
+  rid: z.string().nullable().default(null),
+});
+export type NewMitIdIdentity = z.infer<typeof NewMitIdIdentity>;
+export type NewMitIdIdentityInput = z.input<typeof NewMitIdIdentity>;
+
+/** Split a full name at the last space, trimmed, as OS2faktor does. */
+export function splitFullName(fullName: string): { givenName: string; surname: string } {
+  const t = fullName.trim().replace(/\s+/g, ' ');
+  const i = t.lastIndexOf(' ');
+  return i < 0 ? { givenName: t, surname: '' } : { givenName: t.slice(0, i), surname: t.slice(i + 1) };
+}
+
+export const RightsScope = z.object({ type: z.enum(['Cvr', 'PU', 'SE']), value: z.string().min(1) });
+export type RightsScope = z.infer<typeof RightsScope>;
+
+export const MitIdRole = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  isBasicPackage: z.boolean(),
+});
+export type MitIdRole = z.infer<typeof MitIdRole>;
+
+export const MitIdRightAssignment = z.object({
+  roleUuid: z.string().nullable(),
+  name: z.string().nullable(),
+  scope: RightsScope.nullable(),
+});
+export type MitIdRightAssignment = z.infer<typeof MitIdRightAssignment>;
+
+export const ProductionUnit = z.object({
+  pNumber: z.string(),
+  cvrNumber: z.string().nullable(),
+  name: z.string().nullable(),
+  streetName: z.string().nullable(),
+  streetBuildingIdentifier: z.string().nullable(),
+});
+export type ProductionUnit = z.infer<typeof ProductionUnit>;
+
+/** Outcomes callers journal: "reconciled" means the thing already existed after an unknown outcome. */
+export type CreateOutcome = 'created' | 'reconciled';
