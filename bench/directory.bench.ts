@@ -51,7 +51,7 @@ const bench: Benchmark = {
       const bindName = `${username}@${DNS_DOMAIN}`;
       const dir = createAdDirectory({
         urls: [dc.url], startTls: true, caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, timeoutMs: 30_000,
-        allowUnencryptedBindLabOnly: false,
+        allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
       });
       let count = 0;
       const adapterOnce = async () => {

@@ -13,7 +13,11 @@ import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
 import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
+import { createAdDirectory } from './connectors/ad/ad-directory.ts';
+import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhvervPort } from './connectors/mitid-erhverv/index.ts';
+import type { LinkRule } from '../shared/mitid/link-rule.ts';
 import { createTrainingDirectory } from './training/directory.ts';
+import { startTrainingMitIdErhverv } from './training/mitid-sim/training.ts';
 import { startTrainingIdp } from './training/idp-sim/training.ts';
 import { generateTrainingAccounts, TRAINING_BASE_DN, trainingOperators } from './training/seed.ts';
 
@@ -38,6 +42,10 @@ export interface Connections {
   directory: DirectoryPort;
   /** null when the IdP is not set up. */
   idp: IdpPort | null;
+  /** null when MitID Erhverv is not set up. */
+  mitid: MitIdErhvervPort | null;
+  /** How an AD account's subjectNameId is built (per domain; one domain per profile for now). */
+  linkRule: LinkRule;
   /** The IdP's key for a person of the directory. */
   idpKey(dn: string, username: string): PersonKey;
   status(): Promise<SystemStatus[]>;
@@ -88,10 +96,19 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
   const operators = new Set(trainingOperators.map((o) => o.username));
   const domain = domainFromDn(TRAINING_BASE_DN) ?? '';
   // The simulators run in-process and are reached through the real clients over real sockets.
-  const idp =
-    opts.trainingSimulators === false
-      ? null
-      : await startTrainingIdp(
+  const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
+  const sims = opts.trainingSimulators !== false;
+  const mitid = !sims
+    ? null
+    : await startTrainingMitIdErhverv({
+        people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
+        linkRule,
+        // Pupils and departed staff have no business identity, as in a real municipality.
+        include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+      });
+  const idp = !sims
+    ? null
+    : await startTrainingIdp(
           accounts.map((a) => ({
             username: a.username,
             domain,
@@ -105,20 +122,30 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
     training: true,
     directory,
     idp: idp?.port ?? null,
+    mitid: mitid?.port ?? null,
+    linkRule,
     idpKey: idpKeyFor,
     status: async () => [
       await pingStatus('ad', true, directory, ''),
-      { system: 'mitid', state: 'not-configured', message: 'MitID Erhverv-simulatoren er ikke tilsluttet endnu.', checkedAt: new Date().toISOString(), training: true },
+      await pingStatus('mitid', true, mitid?.port ?? null, 'MitID Erhverv-simulatoren er slået fra.'),
       await pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
     ],
     close: async () => {
       await idp?.stop();
+      await mitid?.stop();
     },
   };
 }
 
 function liveConnections(settings: Settings, secrets: SecretStore): Connections {
-  const directory = unconfiguredDirectory();
+  const directory = settings.ad ? createAdDirectory(settings.ad) : unconfiguredDirectory();
+  let mitid: MitIdErhvervPort | null = null;
+  if (settings.mitid?.p12File) {
+    const ca = settings.mitid.caFile ? readFileSync(settings.mitid.caFile) : undefined;
+    mitid = createMitIdErhvervClient(
+      mitIdClientOptionsFromProfile(settings.mitid, readFileSync(settings.mitid.p12File), secrets.get('mitid.p12Passphrase') ?? '', ca),
+    );
+  }
   let idp: IdpPort | null = null;
   if (settings.idp) {
     const secret = secrets.get(settings.idp.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '';
@@ -129,13 +156,18 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
     training: false,
     directory,
     idp,
+    mitid,
+    linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
     idpKey: idpKeyFor,
     status: async () => [
       await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
-      await pingStatus('mitid', false, null, 'MitID Erhverv er ikke sat op.'),
+      await pingStatus('mitid', false, mitid, 'MitID Erhverv er ikke sat op.'),
       await pingStatus('idp', false, idp, 'Den lokale IdP er ikke sat op.'),
     ],
-    close: async () => idp?.close(),
+    close: async () => {
+      idp?.close();
+      await mitid?.close();
+    },
   };
 }
 

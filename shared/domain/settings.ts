@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LinkRule } from '../mitid/link-rule.ts';
 
 const url = (schemes: readonly string[], msg: string) =>
   z.string().trim().refine((v) => {
@@ -20,6 +21,8 @@ export const AdProfile = z.object({
   /** Suffix for sign-in names without a domain, e.g. "kommune.dk" → "jens@kommune.dk". */
   upnSuffix: z.string().default(''),
   timeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
+  /** How an account's Local IdP user id (MitID Erhverv subjectNameId) is built: the one place the link is defined. */
+  linkRule: LinkRule.default({ kind: 'samaccountname-suffix', suffix: '', lowercase: false }),
   /** Lab only: allow a simple bind over an unencrypted connection. Never in production. */
   allowUnencryptedBindLabOnly: z.boolean().default(false),
 });

@@ -42,7 +42,7 @@ export function SettingsPage() {
   return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} secretsPersisted={view.data.secretsPersisted} />;
 }
 
-const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false };
+const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false } };
 const emptyMitId = { baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000 };
 const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
 const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);

@@ -1,6 +1,6 @@
 // What the integration project's global setup tells test files about the running test DC.
 import { inject } from 'vitest';
-import type { AdProfile } from '../../../shared/domain/settings.ts';
+import { AdProfile } from '../../../shared/domain/settings.ts';
 import type { SeedFacts } from './seed-facts.ts';
 
 export interface SambaContext {
@@ -34,7 +34,7 @@ export function sambaContext(): SambaContext {
 
 /** An AD profile pointing at the test DC; override what a test is about. */
 export function testProfile(ctx: SambaContext, overrides: Partial<AdProfile> = {}): AdProfile {
-  return {
+  return AdProfile.parse({
     urls: [ctx.url],
     startTls: true,
     caFile: ctx.caFile,
@@ -43,5 +43,5 @@ export function testProfile(ctx: SambaContext, overrides: Partial<AdProfile> = {
     timeoutMs: 5000,
     allowUnencryptedBindLabOnly: false,
     ...overrides,
-  };
+  });
 }
