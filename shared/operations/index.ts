@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OperationSpec } from '../operation.ts';
 import { auditOps } from './audit.ts';
+import { bulkOps } from './bulk.ts';
 import { peopleOps } from './people.ts';
 import { policiesOps } from './policies.ts';
 import { sessionOps } from './session.ts';
@@ -13,6 +14,7 @@ export const operations = {
   ...peopleOps,
   ...auditOps,
   ...policiesOps,
+  ...bulkOps,
 } satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

@@ -1,5 +1,6 @@
 import type { Handlers } from './dispatcher.ts';
 import { auditHandlers } from './handlers/audit.ts';
+import { bulkHandlers } from './handlers/bulk.ts';
 import { peopleHandlers } from './handlers/people.ts';
 import { policiesHandlers } from './handlers/policies.ts';
 import { sessionHandlers } from './handlers/session.ts';
@@ -14,5 +15,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...peopleHandlers(deps),
     ...auditHandlers(deps),
     ...policiesHandlers(deps),
+    ...bulkHandlers(deps),
   };
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { StatusBar } from '../components/StatusBar.tsx';
 import { TrainingBanner } from '../components/TrainingBanner.tsx';
+import { BulkPage } from '../features/bulk/BulkPage.tsx';
 import { PeoplePage } from '../features/people/PeoplePage.tsx';
 import { PoliciesPage } from '../features/policies/PoliciesPage.tsx';
 import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
@@ -61,6 +62,8 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'politikker':
       return <PoliciesPage />;
+    case 'masseopgaver':
+      return <BulkPage />;
     case 'revision':
       return (
         <Suspense fallback={<Loader m="xl" aria-label="Indlæser" />}>

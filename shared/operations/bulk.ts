@@ -1,0 +1,2 @@
+/** Masseopgaver: bulk jobs (filled in by the bulk feature). */
+export const bulkOps = {};
