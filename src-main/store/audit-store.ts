@@ -38,7 +38,11 @@ export function localDayEnd(date: string): string {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 /** User text becomes quoted FTS5 terms: no operator in the input can change the query's meaning. */
 const ftsQuery = (text: string) =>
-  text.split(/\s+/).filter(Boolean).slice(0, 10).map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+  'text : (' + text.split(/\s+/).filter(Boolean).slice(0, 10).map((t) => `"${t.replace(/"/g, '""')}"`).join(' ') + ')';
+
+/** The person column only, each word as a prefix: "søren åg" finds "Søren Ågesen (soeaag)". */
+const personQuery = (text: string) =>
+  'person : (' + text.split(/[\s()]+/).filter(Boolean).slice(0, 10).map((t) => `"${t.replace(/"/g, '""')}"*`).join(' ') + ')';
 
 interface Branch {
   sql: string;
@@ -65,9 +69,9 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     CREATE INDEX IF NOT EXISTS idp_events_person ON idp_events(person_username, at);
     CREATE INDEX IF NOT EXISTS idp_events_operator ON idp_events(operator, at);
     CREATE INDEX IF NOT EXISTS idp_events_correlation ON idp_events(correlation_id);
-    CREATE VIRTUAL TABLE IF NOT EXISTS idp_events_fts USING fts5(text, content='', contentless_delete=1);
+    CREATE VIRTUAL TABLE IF NOT EXISTS idp_events_fts USING fts5(person, text, content='', contentless_delete=1);
     CREATE TRIGGER IF NOT EXISTS idp_events_fts_insert AFTER INSERT ON idp_events BEGIN
-      INSERT INTO idp_events_fts(rowid, text) VALUES (new.id,
+      INSERT INTO idp_events_fts(rowid, person, text) VALUES (new.id, coalesce(new.person, '') || ' ' || coalesce(new.person_username, ''),
         new.action || ' ' || new.message || ' ' || coalesce(new.person, '') || ' ' || coalesce(new.person_username, '') || ' ' || coalesce(new.operator, ''));
     END;
   `);
@@ -86,7 +90,8 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     if (f.to) add('at < ?', localDayEnd(f.to));
     if (f.actions.length) add(`operation IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
     if (f.operator) add("(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')", f.operator, `%${likeEscape(f.operator)}%`);
-    if (f.person) add("(target = ? OR target_label LIKE ? ESCAPE '\\')", f.person, `%${likeEscape(f.person)}%`);
+    // Exact id, or words of the name/username through the full-text index: both served by an index.
+    if (f.person) add('(target = ? OR seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?))', f.person, personQuery(f.person));
     if (f.ou) add("(lower(target_ou) = lower(?) OR lower(target_ou) LIKE ? ESCAPE '\\')", f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
     if (f.outcome) add('outcome = ?', f.outcome);
     if (f.correlationId) add('correlation_id = ?', f.correlationId);
@@ -112,7 +117,7 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     if (f.to) add('at < ?', localDayEnd(f.to));
     if (f.actions.length) add(`action IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
     if (f.operator) add("operator LIKE ? ESCAPE '\\'", `%${likeEscape(f.operator)}%`);
-    if (f.person) add("(person_username = ? OR person LIKE ? ESCAPE '\\')", f.person, `%${likeEscape(f.person)}%`);
+    if (f.person) add('(person_username = ? OR id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?))', f.person, personQuery(f.person));
     if (f.correlationId) add('correlation_id = ?', f.correlationId);
     if (f.text?.trim()) add('id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?)', ftsQuery(f.text));
     return {

@@ -137,9 +137,10 @@ export function openJournal(file: string): Journal {
     CREATE INDEX IF NOT EXISTS journal_operation ON journal(operation, at);
     CREATE INDEX IF NOT EXISTS journal_operator ON journal(operator_username, at);
     CREATE INDEX IF NOT EXISTS journal_correlation ON journal(correlation_id);
-    CREATE VIRTUAL TABLE IF NOT EXISTS journal_fts USING fts5(text, content='', contentless_delete=1);
+    -- Two columns: the person (name and username) for the person filter, everything readable for free text.
+    CREATE VIRTUAL TABLE IF NOT EXISTS journal_fts USING fts5(person, text, content='', contentless_delete=1);
     CREATE TRIGGER IF NOT EXISTS journal_fts_insert AFTER INSERT ON journal BEGIN
-      INSERT INTO journal_fts(rowid, text) VALUES (new.seq,
+      INSERT INTO journal_fts(rowid, person, text) VALUES (new.seq, coalesce(new.target_label, ''),
         new.operation || ' ' || new.operator_username || ' ' || new.operator_name || ' ' || coalesce(new.target_label, '') || ' ' ||
         coalesce(new.reason, '') || ' ' || coalesce(new.outcome, ''));
     END;

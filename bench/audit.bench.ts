@@ -1,0 +1,158 @@
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditFilter } from '../shared/domain/audit.ts';
+import { cells, createCsvWriter } from '../src-main/services/evidence.ts';
+import { openAuditStore } from '../src-main/store/audit-store.ts';
+import { openJournal, type JournalEntryInput } from '../src-main/store/journal.ts';
+import { percentile, round, type Benchmark } from './lib.ts';
+
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+const PEOPLE = 100_000;
+const QUERIES = 60;
+
+/** mulberry32, so every run fills the journal with the same million events. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const mix: Array<[string, number]> = [
+  ['session.login', 0.08], ['people.unlockAccount', 0.3], ['people.resetPassword', 0.25], ['people.assignLocalAuthenticator', 0.15],
+  ['people.lockDevice', 0.07], ['settings.update', 0.01], ['audit.exportEvidence', 0.01], ['people.suspendIdentity', 0.13],
+];
+const ous = ['Borgerservice', 'Sundhed og Omsorg', 'Teknik og Miljø', 'Medarbejdere,OU=Skoler', 'Elever,OU=Skoler', 'Eksterne konsulenter'];
+
+function fill(journalFile: string): { ms: number } {
+  const journal = openJournal(journalFile);
+  const rand = prng(7);
+  const operators = Array.from({ length: 25 }, (_, i) => ({ username: `op${i}`, displayName: `Operatør ${i}`, dn: `CN=op${i}`, roles: ['helpdesk' as const], helpdeskOus: null }));
+  const start = Date.now() - 395 * 86_400_000;
+  const t0 = performance.now();
+  const batch: JournalEntryInput[] = [];
+  for (let i = 0; i < EVENTS; i++) {
+    let r = rand();
+    let op = 'people.unlockAccount';
+    for (const [name, share] of mix) {
+      if (r < share) {
+        op = name;
+        break;
+      }
+      r -= share;
+    }
+    const p = Math.floor(rand() * PEOPLE);
+    batch.push({
+      kind: i % 2 ? 'outcome' : 'intent', operation: op, operator: operators[Math.floor(rand() * operators.length)]!, workstation: 'WS-01',
+      correlationId: `c${i >> 1}`, target: { id: `p${p}`, label: `Person ${p} (user${p})`, ou: `OU=${ous[p % ous.length]},DC=kommune,DC=dk` },
+      reason: 'Borgeren ringede, identitet bekræftet', outcome: i % 2 ? 'success' : null, summary: {},
+      at: new Date(start + (i / EVENTS) * 395 * 86_400_000).toISOString(),
+    });
+    if (batch.length === 20_000) journal.appendMany(batch.splice(0));
+  }
+  journal.appendMany(batch);
+  journal.close();
+  return { ms: performance.now() - t0 };
+}
+
+const bench: Benchmark = {
+  name: 'audit',
+  description: `${EVENTS.toLocaleString('da-DK')} journal events: filtered queries (p95) and CSV export of all of them; reference: plain indexed SQLite queries and a plain line writer over the same rows`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'lia-bench-audit-'));
+    try {
+      const file = join(dir, 'journal.sqlite');
+      const filled = fill(file);
+      const journal = openJournal(file);
+      const store = openAuditStore(journal.db);
+      const rand = prng(11);
+      const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+
+      const time = (fn: () => unknown) => {
+        const t = performance.now();
+        fn();
+        return performance.now() - t;
+      };
+      const kinds = {
+        person: () => AuditFilter.parse({ person: `p${Math.floor(rand() * PEOPLE)}` }),
+        action: () => AuditFilter.parse({ actions: ['settings.update'] }),
+        dateRange: () => {
+          const from = 30 + Math.floor(rand() * 300);
+          return AuditFilter.parse({ from: day(from), to: day(from - 7) });
+        },
+      };
+      const refSql = {
+        person: journal.db.prepare('SELECT * FROM journal WHERE target = ? ORDER BY at DESC LIMIT 200'),
+        action: journal.db.prepare('SELECT * FROM journal WHERE operation = ? ORDER BY at DESC LIMIT 200'),
+        dateRange: journal.db.prepare('SELECT * FROM journal WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT 200'),
+      };
+      const metrics: Record<string, { value: number; unit: string }> = {};
+      const reference: Record<string, { value: number; unit: string }> = {};
+      for (const [k, make] of Object.entries(kinds) as Array<[keyof typeof kinds, () => AuditFilter]>) {
+        const ours: number[] = [];
+        const ref: number[] = [];
+        for (let i = 0; i < QUERIES; i++) {
+          const f = make();
+          ours.push(time(() => store.search(f, { limit: 200 })));
+          ref.push(time(() => (k === 'person' ? refSql.person.all(f.person!) : k === 'action' ? refSql.action.all(f.actions[0]!) : refSql.dateRange.all(new Date(f.from!).toISOString(), new Date(f.to!).toISOString()))));
+        }
+        metrics[`${k}QueryP95`] = { value: round(percentile(ours, 95)), unit: 'ms' };
+        reference[`${k}QueryP95`] = { value: round(percentile(ref, 95)), unit: 'ms' };
+      }
+
+      // Export all events to CSV with the evidence writer; sample memory as it goes.
+      const all = AuditFilter.parse({});
+      const csvFile = join(dir, 'all.csv');
+      const rss: number[] = [];
+      const base = process.memoryUsage().rss;
+      let t = performance.now();
+      const csv = createCsvWriter(csvFile);
+      let n = 0;
+      for (const r of store.iterate(all)) {
+        await csv.write(cells(r, false));
+        if (++n % 100_000 === 0) rss.push(process.memoryUsage().rss - base);
+      }
+      await csv.end();
+      const exportMs = performance.now() - t;
+      const bytes = statSync(csvFile).size;
+
+      // Reference: the same rows through a plain writer (no quoting, no CSV library).
+      const refFile = join(dir, 'ref.txt');
+      t = performance.now();
+      const out = createWriteStream(refFile);
+      for (const r of store.iterate(all)) {
+        if (!out.write(cells(r, false).join(';') + '\n')) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+      const refMs = performance.now() - t;
+      const refBytes = statSync(refFile).size;
+      journal.close();
+
+      const mbps = bytes / 1e6 / (exportMs / 1000);
+      const refMbps = refBytes / 1e6 / (refMs / 1000);
+      const growth = rss.length > 2 ? (rss.at(-1)! - rss[1]!) / 1e6 : 0;
+      metrics.exportThroughput = { value: round(mbps, 1), unit: 'MB/s' };
+      reference.exportThroughput = { value: round(refMbps, 1), unit: 'MB/s' };
+      metrics.exportMemoryGrowth = { value: round(growth, 1), unit: 'MB (from 200k to all rows)' };
+      metrics.fill = { value: round(filled.ms / 1000, 1), unit: 's' };
+      const p95 = Math.max(metrics.personQueryP95!.value, metrics.actionQueryP95!.value, metrics.dateRangeQueryP95!.value);
+      return {
+        metrics,
+        reference,
+        ratio: round(mbps / refMbps),
+        goal: { personQueryP95: '< 100 ms', actionQueryP95: '< 100 ms', dateRangeQueryP95: '< 100 ms', exportThroughput: '>= 50 MB/s', exportMemoryGrowth: 'flat (< 50 MB)' },
+        pass: p95 < 100 && mbps >= 50 && growth < 50,
+        notes: [`${n.toLocaleString('da-DK')} rows, ${round(bytes / 1e6, 1)} MB CSV; ratio = export throughput / plain writer throughput`],
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+export default bench;
