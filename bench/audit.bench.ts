@@ -6,22 +6,12 @@ import { AuditFilter } from '../shared/domain/audit.ts';
 import { cells, createCsvWriter } from '../src-main/services/evidence.ts';
 import { openAuditStore } from '../src-main/store/audit-store.ts';
 import { openJournal, type JournalEntryInput } from '../src-main/store/journal.ts';
+import { prng } from '../src-main/training/prng.ts';
 import { percentile, round, type Benchmark } from './lib.ts';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const PEOPLE = 100_000;
 const QUERIES = 60;
-
-/** mulberry32, so every run fills the journal with the same million events. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mix: Array<[string, number]> = [
   ['session.login', 0.08], ['people.unlockAccount', 0.3], ['people.resetPassword', 0.25], ['people.assignLocalAuthenticator', 0.15],

@@ -1,4 +1,5 @@
 import { givenNames, surnames, titles } from './names.ts';
+import { prng } from './prng.ts';
 
 /** A person of the fictitious municipality, in the directory's own terms. */
 export interface TrainingAccount {
@@ -28,17 +29,6 @@ export const TRAINING_BASE_DN = 'DC=fjordby,DC=kommune,DC=test';
 export const TRAINING_MUNICIPALITY = 'Fjordby Kommune';
 export const TRAINING_PASSWORD = 'Traening-2026';
 
-/** mulberry32: small, fast and deterministic, so every training start shows the same people. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function guidFrom(rand: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');

@@ -1,6 +1,6 @@
 // Switchable faults of the Local IdP simulator, named as in the MitID Erhverv simulator. Tests flip these;
 // the training environment may too (to show what "Lokal IdP svarer ikke" looks like).
-import { prng } from './seed.ts';
+import { prng } from '../prng.ts';
 
 export class IdpSimFaults {
   /** Share of requests answered 503 before anything is applied. */

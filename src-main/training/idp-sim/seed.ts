@@ -5,6 +5,7 @@ import type { TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts
 import type { AuditEvent } from '../../../shared/idp/audit.ts';
 import type { SimDevice, SimPerson } from './state.ts';
 import { IdpState, personKeyOf, sha256Hex } from './state.ts';
+import { prng } from '../prng.ts';
 
 /** One person of the training directory, as the lead feeds it to the simulator. */
 export interface SeedPerson {
@@ -34,17 +35,6 @@ export interface IdpSeedOptions {
 
 const DAY = 86_400_000;
 
-/** mulberry32: tiny, fast and deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -1,17 +1,7 @@
 // Switchable faults of the MitID Erhverv simulator. Tests flip these; the training environment may too
 // (to let helpdesk staff see what "MitID Erhverv svarer ikke" looks like).
+import { prng as mulberry32 } from '../prng.ts';
 
-/** Small seedable PRNG so a test's fault pattern can be replayed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class MitIdSimFaults {
   /** Share of requests answered 503 `ServiceUnavailable` before anything is applied. */

@@ -22,17 +22,6 @@ export const SURNAMES = [
   'Damgaard', 'Mølgaard', 'Sæbye', 'Ravn', 'Lykke', 'Fog', 'Krag', 'Ahlefeldt', 'Brahe', 'Reventlow',
 ] as const;
 
-/** A small deterministic PRNG (mulberry32) so the seed is identical on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ASCII form for usernames and e-mail addresses, the way Danish IT departments usually spell it. */
 export function asciiFold(s: string): string {

@@ -6,7 +6,8 @@
 import { escapeDnValue, rdn } from '../../../src-main/connectors/ad/escape.ts';
 import { dateToFileTime, encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
 import { addRecord, modifyRecord, type LdifAttrs } from './ldif.ts';
-import { FIRST_NAMES, SURNAMES, asciiFold, prng } from './names.ts';
+import { FIRST_NAMES, SURNAMES, asciiFold } from './names.ts';
+import { prng } from '../../../src-main/training/prng.ts';
 import {
   BASE_DN, BULK_USERS, DNS_DOMAIN, DOMAIN_POLICY, EMPLOYEE_ID_OF_SPECIAL, EXPIRED_AT, GROUPS, NASTY, OPERATOR_USERS,
   OU, PSO, PSO_PUPILS, ROLE_GROUPS, SEED_PASSWORD, SPECIAL, type SpecialUser,
