@@ -1,2 +1,174 @@
-/** Politikker: password policy and terms of use on the IdP (filled in by the policies feature). */
-export const policiesOps = {};
+import { z } from 'zod';
+import { op } from '../operation.ts';
+import { Reason } from '../domain/person.ts';
+import { acceptanceStates, DiffLine, LeakCheck, PasswordCheck, PolicyDiffRow } from '../domain/policies.ts';
+import { Domain } from '../idp/common.ts';
+import { PasswordPolicy, PasswordPolicySettings } from '../idp/password-policy.ts';
+import { NsisTerms, TermsVersion } from '../idp/terms.ts';
+
+/** Administrators and user administrators set the rules; helpdesk and auditors may read them. */
+const editors = ['administrator', 'useradmin'] as const;
+const readers = ['administrator', 'useradmin', 'helpdesk', 'auditor'] as const;
+
+const Violation = z.object({ field: z.string(), message: z.string() });
+const Version = z.number().int().min(1);
+
+export const PoliciesConfig = z
+  .object({
+    /** Base of the k-anonymity range API; the first five hex characters of the SHA-1 are appended. */
+    leakedPasswordEndpoint: z
+      .string()
+      .trim()
+      .url('Angiv en gyldig adresse, fx https://api.pwnedpasswords.com/range/')
+      .refine((u) => /^https?:\/\//i.test(u), 'Adressen skal begynde med https:// (eller http:// i et testmiljø)'),
+    leakedPasswordTimeoutMs: z.number().int().min(500).max(30_000),
+    /** Which people each policy domain governs (for the consequences), as OUs; empty = the whole AD domain. */
+    domainOus: z.record(z.string(), z.array(z.string().trim().min(1).max(1000)).max(50)),
+  })
+  .strict();
+export type PoliciesConfig = z.infer<typeof PoliciesConfig>;
+
+export const AcceptanceRow = z.object({
+  personId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  ouPath: z.string(),
+  /** Newest version the person has accepted, and when. */
+  acceptedVersion: z.number().int().nullable(),
+  acceptedAt: z.string().nullable(),
+  /** When they accepted the reported version itself (null if never). */
+  acceptedThisAt: z.string().nullable(),
+  state: z.enum(acceptanceStates),
+});
+export type AcceptanceRow = z.infer<typeof AcceptanceRow>;
+
+const ReportInput = z
+  .object({
+    /** Omitted = the version in force. */
+    version: Version.optional(),
+    /** Only people at or below this OU path (e.g. "Skoler" or "Skoler / Medarbejdere"). */
+    ou: z.string().trim().max(500).default(''),
+    state: z.enum([...acceptanceStates, 'all', 'missing']).default('all'),
+    includeDisabled: z.boolean().default(false),
+  })
+  .strict();
+
+export const policiesOps = {
+  'policy.list': op({
+    summary: 'Vis adgangskodepolitikker',
+    access: readers,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ policies: z.array(PasswordPolicy) }),
+  }),
+  'policy.get': op({
+    summary: 'Vis en adgangskodepolitik',
+    access: readers,
+    writes: false,
+    input: z.object({ domain: Domain }).strict(),
+    output: z.object({ policy: PasswordPolicy }),
+  }),
+  'policy.preview': op({
+    summary: 'Forhåndsvis ændring af adgangskodepolitik',
+    access: readers,
+    writes: false,
+    input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings }).strict(),
+    output: z.object({
+      current: PasswordPolicy,
+      /** Someone saved since the draft was started. */
+      stale: z.boolean(),
+      violations: z.array(Violation),
+      diff: z.array(PolicyDiffRow),
+      consequences: z.array(z.string()),
+      peopleInScope: z.number().int().nullable(),
+    }),
+  }),
+  'policy.update': op({
+    summary: 'Gem adgangskodepolitik',
+    access: editors,
+    writes: true,
+    input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
+    output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy }),
+  }),
+  'policy.validatePassword': op({
+    summary: 'Kontrollér en adgangskode mod politikken',
+    access: readers,
+    writes: false,
+    input: z
+      .object({
+        domain: Domain,
+        password: z.string().max(256),
+        /** A draft to check against instead of the saved policy (the editor's "try it"). */
+        settings: PasswordPolicySettings.optional(),
+        username: z.string().max(100).optional(),
+        displayName: z.string().max(200).optional(),
+      })
+      .strict(),
+    output: z.object({ ok: z.boolean(), problems: z.array(PasswordCheck), leak: LeakCheck }),
+    secretFields: ['password'],
+  }),
+  'policy.getConfig': op({
+    summary: 'Vis opsætning af politikker',
+    access: readers,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ config: PoliciesConfig }),
+  }),
+  'policy.updateConfig': op({
+    summary: 'Ret opsætning af politikker',
+    access: ['administrator'],
+    writes: true,
+    input: z.object({ config: PoliciesConfig, reason: Reason }).strict(),
+    output: z.object({ config: PoliciesConfig }),
+  }),
+  'terms.get': op({
+    summary: 'Vis vilkår',
+    access: readers,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ nsis: NsisTerms, current: TermsVersion.nullable(), versions: z.array(TermsVersion), newest: z.number().int().nullable() }),
+  }),
+  'terms.diff': op({
+    summary: 'Sammenlign to versioner af vilkårstillægget',
+    access: readers,
+    writes: false,
+    input: z.object({ from: Version, to: Version }).strict(),
+    output: z.object({ from: TermsVersion, to: TermsVersion, lines: z.array(DiffLine) }),
+  }),
+  'terms.publish': op({
+    summary: 'Udgiv vilkårstillæg',
+    access: editors,
+    writes: true,
+    input: z
+      .object({
+        content: z.string().trim().min(1, 'Tillægget må ikke være tomt').max(200_000),
+        requiresReacceptance: z.boolean(),
+        /** Omitted = now. */
+        effectiveFrom: z.iso.datetime({ offset: true, message: 'Angiv dato og tid' }).optional(),
+        basedOnVersion: Version.nullable(),
+        reason: Reason,
+      })
+      .strict(),
+    output: z.object({ version: TermsVersion }),
+  }),
+  'terms.acceptanceReport': op({
+    summary: 'Rapport over accept af vilkår',
+    access: readers,
+    writes: false,
+    input: ReportInput,
+    output: z.object({
+      version: TermsVersion,
+      rows: z.array(AcceptanceRow),
+      counts: z.record(z.string(), z.number().int()),
+      total: z.number().int(),
+    }),
+  }),
+  'terms.exportAcceptances': op({
+    summary: 'Eksportér rapport over accept af vilkår',
+    access: readers,
+    writes: false,
+    sensitive: true,
+    input: ReportInput,
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
+  }),
+};

@@ -1,7 +1,28 @@
+import { Tabs, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { NotBuilt } from '../placeholder/NotBuilt.tsx';
+import './i18n.ts';
+import { PolicyTab } from './PolicyTab.tsx';
+import { TermsTab } from './TermsTab.tsx';
 
 export function PoliciesPage() {
   const { t } = useTranslation();
-  return <NotBuilt title={t('nav.policies')} />;
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('policies.title')}
+      </Title>
+      <Tabs defaultValue="policy" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="policy">{t('policies.tabs.policy')}</Tabs.Tab>
+          <Tabs.Tab value="terms">{t('policies.tabs.terms')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="policy" pt="md">
+          <PolicyTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="terms" pt="md">
+          <TermsTab />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
 }

@@ -1,0 +1,384 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Card, Group, List, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { OpOutput } from '../../../shared/operations/index.ts';
+import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDiffRow, type PolicyField } from '../../../shared/domain/policies.ts';
+import { FULL_SERVICE_MAX_TRIES_BEFORE_LOCK, FULL_SERVICE_MIN_LENGTH, FULL_SERVICE_MIN_LOCKED_MINUTES, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
+import { useOp, useOpMutation } from '../../app/ops.ts';
+import { invoke, OpError } from '../../app/transport.ts';
+import { useOperator } from '../session/useOperator.ts';
+import { ConfigCard } from './ConfigCard.tsx';
+
+type Settings = PasswordPolicySettings;
+
+const ranges: Partial<Record<PolicyField, [number, number]>> = {
+  minLength: [4, 64],
+  maxLength: [4, 64],
+  forceChangePasswordIntervalDays: [1, 3650],
+  forceChangeReminderDays: [0, 365],
+  passwordHistoryCount: [1, 50],
+  triesBeforeLock: [1, 100],
+  lockedMinutes: [1, 1440],
+  maxPasswordChangesPerDay: [1, 100],
+};
+
+/** A field only matters when its switch is on; it stays visible but greyed out. */
+const dependsOn: Partial<Record<PolicyField, PolicyField>> = {
+  forceChangePasswordIntervalDays: 'forceChangePassword',
+  forceChangeReminderDays: 'forceChangePassword',
+  passwordHistoryCount: 'passwordHistoryEnabled',
+  maxPasswordChangesPerDay: 'maxPasswordChangesPerDayEnabled',
+  bannedWords: 'preventBadPasswords',
+};
+
+/** Field → message for everything the draft gets wrong, the Full Service rule included. */
+export function draftErrors(d: Settings, t: (k: string, o?: Record<string, unknown>) => string): Partial<Record<PolicyField, string>> {
+  const e: Partial<Record<PolicyField, string>> = {};
+  for (const [f, [min, max]] of Object.entries(ranges) as [PolicyField, [number, number]][]) {
+    const v = d[f] as number;
+    if (!Number.isInteger(v) || v < min || v > max) e[f] = t('policies.range', { min, max });
+  }
+  if (!e.minLength && !e.maxLength && d.minLength > d.maxLength) e.minLength = t('policies.minOverMax');
+  if (!e.forceChangeReminderDays && d.forceChangeReminderDays >= d.forceChangePasswordIntervalDays) e.forceChangeReminderDays = t('policies.reminderAfterExpiry');
+  if (d.nsis) {
+    if (!e.minLength && d.minLength < FULL_SERVICE_MIN_LENGTH) e.minLength = t('policies.nsisMinLength');
+    if (!e.triesBeforeLock && d.triesBeforeLock > FULL_SERVICE_MAX_TRIES_BEFORE_LOCK) e.triesBeforeLock = t('policies.nsisTries');
+    if (!e.lockedMinutes && d.lockedMinutes < FULL_SERVICE_MIN_LOCKED_MINUTES) e.lockedMinutes = t('policies.nsisMinutes');
+  }
+  return e;
+}
+
+function useFmt() {
+  const { t } = useTranslation();
+  return (v: unknown): string => {
+    if (typeof v === 'boolean') return v ? t('policies.yes') : t('policies.no');
+    if (v === null || v === undefined || v === '') return t('policies.none');
+    if (Array.isArray(v)) return t('policies.words', { count: v.length });
+    return String(v);
+  };
+}
+
+export function DiffTable({ rows, fromLabel, toLabel, testId }: { rows: PolicyDiffRow[]; fromLabel: string; toLabel: string; testId: string }) {
+  const { t } = useTranslation();
+  const fmt = useFmt();
+  return (
+    <Table striped withTableBorder data-testid={testId}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('policies.field')}</Table.Th>
+          <Table.Th>{fromLabel}</Table.Th>
+          <Table.Th>{toLabel}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.field}>
+            <Table.Td>{t(`policies.fields.${r.field}.label`)}</Table.Td>
+            {r.field === 'bannedWords' ? (
+              <Table.Td colSpan={2}>
+                {r.added?.length ? <Text size="sm" c="green.9">{t('policies.added', { words: r.added.join(', ') })}</Text> : null}
+                {r.removed?.length ? <Text size="sm" c="red.9">{t('policies.removed', { words: r.removed.join(', ') })}</Text> : null}
+              </Table.Td>
+            ) : (
+              <>
+                <Table.Td>{fmt(r.from)}</Table.Td>
+                <Table.Td fw={600}>{fmt(r.to)}</Table.Td>
+              </>
+            )}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin }: {
+  f: PolicyField; draft: Settings; set: (p: Partial<Settings>) => void; error: string | undefined; disabled: boolean; municipality: string; isAdmin: boolean;
+}) {
+  const { t } = useTranslation();
+  const [wordsText, setWordsText] = useState(draft.bannedWords.join('\n'));
+  const label = t(`policies.fields.${f}.label`);
+  const help = t(`policies.fields.${f}.help`);
+  const gate = dependsOn[f];
+  const off = disabled || (gate !== undefined && !draft[gate]);
+  const v = draft[f];
+  if (typeof v === 'boolean') {
+    // Main refuses the NSIS flag from anyone but an administrator; the switch says so up front.
+    const locked = disabled || (f === 'nsis' && !isAdmin);
+    return <Switch label={label} description={f === 'nsis' && !isAdmin && !disabled ? `${help} ${t('policies.nsisAdminOnly')}` : help} checked={v} disabled={locked} error={error} onChange={(e) => set({ [f]: e.currentTarget.checked })} data-testid={`field-${f}`} />;
+  }
+  if (f === 'bannedWords') {
+    const setWords = (text: string) => {
+      setWordsText(text);
+      set({ bannedWords: text.split('\n').map((w) => w.trim()).filter(Boolean) });
+    };
+    const seed = () => {
+      // Adds what is missing, keeps the order and everything the municipality already wrote.
+      const have = new Set(draft.bannedWords.map((w) => w.toLocaleLowerCase('da-DK')));
+      const extra = [...DANISH_WEAK_WORDS, ...(municipality ? [municipality] : [])].filter((w) => !have.has(w.toLocaleLowerCase('da-DK')));
+      setWords([...draft.bannedWords, ...new Set(extra)].join('\n'));
+    };
+    return (
+      <Stack gap={4}>
+        <Textarea label={label} description={help} value={wordsText} disabled={off} autosize minRows={3} maxRows={8} error={error} data-testid={`field-${f}`}
+          onChange={(e) => setWords(e.currentTarget.value)} />
+        {!off && <Button variant="subtle" size="compact-sm" onClick={seed} style={{ alignSelf: 'flex-start' }}>{t('policies.seedWords', { name: municipality })}</Button>}
+      </Stack>
+    );
+  }
+  if (f === 'allowedSpecialCharacters' || f === 'canNotChangePasswordGroup') {
+    return <TextInput label={label} description={help} value={(v as string | null) ?? ''} disabled={off} error={error} data-testid={`field-${f}`} onChange={(e) => set({ [f]: e.currentTarget.value === '' ? null : e.currentTarget.value })} />;
+  }
+  const [min, max] = ranges[f] ?? [0, 100_000];
+  return (
+    <NumberInput label={label} description={help} value={Number.isNaN(v as number) ? '' : (v as number)} min={min} max={max} allowDecimal={false} clampBehavior="none"
+      disabled={off} error={error} data-testid={`field-${f}`}
+      onChange={(x) => set({ [f]: typeof x === 'number' ? x : x === '' ? Number.NaN : Number(x) })} />
+  );
+}
+
+function Tester({ domain, draft }: { domain: string; draft: Settings }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [username, setUsername] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<OpOutput<'policy.validatePassword'> | { error: string } | null>(null);
+  const check = async () => {
+    setBusy(true);
+    try {
+      setResult(await invoke('policy.validatePassword', { domain, password, settings: draft, ...(name ? { displayName: name } : {}), ...(username ? { username } : {}) }));
+    } catch (e) {
+      setResult({ error: e instanceof OpError ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={3} size="h5">{t('policies.tester')}</Title>
+        <Text size="sm" c="dimmed">{t('policies.testerHelp')}</Text>
+        <Group align="flex-end" grow>
+          <PasswordInput label={t('policies.testerPassword')} value={password} autoComplete="off" onChange={(e) => setPassword(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && void check()} data-testid="tester-password" />
+          <TextInput label={t('policies.testerName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t('policies.testerUsername')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
+          <Button onClick={() => void check()} loading={busy} disabled={!password} style={{ flexGrow: 0 }}>{t('policies.testerCheck')}</Button>
+        </Group>
+        {result && 'error' in result && <Alert color="red">{result.error}</Alert>}
+        {result && !('error' in result) && (
+          <Stack gap={4} role="status" data-testid="tester-result">
+            {result.problems.length === 0 ? <Text c="green.9">{t('policies.testerOk')}</Text> : (
+              <List size="sm" c="red.9">
+                {result.problems.map((p) => <List.Item key={p.code}>{p.message} <Badge size="xs" variant="outline" color="gray">{p.code}</Badge></List.Item>)}
+              </List>
+            )}
+            {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'}>{result.leak.message}</Text>}
+          </Stack>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+interface Conflict {
+  theirs: PasswordPolicy;
+  mine: { basedOnVersion: number; settings: Settings };
+  diff: PolicyDiffRow[];
+  message: string;
+}
+
+function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
+  policy: PasswordPolicy; basedOn: number; draft: Settings; onClose(): void; onSaved(p: PasswordPolicy): void; onConflict(c: Conflict): void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const preview = useOp('policy.preview', { domain: policy.domain, basedOnVersion: basedOn, settings: draft }, { refetchOnWindowFocus: false, gcTime: 0 });
+  const save = useOpMutation('policy.update', ['policy.list']);
+  const submit = () =>
+    save.mutate({ domain: policy.domain, basedOnVersion: basedOn, settings: draft, reason }, {
+      onSuccess: (r) => onSaved(r.policy),
+      onError: (e) => {
+        if (e.code === 'conflict' && e.details?.theirs) onConflict({ ...(e.details as unknown as Omit<Conflict, 'message'>), message: e.message });
+      },
+    });
+  const pv = preview.data;
+  return (
+    <Modal opened onClose={onClose} size="xl" title={t('policies.reviewTitle', { domain: policy.displayName })}>
+      <Stack>
+        {preview.isLoading && <Text>{t('policies.loading')}</Text>}
+        {preview.error && <Alert color="red">{preview.error.message}</Alert>}
+        {pv && (
+          <>
+            {pv.stale && <Alert color="yellow">{t('policies.stale')}</Alert>}
+            {pv.violations.length > 0 && <Alert color="red">{pv.violations.map((v) => v.message).join('. ')}</Alert>}
+            <DiffTable rows={pv.diff} fromLabel={t('policies.from')} toLabel={t('policies.to')} testId="review-diff" />
+            <Title order={3} size="h5">{t('policies.consequences')}</Title>
+            <List spacing={4} data-testid="consequences">
+              {pv.consequences.map((c) => <List.Item key={c}>{c}</List.Item>)}
+            </List>
+          </>
+        )}
+        <Textarea label={t('policies.reason')} description={t('policies.reasonHelp')} value={reason} autosize minRows={2}
+          onChange={(e) => setReason(e.currentTarget.value)} error={save.error?.fields.reason} data-autofocus />
+        {save.error && !save.error.fields.reason && save.error.code !== 'conflict' && <Alert color="red" role="alert">{save.error.message}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('policies.cancel')}</Button>
+          <Button onClick={submit} loading={save.isPending} disabled={!pv || pv.violations.length > 0 || pv.diff.length === 0}>{t('policies.save')}</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: PasswordPolicy; onTheirs(): void; onMine(): void }) {
+  const { t } = useTranslation();
+  const fmt = useFmt();
+  const rows = conflictRows(base.settings, c.theirs.settings, c.mine.settings);
+  return (
+    <Modal opened onClose={onTheirs} size="xl" title={t('policies.conflictTitle')}>
+      <Stack data-testid="conflict-view">
+        <Alert color="orange" role="alert">{c.message}</Alert>
+        <Table striped withTableBorder data-testid="conflict-diff">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('policies.field')}</Table.Th>
+              <Table.Th>{t('policies.base', { version: base.version })}</Table.Th>
+              <Table.Th>{t('policies.theirs', { version: c.theirs.version })}</Table.Th>
+              <Table.Th>{t('policies.mine')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.field} data-clash={r.clash}>
+                <Table.Td>
+                  {t(`policies.fields.${r.field}.label`)} {r.clash && <Badge color="red" size="xs">{t('policies.clash')}</Badge>}
+                </Table.Td>
+                <Table.Td c="dimmed">{fmt(r.base)}</Table.Td>
+                <Table.Td fw={JSON.stringify(r.base) !== JSON.stringify(r.theirs) ? 700 : undefined}>{fmt(r.theirs)}</Table.Td>
+                <Table.Td fw={JSON.stringify(r.base) !== JSON.stringify(r.mine) ? 700 : undefined}>{fmt(r.mine)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Text size="sm" c="dimmed">{t('policies.mergeHelp')}</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onTheirs}>{t('policies.useTheirs')}</Button>
+          <Button onClick={onMine}>{t('policies.keepMine')}</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const [policy, setPolicy] = useState(initial);
+  const [basedOn, setBasedOn] = useState(initial.version);
+  const [draft, setDraft] = useState<Settings>(initial.settings);
+  const [gen, setGen] = useState(0);
+  const [reviewing, setReviewing] = useState(false);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+  const errors = draftErrors(draft, (k, o) => t(k, o ?? {}));
+  const hasErrors = Object.keys(errors).length > 0;
+  const dirty = JSON.stringify(draft) !== JSON.stringify(policy.settings) || basedOn !== policy.version;
+  const set = (p: Partial<Settings>) => {
+    setSaved(null);
+    setDraft((d) => ({ ...d, ...p }));
+  };
+  const load = (p: PasswordPolicy) => {
+    setPolicy(p);
+    setBasedOn(p.version);
+    setDraft(p.settings);
+    setGen((g) => g + 1); // remount inputs that keep their own text
+  };
+  // The municipality's own name is the most guessed word: the first label of its main domain.
+  const municipality = (policy.parentDomain ?? policy.domain).split('.')[0]!.replace(/^elever$/i, '');
+  const when = new Date(policy.updatedAt).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'da-DK');
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed" data-testid="policy-version">
+          {t('policies.versionLine', { version: policy.version, at: when, by: policy.updatedBy ? t('policies.by', { name: policy.updatedBy }) : '' })}
+        </Text>
+        <Badge color={draft.nsis ? 'blue' : 'gray'}>{draft.nsis ? 'NSIS' : t(`policies.kind.${policy.kind}`)}</Badge>
+      </Group>
+      {!canEdit && <Alert color="gray">{t('policies.readOnly')}</Alert>}
+      <Alert color={draft.nsis ? 'blue' : 'gray'} variant="light">{draft.nsis ? t('policies.nsisRule') : t('policies.notNsis')}</Alert>
+      <SimpleGrid cols={{ base: 1, md: 2 }} key={gen}>
+        {policyGroups.map((g) => (
+          <Card withBorder key={g.id} component="fieldset" style={{ minWidth: 0 }}>
+            <Stack gap="sm">
+              <Title order={3} size="h5" component="legend">{t(`policies.groups.${g.id}`)}</Title>
+              {g.fields.map((f) => <FieldInput key={f} f={f} draft={draft} set={set} error={errors[f]} disabled={!canEdit} municipality={municipality} isAdmin={isAdmin} />)}
+            </Stack>
+          </Card>
+        ))}
+      </SimpleGrid>
+      {saved !== null && <Alert color="green" role="status">{t('policies.saved', { version: saved })}</Alert>}
+      {canEdit && (
+        <Group>
+          {hasErrors && <Text c="red.8" role="alert" data-testid="cannot-save">{t('policies.cannotSave')}</Text>}
+          <Button onClick={() => setReviewing(true)} disabled={hasErrors || !dirty} data-testid="review">{t('policies.review')}</Button>
+          <Button variant="default" disabled={!dirty} onClick={() => load(policy)}>{t('policies.reset')}</Button>
+        </Group>
+      )}
+      <Tester domain={policy.domain} draft={draft} />
+      {reviewing && (
+        <ReviewModal policy={policy} basedOn={basedOn} draft={draft} onClose={() => setReviewing(false)}
+          onSaved={(p) => {
+            setReviewing(false);
+            load(p);
+            setSaved(p.version);
+          }}
+          onConflict={(c) => {
+            setReviewing(false);
+            setConflict(c);
+          }} />
+      )}
+      {conflict && (
+        <ConflictModal c={conflict} base={policy}
+          onTheirs={() => {
+            load(conflict.theirs);
+            setConflict(null);
+            void qc.invalidateQueries({ queryKey: ['policy.list'] });
+          }}
+          onMine={() => {
+            // My edits on top of their version; the review then shows exactly what I add to theirs.
+            setDraft(mergeMine(policy.settings, conflict.theirs.settings, draft));
+            setPolicy(conflict.theirs);
+            setBasedOn(conflict.theirs.version);
+            setGen((g) => g + 1);
+            setConflict(null);
+            setReviewing(true);
+          }} />
+      )}
+    </Stack>
+  );
+}
+
+export function PolicyTab() {
+  const { t } = useTranslation();
+  const operator = useOperator();
+  const roles = operator?.roles ?? [];
+  const canEdit = roles.includes('administrator') || roles.includes('useradmin');
+  const list = useOp('policy.list', {}, { refetchOnWindowFocus: false });
+  const [domain, setDomain] = useState<string | null>(null);
+  const policies = list.data?.policies ?? [];
+  const selected = policies.find((p) => p.domain === domain) ?? policies[0];
+  if (list.error) return <Alert color="red">{list.error.message}</Alert>;
+  if (!list.data) return <Text>{t('policies.loading')}</Text>;
+  if (!selected) return <Text>{t('policies.noPolicies')}</Text>;
+  return (
+    <Stack>
+      <Select label={t('policies.domain')} value={selected.domain} onChange={(v) => v && setDomain(v)} allowDeselect={false} maw={480} data-testid="policy-domain"
+        data={policies.map((p) => ({ value: p.domain, label: `${p.displayName} – ${t(`policies.kind.${p.kind}`)}` }))} />
+      <Editor key={selected.domain} initial={selected} canEdit={canEdit} isAdmin={roles.includes('administrator')} />
+      {roles.includes('administrator') && <ConfigCard />}
+    </Stack>
+  );
+}
