@@ -60,6 +60,8 @@ export interface Core {
   shipping: AuditShipping;
   /** Ship pending journal records and pull the IdP's log now (no-op without an IdP). */
   syncAudit(): Promise<void>;
+  /** The console's data folder (journal, settings, evidence). */
+  dataDir: string;
   /** Where evidence packages are written. */
   evidenceDir: string;
   connections(): Connections;
@@ -194,6 +196,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (idp) await shipping.sync(idp);
     },
     jobs: createJobRegistry(toPayload),
+    dataDir: opts.dataDir,
     evidenceDir: join(opts.dataDir, 'evidence'),
     settings: opts.settings,
     secrets: opts.secrets,

@@ -20,8 +20,9 @@ export function useOpMutation<N extends OpName>(operation: N, refresh: OpName[] 
   const qc = useQueryClient();
   return useMutation<OpOutput<N>, OpError, OpInput<N>>({
     mutationFn: (input) => invoke(operation, input),
-    onSuccess: async () => {
-      await Promise.all(refresh.map((op) => qc.invalidateQueries({ queryKey: [op] })));
+    // Not awaited: the caller's own onSuccess must run even if the refresh re-renders it away.
+    onSuccess: () => {
+      for (const op of refresh) void qc.invalidateQueries({ queryKey: [op] });
     },
   });
 }

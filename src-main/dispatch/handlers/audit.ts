@@ -1,6 +1,7 @@
 import type { AuditFilter } from '../../../shared/domain/audit.ts';
 import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.ts';
 import { exportEvidence, verifyEvidencePackage } from '../../services/evidence.ts';
+import { policyEvidenceContext } from '../../services/policies/evidence-context.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
 
 /** An evidence scope as a timeline filter, plus the label the report prints. */
@@ -43,14 +44,15 @@ export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof aud
     'audit.exportEvidence': async (input, ctx) => {
       const operator = ctx.requireSession().operator;
       const { filter, label } = scopeFilter(input.from, input.to, input.scope);
-      const job = core.jobs.start('audit.exportEvidence', operator.username, (job) =>
+      const idp = core.connections().idp;
+      const job = core.jobs.start('audit.exportEvidence', operator.username, async (job) =>
         exportEvidence(core.audit, core.journal, {
           filter,
           scopeLabel: label,
           fullCpr: input.fullCpr,
           operator,
           outRoot: core.evidenceDir,
-          policy: { passwordPolicies: null, termsVersions: null, unavailableReason: 'den lokale IdP er ikke tilsluttet denne konsol.' },
+          policy: await policyEvidenceContext(idp),
         }, job),
       );
       return { job };

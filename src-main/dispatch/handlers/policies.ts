@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { fileConfigStore } from '../../services/policies/config.ts';
 import { allPeople, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst } from '../../services/policies/policy-service.ts';
@@ -7,7 +7,7 @@ import type { FeatureHandlers, HandlerDeps } from './types.ts';
 
 export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof policiesOps> {
   // The feature's own settings live beside the console's data (evidence/ is a folder of the data dir).
-  const configStore = fileConfigStore(join(dirname(core.evidenceDir), 'policies.json'));
+  const configStore = fileConfigStore(join(core.dataDir, 'policies.json'));
   const config = () => configStore.read(core.connections().training);
   const idp = () => requireIdp(core.connections().idp);
 
