@@ -24,9 +24,18 @@ export const PoliciesConfig = z
     leakedPasswordTimeoutMs: z.number().int().min(500).max(30_000),
     /** Which people each policy domain governs (for the consequences), as OUs; empty = the whole AD domain. */
     domainOus: z.record(z.string(), z.array(z.string().trim().min(1).max(1000)).max(50)),
+    /** The AD groups (DNs) whose members each policy domain governs: its PSO in AD applies to them. */
+    domainGroups: z.record(z.string(), z.array(z.string().trim().min(1).max(1000)).max(50)).default({}),
   })
   .strict();
 export type PoliciesConfig = z.infer<typeof PoliciesConfig>;
+
+/** What happened in AD when a policy was saved: written, not mapped to any group, or failed (retry). */
+export const AdMirrorResult = z.object({
+  state: z.enum(['mirrored', 'not-mapped', 'failed']),
+  message: z.string(),
+  dn: z.string().nullable(),
+});
 
 export const AcceptanceRow = z.object({
   personId: z.string(),
@@ -88,7 +97,27 @@ export const policiesOps = {
     access: editors,
     writes: true,
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
-    output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy }),
+    output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy, adMirror: AdMirrorResult }),
+  }),
+  'policy.adStatus': op({
+    summary: 'Vis adgangskodepolitikken i AD',
+    access: readers,
+    writes: false,
+    input: z.object({ domain: Domain }).strict(),
+    output: z.object({
+      groups: z.array(z.string()),
+      pso: z.record(z.string(), z.unknown()).nullable(),
+      /** Danish lines for every way AD is weaker than the IdP's policy. */
+      weaker: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+  }),
+  'policy.mirrorToAd': op({
+    summary: 'Spejl adgangskodepolitikken til AD',
+    access: editors,
+    writes: true,
+    input: z.object({ domain: Domain, reason: Reason }).strict(),
+    output: AdMirrorResult,
   }),
   'policy.validatePassword': op({
     summary: 'Kontrollér en adgangskode mod politikken',

@@ -37,6 +37,27 @@ export interface PasswordPolicy {
   lockoutWindowMinutes: number | null;
 }
 
+/** The settings AD can enforce itself (a PSO's fields). */
+export interface MirroredPolicySettings {
+  minLength: number;
+  historyLength: number;
+  complexity: boolean;
+  /** null = never expires. */
+  maxAgeDays: number | null;
+  minAgeDays: number;
+  lockoutThreshold: number;
+  lockoutDurationMinutes: number;
+  lockoutWindowMinutes: number;
+}
+
+export interface MirroredPolicySpec {
+  /** The IdP's policy domain; the PSO is named from it. */
+  domain: string;
+  settings: MirroredPolicySettings;
+  /** DNs of the AD groups whose members the domain's policy governs. */
+  appliesTo: string[];
+}
+
 export interface PeopleQuery {
   text: string;
   limit: number;
@@ -63,6 +84,13 @@ export interface DirectorySession {
   addToGroup(personId: string, groupDn: string): Promise<void>;
   removeFromGroup(personId: string, groupDn: string): Promise<void>;
   getResultantPasswordPolicy(personId: string): Promise<PasswordPolicy>;
+  /**
+   * Write the IdP's password policy for a domain into AD as a fine-grained password policy (PSO) that
+   * applies to the given groups, so AD itself enforces it. Creates or updates; under the operator's bind.
+   */
+  mirrorPasswordPolicy(spec: MirroredPolicySpec): Promise<{ dn: string; created: boolean }>;
+  /** The mirrored PSO of a domain as AD has it now, or null when there is none (or it cannot be read). */
+  readMirroredPolicy(domain: string): Promise<(MirroredPolicySettings & { appliesTo: string[] }) | null>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
-import type { DirectoryGroup, DirectoryPort, DirectorySession, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
+import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySettings, MirroredPolicySpec, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
 
 /** Fold case and Danish letters so "soren", "søren" and "soeren" find the same person. */
@@ -83,6 +83,8 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
     },
   }));
   const byGuid = new Map(entries.map((e) => [e.account.guid, e]));
+  // Mirrored password policies (PSOs) by IdP domain, shared by every operator's session as AD's would be.
+  const psos = new Map<string, { settings: MirroredPolicySettings; appliesTo: string[] }>();
   const byUsername = new Map(entries.map((e) => [e.folded.username, e]));
 
   const summary = (e: Entry): PersonSummary => ({
@@ -195,8 +197,23 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
           account.groups = account.groups.filter((g) => g !== name);
         },
         async getResultantPasswordPolicy(personId: string) {
-          find(personId);
+          const entry = find(personId);
+          // Like AD: the mirrored PSO of a group the person is in wins over the domain's policy.
+          for (const [domain, pso] of psos) {
+            if (pso.appliesTo.some((g) => entry.account.groups.includes(groupNameFromDn(g)))) {
+              return { ...trainingDomainPolicy, source: 'pso' as const, name: `LIA-${domain}`, dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, ...pso.settings };
+            }
+          }
           return trainingDomainPolicy;
+        },
+        async mirrorPasswordPolicy(spec: MirroredPolicySpec) {
+          const created = !psos.has(spec.domain);
+          psos.set(spec.domain, { settings: { ...spec.settings }, appliesTo: [...spec.appliesTo] });
+          return { dn: `CN=LIA-${spec.domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, created };
+        },
+        async readMirroredPolicy(domain: string) {
+          const pso = psos.get(domain);
+          return pso ? { ...pso.settings, appliesTo: [...pso.appliesTo] } : null;
         },
         async close() {},
       };

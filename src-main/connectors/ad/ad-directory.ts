@@ -4,11 +4,15 @@ import { AndFilter, Attribute, Change, EqualityFilter, OrFilter, PresenceFilter,
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import type { Person, PersonSummary } from '../../../shared/domain/person.ts';
-import type { DirectoryGroup, DirectoryPort, DirectorySession, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
+import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySpec, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
 import { decodeAccountFlags, encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, intervalToMinutes, isGuid, sidToBuffer, sidToString, type AccountFlags } from './decode.ts';
 import { describeConnectionError, isConnectionError, isLdapResultError, mapResultError, unavailable, type WriteContext } from './errors.ts';
-import { firstRdnValue, ouPathOf, parseDn } from './escape.ts';
+import { firstRdnValue, ouPathOf, parseDn, rdn } from './escape.ts';
+import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
+
+/** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
+const PSO_PRECEDENCE = 5;
 
 /** AD's default MaxPageSize. */
 export const PAGE_SIZE = 1000;
@@ -543,6 +547,21 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
             if (isLdapResultError(err) && (err.code === 53 || err.code === 16) && !(await isMember(c, groupDn, e.dn))) return;
             throw err;
           }
+        });
+      },
+
+      async mirrorPasswordPolicy(spec: MirroredPolicySpec) {
+        return run({ action: 'skrive adgangskodepolitikken (PSO) i AD' }, (c) =>
+          writePso(c, baseDn, { name: psoNameFor(spec.domain), precedence: PSO_PRECEDENCE, settings: spec.settings, appliesTo: spec.appliesTo }),
+        );
+      },
+
+      async readMirroredPolicy(domain: string) {
+        return run({ action: 'læse adgangskodepolitikken (PSO) i AD' }, async (c) => {
+          const pso = await readPsoSettings(c, `${rdn('CN', psoNameFor(domain))},${psoContainer(baseDn)}`);
+          if (!pso) return null;
+          const { precedence: _p, ...rest } = pso;
+          return rest;
         });
       },
 

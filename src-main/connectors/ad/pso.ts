@@ -6,18 +6,10 @@ import { ConsoleError } from '../../../shared/errors.ts';
 import type { PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import { isConnectionError, isLdapResultError, mapResultError } from './errors.ts';
 import { rdn } from './escape.ts';
+import type { MirroredPolicySettings } from '../directory-port.ts';
 
-export interface PsoSettings {
-  minLength: number;
-  historyLength: number;
-  complexity: boolean;
-  /** null = never expires. */
-  maxAgeDays: number | null;
-  minAgeDays: number;
-  lockoutThreshold: number;
-  lockoutDurationMinutes: number;
-  lockoutWindowMinutes: number;
-}
+/** A PSO's settings: exactly what the directory port mirrors. */
+export type PsoSettings = MirroredPolicySettings;
 
 export interface PsoSpec {
   name: string;

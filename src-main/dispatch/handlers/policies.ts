@@ -4,6 +4,24 @@ import { fileConfigStore } from '../../services/policies/config.ts';
 import { allPeople, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst } from '../../services/policies/policy-service.ts';
 import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from '../../services/policies/terms-service.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
+import type { DirectorySession } from '../../connectors/directory-port.ts';
+import { psoSettingsFromPolicy, weakerInAd } from '../../connectors/ad/pso.ts';
+import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
+import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
+
+/** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
+async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
+  const groups = config.domainGroups[policy.domain] ?? [];
+  if (!groups.length) {
+    return { state: 'not-mapped' as const, message: 'Ingen AD-grupper er knyttet til dette domæne, så AD håndhæver ikke politikken.', dn: null };
+  }
+  try {
+    const r = await directory.mirrorPasswordPolicy({ domain: policy.domain, settings: psoSettingsFromPolicy(policy.settings), appliesTo: groups });
+    return { state: 'mirrored' as const, message: `Skrevet til AD (${r.created ? 'ny' : 'opdateret'} PSO) for ${groups.length} gruppe(r).`, dn: r.dn };
+  } catch (e) {
+    return { state: 'failed' as const, message: `AD afviste politikken: ${e instanceof Error ? e.message : String(e)}`, dn: null };
+  }
+}
 
 export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof policiesOps> {
   // The feature's own settings live beside the console's data (evidence/ is a folder of the data dir).
@@ -19,8 +37,10 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
     'policy.preview': async (input, ctx) => previewPolicy(idp(), ctx.requireSession().directory, config(), input),
 
     'policy.update': async (input, ctx) => {
-      const operator = ctx.requireSession().operator;
+      const { operator, directory } = ctx.requireSession();
       const result = await updatePolicy(idp(), operator, input);
+      // The IdP's save stands on its own; AD's copy follows and, if AD refuses, can be retried alone.
+      const adMirror = await mirrorToAd(directory, config(), result.policy);
       // The intent record holds the new values; this one pins the old ones beside them, so the journal
       // alone shows which policy was in force on any date.
       core.journal.append({
@@ -40,8 +60,22 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
           new: result.policy.settings,
         },
       });
-      return result;
+      return { ...result, adMirror };
     },
+
+    'policy.adStatus': async (input, ctx) => {
+      const groups = config().domainGroups[input.domain] ?? [];
+      const policy = await idp().getPasswordPolicy(input.domain);
+      try {
+        const pso = await ctx.requireSession().directory.readMirroredPolicy(input.domain);
+        const weaker = pso ? weakerInAd(pso, policy.settings) : groups.length ? ['Politikken er ikke skrevet til AD endnu.'] : [];
+        return { groups, pso: pso as Record<string, unknown> | null, weaker, error: null };
+      } catch (e) {
+        return { groups, pso: null, weaker: [], error: e instanceof Error ? e.message : String(e) };
+      }
+    },
+
+    'policy.mirrorToAd': async (input, ctx) => mirrorToAd(ctx.requireSession().directory, config(), await idp().getPasswordPolicy(input.domain)),
 
     'policy.validatePassword': async (input) => {
       const settings = input.settings ?? (await idp().getPasswordPolicy(input.domain)).settings;

@@ -10,6 +10,12 @@ export function defaultPoliciesConfig(training: boolean): PoliciesConfig {
     leakedPasswordEndpoint: DEFAULT_LEAKED_ENDPOINT,
     leakedPasswordTimeoutMs: 5000,
     domainOus: training ? { [`elever.${TRAINING_DOMAIN}`]: [`OU=Elever,OU=Skoler,${TRAINING_BASE_DN}`] } : {},
+    domainGroups: training
+      ? {
+          [TRAINING_DOMAIN]: [`CN=Alle medarbejdere,OU=Grupper,${TRAINING_BASE_DN}`],
+          [`elever.${TRAINING_DOMAIN}`]: [`CN=Elever,OU=Grupper,${TRAINING_BASE_DN}`],
+        }
+      : {},
   };
 }
 

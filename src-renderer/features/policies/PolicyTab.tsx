@@ -189,8 +189,43 @@ interface Conflict {
   message: string;
 }
 
+type AdMirror = OpOutput<'policy.mirrorToAd'>;
+
+/** AD's copy of the policy (the PSO): where AD is weaker than the IdP, and a way to write it again. */
+function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
+  const { t } = useTranslation();
+  // Always asked afresh: the panel is remounted for every saved version.
+  const status = useOp('policy.adStatus', { domain }, { staleTime: 0 });
+  const mirror = useOpMutation('policy.mirrorToAd', ['policy.adStatus']);
+  const [reason, setReason] = useState('');
+  const s = status.data;
+  if (!s) return null;
+  return (
+    <Card withBorder data-testid="ad-panel">
+      <Stack gap="xs">
+        <Title order={3} size="h5">{t('policies.ad.title')}</Title>
+        {s.error && <Alert color="red">{s.error}</Alert>}
+        {!s.groups.length && <Text size="sm">{t('policies.ad.notMapped')}</Text>}
+        {s.groups.length > 0 && <Text size="sm">{t('policies.ad.groups', { groups: s.groups.join('; ') })}</Text>}
+        {s.weaker.length > 0 ? (
+          <Alert color="orange" data-testid="ad-weaker">{s.weaker.join(' ')}</Alert>
+        ) : (
+          s.pso && <Text size="sm" c="green.8" data-testid="ad-in-sync">{t('policies.ad.inSync')}</Text>
+        )}
+        {canEdit && s.groups.length > 0 && (
+          <Group align="flex-end">
+            <TextInput label={t('policies.ad.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={mirror.error?.fields.reason} />
+            <Button variant="light" loading={mirror.isPending} onClick={() => mirror.mutate({ domain, reason })}>{t('policies.ad.mirror')}</Button>
+          </Group>
+        )}
+        {mirror.data && <Text size="sm" c={mirror.data.state === 'mirrored' ? 'green.8' : 'red.8'}>{mirror.data.message}</Text>}
+      </Stack>
+    </Card>
+  );
+}
+
 function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
-  policy: PasswordPolicy; basedOn: number; draft: Settings; onClose(): void; onSaved(p: PasswordPolicy): void; onConflict(c: Conflict): void;
+  policy: PasswordPolicy; basedOn: number; draft: Settings; onClose(): void; onSaved(p: PasswordPolicy, ad: AdMirror): void; onConflict(c: Conflict): void;
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
@@ -198,7 +233,7 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
   const save = useOpMutation('policy.update', ['policy.list']);
   const submit = () =>
     save.mutate({ domain: policy.domain, basedOnVersion: basedOn, settings: draft, reason }, {
-      onSuccess: (r) => onSaved(r.policy),
+      onSuccess: (r) => onSaved(r.policy, r.adMirror),
       onError: (e) => {
         if (e.code === 'conflict' && e.details?.theirs) onConflict({ ...(e.details as unknown as Omit<Conflict, 'message'>), message: e.message });
       },
@@ -282,6 +317,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
   const [reviewing, setReviewing] = useState(false);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
+  const [adMirror, setAdMirror] = useState<AdMirror | null>(null);
   const errors = draftErrors(draft, (k, o) => t(k, o ?? {}));
   const hasErrors = Object.keys(errors).length > 0;
   const dirty = JSON.stringify(draft) !== JSON.stringify(policy.settings) || basedOn !== policy.version;
@@ -327,13 +363,20 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
           <Button variant="default" disabled={!dirty} onClick={() => load(policy)}>{t('policies.reset')}</Button>
         </Group>
       )}
+      {adMirror && (
+        <Alert color={adMirror.state === 'mirrored' ? 'green' : adMirror.state === 'failed' ? 'red' : 'yellow'} data-testid="ad-mirror">
+          {adMirror.message}
+        </Alert>
+      )}
+      <AdPanel key={policy.version} domain={policy.domain} canEdit={canEdit} />
       <Tester domain={policy.domain} draft={draft} />
       {reviewing && (
         <ReviewModal policy={policy} basedOn={basedOn} draft={draft} onClose={() => setReviewing(false)}
-          onSaved={(p) => {
+          onSaved={(p, ad) => {
             setReviewing(false);
             load(p);
             setSaved(p.version);
+            setAdMirror(ad);
           }}
           onConflict={(c) => {
             setReviewing(false);
