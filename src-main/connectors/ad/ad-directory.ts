@@ -1,6 +1,6 @@
 // The real DirectoryPort: ldapts against Active Directory. Every operation runs under the operator's
 // own bind, so AD's delegation decides what each person may change.
-import { AndFilter, Attribute, Change, EqualityFilter, OrFilter, PresenceFilter, SubstringFilter, type Client, type Entry, type Filter } from 'ldapts';
+import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, OrFilter, PresenceFilter, SubstringFilter, type Client, type Entry, type Filter } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import type { Person, PersonSummary } from '../../../shared/domain/person.ts';
@@ -224,6 +224,18 @@ export interface AdDirectorySession extends DirectorySession {
   getAccountFlags(personId: string): Promise<AccountFlags>;
   /** The DC this session is talking to right now. */
   readonly server: string;
+  /**
+   * Where this DC's change counter stands. USNs are per DC: a delta is only valid against the same
+   * `dsa` (the DC's NTDS Settings object), so a cache keeps both.
+   */
+  readSyncPoint(): Promise<{ dsa: string; usn: number }>;
+  /** People created, changed or moved on this DC after `usn`. */
+  loadPeopleChangedSince(usn: number): Promise<PersonSummary[]>;
+  /**
+   * Every person's personId (objectGUID) and nothing else: how a delta notices deletions. Tombstones in
+   * CN=Deleted Objects would be cheaper, but by default only administrators may read them.
+   */
+  listAllIds(): Promise<string[]>;
 }
 
 export interface AdDirectory extends DirectoryPort {
@@ -446,6 +458,32 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
         const ranked = people.map((p) => ({ p, r: rankPerson(p, text) }));
         ranked.sort((a, b) => a.r - b.r || byName(a.p, b.p));
         return { items: ranked.slice(0, limit).map((x) => x.p), total: ranked.length };
+      },
+
+      async readSyncPoint() {
+        return run({ action: 'læse domænecontrollerens ændringstæller' }, async (c) => {
+          const r = await c.search('', { scope: 'base', attributes: ['highestCommittedUSN', 'dsServiceName'] });
+          const e = r.searchEntries[0] ?? { dn: '' };
+          return { dsa: str(e, 'dsServiceName') ?? '', usn: Number(str(e, 'highestCommittedUSN') ?? 0) };
+        });
+      },
+
+      async loadPeopleChangedSince(usn: number) {
+        const filter = new AndFilter({ filters: [...PEOPLE(), new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) })] });
+        return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter));
+      },
+
+      async listAllIds() {
+        return run({ action: 'hente personernes id' }, async (c) => {
+          const res = await c.search(baseDn, {
+            scope: 'sub',
+            filter: new AndFilter({ filters: PEOPLE() }),
+            attributes: ['objectGUID'],
+            explicitBufferAttributes: BINARY_ATTRS,
+            paged: { pageSize },
+          });
+          return res.searchEntries.map((e) => buf(e, 'objectGUID')).filter((g): g is Buffer => !!g && g.length === 16).map(guidToString);
+        });
       },
 
       async loadAllPeople() {
