@@ -10,6 +10,9 @@ import { createDispatcher, toPayload, type Dispatch } from './dispatch/dispatche
 import { createHandlers } from './dispatch/handlers.ts';
 import { createAuditShipping, type AuditShipping } from './services/audit-shipping.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
+import { applyRetention, readRetention } from './services/retention.ts';
+import { randomUUID } from 'node:crypto';
+import type { Operator } from '../shared/roles.ts';
 import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
@@ -20,6 +23,9 @@ import { createTrainingDirectory } from './training/directory.ts';
 import { startTrainingMitIdErhverv } from './training/mitid-sim/training.ts';
 import { startTrainingIdp } from './training/idp-sim/training.ts';
 import { generateTrainingAccounts, TRAINING_BASE_DN, trainingOperators } from './training/seed.ts';
+
+/** Who the journal names for the console's own scheduled work. */
+const SYSTEM_OPERATOR: Operator = { username: 'konsollen', displayName: 'Konsollen (automatisk)', dn: '', roles: [], helpdeskOus: null };
 
 export interface CoreOptions {
   dataDir: string;
@@ -227,6 +233,25 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         console.error(`[${cid}] ${op} fejlede:`, err);
       }),
   });
+  // Retention runs at start and daily; each cut is journaled so the chain's new anchor is explained.
+  const runRetention = () => {
+    try {
+      const r = applyRetention(journal, audit, shipping.ackedSeq(), readRetention(join(opts.dataDir, 'retention.json')));
+      if (r.journalRemoved || r.idpRemoved) {
+        journal.append({
+          kind: 'event', operation: 'audit.purge', operator: SYSTEM_OPERATOR, workstation: 'konsollen', correlationId: randomUUID(),
+          target: null, reason: 'Automatisk sletning efter opbevaringsperioden', outcome: 'success', summary: r,
+        });
+      }
+    } catch (e) {
+      (opts.logError ?? (() => {}))('retention', 'audit.purge', e);
+    }
+  };
+  if (opts.auditSyncIntervalMs !== 0) {
+    runRetention();
+    setInterval(runRetention, 24 * 3600_000).unref();
+  }
+
   // The outbox runs in the background; the timer never keeps the process alive on its own.
   const every = opts.auditSyncIntervalMs ?? 30_000;
   timer = every > 0 ? setInterval(() => void core.syncAudit(), every) : null;

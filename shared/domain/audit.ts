@@ -85,3 +85,16 @@ export function auditActionLabel(action: string): string {
 
 /** Failed-login actions, for the auditors' chart. */
 export const failedLoginActions = ['WRONG_PASSWORD', 'TOO_MANY_ATTEMPTS', 'REJECT_MFA'];
+
+/** How long events are kept, per category; defaults mirror the peer (13 months; login events 3 months). */
+export const RetentionSettings = z
+  .object({
+    /** The console's own journal (admin actions with reasons). */
+    consoleMonths: z.number().int().min(6, 'Mindst 6 måneder').max(120).default(13),
+    /** Logins, wrong passwords and MFA answers from the IdP's log. */
+    idpLoginMonths: z.number().int().min(1, 'Mindst 1 måned').max(120).default(3),
+    /** Every other IdP event. */
+    idpOtherMonths: z.number().int().min(6, 'Mindst 6 måneder').max(120).default(13),
+  })
+  .strict();
+export type RetentionSettings = z.infer<typeof RetentionSettings>;

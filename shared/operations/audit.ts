@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
-import { AuditFilter, AuditRow } from '../domain/audit.ts';
+import { AuditFilter, AuditRow, RetentionSettings } from '../domain/audit.ts';
 
 const auditors = ['administrator', 'auditor'] as const;
 
@@ -83,6 +83,27 @@ export const auditOps = {
     writes: false,
     input: z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
     output: z.object({ ok: z.boolean(), checked: z.number().int(), problems: z.array(z.string()) }),
+  }),
+  'audit.getRetention': op({
+    summary: 'Vis opbevaringsperioder',
+    access: auditors,
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ settings: RetentionSettings, pendingShipment: z.number().int() }),
+  }),
+  'audit.setRetention': op({
+    summary: 'Ret opbevaringsperioder',
+    access: ['administrator'],
+    writes: true,
+    input: z.object({ settings: RetentionSettings, reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
+    output: z.object({ settings: RetentionSettings }),
+  }),
+  'audit.purgeNow': op({
+    summary: 'Slet hændelser ældre end opbevaringsperioden',
+    access: ['administrator'],
+    writes: true,
+    input: z.object({ reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
+    output: z.object({ journalRemoved: z.number().int(), idpRemoved: z.number().int(), anchorSeq: z.number().int().nullable() }),
   }),
   'jobs.get': op({
     summary: 'Status for en opgave',

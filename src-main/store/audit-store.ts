@@ -10,6 +10,8 @@ import type { AuditEvent } from '../../shared/idp/audit.ts';
 export interface AuditStore {
   /** Adds IdP events (by id; a repeat is ignored). Returns how many were new. */
   ingestIdpEvents(events: AuditEvent[]): number;
+  /** Retention of the IdP cache: login events and all others have their own cutoffs. */
+  purgeIdpBefore(cutoffs: { logins: string; other: string }, loginActions: readonly string[]): number;
   /** The newest IdP event id cached: where the next read by cursor starts. */
   idpCursor(): number;
   search(filter: AuditFilter, page: { cursor?: string; limit: number }): { rows: AuditRow[]; nextCursor: string | null };
@@ -164,6 +166,21 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
         throw err;
       }
       return added;
+    },
+    purgeIdpBefore(cutoffs, loginActions) {
+      const inList = loginActions.map(() => '?').join(',') || "''";
+      const where = `(action IN (${inList}) AND at < ?) OR (action NOT IN (${inList}) AND at < ?)`;
+      const params = [...loginActions, cutoffs.logins, ...loginActions, cutoffs.other];
+      db.exec('BEGIN');
+      try {
+        db.prepare(`DELETE FROM idp_events_fts WHERE rowid IN (SELECT id FROM idp_events WHERE ${where})`).run(...params);
+        const n = Number(db.prepare(`DELETE FROM idp_events WHERE ${where}`).run(...params).changes);
+        db.exec('COMMIT');
+        return n;
+      } catch (e) {
+        db.exec('ROLLBACK');
+        throw e;
+      }
     },
     idpCursor() {
       return Number((db.prepare('SELECT coalesce(max(id), 0) AS n FROM idp_events').get() as { n: number }).n);

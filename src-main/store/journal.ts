@@ -60,6 +60,12 @@ export interface Journal {
   count(): number;
   /** Walks the whole chain; the first record that does not fit is named. */
   verify(onProgress?: (done: number) => void): VerifyResult;
+  /**
+   * Retention: removes the oldest records, from the start of the chain, that are older than `cutoff`
+   * and not after `maxSeq` (the outbox's acknowledged watermark: nothing unshipped is ever removed).
+   * The last removed record's hash becomes the chain's anchor, and the purge is journaled in the chain.
+   */
+  purgeBefore(cutoff: string, maxSeq: number): { removed: number; anchorSeq: number | null };
   /** The open database, for the audit queries that read the same file. */
   readonly db: DatabaseSync;
   close(): void;
@@ -132,6 +138,7 @@ export function openJournal(file: string): Journal {
       prev_hash TEXT NOT NULL,
       hash TEXT NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS journal_anchor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS journal_at ON journal(at);
     CREATE INDEX IF NOT EXISTS journal_target ON journal(target, at);
     CREATE INDEX IF NOT EXISTS journal_operation ON journal(operation, at);
@@ -150,6 +157,10 @@ export function openJournal(file: string): Journal {
     operator_roles, workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, prev_hash, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const select = db.prepare('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
+  const anchor = () => {
+    const r = db.prepare('SELECT seq, hash FROM journal_anchor WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    return r ? { seq: Number(r.seq), hash: String(r.hash) } : null;
+  };
 
   const insertOne = (entry: JournalEntryInput, prev: { seq: number; hash: string } | undefined) => {
     const rec: Omit<JournalRecord, 'hash'> = {
@@ -207,9 +218,28 @@ export function openJournal(file: string): Journal {
     count() {
       return Number((db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n);
     },
+    purgeBefore(cutoff, maxSeq) {
+      // The chain can only be cut from its start: walk forward while records are old enough.
+      let last: { seq: number; hash: string } | null = null;
+      for (const row of db.prepare('SELECT seq, at, hash FROM journal ORDER BY seq').iterate() as Iterable<{ seq: number; at: string; hash: string }>) {
+        if (row.at >= cutoff || Number(row.seq) > maxSeq) break;
+        last = { seq: Number(row.seq), hash: String(row.hash) };
+      }
+      if (!last) return { removed: 0, anchorSeq: anchor()?.seq ?? null };
+      const upTo = last;
+      const removed = inTransaction(() => {
+        const n = Number(db.prepare('DELETE FROM journal WHERE seq <= ?').run(upTo.seq).changes);
+        db.prepare('DELETE FROM journal_fts WHERE rowid <= ?').run(upTo.seq);
+        db.prepare('INSERT INTO journal_anchor (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(upTo.seq, upTo.hash);
+        return n;
+      });
+      return { removed, anchorSeq: upTo.seq };
+    },
     verify(onProgress) {
-      let prevHash = GENESIS_HASH;
-      let expectedSeq = 1;
+      // After a retention purge the chain starts at the anchor: the hash of the last removed record.
+      const a = anchor();
+      let prevHash = a?.hash ?? GENESIS_HASH;
+      let expectedSeq = (a?.seq ?? 0) + 1;
       let count = 0;
       for (const row of db.prepare('SELECT * FROM journal ORDER BY seq').iterate() as Iterable<Record<string, unknown>>) {
         const rec = journalRecordFromRow(row);

@@ -10,8 +10,8 @@ export async function openConsole(page: Page): Promise<void> {
 }
 
 export async function signIn(page: Page, username: string, password = 'Traening-2026'): Promise<void> {
-  await page.getByLabel('Brugernavn').fill(username);
-  await page.getByLabel('Adgangskode').fill(password);
+  await page.getByLabel('Brugernavn', { exact: true }).fill(username);
+  await page.getByLabel('Adgangskode', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
   await page.getByTestId('operator').waitFor();
 }

@@ -3,6 +3,8 @@ import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.t
 import { exportEvidence, verifyEvidencePackage } from '../../services/evidence.ts';
 import { policyEvidenceContext } from '../../services/policies/evidence-context.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
+import { join } from 'node:path';
+import { applyRetention, readRetention, writeRetention } from '../../services/retention.ts';
 
 /** An evidence scope as a timeline filter, plus the label the report prints. */
 function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: AuditFilter; label: string } {
@@ -25,6 +27,7 @@ function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: 
 }
 
 export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof auditOps> {
+  const retentionFile = () => join(core.dataDir, 'retention.json');
   return {
     'audit.search': async (input) => core.audit.search(input.filter, { cursor: input.cursor, limit: input.limit }),
 
@@ -59,6 +62,20 @@ export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof aud
     },
 
     'audit.verifyPackage': async (input) => verifyEvidencePackage(input.folder),
+
+    'audit.getRetention': async () => ({ settings: readRetention(retentionFile()), pendingShipment: core.shipping.status().pending }),
+
+    'audit.setRetention': async (input) => ({ settings: writeRetention(retentionFile(), input.settings) }),
+
+    'audit.purgeNow': async (input, ctx) => {
+      const r = applyRetention(core.journal, core.audit, core.shipping.ackedSeq(), readRetention(retentionFile()));
+      // The cut itself goes into the chain, so the new anchor can be checked against the journal.
+      core.journal.append({
+        kind: 'event', operation: 'audit.purge', operator: ctx.requireSession().operator, workstation: ctx.call.workstation,
+        correlationId: ctx.correlationId, target: null, reason: input.reason, outcome: 'success', summary: r,
+      });
+      return r;
+    },
 
     'jobs.get': async (input, ctx) => ({ job: core.jobs.get(input.id, ctx.requireSession().operator.username) }),
 

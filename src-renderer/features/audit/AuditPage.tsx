@@ -3,7 +3,7 @@ import '@mantine/charts/styles.css';
 import 'dayjs/locale/da';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
-  Alert, Badge, Button, Card, Checkbox, Drawer, Group, MultiSelect, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
+  Alert, Badge, Button, Card, Checkbox, Drawer, Group, MultiSelect, NumberInput, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
 } from '@mantine/core';
 import { BarChart, LineChart } from '@mantine/charts';
 import { DateInput, DatesProvider } from '@mantine/dates';
@@ -213,6 +213,44 @@ function ExportPanel({ draft }: { draft: Draft }) {
   );
 }
 
+function RetentionCard() {
+  const { t } = useTranslation();
+  const operator = useOperator();
+  const isAdmin = operator?.roles.includes('administrator') ?? false;
+  const current = useOp('audit.getRetention', {});
+  const save = useOpMutation('audit.setRetention', ['audit.getRetention']);
+  const purge = useOpMutation('audit.purgeNow', ['audit.search', 'audit.stats']);
+  const [draft, setDraft] = useState<{ consoleMonths: number; idpLoginMonths: number; idpOtherMonths: number } | null>(null);
+  const [reason, setReason] = useState('');
+  if (!current.data) return null;
+  const v = draft ?? current.data.settings;
+  const field = (key: keyof typeof v, label: string, why: string) => (
+    <NumberInput key={key} label={label} description={why} value={v[key]} min={1} max={120} suffix={` ${t('audit.months')}`} disabled={!isAdmin}
+      onChange={(n) => setDraft({ ...v, [key]: Number(n) || 0 })} error={save.error?.fields[`settings.${key}`]} />
+  );
+  return (
+    <Card withBorder>
+      <Stack>
+        <Title order={2} size="h4">{t('audit.retention')}</Title>
+        <SimpleGrid cols={{ base: 1, md: 3 }}>
+          {field('consoleMonths', t('audit.retConsole'), t('audit.retConsoleWhy'))}
+          {field('idpLoginMonths', t('audit.retLogins'), t('audit.retLoginsWhy'))}
+          {field('idpOtherMonths', t('audit.retOther'), t('audit.retOtherWhy'))}
+        </SimpleGrid>
+        <Text size="sm" c="dimmed">{t('audit.retUnshipped', { count: current.data.pendingShipment })}</Text>
+        {isAdmin && (
+          <Group align="flex-end">
+            <TextInput label={t('audit.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={save.error?.fields.reason ?? purge.error?.fields.reason} />
+            <Button variant="default" disabled={!draft} loading={save.isPending} onClick={() => save.mutate({ settings: v, reason }, { onSuccess: () => setDraft(null) })}>{t('audit.retSave')}</Button>
+            <Button variant="light" color="red" loading={purge.isPending} onClick={() => purge.mutate({ reason })}>{t('audit.retPurge')}</Button>
+          </Group>
+        )}
+        {purge.data && <Alert color="green">{t('audit.retPurged', { journal: purge.data.journalRemoved, idp: purge.data.idpRemoved })}</Alert>}
+      </Stack>
+    </Card>
+  );
+}
+
 export default function AuditPage() {
   const { t } = useTranslation();
   const operator = useOperator();
@@ -280,6 +318,7 @@ export default function AuditPage() {
         <Timeline filter={filter} onPick={setPicked} />
         <Charts filter={filter} />
         <ExportPanel draft={draft} />
+        <RetentionCard />
       </Stack>
       <Drawer opened={picked !== null} onClose={() => setPicked(null)} position="right" size="lg" title={picked ? auditActionLabel(picked.action) : ''}>
         {picked && (
