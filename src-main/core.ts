@@ -74,6 +74,8 @@ export interface Core {
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
+  /** Work to wind down before the stores close (e.g. running bulk jobs). */
+  onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -190,6 +192,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   let connections = await buildConnections(opts);
   let timer: ReturnType<typeof setInterval> | null = null;
+  const closers: Array<() => Promise<void>> = [];
 
   const audit = openAuditStore(journal.db);
   const shipping = createAuditShipping(journal, audit);
@@ -209,7 +212,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     version: opts.version,
     connections: () => connections,
     dispatch: null as unknown as Dispatch,
+    onClose(fn) {
+      closers.push(fn);
+    },
     async close() {
+      for (const fn of closers) await fn().catch(() => {});
       // Unshipped records simply stay in the outbox for the next start.
       if (timer) clearInterval(timer);
       await connections.close();

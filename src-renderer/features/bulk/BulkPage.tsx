@@ -1,7 +1,105 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { NotBuilt } from '../placeholder/NotBuilt.tsx';
+import { useOp } from '../../app/ops.ts';
+import './i18n.ts';
+import { JobPanel, stateColor } from './JobPanel.tsx';
+import { NewJob } from './NewJob.tsx';
+
+function History({ onOpen, current }: { onOpen(id: string): void; current: string | null }) {
+  const { t } = useTranslation();
+  const list = useOp('bulk.list', { limit: 50 }, { refetchInterval: 3_000 });
+  const jobs = list.data?.jobs ?? [];
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="bulk-history">
+      <Stack>
+        <Title order={2} size="h4" id="bulk-history">
+          {t('bulk.history')}
+        </Title>
+        {jobs.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('bulk.noHistory')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={700} maxHeight={320}>
+            <Table highlightOnHover data-testid="bulk-history">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('bulk.created')}</Table.Th>
+                  <Table.Th>{t('bulk.action')}</Table.Th>
+                  <Table.Th>{t('bulk.target')}</Table.Th>
+                  <Table.Th>{t('bulk.col.state')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {jobs.map((j) => (
+                  <Table.Tr key={j.id} bg={j.id === current ? 'var(--mantine-color-blue-light)' : undefined}>
+                    <Table.Td>
+                      {new Date(j.createdAt).toLocaleString('da-DK')} {t('bulk.by', { user: j.createdBy })}
+                    </Table.Td>
+                    <Table.Td>{t(`bulk.actions.${j.action}`)}</Table.Td>
+                    <Table.Td>{j.targetLabel}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={stateColor[j.state]}>
+                        {t(`bulk.states.${j.state}`)}
+                      </Badge>{' '}
+                      <Text span size="xs" c="dimmed">
+                        {j.counts.done}/{j.counts.total - j.counts.skipped}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Button size="compact-xs" variant="light" onClick={() => onOpen(j.id)}>
+                        {t('bulk.open')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+/** Jobs that wait for someone: paused by an outage, or interrupted when the console stopped. */
+function Waiting({ onOpen, current }: { onOpen(id: string): void; current: string | null }) {
+  const { t } = useTranslation();
+  const list = useOp('bulk.list', { limit: 50 }, { refetchInterval: 3_000 });
+  const waiting = (list.data?.jobs ?? []).filter((j) => j.state === 'paused' && j.pause && j.pause.code !== 'operator' && j.id !== current);
+  if (waiting.length === 0) return null;
+  return (
+    <Stack gap="xs" data-testid="bulk-waiting">
+      {waiting.map((j) => (
+        <Alert key={j.id} color="orange" title={`${t(`bulk.pauseCodes.${j.pause?.code ?? 'interrupted'}`)}: ${t(`bulk.actions.${j.action}`)} – ${j.targetLabel}`}>
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Text size="sm">{j.pause?.message}</Text>
+            <Button size="xs" variant="light" onClick={() => onOpen(j.id)}>
+              {t('bulk.open')}
+            </Button>
+          </Group>
+        </Alert>
+      ))}
+    </Stack>
+  );
+}
 
 export function BulkPage() {
   const { t } = useTranslation();
-  return <NotBuilt title={t('nav.bulk')} />;
+  const [jobId, setJobId] = useState<string | null>(null);
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('bulk.title')}
+      </Title>
+      <Text size="sm" c="dimmed" maw={900}>
+        {t('bulk.intro')}
+      </Text>
+      <Waiting onOpen={setJobId} current={jobId} />
+      {jobId ? <JobPanel key={jobId} jobId={jobId} onClose={() => setJobId(null)} /> : <NewJob onPlanned={setJobId} />}
+      <History onOpen={setJobId} current={jobId} />
+    </Stack>
+  );
 }

@@ -1,0 +1,350 @@
+// Durable state of bulk jobs: two tables (bulk_jobs, bulk_rows) in the journal's node:sqlite file, so a
+// row's state and the journal records about it live and die together (one file to back up, WAL, FULL
+// sync). Every statement here is synchronous and short; none spans an await.
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type {
+  BulkAction,
+  BulkCounts,
+  BulkJobState,
+  BulkJobView,
+  BulkPauseCode,
+  BulkPlan,
+  BulkRowState,
+  BulkRowView,
+  BulkSkipReason,
+} from '../../../shared/domain/bulk.ts';
+import type { Operator } from '../../../shared/roles.ts';
+import type { MitIdPerson } from '../mitid-actions.ts';
+
+export interface NewBulkRow {
+  personId: string | null;
+  username: string;
+  displayName: string | null;
+  dn: string | null;
+  /** What the MitID Erhverv call needs, snapshotted at planning so a resumed run needs no directory. */
+  person: MitIdPerson | null;
+  plan: BulkPlan;
+  skipReason: BulkSkipReason | null;
+}
+
+export interface BulkRowRecord extends NewBulkRow {
+  jobId: string;
+  seq: number;
+  state: BulkRowState;
+  result: string | null;
+  uuid: string | null;
+  error: string | null;
+  errorCode: string | null;
+  attempts: number;
+  /** 1 when an earlier attempt may have landed (crash, lost answer): look before acting. */
+  uncertain: boolean;
+  updatedAt: string;
+}
+
+export interface BulkJobRecord {
+  id: string;
+  action: BulkAction;
+  targetKind: string;
+  targetLabel: string;
+  state: BulkJobState;
+  createdAt: string;
+  createdBy: string;
+  operator: Operator | null;
+  workstation: string | null;
+  reason: string | null;
+  concurrency: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  pauseCode: BulkPauseCode | null;
+  pauseMessage: string | null;
+  resultFile: string | null;
+}
+
+export type BulkJobPatch = Partial<
+  Pick<BulkJobRecord, 'state' | 'operator' | 'workstation' | 'reason' | 'concurrency' | 'startedAt' | 'finishedAt' | 'pauseCode' | 'pauseMessage' | 'resultFile'>
+>;
+
+const columns: Record<keyof BulkJobPatch, string> = {
+  state: 'state',
+  operator: 'operator',
+  workstation: 'workstation',
+  reason: 'reason',
+  concurrency: 'concurrency',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  pauseCode: 'pause_code',
+  pauseMessage: 'pause_message',
+  resultFile: 'result_file',
+};
+
+const now = () => new Date().toISOString();
+const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function jobFromRow(r: Record<string, unknown>): BulkJobRecord {
+  return {
+    id: String(r.id),
+    action: r.action as BulkAction,
+    targetKind: String(r.target_kind),
+    targetLabel: String(r.target_label),
+    state: r.state as BulkJobState,
+    createdAt: String(r.created_at),
+    createdBy: String(r.created_by),
+    operator: r.operator ? (JSON.parse(String(r.operator)) as Operator) : null,
+    workstation: s(r.workstation),
+    reason: s(r.reason),
+    concurrency: Number(r.concurrency),
+    startedAt: s(r.started_at),
+    finishedAt: s(r.finished_at),
+    pauseCode: (r.pause_code as BulkPauseCode | null) ?? null,
+    pauseMessage: s(r.pause_message),
+    resultFile: s(r.result_file),
+  };
+}
+
+function rowFromRow(r: Record<string, unknown>): BulkRowRecord {
+  return {
+    jobId: String(r.job_id),
+    seq: Number(r.seq),
+    personId: s(r.person_id),
+    username: String(r.username),
+    displayName: s(r.display_name),
+    dn: s(r.dn),
+    person: r.person ? (JSON.parse(String(r.person)) as MitIdPerson) : null,
+    plan: r.plan as BulkPlan,
+    skipReason: (r.skip_reason as BulkSkipReason | null) ?? null,
+    state: r.state as BulkRowState,
+    result: s(r.result),
+    uuid: s(r.uuid),
+    error: s(r.error),
+    errorCode: s(r.error_code),
+    attempts: Number(r.attempts),
+    uncertain: Number(r.uncertain) === 1,
+    updatedAt: String(r.updated_at),
+  };
+}
+
+/** The DN of the container an entry lives in. */
+export function parentDn(dn: string | null): string | null {
+  if (!dn) return null;
+  for (let i = 0; i < dn.length; i++) {
+    if (dn[i] === '\\') i++;
+    else if (dn[i] === ',') return dn.slice(i + 1).trim();
+  }
+  return null;
+}
+
+export function rowView(r: BulkRowRecord): BulkRowView {
+  return {
+    seq: r.seq,
+    personId: r.personId,
+    username: r.username,
+    displayName: r.displayName,
+    ou: parentDn(r.dn),
+    plan: r.plan,
+    skipReason: r.skipReason,
+    state: r.state,
+    result: r.result,
+    uuid: r.uuid,
+    error: r.error,
+    attempts: r.attempts,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export function openBulkStore(db: DatabaseSync) {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS bulk_jobs (
+      id TEXT PRIMARY KEY,
+      action TEXT NOT NULL,
+      target_kind TEXT NOT NULL,
+      target_label TEXT NOT NULL,
+      state TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      operator TEXT,
+      workstation TEXT,
+      reason TEXT,
+      concurrency INTEGER NOT NULL DEFAULT 4,
+      started_at TEXT,
+      finished_at TEXT,
+      pause_code TEXT,
+      pause_message TEXT,
+      result_file TEXT
+    );
+    CREATE INDEX IF NOT EXISTS bulk_jobs_created ON bulk_jobs(created_at);
+    CREATE TABLE IF NOT EXISTS bulk_rows (
+      job_id TEXT NOT NULL REFERENCES bulk_jobs(id),
+      seq INTEGER NOT NULL,
+      person_id TEXT,
+      username TEXT NOT NULL,
+      display_name TEXT,
+      dn TEXT,
+      person TEXT,
+      plan TEXT NOT NULL,
+      skip_reason TEXT,
+      state TEXT NOT NULL,
+      result TEXT,
+      uuid TEXT,
+      error TEXT,
+      error_code TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      uncertain INTEGER NOT NULL DEFAULT 0,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (job_id, seq)
+    );
+    CREATE INDEX IF NOT EXISTS bulk_rows_state ON bulk_rows(job_id, state, seq);
+  `);
+
+  const insertJob = db.prepare(`INSERT INTO bulk_jobs (id, action, target_kind, target_label, state, created_at, created_by)
+    VALUES (?, ?, ?, ?, 'planned', ?, ?)`);
+  const insertRow = db.prepare(`INSERT INTO bulk_rows (job_id, seq, person_id, username, display_name, dn, person, plan, skip_reason,
+    state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const selectJob = db.prepare('SELECT * FROM bulk_jobs WHERE id = ?');
+  const selectJobs = db.prepare('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT ?');
+  const selectUnfinished = db.prepare("SELECT * FROM bulk_jobs WHERE state IN ('running', 'pausing', 'cancelling')");
+  const countStates = db.prepare('SELECT state, count(*) AS n FROM bulk_rows WHERE job_id = ? GROUP BY state');
+  const countPlans = db.prepare('SELECT plan, count(*) AS n FROM bulk_rows WHERE job_id = ? GROUP BY plan');
+  const countSkips = db.prepare("SELECT skip_reason, count(*) AS n FROM bulk_rows WHERE job_id = ? AND plan = 'skip' GROUP BY skip_reason");
+  // One statement: pick the next pending row and mark it in flight, atomically even across processes.
+  const claim = db.prepare(`UPDATE bulk_rows SET state = 'in-flight', attempts = attempts + 1, updated_at = ?
+    WHERE job_id = ? AND seq = (SELECT seq FROM bulk_rows WHERE job_id = ? AND state = 'pending' ORDER BY seq LIMIT 1)
+    RETURNING *`);
+  const finish = db.prepare(`UPDATE bulk_rows SET state = ?, result = ?, uuid = coalesce(?, uuid), error = ?, error_code = ?, uncertain = 0,
+    updated_at = ? WHERE job_id = ? AND seq = ? AND state = 'in-flight'`);
+  const release = db.prepare(`UPDATE bulk_rows SET state = 'pending', uncertain = 1, error = ?, error_code = ?, updated_at = ?
+    WHERE job_id = ? AND seq = ? AND state = 'in-flight'`);
+  const recover = db.prepare(`UPDATE bulk_rows SET state = 'pending', uncertain = 1, updated_at = ? WHERE job_id = ? AND state = 'in-flight'`);
+  const cancelPending = db.prepare(`UPDATE bulk_rows SET state = 'cancelled', updated_at = ? WHERE job_id = ? AND state = 'pending'`);
+  const retryAll = db.prepare(`UPDATE bulk_rows SET state = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE job_id = ? AND state = 'failed'`);
+  const retryOne = db.prepare(`UPDATE bulk_rows SET state = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE job_id = ? AND seq = ? AND state = 'failed'`);
+  const allRows = db.prepare('SELECT * FROM bulk_rows WHERE job_id = ? ORDER BY seq');
+
+  const tx = <T>(fn: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = fn();
+      db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  };
+
+  const store = {
+    createJob(job: { id: string; action: BulkAction; targetKind: string; targetLabel: string; createdBy: string }, rows: NewBulkRow[]): void {
+      const at = now();
+      tx(() => {
+        insertJob.run(job.id, job.action, job.targetKind, job.targetLabel, at, job.createdBy);
+        rows.forEach((r, i) =>
+          insertRow.run(job.id, i + 1, r.personId, r.username, r.displayName, r.dn, r.person ? JSON.stringify(r.person) : null, r.plan, r.skipReason,
+            r.plan === 'skip' ? 'skipped' : 'pending', at),
+        );
+      });
+    },
+
+    getJob(id: string): BulkJobRecord | null {
+      const r = selectJob.get(id) as Record<string, unknown> | undefined;
+      return r ? jobFromRow(r) : null;
+    },
+
+    listJobs(limit: number): BulkJobRecord[] {
+      return (selectJobs.all(limit) as Record<string, unknown>[]).map(jobFromRow);
+    },
+
+    /** Jobs the database says are running, though no runner of this process has them (after a crash). */
+    unfinishedJobs(): BulkJobRecord[] {
+      return (selectUnfinished.all() as Record<string, unknown>[]).map(jobFromRow);
+    },
+
+    setJob(id: string, patch: BulkJobPatch): void {
+      const keys = Object.keys(patch) as Array<keyof BulkJobPatch>;
+      if (keys.length === 0) return;
+      const values = keys.map((k): SQLInputValue => {
+        const v = patch[k];
+        if (k === 'operator') return v ? JSON.stringify(v) : null;
+        return (v ?? null) as SQLInputValue;
+      });
+      db.prepare(`UPDATE bulk_jobs SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+    },
+
+    counts(id: string): BulkCounts {
+      const c: BulkCounts = { total: 0, skipped: 0, pending: 0, inFlight: 0, done: 0, failed: 0, cancelled: 0 };
+      for (const r of countStates.all(id) as Array<{ state: BulkRowState; n: number }>) {
+        const n = Number(r.n);
+        c.total += n;
+        if (r.state === 'in-flight') c.inFlight += n;
+        else c[r.state] += n;
+      }
+      return c;
+    },
+
+    view(job: BulkJobRecord): BulkJobView {
+      const plan: Record<string, number> = {};
+      for (const r of countPlans.all(job.id) as Array<{ plan: string; n: number }>) plan[r.plan] = Number(r.n);
+      const skips: Record<string, number> = {};
+      for (const r of countSkips.all(job.id) as Array<{ skip_reason: string | null; n: number }>) skips[r.skip_reason ?? 'unknown'] = Number(r.n);
+      return {
+        id: job.id,
+        action: job.action,
+        targetLabel: job.targetLabel,
+        state: job.state,
+        createdAt: job.createdAt,
+        createdBy: job.createdBy,
+        runBy: job.operator?.username ?? null,
+        reason: job.reason,
+        concurrency: job.concurrency,
+        startedAt: job.startedAt,
+        finishedAt: job.finishedAt,
+        pause: job.pauseCode ? { code: job.pauseCode, message: job.pauseMessage ?? '' } : null,
+        counts: store.counts(job.id),
+        plan,
+        skips,
+        resultFile: job.resultFile,
+      };
+    },
+
+    /** The next pending row, now marked in flight (stored before its external call). */
+    claimNext(jobId: string): BulkRowRecord | null {
+      const r = claim.get(now(), jobId, jobId) as Record<string, unknown> | undefined;
+      return r ? rowFromRow(r) : null;
+    },
+
+    /** After the external call: done or failed for good. */
+    finishRow(jobId: string, seq: number, o: { state: 'done' | 'failed'; result?: string | null; uuid?: string | null; error?: string | null; errorCode?: string | null }): void {
+      finish.run(o.state, o.result ?? null, o.uuid ?? null, o.error ?? null, o.errorCode ?? null, now(), jobId, seq);
+    },
+
+    /** The call may or may not have landed: back to pending, to be looked up before anything is sent again. */
+    releaseRow(jobId: string, seq: number, error: string, errorCode: string): void {
+      release.run(error, errorCode, now(), jobId, seq);
+    },
+
+    recoverInFlight(jobId: string): number {
+      return Number(recover.run(now(), jobId).changes);
+    },
+
+    cancelPending(jobId: string): number {
+      return Number(cancelPending.run(now(), jobId).changes);
+    },
+
+    retryFailed(jobId: string, seqs?: number[]): number {
+      if (!seqs) return Number(retryAll.run(now(), jobId).changes);
+      return tx(() => seqs.reduce((n, seq) => n + Number(retryOne.run(now(), jobId, seq).changes), 0));
+    },
+
+    rows(jobId: string, states: readonly BulkRowState[], offset: number, limit: number): { rows: BulkRowRecord[]; matching: number } {
+      const where = states.length ? ` AND state IN (${states.map(() => '?').join(',')})` : '';
+      const matching = Number((db.prepare(`SELECT count(*) AS n FROM bulk_rows WHERE job_id = ?${where}`).get(jobId, ...states) as { n: number }).n);
+      const rows = (db.prepare(`SELECT * FROM bulk_rows WHERE job_id = ?${where} ORDER BY seq LIMIT ? OFFSET ?`).all(jobId, ...states, limit, offset) as Record<string, unknown>[]).map(rowFromRow);
+      return { rows, matching };
+    },
+
+    allRows(jobId: string): BulkRowRecord[] {
+      return (allRows.all(jobId) as Record<string, unknown>[]).map(rowFromRow);
+    },
+  };
+  return store;
+}
+
+export type BulkStore = ReturnType<typeof openBulkStore>;
