@@ -13,6 +13,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lia-e2e-'));
 
 export default defineConfig({
   testDir: 'test/e2e',
+  // test/e2e/live runs against a real Samba AD DC and the simulators, started here.
+  globalSetup: './test/e2e/live/global-setup.ts',
   outputDir: 'test-results',
   timeout: 60_000,
   workers: 1,

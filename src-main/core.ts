@@ -149,19 +149,43 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
 
 function liveConnections(settings: Settings, secrets: SecretStore): Connections {
   const directory = settings.ad ? createAdDirectory(settings.ad) : unconfiguredDirectory();
-  let mitid: MitIdErhvervPort | null = null;
-  if (settings.mitid?.p12File) {
-    const ca = settings.mitid.caFile ? readFileSync(settings.mitid.caFile) : undefined;
-    mitid = createMitIdErhvervClient(
-      mitIdClientOptionsFromProfile(settings.mitid, readFileSync(settings.mitid.p12File), secrets.get('mitid.p12Passphrase') ?? '', ca),
-    );
-  }
-  let idp: IdpPort | null = null;
-  if (settings.idp) {
-    const secret = secrets.get(settings.idp.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '';
-    const ca = settings.idp.caFile ? readFileSync(settings.idp.caFile) : undefined;
-    idp = createIdpClient(idpClientOptionsFromProfile(settings.idp, secret, ca));
-  }
+  // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
+  // the system is shown as down with the reason, and everything else keeps working.
+  const problems: Partial<Record<'mitid' | 'idp', string>> = {};
+  const attempt = <T>(system: 'mitid' | 'idp', build: () => T): T | null => {
+    try {
+      return build();
+    } catch (e) {
+      problems[system] = e instanceof Error ? e.message : String(e);
+      return null;
+    }
+  };
+  const mitidProfile = settings.mitid;
+  const mitid: MitIdErhvervPort | null = mitidProfile?.p12File
+    ? attempt('mitid', () =>
+        createMitIdErhvervClient(
+          mitIdClientOptionsFromProfile(
+            mitidProfile,
+            readFileSync(mitidProfile.p12File),
+            secrets.get('mitid.p12Passphrase') ?? '',
+            mitidProfile.caFile ? readFileSync(mitidProfile.caFile) : undefined,
+          ),
+        ),
+      )
+    : null;
+  const idpProfile = settings.idp;
+  const idp: IdpPort | null = idpProfile
+    ? attempt('idp', () =>
+        createIdpClient(
+          idpClientOptionsFromProfile(
+            idpProfile,
+            secrets.get(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '',
+            idpProfile.caFile ? readFileSync(idpProfile.caFile) : undefined,
+          ),
+        ),
+      )
+    : null;
+  const broken = (message: string) => ({ ping: async () => ({ ok: false, message }) });
   return {
     training: false,
     directory,
@@ -171,8 +195,8 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
     idpKey: idpKeyFor,
     status: async () => [
       await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
-      await pingStatus('mitid', false, mitid, 'MitID Erhverv er ikke sat op.'),
-      await pingStatus('idp', false, idp, 'Den lokale IdP er ikke sat op.'),
+      await pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, 'MitID Erhverv er ikke sat op.'),
+      await pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
     ],
     close: async () => {
       idp?.close();

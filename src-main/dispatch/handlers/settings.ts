@@ -20,6 +20,8 @@ export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandl
 
     'settings.setSecret': async (input) => {
       core.secrets.set(input.key, input.value);
+      // The live clients are built with their secrets: rebuild them (training has none to rebuild).
+      if (!core.connections().training) await reconnect();
       return settingsView();
     },
 

@@ -1,0 +1,72 @@
+// The live stack for the e2e tests in test/e2e/live: a real Samba AD DC, the MitID Erhverv simulator
+// over mutual TLS and the IdP simulator, and a web host in live mode pointed at them — the console as a
+// municipality would run it, driven in Chromium.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Settings } from '../../../shared/domain/settings.ts';
+import { startIdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
+import { startMitIdSimulator } from '../../../src-main/training/mitid-sim/server.ts';
+import { startDc } from '../../support/samba/dc.ts';
+import { BASE_DN, DNS_DOMAIN, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const dc = await startDc();
+  const mitid = await startMitIdSimulator();
+  const idp = await startIdpSimulator({
+    people: [{ username: SPECIAL.locked.username, domain: DNS_DOMAIN, displayName: SPECIAL.locked.cn }],
+    auditEvents: 500,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'lia-e2e-live-'));
+  const p12File = join(dataDir, 'system.p12');
+  const mitidCa = join(dataDir, 'mitid-ca.pem');
+  writeFileSync(p12File, mitid.client.pfx);
+  writeFileSync(mitidCa, mitid.caPem);
+  const settings = Settings.parse({
+    mode: 'live',
+    ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN } },
+    mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000 },
+    idp: { baseUrl: idp.url, auth: 'api-key' },
+    roleMapping: {
+      administrator: [ROLE_GROUPS.administrator],
+      useradmin: [ROLE_GROUPS.useradmin],
+      helpdesk: [ROLE_GROUPS.helpdesk],
+      auditor: [ROLE_GROUPS.auditor],
+      helpdeskScopes: [{ group: ROLE_GROUPS.helpdeskSchools, ous: [`OU=Skoler,${BASE_DN}`] }],
+    },
+  });
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
+
+  const token = randomBytes(24).toString('base64url');
+  const host = spawn(process.execPath, ['src-main/host-web/main.ts'], {
+    env: { ...process.env, PORT: '0', CONSOLE_TOKEN: token, LOKALIDP_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    host.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    host.once('exit', (c) => reject(new Error(`live web host exited ${c}: ${out}`)));
+    setTimeout(() => reject(new Error('live web host did not start')), 60_000);
+  });
+  // The workers read these; the secrets are handed to the console the way an administrator would.
+  process.env.LIVE_URL = url;
+  process.env.LIVE_TOKEN = token;
+  process.env.LIVE_IDP_KEY = idp.apiKey;
+  process.env.LIVE_MITID_PASSPHRASE = mitid.client.passphrase;
+  process.env.LIVE_DC_URL = dc.url;
+  process.env.LIVE_DC_CA = dc.caFile;
+
+  return async () => {
+    host.kill('SIGTERM');
+    await idp.stop();
+    await mitid.stop();
+    await dc.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

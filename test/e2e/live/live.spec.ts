@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test';
+import { Client } from 'ldapts';
+import { readFileSync } from 'node:fs';
+import { SHOTS } from '../support.ts';
+import { OPERATORS, SEED_PASSWORD, SPECIAL, DNS_DOMAIN } from '../../support/samba/seed-facts.ts';
+
+// The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
+test.describe.configure({ mode: 'serial' });
+test.use({ baseURL: process.env.LIVE_URL });
+
+async function signIn(page: import('@playwright/test').Page, username: string) {
+  await page.goto(`/#token=${process.env.LIVE_TOKEN}`);
+  await page.getByLabel('Brugernavn', { exact: true }).fill(username);
+  await page.getByLabel('Adgangskode', { exact: true }).fill(SEED_PASSWORD);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.getByTestId('operator').waitFor();
+}
+
+test('an administrator connects MitID Erhverv and the IdP by entering their secrets', async ({ page }) => {
+  await signIn(page, OPERATORS.administrator);
+  await expect(page.getByTestId('training-banner')).toHaveCount(0);
+  await expect(page.getByTestId('status-ad')).toContainText('Forbundet');
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await page.getByLabel('Kode til systemcertifikatet').fill(process.env.LIVE_MITID_PASSPHRASE ?? '');
+  await page.getByRole('button', { name: 'Gem hemmelighed' }).first().click();
+  await page.getByLabel('API-nøgle').fill(process.env.LIVE_IDP_KEY ?? '');
+  await page.getByRole('button', { name: 'Gem hemmelighed' }).last().click();
+  await expect(page.getByText('Gemt (vises aldrig igen)')).toHaveCount(2);
+  await page.getByTestId('test-mitid').click();
+  await expect(page.getByRole('status').filter({ hasText: 'Forbindelsen virker' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('status-mitid')).toContainText('Forbundet');
+  await expect(page.getByTestId('status-idp')).toContainText('Forbundet');
+  await page.screenshot({ path: `${SHOTS}/live-01-settings.png` });
+});
+
+test('a helpdesk agent finds a locked person in AD by part of an æøå name and unlocks them', async ({ page }) => {
+  // Before: AD refuses the person's bind because the account is locked.
+  const ldap = () => new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  const before = ldap();
+  await expect(before.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, SEED_PASSWORD)).rejects.toThrow();
+  await before.unbind().catch(() => {});
+
+  await signIn(page, OPERATORS.helpdesk);
+  await page.getByTestId('people-search').fill('låst');
+  const row = page.getByTestId('person-row').filter({ hasText: SPECIAL.locked.cn }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+  await page.getByRole('button', { name: 'Lås op' }).click();
+  await page.getByLabel('Begrundelse').fill('Ringede fra Sundhed, identitet bekræftet');
+  await page.getByRole('button', { name: 'Udfør' }).click();
+  await expect(page.getByText('Kontoen er låst op.')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/live-02-unlocked.png` });
+
+  // After: AD itself accepts the bind.
+  const after = ldap();
+  await after.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, SEED_PASSWORD);
+  await after.unbind();
+});
+
+test('a helpdesk agent scoped to the schools is refused for a person outside them on a direct call', async ({ page, request }) => {
+  await signIn(page, OPERATORS.helpdeskSchools);
+  const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
+  const login = await request.post('/api/op/session.login', { headers, data: { username: OPERATORS.helpdeskSchools, password: SEED_PASSWORD } });
+  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  const found = await request.post('/api/op/people.search', { headers: session, data: { text: SPECIAL.locked.username, limit: 5 } });
+  const person = ((await found.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.locked.username);
+  expect(person).toBeDefined();
+  const r = await request.post('/api/op/people.unlockAccount', { headers: session, data: { personId: person?.id, reason: 'Uden for mit område' } });
+  expect(r.status()).toBe(403);
+  expect((await r.json()).error.message).toContain('uden for de organisationsenheder');
+});
