@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { SHOTS } from '../support.ts';
@@ -8,7 +8,7 @@ import { OPERATORS, SEED_PASSWORD, SPECIAL, DNS_DOMAIN } from '../../support/sam
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: process.env.LIVE_URL });
 
-async function signIn(page: import('@playwright/test').Page, username: string) {
+async function signIn(page: Page, username: string) {
   await page.goto(`/#token=${process.env.LIVE_TOKEN}`);
   await page.getByLabel('Brugernavn', { exact: true }).fill(username);
   await page.getByLabel('Adgangskode', { exact: true }).fill(SEED_PASSWORD);
