@@ -1,8 +1,55 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
 import { Person, PersonSummary, Reason } from '../domain/person.ts';
+import { DriftCounts, DriftKind, PeopleQuery, PersonRow, SourceFreshness } from '../domain/people.ts';
+import { PasswordCheck } from '../domain/policies.ts';
+import { AuditRow } from '../domain/audit.ts';
+import { IdpPerson, MfaDevice, TestPushResult } from '../idp/people.ts';
+import { TermsAcceptance } from '../idp/terms.ts';
+import { MitIdAuthenticator } from '../mitid/domain.ts';
 
 const PersonId = z.string().trim().min(1, 'Angiv en person').max(100);
+const DeviceId = z.string().trim().min(1).max(100);
+
+const HELPDESK = ['administrator', 'useradmin', 'helpdesk'] as const;
+const USERADMIN = ['administrator', 'useradmin'] as const;
+
+/** Every write about one person answers with what happened and the person's row as it is now. */
+const WriteResult = z.object({ outcome: z.string(), message: z.string(), row: PersonRow.nullable() });
+
+/** A panel's data, or why that system could not answer (the other panels still show). */
+function panel<T extends z.ZodType>(data: T) {
+  return z.union([z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]);
+}
+
+export const MitIdPanel = z.object({
+  subjectNameId: z.string().nullable(),
+  identity: z
+    .object({
+      uuid: z.string(),
+      status: z.string(),
+      givenName: z.string().nullable(),
+      surname: z.string().nullable(),
+      emailAddress: z.string().nullable(),
+      cprMasked: z.string().nullable(),
+      allowSigning: z.boolean(),
+      qualifiedEligible: z.boolean(),
+    })
+    .nullable(),
+  localCredential: MitIdAuthenticator.nullable(),
+  authenticators: z.array(MitIdAuthenticator),
+  /** none → waiting for the person (private MitID validation from an e-mail) → active. */
+  signingState: z.enum(['none', 'waiting-for-person', 'active']),
+  canSetQualifiedEligibility: z.boolean(),
+});
+export type MitIdPanel = z.infer<typeof MitIdPanel>;
+
+export const IdpPanel = z.object({
+  person: IdpPerson,
+  devices: z.array(MfaDevice),
+  terms: z.array(TermsAcceptance),
+});
+export type IdpPanel = z.infer<typeof IdpPanel>;
 
 export const peopleOps = {
   'people.search': op({
@@ -17,6 +64,48 @@ export const peopleOps = {
       .strict(),
     output: z.object({ items: z.array(PersonSummary), total: z.number().int() }),
   }),
+  'people.list': op({
+    summary: 'Vis personlisten',
+    access: 'signed-in',
+    writes: false,
+    input: PeopleQuery.extend({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }).strict(),
+    output: z.object({
+      rows: z.array(PersonRow),
+      offset: z.number().int(),
+      /** Rows in the whole view (after filters). */
+      total: z.number().int(),
+      /** People in the index. */
+      indexed: z.number().int(),
+      /** Changes whenever the index does, so the renderer knows when to fetch again. */
+      version: z.number().int(),
+      sources: z.array(SourceFreshness),
+      drift: DriftCounts,
+      ous: z.array(z.string()),
+      nsisStatuses: z.array(z.string()),
+    }),
+  }),
+  'people.refresh': op({
+    summary: 'Genindlæs personlisten fra AD, MitID Erhverv og IdP',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ started: z.boolean() }),
+  }),
+  'people.export': op({
+    summary: 'Eksportér personlisten',
+    access: 'signed-in',
+    writes: false,
+    // Personal data leaves the console: journaled like a write.
+    sensitive: true,
+    input: PeopleQuery.extend({
+      format: z.enum(['csv', 'xlsx']),
+      columns: z.array(z.string().max(50)).min(1).max(40),
+    }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), base64: z.string(), rows: z.number().int() }),
+  }),
   'people.get': op({
     summary: 'Vis en person',
     access: 'signed-in',
@@ -25,12 +114,129 @@ export const peopleOps = {
     output: z.object({ person: Person }),
     target: (i) => ({ personId: i.personId }),
   }),
+  'people.overview': op({
+    summary: 'Vis en person i alle systemer',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({ personId: PersonId }).strict(),
+    output: z.object({
+      person: Person,
+      row: PersonRow.nullable(),
+      mitid: panel(MitIdPanel),
+      idp: panel(IdpPanel),
+    }),
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.history': op({
+    summary: 'Vis en persons historik',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({ personId: PersonId }).strict(),
+    output: z.object({ items: z.array(AuditRow) }),
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.revealCpr': op({
+    summary: 'Vis fuldt CPR-nummer',
+    access: 'signed-in',
+    writes: false,
+    sensitive: true,
+    input: z.object({ personId: PersonId, reason: Reason }).strict(),
+    output: z.object({ cpr: z.string() }),
+    target: (i) => ({ personId: i.personId }),
+  }),
   'people.unlockAccount': op({
     summary: 'Lås AD-konto op',
-    access: ['administrator', 'useradmin', 'helpdesk'],
+    access: HELPDESK,
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: z.object({ person: Person }),
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.checkPassword': op({
+    summary: 'Kontrollér en ny adgangskode mod personens politik',
+    access: HELPDESK,
+    writes: false,
+    input: z.object({ personId: PersonId, password: z.string().max(256) }).strict(),
+    output: z.object({ ok: z.boolean(), problems: z.array(PasswordCheck), policy: z.string() }),
+    target: (i) => ({ personId: i.personId }),
+    secretFields: ['password'],
+  }),
+  'people.resetPassword': op({
+    summary: 'Nulstil adgangskode',
+    access: HELPDESK,
+    writes: true,
+    input: z
+      .object({ personId: PersonId, reason: Reason, password: z.string().min(1, 'Angiv en adgangskode').max(256), mustChange: z.boolean().default(true) })
+      .strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+    secretFields: ['password'],
+  }),
+  'people.assignLocalAuthenticator': op({
+    summary: 'Tildel lokalt loginmiddel',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.revokeLocalAuthenticator': op({
+    summary: 'Fjern lokalt loginmiddel',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.setSigning': op({
+    summary: 'Kvalificeret signatur: opgradér eller fjern',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason, allow: z.boolean() }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.suspendIdentity': op({
+    summary: 'Suspendér erhvervsidentitet',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.reactivateIdentity': op({
+    summary: 'Genaktivér erhvervsidentitet',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.deviceAction': op({
+    summary: 'MFA-enhed: lås, lås op, fjern eller test-push',
+    access: HELPDESK,
+    writes: true,
+    input: z
+      .object({ personId: PersonId, reason: Reason, deviceId: DeviceId, action: z.enum(['lock', 'unlock', 'remove', 'test-push', 'release-token']) })
+      .strict(),
+    output: WriteResult.extend({ push: TestPushResult.nullable() }),
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.setIdentityLock': op({
+    summary: 'Lås eller lås op for identiteten i IdP',
+    access: HELPDESK,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason, locked: z.boolean() }).strict(),
+    output: WriteResult,
+    target: (i) => ({ personId: i.personId }),
+  }),
+  'people.fixDrift': op({
+    summary: 'Ret afvigelse mellem AD og MitID Erhverv',
+    access: USERADMIN,
+    writes: true,
+    input: z.object({ personId: PersonId, reason: Reason, kind: DriftKind }).strict(),
+    output: WriteResult,
+    // For an identity only in MitID Erhverv the id is "mitid:<uuid>": no AD person to scope on.
     target: (i) => ({ personId: i.personId }),
   }),
 };

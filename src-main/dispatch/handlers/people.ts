@@ -1,16 +1,187 @@
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { Person } from '../../../shared/domain/person.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
+import type { ActiveSession } from '../session.ts';
+import { peopleIndexFor } from '../../services/people/people-index.ts';
+import { toCsv, toXlsx } from '../../services/people/export.ts';
+import {
+  assign,
+  checkNewPassword,
+  deviceAction,
+  history,
+  identityLock,
+  overviewPanels,
+  reactivate,
+  relink,
+  resetPassword,
+  revealCpr,
+  revoke,
+  signing,
+  suspend,
+  suspendOrphan,
+  writeContext,
+} from '../../services/people/person-service.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
 
-export function peopleHandlers(_deps: HandlerDeps): FeatureHandlers<typeof peopleOps> {
+export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof peopleOps> {
+  const conn = () => deps.core.connections();
+  const index = () => peopleIndexFor(conn());
+
+  /** After a write: the person's row re-read from all three systems, so the list and the detail agree. */
+  const after = async (s: ActiveSession, personId: string, r: { outcome: string; message: string }) => ({
+    ...r,
+    row: await index().refreshPerson(s.directory, personId),
+  });
+  const person = (s: ActiveSession, personId: string): Promise<Person> => s.directory.getPerson(personId);
+
   return {
     'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit }),
 
+    'people.list': async (input, ctx) => {
+      const idx = index();
+      await idx.ensure(ctx.requireSession().directory);
+      const { offset, limit, ...q } = input;
+      const { rows, indexed } = idx.query(q);
+      return {
+        rows: rows.slice(offset, offset + limit),
+        offset,
+        total: rows.length,
+        indexed,
+        version: idx.version(),
+        sources: idx.sources(),
+        drift: idx.driftCounts(),
+        ous: idx.ous(),
+        nsisStatuses: idx.nsisStatuses(),
+      };
+    },
+
+    'people.refresh': async (_input, ctx) => {
+      void index()
+        .refresh(ctx.requireSession().directory)
+        .catch(() => {});
+      return { started: true };
+    },
+
+    'people.export': async (input, ctx) => {
+      const idx = index();
+      await idx.ensure(ctx.requireSession().directory);
+      const { format, columns, ...q } = input;
+      const { rows } = idx.query(q);
+      const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+      const body = format === 'csv' ? toCsv(rows, columns) : await toXlsx(rows, columns);
+      return {
+        filename: `personer-${stamp}.${format}`,
+        mime: format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        base64: body.toString('base64'),
+        rows: rows.length,
+      };
+    },
+
     'people.get': async (input, ctx) => ({ person: await ctx.requireSession().directory.getPerson(input.personId) }),
 
+    'people.overview': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      const panels = await overviewPanels(conn(), p);
+      return { person: p, row: index().row(p.id), ...panels };
+    },
+
+    'people.history': async (input, ctx) => {
+      const p = await person(ctx.requireSession(), input.personId);
+      return { items: history(deps.core.audit, p) };
+    },
+
+    'people.revealCpr': async (input, ctx) => ({ cpr: await revealCpr(conn(), await person(ctx.requireSession(), input.personId)) }),
+
     'people.unlockAccount': async (input, ctx) => {
-      const dir = ctx.requireSession().directory;
-      await dir.unlockAccount(input.personId);
-      return { person: await dir.getPerson(input.personId) };
+      const s = ctx.requireSession();
+      await s.directory.unlockAccount(input.personId);
+      const p = await s.directory.getPerson(input.personId);
+      void index()
+        .refreshPerson(s.directory, input.personId)
+        .catch(() => null);
+      return { person: p };
+    },
+
+    'people.checkPassword': async (input, ctx) => {
+      const s = ctx.requireSession();
+      return checkNewPassword(conn(), s.directory, await person(s, input.personId), input.password);
+    },
+
+    'people.resetPassword': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      await resetPassword(conn(), s.directory, p, input.password, input.mustChange);
+      return after(s, p.id, {
+        outcome: 'reset',
+        message: input.mustChange ? 'Adgangskoden er nulstillet. Personen skal vælge en ny ved næste login.' : 'Adgangskoden er nulstillet.',
+      });
+    },
+
+    'people.assignLocalAuthenticator': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await assign(conn(), p));
+    },
+
+    'people.revokeLocalAuthenticator': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await revoke(conn(), p));
+    },
+
+    'people.setSigning': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await signing(conn(), p, input.allow));
+    },
+
+    'people.suspendIdentity': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await suspend(conn(), p));
+    },
+
+    'people.reactivateIdentity': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await reactivate(conn(), p));
+    },
+
+    'people.deviceAction': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      const r = await deviceAction(conn(), p, input.deviceId, input.action, writeContext(s.operator, input.reason));
+      return { ...(await after(s, p.id, r)), push: r.push };
+    },
+
+    'people.setIdentityLock': async (input, ctx) => {
+      const s = ctx.requireSession();
+      const p = await person(s, input.personId);
+      return after(s, p.id, await identityLock(conn(), p, input.locked, writeContext(s.operator, input.reason)));
+    },
+
+    'people.fixDrift': async (input, ctx) => {
+      const s = ctx.requireSession();
+      if (input.kind === 'only-in-mitid') {
+        const uuid = /^mitid:(.+)$/.exec(input.personId)?.[1];
+        if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.');
+        const r = await suspendOrphan(conn(), uuid);
+        // The orphan row is rebuilt from MitID Erhverv by the next refresh; until then say what happened.
+        void index()
+          .refresh(s.directory)
+          .catch(() => {});
+        return { ...r, row: null };
+      }
+      const p = await person(s, input.personId);
+      const fix = {
+        'identity-missing': assign,
+        'credential-missing': assign,
+        'suspended-active-ad': reactivate,
+        'active-disabled-ad': suspend,
+        'subject-mismatch': relink,
+      }[input.kind];
+      return after(s, p.id, await fix(conn(), p));
     },
   };
 }

@@ -1,103 +1,513 @@
-import { useState } from 'react';
-import { Alert, Button, Drawer, Group, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
+import './i18n.ts';
+import { useState, type ReactNode } from 'react';
+import { Alert, Badge, Button, Card, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { auditActionLabel, auditActionLabels } from '../../../shared/domain/audit.ts';
+import type { Person } from '../../../shared/domain/person.ts';
+import { peopleOps, type IdpPanel, type MitIdPanel } from '../../../shared/operations/people.ts';
+import { dnIsWithin } from '../../../shared/roles.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { useOperator } from '../session/useOperator.ts';
-import { AdState } from './PeoplePage.tsx';
+import { ActionModal, fmtDate, type ActionRequest } from './ActionModal.tsx';
+import { ResetPasswordModal } from './ResetPasswordModal.tsx';
 
-const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString('da-DK', { dateStyle: 'medium', timeStyle: 'short' }) : '–');
+/** The journal's label for an action: the shared labels, else the operation's own Danish summary. */
+const actionLabel = (action: string) =>
+  Object.hasOwn(auditActionLabels, action) ? auditActionLabel(action) : ((peopleOps as Record<string, { summary: string }>)[action]?.summary ?? action);
 
-export function PersonDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
-  const { t } = useTranslation();
-  const operator = useOperator();
-  const person = useOp('people.get', { personId: personId ?? '' }, { enabled: personId !== null });
-  const unlock = useOpMutation('people.unlockAccount', ['people.get', 'people.search']);
-  const [asking, setAsking] = useState(false);
-  const [reason, setReason] = useState('');
-  const p = person.data?.person;
-  const mayUnlock = operator?.roles.some((r) => r === 'administrator' || r === 'useradmin' || r === 'helpdesk') ?? false;
+const REFRESH = ['people.list', 'people.overview', 'people.history', 'people.get'] as const;
 
-  return (
-    <Drawer opened={personId !== null} onClose={onClose} position="right" size="lg" title={p?.displayName ?? ''}>
-      {person.error && <Alert color="red">{person.error.message}</Alert>}
-      {p && (
-        <Stack>
-          <AdState p={p} />
-          <Table>
-            <Table.Tbody>
-              <Row k={t('people.username')} v={p.username} />
-              <Row k={t('people.email')} v={p.email ?? '–'} />
-              <Row k={t('people.employeeId')} v={p.employeeId ?? '–'} />
-              <Row k={t('people.title_')} v={p.title ?? '–'} />
-              <Row k={t('people.ou')} v={p.ouPath} />
-              <Row k={t('people.passwordLastSet')} v={fmt(p.passwordLastSet)} />
-              <Row k={t('people.mustChange')} v={p.mustChangePassword ? '✓' : '–'} />
-              <Row k={t('people.groups')} v={p.groups.join(', ')} />
-            </Table.Tbody>
-          </Table>
-          {unlock.isSuccess && <Alert color="green">{t('people.unlocked')}</Alert>}
-          {mayUnlock && p.locked && (
-            <Button onClick={() => setAsking(true)} color="orange" w="fit-content">
-              {t('people.unlock')}
-            </Button>
-          )}
-        </Stack>
-      )}
-      <Modal opened={asking} onClose={() => setAsking(false)} title={`${t('people.unlock')}: ${p?.displayName ?? ''}`}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!personId) return;
-            unlock.mutate(
-              { personId, reason },
-              {
-                onSuccess: () => {
-                  setAsking(false);
-                  setReason('');
-                },
-              },
-            );
-          }}
-        >
-          <Stack>
-            <Textarea
-              label={t('people.reason')}
-              description={t('people.reasonHelp')}
-              value={reason}
-              onChange={(e) => {
-                setReason(e.currentTarget.value);
-                if (unlock.error) unlock.reset();
-              }}
-              error={unlock.error?.fields.reason}
-              data-autofocus
-              autosize
-              minRows={2}
-            />
-            {unlock.error && !unlock.error.fields.reason && <Alert color="red">{unlock.error.message}</Alert>}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setAsking(false)}>
-                {t('people.cancel')}
-              </Button>
-              <Button type="submit" loading={unlock.isPending}>
-                {t('people.confirm')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-    </Drawer>
-  );
-}
-
-function Row({ k, v }: { k: string; v: string }) {
+function Row({ k, v }: { k: string; v: ReactNode }) {
   return (
     <Table.Tr>
-      <Table.Th w={180}>
+      <Table.Th w={200}>
         <Text size="sm" fw={600}>
           {k}
         </Text>
       </Table.Th>
       <Table.Td>{v}</Table.Td>
     </Table.Tr>
+  );
+}
+
+function Panel({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
+  return (
+    <Card withBorder padding="sm" data-testid={testId}>
+      <Title order={3} size="h5" mb="xs">
+        {title}
+      </Title>
+      {children}
+    </Card>
+  );
+}
+
+export function PersonDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const operator = useOperator();
+  const overview = useOp('people.overview', { personId: personId ?? '' }, { enabled: personId !== null });
+  const [request, setRequest] = useState<ActionRequest | null>(null);
+  // Outcome and revealed CPR belong to the person they were shown for.
+  const [outcomeFor, setOutcomeFor] = useState<{ personId: string | null; message: string } | null>(null);
+  const [resetting, setResetting] = useState(false);
+  const [cprFor, setCprFor] = useState<{ personId: string | null; cpr: string } | null>(null);
+  const outcome = outcomeFor?.personId === personId ? outcomeFor.message : null;
+  const setOutcome = (message: string | null) => setOutcomeFor(message === null ? null : { personId, message });
+  const cpr = cprFor?.personId === personId ? cprFor.cpr : null;
+  const setCpr = (c: string) => setCprFor({ personId, cpr: c });
+
+  const p = overview.data?.person;
+  const roles = operator?.roles ?? [];
+  const unscoped = roles.some((r) => r === 'administrator' || r === 'useradmin');
+  const inScope = !p || operator?.helpdeskOus == null || operator.helpdeskOus.some((ou) => dnIsWithin(p.dn, ou));
+  const mayHelpdesk = unscoped || (roles.includes('helpdesk') && inScope);
+  const mayUserAdmin = unscoped;
+
+  const done = (message: string) => {
+    setRequest(null);
+    setOutcome(message);
+  };
+
+  return (
+    <Drawer opened={personId !== null} onClose={onClose} position="right" size="xl" title={p?.displayName ?? ''}>
+      {overview.isLoading && <Loader size="sm" />}
+      {overview.error && <Alert color="red">{overview.error.message}</Alert>}
+      {p && overview.data && (
+        <Stack>
+          {outcome && (
+            <Alert color="green" withCloseButton onClose={() => setOutcome(null)} data-testid="person-outcome">
+              {outcome}
+            </Alert>
+          )}
+          {!mayHelpdesk && !mayUserAdmin && (
+            <Text size="sm" c="dimmed">
+              {t('people.noWrite')}
+            </Text>
+          )}
+          <AdPanel p={p} mayHelpdesk={mayHelpdesk} ask={setRequest} onReset={() => setResetting(true)} />
+          <MitIdPanelView
+            p={p}
+            panel={overview.data.mitid}
+            mayUserAdmin={mayUserAdmin}
+            ask={setRequest}
+            cpr={cpr}
+            onCpr={setCpr}
+          />
+          <IdpPanelView p={p} panel={overview.data.idp} mayHelpdesk={mayHelpdesk} ask={setRequest} />
+          <HistoryPanel personId={p.id} />
+        </Stack>
+      )}
+      <ActionModal request={request} onClose={() => setRequest(null)} onDone={done} />
+      {p && <ResetPasswordModal personId={p.id} name={p.displayName} opened={resetting} onClose={() => setResetting(false)} onDone={setOutcome} />}
+    </Drawer>
+  );
+}
+
+type Ask = (r: ActionRequest) => void;
+
+function AdPanel({ p, mayHelpdesk, ask, onReset }: { p: Person; mayHelpdesk: boolean; ask: Ask; onReset: () => void }) {
+  const { t } = useTranslation();
+  const unlock = useOpMutation('people.unlockAccount', [...REFRESH]);
+  return (
+    <Panel title={t('people.panelAd')} testId="panel-ad">
+      <Group gap={4} mb="xs">
+        {p.enabled ? <Badge color="green" variant="light">{t('people.enabled')}</Badge> : <Badge color="gray">{t('people.disabled')}</Badge>}
+        {p.locked && <Badge color="red">{t('people.locked')}</Badge>}
+        {p.mustChangePassword && <Badge color="yellow" variant="light">{t('people.mustChange')}</Badge>}
+      </Group>
+      <Table>
+        <Table.Tbody>
+          <Row k={t('people.username')} v={p.username} />
+          <Row k={t('people.email')} v={p.email ?? '–'} />
+          <Row k={t('people.employeeId')} v={p.employeeId ?? '–'} />
+          <Row k={t('people.title_')} v={p.title ?? '–'} />
+          <Row k={t('people.ou')} v={p.ouPath} />
+          <Row k={t('people.passwordLastSet')} v={fmtDate(p.passwordLastSet)} />
+          <Row k={t('people.lastLogon')} v={fmtDate(p.lastLogon)} />
+          <Row k={t('people.accountExpires')} v={p.accountExpires ? fmtDate(p.accountExpires, false) : t('people.never')} />
+          {p.locked && <Row k={t('people.lockoutTime')} v={fmtDate(p.lockoutTime)} />}
+          <Row k={t('people.groups')} v={p.groups.join(', ') || '–'} />
+        </Table.Tbody>
+      </Table>
+      {mayHelpdesk && (
+        <Group mt="sm">
+          {p.locked && (
+            <Button
+              color="orange"
+              onClick={() =>
+                ask({
+                  title: `${t('people.unlock')}: ${p.displayName}`,
+                  run: async (reason) => {
+                    await unlock.mutateAsync({ personId: p.id, reason });
+                    return t('people.unlocked');
+                  },
+                })
+              }
+            >
+              {t('people.unlock')}
+            </Button>
+          )}
+          <Button variant="light" onClick={onReset}>
+            {t('people.resetPassword')}
+          </Button>
+        </Group>
+      )}
+    </Panel>
+  );
+}
+
+function MitIdPanelView({
+  p,
+  panel,
+  mayUserAdmin,
+  ask,
+  cpr,
+  onCpr,
+}: {
+  p: Person;
+  panel: { ok: true; data: MitIdPanel } | { ok: false; code: string; message: string };
+  mayUserAdmin: boolean;
+  ask: Ask;
+  cpr: string | null;
+  onCpr: (c: string) => void;
+}) {
+  const { t } = useTranslation();
+  const assign = useOpMutation('people.assignLocalAuthenticator', [...REFRESH]);
+  const revoke = useOpMutation('people.revokeLocalAuthenticator', [...REFRESH]);
+  const signing = useOpMutation('people.setSigning', [...REFRESH]);
+  const suspend = useOpMutation('people.suspendIdentity', [...REFRESH]);
+  const reactivate = useOpMutation('people.reactivateIdentity', [...REFRESH]);
+  const reveal = useOpMutation('people.revealCpr', ['people.history']);
+  if (!panel.ok) {
+    return (
+      <Panel title={t('people.panelMitid')} testId="panel-mitid">
+        <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+      </Panel>
+    );
+  }
+  const m = panel.data;
+  const id = m.identity;
+  const name = p.displayName;
+  return (
+    <Panel title={t('people.panelMitid')} testId="panel-mitid">
+      {!id && <Text mb="xs">{t('people.noIdentity')}</Text>}
+      <Table>
+        <Table.Tbody>
+          <Row k={t('people.subjectNameId')} v={<Text ff="monospace" size="sm">{m.subjectNameId ?? '–'}</Text>} />
+          {id && (
+            <>
+              <Row
+                k={t('people.identityStatus')}
+                v={<Badge color={id.status === 'Active' ? 'green' : 'orange'} variant="light">{t(`people.mitid.${id.status === 'Active' || id.status === 'Suspended' ? id.status : 'other'}`)}</Badge>}
+              />
+              <Row
+                k={t('people.cpr')}
+                v={
+                  <Group gap="xs">
+                    <Text ff="monospace" size="sm" data-testid="cpr">
+                      {cpr ?? id.cprMasked ?? '–'}
+                    </Text>
+                    {!cpr && id.cprMasked && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={() =>
+                          ask({
+                            title: `${t('people.revealCpr')}: ${name}`,
+                            explain: t('people.revealCprHelp'),
+                            run: async (reason) => {
+                              const r = await reveal.mutateAsync({ personId: p.id, reason });
+                              onCpr(r.cpr);
+                              return t('people.revealCprHelp');
+                            },
+                          })
+                        }
+                      >
+                        {t('people.revealCpr')}
+                      </Button>
+                    )}
+                  </Group>
+                }
+              />
+              <Row k={t('people.localCredential')} v={m.localCredential ? <Text ff="monospace" size="sm">{m.localCredential.id}</Text> : t('people.notLinked')} />
+              <Row
+                k={t('people.signing')}
+                v={
+                  <Stack gap={2}>
+                    <Badge color={m.signingState === 'active' ? 'green' : m.signingState === 'none' ? 'gray' : 'yellow'} variant="light" data-testid="signing-state">
+                      {t(`people.signingState.${m.signingState}`)}
+                    </Badge>
+                    {m.signingState === 'waiting-for-person' && <Text size="xs">{t('people.signingWaitingHelp')}</Text>}
+                  </Stack>
+                }
+              />
+            </>
+          )}
+        </Table.Tbody>
+      </Table>
+      {mayUserAdmin && (
+        <Group mt="sm">
+          {!m.localCredential && (
+            <Button
+              onClick={() =>
+                ask({
+                  title: `${t('people.assign')}: ${name}`,
+                  explain: id ? t('people.assignRequest', { id: m.subjectNameId }) : t('people.assignCreateFee', { id: m.subjectNameId }),
+                  run: async (reason) => (await assign.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.assign')}
+            </Button>
+          )}
+          {m.localCredential && (
+            <Button
+              variant="light"
+              color="red"
+              onClick={() =>
+                ask({
+                  title: `${t('people.revoke')}: ${name}`,
+                  explain: t('people.revokeHelp'),
+                  color: 'red',
+                  run: async (reason) => (await revoke.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.revoke')}
+            </Button>
+          )}
+          {id && !id.allowSigning && (
+            <Button
+              variant="light"
+              onClick={() =>
+                ask({
+                  title: `${t('people.upgrade')}: ${name}`,
+                  explain: t('people.upgradeHelp'),
+                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: true })).message,
+                })
+              }
+            >
+              {t('people.upgrade')}
+            </Button>
+          )}
+          {id?.allowSigning && (
+            <Button
+              variant="light"
+              color="red"
+              onClick={() =>
+                ask({
+                  title: `${t('people.downgrade')}: ${name}`,
+                  color: 'red',
+                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: false })).message,
+                })
+              }
+            >
+              {t('people.downgrade')}
+            </Button>
+          )}
+          {id?.status === 'Active' && (
+            <Button
+              variant="light"
+              color="orange"
+              onClick={() =>
+                ask({
+                  title: `${t('people.suspend')}: ${name}`,
+                  color: 'orange',
+                  run: async (reason) => (await suspend.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.suspend')}
+            </Button>
+          )}
+          {id && id.status !== 'Active' && (
+            <Button
+              variant="light"
+              onClick={() =>
+                ask({
+                  title: `${t('people.reactivate')}: ${name}`,
+                  run: async (reason) => (await reactivate.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.reactivate')}
+            </Button>
+          )}
+        </Group>
+      )}
+    </Panel>
+  );
+}
+
+function IdpPanelView({ p, panel, mayHelpdesk, ask }: { p: Person; panel: { ok: true; data: IdpPanel } | { ok: false; code: string; message: string }; mayHelpdesk: boolean; ask: Ask }) {
+  const { t } = useTranslation();
+  const device = useOpMutation('people.deviceAction', [...REFRESH]);
+  const lock = useOpMutation('people.setIdentityLock', [...REFRESH]);
+  if (!panel.ok) {
+    return (
+      <Panel title={t('people.panelIdp')} testId="panel-idp">
+        <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+      </Panel>
+    );
+  }
+  const { person: ip, devices, terms } = panel.data;
+  const name = p.displayName;
+  const act = (deviceId: string, deviceName: string, action: 'lock' | 'unlock' | 'remove' | 'test-push' | 'release-token', label: string, color?: string) =>
+    ask({
+      title: `${label}: ${deviceName} (${name})`,
+      ...(color ? { color } : {}),
+      run: async (reason) => (await device.mutateAsync({ personId: p.id, deviceId, action, reason })).message,
+    });
+  return (
+    <Panel title={t('people.panelIdp')} testId="panel-idp">
+      <Table>
+        <Table.Tbody>
+          <Row
+            k={t('people.nsisStatus')}
+            v={
+              <Group gap={4}>
+                <span>{t(`people.nsis.${ip.nsisStatus}`, { defaultValue: ip.nsisStatus })}</span>
+                {ip.locked && (
+                  <Badge color="red" variant="outline">
+                    {t('people.identityLockedBy', { by: ip.locked.by, reason: ip.locked.reason })}
+                  </Badge>
+                )}
+              </Group>
+            }
+          />
+          <Row
+            k={t('people.termsAccepted')}
+            v={
+              <Group gap={4}>
+                <span>{ip.acceptedTermsVersion === null ? '–' : t('people.termsVersion', { v: ip.acceptedTermsVersion })}</span>
+                {terms[0] && <Text size="xs" c="dimmed">({fmtDate(terms[0].acceptedAt)})</Text>}
+                {ip.mustAcceptTerms && <Badge color="yellow" variant="light">{t('people.termsMissing')}</Badge>}
+              </Group>
+            }
+          />
+        </Table.Tbody>
+      </Table>
+      <Text fw={600} size="sm" mt="sm">
+        {t('people.devices')}
+      </Text>
+      {devices.length === 0 ? (
+        <Text size="sm">{t('people.noDevices')}</Text>
+      ) : (
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('people.device')}</Table.Th>
+              <Table.Th>{t('people.deviceType')}</Table.Th>
+              <Table.Th>{t('people.lastUsed')}</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {devices.map((d) => (
+              <Table.Tr key={d.id} data-testid="device-row">
+                <Table.Td>
+                  {d.name} {d.serialNumber && <Text span size="xs" c="dimmed">({d.serialNumber})</Text>}{' '}
+                  {d.locked && <Badge color="red" size="xs">{t('people.deviceLocked')}</Badge>}
+                </Table.Td>
+                <Table.Td>{d.type}</Table.Td>
+                <Table.Td>{fmtDate(d.lastUsed)}</Table.Td>
+                <Table.Td>
+                  {mayHelpdesk && (
+                    <Group gap={4} wrap="wrap">
+                      {d.locked ? (
+                        <Button size="compact-xs" variant="light" onClick={() => act(d.id, d.name, 'unlock', t('people.unlockDevice'))}>
+                          {t('people.unlockDevice')}
+                        </Button>
+                      ) : (
+                        <Button size="compact-xs" variant="light" color="orange" onClick={() => act(d.id, d.name, 'lock', t('people.lockDevice'), 'orange')}>
+                          {t('people.lockDevice')}
+                        </Button>
+                      )}
+                      {d.type === 'app' && !d.locked && (
+                        <Button size="compact-xs" variant="light" onClick={() => act(d.id, d.name, 'test-push', t('people.testPush'))}>
+                          {t('people.testPush')}
+                        </Button>
+                      )}
+                      {d.serialNumber ? (
+                        <Button size="compact-xs" variant="light" color="red" onClick={() => act(d.id, d.name, 'release-token', t('people.releaseToken'), 'red')}>
+                          {t('people.releaseToken')}
+                        </Button>
+                      ) : (
+                        <Button size="compact-xs" variant="light" color="red" onClick={() => act(d.id, d.name, 'remove', t('people.removeDevice'), 'red')}>
+                          {t('people.removeDevice')}
+                        </Button>
+                      )}
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {mayHelpdesk && (
+        <Group mt="sm">
+          {ip.locked ? (
+            <Button
+              variant="light"
+              onClick={() =>
+                ask({
+                  title: `${t('people.identityUnlock')}: ${name}`,
+                  run: async (reason) => (await lock.mutateAsync({ personId: p.id, locked: false, reason })).message,
+                })
+              }
+            >
+              {t('people.identityUnlock')}
+            </Button>
+          ) : (
+            <Button
+              variant="light"
+              color="red"
+              onClick={() =>
+                ask({
+                  title: `${t('people.identityLock')}: ${name}`,
+                  color: 'red',
+                  run: async (reason) => (await lock.mutateAsync({ personId: p.id, locked: true, reason })).message,
+                })
+              }
+            >
+              {t('people.identityLock')}
+            </Button>
+          )}
+        </Group>
+      )}
+    </Panel>
+  );
+}
+
+function HistoryPanel({ personId }: { personId: string }) {
+  const { t } = useTranslation();
+  const h = useOp('people.history', { personId });
+  return (
+    <Panel title={t('people.panelHistory')} testId="panel-history">
+      {h.error && <Alert color="red">{h.error.message}</Alert>}
+      {h.data && h.data.items.length === 0 && <Text size="sm">{t('people.historyNone')}</Text>}
+      {h.data && h.data.items.length > 0 && (
+        <Table>
+          <Table.Tbody>
+            {h.data.items.slice(0, 100).map((r) => (
+              <Table.Tr key={r.key} data-testid="history-row">
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{fmtDate(r.at)}</Table.Td>
+                <Table.Td>
+                  <Badge size="xs" variant="outline">
+                    {t(`people.history.${r.source}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {actionLabel(r.action)}
+                  {r.kind === 'intent' ? ' …' : r.outcome && r.outcome !== 'success' ? ` (${r.outcome})` : ''}
+                </Table.Td>
+                <Table.Td>{r.operator ?? '–'}</Table.Td>
+                <Table.Td>{r.reason ?? r.message ?? ''}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Panel>
   );
 }

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+// The people feature's shared pieces: the merged row (AD + MitID Erhverv + IdP), the list query, drift
+// kinds, CPR masking, the search folding and the speakable passphrase. No Node, no DOM.
+
+/** Mismatches between AD and MitID Erhverv, in the order the drift view lists them. */
+export const driftKinds = [
+  'identity-missing',
+  'suspended-active-ad',
+  'active-disabled-ad',
+  'credential-missing',
+  'subject-mismatch',
+  'only-in-mitid',
+] as const;
+export const DriftKind = z.enum(driftKinds);
+export type DriftKind = z.infer<typeof DriftKind>;
+
+/** OUs whose people are not expected to have a business identity (pupils). */
+export const NO_IDENTITY_OU_PARTS = ['Elever'] as const;
+
+export const MitIdRowState = z.enum(['none', 'Active', 'Suspended', 'other', 'unknown']);
+export type MitIdRowState = z.infer<typeof MitIdRowState>;
+
+/** One row of the people list: what each system says about one person, merged in main. */
+export const PersonRow = z.object({
+  /** AD objectGUID; for a person who exists only in MitID Erhverv: "mitid:<uuid>". */
+  id: z.string(),
+  source: z.enum(['ad', 'mitid-only']),
+  displayName: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  employeeId: z.string().nullable(),
+  ouPath: z.string(),
+  ad: z
+    .object({
+      enabled: z.boolean(),
+      locked: z.boolean(),
+      passwordLastSet: z.string().nullable(),
+      /** Whole days since the password was set; null when never set. */
+      passwordAgeDays: z.number().int().nullable(),
+      /** When the password expires under the domain's maximum age; null = never / unknown. */
+      passwordExpires: z.string().nullable(),
+      accountExpires: z.string().nullable(),
+      mustChangePassword: z.boolean(),
+    })
+    .nullable(),
+  mitid: z.object({
+    /** 'unknown' until MitID Erhverv has been read (or when it is not set up). */
+    state: MitIdRowState,
+    status: z.string().nullable(),
+    uuid: z.string().nullable(),
+    /** null = not known yet. */
+    localCredential: z.boolean().nullable(),
+    allowSigning: z.boolean().nullable(),
+  }),
+  idp: z.object({
+    loaded: z.boolean(),
+    nsisStatus: z.string().nullable(),
+    deviceCount: z.number().int().nullable(),
+    acceptedTermsVersion: z.number().int().nullable(),
+    locked: z.boolean().nullable(),
+  }),
+  drift: z.array(DriftKind),
+});
+export type PersonRow = z.infer<typeof PersonRow>;
+
+export const sortKeys = [
+  'displayName',
+  'username',
+  'ouPath',
+  'adState',
+  'passwordAge',
+  'accountExpires',
+  'mitidState',
+  'deviceCount',
+  'nsisStatus',
+  'terms',
+  'drift',
+] as const;
+export const SortKey = z.enum(sortKeys);
+export type SortKey = z.infer<typeof SortKey>;
+
+const tri = z.enum(['any', 'yes', 'no']).default('any');
+
+export const PeopleFilter = z
+  .object({
+    /** ouPath prefix, e.g. "Skoler" or "Skoler / Elever". */
+    ou: z.string().max(500).default(''),
+    adEnabled: tri,
+    adLocked: tri,
+    mustChange: tri,
+    passwordExpired: tri,
+    mitidState: z.enum(['any', 'none', 'Active', 'Suspended', 'unknown']).default('any'),
+    localCredential: tri,
+    signing: tri,
+    mfa: z.enum(['any', 'none', 'some']).default('any'),
+    nsisStatus: z.string().max(50).default(''),
+    /** '' = any; 'any-drift' = at least one kind. */
+    drift: z.union([z.literal(''), z.literal('any-drift'), DriftKind]).default(''),
+  })
+  .strict();
+export type PeopleFilter = z.infer<typeof PeopleFilter>;
+export type PeopleFilterInput = z.input<typeof PeopleFilter>;
+
+export const PeopleQuery = z
+  .object({
+    text: z.string().max(200).default(''),
+    filter: PeopleFilter.default(PeopleFilter.parse({})),
+    sort: SortKey.default('displayName'),
+    dir: z.enum(['asc', 'desc']).default('asc'),
+  })
+  .strict();
+export type PeopleQuery = z.infer<typeof PeopleQuery>;
+export type PeopleQueryInput = z.input<typeof PeopleQuery>;
+
+export const SourceFreshness = z.object({
+  system: z.enum(['ad', 'mitid', 'idp']),
+  state: z.enum(['not-loaded', 'loading', 'ok', 'failed', 'not-configured']),
+  /** When the last complete read finished. */
+  loadedAt: z.string().nullable(),
+  /** Progress of a read in progress (people/identities done, of total). */
+  done: z.number().int(),
+  total: z.number().int(),
+  message: z.string().nullable(),
+});
+export type SourceFreshness = z.infer<typeof SourceFreshness>;
+
+export const DriftCounts = z.record(DriftKind, z.number().int());
+export type DriftCounts = z.infer<typeof DriftCounts>;
+
+// ---------------------------------------------------------------- text folding for search
+
+/** Case and Danish letters folded so "sør", "soer" and "SØR" find Søren; accents dropped (Agnès → agnes). */
+export function foldText(s: string): string {
+  return s
+    .toLocaleLowerCase('da-DK')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+// ---------------------------------------------------------------- CPR
+
+/** `ddmmyy-XXXX`: the birth date stays readable, the serial number never shows unless revealed. */
+export function maskCpr(cpr: string | null | undefined): string | null {
+  const digits = (cpr ?? '').replace(/\D/g, '');
+  if (digits.length !== 10) return null;
+  return `${digits.slice(0, 6)}-XXXX`;
+}
+
+export function formatCpr(cpr: string): string {
+  const d = cpr.replace(/\D/g, '');
+  return d.length === 10 ? `${d.slice(0, 6)}-${d.slice(6)}` : cpr;
+}
+
+// ---------------------------------------------------------------- passphrases
+
+/** Short Danish words without æøå (keyboards and phones differ), easy to say and spell over the phone. */
+const WORDS = [
+  'bil', 'hus', 'kat', 'hund', 'sol', 'mos', 'havn', 'skov', 'fjord', 'bro', 'sko', 'tog', 'bus', 'kage', 'mælk',
+  'ost', 'brod', 'fisk', 'hest', 'ko', 'gris', 'lam', 'ugle', 'ravn', 'falk', 'ged', 'mus', 'ris', 'te', 'kaffe',
+  'regn', 'sne', 'vind', 'storm', 'sky', 'hav', 'strand', 'sand', 'sten', 'bjerg', 'dal', 'eng', 'mark', 'have',
+  'rose', 'tulipan', 'eg', 'bog', 'gran', 'birk', 'pil', 'lind', 'kirke', 'skole', 'torv', 'gade', 'vej', 'sti',
+  'lampe', 'stol', 'bord', 'seng', 'dyne', 'pude', 'kop', 'tallerken', 'gaffel', 'kniv', 'ske', 'gryde', 'pande',
+  'cykel', 'baad', 'skib', 'anker', 'mast', 'sejl', 'fyr', 'klit', 'bolge', 'tang', 'musling', 'krabbe', 'hummer',
+  'tromme', 'fløjte', 'guitar', 'klaver', 'sang', 'dans', 'bold', 'maal', 'hue', 'vante', 'frakke', 'stovle',
+].filter((w) => /^[a-z]+$/.test(w));
+
+/**
+ * A strong, speakable passphrase: four capitalised words, a two-digit number and a dash between each —
+ * e.g. "Fjord-Kage-Mast-Ugle-47". About 4 × 6.5 + 6.6 ≈ 32 bits from the list plus length for AD.
+ */
+export function generatePassphrase(random: (n: number) => number = cryptoRandom): string {
+  const words = Array.from({ length: 4 }, () => {
+    const w = WORDS[random(WORDS.length)]!;
+    return w[0]!.toUpperCase() + w.slice(1);
+  });
+  return `${words.join('-')}-${String(10 + random(90))}`;
+}
+
+function cryptoRandom(n: number): number {
+  // Rejection sampling: no modulo bias.
+  const max = Math.floor(0x1_0000_0000 / n) * n;
+  const buf = new Uint32Array(1);
+  for (;;) {
+    globalThis.crypto.getRandomValues(buf);
+    if (buf[0]! < max) return buf[0]! % n;
+  }
+}

@@ -1,0 +1,296 @@
+import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
+import type { Person } from '../../../shared/domain/person.ts';
+import { maskCpr, formatCpr } from '../../../shared/domain/people.ts';
+import { checkPassword, type PasswordCheck } from '../../../shared/domain/policies.ts';
+import { passwordResultMessages } from '../../../shared/idp/password-policy.ts';
+import type { WriteContext } from '../../../shared/idp/common.ts';
+import type { TestPushResult } from '../../../shared/idp/people.ts';
+import type { IdpPanel, MitIdPanel } from '../../../shared/operations/people.ts';
+import type { Operator } from '../../../shared/roles.ts';
+import type { AuditRow } from '../../../shared/domain/audit.ts';
+import type { DirectorySession } from '../../connectors/directory-port.ts';
+import type { IdpPort } from '../../connectors/idp/idp-port.ts';
+import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
+import type { Connections } from '../../core.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import {
+  assignLocalAuthenticator,
+  identityFor,
+  reactivateIdentity,
+  revokeLocalAuthenticator,
+  setSigning,
+  suspendIdentity,
+  type MitIdPerson,
+} from '../mitid-actions.ts';
+
+export function requireMitId(conn: Connections): MitIdErhvervPort {
+  if (!conn.mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger.');
+  return conn.mitid;
+}
+
+export function requireIdpPort(conn: Connections): IdpPort {
+  if (!conn.idp) throw new ConsoleError('unavailable-idp', 'Den lokale IdP er ikke sat op. Udfyld IdP-forbindelsen under Indstillinger.');
+  return conn.idp;
+}
+
+export function mitIdPersonOf(p: Person): MitIdPerson {
+  return { username: p.username, givenName: p.givenName, surname: p.surname, email: p.email, cpr: null };
+}
+
+function failure(e: unknown): { ok: false; code: string; message: string } {
+  if (isConsoleError(e)) return { ok: false, code: e.code, message: e.message };
+  return { ok: false, code: 'internal', message: 'Systemet svarede ikke som forventet.' };
+}
+
+export async function mitIdPanel(conn: Connections, person: Person): Promise<MitIdPanel> {
+  const mitid = requireMitId(conn);
+  const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
+  if (!state.identity) {
+    return {
+      subjectNameId: state.subjectNameId,
+      identity: null,
+      localCredential: null,
+      authenticators: [],
+      signingState: 'none',
+      canSetQualifiedEligibility: mitid.capabilities.qualifiedEligibilityUpdate,
+    };
+  }
+  const [full, auths] = await Promise.all([mitid.getIdentity(state.identity.uuid), mitid.listAuthenticators(state.identity.uuid)]);
+  const privateMitId = auths.some((a) => a.kind === 'private-mitid' && (a.status === null || /active/i.test(a.status)));
+  return {
+    subjectNameId: state.subjectNameId,
+    identity: {
+      uuid: full.uuid,
+      status: full.status,
+      givenName: full.givenName,
+      surname: full.surname,
+      emailAddress: full.emailAddress,
+      cprMasked: maskCpr(state.identity.cprNumber),
+      allowSigning: full.allowSigning,
+      qualifiedEligible: full.allowQualifiedCertificateIssuance,
+    },
+    localCredential: state.localCredential,
+    authenticators: auths,
+    signingState: !full.allowSigning ? 'none' : privateMitId ? 'active' : 'waiting-for-person',
+    canSetQualifiedEligibility: mitid.capabilities.qualifiedEligibilityUpdate,
+  };
+}
+
+export async function idpPanel(conn: Connections, person: Person): Promise<IdpPanel> {
+  const idp = requireIdpPort(conn);
+  const key = conn.idpKey(person.dn, person.username);
+  const [p, devices, terms] = await Promise.all([idp.getPerson(key), idp.listDevices(key, { limit: 1000 }), idp.listTermsAcceptances(key, { limit: 100 })]);
+  return { person: p, devices: devices.items, terms: terms.items };
+}
+
+export async function overviewPanels(conn: Connections, person: Person) {
+  const [mitid, idp] = await Promise.all([
+    mitIdPanel(conn, person).then((data) => ({ ok: true as const, data }), failure),
+    idpPanel(conn, person).then((data) => ({ ok: true as const, data }), failure),
+  ]);
+  return { mitid, idp };
+}
+
+export async function revealCpr(conn: Connections, person: Person): Promise<string> {
+  const state = await identityFor(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const cpr = state.identity?.cprNumber;
+  if (!cpr) throw new ConsoleError('not-found', 'Der er ikke registreret et CPR-nummer for personen i MitID Erhverv.');
+  return formatCpr(cpr);
+}
+
+// ------------------------------------------------------------------ passwords
+
+/**
+ * The person's effective policy is the stricter of two: AD's resultant policy (their PSO or the domain's;
+ * AD refuses below it) and the Local IdP's policy for their password domain (the NSIS rules). Both are
+ * checked before anything is sent.
+ */
+export async function checkNewPassword(
+  conn: Connections,
+  session: DirectorySession,
+  person: Person,
+  password: string,
+): Promise<{ ok: boolean; problems: PasswordCheck[]; policy: string }> {
+  const problems: PasswordCheck[] = [];
+  const names: string[] = [];
+  const ctx = { username: person.username, displayName: person.displayName };
+  const ad = await session.getResultantPasswordPolicy(person.id).catch(() => null);
+  if (ad) {
+    names.push(`AD: ${ad.name}`);
+    const len = Array.from(password).length;
+    if (ad.minLength !== null && len < ad.minLength) {
+      problems.push({ code: 'TOO_SHORT', message: `Adgangskoden er for kort – AD kræver mindst ${ad.minLength} tegn` });
+    }
+    if (ad.complexity) {
+      const classes = [/\p{Ll}/u, /\p{Lu}/u, /[0-9]/, /[^\p{L}0-9]/u].filter((r) => r.test(password)).length;
+      if (classes < 3) problems.push({ code: 'NOT_COMPLEX', message: passwordResultMessages.NOT_COMPLEX.replace(/^Kodeordet/, 'Adgangskoden') });
+      if (person.username.length >= 3 && password.toLowerCase().includes(person.username.toLowerCase())) {
+        problems.push({ code: 'CONTAINS_NAME', message: 'Adgangskoden må ikke indeholde brugernavnet' });
+      }
+    }
+  }
+  if (conn.idp) {
+    const idpPerson = await conn.idp.getPerson(conn.idpKey(person.dn, person.username)).catch(() => null);
+    const policy = idpPerson ? await conn.idp.getPasswordPolicy(idpPerson.passwordPolicyDomain).catch(() => null) : null;
+    if (policy) {
+      names.push(`IdP: ${policy.displayName}`);
+      for (const p of checkPassword(password, policy.settings, ctx)) if (!problems.some((x) => x.code === p.code)) problems.push(p);
+    }
+  }
+  return { ok: problems.length === 0, problems, policy: names.join(' + ') || 'Ukendt politik' };
+}
+
+export async function resetPassword(
+  conn: Connections,
+  session: DirectorySession,
+  person: Person,
+  password: string,
+  mustChange: boolean,
+): Promise<void> {
+  const check = await checkNewPassword(conn, session, person, password);
+  if (!check.ok) {
+    throw new ConsoleError('validation', `Adgangskoden opfylder ikke personens politik: ${check.problems.map((p) => p.message).join('; ')}.`, {
+      fields: { password: check.problems[0]?.message ?? '' },
+    });
+  }
+  await session.resetPassword(person.id, password, mustChange);
+}
+
+// ------------------------------------------------------------------ MitID Erhverv
+
+const assignMessages = {
+  created: 'Erhvervsidentiteten er oprettet med det lokale loginmiddel.',
+  reconciled: 'Erhvervsidentiteten fandtes allerede (et tidligere forsøg var gået igennem); den er ikke oprettet igen.',
+  'credential-requested': 'Det lokale loginmiddel er tilknyttet den eksisterende erhvervsidentitet.',
+  'already-assigned': 'Personen havde allerede det lokale loginmiddel. Intet er ændret.',
+} as const;
+
+export async function assign(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+  if (!person.enabled) throw new ConsoleError('refused', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
+  const r = await assignLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  return { outcome: r.outcome, message: assignMessages[r.outcome] };
+}
+
+export async function revoke(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+  const r = await revokeLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  return { outcome: r.outcome, message: r.outcome === 'revoked' ? 'Det lokale loginmiddel er fjernet. Erhvervsidentiteten findes stadig.' : 'Personen havde ikke det lokale loginmiddel. Intet er ændret.' };
+}
+
+export async function signing(conn: Connections, person: Person, allow: boolean): Promise<{ outcome: string; message: string }> {
+  const mitid = requireMitId(conn);
+  const { uuid } = await setSigning(mitid, conn.linkRule, mitIdPersonOf(person), allow);
+  if (!allow) return { outcome: 'revoked', message: 'Personen kan ikke længere signere på vegne af kommunen.' };
+  if (mitid.capabilities.qualifiedEligibilityUpdate && person.givenName && person.surname && person.email) {
+    await mitid.setQualifiedEligibility(uuid, true, { givenName: person.givenName, surname: person.surname, emailAddress: person.email, cprNumber: null });
+  }
+  // The person links their private MitID themselves; MitID Erhverv sends the e-mail with the link.
+  await mitid.requestPrivateMitId(uuid);
+  return {
+    outcome: 'waiting-for-person',
+    message: 'Signatur er tilladt. Personen får en e-mail fra MitID Erhverv og skal selv validere med sit private MitID, før signaturen kan bruges.',
+  };
+}
+
+export async function suspend(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+  const r = await suspendIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  return { outcome: r.outcome, message: r.outcome === 'suspended' ? 'Erhvervsidentiteten er suspenderet.' : 'Erhvervsidentiteten var allerede suspenderet.' };
+}
+
+export async function reactivate(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+  const r = await reactivateIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  return { outcome: r.outcome, message: r.outcome === 'reactivated' ? 'Erhvervsidentiteten er genaktiveret.' : 'Erhvervsidentiteten var allerede aktiv.' };
+}
+
+/** Re-register the local credential under the id the link rule gives now (the old one is removed). */
+export async function relink(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+  const mitid = requireMitId(conn);
+  const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
+  const expected = state.subjectNameId;
+  if (!state.identity || !expected) throw new ConsoleError('not-found', 'Personen har ingen erhvervsidentitet i MitID Erhverv.');
+  const auths = await mitid.listAuthenticators(state.identity.uuid);
+  for (const a of auths) if (a.kind === 'local' && a.id !== expected) await mitid.revokeCredential(state.identity.uuid, a.uuid);
+  const r = await mitid.requestLocalCredential(state.identity.uuid, expected);
+  return { outcome: r.outcome === 'already-assigned' ? 'already-assigned' : 'relinked', message: `Det lokale loginmiddel er registreret som ${expected}.` };
+}
+
+export async function suspendOrphan(conn: Connections, uuid: string): Promise<{ outcome: string; message: string }> {
+  const mitid = requireMitId(conn);
+  const identity = await mitid.getIdentity(uuid);
+  if (identity.status === 'Suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
+  await mitid.suspend(uuid);
+  return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' };
+}
+
+// ------------------------------------------------------------------ IdP
+
+export function writeContext(operator: Operator, reason: string): WriteContext {
+  return { actor: { username: operator.username, displayName: operator.displayName }, reason };
+}
+
+export async function deviceAction(
+  conn: Connections,
+  person: Person,
+  deviceId: string,
+  action: 'lock' | 'unlock' | 'remove' | 'test-push' | 'release-token',
+  ctx: WriteContext,
+): Promise<{ outcome: string; message: string; push: TestPushResult | null }> {
+  const idp = requireIdpPort(conn);
+  const key = conn.idpKey(person.dn, person.username);
+  switch (action) {
+    case 'lock':
+      await idp.lockDevice(key, deviceId, ctx);
+      return { outcome: 'locked', message: 'MFA-enheden er låst.', push: null };
+    case 'unlock':
+      await idp.unlockDevice(key, deviceId, ctx);
+      return { outcome: 'unlocked', message: 'MFA-enheden er låst op.', push: null };
+    case 'remove':
+      await idp.removeDevice(key, deviceId, ctx);
+      return { outcome: 'removed', message: 'MFA-enheden er fjernet.', push: null };
+    case 'test-push': {
+      const push = await idp.sendTestPush(key, deviceId, ctx);
+      const said = { approved: 'godkendt', rejected: 'afvist', timeout: 'ikke besvaret' }[push.outcome];
+      return { outcome: push.outcome, message: `Test-push sendt: ${said}.`, push };
+    }
+    case 'release-token': {
+      const devices = await idp.listDevices(key, { limit: 1000 });
+      const device = devices.items.find((d) => d.id === deviceId);
+      if (!device?.serialNumber) throw new ConsoleError('validation', 'Enheden er ikke en kodeviser.');
+      await idp.releaseHardwareToken(key, device.serialNumber, ctx);
+      return { outcome: 'released', message: `Kodeviseren ${device.serialNumber} er frigivet og kan gives til en anden.`, push: null };
+    }
+  }
+}
+
+export async function identityLock(conn: Connections, person: Person, locked: boolean, ctx: WriteContext): Promise<{ outcome: string; message: string }> {
+  const idp = requireIdpPort(conn);
+  const key = conn.idpKey(person.dn, person.username);
+  if (locked) await idp.lockIdentity(key, ctx);
+  else await idp.unlockIdentity(key, ctx);
+  return locked
+    ? { outcome: 'locked', message: 'Identiteten er spærret i IdP’en: personen kan ikke logge ind.' }
+    : { outcome: 'unlocked', message: 'Spærringen af identiteten er ophævet.' };
+}
+
+// ------------------------------------------------------------------ history
+
+/** Console journal records about the person (by id) and IdP events about them (by username), newest first. */
+export function history(audit: AuditStore, person: Person): AuditRow[] {
+  const out: AuditRow[] = [];
+  const seen = new Set<string>();
+  for (const key of [person.id, person.username]) {
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = audit.search({ actions: [], source: 'all', person: key }, { limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const r of page.rows) {
+        const mine = r.source === 'console' ? r.personId === person.id : r.personId?.toLowerCase() === person.username.toLowerCase();
+        if (mine && !seen.has(r.key)) {
+          seen.add(r.key);
+          out.push(r);
+        }
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+  }
+  return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, 500);
+}

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { driftKinds, type DriftKind, type PersonRow } from '../../../shared/domain/people.ts';
+import { useOp, useOpMutation } from '../../app/ops.ts';
+import { useOperator } from '../session/useOperator.ts';
+import { ActionModal, type ActionRequest } from './ActionModal.tsx';
+import { MitIdBadges, AdBadges } from './columns.tsx';
+import { Freshness } from './Freshness.tsx';
+
+/** Mismatches between AD and MitID Erhverv, a count per kind, and each row's one-click (audited) fix. */
+export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const operator = useOperator();
+  const mayFix = operator?.roles.some((r) => r === 'administrator' || r === 'useradmin') ?? false;
+  const [picked, setKind] = useState<DriftKind | null>(null);
+  const counts = useOp('people.list', { limit: 1 }, { refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 1500 : false) });
+  // Until the operator picks a kind, show the first kind that has any rows.
+  const kind: DriftKind = picked ?? driftKinds.find((k) => (counts.data?.drift[k] ?? 0) > 0) ?? 'identity-missing';
+  const rows = useOp('people.list', { filter: { drift: kind }, limit: 500 }, { placeholderData: keepPreviousData });
+  const fix = useOpMutation('people.fixDrift', ['people.list', 'people.overview', 'people.history']);
+  const [request, setRequest] = useState<ActionRequest | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const ask = (r: PersonRow) =>
+    setRequest({
+      title: `${t(`people.driftFix.${kind}`)}: ${r.displayName}`,
+      explain: kind === 'identity-missing' ? t('people.assignCreateFee', { id: r.username }) : t(`people.driftKind.${kind}`),
+      run: async (reason) => (await fix.mutateAsync({ personId: r.id, kind, reason })).message,
+    });
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text fw={600}>{t('people.driftTitle')}</Text>
+        {counts.data && <Freshness sources={counts.data.sources} />}
+      </Group>
+      <Text size="sm" c="dimmed">
+        {t('people.driftHint')}
+      </Text>
+      <SimpleGrid cols={{ base: 2, md: 6 }} spacing="xs">
+        {driftKinds.map((k) => (
+          <Card
+            key={k}
+            withBorder
+            padding="xs"
+            component="button"
+            onClick={() => setKind(k)}
+            data-testid={`drift-${k}`}
+            style={{ textAlign: 'left', cursor: 'pointer', outline: k === kind ? '2px solid var(--mantine-color-blue-5)' : undefined }}
+          >
+            <Text size="xl" fw={700}>
+              {counts.data?.drift[k]?.toLocaleString('da-DK') ?? '…'}
+            </Text>
+            <Text size="xs">{t(`people.driftKind.${k}`)}</Text>
+          </Card>
+        ))}
+      </SimpleGrid>
+      {done && (
+        <Alert color="green" withCloseButton onClose={() => setDone(null)} data-testid="drift-outcome">
+          {done}
+        </Alert>
+      )}
+      {rows.error && <Alert color="red">{rows.error.message}</Alert>}
+      {rows.data && rows.data.total === 0 && <Text>{t('people.driftNone')}</Text>}
+      {rows.data && rows.data.total > 0 && (
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('people.col.displayName')}</Table.Th>
+              <Table.Th>{t('people.col.username')}</Table.Th>
+              <Table.Th>{t('people.col.ouPath')}</Table.Th>
+              <Table.Th>{t('people.col.adState')}</Table.Th>
+              <Table.Th>{t('people.col.mitidState')}</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.data.rows.map((r) => (
+              <Table.Tr key={r.id} data-testid="drift-row">
+                <Table.Td>
+                  {r.source === 'ad' ? (
+                    <Button variant="subtle" size="compact-sm" onClick={() => onOpen(r.id)}>
+                      {r.displayName}
+                    </Button>
+                  ) : (
+                    r.displayName
+                  )}
+                </Table.Td>
+                <Table.Td ff="monospace">{r.username}</Table.Td>
+                <Table.Td>{r.ouPath || '–'}</Table.Td>
+                <Table.Td>
+                  <AdBadges r={r} t={t} />
+                </Table.Td>
+                <Table.Td>
+                  <MitIdBadges r={r} t={t} />
+                </Table.Td>
+                <Table.Td>
+                  {mayFix && (
+                    <Button size="compact-sm" onClick={() => ask(r)}>
+                      {t(`people.driftFix.${kind}`)}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {rows.data && rows.data.total > rows.data.rows.length && (
+        <Text size="sm" c="dimmed">
+          {t('people.results', { shown: rows.data.rows.length, total: rows.data.total })}
+        </Text>
+      )}
+      <ActionModal
+        request={request}
+        onClose={() => setRequest(null)}
+        onDone={(m) => {
+          setRequest(null);
+          setDone(m);
+        }}
+      />
+    </Stack>
+  );
+}

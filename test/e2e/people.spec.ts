@@ -1,0 +1,159 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { openConsole, SHOTS, signIn, token } from './support.ts';
+
+// The people screen in the training environment (training directory + MitID Erhverv and IdP simulators).
+
+async function openPerson(page: Page, search: string, name: string) {
+  await page.getByTestId('people-search').fill(search);
+  const row = page.getByTestId('person-row').filter({ hasText: name }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+  const drawer = page.getByRole('dialog', { name });
+  await expect(drawer.getByTestId('panel-ad')).toBeVisible();
+  return drawer;
+}
+
+async function apiSession(request: APIRequestContext, username: string) {
+  const headers = { Authorization: `Bearer ${token()}` };
+  const login = await request.post('/api/op/session.login', { headers, data: { username, password: 'Traening-2026' } });
+  return { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+}
+
+test('a helpdesk agent finds a locked user by part of an æøå name, unlocks them and resets the password', async ({ page }) => {
+  await openConsole(page);
+  await signIn(page, 'helpdesk');
+  // The merged list fills in from all three systems and says how fresh each is.
+  await expect(page.getByTestId('freshness-idp')).toContainText('hentet', { timeout: 30_000 });
+  await expect(page.getByTestId('freshness-mitid')).toContainText('hentet', { timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/people-01-list.png` });
+
+  await page.getByTestId('people-search').fill('mads brønd');
+  const row = page.getByTestId('person-row').filter({ hasText: 'Mads Brøndum' }).filter({ hasText: 'Låst' });
+  await expect(row).toContainText('Låst');
+  // Typed without æøå, the same person is found.
+  await page.getByTestId('people-search').fill('MADS BROEND');
+  await expect(page.getByTestId('person-row').filter({ hasText: 'Mads Brøndum' }).first()).toBeVisible();
+  await page.getByTestId('people-search').fill('mads brønd');
+  // Keyboard: Tab to the row and open it with Enter.
+  await row.focus();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog', { name: 'Mads Brøndum' });
+  await expect(drawer.getByTestId('panel-mitid')).toBeVisible();
+  await expect(drawer.getByTestId('panel-idp')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/people-02-detail-helpdesk.png` });
+
+  await drawer.getByRole('button', { name: 'Lås op' }).click();
+  const modal = page.getByRole('dialog', { name: 'Lås op: Mads Brøndum' });
+  await modal.getByLabel('Begrundelse').fill('Ringede selv ind, identitet bekræftet');
+  await modal.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByText('Kontoen er låst op.')).toBeVisible();
+  await expect(drawer.getByRole('button', { name: 'Lås op' })).toHaveCount(0);
+
+  await drawer.getByRole('button', { name: 'Nulstil adgangskode' }).click();
+  const reset = page.getByRole('dialog', { name: 'Nulstil adgangskode: Mads Brøndum' });
+  // A weak password is caught against the person's policy before anything is sent.
+  await reset.getByTestId('reset-password-input').fill('kort');
+  await expect(reset.getByTestId('policy-problems')).toContainText('for kort');
+  await expect(reset.getByRole('button', { name: 'Udfør' })).toBeDisabled();
+  await reset.getByRole('button', { name: 'Foreslå en ny' }).click();
+  await expect(reset.getByTestId('policy-ok')).toBeVisible();
+  const suggested = await reset.getByTestId('reset-password-input').inputValue();
+  expect(suggested).toMatch(/^[A-Z][a-z]+(-[A-Z][a-z]+){3}-\d{2}$/);
+  await expect(reset.getByRole('switch', { name: 'Skal skifte adgangskode ved næste login' })).toBeChecked();
+  await reset.getByLabel('Begrundelse').fill('Glemt adgangskode efter ferie');
+  await page.screenshot({ path: `${SHOTS}/people-03-reset.png` });
+  await reset.getByRole('button', { name: 'Udfør' }).click();
+  await expect(reset.getByTestId('new-password')).toHaveText(suggested);
+  await expect(reset.getByText('Den vises kun denne ene gang')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/people-04-reset-shown-once.png` });
+  await reset.getByRole('button', { name: 'Færdig' }).click();
+  await expect(drawer.getByTestId('person-outcome')).toContainText('skal vælge en ny ved næste login');
+  await expect(drawer.getByTestId('panel-ad')).toContainText('Skal skifte adgangskode');
+  // The person's own history has both actions, newest first.
+  await expect(drawer.getByTestId('history-row').first()).toContainText('Adgangskode nulstillet');
+  await expect(drawer.getByTestId('panel-history')).toContainText('AD-konto låst op');
+  // Helpdesk may not assign authenticators: the button is not there.
+  await expect(drawer.getByRole('button', { name: 'Tildel lokalt loginmiddel' })).toHaveCount(0);
+});
+
+test('a user administrator assigns a local authenticator from the drift view and the person detail', async ({ page }) => {
+  await openConsole(page);
+  await signIn(page, 'brugeradmin');
+  await page.getByTestId('people-tabs').getByText('Afvigelser').click();
+  await expect(page.getByTestId('drift-credential-missing')).not.toContainText('…', { timeout: 30_000 });
+  await page.getByTestId('drift-credential-missing').click();
+  const driftRow = page.getByTestId('drift-row').first();
+  await expect(driftRow).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/people-05-drift.png` });
+  const name = (await driftRow.getByRole('button').first().innerText()).trim();
+  await driftRow.getByRole('button').first().click();
+  const drawer = page.getByRole('dialog', { name });
+  await expect(drawer.getByTestId('panel-mitid')).toContainText('Ikke tilknyttet', { timeout: 20_000 });
+  await drawer.getByRole('button', { name: 'Tildel lokalt loginmiddel' }).click();
+  const modal = page.getByRole('dialog', { name: `Tildel lokalt loginmiddel: ${name}` });
+  // The person already has an identity: no create fee, and the text says so.
+  await expect(modal).toContainText('Det koster ikke et nyt oprettelsesgebyr');
+  await modal.getByLabel('Begrundelse').fill('Skal kunne logge på NemLog-in');
+  await page.screenshot({ path: `${SHOTS}/people-06-assign.png` });
+  await modal.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByTestId('person-outcome')).toContainText('tilknyttet den eksisterende erhvervsidentitet');
+  await expect(drawer.getByTestId('panel-mitid')).not.toContainText('Ikke tilknyttet');
+  await expect(drawer.getByRole('button', { name: 'Fjern lokalt loginmiddel' })).toBeVisible();
+
+  // Qualified signing: the UI says plainly that the person finishes in MitID Erhverv.
+  await drawer.getByRole('button', { name: 'Opgradér til kvalificeret signatur' }).click();
+  const up = page.getByRole('dialog', { name: `Opgradér til kvalificeret signatur: ${name}` });
+  await expect(up).toContainText('private MitID');
+  await up.getByLabel('Begrundelse').fill('Skal signere kontrakter for kommunen');
+  await up.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByTestId('signing-state')).toHaveText('Venter på personen');
+  await expect(drawer.getByTestId('panel-mitid')).toContainText('validere med sit private MitID');
+  await page.screenshot({ path: `${SHOTS}/people-07-detail-useradmin.png` });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('drift-credential-missing')).toContainText('0');
+});
+
+test('an auditor sees no write buttons, may reveal a CPR number only with a reason, and a direct write is refused', async ({ page, request }) => {
+  await openConsole(page);
+  await signIn(page, 'revisor');
+  const drawer = await openPerson(page, 'niels brønd', 'Niels Brøndum');
+  await expect(drawer.getByTestId('panel-idp')).toBeVisible();
+  for (const name of ['Lås op', 'Nulstil adgangskode', 'Tildel lokalt loginmiddel', 'Fjern lokalt loginmiddel', 'Suspendér identitet', 'Spær identitet', 'Lås enhed', 'Fjern enhed', 'Opgradér til kvalificeret signatur']) {
+    await expect(drawer.getByRole('button', { name }), name).toHaveCount(0);
+  }
+  await expect(drawer.getByTestId('cpr')).toHaveText(/^\d{6}-XXXX$/);
+  await drawer.getByRole('button', { name: 'Vis fuldt CPR-nummer' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Vis fuldt CPR-nummer: Niels Brøndum' });
+  await reveal.getByLabel('Begrundelse').fill('Stikprøve i revisionen');
+  await reveal.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByTestId('cpr')).toHaveText(/^\d{6}-\d{4}$/);
+  await expect(drawer.getByTestId('history-row').first()).toContainText('Fuldt CPR-nummer vist');
+  await page.screenshot({ path: `${SHOTS}/people-08-detail-auditor.png` });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('people-tabs').getByText('Afvigelser').click();
+  await page.getByTestId('drift-only-in-mitid').click();
+  await expect(page.getByTestId('drift-row').first()).toContainText('Udenforstående');
+  await expect(page.getByTestId('drift-row').first().getByRole('button', { name: /Opret|Genaktivér|Suspendér|Tilknyt|Registrér/ })).toHaveCount(0);
+
+  const headers = await apiSession(request, 'revisor');
+  const list = await request.post('/api/op/people.list', { headers, data: { text: 'Niels Brøndum', limit: 1 } });
+  const personId = (await list.json()).data.rows[0].id as string;
+  const res = await request.post('/api/op/people.resetPassword', { headers, data: { personId, password: 'Fjord-Kage-Mast-Ugle-47', reason: 'Forsøg fra revisor' } });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.code).toBe('forbidden');
+});
+
+test('a helpdesk agent scoped to the schools sees no actions outside them, and the direct call is forbidden', async ({ page, request }) => {
+  await openConsole(page);
+  await signIn(page, 'helpdesk.skole');
+  const drawer = await openPerson(page, 'niels brønd', 'Niels Brøndum');
+  await expect(drawer.getByRole('button', { name: 'Nulstil adgangskode' })).toHaveCount(0);
+  await expect(drawer.getByRole('button', { name: 'Lås op' })).toHaveCount(0);
+
+  const headers = await apiSession(request, 'helpdesk.skole');
+  const list = await request.post('/api/op/people.list', { headers, data: { text: 'Niels Brøndum', limit: 1 } });
+  const personId = (await list.json()).data.rows[0].id as string;
+  const res = await request.post('/api/op/people.unlockAccount', { headers, data: { personId, reason: 'Uden for skolerne' } });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.code).toBe('forbidden');
+});
