@@ -91,8 +91,8 @@ const bench: Benchmark = {
         { urls: [dc.url], startTls: true, caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, timeoutMs: 30_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix', suffix: '', lowercase: false } },
         { name: ADMIN_UPN, password: ADMIN_PASSWORD },
       )).client;
-      const some = await admin.search(BASE_DN, { scope: 'sub', filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['1.1'], sizeLimit: 50 });
-      for (const e of some.searchEntries) {
+      const some = await admin.search(BASE_DN, { scope: 'sub', filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['1.1'], paged: { pageSize: 100 } });
+      for (const e of some.searchEntries.slice(0, 50)) {
         await admin.modify(e.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: [`bench ${Date.now()}`] }) }));
       }
       await admin.unbind();
