@@ -1,5 +1,5 @@
 import './i18n.ts';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { forwardRef, useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import { Alert, Badge, Button, Checkbox, Group, Menu, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
@@ -121,9 +121,33 @@ function TriSelect({ label, value, onChange }: { label: string; value: 'any' | '
   );
 }
 
+/** The search field keeps its own state: typing never waits for the list to re-render. */
+const SearchBox = forwardRef<HTMLInputElement, { label: string; onText(v: string): void }>(function SearchBox({ label, onText }, ref) {
+  const [text, setText] = useState('');
+  return (
+    <TextInput
+      ref={ref}
+      style={{ flex: 1 }}
+      aria-label={label}
+      placeholder={label}
+      value={text}
+      onChange={(e) => {
+        setText(e.currentTarget.value);
+        onText(e.currentTarget.value);
+      }}
+      autoFocus
+      rightSection={<Text size="xs" c="dimmed">Ctrl K</Text>}
+      rightSectionWidth={60}
+      data-testid="people-search"
+    />
+  );
+});
+
 function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operator: string | undefined }) {
   const { t } = useTranslation();
-  const [text, setText] = useState('');
+  // The box owns what is typed; the list follows in a transition, so a keystroke re-renders only the box.
+  const [deferredText, setDeferredText] = useState('');
+  const [typing, startTyping] = useTransition();
   const [filter, setFilter] = useState<PeopleFilter>(emptyFilter);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'displayName', dir: 'asc' });
   const [cols, setCols] = useColumns(operator);
@@ -134,8 +158,6 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
   const parent = useRef<HTMLDivElement>(null);
   useHotkeys([['mod+K', () => input.current?.focus()]]);
 
-  // Typing stays responsive: the query follows the deferred value, and the old rows stay until new ones arrive.
-  const deferredText = useDeferredValue(text);
   const query: PeopleQuery = useMemo(() => ({ text: deferredText, filter, sort: sort.key, dir: sort.dir }), [deferredText, filter, sort]);
   const setF = <K extends keyof PeopleFilter>(k: K, v: PeopleFilter[K]) => setFilter((f) => ({ ...f, [k]: v }));
 
@@ -184,7 +206,7 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
   const d = first.data;
   // Rows of an earlier search or filter stay on screen while the new ones come (typing never waits), but
   // dimmed and not offered as results: a click or a test never lands on a row of a view that is gone.
-  const stale = text !== deferredText || first.isPlaceholderData;
+  const stale = typing || first.isPlaceholderData;
 
   const doExport = async (format: 'csv' | 'xlsx') => {
     setExporting(true);
@@ -204,18 +226,7 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
   return (
     <Stack gap="xs">
       <Group align="flex-end" wrap="nowrap">
-        <TextInput
-          ref={input}
-          style={{ flex: 1 }}
-          aria-label={t('people.search')}
-          placeholder={t('people.search')}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          autoFocus
-          rightSection={<Text size="xs" c="dimmed">Ctrl K</Text>}
-          rightSectionWidth={60}
-          data-testid="people-search"
-        />
+        <SearchBox ref={input} label={t('people.search')} onText={(v) => startTyping(() => setDeferredText(v))} />
         <Menu closeOnItemClick={false} position="bottom-end">
           <Menu.Target>
             <Button variant="default">{t('people.columns')}</Button>
