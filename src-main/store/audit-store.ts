@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AuditFilter, AuditRow } from '../../shared/domain/audit.ts';
 import type { AuditEvent } from '../../shared/idp/audit.ts';
+import { inTransaction } from './sqlite.ts';
 
 /**
  * The auditors' merged timeline: the console's own journal and a local cache of the IdP's audit log,
@@ -151,36 +152,25 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
 
   return {
     ingestIdpEvents(events) {
-      let added = 0;
-      db.exec('BEGIN');
-      try {
+      return inTransaction(db, () => {
+        let added = 0;
         for (const e of events) {
           const r = insertIdp.run(e.id, e.time, e.action, e.message, e.person?.displayName ?? e.person?.username ?? null,
             e.person?.username ?? null, e.performer ? `${e.performer.displayName ?? e.performer.username} (${e.performer.username})` : null,
             e.correlationId, e.details, e.cprMasked, e.source);
           added += Number(r.changes);
         }
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
-      return added;
+        return added;
+      });
     },
     purgeIdpBefore(cutoffs, loginActions) {
       const inList = loginActions.map(() => '?').join(',') || "''";
       const where = `(action IN (${inList}) AND at < ?) OR (action NOT IN (${inList}) AND at < ?)`;
       const params = [...loginActions, cutoffs.logins, ...loginActions, cutoffs.other];
-      db.exec('BEGIN');
-      try {
+      return inTransaction(db, () => {
         db.prepare(`DELETE FROM idp_events_fts WHERE rowid IN (SELECT id FROM idp_events WHERE ${where})`).run(...params);
-        const n = Number(db.prepare(`DELETE FROM idp_events WHERE ${where}`).run(...params).changes);
-        db.exec('COMMIT');
-        return n;
-      } catch (e) {
-        db.exec('ROLLBACK');
-        throw e;
-      }
+        return Number(db.prepare(`DELETE FROM idp_events WHERE ${where}`).run(...params).changes);
+      });
     },
     idpCursor() {
       return Number((db.prepare('SELECT coalesce(max(id), 0) AS n FROM idp_events').get() as { n: number }).n);

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { PersonSummary } from '../../shared/domain/person.ts';
+import { inTransaction } from './sqlite.ts';
 
 /** What a directory must offer for the cache's delta sync (the AD adapter's sessions do). */
 export interface DeltaSource {
@@ -34,17 +35,7 @@ export function openDirectoryCache(db: DatabaseSync) {
   const meta = (k: string) => (getMeta.get(k) as { value: string } | undefined)?.value ?? null;
   const count = () => Number((db.prepare('SELECT count(*) AS n FROM dir_people').get() as { n: number }).n);
 
-  const tx = <T>(fn: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = fn();
-      db.exec('COMMIT');
-      return r;
-    } catch (e) {
-      db.exec('ROLLBACK');
-      throw e;
-    }
-  };
+  const tx = <T>(fn: () => T): T => inTransaction(db, fn);
 
   return {
     /** Everything cached, in one read: what the list shows before AD has answered. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import type { Operator } from '../../shared/roles.ts';
+import { inTransaction } from './sqlite.ts';
 
 export type JournalOutcome = 'success' | 'refused' | 'failed' | 'unknown';
 
@@ -189,25 +190,15 @@ export function openJournal(file: string): Journal {
     return { seq: rec.seq, hash };
   };
 
-  const inTransaction = <T>(fn: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = fn();
-      db.exec('COMMIT');
-      return r;
-    } catch (e) {
-      db.exec('ROLLBACK');
-      throw e;
-    }
-  };
+  const tx = <T>(fn: () => T): T => inTransaction(db, fn);
 
   return {
     db,
     append(entry) {
-      return inTransaction(() => insertOne(entry, last.get() as { seq: number; hash: string } | undefined).seq);
+      return tx(() => insertOne(entry, last.get() as { seq: number; hash: string } | undefined).seq);
     },
     appendMany(entries) {
-      inTransaction(() => {
+      tx(() => {
         let prev = last.get() as { seq: number; hash: string } | undefined;
         for (const e of entries) prev = insertOne(e, prev);
       });
@@ -227,7 +218,7 @@ export function openJournal(file: string): Journal {
       }
       if (!last) return { removed: 0, anchorSeq: anchor()?.seq ?? null };
       const upTo = last;
-      const removed = inTransaction(() => {
+      const removed = tx(() => {
         const n = Number(db.prepare('DELETE FROM journal WHERE seq <= ?').run(upTo.seq).changes);
         db.prepare('DELETE FROM journal_fts WHERE rowid <= ?').run(upTo.seq);
         db.prepare('INSERT INTO journal_anchor (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(upTo.seq, upTo.hash);

@@ -15,6 +15,7 @@ import type {
 } from '../../../shared/domain/bulk.ts';
 import type { Operator } from '../../../shared/roles.ts';
 import type { MitIdPerson } from '../mitid-actions.ts';
+import { inTransaction } from '../../store/sqlite.ts';
 
 export interface NewBulkRow {
   personId: string | null;
@@ -219,17 +220,7 @@ export function openBulkStore(db: DatabaseSync) {
   const retryOne = db.prepare(`UPDATE bulk_rows SET state = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE job_id = ? AND seq = ? AND state = 'failed'`);
   const allRows = db.prepare('SELECT * FROM bulk_rows WHERE job_id = ? ORDER BY seq');
 
-  const tx = <T>(fn: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = fn();
-      db.exec('COMMIT');
-      return r;
-    } catch (e) {
-      db.exec('ROLLBACK');
-      throw e;
-    }
-  };
+  const tx = <T>(fn: () => T): T => inTransaction(db, fn);
 
   const store = {
     createJob(job: { id: string; action: BulkAction; targetKind: string; targetLabel: string; createdBy: string }, rows: NewBulkRow[]): void {
