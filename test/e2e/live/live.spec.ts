@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { SHOTS } from '../support.ts';
-import { OPERATORS, SEED_PASSWORD, SPECIAL, DNS_DOMAIN } from '../../support/samba/seed-facts.ts';
+import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 // The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
 test.describe.configure({ mode: 'serial' });
@@ -69,4 +69,34 @@ test('a helpdesk agent scoped to the schools is refused for a person outside the
   const r = await request.post('/api/op/people.unlockAccount', { headers: session, data: { personId: person?.id, reason: 'Uden for mit område' } });
   expect(r.status()).toBe(403);
   expect((await r.json()).error.message).toContain('uden for de organisationsenheder');
+});
+
+test('an administrator raises password history and sees it in AD\'s fine-grained password policy', async ({ page }) => {
+  await signIn(page, OPERATORS.administrator);
+  // Map the IdP domain to an AD group (what the policy screen's configuration holds).
+  const groupDn = `CN=${ROLE_GROUPS.auditor},${OU.it}`;
+  const api = (op: string, data: unknown) =>
+    page.request.post(`/api/op/${op}`, { headers: { Authorization: `Bearer ${process.env.LIVE_TOKEN}` }, data });
+  const { data: cfg } = await (await api('policy.getConfig', {})).json();
+  const mapped = await api('policy.updateConfig', { config: { ...cfg.config, domainGroups: { [DNS_DOMAIN]: [groupDn] } }, reason: 'Knyt domænet til AD-gruppen' });
+  expect(mapped.status()).toBe(200);
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Politikker' }).click();
+  await expect(page.getByTestId('policy-version')).toBeVisible();
+  await page.getByLabel('Antal huskede adgangskoder').fill('17');
+  await page.getByTestId('review').click();
+  await page.getByRole('dialog').getByLabel('Begrundelse').fill('Revisionen bad om længere historik');
+  await page.getByRole('dialog').getByRole('button', { name: 'Gem politik' }).click();
+  await expect(page.getByTestId('ad-mirror')).toContainText('Skrevet til AD');
+  await expect(page.getByTestId('ad-in-sync')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/live-03-policy-in-ad.png` });
+
+  // AD's own PSO now carries the new history length.
+  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  await ldap.bind(ADMIN_UPN, ADMIN_PASSWORD);
+  const pso = await ldap.search(`CN=Password Settings Container,CN=System,${BASE_DN}`, { scope: 'one', filter: '(objectClass=msDS-PasswordSettings)', attributes: ['cn', 'msDS-PasswordHistoryLength', 'msDS-PSOAppliesTo'] });
+  await ldap.unbind();
+  const ours = pso.searchEntries.find((e) => String(e.cn).startsWith('LIA-'));
+  expect(ours?.['msDS-PasswordHistoryLength']).toBe('17');
+  expect(String(ours?.['msDS-PSOAppliesTo'])).toContain(ROLE_GROUPS.auditor);
 });
