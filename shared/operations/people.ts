@@ -122,6 +122,20 @@ export const peopleOps = {
     output: z.object({
       person: Person,
       row: PersonRow.nullable(),
+      /** AD's resultant password policy for the person (their PSO, else the domain's); null if unreadable. */
+      adPolicy: z
+        .object({
+          source: z.enum(['pso', 'domain']),
+          name: z.string(),
+          readable: z.boolean(),
+          minLength: z.number().nullable(),
+          historyLength: z.number().nullable(),
+          complexity: z.boolean().nullable(),
+          maxAgeDays: z.number().nullable(),
+          lockoutThreshold: z.number().nullable(),
+          lockoutDurationMinutes: z.number().nullable(),
+        })
+        .nullable(),
       mitid: panel(MitIdPanel),
       idp: panel(IdpPanel),
     }),

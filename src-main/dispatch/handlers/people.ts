@@ -82,8 +82,12 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     'people.overview': async (input, ctx) => {
       const s = ctx.requireSession();
       const p = await person(s, input.personId);
-      const panels = await overviewPanels(conn(), p);
-      return { person: p, row: index().row(p.id), ...panels };
+      const [panels, ad] = await Promise.all([overviewPanels(conn(), p), s.directory.getResultantPasswordPolicy(p.id).catch(() => null)]);
+      const adPolicy = ad && {
+        source: ad.source, name: ad.name, readable: ad.readable, minLength: ad.minLength, historyLength: ad.historyLength, complexity: ad.complexity,
+        maxAgeDays: ad.maxAgeDays, lockoutThreshold: ad.lockoutThreshold, lockoutDurationMinutes: ad.lockoutDurationMinutes,
+      };
+      return { person: p, row: index().row(p.id), adPolicy, ...panels };
     },
 
     'people.history': async (input, ctx) => {

@@ -2,6 +2,8 @@ import './i18n.ts';
 import { useState, type ReactNode } from 'react';
 import { Alert, Badge, Button, Card, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { OpOutput } from '../../../shared/operations/index.ts';
 import { auditActionLabel, auditActionLabels } from '../../../shared/domain/audit.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { peopleOps, type IdpPanel, type MitIdPanel } from '../../../shared/operations/people.ts';
@@ -83,7 +85,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
               {t('people.noWrite')}
             </Text>
           )}
-          <AdPanel p={p} mayHelpdesk={mayHelpdesk} ask={setRequest} onReset={() => setResetting(true)} />
+          <AdPanel p={p} policy={overview.data.adPolicy} mayHelpdesk={mayHelpdesk} ask={setRequest} onReset={() => setResetting(true)} />
           <MitIdPanelView
             p={p}
             panel={overview.data.mitid}
@@ -104,7 +106,20 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
 
 type Ask = (r: ActionRequest) => void;
 
-function AdPanel({ p, mayHelpdesk, ask, onReset }: { p: Person; mayHelpdesk: boolean; ask: Ask; onReset: () => void }) {
+type AdPolicy = OpOutput<'people.overview'>['adPolicy'];
+
+/** AD's resultant policy in one line, as a helpdesk agent reads it on the phone. */
+function policyLine(t: TFunction, a: NonNullable<AdPolicy>): string {
+  if (!a.readable) return `${a.name} (${t('people.policyHidden')})`;
+  const parts = [t('people.policyMin', { n: a.minLength ?? '?' })];
+  if (a.complexity) parts.push(t('people.policyComplex'));
+  if (a.historyLength) parts.push(t('people.policyHistory', { n: a.historyLength }));
+  parts.push(a.maxAgeDays ? t('people.policyMaxAge', { n: a.maxAgeDays }) : t('people.policyNoExpiry'));
+  if (a.lockoutThreshold) parts.push(t('people.policyLockout', { n: a.lockoutThreshold, m: a.lockoutDurationMinutes ?? '∞' }));
+  return `${a.name}: ${parts.join(', ')}`;
+}
+
+function AdPanel({ p, policy, mayHelpdesk, ask, onReset }: { p: Person; policy: AdPolicy; mayHelpdesk: boolean; ask: Ask; onReset: () => void }) {
   const { t } = useTranslation();
   const unlock = useOpMutation('people.unlockAccount', [...REFRESH]);
   return (
@@ -126,6 +141,7 @@ function AdPanel({ p, mayHelpdesk, ask, onReset }: { p: Person; mayHelpdesk: boo
           <Row k={t('people.accountExpires')} v={p.accountExpires ? fmtDate(p.accountExpires, false) : t('people.never')} />
           {p.locked && <Row k={t('people.lockoutTime')} v={fmtDate(p.lockoutTime)} />}
           <Row k={t('people.groups')} v={p.groups.join(', ') || '–'} />
+          <Row k={t('people.adPolicy')} v={<span data-testid="ad-policy">{policy ? policyLine(t, policy) : '–'}</span>} />
         </Table.Tbody>
       </Table>
       {mayHelpdesk && (

@@ -99,4 +99,10 @@ test('an administrator raises password history and sees it in AD\'s fine-grained
   const ours = pso.searchEntries.find((e) => String(e.cn).startsWith('LIA-'));
   expect(ours?.['msDS-PasswordHistoryLength']).toBe('17');
   expect(String(ours?.['msDS-PSOAppliesTo'])).toContain(ROLE_GROUPS.auditor);
+
+  // A member of that group now shows the PSO as their resultant policy on their page.
+  await page.getByRole('navigation').getByRole('link', { name: 'Personer' }).click();
+  await page.getByTestId('people-search').fill(OPERATORS.auditor);
+  await page.getByTestId('person-row').filter({ hasText: OPERATORS.auditor }).first().click();
+  await expect(page.getByTestId('ad-policy')).toContainText('husker 17');
 });
