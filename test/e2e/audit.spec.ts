@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openConsole, SHOTS, signIn } from './support.ts';
+import { openConsole, openModal, SHOTS, signIn } from './support.ts';
 
 const today = () => {
   const d = new Date();
@@ -13,7 +13,7 @@ test('an auditor reviews the merged timeline, verifies the chain and exports an 
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Revision' })).toHaveCount(0);
   const locked = page.getByTestId('person-row').filter({ hasText: 'Låst' }).first();
   await locked.click();
-  await page.getByRole('button', { name: 'Lås op' }).click();
+  await openModal(page.getByRole('button', { name: 'Lås op' }), page.getByRole('dialog', { name: /^Lås op:/ }));
   await page.getByLabel('Begrundelse').fill('Glemt kode efter ferie, ringede selv');
   await page.getByRole('button', { name: 'Udfør' }).click();
   await expect(page.getByText('Kontoen er låst op.')).toBeVisible();

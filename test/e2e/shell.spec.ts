@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openConsole, SHOTS, signIn, token } from './support.ts';
+import { openConsole, openModal, SHOTS, signIn, token } from './support.ts';
 
 test('a helpdesk operator signs in to the Danish shell with the training banner', async ({ page }) => {
   await openConsole(page);
@@ -37,8 +37,8 @@ test('search by part of an æøå name, then unlock with a reason', async ({ pag
   const name = (await lockedRow.locator('td').first().innerText()).trim();
   await lockedRow.click();
   const drawer = page.getByRole('dialog', { name });
-  await drawer.getByRole('button', { name: 'Lås op' }).click();
   const modal = page.getByRole('dialog', { name: `Lås op: ${name}` });
+  await openModal(drawer.getByRole('button', { name: 'Lås op' }), modal);
   await modal.getByRole('button', { name: 'Udfør' }).click();
   // Without a reason the dispatcher refuses and the field says why.
   await expect(modal.getByText('Angiv en begrundelse på mindst 5 tegn')).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
-import { SHOTS } from '../support.ts';
+import { openModal, SHOTS } from '../support.ts';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 // The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
@@ -46,7 +46,7 @@ test('a helpdesk agent finds a locked person in AD by part of an æøå name and
   const row = page.getByTestId('person-row').filter({ hasText: SPECIAL.locked.cn }).first();
   await expect(row).toBeVisible();
   await row.click();
-  await page.getByRole('button', { name: 'Lås op' }).click();
+  await openModal(page.getByRole('button', { name: 'Lås op' }), page.getByRole('dialog', { name: /^Lås op:/ }));
   await page.getByLabel('Begrundelse').fill('Ringede fra Sundhed, identitet bekræftet');
   await page.getByRole('button', { name: 'Udfør' }).click();
   await expect(page.getByText('Kontoen er låst op.')).toBeVisible();
