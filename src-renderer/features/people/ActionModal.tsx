@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import { ReasonField } from '../../components/ReasonField.tsx';
 import { useTranslation } from 'react-i18next';
 import type { OpError } from '../../app/transport.ts';
 
@@ -51,18 +52,14 @@ export function ActionModal({ request, onClose, onDone }: { request: ActionReque
               {request.explain}
             </Alert>
           )}
-          <Textarea
-            label={t('people.reason')}
-            description={t('people.reasonHelp')}
+          <ReasonField
             value={reason}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
+            onChange={(v) => {
+              setReason(v);
               setError(null);
             }}
             error={error?.fields.reason}
-            data-autofocus
-            autosize
-            minRows={2}
+            autoFocus
           />
           {error && !error.fields.reason && (
             <Alert color="red" title={t('people.writeFailed')}>

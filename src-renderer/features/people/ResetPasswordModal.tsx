@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Code, CopyButton, Group, List, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, List, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ReasonField } from '../../components/ReasonField.tsx';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { generatePassphrase } from '../../../shared/domain/people.ts';
@@ -115,17 +116,13 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
               </Alert>
             )}
             <Switch label={t('people.mustChangeNext')} checked={mustChange} onChange={(e) => setMustChange(e.currentTarget.checked)} />
-            <Textarea
-              label={t('people.reason')}
-              description={t('people.reasonHelp')}
+            <ReasonField
               value={reason}
-              onChange={(e) => {
-                setReason(e.currentTarget.value);
+              onChange={(v) => {
+                setReason(v);
                 setError(null);
               }}
               error={error?.fields.reason}
-              autosize
-              minRows={2}
             />
             {error && !error.fields.reason && !error.fields.password && <Alert color="red">{error.message}</Alert>}
             <Group justify="flex-end">
