@@ -37,3 +37,24 @@ export async function testCore(opts: { simulators?: boolean } = {}): Promise<{ c
 export function caller(workstation = 'test') {
   return { slot: memorySlot(), workstation };
 }
+
+/**
+ * A fresh training core per test (beforeEach/afterEach), and a way to sign in as one of its operators.
+ * `current()` is the core of the running test.
+ */
+export function useTestCore(hooks: { beforeEach(fn: () => Promise<void>): void; afterEach(fn: () => Promise<void>): void }) {
+  let env: Awaited<ReturnType<typeof testCore>>;
+  hooks.beforeEach(async () => {
+    env = await testCore();
+  });
+  hooks.afterEach(async () => env.dispose());
+  return {
+    current: (): Core => env.core,
+    async signIn(username: string) {
+      const c = caller();
+      const r = await env.core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, c);
+      if (!r.ok) throw new Error(`${username}: ${r.error.message}`);
+      return c;
+    },
+  };
+}

@@ -4,22 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core.ts';
 import { maskCpr } from '../../../src-main/services/evidence.ts';
-import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { useTestCore, type caller } from '../../support/core.ts';
 
-let env: Awaited<ReturnType<typeof testCore>>;
+const t = useTestCore({ beforeEach, afterEach });
 let core: Core;
-beforeEach(async () => {
-  env = await testCore();
-  core = env.core;
+beforeEach(() => {
+  core = t.current();
 });
-afterEach(async () => env.dispose());
-
-async function as(username: string) {
-  const c = caller();
-  const r = await core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, c);
-  if (!r.ok) throw new Error(r.error.message);
-  return c;
-}
+const as = t.signIn;
 
 async function untilDone(c: ReturnType<typeof caller>, id: string) {
   for (let i = 0; i < 600; i++) {

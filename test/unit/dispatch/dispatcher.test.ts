@@ -1,21 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core.ts';
-import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { caller, useTestCore } from '../../support/core.ts';
 
-let env: Awaited<ReturnType<typeof testCore>>;
+const t = useTestCore({ beforeEach, afterEach });
 let core: Core;
-beforeEach(async () => {
-  env = await testCore();
-  core = env.core;
+beforeEach(() => {
+  core = t.current();
 });
-afterEach(async () => env.dispose());
-
-async function signedIn(username: string) {
-  const c = caller();
-  const r = await core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, c);
-  expect(r.ok).toBe(true);
-  return c;
-}
+const signedIn = t.signIn;
 
 async function lockedPerson(c: ReturnType<typeof caller>, ouFragment: string, text = '') {
   const r = await core.dispatch('people.search', { text, limit: 1000 }, c);
