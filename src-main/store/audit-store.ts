@@ -81,35 +81,38 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
   const insertIdp = db.prepare(`INSERT OR IGNORE INTO idp_events (id, at, action, message, person, person_username, operator,
     correlation_id, details, cpr_masked, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
-  function consoleBranch(f: AuditFilter): Branch | null {
-    if (f.source === 'idp') return null;
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
-    const add = (cond: string, ...values: SQLInputValue[]) => {
-      where.push(cond);
-      params.push(...values);
-    };
-    if (f.from) add('at >= ?', localDayStart(f.from));
-    if (f.to) add('at < ?', localDayEnd(f.to));
-    if (f.actions.length) add(`operation IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
-    if (f.operator) add("(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')", f.operator, `%${likeEscape(f.operator)}%`);
-    // Exact id, or words of the name/username through the full-text index: both served by an index.
-    if (f.person) add('(target = ? OR seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?))', f.person, personQuery(f.person));
-    if (f.ou) add("(lower(target_ou) = lower(?) OR lower(target_ou) LIKE ? ESCAPE '\\')", f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
-    if (f.outcome) add('outcome = ?', f.outcome);
-    if (f.correlationId) add('correlation_id = ?', f.correlationId);
-    if (f.text?.trim()) add('seq IN (SELECT rowid FROM journal_fts WHERE journal_fts MATCH ?)', ftsQuery(f.text));
-    return {
-      sql: `SELECT at, 'c' AS src, seq AS id, operation AS action, kind, operator_name || ' (' || operator_username || ')' AS operator,
-              target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation
-            FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`,
-      params,
-    };
+  /** Where each filter looks in one source; a filter the source cannot answer excludes the source. */
+  interface SourceColumns {
+    table: string;
+    key: string;
+    action: string;
+    fts: string;
+    operator(v: string): [string, ...SQLInputValue[]];
+    personId: string;
+    ou: string | null;
+    outcome: string | null;
+    select: string;
   }
-
-  function idpBranch(f: AuditFilter): Branch | null {
+  const sources: Record<'console' | 'idp', SourceColumns> = {
+    console: {
+      table: 'journal', key: 'seq', action: 'operation', fts: 'journal_fts', personId: 'target', ou: 'target_ou', outcome: 'outcome',
+      operator: (v) => ["(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')", v, `%${likeEscape(v)}%`],
+      select: `at, 'c' AS src, seq AS id, operation AS action, kind, operator_name || ' (' || operator_username || ')' AS operator,
+              target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation`,
+    },
     // The IdP's log carries neither an outcome nor the person's OU: those filters are the console's.
-    if (f.source === 'console' || f.outcome || f.ou) return null;
+    idp: {
+      table: 'idp_events', key: 'id', action: 'action', fts: 'idp_events_fts', personId: 'person_username', ou: null, outcome: null,
+      operator: (v) => ["operator LIKE ? ESCAPE '\\'", `%${likeEscape(v)}%`],
+      select: `at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
+              NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation`,
+    },
+  };
+
+  function branch(source: 'console' | 'idp', f: AuditFilter): Branch | null {
+    const c = sources[source];
+    if (f.source !== 'all' && f.source !== source) return null;
+    if ((f.ou && !c.ou) || (f.outcome && !c.outcome)) return null;
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     const add = (cond: string, ...values: SQLInputValue[]) => {
@@ -118,17 +121,15 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     };
     if (f.from) add('at >= ?', localDayStart(f.from));
     if (f.to) add('at < ?', localDayEnd(f.to));
-    if (f.actions.length) add(`action IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
-    if (f.operator) add("operator LIKE ? ESCAPE '\\'", `%${likeEscape(f.operator)}%`);
-    if (f.person) add('(person_username = ? OR id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?))', f.person, personQuery(f.person));
+    if (f.actions.length) add(`${c.action} IN (${f.actions.map(() => '?').join(',')})`, ...f.actions);
+    if (f.operator) add(...c.operator(f.operator));
+    // Exact id, or words of the name/username through the full-text index: both served by an index.
+    if (f.person) add(`(${c.personId} = ? OR ${c.key} IN (SELECT rowid FROM ${c.fts} WHERE ${c.fts} MATCH ?))`, f.person, personQuery(f.person));
+    if (f.ou && c.ou) add(`(lower(${c.ou}) = lower(?) OR lower(${c.ou}) LIKE ? ESCAPE '\\')`, f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
+    if (f.outcome && c.outcome) add(`${c.outcome} = ?`, f.outcome);
     if (f.correlationId) add('correlation_id = ?', f.correlationId);
-    if (f.text?.trim()) add('id IN (SELECT rowid FROM idp_events_fts WHERE idp_events_fts MATCH ?)', ftsQuery(f.text));
-    return {
-      sql: `SELECT at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
-              NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation
-            FROM idp_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`,
-      params,
-    };
+    if (f.text?.trim()) add(`${c.key} IN (SELECT rowid FROM ${c.fts} WHERE ${c.fts} MATCH ?)`, ftsQuery(f.text));
+    return { sql: `SELECT ${c.select} FROM ${c.table} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params };
   }
 
   const toRow = (r: Record<string, unknown>): AuditRow => ({
@@ -148,7 +149,7 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
     workstation: (r.workstation as string | null) ?? null,
   });
 
-  const branches = (f: AuditFilter) => [consoleBranch(f), idpBranch(f)].filter((b): b is Branch => b !== null);
+  const branches = (f: AuditFilter) => [branch('console', f), branch('idp', f)].filter((b): b is Branch => b !== null);
 
   return {
     ingestIdpEvents(events) {
