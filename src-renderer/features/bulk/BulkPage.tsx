@@ -76,7 +76,7 @@ function Waiting({ onOpen, current }: { onOpen(id: string): void; current: strin
         <Alert key={j.id} color="orange" title={`${t(`bulk.pauseCodes.${j.pause?.code ?? 'interrupted'}`)}: ${t(`bulk.actions.${j.action}`)} – ${j.targetLabel}`}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Text size="sm">{j.pause?.message}</Text>
-            <Button size="xs" variant="light" onClick={() => onOpen(j.id)}>
+            <Button size="xs" variant="light" style={{ flexShrink: 0 }} onClick={() => onOpen(j.id)}>
               {t('bulk.open')}
             </Button>
           </Group>

@@ -1,7 +1,6 @@
 // The live stack for the e2e tests in test/e2e/live: a real Samba AD DC, the MitID Erhverv simulator
 // over mutual TLS and the IdP simulator, and a web host in live mode pointed at them — the console as a
 // municipality would run it, driven in Chromium.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,8 @@ import { Settings } from '../../../shared/domain/settings.ts';
 import { startIdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
 import { startMitIdSimulator } from '../../../src-main/training/mitid-sim/server.ts';
 import { startDc } from '../../support/samba/dc.ts';
+import { startLiveHost } from './host.ts';
+import { startSimControl } from './sim-control.ts';
 import { BASE_DN, DNS_DOMAIN, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -40,22 +41,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
 
   const token = randomBytes(24).toString('base64url');
-  const host = spawn(process.execPath, ['src-main/host-web/main.ts'], {
-    env: { ...process.env, PORT: '0', CONSOLE_TOKEN: token, LOKALIDP_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    host.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^READY (\S+)$/m.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    host.once('exit', (c) => reject(new Error(`live web host exited ${c}: ${out}`)));
-    setTimeout(() => reject(new Error('live web host did not start')), 60_000);
-  });
+  const host = await startLiveHost({ dataDir, token });
+  const control = await startSimControl(mitid);
   // The workers read these; the secrets are handed to the console the way an administrator would.
-  process.env.LIVE_URL = url;
+  process.env.LIVE_URL = host.url;
+  process.env.LIVE_DATA_DIR = dataDir;
+  process.env.LIVE_SIM_CONTROL = control.url;
   process.env.LIVE_TOKEN = token;
   process.env.LIVE_IDP_KEY = idp.apiKey;
   process.env.LIVE_MITID_PASSPHRASE = mitid.client.passphrase;
@@ -63,7 +54,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.LIVE_DC_CA = dc.caFile;
 
   return async () => {
-    host.kill('SIGTERM');
+    await host.stop();
+    await control.close();
     await idp.stop();
     await mitid.stop();
     await dc.stop();

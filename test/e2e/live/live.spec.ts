@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { openModal, SHOTS } from '../support.ts';
+import { simView } from './sim-control.ts';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 // The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
@@ -56,10 +57,77 @@ test('a helpdesk agent finds a locked person in AD by part of an æøå name and
   const after = ldap();
   await after.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, SEED_PASSWORD);
   await after.unbind();
+
+  // Then a new password, suggested by the console and checked against the person's policy first.
+  const drawer = page.getByRole('dialog', { name: SPECIAL.locked.cn });
+  await openModal(drawer.getByRole('button', { name: 'Nulstil adgangskode' }), page.getByRole('dialog', { name: /^Nulstil adgangskode:/ }));
+  const reset = page.getByRole('dialog', { name: /^Nulstil adgangskode:/ });
+  await reset.getByRole('button', { name: 'Foreslå en ny' }).click();
+  await expect(reset.getByTestId('policy-ok')).toBeVisible();
+  await expect(reset.getByRole('switch', { name: 'Skal skifte adgangskode ved næste login' })).toBeChecked();
+  await reset.getByLabel('Begrundelse').fill('Glemt adgangskode, identitet bekræftet');
+  await reset.getByRole('button', { name: 'Udfør' }).click();
+  const shown = (await reset.getByTestId('new-password').textContent()) ?? '';
+  expect(shown.length).toBeGreaterThanOrEqual(15);
+  await page.screenshot({ path: `${SHOTS}/live-02b-password-shown-once.png` });
+  await reset.getByRole('button', { name: 'Færdig' }).click();
+  await expect(drawer.getByTestId('panel-ad')).toContainText('Skal skifte adgangskode');
+
+  // AD knows the new password and forces a change: the bind is refused with "data 773" (password must
+  // be changed), which AD only says when the password itself was right; the old one is refused plainly.
+  const fresh = ldap();
+  const err = await fresh.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, shown).then(() => null, (e: unknown) => e as Error);
+  await fresh.unbind().catch(() => {});
+  expect(err?.message).toMatch(/data 773/);
+  const wrong = ldap();
+  const wrongErr = await wrong.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, 'Helt-Forkert-Kode-2026!').then(() => null, (e: unknown) => e as Error);
+  await wrong.unbind().catch(() => {});
+  expect(wrongErr?.message).toMatch(/data 52e/);
 });
 
-test('a helpdesk agent scoped to the schools is refused for a person outside them on a direct call', async ({ page, request }) => {
+test('a user administrator assigns a local authenticator to a person with no identity: exactly one create', async ({ page }) => {
+  const person = SPECIAL.toggleTarget;
+  const before = await simView();
+  expect(before.identities.some((i) => i.emailAddress === person.email)).toBe(false);
+
+  await signIn(page, OPERATORS.useradmin);
+  await page.getByTestId('people-search').fill(person.username);
+  await page.getByTestId('person-row').filter({ hasText: person.username }).first().click();
+  const drawer = page.getByRole('dialog', { name: person.cn });
+  await expect(drawer.getByTestId('panel-mitid')).toContainText('ingen erhvervsidentitet', { timeout: 20_000 });
+  await openModal(drawer.getByRole('button', { name: 'Tildel lokalt loginmiddel' }), page.getByRole('dialog', { name: `Tildel lokalt loginmiddel: ${person.cn}` }));
+  const modal = page.getByRole('dialog', { name: `Tildel lokalt loginmiddel: ${person.cn}` });
+  // No identity yet: the operator is told that this creates one and what it costs.
+  await expect(modal).toContainText('koster kommunen et gebyr (ca. 20 kr.)');
+  await modal.getByLabel('Begrundelse').fill('Nyansat i Borgerservice');
+  await page.screenshot({ path: `${SHOTS}/live-07-assign-fee.png` });
+  await modal.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByTestId('person-outcome')).toBeVisible({ timeout: 20_000 });
+  await expect(drawer.getByRole('button', { name: 'Fjern lokalt loginmiddel' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/live-08-assigned.png` });
+
+  const after = await simView();
+  expect(after.createCount - before.createCount).toBe(1);
+  const created = after.identities.filter((i) => i.emailAddress === person.email);
+  expect(created).toHaveLength(1);
+  expect(created[0]?.localIds).toEqual([`${person.username}@${DNS_DOMAIN}`]);
+});
+
+test('a helpdesk agent scoped to the schools sees no actions outside them and is refused on a direct call', async ({ page, request }) => {
   await signIn(page, OPERATORS.helpdeskSchools);
+  // In the UI: the person outside the schools opens read-only.
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username }).first().click();
+  const outside = page.getByRole('dialog', { name: SPECIAL.lockTarget.cn });
+  await expect(outside.getByTestId('panel-ad')).toBeVisible();
+  await expect(outside.getByRole('button', { name: 'Nulstil adgangskode' })).toHaveCount(0);
+  // …while a pupil inside them can be helped.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('people-search').fill(SPECIAL.pupil.username);
+  await page.getByTestId('person-row').filter({ hasText: SPECIAL.pupil.username }).first().click();
+  await expect(page.getByRole('dialog', { name: SPECIAL.pupil.cn }).getByRole('button', { name: 'Nulstil adgangskode' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/live-09-scoped-helpdesk.png` });
+
   const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
   const login = await request.post('/api/op/session.login', { headers, data: { username: OPERATORS.helpdeskSchools, password: SEED_PASSWORD } });
   const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
@@ -69,6 +137,32 @@ test('a helpdesk agent scoped to the schools is refused for a person outside the
   const r = await request.post('/api/op/people.unlockAccount', { headers: session, data: { personId: person?.id, reason: 'Uden for mit område' } });
   expect(r.status()).toBe(403);
   expect((await r.json()).error.message).toContain('uden for de organisationsenheder');
+});
+
+test('an auditor sees no write buttons in AD-backed people, and a direct write is refused', async ({ page, request }) => {
+  await signIn(page, OPERATORS.auditor);
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username }).first().click();
+  const drawer = page.getByRole('dialog', { name: SPECIAL.lockTarget.cn });
+  await expect(drawer.getByTestId('panel-ad')).toBeVisible();
+  for (const name of ['Lås op', 'Nulstil adgangskode', 'Tildel lokalt loginmiddel', 'Suspendér identitet', 'Opgradér til kvalificeret signatur']) {
+    await expect(drawer.getByRole('button', { name }), name).toHaveCount(0);
+  }
+  await page.getByRole('navigation').getByRole('link', { name: 'Masseopgaver' }).waitFor({ state: 'detached' }).catch(() => {});
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Masseopgaver' })).toHaveCount(0);
+
+  const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
+  const login = await request.post('/api/op/session.login', { headers, data: { username: OPERATORS.auditor, password: SEED_PASSWORD } });
+  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  const found = await request.post('/api/op/people.search', { headers: session, data: { text: SPECIAL.lockTarget.username, limit: 5 } });
+  const person = ((await found.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.lockTarget.username);
+  const r = await request.post('/api/op/people.resetPassword', { headers: session, data: { personId: person?.id, password: 'Fjord-Kage-Mast-Ugle-47', mustChange: true, reason: 'Forsøg fra revisor' } });
+  expect(r.status()).toBe(403);
+  expect((await r.json()).error.code).toBe('forbidden');
+  // And AD still has the seeded password.
+  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  await ldap.bind(`${SPECIAL.lockTarget.username}@${DNS_DOMAIN}`, SEED_PASSWORD);
+  await ldap.unbind();
 });
 
 test('an administrator raises password history and sees it in AD\'s fine-grained password policy', async ({ page }) => {
