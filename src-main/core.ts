@@ -11,10 +11,11 @@ import { createHandlers } from './dispatch/handlers.ts';
 import { createAuditShipping, type AuditShipping } from './services/audit-shipping.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
 import { applyRetention, readRetention } from './services/retention.ts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Operator } from '../shared/roles.ts';
 import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
+import { openPeopleSnapshot, type PeopleSnapshot } from './store/people-snapshot.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
 import { createAdDirectory } from './connectors/ad/ad-directory.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhvervPort } from './connectors/mitid-erhverv/index.ts';
@@ -55,6 +56,8 @@ export interface Connections {
   /** The IdP's key for a person of the directory. */
   idpKey(dn: string, username: string): PersonKey;
   status(): Promise<SystemStatus[]>;
+  /** The people list as last seen, for an instant start (absent in tests that build connections by hand). */
+  peopleCache?: PeopleSnapshot;
   close(): Promise<void>;
 }
 
@@ -207,7 +210,22 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
 
 async function buildConnections(opts: CoreOptions): Promise<Connections> {
   const settings = opts.settings.read();
-  return settings.mode === 'training' ? trainingConnections(opts) : liveConnections(settings, opts.secrets);
+  const conn = settings.mode === 'training' ? await trainingConnections(opts) : liveConnections(settings, opts.secrets);
+  // The cache belongs to exactly these systems: other settings never see another AD's people.
+  const key =
+    settings.mode === 'training'
+      ? `training:${opts.trainingPeople ?? 'standard'}`
+      : JSON.stringify([settings.ad?.urls, settings.ad?.baseDn, settings.mitid?.baseUrl, settings.idp?.baseUrl]);
+  const peopleCache = openPeopleSnapshot(join(opts.dataDir, 'people-cache.sqlite'), createHash('sha256').update(key).digest('hex'));
+  const close = conn.close;
+  return {
+    ...conn,
+    peopleCache,
+    close: async () => {
+      await close();
+      peopleCache.close();
+    },
+  };
 }
 
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */

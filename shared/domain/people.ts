@@ -122,6 +122,8 @@ export const SourceFreshness = z.object({
   done: z.number().int(),
   total: z.number().int(),
   message: z.string().nullable(),
+  /** The facts shown are the local cache's from the last run (loadedAt says when); a new read follows. */
+  fromCache: z.boolean(),
 });
 export type SourceFreshness = z.infer<typeof SourceFreshness>;
 

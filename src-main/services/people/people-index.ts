@@ -103,10 +103,11 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
   let maxPasswordAgeDays: number | null = null;
 
   const state: Record<'ad' | 'mitid' | 'idp', SourceState> = {
-    ad: { system: 'ad', state: 'not-loaded', loadedAt: null, done: 0, total: 0, message: null },
-    mitid: { system: 'mitid', state: conn.mitid ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null },
-    idp: { system: 'idp', state: conn.idp ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null },
+    ad: { system: 'ad', state: 'not-loaded', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
+    mitid: { system: 'mitid', state: conn.mitid ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
+    idp: { system: 'idp', state: conn.idp ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
   };
+  const snapshot = conn.peopleCache ?? null;
   let adBuild: Promise<void> | null = null;
   let background: Promise<void> = Promise.resolve();
   let cache: { key: string; version: number; rows: PersonRow[] } | null = null;
@@ -301,8 +302,9 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
         }
       });
       match();
-      state.mitid = { ...state.mitid, state: 'ok', loadedAt: new Date().toISOString(), message: null };
+      state.mitid = { ...state.mitid, state: 'ok', loadedAt: new Date().toISOString(), message: null, fromCache: false };
       remerge();
+      persist('mitid', [...mitidFacts.values()]);
     } catch (e) {
       state.mitid = { ...state.mitid, state: 'failed', message: e instanceof Error ? e.message : 'MitID Erhverv svarede ikke.' };
       bump();
@@ -330,13 +332,16 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
         remerge();
       }
     });
+    const failed = failures > 0 && failures === people.length;
     state.idp = {
       ...state.idp,
-      state: failures > 0 && failures === people.length ? 'failed' : 'ok',
-      loadedAt: new Date().toISOString(),
+      state: failed ? 'failed' : 'ok',
+      loadedAt: failed ? state.idp.loadedAt : new Date().toISOString(),
       message: failures > 0 ? `${failures} personer kunne ikke hentes fra IdP'en.` : null,
+      fromCache: failed && state.idp.fromCache,
     };
     remerge();
+    if (!failed) persist('idp', [...idpFacts.entries()]);
   }
 
   async function build(session: DirectorySession): Promise<void> {
@@ -346,15 +351,52 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
       // The domain's maximum password age gives each row its expiry (a PSO may differ: the detail shows it).
       const first = people[0];
       maxPasswordAgeDays = first ? await session.getResultantPasswordPolicy(first.id).then((p) => (p.source === 'domain' ? p.maxAgeDays : null)).catch(() => null) : null;
-      state.ad = { ...state.ad, state: 'ok', loadedAt: new Date().toISOString(), done: people.length, total: people.length, message: null };
+      state.ad = { ...state.ad, state: 'ok', loadedAt: new Date().toISOString(), done: people.length, total: people.length, message: null, fromCache: false };
       match();
       remerge(people);
+      persist('ad', { people, maxPasswordAgeDays });
     } catch (e) {
       state.ad = { ...state.ad, state: 'failed', message: e instanceof Error ? e.message : 'Active Directory svarede ikke.' };
       bump();
       throw e;
     }
     background = Promise.all([loadMitId(), loadIdp()]).then(() => {});
+  }
+
+  // ------------------------------------------------------------------ the local cache
+
+  /** Keep a complete read for the next start. A cache that cannot be written only costs a slower start. */
+  function persist(source: 'ad' | 'mitid' | 'idp', data: unknown): void {
+    const loadedAt = state[source].loadedAt;
+    if (!snapshot || !loadedAt) return;
+    try {
+      snapshot.save({ [source]: { loadedAt, data } });
+    } catch {
+      /* disk full, file locked: the next read tries again */
+    }
+  }
+
+  /** The rows as last seen, before any system has answered; false when there is nothing cached. */
+  function restore(): boolean {
+    const ad = snapshot?.load<{ people: PersonSummary[]; maxPasswordAgeDays: number | null }>('ad');
+    if (!snapshot || !ad) return false;
+    maxPasswordAgeDays = ad.data.maxPasswordAgeDays;
+    const n = ad.data.people.length;
+    state.ad = { ...state.ad, state: 'ok', loadedAt: ad.loadedAt, done: n, total: n, message: null, fromCache: true };
+    const mitid = conn.mitid ? snapshot.load<MitIdFacts[]>('mitid') : null;
+    if (mitid) {
+      mitidFacts = new Map(mitid.data.map((m) => [m.summary.uuid, m]));
+      state.mitid = { ...state.mitid, state: 'ok', loadedAt: mitid.loadedAt, done: mitid.data.length, total: mitid.data.length, fromCache: true };
+    }
+    const idp = conn.idp ? snapshot.load<Array<[string, IdpPerson | null]>>('idp') : null;
+    if (idp) {
+      for (const [id, p] of idp.data) idpFacts.set(id, p);
+      state.idp = { ...state.idp, state: 'ok', loadedAt: idp.loadedAt, done: idp.data.length, total: idp.data.length, fromCache: true };
+    }
+    remerge(ad.data.people);
+    match();
+    remerge();
+    return true;
   }
 
   function start(session: DirectorySession): Promise<void> {
@@ -368,7 +410,14 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
   return {
     async ensure(session) {
       if (adBuild) return adBuild;
-      if (state.ad.loadedAt === null) return start(session);
+      if (state.ad.loadedAt === null) {
+        // Open at once from the local cache and read every system again behind it.
+        if (restore()) {
+          void start(session).catch(() => {});
+          return;
+        }
+        return start(session);
+      }
       const stale = Date.now() - Date.parse(state.ad.loadedAt) > STALE_MS;
       const busy = state.mitid.state === 'loading' || state.idp.state === 'loading';
       if (stale && !busy) void start(session).catch(() => {});

@@ -2,27 +2,37 @@ import { Badge, Group, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SourceFreshness } from '../../../shared/domain/people.ts';
 
-/** How fresh each source of the people list is: read at, reading n/m, failed, not set up. */
+/** A time today as 14:05; an older one with its date, so yesterday's cache does not look fresh. */
+function when(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString('da-DK', { day: 'numeric', month: 'numeric' })} ${time}`;
+}
+
+/** How fresh each source of the people list is: read at, reading n/m, from the cache, failed, not set up. */
 export function Freshness({ sources }: { sources: SourceFreshness[] }) {
   const { t } = useTranslation();
   return (
     <Group gap={6} data-testid="people-freshness">
-      {sources.map((s) => (
-        <Tooltip key={s.system} label={s.message ?? t(`people.source.${s.system}`)} disabled={!s.message}>
+      {sources.map((s) => {
+        const vars = { done: s.done.toLocaleString('da-DK'), total: s.total.toLocaleString('da-DK'), at: when(s.loadedAt) };
+        const cached = s.fromCache && (s.state === 'ok' || s.state === 'loading');
+        const tip = s.message ?? (cached ? t('people.sourceCachedTip') : null);
+        return (
+        <Tooltip key={s.system} label={tip ?? ''} disabled={!tip}>
           <Badge
             variant="light"
-            color={s.state === 'ok' ? 'green' : s.state === 'loading' ? 'blue' : s.state === 'failed' ? 'red' : 'gray'}
+            color={cached ? 'yellow' : s.state === 'ok' ? 'green' : s.state === 'loading' ? 'blue' : s.state === 'failed' ? 'red' : 'gray'}
             data-testid={`freshness-${s.system}`}
+            data-from-cache={cached ? 'true' : undefined}
           >
             {t(`people.source.${s.system}`)}:{' '}
-            {t(`people.sourceState.${s.state}`, {
-              done: s.done.toLocaleString('da-DK'),
-              total: s.total.toLocaleString('da-DK'),
-              at: s.loadedAt ? new Date(s.loadedAt).toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' }) : '',
-            })}
+            {cached ? t(s.state === 'loading' ? 'people.sourceCachedLoading' : 'people.sourceCached', vars) : t(`people.sourceState.${s.state}`, vars)}
           </Badge>
         </Tooltip>
-      ))}
+        );
+      })}
     </Group>
   );
 }

@@ -137,4 +137,29 @@ describe('people against Samba AD through the core', () => {
     const w = await core.dispatch('people.resetPassword', { personId: id, password: 'Fjord-Kage-Mast-Ugle-49', reason: 'Forsøg fra revisor' }, revisor);
     expect(w.ok ? 'ok' : w.error.code).toBe('forbidden');
   });
+
+  it('opens from the local cache on the next start while AD is still being read, and says so', async () => {
+    // The first console read everything (the tests above); it stops, a new one starts on the same folder.
+    const first = await call('people.list', { limit: 1 }, revisor);
+    expect(first.sources[0]?.fromCache).toBe(false);
+    await core.close();
+    core = await createCore({ dataDir, settings: fileSettingsStore(join(dataDir, 'settings.json')), secrets: memorySecretStore(), version: '0.0.0-test', auditSyncIntervalMs: 0, logError: () => {} });
+    const again = caller('ws-revisor-2');
+    await call('session.login', { username: ctx.facts.operators.auditor, password: ctx.facts.password }, again);
+    // AD stops answering: the list must not wait for it.
+    process.kill(-ctx.pid, 'SIGSTOP');
+    try {
+      const t0 = performance.now();
+      const page = await call('people.list', { text: 'Lars Låst', limit: 5 }, again);
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(page.rows.map((r) => r.username)).toContain(ctx.facts.special.locked.username);
+      expect(page.indexed).toBe(first.indexed);
+      expect(page.sources[0]).toMatchObject({ system: 'ad', fromCache: true, state: 'loading' });
+      expect(page.sources[0]?.loadedAt).toBe(first.sources[0]?.loadedAt);
+    } finally {
+      process.kill(-ctx.pid, 'SIGCONT');
+    }
+    // Behind it, AD is read again and the rows are marked fresh.
+    await expect.poll(async () => (await call('people.list', { limit: 1 }, again)).sources[0], { timeout: 60_000, interval: 200 }).toMatchObject({ fromCache: false, state: 'ok' });
+  });
 });
