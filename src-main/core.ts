@@ -23,7 +23,7 @@ import type { LinkRule } from '../shared/mitid/link-rule.ts';
 import { createTrainingDirectory } from './training/directory.ts';
 import { startTrainingMitIdErhverv } from './training/mitid-sim/training.ts';
 import { startTrainingIdp } from './training/idp-sim/training.ts';
-import { generateTrainingAccounts, TRAINING_BASE_DN, trainingOperators } from './training/seed.ts';
+import { generateTrainingAccounts, TRAINING_BASE_DN, TRAINING_SIGNING_GROUP, trainingOperators } from './training/seed.ts';
 
 /** Who the journal names for the console's own scheduled work. */
 const SYSTEM_OPERATOR: Operator = { username: 'konsollen', displayName: 'Konsollen (automatisk)', dn: '', roles: [], helpdeskOus: null };
@@ -53,6 +53,8 @@ export interface Connections {
   mitid: MitIdErhvervPort | null;
   /** How an AD account's subjectNameId is built (per domain; one domain per profile for now). */
   linkRule: LinkRule;
+  /** The AD group that mirrors who may sign (null: the municipality does not use one). */
+  signingGroupDn?: string | null;
   /** The IdP's key for a person of the directory. */
   idpKey(dn: string, username: string): PersonKey;
   status(): Promise<SystemStatus[]>;
@@ -137,6 +139,7 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
     idp: idp?.port ?? null,
     mitid: mitid?.port ?? null,
     linkRule,
+    signingGroupDn: TRAINING_SIGNING_GROUP,
     idpKey: idpKeyFor,
     status: async () => [
       await pingStatus('ad', true, directory, ''),
@@ -195,6 +198,7 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
     idp,
     mitid,
     linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
+    signingGroupDn: settings.ad?.signingGroupDn || null,
     idpKey: idpKeyFor,
     status: async () => [
       await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),

@@ -23,6 +23,13 @@ export const AdProfile = z.object({
   timeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
   /** How an account's Local IdP user id (MitID Erhverv subjectNameId) is built: the one place the link is defined. */
   linkRule: LinkRule.default({ kind: 'samaccountname-suffix', suffix: '', lowercase: false }),
+  /** The AD group the municipality keeps its signers in; upgrading for signing also adds the person. Empty = none. */
+  signingGroupDn: z
+    .string()
+    .trim()
+    .max(1024)
+    .refine((v) => v === '' || /^CN=[^,]+,.+=/i.test(v), 'Skal være gruppens DN, fx CN=Signatur,OU=Grupper,DC=kommune,DC=dk')
+    .optional(),
   /** Lab only: allow a simple bind over an unencrypted connection. Never in production. */
   allowUnencryptedBindLabOnly: z.boolean().default(false),
 });

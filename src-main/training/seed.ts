@@ -26,6 +26,8 @@ export interface TrainingAccount {
 
 export const TRAINING_DOMAIN = 'fjordby.kommune.test';
 export const TRAINING_BASE_DN = 'DC=fjordby,DC=kommune,DC=test';
+/** The group the training municipality keeps its signers in (upgrading for signing adds the person). */
+export const TRAINING_SIGNING_GROUP = `CN=MitID Erhverv signatur,OU=Grupper,${TRAINING_BASE_DN}`;
 export const TRAINING_MUNICIPALITY = 'Fjordby Kommune';
 export const TRAINING_PASSWORD = 'Traening-2026';
 

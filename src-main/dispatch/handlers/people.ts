@@ -137,7 +137,7 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     'people.setSigning': async (input, ctx) => {
       const s = ctx.requireSession();
       const p = await person(s, input.personId);
-      return after(s, p.id, await signing(conn(), p, input.allow));
+      return after(s, p.id, await signing(conn(), p, input.allow, s.directory));
     },
 
     'people.suspendIdentity': async (input, ctx) => {

@@ -9,6 +9,7 @@ import type { IdpPanel, MitIdPanel } from '../../../shared/operations/people.ts'
 import type { Operator } from '../../../shared/roles.ts';
 import type { AuditRow } from '../../../shared/domain/audit.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
+import { firstRdnValue } from '../../connectors/ad/escape.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Connections } from '../../core.ts';
@@ -176,10 +177,41 @@ export async function revoke(conn: Connections, person: Person): Promise<{ outco
   return { outcome: r.outcome, message: r.outcome === 'revoked' ? 'Det lokale loginmiddel er fjernet. Erhvervsidentiteten findes stadig.' : 'Personen havde ikke det lokale loginmiddel. Intet er ændret.' };
 }
 
-export async function signing(conn: Connections, person: Person, allow: boolean): Promise<{ outcome: string; message: string }> {
+/**
+ * Allow or stop signing. When the municipality keeps its signers in an AD group, the group is changed
+ * first (under the operator's own bind) and MitID Erhverv second; if MitID Erhverv then fails, the
+ * group change is undone, so AD and MitID Erhverv never disagree because of a half-done upgrade.
+ */
+export async function signing(
+  conn: Connections,
+  person: Person,
+  allow: boolean,
+  session?: DirectorySession,
+): Promise<{ outcome: string; message: string }> {
   const mitid = requireMitId(conn);
-  const { uuid } = await setSigning(mitid, conn.linkRule, mitIdPersonOf(person), allow);
-  if (!allow) return { outcome: 'revoked', message: 'Personen kan ikke længere signere på vegne af kommunen.' };
+  const group = conn.signingGroupDn && session ? conn.signingGroupDn : null;
+  const groupName = group ? firstRdnValue(group) : '';
+  const wasMember = group ? person.groups.some((g) => g.localeCompare(groupName, 'da', { sensitivity: 'base' }) === 0) : false;
+  const changeGroup = group !== null && session !== undefined && wasMember !== allow;
+  if (changeGroup) await (allow ? session.addToGroup(person.id, group) : session.removeFromGroup(person.id, group));
+  let uuid: string;
+  try {
+    ({ uuid } = await setSigning(mitid, conn.linkRule, mitIdPersonOf(person), allow));
+  } catch (e) {
+    if (changeGroup) {
+      try {
+        await (allow ? session.removeFromGroup(person.id, group) : session.addToGroup(person.id, group));
+      } catch {
+        throw new ConsoleError(
+          'unavailable-mitid',
+          `MitID Erhverv afviste ændringen, og AD-gruppen "${groupName}" kunne ikke sættes tilbage. Ret gruppemedlemskabet i AD, før du prøver igen.`,
+        );
+      }
+    }
+    throw e;
+  }
+  const inGroup = group ? ` Personen er ${allow ? 'medlem af' : 'fjernet fra'} AD-gruppen "${groupName}".` : '';
+  if (!allow) return { outcome: 'revoked', message: `Personen kan ikke længere signere på vegne af kommunen.${inGroup}` };
   if (mitid.capabilities.qualifiedEligibilityUpdate && person.givenName && person.surname && person.email) {
     await mitid.setQualifiedEligibility(uuid, true, { givenName: person.givenName, surname: person.surname, emailAddress: person.email, cprNumber: null });
   }
@@ -187,7 +219,7 @@ export async function signing(conn: Connections, person: Person, allow: boolean)
   await mitid.requestPrivateMitId(uuid);
   return {
     outcome: 'waiting-for-person',
-    message: 'Signatur er tilladt. Personen får en e-mail fra MitID Erhverv og skal selv validere med sit private MitID, før signaturen kan bruges.',
+    message: `Signatur er tilladt. Personen får en e-mail fra MitID Erhverv og skal selv validere med sit private MitID, før signaturen kan bruges.${inGroup}`,
   };
 }
 

@@ -42,7 +42,7 @@ export function SettingsPage() {
   return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} secretsPersisted={view.data.secretsPersisted} />;
 }
 
-const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false } };
+const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false }, signingGroupDn: '' };
 const emptyMitId = { baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000 };
 const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
 const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -128,6 +128,9 @@ function SettingsForm({ initial, secrets, secretsPersisted }: { initial: Setting
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, upnSuffix: e.currentTarget.value } })} />
         <TextInput label={t('settings.caFile')} disabled={off} value={ad.caFile}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, caFile: e.currentTarget.value } })} />
+        <TextInput label={t('settings.signingGroupDn')} description={t('settings.signingGroupDnHelp')} disabled={off} value={ad.signingGroupDn ?? ''}
+          error={fieldError('settings.ad.signingGroupDn')}
+          onChange={(e) => setDraft({ ...draft, ad: { ...ad, signingGroupDn: e.currentTarget.value } })} />
         <Checkbox label={t('settings.startTls')} disabled={off} checked={ad.startTls}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
       </Section>

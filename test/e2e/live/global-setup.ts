@@ -11,7 +11,7 @@ import { startMitIdSimulator } from '../../../src-main/training/mitid-sim/server
 import { startDc } from '../../support/samba/dc.ts';
 import { startLiveHost } from './host.ts';
 import { startSimControl } from './sim-control.ts';
-import { BASE_DN, DNS_DOMAIN, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
+import { BASE_DN, DNS_DOMAIN, GROUPS, OU, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dc = await startDc();
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(mitidCa, mitid.caPem);
   const settings = Settings.parse({
     mode: 'live',
-    ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN } },
+    ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` },
     mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000 },
     idp: { baseUrl: idp.url, auth: 'api-key' },
     roleMapping: {

@@ -3,7 +3,7 @@ import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { openModal, SHOTS } from '../support.ts';
 import { simView } from './sim-control.ts';
-import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
+import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, GROUPS, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 // The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
 test.describe.configure({ mode: 'serial' });
@@ -85,7 +85,7 @@ test('a helpdesk agent finds a locked person in AD by part of an æøå name and
   expect(wrongErr?.message).toMatch(/data 52e/);
 });
 
-test('a user administrator assigns a local authenticator to a person with no identity: exactly one create', async ({ page }) => {
+test('a user administrator assigns a local authenticator to a person with no identity (exactly one create), then upgrades them for signing via the AD group', async ({ page }) => {
   const person = SPECIAL.toggleTarget;
   const before = await simView();
   expect(before.identities.some((i) => i.emailAddress === person.email)).toBe(false);
@@ -111,6 +111,19 @@ test('a user administrator assigns a local authenticator to a person with no ide
   const created = after.identities.filter((i) => i.emailAddress === person.email);
   expect(created).toHaveLength(1);
   expect(created[0]?.localIds).toEqual([`${person.username}@${DNS_DOMAIN}`]);
+
+  // Qualified signing, with the municipality's signers' group in AD: the person is added to it.
+  await openModal(drawer.getByRole('button', { name: 'Opgradér til kvalificeret signatur' }), page.getByRole('dialog', { name: /^Opgradér til kvalificeret signatur:/ }));
+  const up = page.getByRole('dialog', { name: /^Opgradér til kvalificeret signatur:/ });
+  await up.getByLabel('Begrundelse').fill('Skal signere byggesager');
+  await up.getByRole('button', { name: 'Udfør' }).click();
+  await expect(drawer.getByTestId('person-outcome')).toContainText(`medlem af AD-gruppen "${GROUPS.projekt}"`);
+  await expect(drawer.getByTestId('signing-state')).toHaveText('Venter på personen');
+  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  await ldap.bind(ADMIN_UPN, ADMIN_PASSWORD);
+  const { searchEntries } = await ldap.search(BASE_DN, { filter: `(sAMAccountName=${person.username})`, attributes: ['memberOf'] });
+  await ldap.unbind();
+  expect([searchEntries[0]?.memberOf ?? []].flat().map(String)).toContain(`CN=${GROUPS.projekt},${OU.grupper}`);
 });
 
 test('a helpdesk agent scoped to the schools sees no actions outside them and is refused on a direct call', async ({ page, request }) => {
