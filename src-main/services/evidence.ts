@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
-import { stringify as stringifySync } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { auditActionLabel, type AuditFilter, type AuditRow } from '../../shared/domain/audit.ts';
@@ -44,26 +43,43 @@ export const maskCpr = (s: string | null): string | null => (s === null ? null :
 export const evidenceColumns = ['Tidspunkt', 'Kilde', 'Handling', 'Handlingskode', 'Type', 'Operatør', 'Person', 'Person-id', 'Enhed', 'Udfald', 'Begrundelse', 'Besked', 'Korrelations-id', 'Arbejdsstation'];
 
 /**
+ * One CSV record with every field quoted (RFC 4180): the field is wrapped in quotes and its own quotes
+ * doubled; with every field quoted nothing else needs escaping (semicolons, line breaks and æøå are data).
+ * Not csv-stringify here: on this path it alone measured 46–50 MB/s, below the export's 50 MB/s goal for a
+ * million events. A unit test checks the output is byte-identical to csv-stringify's for the same rows.
+ */
+export function csvRecord(row: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    const s = row[i] as string;
+    // An empty field stays empty (as csv-stringify writes it): Excel reads both forms as empty.
+    const field = s === '' ? '' : `"${s.includes('"') ? s.replaceAll('"', '""') : s}"`;
+    line += i ? `;${field}` : field;
+  }
+  return line + '\r\n';
+}
+
+/**
  * The events CSV: semicolon-separated, every field quoted, CRLF and a UTF-8 BOM so Danish Excel opens it
  * as is; written as a stream with back-pressure, so memory stays flat however many rows there are.
  */
 export function createCsvWriter(file: string) {
   const out = createWriteStream(file);
-  const options = { delimiter: ';', quoted: true, record_delimiter: 'windows' as const };
-  // Rows are formatted a thousand at a time by csv-stringify's synchronous API: the same output as its
-  // stream, at a fraction of the per-row overhead.
-  let batch: string[][] = [];
+  // Records are joined a thousand at a time: one write per batch instead of one per row.
+  let batch = '';
+  let rows = 0;
   const flush = (): Promise<void> | void => {
-    if (!batch.length) return;
-    const text = stringifySync(batch, options);
-    batch = [];
+    if (!rows) return;
+    const text = batch;
+    batch = '';
+    rows = 0;
     if (!out.write(text)) return once(out, 'drain').then(() => undefined);
   };
-  out.write('\uFEFF' + stringifySync([evidenceColumns], options));
+  out.write('\uFEFF' + csvRecord(evidenceColumns));
   return {
     write(row: string[]): Promise<void> | void {
-      batch.push(row);
-      if (batch.length >= 1000) return flush();
+      batch += csvRecord(row);
+      if (++rows >= 1000) return flush();
     },
     async end(): Promise<void> {
       await flush();
