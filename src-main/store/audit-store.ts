@@ -203,10 +203,29 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
       );
     },
     *iterate(filter) {
-      const bs = branches(filter);
-      if (!bs.length) return;
-      const sql = `${bs.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ALL ')} ORDER BY at, src, id`;
-      for (const r of db.prepare(sql).iterate(...bs.flatMap((b) => b.params)) as Iterable<Record<string, unknown>>) yield toRow(r);
+      // Each source is read in its own time index's order and the two are merged here: an ORDER BY over
+      // the UNION would make SQLite sort every row of a million-event export in a temporary b-tree first.
+      const its = branches(filter).map((b) => (db.prepare(`${b.sql} ORDER BY at, id`).iterate(...b.params) as Iterator<Record<string, unknown>>));
+      const heads = its.map((it) => it.next());
+      for (;;) {
+        let pick = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i] as IteratorResult<Record<string, unknown>>;
+          if (h.done) continue;
+          if (pick < 0) {
+            pick = i;
+            continue;
+          }
+          const p = (heads[pick] as IteratorYieldResult<Record<string, unknown>>).value;
+          const v = h.value;
+          // (at, src, id), the timeline's order; src 'c' < 'i' and branch 0 is the console's.
+          if ((v.at as string) < (p.at as string)) pick = i;
+        }
+        if (pick < 0) return;
+        const r = (heads[pick] as IteratorYieldResult<Record<string, unknown>>).value;
+        heads[pick] = (its[pick] as Iterator<Record<string, unknown>>).next();
+        yield toRow(r);
+      }
     },
     stats(filter) {
       const bs = branches(filter);

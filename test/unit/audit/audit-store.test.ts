@@ -46,6 +46,22 @@ describe('audit store', () => {
     expect(store.idpCursor()).toBe(12);
   });
 
+  it('iterates everything oldest first in the timeline\'s order, ties by source, filters applied', () => {
+    // Same instant in both sources, and journal records out of time order (seq 5 older than seq 4).
+    store.ingestIdpEvents([{ id: 11, time: local(2026, 3, 1, 0, 1), action: 'LOGIN', message: 'Samme tid', ipAddress: null, correlationId: null, person: null, performer: null, details: null, cprMasked: null, source: 'idp', eventId: null }]);
+    const base = { kind: 'outcome' as const, operator: hd, workstation: 'ws', reason: null, outcome: 'success' as const, summary: {}, target: null };
+    journal.appendMany([
+      { ...base, operation: 'settings.update', correlationId: 'c4', at: local(2026, 5, 1, 9) },
+      { ...base, operation: 'settings.update', correlationId: 'c5', at: local(2026, 3, 20, 9) },
+    ]);
+    const all = [...store.iterate(f({}))].map((r) => r.key);
+    expect(all).toEqual(['c:1', 'i:11', 'i:10', 'i:12', 'c:5', 'c:2', 'c:3', 'c:4']);
+    // The same order as paging the timeline newest first, reversed.
+    expect(all).toEqual(store.search(f({}), { limit: 100 }).rows.map((r) => r.key).reverse());
+    expect([...store.iterate(f({ source: 'idp' }))].map((r) => r.key)).toEqual(['i:11', 'i:10', 'i:12']);
+    expect([...store.iterate(f({ from: '2026-03-02', to: '2026-03-31' }))].map((r) => r.key)).toEqual(['i:10', 'i:12', 'c:5', 'c:2']);
+  });
+
   it('pages by cursor without repeating or skipping a row', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
