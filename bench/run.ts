@@ -2,7 +2,7 @@
 // bench/results/<name>.json and prints one line per metric; the table in bench/README.md is refreshed.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Benchmark, BenchResult } from './lib.ts';
+import { metricPasses, type Benchmark, type BenchResult } from './lib.ts';
 
 const dir = import.meta.dirname;
 const wanted = process.argv.slice(2);
@@ -26,10 +26,13 @@ for (const name of wanted.length ? wanted : available) {
     continue;
   }
   const file = join(dir, 'results', `${bench.name}.json`);
-  writeFileSync(file, JSON.stringify({ name: bench.name, date: new Date().toISOString(), ...result }, null, 2) + '\n');
+  const passes = metricPasses(result);
+  const metricPass = Object.fromEntries(Object.entries(passes).filter((e): e is [string, boolean] => e[1] !== null));
+  writeFileSync(file, JSON.stringify({ name: bench.name, date: new Date().toISOString(), ...result, metricPass }, null, 2) + '\n');
   for (const [key, m] of Object.entries(result.metrics)) {
     const ref = result.reference[key];
-    const goal = result.goal[key] ? `  mål ${result.goal[key]}` : '';
+    const verdict = passes[key] === null ? '' : passes[key] ? ' (nået)' : ' (IKKE nået)';
+    const goal = result.goal[key] ? `  mål ${result.goal[key]}${verdict}` : '';
     const vs = ref ? `  reference ${ref.value} ${ref.unit}  (×${(m.value / (ref.value || 1)).toFixed(2)})` : '';
     console.log(`  ${bench.name}.${key}: ${m.value} ${m.unit}${vs}${goal}`);
   }
@@ -44,9 +47,12 @@ const rows = readdirSync(join(dir, 'results'))
   .sort()
   .flatMap((f) => {
     const r = JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')) as BenchResult & { name: string; date: string };
+    // Each row says whether that metric met its goal; the benchmark's overall pass stays in the JSON.
+    const passes = metricPasses(r);
     return Object.entries(r.metrics).map(([k, m]) => {
       const ref = r.reference[k];
-      return `| ${r.name} | ${k} | ${m.value} ${m.unit} | ${ref ? `${ref.value} ${ref.unit}` : '–'} | ${r.goal[k] ?? '–'} | ${r.pass ? 'ja' : 'nej'} | ${r.date.slice(0, 10)} |`;
+      const pass = r.goal[k] === undefined ? '–' : passes[k] === null ? '?' : passes[k] ? 'ja' : 'nej';
+      return `| ${r.name} | ${k} | ${m.value} ${m.unit} | ${ref ? `${ref.value} ${ref.unit}` : '–'} | ${r.goal[k] ?? '–'} | ${pass} | ${r.date.slice(0, 10)} |`;
     });
   });
 const table = ['| Benchmark | Metric | Console | Reference | Goal | Pass | Date |', '|---|---|---|---|---|---|---|', ...rows].join('\n');

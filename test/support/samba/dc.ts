@@ -1,6 +1,7 @@
 // A throw-away Samba AD domain controller for tests: provision + seed once (cached under
 // node_modules/.cache), copy the cached stopped domain to a temp folder per run, start
 // `samba -F` as our own child process, wait for LDAPS and stop it by pid afterwards.
+// `startDc({ people })` does the same with a scaled domain for benchmarks (scale.ts).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -14,6 +15,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { createCa } from './certs.ts';
+import { NORMAL_PEOPLE, scaleExtra, scaleGroupsLdif, scaleOusLdif, scaleUsers, type ScaleUser } from './scale.ts';
 import { phase1Ldif, phase2Ldif, roleGroupDn, userDn, type RoleKey, type RoleSids } from './seed.ts';
 import { ADMIN_PASSWORD, BASE_DN, DNS_DOMAIN, DOMAIN_POLICY, NETBIOS_DOMAIN, REALM, ROLE_GROUPS, SEED_VERSION, SPECIAL } from './seed-facts.ts';
 
@@ -25,6 +27,18 @@ const HOST = '127.0.0.1';
 const LDAPS_PORT = 636;
 const LDAP_PORT = 389;
 const RUN_PREFIX = 'lokal-idp-samba-run-';
+/** How long a run waits for another run's DC to free the ports (minutes; LIA_SAMBA_WAIT_MINUTES). */
+const PORT_WAIT_MINUTES = ((v) => (Number.isFinite(v) && v >= 0 ? v : 20))(Number(process.env.LIA_SAMBA_WAIT_MINUTES ?? 20));
+/** Scaled users per ldbmodify transaction: fastest measured (one transaction for all is 2× slower). */
+const SCALE_CHUNK = 5000;
+/**
+ * For the scaled domain's ldbmodify runs. batch_mode: no per-record sub-transaction, whose copy of
+ * every large index list (objectClass=user, …) made each add cost O(domain size); an error aborts
+ * the whole chunk instead, which is what a cache build wants anyway. The local control lets
+ * pwdLastSet take real dates (Samba otherwise accepts only 0 and -1). nosync: a half-built cache
+ * is thrown away, so there is nothing to fsync for.
+ */
+const SCALE_LDB_ARGS = ['--nosync', '-o', 'batch_mode:1', '--controls=local_oid:1.3.6.1.4.1.7165.4.3.20:0'];
 
 const PROVISION_ARGS = [
   'domain', 'provision',
@@ -37,13 +51,30 @@ export function defaultCacheRoot(): string {
   return resolve(import.meta.dirname, '../../../node_modules/.cache/lokal-idp-samba');
 }
 
+const PLACEHOLDER_SIDS = Object.fromEntries(Object.keys(ROLE_GROUPS).map((k) => [k, `S-1-5-21-0-0-0-${k.length}`])) as RoleSids;
+
 function seedKey(): string {
-  const placeholder = Object.fromEntries(Object.keys(ROLE_GROUPS).map((k) => [k, `S-1-5-21-0-0-0-${k.length}`])) as RoleSids;
   const h = createHash('sha256');
   h.update(PROVISION_ARGS.join('\n'));
   h.update(phase1Ldif());
-  h.update(phase2Ldif(placeholder, 'D:'));
+  h.update(phase2Ldif(PLACEHOLDER_SIDS, 'D:'));
   return `${SEED_VERSION}-${h.digest('hex').slice(0, 12)}`;
+}
+
+/** What a cached domain is: the normal seed or a scaled one; a new build removes only stale ones of its own kind. */
+function kindOf(key: string): string {
+  return /^scale-\d+-/.test(key) ? key.replace(/-[0-9a-f]+$/, '') : 'seed';
+}
+
+/** The scaled domain's users and cache key (the normal seed's key + the generated LDIF). */
+function scalePlan(people: number): { key: string; users: ScaleUser[] } {
+  const users = scaleUsers(people);
+  const h = createHash('sha256');
+  h.update(seedKey());
+  h.update(scaleOusLdif(PLACEHOLDER_SIDS, 'D:'));
+  for (const u of users) h.update(u.ldif);
+  for (const g of scaleGroupsLdif(users)) h.update(g);
+  return { key: `scale-${people}-${h.digest('hex').slice(0, 12)}`, users };
 }
 
 interface CacheMeta {
@@ -51,6 +82,10 @@ interface CacheMeta {
   createdAt: string;
   /** The folder the domain was provisioned in: smb.conf names it, so copies rewrite it. */
   builtIn: string;
+  /** People (objectCategory=person, objectClass=user) in the domain. */
+  people?: number;
+  /** How long provisioning and seeding took. */
+  buildSeconds?: number;
 }
 
 async function ldbSearch(samLdb: string, base: string, scope: string, filter: string, attrs: string[]): Promise<string> {
@@ -59,11 +94,11 @@ async function ldbSearch(samLdb: string, base: string, scope: string, filter: st
   return stdout.replace(/\n /g, '');
 }
 
-async function ldbModify(samLdb: string, file: string): Promise<void> {
-  await run('ldbmodify', ['-H', samLdb, file], { maxBuffer: 64 << 20 });
+async function ldbModify(samLdb: string, file: string, args: string[] = []): Promise<void> {
+  await run('ldbmodify', ['-H', samLdb, ...args, file], { maxBuffer: 64 << 20 });
 }
 
-async function buildDomain(dir: string): Promise<void> {
+async function buildDomain(dir: string): Promise<{ sids: RoleSids; sddl: string }> {
   await run('samba-tool', [...PROVISION_ARGS, `--targetdir=${dir}`], { maxBuffer: 64 << 20 });
   const sam = join(dir, 'private', 'sam.ldb');
   const p1 = join(dir, 'seed-1.ldif');
@@ -86,11 +121,58 @@ async function buildDomain(dir: string): Promise<void> {
   await ldbModify(sam, p2);
   rmSync(p1);
   rmSync(p2);
+  return { sids, sddl };
 }
 
-/** The seeded, stopped domain folder (built once, then reused from the cache). */
-export async function preparedDomain(cacheRoot = defaultCacheRoot(), log: (m: string) => void = () => {}): Promise<{ dir: string; meta: CacheMeta }> {
-  const key = seedKey();
+/** The normal seed, then the scaled people in chunks, then their team groups. */
+async function buildScaledDomain(dir: string, users: ScaleUser[], log: (m: string) => void): Promise<void> {
+  const { sids, sddl } = await buildDomain(dir);
+  const sam = join(dir, 'private', 'sam.ldb');
+  const file = join(dir, 'scale.ldif');
+  const t0 = Date.now();
+  writeFileSync(file, scaleOusLdif(sids, sddl));
+  await ldbModify(sam, file, SCALE_LDB_ARGS);
+  for (let i = 0; i < users.length; i += SCALE_CHUNK) {
+    writeFileSync(file, users.slice(i, i + SCALE_CHUNK).map((u) => u.ldif).join(''));
+    await ldbModify(sam, file, SCALE_LDB_ARGS);
+    const done = Math.min(users.length, i + SCALE_CHUNK);
+    if (done % (SCALE_CHUNK * 4) === 0 || done === users.length) {
+      log(`Samba: ${done} af ${users.length} ekstra personer tilføjet (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+  }
+  writeFileSync(file, scaleGroupsLdif(users).join(''));
+  await ldbModify(sam, file, SCALE_LDB_ARGS);
+  rmSync(file);
+  await compactPartitions(dir);
+}
+
+/**
+ * Rewrite each partition's TDB without its free space: the chunked build leaves the domain
+ * partition more than half empty (2.8 → 1.1 GB at 100,000 people), which every run would copy, and
+ * TDB files stop at 4 GB. tdbbackup (from tdb-tools, which samba depends on) copies record by record.
+ */
+async function compactPartitions(dir: string): Promise<void> {
+  const partitions = join(dir, 'private', 'sam.ldb.d');
+  for (const name of readdirSync(partitions).filter((f) => f.endsWith('.ldb'))) {
+    const file = join(partitions, name);
+    await run('tdbbackup', ['-s', '.compact', file]);
+    renameSync(`${file}.compact`, file);
+  }
+}
+
+/**
+ * The seeded, stopped domain folder (built once, then reused from the cache). With `people`, the
+ * scaled domain of that many people (scale.ts), cached beside the normal one under its own key.
+ */
+export async function preparedDomain(
+  cacheRoot = defaultCacheRoot(),
+  log: (m: string) => void = () => {},
+  people?: number,
+): Promise<{ dir: string; meta: CacheMeta }> {
+  const scaled = people !== undefined && people !== NORMAL_PEOPLE;
+  if (scaled) scaleExtra(people);
+  const plan = scaled ? scalePlan(people) : null;
+  const key = plan?.key ?? seedKey();
   const dir = join(cacheRoot, key);
   const metaFile = join(dir, 'lokal-idp-seed.json');
   if (existsSync(metaFile)) {
@@ -99,12 +181,23 @@ export async function preparedDomain(cacheRoot = defaultCacheRoot(), log: (m: st
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(cacheRoot, { recursive: true });
+  // A build whose process was killed leaves its folder behind (a scaled one is gigabytes).
+  for (const name of readdirSync(cacheRoot)) {
+    const owner = /^\.build-(\d+)-/.exec(name)?.[1];
+    if (owner && !alive(Number(owner))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
+  }
   const build = join(cacheRoot, `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const started = Date.now();
-  log(`Samba: provisionerer og seeder testdomænet (${key}) …`);
+  log(plan
+    ? `Samba: bygger det skalerede testdomæne med ${people} personer (${key}); første gang tager det minutter …`
+    : `Samba: provisionerer og seeder testdomænet (${key}) …`);
   try {
-    await buildDomain(build);
-    const meta: CacheMeta = { key, createdAt: new Date().toISOString(), builtIn: build };
+    if (plan) await buildScaledDomain(build, plan.users, log);
+    else await buildDomain(build);
+    const meta: CacheMeta = {
+      key, createdAt: new Date().toISOString(), builtIn: build,
+      people: plan ? people : NORMAL_PEOPLE, buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
     writeFileSync(join(build, 'lokal-idp-seed.json'), JSON.stringify(meta, null, 2));
     try {
       renameSync(build, dir);
@@ -118,9 +211,9 @@ export async function preparedDomain(cacheRoot = defaultCacheRoot(), log: (m: st
     throw e;
   }
   log(`Samba: testdomænet er klar på ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // Old seeds only waste space.
+  // Stale builds of the same kind only waste space; the normal and the scaled domains stay side by side.
   for (const name of readdirSync(cacheRoot)) {
-    if (name !== key && !name.startsWith('.')) rmSync(join(cacheRoot, name), { recursive: true, force: true });
+    if (name !== key && !name.startsWith('.') && kindOf(name) === kindOf(key)) rmSync(join(cacheRoot, name), { recursive: true, force: true });
   }
   return { dir, meta: JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta };
 }
@@ -167,7 +260,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * crashed (its owner process is gone) is ours to stop; one whose owner is alive is waited for.
  */
 async function claimPorts(log: (m: string) => void): Promise<void> {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + PORT_WAIT_MINUTES * 60_000;
   let announced = false;
   for (;;) {
     for (const name of readdirSync(tmpdir())) {
@@ -190,7 +283,9 @@ async function claimPorts(log: (m: string) => void): Promise<void> {
       }
     }
     if (!(await portOpen(LDAPS_PORT)) && !(await portOpen(LDAP_PORT))) return;
-    if (Date.now() > deadline) throw new Error('Port 389/636 på 127.0.0.1 er optaget af en anden proces; test-DC kan ikke starte.');
+    if (Date.now() > deadline) {
+      throw new Error(`Port 389/636 på 127.0.0.1 har været optaget i ${PORT_WAIT_MINUTES} min (LIA_SAMBA_WAIT_MINUTES); test-DC kan ikke starte.`);
+    }
     if (!announced) log('Samba: venter på at en anden testkørsels DC bliver stoppet …');
     announced = true;
     await sleep(1000);
@@ -199,6 +294,9 @@ async function claimPorts(log: (m: string) => void): Promise<void> {
 
 export interface RunningDc {
   dir: string;
+  /** People in the domain and how long building it took (when it was built, not this run). */
+  people: number;
+  buildSeconds: number | null;
   pid: number;
   url: string;
   startTlsUrl: string;
@@ -240,9 +338,16 @@ async function lockSeededAccount(url: string, ca: string): Promise<void> {
   }
 }
 
-export async function startDc(opts: { cacheRoot?: string; log?: (m: string) => void } = {}): Promise<RunningDc> {
+export interface StartDcOptions {
+  cacheRoot?: string;
+  log?: (m: string) => void;
+  /** A scaled domain with this many people (benchmarks); default the normal test seed. */
+  people?: number;
+}
+
+export async function startDc(opts: StartDcOptions = {}): Promise<RunningDc> {
   const log = opts.log ?? (() => {});
-  const { dir: cached, meta } = await preparedDomain(opts.cacheRoot, log);
+  const { dir: cached, meta } = await preparedDomain(opts.cacheRoot, log, opts.people);
   await claimPorts(log);
 
   const dir = mkdtempSync(join(tmpdir(), RUN_PREFIX));
@@ -316,7 +421,10 @@ export async function startDc(opts: { cacheRoot?: string; log?: (m: string) => v
     const url = `ldaps://${HOST}:${LDAPS_PORT}`;
     await lockSeededAccount(url, ca.cert);
     log(`Samba: DC kører (pid ${pid}), LDAPS klar efter ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { dir, pid, url, startTlsUrl: `ldap://${HOST}:${LDAP_PORT}`, caFile, logFile, stop };
+    return {
+      dir, pid, url, startTlsUrl: `ldap://${HOST}:${LDAP_PORT}`, caFile, logFile, stop,
+      people: meta.people ?? NORMAL_PEOPLE, buildSeconds: meta.buildSeconds ?? null,
+    };
   } catch (e) {
     await stop();
     throw e;

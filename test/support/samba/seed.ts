@@ -16,10 +16,10 @@ import {
 export type RoleKey = keyof typeof ROLE_GROUPS;
 export type RoleSids = Record<RoleKey, string>;
 
-const GLOBAL_SECURITY_GROUP = '-2147483646';
-const NORMAL = 0x200;
-const DISABLED = 0x2;
-const DONT_EXPIRE = 0x10000;
+export const GLOBAL_SECURITY_GROUP = '-2147483646';
+export const NORMAL = 0x200;
+export const DISABLED = 0x2;
+export const DONT_EXPIRE = 0x10000;
 
 /** Schema GUIDs used in the delegation ACEs. */
 const G = {
@@ -42,10 +42,10 @@ interface SeedUser {
   attrs: LdifAttrs;
 }
 
-function userAttrs(u: {
+export function userAttrs(u: {
   cn: string; username: string; givenName: string; surname: string; displayName?: string; email: string | null;
   employeeId?: string | null; title?: string; department?: string; uac?: number; password?: string | null;
-  pwdLastSet?: string; accountExpires?: string; description?: string;
+  pwdLastSet?: string; accountExpires?: string; description?: string; lockoutTime?: string; lastLogonTimestamp?: string;
 }): LdifAttrs {
   return [
     ['objectClass', 'user'],
@@ -65,6 +65,8 @@ function userAttrs(u: {
     // -1 = "now"; 0 = must change at next logon
     ['pwdLastSet', u.pwdLastSet ?? '-1'],
     ['accountExpires', u.accountExpires ?? null],
+    ['lockoutTime', u.lockoutTime ?? null],
+    ['lastLogonTimestamp', u.lastLogonTimestamp ?? null],
   ];
 }
 
@@ -176,7 +178,7 @@ function group(name: string, ou: string, description: string): string {
   ]);
 }
 
-const ou = (dn: string, description: string, sddl?: string) =>
+export const ou = (dn: string, description: string, sddl?: string) =>
   addRecord(dn, [['objectClass', 'organizationalUnit'], ['description', description], ['nTSecurityDescriptor', sddl ?? null]]);
 
 /** Phase 1: the IT OU and the console's role groups (no members yet). */
@@ -205,14 +207,19 @@ function userAces(sids: string[], withUac: boolean): string {
   return s;
 }
 
+/** A department OU's security descriptor: managers reset/unlock/enable, helpdesk (and school helpdesk) reset/unlock. */
+export function departmentOuSddl(roleSids: RoleSids, ouDefaultSddl: string, schools: boolean): string {
+  const managers = [roleSids.administrator, roleSids.useradmin];
+  return `O:DAG:DA${ouDefaultSddl.replace(/^D:/, 'D:AI')}` +
+    userAces(managers, true) +
+    userAces(schools ? [roleSids.helpdesk, roleSids.helpdeskSchools] : [roleSids.helpdesk], false);
+}
+
 /** Phase 2: OUs with delegation, every user, group memberships, PSOs and the domain policy. */
 export function phase2Ldif(roleSids: RoleSids, ouDefaultSddl: string): string {
   const parts: string[] = [];
   const managers = [roleSids.administrator, roleSids.useradmin];
-  const ouSddl = (schools: boolean) =>
-    `O:DAG:DA${ouDefaultSddl.replace(/^D:/, 'D:AI')}` +
-    userAces(managers, true) +
-    userAces(schools ? [roleSids.helpdesk, roleSids.helpdeskSchools] : [roleSids.helpdesk], false);
+  const ouSddl = (schools: boolean) => departmentOuSddl(roleSids, ouDefaultSddl, schools);
 
   parts.push(ou(OU.borgerservice, 'Borgerservice', ouSddl(false)));
   parts.push(ou(OU.skoler, 'Skoler og dagtilbud', ouSddl(true)));
