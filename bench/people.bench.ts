@@ -6,15 +6,22 @@ import { chromiumArgs, chromiumPath, startHost } from './support/web-host.ts';
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const TERMS = ['mads brønd', 'søren', 'jens peter', 'elevhan', 'ågesen', 'lefèvre', 'kirsten ø', 'bo holm', '10345', 'anne k'];
 
+/** Passes over TERMS: more keystrokes, a steadier p95 on a busy machine. */
+const ROUNDS = 2;
+
 /** Time from each keydown to the frame after it: what the operator feels while typing. */
 async function keystrokes(page: Page, selector: string, text: string): Promise<number[]> {
   await page.evaluate((sel) => {
-    const w = window as unknown as { __lat: number[] };
+    const w = window as unknown as { __lat: number[]; __onKey?: () => void };
     w.__lat = [];
-    document.querySelector(sel)?.addEventListener('keydown', () => {
+    // One listener per field: left from the last search, it would count every keystroke again.
+    const field = document.querySelector(sel);
+    if (w.__onKey) field?.removeEventListener('keydown', w.__onKey);
+    w.__onKey = () => {
       const t0 = performance.now();
       requestAnimationFrame(() => setTimeout(() => w.__lat.push(performance.now() - t0), 0));
-    });
+    };
+    field?.addEventListener('keydown', w.__onKey);
   }, selector);
   await page.locator(selector).click();
   await page.keyboard.type(text, { delay: 60 });
@@ -49,8 +56,10 @@ const bench: Benchmark = {
 
       const keys: number[] = [];
       const results: number[] = [];
-      for (const term of TERMS) {
+      for (const term of Array.from({ length: ROUNDS }, () => TERMS).flat()) {
         await page.getByTestId('people-search').fill('');
+        // The cleared list must have arrived, or its count would pass for the search's results.
+        await page.waitForFunction(() => !document.querySelector('[data-testid="person-row-stale"]') && document.querySelector('[data-testid="person-row"]'), null, { timeout: 10_000 });
         await page.waitForTimeout(200);
         const before = await page.getByTestId('people-count').innerText();
         keys.push(...(await keystrokes(page, '[data-testid="people-search"]', term)));
@@ -62,7 +71,7 @@ const bench: Benchmark = {
       const ref = await browser.newPage();
       await ref.setContent('<!doctype html><input id="q" aria-label="q">');
       const refKeys: number[] = [];
-      for (const term of TERMS) {
+      for (const term of Array.from({ length: ROUNDS }, () => TERMS).flat()) {
         await ref.fill('#q', '');
         refKeys.push(...(await keystrokes(ref, '#q', term)));
       }
@@ -84,7 +93,7 @@ const bench: Benchmark = {
         ratio: round(p95 / Math.max(percentile(refKeys, 95), 0.1)),
         goal: { firstRowsOnReload: '< 1000 ms', keystrokeP95: '< 16 ms' },
         pass: rows < 1000 && p95 < 16,
-        notes: [`${keys.length} keystrokes over ${TERMS.length} searches; keystroke = keydown to the frame after it`],
+        notes: [`${keys.length} keystrokes over ${ROUNDS * TERMS.length} searches; keystroke = keydown to the frame after it`],
       };
     } finally {
       await browser.close();

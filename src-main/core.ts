@@ -16,6 +16,7 @@ import type { Operator } from '../shared/roles.ts';
 import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
 import { openPeopleSnapshot, type PeopleSnapshot } from './store/people-snapshot.ts';
+import { openViewsStore, type ViewsStore } from './store/views-store.ts';
 import type { SecretStore, SettingsStore } from './store/settings-store.ts';
 import { createAdDirectory } from './connectors/ad/ad-directory.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhvervPort } from './connectors/mitid-erhverv/index.ts';
@@ -67,6 +68,7 @@ export interface Core {
   dispatch: Dispatch;
   journal: Journal;
   audit: AuditStore;
+  views: ViewsStore;
   jobs: JobRegistry;
   shipping: AuditShipping;
   /** Ship pending journal records and pull the IdP's log now (no-op without an IdP). */
@@ -245,6 +247,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const core: Core = {
     journal,
     audit,
+    views: openViewsStore(join(opts.dataDir, 'views.sqlite')),
     shipping,
     syncAudit: async () => {
       const idp = connections.idp;
@@ -267,6 +270,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (timer) clearInterval(timer);
       await connections.close();
       journal.close();
+      core.views.close();
     },
   };
   const handlers = createHandlers({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
 import { Person, PersonSummary, Reason } from '../domain/person.ts';
-import { DriftCounts, DriftKind, PeopleQuery, PersonRow, SourceFreshness } from '../domain/people.ts';
+import { DriftCounts, DriftKind, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SourceFreshness, ViewName } from '../domain/people.ts';
 import { PasswordCheck } from '../domain/policies.ts';
 import { AuditRow } from '../domain/audit.ts';
 import { IdpPerson, MfaDevice, TestPushResult } from '../idp/people.ts';
@@ -50,6 +50,9 @@ export const IdpPanel = z.object({
   terms: z.array(TermsAcceptance),
 });
 export type IdpPanel = z.infer<typeof IdpPanel>;
+
+/** The operator's views, by name; every change answers with the list as it now is. */
+const SavedViews = z.object({ views: z.array(SavedPeopleView), limit: z.number().int() });
 
 export const peopleOps = {
   'people.search': op({
@@ -252,5 +255,45 @@ export const peopleOps = {
     output: WriteResult,
     // For an identity only in MitID Erhverv the id is "mitid:<uuid>": no AD person to scope on.
     target: (i) => ({ personId: i.personId }),
+  }),
+  // Saved views are the operator's own preference, not a change to any system: not journaled. Whoever
+  // may see the list may keep views of it; each operator sees only their own.
+  'people.views.list': op({
+    summary: 'Vis mine gemte visninger af personlisten',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({}).strict(),
+    output: SavedViews,
+  }),
+  'people.views.save': op({
+    summary: 'Gem en visning af personlisten',
+    access: 'signed-in',
+    writes: false,
+    input: z
+      .object({
+        name: ViewName,
+        settings: PeopleViewSettings,
+        /** An existing view of the same name is replaced only when the operator has said yes. */
+        overwrite: z.boolean().default(false),
+        /** true: the page opens with this view; false: it no longer does; left out: unchanged. */
+        isDefault: z.boolean().optional(),
+      })
+      .strict(),
+    output: SavedViews,
+  }),
+  'people.views.delete': op({
+    summary: 'Slet en gemt visning af personlisten',
+    access: 'signed-in',
+    writes: false,
+    input: z.object({ name: ViewName }).strict(),
+    output: SavedViews,
+  }),
+  'people.views.setDefault': op({
+    summary: 'Vælg den visning, personlisten åbner med',
+    access: 'signed-in',
+    writes: false,
+    /** null: the page opens with the plain list. */
+    input: z.object({ name: ViewName.nullable() }).strict(),
+    output: SavedViews,
   }),
 };

@@ -157,3 +157,100 @@ test('a helpdesk agent scoped to the schools sees no actions outside them, and t
   expect(res.status()).toBe(403);
   expect((await res.json()).error.code).toBe('forbidden');
 });
+
+test('an operator saves a filtered view, finds it again after a reload, makes it the default and deletes it', async ({ page, request }) => {
+  await openConsole(page);
+  await signIn(page, 'revisor');
+  // Whatever happens below, the next tests do not open in a leftover default view.
+  const headers = await apiSession(request, 'revisor');
+  try {
+    // Counts are compared below: wait until every source has been read.
+    await expect(page.getByTestId('freshness-idp')).toContainText('hentet', { timeout: 30_000 });
+    await expect(page.getByTestId('freshness-mitid')).toContainText('hentet', { timeout: 30_000 });
+    const allCount = await page.getByTestId('people-count').innerText();
+
+    // Locked accounts only, sorted by password age.
+    await page.getByRole('combobox', { name: 'AD-konto låst' }).click();
+    await page.getByRole('option', { name: 'Ja', exact: true }).click();
+    await page.getByRole('button', { name: /Adgangskodens alder/ }).click();
+    await expect(page.getByTestId('people-count')).not.toHaveText(allCount);
+    const lockedCount = await page.getByTestId('people-count').innerText();
+    const rows = page.getByTestId('person-row');
+    await expect(rows.first()).toContainText('Låst');
+
+    await page.getByTestId('views-button').click();
+    await expect(page.getByTestId('views-menu')).toContainText('Du har ingen gemte visninger endnu.');
+    await page.getByTestId('view-save').click();
+    const dialog = page.getByRole('dialog', { name: 'Gem visning' });
+    // Nothing typed: the Danish message from the shared schema, before anything is sent.
+    await dialog.getByRole('button', { name: 'Gem', exact: true }).click();
+    await expect(dialog).toContainText('Angiv et navn til visningen');
+    await dialog.getByTestId('view-name').fill('Låste konti');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('views-button')).toHaveText('Visning: Låste konti');
+
+    // The same name again (any case) asks first; the keyboard lands on "Overskriv".
+    await page.getByTestId('views-button').click();
+    await page.getByTestId('view-save').click();
+    await expect(dialog.getByTestId('view-name')).toHaveValue('Låste konti');
+    await dialog.getByTestId('view-name').fill('låste KONTI');
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByTestId('view-exists')).toContainText('Du har allerede en visning med navnet “Låste konti”');
+    await expect(dialog.getByTestId('view-overwrite')).toBeFocused();
+    await page.screenshot({ path: `${SHOTS}/people-09-save-view-overwrite.png` });
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeHidden();
+
+    // After a reload the list is plain again (no default yet); the view is one click away.
+    await page.reload();
+    await expect(page.getByTestId('people-count')).toHaveText(allCount, { timeout: 30_000 });
+    await expect(page.getByRole('combobox', { name: 'AD-konto låst' })).toHaveValue('Alle');
+    await page.getByTestId('views-button').click();
+    await expect(page.getByTestId('view-item')).toHaveText(['låste KONTI']);
+    // Let the menu finish fading in before the picture.
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/people-10-saved-views-menu.png` });
+    await page.getByTestId('view-item').first().click();
+    await expect(page.getByTestId('people-count')).toHaveText(lockedCount);
+    await expect(page.getByRole('combobox', { name: 'AD-konto låst' })).toHaveValue('Ja');
+    await expect(page.getByRole('columnheader', { name: /Adgangskodens alder/ })).toHaveAttribute('aria-sort', 'ascending');
+    for (const row of (await rows.all()).slice(0, 10)) await expect(row).toContainText('Låst');
+    await expect(page.getByTestId('views-button')).toHaveText('Visning: låste KONTI');
+    await page.screenshot({ path: `${SHOTS}/people-11-saved-view-applied.png` });
+
+    // Typing keeps the view's filter and the rows follow the text.
+    await page.getByTestId('people-search').fill('a');
+    await expect(page.getByTestId('people-count')).not.toHaveText(lockedCount);
+    await expect(rows.first()).toContainText('Låst');
+
+    // Marked as the default, the page opens with it.
+    await page.getByTestId('views-button').click();
+    await page.getByTestId('view-manage').click();
+    const manage = page.getByRole('dialog', { name: 'Mine gemte visninger' });
+    await manage.getByRole('button', { name: 'Gør til standard' }).click();
+    await expect(manage.getByTestId('views-row')).toContainText('Standard');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/people-12-manage-views.png` });
+    await manage.getByRole('button', { name: 'Luk' }).click();
+    await page.reload();
+    await expect(page.getByTestId('views-button')).toHaveText('Visning: låste KONTI');
+    await expect(page.getByRole('combobox', { name: 'AD-konto låst' })).toHaveValue('Ja');
+    await expect(page.getByTestId('people-count')).toHaveText(lockedCount, { timeout: 30_000 });
+
+    // Deleted, it is gone from the menu.
+    await page.getByTestId('views-button').click();
+    await page.getByTestId('view-manage').click();
+    await manage.getByRole('button', { name: 'Slet visningen “låste KONTI”' }).click();
+    await manage.getByRole('button', { name: 'Slet', exact: true }).click();
+    await expect(manage.getByTestId('views-row')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('views-button').click();
+    await expect(page.getByTestId('view-item')).toHaveCount(0);
+  } finally {
+    const left = await request.post('/api/op/people.views.list', { headers, data: {} });
+    for (const v of ((await left.json()).data?.views ?? []) as Array<{ name: string }>) {
+      await request.post('/api/op/people.views.delete', { headers, data: { name: v.name } });
+    }
+  }
+});

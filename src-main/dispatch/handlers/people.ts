@@ -1,7 +1,10 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
+import { MAX_SAVED_VIEWS } from '../../../shared/domain/people.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
+import type { HandlerContext } from '../dispatcher.ts';
 import type { ActiveSession } from '../session.ts';
+import { operatorViewKey } from '../../store/views-store.ts';
 import { peopleIndexFor } from '../../services/people/people-index.ts';
 import { toCsv, toXlsx } from '../../services/people/export.ts';
 import {
@@ -33,6 +36,7 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     row: await index().refreshPerson(s.directory, personId),
   });
   const person = (s: ActiveSession, personId: string): Promise<Person> => s.directory.getPerson(personId);
+  const savedViews = (ctx: HandlerContext) => ({ views: deps.core.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
 
   return {
     'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit }),
@@ -187,5 +191,30 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       }[input.kind];
       return after(s, p.id, await fix(conn(), p));
     },
+
+    'people.views.list': async (_input, ctx) => savedViews(ctx),
+
+    'people.views.save': async (input, ctx) => {
+      const r = deps.core.views.save(viewOwner(ctx), input, MAX_SAVED_VIEWS);
+      if (!r.ok && r.reason === 'exists') {
+        throw new ConsoleError('conflict', `Du har allerede en visning med navnet “${input.name}”. Vil du overskrive den?`, { name: input.name });
+      }
+      if (!r.ok) throw new ConsoleError('conflict', `Du kan højst gemme ${MAX_SAVED_VIEWS} visninger. Slet en, før du gemmer en ny.`);
+      return savedViews(ctx);
+    },
+
+    'people.views.delete': async (input, ctx) => {
+      if (!deps.core.views.remove(viewOwner(ctx), input.name)) throw noSuchView(input.name);
+      return savedViews(ctx);
+    },
+
+    'people.views.setDefault': async (input, ctx) => {
+      if (!deps.core.views.setDefault(viewOwner(ctx), input.name)) throw noSuchView(input.name ?? '');
+      return savedViews(ctx);
+    },
   };
 }
+
+/** Views belong to the signed-in operator; nothing in the input can name someone else's. */
+const viewOwner = (ctx: HandlerContext) => operatorViewKey(ctx.requireSession().operator);
+const noSuchView = (name: string) => new ConsoleError('not-found', `Du har ingen gemt visning med navnet “${name}”.`);

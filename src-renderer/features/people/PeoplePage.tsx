@@ -1,19 +1,21 @@
 import './i18n.ts';
-import { forwardRef, useEffect, useMemo, useRef, useState, useTransition } from 'react';
-import { Alert, Badge, Button, Checkbox, Group, Menu, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useHotkeys } from '@mantine/hooks';
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { createContext, forwardRef, memo, useCallback, useContext, useDeferredValue, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Alert, Badge, Button, Checkbox, Group, Menu, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
-import { driftKinds, type PeopleFilter, type PeopleQuery, type PersonRow, type SortKey} from '../../../shared/domain/people.ts';
+import type { PeopleColumnId, PeopleFilter, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SortKey } from '../../../shared/domain/people.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { invoke, type OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
-import { allColumns, defaultColumns } from './columns.tsx';
+import { allColumns, defaultColumns, type Column } from './columns.tsx';
 import { DriftView } from './DriftView.tsx';
 import { Freshness } from './Freshness.tsx';
+import { PeopleFilters, emptyFilter, type SetFilter } from './PeopleFilters.tsx';
 import { PersonDrawer } from './PersonDrawer.tsx';
+import { SavedViews, useSavedViews, type CurrentView } from './SavedViews.tsx';
+import { SearchBox, type SearchBoxHandle } from './SearchBox.tsx';
 
 /** Kept for other screens that show a person's AD state from a directory summary. */
 export function AdState({ p }: { p: Pick<PersonSummary, 'enabled' | 'locked'> }) {
@@ -29,38 +31,38 @@ export function AdState({ p }: { p: Pick<PersonSummary, 'enabled' | 'locked'> })
 const BLOCK = 100;
 const ROW = 40;
 type ListPage = OpOutput<'people.list'>;
+type Sort = { key: SortKey; dir: 'asc' | 'desc' };
 
-const emptyFilter: PeopleFilter = {
-  ou: '',
-  adEnabled: 'any',
-  adLocked: 'any',
-  mustChange: 'any',
-  passwordExpired: 'any',
-  mitidState: 'any',
-  localCredential: 'any',
-  signing: 'any',
-  mfa: 'any',
-  nsisStatus: '',
-  drift: '',
+/** One block of the list: the same key wherever it is asked for, so a prefetch is found again. */
+const block = (query: PeopleQuery, b: number) => {
+  const input = { ...query, offset: b * BLOCK, limit: BLOCK };
+  return { queryKey: ['people.list', input] as const, queryFn: () => invoke('people.list', input) };
 };
+const plainQuery: PeopleQuery = { text: '', filter: emptyFilter, sort: 'displayName', dir: 'asc' };
 
-function useColumns(operator: string | undefined) {
+/** The last column choice, per operator on this workstation; a default saved view's columns win over it. */
+function useColumns(operator: string | undefined, fromView: PeopleColumnId[] | undefined) {
   const key = `lia.people.columns.${operator ?? ''}`;
-  const [cols, setCols] = useState<string[]>(() => {
+  const [cols, setCols] = useState<PeopleColumnId[]>(() => {
+    if (fromView?.length) return fromView;
     try {
-      const list = (JSON.parse(localStorage.getItem(key) ?? '[]') as string[]).filter((c) => allColumns.some((x) => x.id === c));
+      const saved = JSON.parse(localStorage.getItem(key) ?? '[]') as string[];
+      const list = allColumns.map((c) => c.id).filter((id) => saved.includes(id));
       return list.length ? list : defaultColumns;
     } catch {
       // A broken saved choice falls back to the default columns.
       return defaultColumns;
     }
   });
-  const save = (next: string[]) => {
-    // Name stays first: it is what the rows are found by.
-    const ordered = allColumns.map((c) => c.id).filter((id) => next.includes(id) || id === 'displayName');
-    setCols(ordered);
-    localStorage.setItem(key, JSON.stringify(ordered));
-  };
+  const save = useCallback(
+    (next: PeopleColumnId[]) => {
+      // Name stays first: it is what the rows are found by.
+      const ordered = allColumns.map((c) => c.id).filter((id) => next.includes(id) || id === 'displayName');
+      setCols(ordered);
+      localStorage.setItem(key, JSON.stringify(ordered));
+    },
+    [key],
+  );
   return [cols, save] as const;
 }
 
@@ -103,75 +105,230 @@ export function PeoplePage() {
   );
 }
 
-function TriSelect({ label, value, onChange }: { label: string; value: 'any' | 'yes' | 'no'; onChange: (v: 'any' | 'yes' | 'no') => void }) {
+/** Waits for the operator's saved views (one small local read), so the list opens straight in the default view. */
+function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operator: string | undefined }) {
   const { t } = useTranslation();
-  return (
-    <Select
-      size="xs"
-      label={label}
-      value={value}
-      allowDeselect={false}
-      onChange={(v) => onChange((v ?? 'any') as 'any' | 'yes' | 'no')}
-      data={[
-        { value: 'any', label: t('people.any') },
-        { value: 'yes', label: t('people.yes') },
-        { value: 'no', label: t('people.no') },
-      ]}
-    />
-  );
+  const views = useSavedViews(operator);
+  const qc = useQueryClient();
+  // Most operators have no default view: ask for the plain list at the same time, not after.
+  useEffect(() => {
+    void qc.prefetchQuery({ ...block(plainQuery, 0), staleTime: 10_000 });
+  }, [qc]);
+  if (views.isPending) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('people.loadingRows')}
+      </Text>
+    );
+  }
+  // Views that cannot be read must not keep the list away: it opens plain, and the menu says why.
+  const list = views.data?.views ?? [];
+  return <PeopleListView onOpen={onOpen} operator={operator} views={list} viewsError={views.error} initial={list.find((v) => v.isDefault) ?? null} />;
 }
 
-/** The search field keeps its own state: typing never waits for the list to re-render. */
-const SearchBox = forwardRef<HTMLInputElement, { label: string; onText(v: string): void }>(function SearchBox({ label, onText }, ref) {
-  const [text, setText] = useState('');
+const MemoFreshness = memo(Freshness, (a, b) => JSON.stringify(a.sources) === JSON.stringify(b.sources));
+
+/** Each result brings the OU and status lists anew; the same content keeps the same array, so the filters need not render again. */
+function useSameArray(next: string[] | undefined): string[] | undefined {
+  const [kept, setKept] = useState(next);
+  if (next !== kept && (next === undefined || kept === undefined || next.length !== kept.length || next.some((x, i) => x !== kept[i]))) {
+    setKept(next);
+    return next;
+  }
+  return kept;
+}
+
+const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { cols: PeopleColumnId[]; setCols: (next: PeopleColumnId[]) => void }) {
+  const { t } = useTranslation();
   return (
-    <TextInput
-      ref={ref}
-      style={{ flex: 1 }}
-      aria-label={label}
-      placeholder={label}
-      value={text}
-      onChange={(e) => {
-        setText(e.currentTarget.value);
-        onText(e.currentTarget.value);
-      }}
-      autoFocus
-      rightSection={<Text size="xs" c="dimmed">Ctrl K</Text>}
-      rightSectionWidth={60}
-      data-testid="people-search"
-    />
+    <Menu closeOnItemClick={false} position="bottom-end">
+      <Menu.Target>
+        <Button variant="default">{t('people.columns')}</Button>
+      </Menu.Target>
+      <Menu.Dropdown data-testid="column-chooser">
+        {allColumns.map((c) => (
+          <Menu.Item key={c.id} disabled={c.id === 'displayName'}>
+            <Checkbox
+              label={t(`people.col.${c.id}`)}
+              checked={cols.includes(c.id)}
+              disabled={c.id === 'displayName'}
+              onChange={(e) => setCols(e.currentTarget.checked ? [...cols, c.id] : cols.filter((x) => x !== c.id))}
+            />
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
   );
 });
 
-function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operator: string | undefined }) {
+const ExportMenu = memo(function ExportMenu({ busy, onExport }: { busy: boolean; onExport: (format: 'csv' | 'xlsx') => void }) {
   const { t } = useTranslation();
-  // The box owns what is typed; the list follows in a transition, so a keystroke re-renders only the box.
-  const [deferredText, setDeferredText] = useState('');
-  const [typing, startTyping] = useTransition();
-  const [filter, setFilter] = useState<PeopleFilter>(emptyFilter);
-  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'displayName', dir: 'asc' });
-  const [cols, setCols] = useColumns(operator);
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <Button variant="default" loading={busy}>
+          {t('people.export')}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onExport('csv')}>{t('people.exportCsv')}</Menu.Item>
+        <Menu.Item onClick={() => onExport('xlsx')}>{t('people.exportXlsx')}</Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+});
+
+const TableHead = memo(function TableHead({ shown, sort, onSort }: { shown: Column[]; sort: Sort; onSort: (key: SortKey) => void }) {
+  const { t } = useTranslation();
+  return (
+    <thead style={{ position: 'sticky', top: 0, background: 'var(--mantine-color-body)', zIndex: 1 }}>
+      <tr>
+        {shown.map((c) => (
+          <th
+            key={c.id}
+            style={{ textAlign: 'left', padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)', whiteSpace: 'nowrap' }}
+            aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+          >
+            {c.sort ? (
+              <button type="button" onClick={() => onSort(c.sort!)} style={{ all: 'unset', cursor: 'pointer', fontWeight: 600 }}>
+                {t(`people.col.${c.id}`)} {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+              </button>
+            ) : (
+              <span style={{ fontWeight: 600 }}>{t(`people.col.${c.id}`)}</span>
+            )}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+});
+
+const cellStyle = { padding: '0 8px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
+
+/** A row's cells render again only when the row's data or the columns change (rows keep their identity across polls). */
+const Cells = memo(function Cells({ r, shown }: { r: PersonRow; shown: Column[] }) {
+  const { t } = useTranslation();
+  return shown.map((c) => (
+    <td key={c.id} style={cellStyle}>
+      {c.cell(r, t)}
+    </td>
+  ));
+});
+
+/** True from the first keystroke until the list has the box's text. */
+const Typing = createContext(false);
+interface TypingHandle {
+  set(typing: boolean): void;
+}
+
+/**
+ * The table body, holding only whether the box is ahead of the list. Flipping it re-renders the rows
+ * that read it (to mark them stale at once), not the page: its children are the same elements as before.
+ */
+const StaleBody = forwardRef<TypingHandle, { loading: boolean; children: ReactNode }>(function StaleBody({ loading, children }, ref) {
+  const [typing, setTyping] = useState(false);
+  useImperativeHandle(ref, () => ({ set: setTyping }), []);
+  return (
+    <Typing.Provider value={typing}>
+      {/* Dimmed as one: a single translucent body is cheaper to paint than one per row. */}
+      <tbody style={{ opacity: typing || loading ? 0.55 : 1 }}>{children}</tbody>
+    </Typing.Provider>
+  );
+});
+
+/** Marking rows stale (or not) touches only the row element, never its cells. */
+const Row = memo(function Row({ r, index, shown, loading, onOpen }: { r: PersonRow; index: number; shown: Column[]; loading: boolean; onOpen: (id: string) => void }) {
+  // Rows of an earlier search or filter stay on screen while the new ones come, but dimmed and not
+  // offered as results: a click or a test never lands on a row of a view that is gone.
+  const stale = useContext(Typing) || loading;
+  return (
+    <tr
+      tabIndex={0}
+      aria-rowindex={index + 1}
+      data-testid={stale ? 'person-row-stale' : 'person-row'}
+      aria-busy={stale || undefined}
+      style={{ height: ROW, cursor: 'pointer', borderBottom: '1px solid var(--mantine-color-gray-2)', background: index % 2 ? 'var(--mantine-color-gray-0)' : undefined }}
+      onClick={() => r.source === 'ad' && onOpen(r.id)}
+      onKeyDown={(e) => {
+        if ((e.key === 'Enter' || e.key === ' ') && r.source === 'ad') {
+          e.preventDefault();
+          onOpen(r.id);
+        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          const next = (e.currentTarget as HTMLElement)[e.key === 'ArrowDown' ? 'nextElementSibling' : 'previousElementSibling'] as HTMLElement | null;
+          next?.focus();
+        }
+      }}
+    >
+      <Cells r={r} shown={shown} />
+    </tr>
+  );
+});
+
+function PeopleListView({
+  onOpen,
+  operator,
+  views,
+  viewsError,
+  initial,
+}: {
+  onOpen: (id: string) => void;
+  operator: string | undefined;
+  views: SavedPeopleView[];
+  viewsError: OpError | null;
+  initial: SavedPeopleView | null;
+}) {
+  const { t } = useTranslation();
+  // The box owns what is typed; the list gets the text after a pause, in a transition. A keystroke
+  // re-renders nothing; the first of a burst only marks the rows stale.
+  const [text, setText] = useState(initial?.settings.text ?? '');
+  const typing = useRef<TypingHandle>(null);
+  const [filter, setFilter] = useState<PeopleFilter>(initial?.settings.filter ?? emptyFilter);
+  const [sort, setSort] = useState<Sort>({ key: initial?.settings.sort ?? 'displayName', dir: initial?.settings.dir ?? 'asc' });
+  const [cols, setCols] = useColumns(operator, initial?.settings.columns);
   const [exportMsg, setExportMsg] = useState<string | null>(null);
   const [exportErr, setExportErr] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
+  const search = useRef<SearchBoxHandle>(null);
   const parent = useRef<HTMLDivElement>(null);
-  useHotkeys([['mod+K', () => input.current?.focus()]]);
 
-  const query: PeopleQuery = useMemo(() => ({ text: deferredText, filter, sort: sort.key, dir: sort.dir }), [deferredText, filter, sort]);
-  const setF = <K extends keyof PeopleFilter>(k: K, v: PeopleFilter[K]) => setFilter((f) => ({ ...f, [k]: v }));
+  const query: PeopleQuery = useMemo(() => ({ text, filter, sort: sort.key, dir: sort.dir }), [text, filter, sort]);
+  const onTyping = useCallback(() => typing.current?.set(true), []);
+  const onCommit = useCallback((v: string) => {
+    setText(v);
+    typing.current?.set(false);
+  }, []);
+  const setF = useCallback<SetFilter>((k, v) => setFilter((f) => ({ ...f, [k]: v })), []);
+  const clearFilters = useCallback(() => setFilter(emptyFilter), []);
+  const sortBy = useCallback((key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' })), []);
+  const getText = useCallback(() => search.current?.value() ?? '', []);
+  const applyView = useCallback(
+    (s: PeopleViewSettings) => {
+      setFilter(s.filter);
+      setSort({ key: s.sort, dir: s.dir });
+      setCols(s.columns);
+      // A view without search text narrows whatever is being searched for.
+      if (s.text) search.current?.set(s.text);
+    },
+    [setCols],
+  );
+  const current: CurrentView = useMemo(() => ({ text, filter, sort: sort.key, dir: sort.dir, columns: cols }), [text, filter, sort, cols]);
 
   const first = useQuery<ListPage, OpError>({
-    queryKey: ['people.list', { ...query, offset: 0, limit: BLOCK }],
-    queryFn: () => invoke('people.list', { ...query, offset: 0, limit: BLOCK }),
-    // Filters, sorting and polling keep the old rows until the new ones arrive; a new search text does
-    // not, so a row on screen always belongs to the text in the box.
-    placeholderData: (prev, prevQuery) => ((prevQuery?.queryKey[1] as { text?: string } | undefined)?.text === query.text ? keepPreviousData(prev) : undefined),
+    ...block(query, 0),
+    // The old rows stay until the new ones arrive (typing never waits), dimmed and marked stale, so a
+    // click or a test never lands on a row of a view that is gone.
+    placeholderData: keepPreviousData,
     // While a source is still being read, look again so the columns fill in.
     refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 1500 : false),
   });
-  const total = first.data?.total ?? 0;
-  const version = first.data?.version ?? 0;
+  // New results arrive as a store update, which React renders synchronously; rendering them from a
+  // deferred copy lets React build the new rows in slices, so a keystroke never waits behind them.
+  const d = useDeferredValue(first.data);
+  const total = d?.total ?? 0;
+  const version = d?.version ?? 0;
+  const ous = useSameArray(d?.ous);
+  const nsisStatuses = useSameArray(d?.nsisStatuses);
 
   // A generous overscan (≈ one screen above and below) keeps Page Up/Down and quick scrolls filled;
   // the DOM still holds only ~80 rows whatever the total.
@@ -183,148 +340,67 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
   const blocks: number[] = [];
   for (let b = Math.max(1, firstBlock); b <= lastBlock; b++) blocks.push(b);
   const more = useQueries({
-    queries: blocks.map((b) => ({
-      queryKey: ['people.list', { ...query, offset: b * BLOCK, limit: BLOCK }, version],
-      queryFn: () => invoke('people.list', { ...query, offset: b * BLOCK, limit: BLOCK }),
-      staleTime: 30_000,
-    })),
+    queries: blocks.map((b) => {
+      const q = block(query, b);
+      return { ...q, queryKey: [...q.queryKey, version], staleTime: 30_000 };
+    }),
   });
   const rowAt = (i: number): PersonRow | undefined => {
     const b = Math.floor(i / BLOCK);
-    const page = b === 0 ? first.data : more[blocks.indexOf(b)]?.data;
+    const page = b === 0 ? d : more[blocks.indexOf(b)]?.data;
     return page?.rows[i - b * BLOCK];
   };
   useEffect(() => {
     parent.current?.scrollTo({ top: 0 });
   }, [query]);
 
-  const shown = allColumns.filter((c) => cols.includes(c.id));
+  const shown = useMemo(() => allColumns.filter((c) => cols.includes(c.id)), [cols]);
   const width = shown.reduce((a, c) => a + c.width, 0);
   const padTop = items[0]?.start ?? 0;
   const padBottom = items.length ? virtual.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
-  const sortBy = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
-  const d = first.data;
-  // Rows of an earlier search or filter stay on screen while the new ones come (typing never waits), but
-  // dimmed and not offered as results: a click or a test never lands on a row of a view that is gone.
-  const stale = typing || first.isPlaceholderData;
+  // The rows on screen are not yet those of the current query.
+  const loading = first.isPlaceholderData || d !== first.data;
 
-  const doExport = async (format: 'csv' | 'xlsx') => {
-    setExporting(true);
-    setExportErr(null);
-    setExportMsg(null);
-    try {
-      const r = await invoke('people.export', { ...query, format, columns: cols });
-      download(r.filename, r.mime, r.base64);
-      setExportMsg(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
-    } catch (e) {
-      setExportErr((e as OpError).message);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const doExport = useCallback(
+    async (format: 'csv' | 'xlsx') => {
+      setExporting(true);
+      setExportErr(null);
+      setExportMsg(null);
+      try {
+        const r = await invoke('people.export', { ...query, format, columns: cols });
+        download(r.filename, r.mime, r.base64);
+        setExportMsg(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
+      } catch (e) {
+        setExportErr((e as OpError).message);
+      } finally {
+        setExporting(false);
+      }
+    },
+    [query, cols, t],
+  );
+  const onExport = useCallback((format: 'csv' | 'xlsx') => void doExport(format), [doExport]);
 
   return (
     <Stack gap="xs">
       <Group align="flex-end" wrap="nowrap">
-        <SearchBox ref={input} label={t('people.search')} onText={(v) => startTyping(() => setDeferredText(v))} />
-        <Menu closeOnItemClick={false} position="bottom-end">
-          <Menu.Target>
-            <Button variant="default">{t('people.columns')}</Button>
-          </Menu.Target>
-          <Menu.Dropdown data-testid="column-chooser">
-            {allColumns.map((c) => (
-              <Menu.Item key={c.id} disabled={c.id === 'displayName'}>
-                <Checkbox
-                  label={t(`people.col.${c.id}`)}
-                  checked={cols.includes(c.id)}
-                  disabled={c.id === 'displayName'}
-                  onChange={(e) => setCols(e.currentTarget.checked ? [...cols, c.id] : cols.filter((x) => x !== c.id))}
-                />
-              </Menu.Item>
-            ))}
-          </Menu.Dropdown>
-        </Menu>
-        <Menu position="bottom-end">
-          <Menu.Target>
-            <Button variant="default" loading={exporting}>
-              {t('people.export')}
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item onClick={() => void doExport('csv')}>{t('people.exportCsv')}</Menu.Item>
-            <Menu.Item onClick={() => void doExport('xlsx')}>{t('people.exportXlsx')}</Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+        <SearchBox ref={search} label={t('people.search')} initial={initial?.settings.text ?? ''} onTyping={onTyping} onCommit={onCommit} />
+        <SavedViews operator={operator} views={views} initialActive={initial?.name ?? null} current={current} getText={getText} onApply={applyView} />
+        <ColumnChooser cols={cols} setCols={setCols} />
+        <ExportMenu busy={exporting} onExport={onExport} />
       </Group>
-      <SimpleGrid cols={{ base: 3, md: 6 }} spacing="xs" data-testid="people-filters">
-        <Select
-          size="xs"
-          label={t('people.f.ou')}
-          searchable
-          clearable
-          value={filter.ou || null}
-          onChange={(v) => setF('ou', v ?? '')}
-          data={d?.ous ?? []}
-          placeholder={t('people.any')}
-        />
-        <TriSelect label={t('people.f.adEnabled')} value={filter.adEnabled} onChange={(v) => setF('adEnabled', v)} />
-        <TriSelect label={t('people.f.adLocked')} value={filter.adLocked} onChange={(v) => setF('adLocked', v)} />
-        <TriSelect label={t('people.f.mustChange')} value={filter.mustChange} onChange={(v) => setF('mustChange', v)} />
-        <TriSelect label={t('people.f.passwordExpired')} value={filter.passwordExpired} onChange={(v) => setF('passwordExpired', v)} />
-        <Select
-          size="xs"
-          label={t('people.f.mitidState')}
-          value={filter.mitidState}
-          allowDeselect={false}
-          onChange={(v) => setF('mitidState', (v ?? 'any') as PeopleFilter['mitidState'])}
-          data={[
-            { value: 'any', label: t('people.any') },
-            ...(['Active', 'Suspended', 'none', 'unknown'] as const).map((s) => ({ value: s, label: t(`people.mitid.${s}`) })),
-          ]}
-        />
-        <TriSelect label={t('people.f.localCredential')} value={filter.localCredential} onChange={(v) => setF('localCredential', v)} />
-        <TriSelect label={t('people.f.signing')} value={filter.signing} onChange={(v) => setF('signing', v)} />
-        <Select
-          size="xs"
-          label={t('people.f.mfa')}
-          value={filter.mfa}
-          allowDeselect={false}
-          onChange={(v) => setF('mfa', (v ?? 'any') as PeopleFilter['mfa'])}
-          data={[
-            { value: 'any', label: t('people.any') },
-            { value: 'none', label: t('people.mfaNone') },
-            { value: 'some', label: t('people.mfaSome') },
-          ]}
-        />
-        <Select
-          size="xs"
-          label={t('people.f.nsisStatus')}
-          clearable
-          value={filter.nsisStatus || null}
-          onChange={(v) => setF('nsisStatus', v ?? '')}
-          placeholder={t('people.any')}
-          data={(d?.nsisStatuses ?? []).map((s) => ({ value: s, label: t(`people.nsis.${s}`, { defaultValue: s }) }))}
-        />
-        <Select
-          size="xs"
-          label={t('people.f.drift')}
-          clearable
-          value={filter.drift || null}
-          onChange={(v) => setF('drift', (v ?? '') as PeopleFilter['drift'])}
-          placeholder={t('people.any')}
-          data={[{ value: 'any-drift', label: t('people.anyDrift') }, ...driftKinds.map((k) => ({ value: k, label: t(`people.driftKind.${k}`) }))]}
-        />
-        <Button size="xs" variant="subtle" mt="lg" onClick={() => setFilter(emptyFilter)}>
-          {t('people.clearFilters')}
-        </Button>
-      </SimpleGrid>
+      {viewsError && (
+        <Alert color="orange" variant="light">
+          {t('people.views.unavailable', { message: viewsError.message })}
+        </Alert>
+      )}
+      <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
           {d ? t('people.view', { total: d.total.toLocaleString('da-DK'), indexed: d.indexed.toLocaleString('da-DK') }) : t('people.loadingRows')}
         </Text>
         {d && (
           <Group gap="xs">
-            <Freshness sources={d.sources} />
+            <MemoFreshness sources={d.sources} />
             <Button size="compact-xs" variant="subtle" onClick={() => void invoke('people.refresh', {}).then(() => first.refetch())}>
               {t('people.refresh')}
             </Button>
@@ -346,23 +422,8 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
               <col key={c.id} style={{ width: c.width }} />
             ))}
           </colgroup>
-          <thead style={{ position: 'sticky', top: 0, background: 'var(--mantine-color-body)', zIndex: 1 }}>
-            <tr>
-              {shown.map((c) => (
-                <th key={c.id} style={{ textAlign: 'left', padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)', whiteSpace: 'nowrap' }}
-                  aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-                  {c.sort ? (
-                    <button type="button" onClick={() => sortBy(c.sort!)} style={{ all: 'unset', cursor: 'pointer', fontWeight: 600 }}>
-                      {t(`people.col.${c.id}`)} {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                    </button>
-                  ) : (
-                    <span style={{ fontWeight: 600 }}>{t(`people.col.${c.id}`)}</span>
-                  )}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
+          <TableHead shown={shown} sort={sort} onSort={sortBy} />
+          <StaleBody ref={typing} loading={loading}>
             {padTop > 0 && (
               <tr aria-hidden>
                 <td style={{ height: padTop, padding: 0 }} colSpan={shown.length} />
@@ -379,40 +440,14 @@ function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operat
                   </tr>
                 );
               }
-              return (
-                <tr
-                  key={r.id}
-                  tabIndex={0}
-                  aria-rowindex={v.index + 1}
-                  data-testid={stale ? 'person-row-stale' : 'person-row'}
-                  aria-busy={stale || undefined}
-                  style={{ height: ROW, cursor: 'pointer', opacity: stale ? 0.55 : 1, borderBottom: '1px solid var(--mantine-color-gray-2)', background: v.index % 2 ? 'var(--mantine-color-gray-0)' : undefined }}
-                  onClick={() => r.source === 'ad' && onOpen(r.id)}
-                  onKeyDown={(e) => {
-                    if ((e.key === 'Enter' || e.key === ' ') && r.source === 'ad') {
-                      e.preventDefault();
-                      onOpen(r.id);
-                    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-                      e.preventDefault();
-                      const next = (e.currentTarget as HTMLElement)[e.key === 'ArrowDown' ? 'nextElementSibling' : 'previousElementSibling'] as HTMLElement | null;
-                      next?.focus();
-                    }
-                  }}
-                >
-                  {shown.map((c) => (
-                    <td key={c.id} style={{ padding: '0 8px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {c.cell(r, t)}
-                    </td>
-                  ))}
-                </tr>
-              );
+              return <Row key={r.id} r={r} index={v.index} shown={shown} loading={loading} onOpen={onOpen} />;
             })}
             {padBottom > 0 && (
               <tr aria-hidden>
                 <td style={{ height: padBottom, padding: 0 }} colSpan={shown.length} />
               </tr>
             )}
-          </tbody>
+          </StaleBody>
         </table>
       </div>
     </Stack>

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { Badge, Group, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
-import type { PersonRow, SortKey } from '../../../shared/domain/people.ts';
+import type { PeopleColumnId, PersonRow, SortKey } from '../../../shared/domain/people.ts';
 import { fmtDate } from './ActionModal.tsx';
 
 export interface Column {
-  id: string;
+  /** The shared ids: saved views and the export name columns the same way. */
+  id: PeopleColumnId;
   width: number;
   sort?: SortKey;
   cell(r: PersonRow, t: TFunction): ReactNode;
@@ -60,7 +61,7 @@ export const allColumns: Column[] = [
   { id: 'employeeId', width: 110, cell: (r) => r.employeeId ?? '–' },
   { id: 'ouPath', width: 200, sort: 'ouPath', cell: (r) => r.ouPath || '–' },
   { id: 'adState', width: 150, sort: 'adState', cell: (r, t) => <AdBadges r={r} t={t} /> },
-  { id: 'passwordAge', width: 160, sort: 'passwordAge', cell: (r, t) => (r.ad?.passwordAgeDays == null ? '–' : t('people.days', { count: r.ad.passwordAgeDays })) },
+  { id: 'passwordAge', width: 200, sort: 'passwordAge', cell: (r, t) => (r.ad?.passwordAgeDays == null ? '–' : t('people.days', { count: r.ad.passwordAgeDays })) },
   { id: 'passwordExpires', width: 170, cell: (r) => fmtDate(r.ad?.passwordExpires, false) },
   { id: 'accountExpires', width: 120, sort: 'accountExpires', cell: (r) => fmtDate(r.ad?.accountExpires, false) },
   { id: 'mitidState', width: 190, sort: 'mitidState', cell: (r, t) => <MitIdBadges r={r} t={t} /> },
@@ -102,4 +103,4 @@ export const allColumns: Column[] = [
   },
 ];
 
-export const defaultColumns = ['displayName', 'username', 'ouPath', 'adState', 'passwordAge', 'mitidState', 'deviceCount', 'nsisStatus', 'terms', 'drift'];
+export const defaultColumns: PeopleColumnId[] = ['displayName', 'username', 'ouPath', 'adState', 'passwordAge', 'mitidState', 'deviceCount', 'nsisStatus', 'terms', 'drift'];
