@@ -396,7 +396,7 @@ function PeopleListView({
       <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
-          {d ? t('people.view', { total: d.total.toLocaleString('da-DK'), indexed: d.indexed.toLocaleString('da-DK') }) : t('people.loadingRows')}
+          {d ? t('people.view', { count: d.total, total: d.total.toLocaleString('da-DK'), indexed: d.indexed.toLocaleString('da-DK') }) : t('people.loadingRows')}
         </Text>
         {d && (
           <Group gap="xs">

@@ -359,9 +359,14 @@ function IdpPanelView({ p, panel, mayHelpdesk, ask }: { p: Person; panel: { ok: 
   const device = useOpMutation('people.deviceAction', [...REFRESH]);
   const lock = useOpMutation('people.setIdentityLock', [...REFRESH]);
   if (!panel.ok) {
+    // Not found is an answer, not an outage: the person has simply not signed in through the IdP yet.
     return (
       <Panel title={t('people.panelIdp')} testId="panel-idp">
-        <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+        {panel.code === 'not-found' ? (
+          <Alert color="gray" data-testid="idp-unknown">{t('people.idpUnknown')}</Alert>
+        ) : (
+          <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+        )}
       </Panel>
     );
   }

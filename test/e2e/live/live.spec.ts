@@ -95,6 +95,9 @@ test('a user administrator assigns a local authenticator to a person with no ide
   await page.getByTestId('person-row').filter({ hasText: person.username }).first().click();
   const drawer = page.getByRole('dialog', { name: person.cn });
   await expect(drawer.getByTestId('panel-mitid')).toContainText('ingen erhvervsidentitet', { timeout: 20_000 });
+  // Never signed in through the IdP: said as a fact, not as an outage.
+  await expect(drawer.getByTestId('idp-unknown')).toContainText('kender ikke personen endnu');
+  await expect(page.getByTestId('people-count')).toHaveText(/^1 person i visningen af/);
   await openModal(drawer.getByRole('button', { name: 'Tildel lokalt loginmiddel' }), page.getByRole('dialog', { name: `Tildel lokalt loginmiddel: ${person.cn}` }));
   const modal = page.getByRole('dialog', { name: `Tildel lokalt loginmiddel: ${person.cn}` });
   // No identity yet: the operator is told that this creates one and what it costs.
