@@ -4,14 +4,15 @@
 // process is killed with SIGKILL; a new one starts on the same data folder, the job shows as interrupted,
 // the operator resumes it, and it finishes: every person assigned, exactly one create per person.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { Attribute, Change, Client } from 'ldapts';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Attribute, Change } from 'ldapts';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, SEED_PASSWORD } from '../../support/samba/seed-facts.ts';
 import { SHOTS } from '../support.ts';
 import { startLiveHost, type LiveHost } from './host.ts';
 import { setMitIdFaults, simView } from './sim-control.ts';
+import { apiSession, dcClient, signIn } from './support.ts';
 
 const OU_NAME = 'Nyansatte 2026';
 const OU_DN = `OU=${OU_NAME},${BASE_DN}`;
@@ -21,7 +22,7 @@ const givenNames = ['Søren', 'Åse', 'Mathias', 'Ida', 'Jørgen', 'Freja', 'Bj�
 const surnames = ['Ærbø', 'Hansen', 'Østergård', 'Nielsen', 'Kjær', 'Madsen'];
 
 async function createOu(): Promise<void> {
-  const c = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') }, timeout: 30_000 });
+  const c = dcClient(30_000);
   await c.bind(ADMIN_UPN, ADMIN_PASSWORD);
   try {
     await c.add(OU_DN, { objectClass: ['top', 'organizationalUnit'], ou: OU_NAME });
@@ -30,7 +31,7 @@ async function createOu(): Promise<void> {
     const lanes = 4;
     await Promise.all(
       Array.from({ length: lanes }, async (_, lane) => {
-        const l = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') }, timeout: 30_000 });
+        const l = dcClient(30_000);
         await l.bind(ADMIN_UPN, ADMIN_PASSWORD);
         for (let i = lane; i < COUNT; i += lanes) {
           const u = usernames[i] as string;
@@ -62,22 +63,15 @@ async function createOu(): Promise<void> {
 
 /** The administrator hands the console its secrets (the web host keeps them in memory only). */
 async function giveSecrets(request: APIRequestContext, host: LiveHost): Promise<void> {
-  const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
-  const login = await request.post(`${host.url}api/op/session.login`, { headers, data: { username: OPERATORS.administrator, password: SEED_PASSWORD } });
-  expect(login.status()).toBe(200);
-  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  const session = await apiSession(request, OPERATORS.administrator, host.url);
   for (const [key, value] of [['mitid.p12Passphrase', process.env.LIVE_MITID_PASSPHRASE], ['idp.apiKey', process.env.LIVE_IDP_KEY]]) {
     const r = await request.post(`${host.url}api/op/settings.setSecret`, { headers: session, data: { key, value } });
     expect(r.status()).toBe(200);
   }
 }
 
-async function signIn(page: Page, host: LiveHost, username: string): Promise<void> {
-  await page.goto(`${host.url}#token=${process.env.LIVE_TOKEN}`);
-  await page.getByLabel('Brugernavn', { exact: true }).fill(username);
-  await page.getByLabel('Adgangskode', { exact: true }).fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.getByTestId('operator').waitFor();
+async function openBulk(page: Page, host: LiveHost, username: string): Promise<void> {
+  await signIn(page, username, host.url);
   await page.getByRole('navigation').getByRole('link', { name: 'Masseopgaver' }).click();
 }
 
@@ -93,7 +87,7 @@ test('a bulk assignment to an OU of 300 survives 10% 503s and a killed console: 
   try {
     await giveSecrets(request, host);
 
-    await signIn(page, host, OPERATORS.useradmin);
+    await openBulk(page, host, OPERATORS.useradmin);
     await page.getByRole('radio', { name: 'Tildel lokalt loginmiddel' }).check();
     await page.getByTestId('bulk-ou').click();
     await page.getByRole('option', { name: new RegExp(`^${OU_NAME}`) }).click();
@@ -119,7 +113,7 @@ test('a bulk assignment to an OU of 300 survives 10% 503s and a killed console: 
 
     host = await startLiveHost({ dataDir, token: process.env.LIVE_TOKEN ?? '' });
     await giveSecrets(request, host);
-    await signIn(page, host, OPERATORS.useradmin);
+    await openBulk(page, host, OPERATORS.useradmin);
     const waiting = page.getByTestId('bulk-waiting');
     await expect(waiting).toContainText(`Afbrudt: Tildel lokalt loginmiddel – Enhed: ${OU_NAME}`);
     await expect(waiting).toContainText('færdige rækker gentages ikke');

@@ -1,21 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
-import { Client } from 'ldapts';
-import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
 import { openModal, SHOTS } from '../support.ts';
 import { simView } from './sim-control.ts';
+import { apiSession, dcClient, openPerson, signIn } from './support.ts';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, GROUPS, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 // The console in live mode: Samba AD, the MitID Erhverv simulator over mTLS, the IdP simulator.
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: process.env.LIVE_URL });
-
-async function signIn(page: Page, username: string) {
-  await page.goto(`/#token=${process.env.LIVE_TOKEN}`);
-  await page.getByLabel('Brugernavn', { exact: true }).fill(username);
-  await page.getByLabel('Adgangskode', { exact: true }).fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.getByTestId('operator').waitFor();
-}
 
 test('an administrator connects MitID Erhverv and the IdP by entering their secrets', async ({ page }) => {
   await signIn(page, OPERATORS.administrator);
@@ -37,7 +28,7 @@ test('an administrator connects MitID Erhverv and the IdP by entering their secr
 
 test('a helpdesk agent finds a locked person in AD by part of an æøå name and unlocks them', async ({ page }) => {
   // Before: AD refuses the person's bind because the account is locked.
-  const ldap = () => new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  const ldap = () => dcClient();
   const before = ldap();
   await expect(before.bind(`${SPECIAL.locked.username}@${DNS_DOMAIN}`, SEED_PASSWORD)).rejects.toThrow();
   await before.unbind().catch(() => {});
@@ -91,9 +82,7 @@ test('a user administrator assigns a local authenticator to a person with no ide
   expect(before.identities.some((i) => i.emailAddress === person.email)).toBe(false);
 
   await signIn(page, OPERATORS.useradmin);
-  await page.getByTestId('people-search').fill(person.username);
-  await page.getByTestId('person-row').filter({ hasText: person.username }).first().click();
-  const drawer = page.getByRole('dialog', { name: person.cn });
+  const drawer = await openPerson(page, person.username, person.cn);
   await expect(drawer.getByTestId('panel-mitid')).toContainText('ingen erhvervsidentitet', { timeout: 20_000 });
   // Never signed in through the IdP: said as a fact, not as an outage.
   await expect(drawer.getByTestId('idp-unknown')).toContainText('kender ikke personen endnu');
@@ -122,7 +111,7 @@ test('a user administrator assigns a local authenticator to a person with no ide
   await up.getByRole('button', { name: 'Udfør' }).click();
   await expect(drawer.getByTestId('person-outcome')).toContainText(`medlem af AD-gruppen "${GROUPS.projekt}"`);
   await expect(drawer.getByTestId('signing-state')).toHaveText('Venter på personen');
-  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  const ldap = dcClient();
   await ldap.bind(ADMIN_UPN, ADMIN_PASSWORD);
   const { searchEntries } = await ldap.search(BASE_DN, { filter: `(sAMAccountName=${person.username})`, attributes: ['memberOf'] });
   await ldap.unbind();
@@ -132,21 +121,16 @@ test('a user administrator assigns a local authenticator to a person with no ide
 test('a helpdesk agent scoped to the schools sees no actions outside them and is refused on a direct call', async ({ page, request }) => {
   await signIn(page, OPERATORS.helpdeskSchools);
   // In the UI: the person outside the schools opens read-only.
-  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
-  await page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username }).first().click();
-  const outside = page.getByRole('dialog', { name: SPECIAL.lockTarget.cn });
+  const outside = await openPerson(page, SPECIAL.lockTarget.username, SPECIAL.lockTarget.cn);
   await expect(outside.getByTestId('panel-ad')).toBeVisible();
   await expect(outside.getByRole('button', { name: 'Nulstil adgangskode' })).toHaveCount(0);
   // …while a pupil inside them can be helped.
   await page.keyboard.press('Escape');
-  await page.getByTestId('people-search').fill(SPECIAL.pupil.username);
-  await page.getByTestId('person-row').filter({ hasText: SPECIAL.pupil.username }).first().click();
-  await expect(page.getByRole('dialog', { name: SPECIAL.pupil.cn }).getByRole('button', { name: 'Nulstil adgangskode' })).toBeVisible();
+  const inside = await openPerson(page, SPECIAL.pupil.username, SPECIAL.pupil.cn);
+  await expect(inside.getByRole('button', { name: 'Nulstil adgangskode' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/live-09-scoped-helpdesk.png` });
 
-  const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
-  const login = await request.post('/api/op/session.login', { headers, data: { username: OPERATORS.helpdeskSchools, password: SEED_PASSWORD } });
-  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  const session = await apiSession(request, OPERATORS.helpdeskSchools);
   const found = await request.post('/api/op/people.search', { headers: session, data: { text: SPECIAL.locked.username, limit: 5 } });
   const person = ((await found.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.locked.username);
   expect(person).toBeDefined();
@@ -157,9 +141,7 @@ test('a helpdesk agent scoped to the schools sees no actions outside them and is
 
 test('an auditor sees no write buttons in AD-backed people, and a direct write is refused', async ({ page, request }) => {
   await signIn(page, OPERATORS.auditor);
-  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
-  await page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username }).first().click();
-  const drawer = page.getByRole('dialog', { name: SPECIAL.lockTarget.cn });
+  const drawer = await openPerson(page, SPECIAL.lockTarget.username, SPECIAL.lockTarget.cn);
   await expect(drawer.getByTestId('panel-ad')).toBeVisible();
   for (const name of ['Lås op', 'Nulstil adgangskode', 'Tildel lokalt loginmiddel', 'Suspendér identitet', 'Opgradér til kvalificeret signatur']) {
     await expect(drawer.getByRole('button', { name }), name).toHaveCount(0);
@@ -167,16 +149,14 @@ test('an auditor sees no write buttons in AD-backed people, and a direct write i
   await page.getByRole('navigation').getByRole('link', { name: 'Masseopgaver' }).waitFor({ state: 'detached' }).catch(() => {});
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Masseopgaver' })).toHaveCount(0);
 
-  const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
-  const login = await request.post('/api/op/session.login', { headers, data: { username: OPERATORS.auditor, password: SEED_PASSWORD } });
-  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  const session = await apiSession(request, OPERATORS.auditor);
   const found = await request.post('/api/op/people.search', { headers: session, data: { text: SPECIAL.lockTarget.username, limit: 5 } });
   const person = ((await found.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.lockTarget.username);
   const r = await request.post('/api/op/people.resetPassword', { headers: session, data: { personId: person?.id, password: 'Fjord-Kage-Mast-Ugle-47', mustChange: true, reason: 'Forsøg fra revisor' } });
   expect(r.status()).toBe(403);
   expect((await r.json()).error.code).toBe('forbidden');
   // And AD still has the seeded password.
-  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  const ldap = dcClient();
   await ldap.bind(`${SPECIAL.lockTarget.username}@${DNS_DOMAIN}`, SEED_PASSWORD);
   await ldap.unbind();
 });
@@ -202,7 +182,7 @@ test('an administrator raises password history and sees it in AD\'s fine-grained
   await page.screenshot({ path: `${SHOTS}/live-03-policy-in-ad.png` });
 
   // AD's own PSO now carries the new history length.
-  const ldap = new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') } });
+  const ldap = dcClient();
   await ldap.bind(ADMIN_UPN, ADMIN_PASSWORD);
   const pso = await ldap.search(`CN=Password Settings Container,CN=System,${BASE_DN}`, { scope: 'one', filter: '(objectClass=msDS-PasswordSettings)', attributes: ['cn', 'msDS-PasswordHistoryLength', 'msDS-PSOAppliesTo'] });
   await ldap.unbind();
