@@ -17,9 +17,13 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
   /** Danish one-liner used in the audit journal and in `GET /api/ops`. */
   readonly summary: string;
   /**
-   * For operations on one person: where to find the target in the input, so the dispatcher can enforce
-   * a helpdesk operator's OU scope on every call.
+   * How a helpdesk operator's OU scope applies (see `shared/access.ts`), declared for every operation:
+   * - 'person': it names one person (`target`); the dispatcher checks the person is in scope first.
+   * - 'filtered': it returns people (list, search, export, report); main filters them to the scope.
+   * - 'none': it returns nothing about individual people.
    */
+  readonly scope: 'person' | 'filtered' | 'none';
+  /** For operations on one person: where to find the target in the input. Required with scope 'person'. */
   readonly target?: (input: z.output<I>) => { personId: string };
   /** Input fields never written to the journal (passwords and the like). */
   readonly secretFields?: readonly string[];

@@ -44,3 +44,11 @@ export function dnIsWithin(dn: string, ou: string): boolean {
   if (o.length > d.length) return false;
   return o.every((rdn, i) => d[d.length - o.length + i] === rdn);
 }
+
+/** The OUs (DNs) an operation is limited to for an operator; null = the whole organisation. */
+export type Scope = readonly string[] | null;
+
+/** True when a person (by DN) is inside a scope; a person without a DN is inside only the unlimited one. */
+export function inScope(scope: Scope, dn: string | null): boolean {
+  return scope === null || (dn !== null && scope.some((ou) => dnIsWithin(dn, ou)));
+}

@@ -6,7 +6,9 @@ import { domainFromDn, type PersonKey } from '../shared/idp/common.ts';
 import type { DirectoryPort } from './connectors/directory-port.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from './connectors/idp/client.ts';
 import type { IdpPort } from './connectors/idp/idp-port.ts';
-import { createDispatcher, toPayload, type Dispatch } from './dispatch/dispatcher.ts';
+import { createDispatcher, directoryTarget, toPayload, type Dispatch, type ResolvedTarget } from './dispatch/dispatcher.ts';
+import type { ActiveSession } from './dispatch/session.ts';
+import { peopleIndexFor } from './services/people/people-index.ts';
 import { createHandlers } from './dispatch/handlers.ts';
 import { createAuditShipping, type AuditShipping } from './services/audit-shipping.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
@@ -234,6 +236,23 @@ async function buildConnections(opts: CoreOptions): Promise<Connections> {
   };
 }
 
+/**
+ * The person an operation names. An AD person is read under the operator's bind; an identity only in
+ * MitID Erhverv ("mitid:<uuid>", from the drift view) is named from the people list or MitID Erhverv, so
+ * the journal says whose identity it was, and has no DN, so only an unlimited operator can reach it.
+ */
+async function resolveTarget(conn: Connections, session: ActiveSession, personId: string): Promise<ResolvedTarget> {
+  const uuid = /^mitid:(.+)$/.exec(personId)?.[1];
+  if (!uuid) return directoryTarget(session, personId);
+  const row = peopleIndexFor(conn).row(personId);
+  let name = row?.displayName ?? null;
+  if (!name && conn.mitid) {
+    const identity = await conn.mitid.getIdentity(uuid).catch(() => null);
+    name = [identity?.givenName, identity?.surname].filter(Boolean).join(' ') || null;
+  }
+  return { id: personId, person: null, dn: null, label: `${name ?? 'Ukendt navn'} (MitID Erhverv-identitet ${uuid})`, ou: null };
+}
+
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
@@ -284,6 +303,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   core.dispatch = createDispatcher({
     handlers,
     journal,
+    resolveTarget: (session, personId) => resolveTarget(connections, session, personId),
     logError:
       opts.logError ??
       ((cid, op, err) => {

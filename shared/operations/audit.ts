@@ -29,6 +29,7 @@ export const auditOps = {
   'audit.search': op({
     summary: 'Søg i revisionssporet',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({ filter: AuditFilter, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(200) }).strict(),
     output: z.object({ rows: z.array(AuditRow), nextCursor: z.string().nullable() }),
@@ -36,6 +37,7 @@ export const auditOps = {
   'audit.stats': op({
     summary: 'Overblik over revisionssporet',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({ filter: AuditFilter }).strict(),
     output: z.object({
@@ -48,6 +50,7 @@ export const auditOps = {
   'audit.refresh': op({
     summary: 'Hent nye hændelser fra den lokale IdP',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ pending: z.number().int(), lastError: z.string().nullable(), lastPulledAt: z.string().nullable() }),
@@ -55,6 +58,7 @@ export const auditOps = {
   'audit.verifyJournal': op({
     summary: 'Kontrollér journalens hash-kæde',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ ok: z.boolean(), count: z.number().int(), brokenSeq: z.number().int().nullable(), reason: z.string().nullable() }),
@@ -62,6 +66,7 @@ export const auditOps = {
   'audit.exportEvidence': op({
     summary: 'Eksportér revisionspakke',
     access: auditors,
+    scope: 'none',
     writes: false,
     sensitive: true,
     input: z
@@ -80,6 +85,7 @@ export const auditOps = {
   'audit.verifyPackage': op({
     summary: 'Kontrollér en revisionspakke',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
     output: z.object({ ok: z.boolean(), checked: z.number().int(), problems: z.array(z.string()) }),
@@ -87,6 +93,7 @@ export const auditOps = {
   'audit.getRetention': op({
     summary: 'Vis opbevaringsperioder',
     access: auditors,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ settings: RetentionSettings, pendingShipment: z.number().int() }),
@@ -94,6 +101,7 @@ export const auditOps = {
   'audit.setRetention': op({
     summary: 'Ret opbevaringsperioder',
     access: ['administrator'],
+    scope: 'none',
     writes: true,
     input: z.object({ settings: RetentionSettings, reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
     output: z.object({ settings: RetentionSettings }),
@@ -101,6 +109,7 @@ export const auditOps = {
   'audit.purgeNow': op({
     summary: 'Slet hændelser ældre end opbevaringsperioden',
     access: ['administrator'],
+    scope: 'none',
     writes: true,
     input: z.object({ reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
     output: z.object({ journalRemoved: z.number().int(), idpRemoved: z.number().int(), anchorSeq: z.number().int().nullable() }),
@@ -108,6 +117,7 @@ export const auditOps = {
   'jobs.get': op({
     summary: 'Status for en opgave',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({ id: z.string().uuid() }).strict(),
     output: z.object({ job: JobView }),
@@ -115,6 +125,7 @@ export const auditOps = {
   'jobs.cancel': op({
     summary: 'Annullér en opgave',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({ id: z.string().uuid() }).strict(),
     output: z.object({ job: JobView }),

@@ -11,6 +11,7 @@ export const bulkOps = {
   'bulk.targets': op({
     summary: 'Vis enheder til masseopgaver',
     access: bulkRoles,
+    scope: 'filtered',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ ous: z.array(z.object({ dn: z.string(), label: z.string(), people: z.number().int() })) }),
@@ -18,6 +19,7 @@ export const bulkOps = {
   'bulk.plan': op({
     summary: 'Prøvekørsel af masseopgave',
     access: bulkRoles,
+    scope: 'filtered',
     writes: false,
     input: z.object({ action: BulkAction, target: BulkTarget }).strict(),
     output: z.object({ job: BulkJobView }),
@@ -25,6 +27,7 @@ export const bulkOps = {
   'bulk.list': op({
     summary: 'Vis masseopgaver',
     access: bulkRoles,
+    scope: 'none',
     writes: false,
     input: z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict(),
     output: z.object({ jobs: z.array(BulkJobView) }),
@@ -32,6 +35,7 @@ export const bulkOps = {
   'bulk.get': op({
     summary: 'Vis en masseopgave',
     access: bulkRoles,
+    scope: 'none',
     writes: false,
     input: z
       .object({
@@ -46,6 +50,7 @@ export const bulkOps = {
   'bulk.start': op({
     summary: 'Start masseopgave',
     access: bulkRoles,
+    scope: 'none',
     writes: true,
     input: z.object({ jobId: JobId, reason: Reason, concurrency: z.number().int().min(1).max(16).default(4) }).strict(),
     output: z.object({ job: BulkJobView }),
@@ -53,6 +58,7 @@ export const bulkOps = {
   'bulk.pause': op({
     summary: 'Sæt masseopgave på pause',
     access: bulkRoles,
+    scope: 'none',
     writes: true,
     input: z.object({ jobId: JobId, reason: Reason }).strict(),
     output: z.object({ job: BulkJobView }),
@@ -60,6 +66,7 @@ export const bulkOps = {
   'bulk.resume': op({
     summary: 'Genoptag masseopgave',
     access: bulkRoles,
+    scope: 'none',
     writes: true,
     input: z.object({ jobId: JobId, reason: Reason }).strict(),
     output: z.object({ job: BulkJobView }),
@@ -67,6 +74,7 @@ export const bulkOps = {
   'bulk.cancel': op({
     summary: 'Annullér masseopgave',
     access: bulkRoles,
+    scope: 'none',
     writes: true,
     input: z.object({ jobId: JobId, reason: Reason }).strict(),
     output: z.object({ job: BulkJobView }),
@@ -74,6 +82,7 @@ export const bulkOps = {
   'bulk.retryFailed': op({
     summary: 'Prøv fejlede rækker igen',
     access: bulkRoles,
+    scope: 'none',
     writes: true,
     input: z.object({ jobId: JobId, reason: Reason, seqs: z.array(z.number().int().min(1)).max(20_000).optional() }).strict(),
     output: z.object({ job: BulkJobView, retried: z.number().int() }),
@@ -81,6 +90,7 @@ export const bulkOps = {
   'bulk.resultFile': op({
     summary: 'Hent resultatfil for masseopgave',
     access: bulkRoles,
+    scope: 'none',
     writes: false,
     input: z.object({ jobId: JobId }).strict(),
     output: z.object({ path: z.string(), fileName: z.string(), csv: z.string() }),

@@ -58,6 +58,7 @@ export const peopleOps = {
   'people.search': op({
     summary: 'Søg efter personer',
     access: 'signed-in',
+    scope: 'filtered',
     writes: false,
     input: z
       .object({
@@ -70,6 +71,7 @@ export const peopleOps = {
   'people.list': op({
     summary: 'Vis personlisten',
     access: 'signed-in',
+    scope: 'filtered',
     writes: false,
     input: PeopleQuery.extend({
       offset: z.number().int().min(0).default(0),
@@ -93,6 +95,7 @@ export const peopleOps = {
   'people.refresh': op({
     summary: 'Genindlæs personlisten fra AD, MitID Erhverv og IdP',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ started: z.boolean() }),
@@ -100,6 +103,7 @@ export const peopleOps = {
   'people.export': op({
     summary: 'Eksportér personlisten',
     access: 'signed-in',
+    scope: 'filtered',
     writes: false,
     // Personal data leaves the console: journaled like a write.
     sensitive: true,
@@ -112,6 +116,7 @@ export const peopleOps = {
   'people.get': op({
     summary: 'Vis en person',
     access: 'signed-in',
+    scope: 'person',
     writes: false,
     input: z.object({ personId: PersonId }).strict(),
     output: z.object({ person: Person }),
@@ -120,6 +125,7 @@ export const peopleOps = {
   'people.overview': op({
     summary: 'Vis en person i alle systemer',
     access: 'signed-in',
+    scope: 'person',
     writes: false,
     input: z.object({ personId: PersonId }).strict(),
     output: z.object({
@@ -147,14 +153,20 @@ export const peopleOps = {
   'people.history': op({
     summary: 'Vis en persons historik',
     access: 'signed-in',
+    scope: 'person',
     writes: false,
     input: z.object({ personId: PersonId }).strict(),
     output: z.object({ items: z.array(AuditRow) }),
     target: (i) => ({ personId: i.personId }),
   }),
+  // Who may see a full CPR number: those who act on the person's identity or help them on the phone
+  // (administrator, user administrator, helpdesk within its OUs), always with a reason, journaled.
+  // Not auditors: they review what was done, where CPR numbers stay masked; an evidence package with full
+  // numbers is their one route, itself with a reason and journaled.
   'people.revealCpr': op({
     summary: 'Vis fuldt CPR-nummer',
-    access: 'signed-in',
+    access: HELPDESK,
+    scope: 'person',
     writes: false,
     sensitive: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
@@ -164,6 +176,7 @@ export const peopleOps = {
   'people.unlockAccount': op({
     summary: 'Lås AD-konto op',
     access: HELPDESK,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: z.object({ person: Person }),
@@ -172,6 +185,7 @@ export const peopleOps = {
   'people.checkPassword': op({
     summary: 'Kontrollér en ny adgangskode mod personens politik',
     access: HELPDESK,
+    scope: 'person',
     writes: false,
     input: z.object({ personId: PersonId, password: z.string().max(256) }).strict(),
     output: z.object({ ok: z.boolean(), problems: z.array(PasswordCheck), policy: z.string() }),
@@ -181,6 +195,7 @@ export const peopleOps = {
   'people.resetPassword': op({
     summary: 'Nulstil adgangskode',
     access: HELPDESK,
+    scope: 'person',
     writes: true,
     input: z
       .object({ personId: PersonId, reason: Reason, password: z.string().min(1, 'Angiv en adgangskode').max(256), mustChange: z.boolean().default(true) })
@@ -192,6 +207,7 @@ export const peopleOps = {
   'people.assignLocalAuthenticator': op({
     summary: 'Tildel lokalt loginmiddel',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: WriteResult,
@@ -200,6 +216,7 @@ export const peopleOps = {
   'people.revokeLocalAuthenticator': op({
     summary: 'Fjern lokalt loginmiddel',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: WriteResult,
@@ -208,6 +225,7 @@ export const peopleOps = {
   'people.setSigning': op({
     summary: 'Kvalificeret signatur: opgradér eller fjern',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason, allow: z.boolean() }).strict(),
     output: WriteResult,
@@ -216,6 +234,7 @@ export const peopleOps = {
   'people.suspendIdentity': op({
     summary: 'Suspendér erhvervsidentitet',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: WriteResult,
@@ -224,6 +243,7 @@ export const peopleOps = {
   'people.reactivateIdentity': op({
     summary: 'Genaktivér erhvervsidentitet',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason }).strict(),
     output: WriteResult,
@@ -232,6 +252,7 @@ export const peopleOps = {
   'people.deviceAction': op({
     summary: 'MFA-enhed: lås, lås op, fjern eller test-push',
     access: HELPDESK,
+    scope: 'person',
     writes: true,
     input: z
       .object({ personId: PersonId, reason: Reason, deviceId: DeviceId, action: z.enum(['lock', 'unlock', 'remove', 'test-push', 'release-token']) })
@@ -242,6 +263,7 @@ export const peopleOps = {
   'people.setIdentityLock': op({
     summary: 'Lås eller lås op for identiteten i IdP',
     access: HELPDESK,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason, locked: z.boolean() }).strict(),
     output: WriteResult,
@@ -250,6 +272,7 @@ export const peopleOps = {
   'people.fixDrift': op({
     summary: 'Ret afvigelse mellem AD og MitID Erhverv',
     access: USERADMIN,
+    scope: 'person',
     writes: true,
     input: z.object({ personId: PersonId, reason: Reason, kind: DriftKind }).strict(),
     output: WriteResult,
@@ -261,6 +284,7 @@ export const peopleOps = {
   'people.views.list': op({
     summary: 'Vis mine gemte visninger af personlisten',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: SavedViews,
@@ -268,6 +292,7 @@ export const peopleOps = {
   'people.views.save': op({
     summary: 'Gem en visning af personlisten',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z
       .object({
@@ -284,6 +309,7 @@ export const peopleOps = {
   'people.views.delete': op({
     summary: 'Slet en gemt visning af personlisten',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({ name: ViewName }).strict(),
     output: SavedViews,
@@ -291,6 +317,7 @@ export const peopleOps = {
   'people.views.setDefault': op({
     summary: 'Vælg den visning, personlisten åbner med',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     /** null: the page opens with the plain list. */
     input: z.object({ name: ViewName.nullable() }).strict(),

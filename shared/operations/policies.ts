@@ -66,6 +66,7 @@ export const policiesOps = {
   'policy.list': op({
     summary: 'Vis adgangskodepolitikker',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ policies: z.array(PasswordPolicy) }),
@@ -73,6 +74,7 @@ export const policiesOps = {
   'policy.get': op({
     summary: 'Vis en adgangskodepolitik',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({ domain: Domain }).strict(),
     output: z.object({ policy: PasswordPolicy }),
@@ -80,6 +82,7 @@ export const policiesOps = {
   'policy.preview': op({
     summary: 'Forhåndsvis ændring af adgangskodepolitik',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings }).strict(),
     output: z.object({
@@ -95,6 +98,7 @@ export const policiesOps = {
   'policy.update': op({
     summary: 'Gem adgangskodepolitik',
     access: editors,
+    scope: 'none',
     writes: true,
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
     output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy, adMirror: AdMirrorResult }),
@@ -102,6 +106,7 @@ export const policiesOps = {
   'policy.adStatus': op({
     summary: 'Vis adgangskodepolitikken i AD',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({ domain: Domain }).strict(),
     output: z.object({
@@ -115,6 +120,7 @@ export const policiesOps = {
   'policy.mirrorToAd': op({
     summary: 'Spejl adgangskodepolitikken til AD',
     access: editors,
+    scope: 'none',
     writes: true,
     input: z.object({ domain: Domain, reason: Reason }).strict(),
     output: AdMirrorResult,
@@ -122,6 +128,7 @@ export const policiesOps = {
   'policy.validatePassword': op({
     summary: 'Kontrollér en adgangskode mod politikken',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z
       .object({
@@ -139,6 +146,7 @@ export const policiesOps = {
   'policy.getConfig': op({
     summary: 'Vis opsætning af politikker',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ config: PoliciesConfig }),
@@ -146,6 +154,7 @@ export const policiesOps = {
   'policy.updateConfig': op({
     summary: 'Ret opsætning af politikker',
     access: ['administrator'],
+    scope: 'none',
     writes: true,
     input: z.object({ config: PoliciesConfig, reason: Reason }).strict(),
     output: z.object({ config: PoliciesConfig }),
@@ -153,6 +162,7 @@ export const policiesOps = {
   'terms.get': op({
     summary: 'Vis vilkår',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ nsis: NsisTerms, current: TermsVersion.nullable(), versions: z.array(TermsVersion), newest: z.number().int().nullable() }),
@@ -160,6 +170,7 @@ export const policiesOps = {
   'terms.diff': op({
     summary: 'Sammenlign to versioner af vilkårstillægget',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({ from: Version, to: Version }).strict(),
     output: z.object({ from: TermsVersion, to: TermsVersion, lines: z.array(DiffLine) }),
@@ -167,6 +178,7 @@ export const policiesOps = {
   'terms.publish': op({
     summary: 'Udgiv vilkårstillæg',
     access: editors,
+    scope: 'none',
     writes: true,
     input: z
       .object({
@@ -183,6 +195,7 @@ export const policiesOps = {
   'terms.acceptanceReport': op({
     summary: 'Rapport over accept af vilkår',
     access: readers,
+    scope: 'filtered',
     writes: false,
     input: ReportInput,
     output: z.object({
@@ -195,6 +208,7 @@ export const policiesOps = {
   'terms.exportAcceptances': op({
     summary: 'Eksportér rapport over accept af vilkår',
     access: readers,
+    scope: 'filtered',
     writes: false,
     sensitive: true,
     input: ReportInput,

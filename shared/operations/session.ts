@@ -6,6 +6,7 @@ export const sessionOps = {
   'app.info': op({
     summary: 'Oplysninger om konsollen og miljøet',
     access: 'public',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({
@@ -18,6 +19,7 @@ export const sessionOps = {
   'session.login': op({
     summary: 'Log ind som operatør',
     access: 'public',
+    scope: 'none',
     writes: false,
     secretFields: ['password'],
     input: z
@@ -31,6 +33,7 @@ export const sessionOps = {
   'session.logout': op({
     summary: 'Log ud',
     access: 'public',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ ok: z.literal(true) }),
@@ -38,6 +41,7 @@ export const sessionOps = {
   'session.current': op({
     summary: 'Den indloggede operatør',
     access: 'public',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({ operator: Operator.nullable() }),

@@ -14,6 +14,7 @@ export const settingsOps = {
   'settings.get': op({
     summary: 'Læs forbindelsesindstillinger',
     access: ['administrator', 'auditor'],
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: SettingsView,
@@ -21,6 +22,7 @@ export const settingsOps = {
   'settings.update': op({
     summary: 'Ret forbindelsesindstillinger',
     access: ['administrator'],
+    scope: 'none',
     writes: true,
     input: z.object({ settings: Settings }).strict(),
     output: SettingsView,
@@ -28,6 +30,7 @@ export const settingsOps = {
   'settings.setSecret': op({
     summary: 'Gem en hemmelighed (adgangsnøgle, certifikatkode)',
     access: ['administrator'],
+    scope: 'none',
     writes: true,
     secretFields: ['value'],
     input: z.object({ key: SecretKey, value: z.string().min(1, 'Angiv en værdi').max(4096) }).strict(),
@@ -36,6 +39,7 @@ export const settingsOps = {
   'settings.testConnection': op({
     summary: 'Test forbindelsen til et system',
     access: ['administrator'],
+    scope: 'none',
     writes: false,
     input: z.object({ system: SystemName }).strict(),
     output: z.object({ ok: z.boolean(), message: z.string() }),
@@ -43,6 +47,7 @@ export const settingsOps = {
   'system.status': op({
     summary: 'Status for de tilsluttede systemer',
     access: 'signed-in',
+    scope: 'none',
     writes: false,
     input: z.object({}).strict(),
     output: z.object({

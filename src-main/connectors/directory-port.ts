@@ -61,6 +61,8 @@ export interface MirroredPolicySpec {
 export interface PeopleQuery {
   text: string;
   limit: number;
+  /** Only people inside these OUs (DNs); null or absent = everyone. The total counts only them. */
+  within?: readonly string[] | null;
 }
 
 /**

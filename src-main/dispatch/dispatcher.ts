@@ -3,10 +3,22 @@ import { z } from 'zod';
 import { ConsoleError, type ErrorPayload } from '../../shared/errors.ts';
 import { isOpName, operations, type OpName, type OpOutput, type OpParsedInput } from '../../shared/operations/index.ts';
 import type { OperationSpec } from '../../shared/operation.ts';
-import { dnIsWithin, type Role } from '../../shared/roles.ts';
+import { can, type Denial, type Scope } from '../../shared/access.ts';
 import type { ActiveSession, CallContext } from './session.ts';
-import type { Journal } from '../store/journal.ts';
+import type { Journal, JournalOutcome } from '../store/journal.ts';
 import type { Person } from '../../shared/domain/person.ts';
+
+/** The person an operation names, as the dispatcher resolved it for the scope check and the journal. */
+export interface ResolvedTarget {
+  id: string;
+  /** The AD entry; null for a person without an AD account (an identity only in MitID Erhverv). */
+  person: Person | null;
+  dn: string | null;
+  /** Name and username (or the identity's name), so a journal record reads on its own. */
+  label: string | null;
+  /** The DN of the person's OU. */
+  ou: string | null;
+}
 
 export interface HandlerContext {
   call: CallContext;
@@ -15,6 +27,10 @@ export interface HandlerContext {
   session: ActiveSession | null;
   /** Like `session`, but throws `unauthenticated` when nobody is signed in. */
   requireSession(): ActiveSession;
+  /** The operator's OU scope for this operation (null = whole organisation); lists are filtered to it. */
+  scope: Scope;
+  /** For operations with scope 'person': the person, already checked to be in scope. */
+  target: ResolvedTarget | null;
 }
 
 export type Handler<N extends OpName> = (input: OpParsedInput<N>, ctx: HandlerContext) => Promise<OpOutput<N>>;
@@ -30,6 +46,14 @@ export interface DispatcherDeps {
   logError?: (correlationId: string, operation: string, err: unknown) => void;
   /** Idle time after which a session is dropped. */
   idleTimeoutMs?: number;
+  /** Finds the person an operation names; default: the operator's own directory bind. */
+  resolveTarget?: (session: ActiveSession, personId: string) => Promise<ResolvedTarget>;
+}
+
+/** An AD person as a target: read under the operator's own bind, so AD's own read rights apply too. */
+export async function directoryTarget(session: ActiveSession, personId: string): Promise<ResolvedTarget> {
+  const p = await session.directory.getPerson(personId);
+  return { id: personId, person: p, dn: p.dn, label: `${p.displayName} (${p.username})`, ou: parentDn(p.dn) };
 }
 
 /** Field path → message, for the UI to put next to the field. */
@@ -51,10 +75,12 @@ function redact(input: unknown, secretFields: readonly string[] | undefined): un
 
 /**
  * The only way into the services. Order matters and is the same for every host:
- * operation → input (zod) → signed in → role → helpdesk scope → intent → service → output (zod) → outcome.
+ * operation → input (zod) → access (role) → target → access (scope) → intent → service → output (zod) → outcome.
+ * The access decision is `can()` from the contract, the same one the renderer asks.
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const idleTimeoutMs = deps.idleTimeoutMs ?? 60 * 60 * 1000;
+  const resolveTarget = deps.resolveTarget ?? directoryTarget;
 
   return async function dispatch(name: string, rawInput: unknown, call: CallContext): Promise<DispatchResult> {
     const correlationId = call.correlationId ?? randomUUID();
@@ -80,6 +106,48 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     if (session) session.lastUsedAt = Date.now();
 
+    // The role: refused before anything is attempted, so nothing is journaled.
+    const byRole = can(session?.operator ?? null, name);
+    if (!byRole.allowed) return { ok: false, error: denialPayload(byRole, name) };
+
+    const reason = typeof (input as { reason?: unknown }).reason === 'string' ? (input as { reason: string }).reason : null;
+    const personId = spec.target ? spec.target(input).personId : null;
+    // The target, read once: for the scope, for the journal record and for the handler.
+    let target: ResolvedTarget | null = null;
+    let targetError: unknown = null;
+    if (session && personId !== null) {
+      try {
+        target = await resolveTarget(session, personId);
+      } catch (e) {
+        targetError = e;
+      }
+    }
+    const journalTarget = personId === null ? null : { id: personId, label: target?.label ?? null, ou: target?.ou ?? null };
+    const record = (kind: 'intent' | 'outcome' | 'event', outcome: JournalOutcome | null, summary: Record<string, unknown>) =>
+      deps.journal.append({
+        kind, operation: name, operator: (session as ActiveSession).operator, workstation: call.workstation, correlationId,
+        target: journalTarget, reason, outcome, summary,
+      });
+
+    // The scope: a person outside the operator's OUs is refused for reads and writes alike.
+    const byScope = personId === null ? byRole : target ? can(session?.operator ?? null, name, { dn: target.dn }) : byRole;
+    if (!byScope.allowed) {
+      const error = denialPayload(byScope, name);
+      // Every refused attempt on a person outside the scope is on record, reads included.
+      if (session && journaled) {
+        const intent = record('intent', null, { input: redact(input, spec.secretFields) });
+        record('outcome', 'refused', { intent, error });
+      } else if (session) {
+        record('event', 'refused', { error });
+      }
+      return { ok: false, error };
+    }
+
+    const intentSeq = journaled && session ? record('intent', null, { input: redact(input, spec.secretFields) }) : null;
+    const journalOutcome = (outcome: JournalOutcome, summary: Record<string, unknown>) => {
+      if (intentSeq !== null) record('outcome', outcome, summary);
+    };
+
     const ctx: HandlerContext = {
       call,
       correlationId,
@@ -89,65 +157,13 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
         return s;
       },
+      scope: byScope.scope,
+      target,
     };
 
     try {
-      if (spec.access !== 'public' || journaled) {
-        if (!session) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
-        if (Array.isArray(spec.access)) {
-          const allowed = spec.access as readonly Role[];
-          if (!session.operator.roles.some((r) => allowed.includes(r))) {
-            throw new ConsoleError('forbidden', `Din rolle giver ikke adgang til: ${spec.summary}.`, { operation: name });
-          }
-        }
-      }
-    } catch (e) {
-      return { ok: false, error: toPayload(e) };
-    }
-
-    const target = spec.target ? spec.target(input) : undefined;
-    const reason = typeof (input as { reason?: unknown }).reason === 'string' ? (input as { reason: string }).reason : null;
-    let intentSeq: number | null = null;
-    // The target's name and OU go into the journal so each record reads on its own; the same lookup
-    // serves the helpdesk scope check below.
-    let targetPerson: Person | null = null;
-    if (journaled && session && target) {
-      targetPerson = await session.directory.getPerson(target.personId).catch(() => null);
-    }
-    const journalTarget = target
-      ? { id: target.personId, label: targetPerson ? `${targetPerson.displayName} (${targetPerson.username})` : null, ou: targetPerson ? parentDn(targetPerson.dn) : null }
-      : null;
-    if (journaled && session) {
-      intentSeq = deps.journal.append({
-        kind: 'intent',
-        operation: name,
-        operator: session.operator,
-        workstation: call.workstation,
-        correlationId,
-        target: journalTarget,
-        reason,
-        outcome: null,
-        summary: { input: redact(input, spec.secretFields) },
-      });
-    }
-
-    const journalOutcome = (outcome: 'success' | 'refused' | 'failed' | 'unknown', summary: Record<string, unknown>) => {
-      if (intentSeq === null || !session) return;
-      deps.journal.append({
-        kind: 'outcome',
-        operation: name,
-        operator: session.operator,
-        workstation: call.workstation,
-        correlationId,
-        target: journalTarget,
-        reason,
-        outcome,
-        summary,
-      });
-    };
-
-    try {
-      if (spec.writes && session && target) await enforceScope(session, spec, target.personId, targetPerson);
+      // A target that could not be read: the handler would fail the same way; say why once.
+      if (targetError !== null) throw targetError;
       const handler = deps.handlers[name] as (i: unknown, c: HandlerContext) => Promise<unknown>;
       const result = await handler(input, ctx);
       const out = spec.output.safeParse(result);
@@ -165,25 +181,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   };
 }
 
-export type Dispatch = ReturnType<typeof createDispatcher>;
-
-/**
- * A helpdesk operator limited to OUs may act only on people inside them — unless another of their
- * roles already grants the operation without limits.
- */
-async function enforceScope(session: ActiveSession, spec: OperationSpec, personId: string, known: Person | null): Promise<void> {
-  const { roles, helpdeskOus } = session.operator;
-  if (helpdeskOus === null) return;
-  const allowed = spec.access === 'public' || spec.access === 'signed-in' ? roles : spec.access;
-  const unscoped = roles.some((r) => r !== 'helpdesk' && allowed.includes(r));
-  if (unscoped) return;
-  const person = known ?? (await session.directory.getPerson(personId));
-  if (!helpdeskOus.some((ou) => dnIsWithin(person.dn, ou))) {
-    throw new ConsoleError('forbidden', 'Personen ligger uden for de organisationsenheder, du er helpdesk for.', {
-      personId,
-    });
-  }
+function denialPayload(d: Denial, operation: string): ErrorPayload {
+  return { code: d.code, message: d.message, details: { operation, reason: d.reason } };
 }
+
+export type Dispatch = ReturnType<typeof createDispatcher>;
 
 function outcomeFor(code: string): 'refused' | 'failed' | 'unknown' {
   if (code === 'forbidden' || code === 'refused' || code === 'conflict' || code === 'validation' || code === 'not-found') return 'refused';

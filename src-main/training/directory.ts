@@ -1,5 +1,6 @@
 import { ConsoleError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
+import { inScope } from '../../shared/roles.ts';
 import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySettings, MirroredPolicySpec, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
 
@@ -156,12 +157,13 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
         },
         async searchPeople(q: PeopleQuery) {
           const text = foldForSearch(q.text.trim());
+          const visible = q.within ? entries.filter((x) => inScope(q.within ?? null, x.dn)) : entries;
           if (!text) {
-            const items = entries.slice(0, q.limit).map(summary);
-            return { items, total: entries.length };
+            const items = visible.slice(0, q.limit).map(summary);
+            return { items, total: visible.length };
           }
           const hits: Array<{ e: Entry; r: number }> = [];
-          for (const entry of entries) {
+          for (const entry of visible) {
             const r = rank(entry, text);
             if (r >= 0) hits.push({ e: entry, r });
           }

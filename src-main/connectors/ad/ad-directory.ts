@@ -2,6 +2,7 @@
 // own bind, so AD's delegation decides what each person may change.
 import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, OrFilter, PresenceFilter, SubstringFilter, type Client, type Entry, type Filter } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
+import { inScope } from '../../../shared/roles.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import type { Person, PersonSummary } from '../../../shared/domain/person.ts';
 import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySpec, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
@@ -473,7 +474,8 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
         const text = q.text.trim();
         if (hopelessSearch(text)) return { items: [], total: 0 };
         const filter = peopleFilter(text);
-        const people = await run({ action: 'søge efter personer' }, (c) => loadPeople(c, filter));
+        const found = await run({ action: 'søge efter personer' }, (c) => loadPeople(c, filter));
+        const people = q.within ? found.filter((p) => inScope(q.within ?? null, p.dn)) : found;
         if (text === '') {
           people.sort(byName);
           return { items: people.slice(0, limit), total: people.length };

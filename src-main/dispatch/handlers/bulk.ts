@@ -18,11 +18,11 @@ export function bulkHandlers({ core }: HandlerDeps): FeatureHandlers<typeof bulk
   const actor = (ctx: HandlerContext) => ({ operator: ctx.requireSession().operator, workstation: ctx.call.workstation });
 
   return {
-    'bulk.targets': async (_input, ctx) => bulk.targets(ctx.requireSession().directory),
+    'bulk.targets': async (_input, ctx) => bulk.targets(ctx.requireSession().directory, ctx.scope),
 
     'bulk.plan': async (input, ctx) => {
       const s = ctx.requireSession();
-      return { job: await bulk.plan(s.directory, s.operator, input.action, input.target) };
+      return { job: await bulk.plan(s.directory, s.operator, input.action, input.target, ctx.scope) };
     },
 
     'bulk.list': async (input) => ({ jobs: bulk.list(input.limit) }),

@@ -35,17 +35,21 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     ...r,
     row: await index().refreshPerson(s.directory, personId),
   });
-  const person = (s: ActiveSession, personId: string): Promise<Person> => s.directory.getPerson(personId);
+  /** The person the operation names, as the dispatcher read it and checked it against the scope. */
+  const person = (ctx: HandlerContext): Person => {
+    if (!ctx.target?.person) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.');
+    return ctx.target.person;
+  };
   const savedViews = (ctx: HandlerContext) => ({ views: deps.core.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
 
   return {
-    'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit }),
+    'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit, within: ctx.scope }),
 
     'people.list': async (input, ctx) => {
       const idx = index();
       await idx.ensure(ctx.requireSession().directory);
       const { offset, limit, ...q } = input;
-      const { rows, indexed } = idx.query(q);
+      const { rows, indexed } = idx.query(q, ctx.scope);
       return {
         rows: rows.slice(offset, offset + limit),
         offset,
@@ -53,9 +57,9 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
         indexed,
         version: idx.version(),
         sources: idx.sources(),
-        drift: idx.driftCounts(),
-        ous: idx.ous(),
-        nsisStatuses: idx.nsisStatuses(),
+        drift: idx.driftCounts(ctx.scope),
+        ous: idx.ous(ctx.scope),
+        nsisStatuses: idx.nsisStatuses(ctx.scope),
       };
     },
 
@@ -70,7 +74,7 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       const idx = index();
       await idx.ensure(ctx.requireSession().directory);
       const { format, columns, ...q } = input;
-      const { rows } = idx.query(q);
+      const { rows } = idx.query(q, ctx.scope);
       const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
       const body = format === 'csv' ? toCsv(rows, columns) : await toXlsx(rows, columns);
       return {
@@ -81,11 +85,11 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       };
     },
 
-    'people.get': async (input, ctx) => ({ person: await ctx.requireSession().directory.getPerson(input.personId) }),
+    'people.get': async (_input, ctx) => ({ person: person(ctx) }),
 
-    'people.overview': async (input, ctx) => {
+    'people.overview': async (_input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       const [panels, ad] = await Promise.all([overviewPanels(conn(), p), s.directory.getResultantPasswordPolicy(p.id).catch(() => null)]);
       const adPolicy = ad && {
         source: ad.source, name: ad.name, readable: ad.readable, minLength: ad.minLength, historyLength: ad.historyLength, complexity: ad.complexity,
@@ -94,12 +98,9 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       return { person: p, row: index().row(p.id), adPolicy, ...panels };
     },
 
-    'people.history': async (input, ctx) => {
-      const p = await person(ctx.requireSession(), input.personId);
-      return { items: history(deps.core.audit, p) };
-    },
+    'people.history': async (_input, ctx) => ({ items: history(deps.core.audit, person(ctx)) }),
 
-    'people.revealCpr': async (input, ctx) => ({ cpr: await revealCpr(conn(), await person(ctx.requireSession(), input.personId)) }),
+    'people.revealCpr': async (_input, ctx) => ({ cpr: await revealCpr(conn(), person(ctx)) }),
 
     'people.unlockAccount': async (input, ctx) => {
       const s = ctx.requireSession();
@@ -113,12 +114,12 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
 
     'people.checkPassword': async (input, ctx) => {
       const s = ctx.requireSession();
-      return checkNewPassword(conn(), s.directory, await person(s, input.personId), input.password);
+      return checkNewPassword(conn(), s.directory, person(ctx), input.password);
     },
 
     'people.resetPassword': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       await resetPassword(conn(), s.directory, p, input.password, input.mustChange);
       return after(s, p.id, {
         outcome: 'reset',
@@ -128,44 +129,44 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
 
     'people.assignLocalAuthenticator': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await assign(conn(), p));
     },
 
     'people.revokeLocalAuthenticator': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await revoke(conn(), p));
     },
 
     'people.setSigning': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await signing(conn(), p, input.allow, s.directory));
     },
 
     'people.suspendIdentity': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await suspend(conn(), p));
     },
 
     'people.reactivateIdentity': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await reactivate(conn(), p));
     },
 
     'people.deviceAction': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       const r = await deviceAction(conn(), p, input.deviceId, input.action, writeContext(s.operator, input.reason));
       return { ...(await after(s, p.id, r)), push: r.push };
     },
 
     'people.setIdentityLock': async (input, ctx) => {
       const s = ctx.requireSession();
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       return after(s, p.id, await identityLock(conn(), p, input.locked, writeContext(s.operator, input.reason)));
     },
 
@@ -174,14 +175,14 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       if (input.kind === 'only-in-mitid') {
         const uuid = /^mitid:(.+)$/.exec(input.personId)?.[1];
         if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.');
-        const r = await suspendOrphan(conn(), uuid);
+        const r = await suspendOrphan(conn(), uuid, (identity) => index().adMatchFor(identity));
         // The orphan row is rebuilt from MitID Erhverv by the next refresh; until then say what happened.
         void index()
           .refresh(s.directory)
           .catch(() => {});
         return { ...r, row: null };
       }
-      const p = await person(s, input.personId);
+      const p = person(ctx);
       const fix = {
         'identity-missing': assign,
         'credential-missing': assign,

@@ -3,6 +3,7 @@ import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { fileConfigStore } from '../../services/policies/config.ts';
 import { allPeople, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst } from '../../services/policies/policy-service.ts';
 import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from '../../services/policies/terms-service.ts';
+import { inScope } from '../../../shared/roles.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { psoSettingsFromPolicy, weakerInAd } from '../../connectors/ad/pso.ts';
@@ -115,13 +116,13 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
 
     'terms.acceptanceReport': async (input, ctx) => {
       const conn = core.connections();
-      const people = await allPeople(ctx.requireSession().directory);
+      const people = (await allPeople(ctx.requireSession().directory)).filter((p) => inScope(ctx.scope, p.dn));
       return acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, input);
     },
 
     'terms.exportAcceptances': async (input, ctx) => {
       const conn = core.connections();
-      const people = await allPeople(ctx.requireSession().directory);
+      const people = (await allPeople(ctx.requireSession().directory)).filter((p) => inScope(ctx.scope, p.dn));
       const report = await acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, input);
       const day = new Date().toISOString().slice(0, 10);
       return { filename: `vilkaar-accept-v${report.version.version}-${day}.csv`, csv: acceptanceCsv(report.version, report.rows), rows: report.rows.length };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { BulkAction, BulkJobView, BulkRowState, BulkRowView, BulkTarget } from '../../../shared/domain/bulk.ts';
 import type { LinkRule } from '../../../shared/mitid/link-rule.ts';
-import type { Operator } from '../../../shared/roles.ts';
+import { inScope, type Operator, type Scope } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal } from '../../store/journal.ts';
@@ -135,9 +135,10 @@ export function createBulkService(deps: BulkServiceDeps) {
   }
 
   return {
-    async targets(session: DirectorySession): Promise<{ ous: Array<{ dn: string; label: string; people: number }> }> {
+    async targets(session: DirectorySession, scope: Scope = null): Promise<{ ous: Array<{ dn: string; label: string; people: number }> }> {
       const counts = new Map<string, number>();
       for (const p of await loadAllPeople(session)) {
+        if (!inScope(scope, p.dn)) continue;
         // Every OU on the way up counts the person: an OU's job includes its sub-OUs.
         let ou = parentDn(p.dn);
         while (ou && /^OU=/i.test(ou)) {
@@ -151,9 +152,11 @@ export function createBulkService(deps: BulkServiceDeps) {
     },
 
     /** The dry run: validates every row and stores the plan as a job in state "planned". */
-    async plan(session: DirectorySession, operator: Operator, action: BulkAction, target: BulkTarget): Promise<BulkJobView> {
+    async plan(session: DirectorySession, operator: Operator, action: BulkAction, target: BulkTarget, scope: Scope = null): Promise<BulkJobView> {
       const mitid = mitidOrFail(deps.mitid());
-      const { label, candidates } = await resolveTarget(session, target);
+      const { label, candidates: all } = await resolveTarget(session, target);
+      // Nobody outside the operator's scope enters a job; to the operator they are not in the directory.
+      const candidates = all.map((c) => (c.person && !inScope(scope, c.person.dn) ? { input: c.input, person: null, skip: 'not-in-directory' as const } : c));
       const rows = await planRows(action, candidates, mitid, deps.linkRule());
       const id = randomUUID();
       store.createJob({ id, action, targetKind: target.kind, targetLabel: label, createdBy: operator.username }, rows);

@@ -13,6 +13,7 @@ import type { IdpPerson } from '../../../shared/idp/people.ts';
 import type { MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
 import { subjectNameIdFor } from '../../../shared/mitid/link-rule.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
+import { inScope, type Scope } from '../../../shared/roles.ts';
 import type { Connections } from '../../core.ts';
 
 // The people index: one merged row per person, built in main and served to the renderer a window at a
@@ -50,15 +51,21 @@ export interface PeopleIndex {
   refresh(session: DirectorySession): Promise<void>;
   /** Resolves when every source has finished its current read (tests). */
   idle(): Promise<void>;
-  query(q: PeopleQuery): { rows: PersonRow[]; indexed: number };
+  /** The view, limited to the operator's scope (null = everyone); `indexed` counts the people in scope. */
+  query(q: PeopleQuery, scope?: Scope): { rows: PersonRow[]; indexed: number };
   row(personId: string): PersonRow | null;
+  /**
+   * The AD person an identity belongs to by its local credentials (the link rule) or its e-mail, if any:
+   * an identity that matches someone is not an orphan, whatever the last merge said.
+   */
+  adMatchFor(identity: { localIds: readonly string[]; email: string | null }): PersonRow | null;
   /** Re-read one person from all three systems (after a write). */
   refreshPerson(session: DirectorySession, personId: string): Promise<PersonRow | null>;
   version(): number;
   sources(): SourceFreshness[];
-  driftCounts(): DriftCounts;
-  ous(): string[];
-  nsisStatuses(): string[];
+  driftCounts(scope?: Scope): DriftCounts;
+  ous(scope?: Scope): string[];
+  nsisStatuses(scope?: Scope): string[];
 }
 
 const indexes = new WeakMap<Connections, PeopleIndex>();
@@ -112,6 +119,33 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
   let background: Promise<void> = Promise.resolve();
   let cache: { key: string; version: number; rows: PersonRow[] } | null = null;
   let byName: { version: number; entries: Entry[] } | null = null;
+  let scoped: { key: string; version: number; members: Set<Entry> } | null = null;
+  // Whether an AD person is in a scope, remembered per person object (they survive remerges).
+  const inScopeMemo = new Map<string, WeakMap<PersonSummary, boolean>>();
+
+  /**
+   * The people an operator may see. An identity only in MitID Erhverv has no OU, so only an operator
+   * without a limit sees it. Membership is computed once per version and scope, so a scoped view costs
+   * a set lookup per row, not a DN comparison.
+   */
+  function visible(list: readonly Entry[], scope: Scope | undefined): readonly Entry[] {
+    if (!scope) return list;
+    const key = JSON.stringify(scope);
+    if (!scoped || scoped.key !== key || scoped.version !== version) {
+      let memo = inScopeMemo.get(key);
+      if (!memo) inScopeMemo.set(key, (memo = new WeakMap()));
+      const members = new Set<Entry>();
+      for (const e of entries) {
+        if (!e.ad) continue;
+        let yes = memo.get(e.ad);
+        if (yes === undefined) memo.set(e.ad, (yes = inScope(scope, e.ad.dn)));
+        if (yes) members.add(e);
+      }
+      scoped = { key, version, members };
+    }
+    const members = scoped.members;
+    return list.filter((e) => members.has(e));
+  }
 
   // Partial results show up about twenty times during a read, whatever the size.
   const mergeEvery = () => Math.max(500, Math.ceil(entries.length / 20));
@@ -430,23 +464,34 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
       if (adBuild) await adBuild.catch(() => {});
       await background;
     },
-    query(q) {
-      const key = JSON.stringify([q.text, q.filter, q.sort, q.dir]);
-      if (cache && cache.key === key && cache.version === version) return { rows: cache.rows, indexed: entries.length };
+    query(q, scope) {
+      const key = JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
+      const indexed = visible(entries, scope).length;
+      if (cache && cache.key === key && cache.version === version) return { rows: cache.rows, indexed };
       // Most views are in name order: the entries are sorted by name once per version, and such a view is
       // then a filter pass (≈ 10 ms at 100,000 people instead of a collator sort per keystroke).
       let rows: PersonRow[];
       if (q.sort === 'displayName') {
         if (!byName || byName.version !== version) byName = { version, entries: [...entries].sort((a, b) => compareRows(a.row, b.row)) };
-        rows = filterEntries(byName.entries, q).map((e) => e.row);
+        rows = filterEntries(visible(byName.entries, scope), q).map((e) => e.row);
         if (q.dir === 'desc') rows.reverse();
       } else {
-        rows = runQuery(entries, q);
+        rows = runQuery(visible(entries, scope), q);
       }
       cache = { key, version, rows };
-      return { rows, indexed: entries.length };
+      return { rows, indexed };
     },
     row: (id) => byId.get(id)?.row ?? null,
+    adMatchFor({ localIds, email }) {
+      const subjects = new Set(localIds.map((x) => x.toLowerCase()));
+      const mail = email?.trim().toLowerCase() || null;
+      for (const e of entries) {
+        if (!e.ad) continue;
+        const s = expectedSubject(e.ad);
+        if ((s && subjects.has(s.toLowerCase())) || (mail && e.ad.email?.trim().toLowerCase() === mail)) return e.row;
+      }
+      return null;
+    },
     async refreshPerson(session, personId) {
       let ad: PersonSummary;
       try {
@@ -502,22 +547,22 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
     },
     version: () => version,
     sources: () => [{ ...state.ad }, { ...state.mitid }, { ...state.idp }],
-    driftCounts() {
+    driftCounts(scope) {
       const counts = Object.fromEntries(driftKinds.map((k) => [k, 0])) as DriftCounts;
-      for (const e of entries) for (const k of e.row.drift) counts[k] = (counts[k] ?? 0) + 1;
+      for (const e of visible(entries, scope)) for (const k of e.row.drift) counts[k] = (counts[k] ?? 0) + 1;
       return counts;
     },
-    ous() {
+    ous(scope) {
       const set = new Set<string>();
-      for (const e of entries) {
+      for (const e of visible(entries, scope)) {
         const parts = e.row.ouPath.split(' / ');
         for (let i = 1; i <= parts.length; i++) if (parts[0]) set.add(parts.slice(0, i).join(' / '));
       }
       return [...set].sort(collator.compare);
     },
-    nsisStatuses() {
+    nsisStatuses(scope) {
       const set = new Set<string>();
-      for (const e of entries) if (e.row.idp.nsisStatus) set.add(e.row.idp.nsisStatus);
+      for (const e of visible(entries, scope)) if (e.row.idp.nsisStatus) set.add(e.row.idp.nsisStatus);
       return [...set].sort();
     },
   };

@@ -245,9 +245,26 @@ export async function relink(conn: Connections, person: Person): Promise<{ outco
   return { outcome: r.outcome === 'already-assigned' ? 'already-assigned' : 'relinked', message: `Det lokale loginmiddel er registreret som ${expected}.` };
 }
 
-export async function suspendOrphan(conn: Connections, uuid: string): Promise<{ outcome: string; message: string }> {
+/**
+ * Suspends an identity that only MitID Erhverv knows — after checking, from MitID Erhverv itself and
+ * now, that it really belongs to nobody in AD (by its local credential or its e-mail). An identity that
+ * does is refused with the person's name: its drift is fixed on that person, never by suspending it.
+ */
+export async function suspendOrphan(
+  conn: Connections,
+  uuid: string,
+  adMatchFor: (identity: { localIds: readonly string[]; email: string | null }) => { displayName: string; username: string } | null,
+): Promise<{ outcome: string; message: string }> {
   const mitid = requireMitId(conn);
-  const identity = await mitid.getIdentity(uuid);
+  const [identity, auths] = await Promise.all([mitid.getIdentity(uuid), mitid.listAuthenticators(uuid)]);
+  const localIds = auths.filter((a) => a.kind === 'local' && a.id).map((a) => a.id as string);
+  const owner = adMatchFor({ localIds, email: identity.emailAddress });
+  if (owner) {
+    throw new ConsoleError(
+      'conflict',
+      `Identiteten er ikke uden ejer: den hører til ${owner.displayName} (${owner.username}) i AD. Ret afvigelsen på personen i stedet.`,
+    );
+  }
   if (identity.status === 'Suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
   await mitid.suspend(uuid);
   return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' };

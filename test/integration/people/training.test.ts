@@ -183,12 +183,15 @@ describe('actions on one person', () => {
     const staff = accounts.find((a) => a.ouPath[0] === 'Sundhed og Omsorg' && a.enabled)!;
     const o = await call('people.overview', { personId: staff.guid }, revisor);
     expect(o.mitid.ok && o.mitid.data.identity?.cprMasked).toMatch(/^\d{6}-XXXX$/);
-    const r = await call('people.revealCpr', { personId: staff.guid, reason: 'Revision af identitetssikring' }, revisor);
+    // Auditors review what was done with CPR numbers masked; they are refused before anything is read.
+    const auditor = await core.dispatch('people.revealCpr', { personId: staff.guid, reason: 'Revision af identitetssikring' }, revisor);
+    expect(auditor).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const r = await call('people.revealCpr', { personId: staff.guid, reason: 'Borgeren ringede, identitet bekræftes' }, helpdesk);
     expect(r.cpr).toMatch(/^\d{6}-\d{4}$/);
     const rows = core.journal.db.prepare("SELECT kind, reason FROM journal WHERE operation = 'people.revealCpr'").all();
     expect(rows).toEqual([
-      { kind: 'intent', reason: 'Revision af identitetssikring' },
-      { kind: 'outcome', reason: 'Revision af identitetssikring' },
+      { kind: 'intent', reason: 'Borgeren ringede, identitet bekræftes' },
+      { kind: 'outcome', reason: 'Borgeren ringede, identitet bekræftes' },
     ]);
   });
 });
@@ -216,5 +219,38 @@ describe('roles, enforced in main', () => {
       const r = await core.dispatch(name, input, revisor);
       expect(r.ok || r.error.code, name).toBe('forbidden');
     }
+  });
+});
+
+describe('fixing an identity that only MitID Erhverv knows', () => {
+  it('suspends only an identity that really belongs to nobody in AD, and the journal names it', async () => {
+    const uuid = mitid.seed?.drift.onlyInMitId[0];
+    if (!uuid) throw new Error('no orphan identity seeded');
+    const identity = mitid.simulator.state.identities.get(uuid.toLowerCase());
+    if (!identity) throw new Error('orphan identity missing in the simulator');
+    const owner = accounts.find((a) => a.ouPath[0] === 'Borgerservice' && a.enabled && a.email)!;
+    const personId = `mitid:${uuid}`;
+    const realEmail = identity.emailAddress;
+    // The list still shows the identity as an orphan, but in MitID Erhverv it now carries an employee's
+    // e-mail: suspending it would cut off a colleague. It is refused, naming whose it is.
+    identity.emailAddress = owner.email as string;
+    const refused = await core.dispatch('people.fixDrift', { personId, kind: 'only-in-mitid', reason: 'Oprydning i MitID Erhverv' }, brugeradmin);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    if (!refused.ok) expect(refused.error.message).toContain(`${owner.displayName} (${owner.username})`);
+    expect(identity.status).not.toBe('Suspended');
+
+    identity.emailAddress = realEmail;
+    const done = await call('people.fixDrift', { personId, kind: 'only-in-mitid', reason: 'Oprydning i MitID Erhverv' }, brugeradmin);
+    expect(done.outcome).toBe('suspended');
+    expect(identity.status).toBe('Suspended');
+    const records = core.journal.list({ limit: 100_000 }).filter((e) => e.operation === 'people.fixDrift' && e.targetId === personId);
+    expect(records.map((e) => [e.kind, e.outcome])).toEqual([['intent', null], ['outcome', 'refused'], ['intent', null], ['outcome', 'success']]);
+    for (const e of records) expect(e.targetLabel).toBe(`${identity.givenName} ${identity.surname} (MitID Erhverv-identitet ${uuid})`);
+  });
+
+  it('keeps the schools-limited helpdesk away from identities without an AD account', async () => {
+    const uuid = mitid.seed?.drift.onlyInMitId[0] as string;
+    const r = await core.dispatch('people.get', { personId: `mitid:${uuid}` }, skole);
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'Personen har ingen AD-konto i dine enheder: Skoler.' } });
   });
 });

@@ -1,0 +1,70 @@
+import type { OperationSpec } from './operation.ts';
+import { operations, type OpName } from './operations/index.ts';
+import { ouLabel } from './domain/bulk.ts';
+import { inScope, type Operator, type Role, type Scope } from './roles.ts';
+
+export { inScope, type Scope };
+
+/**
+ * The console's one access decision. The dispatcher asks it on every call and the renderer asks it
+ * before it offers an action, so the two can never disagree about who may do what to whom.
+ *
+ * - The role: the operation's `access` names the roles that may call it.
+ * - The scope: a helpdesk operator may be limited to OUs. The limit applies to every operation that
+ *   names a person (reads included) and to every list, search, export and report, which main filters
+ *   to the scope. A limit applies only when no other role of the operator grants the operation.
+ */
+
+
+/** The person an operation names: their DN, or null when they have no AD account (an orphan identity). */
+export interface AccessTarget {
+  dn: string | null;
+}
+
+export type Denial = {
+  allowed: false;
+  code: 'unauthenticated' | 'forbidden';
+  /** signed-out: nobody is signed in; role: no role grants it; scope: the person is outside the operator's OUs. */
+  reason: 'signed-out' | 'role' | 'scope';
+  message: string;
+};
+export type Decision = { allowed: true; scope: Scope } | Denial;
+
+const everyone: readonly Role[] = ['administrator', 'useradmin', 'helpdesk', 'auditor'];
+
+/** The roles an operation grants ('public' for operations callable before sign-in). */
+export function grantingRoles(spec: OperationSpec): readonly Role[] | 'public' {
+  if (spec.access === 'public') return 'public';
+  return spec.access === 'signed-in' ? everyone : spec.access;
+}
+
+/** "Skoler, Skoler / Elever" — how the operator's OUs are named in a refusal. */
+export function scopeLabel(scope: readonly string[]): string {
+  return scope.map((ou) => ouLabel(ou) || ou).join(', ');
+}
+
+export function can(operator: Operator | null, operation: OpName, target?: AccessTarget): Decision {
+  const spec = operations[operation] as OperationSpec;
+  const granted = grantingRoles(spec);
+  // Journaled operations always need someone to journal, even if the contract ever marked one public.
+  if (granted === 'public' && !spec.writes && !spec.sensitive) return { allowed: true, scope: null };
+  if (!operator) return { allowed: false, code: 'unauthenticated', reason: 'signed-out', message: 'Du er ikke logget ind.' };
+  const roles = granted === 'public' ? operator.roles : operator.roles.filter((r) => granted.includes(r));
+  if (roles.length === 0) {
+    return { allowed: false, code: 'forbidden', reason: 'role', message: `Din rolle giver ikke adgang til: ${spec.summary}.` };
+  }
+  // Only the helpdesk role is ever limited; any other granting role lifts the limit.
+  const scope: Scope = operator.helpdeskOus !== null && roles.every((r) => r === 'helpdesk') ? operator.helpdeskOus : null;
+  if (target && scope !== null && !inScope(scope, target.dn)) {
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: 'scope',
+      message:
+        target.dn === null
+          ? `Personen har ingen AD-konto i dine enheder: ${scopeLabel(scope)}.`
+          : `Personen ligger uden for dine enheder: ${scopeLabel(scope)}.`,
+    };
+  }
+  return { allowed: true, scope };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { can } from '../../../shared/access.ts';
+import type { Operator, Role } from '../../../shared/roles.ts';
+
+const SCHOOLS = 'OU=Skoler,DC=fjordby,DC=dk';
+const DAYCARE = 'OU=Dagtilbud,OU=Børn og Unge,DC=fjordby,DC=dk';
+const pupil = { dn: 'CN=Emil,OU=Elever,OU=Skoler,DC=fjordby,DC=dk' };
+const clerk = { dn: 'CN=Bo,OU=Borgerservice,DC=fjordby,DC=dk' };
+const orphan = { dn: null };
+
+const op = (roles: Role[], helpdeskOus: string[] | null = null): Operator => ({ username: 'x', displayName: 'X', dn: 'CN=X,DC=fjordby,DC=dk', roles, helpdeskOus });
+
+describe('can()', () => {
+  it('lets nobody signed out past a signed-in operation, and anyone call a public one', () => {
+    expect(can(null, 'people.get', pupil)).toMatchObject({ allowed: false, code: 'unauthenticated', reason: 'signed-out' });
+    expect(can(null, 'app.info')).toEqual({ allowed: true, scope: null });
+  });
+
+  it('refuses a role the operation does not name, in Danish, naming the operation', () => {
+    expect(can(op(['auditor']), 'people.unlockAccount', pupil)).toEqual({
+      allowed: false, code: 'forbidden', reason: 'role', message: 'Din rolle giver ikke adgang til: Lås AD-konto op.',
+    });
+  });
+
+  it('limits a scoped helpdesk on reads as on writes, and names its OUs in the refusal', () => {
+    const agent = op(['helpdesk'], [SCHOOLS, DAYCARE]);
+    for (const name of ['people.get', 'people.history', 'people.revealCpr', 'people.unlockAccount'] as const) {
+      expect(can(agent, name, pupil)).toEqual({ allowed: true, scope: [SCHOOLS, DAYCARE] });
+      expect(can(agent, name, clerk)).toEqual({
+        allowed: false, code: 'forbidden', reason: 'scope', message: 'Personen ligger uden for dine enheder: Skoler, Børn og Unge / Dagtilbud.',
+      });
+    }
+  });
+
+  it('never lets a scoped helpdesk reach an identity that has no AD account', () => {
+    expect(can(op(['helpdesk'], [SCHOOLS]), 'people.get', orphan)).toMatchObject({ allowed: false, reason: 'scope', message: 'Personen har ingen AD-konto i dine enheder: Skoler.' });
+    expect(can(op(['useradmin']), 'people.fixDrift', orphan)).toEqual({ allowed: true, scope: null });
+  });
+
+  it('lifts the limit only where another role of the operator grants the same operation', () => {
+    const both = op(['helpdesk', 'auditor'], [SCHOOLS]);
+    // Auditors may read any person: the limit does not apply to that read.
+    expect(can(both, 'people.get', clerk)).toEqual({ allowed: true, scope: null });
+    // But auditors may neither unlock nor see a full CPR number: there the helpdesk limit holds.
+    expect(can(both, 'people.unlockAccount', clerk)).toMatchObject({ allowed: false, reason: 'scope' });
+    expect(can(both, 'people.revealCpr', clerk)).toMatchObject({ allowed: false, reason: 'scope' });
+    expect(can(op(['helpdesk', 'useradmin'], [SCHOOLS]), 'people.unlockAccount', clerk)).toEqual({ allowed: true, scope: null });
+  });
+
+  it('gives a list operation the scope to filter by, without a target', () => {
+    expect(can(op(['helpdesk'], [SCHOOLS]), 'people.list')).toEqual({ allowed: true, scope: [SCHOOLS] });
+    expect(can(op(['helpdesk']), 'people.list')).toEqual({ allowed: true, scope: null });
+    expect(can(op(['auditor']), 'people.list')).toEqual({ allowed: true, scope: null });
+  });
+
+  it('keeps full CPR numbers from auditors', () => {
+    expect(can(op(['auditor']), 'people.revealCpr', clerk)).toMatchObject({ allowed: false, reason: 'role' });
+    expect(can(op(['administrator']), 'people.revealCpr', clerk)).toEqual({ allowed: true, scope: null });
+  });
+});
