@@ -15,18 +15,19 @@ import { setLanguage, type Language } from './i18n.ts';
 import { useOp, useOpMutation } from './ops.ts';
 import { routes, useRoute, type Route } from './routes.ts';
 import { hasTransport } from './transport.ts';
-import type { Role } from '../../shared/roles.ts';
+import { can } from '../../shared/access.ts';
+import type { OpName } from '../../shared/operations/index.ts';
 
 // Revision carries charts and date pickers: loaded when first opened, keeping the start bundle small.
 const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
 
-/** Who sees which screen; main enforces the same on every operation, this only keeps the menu honest. */
-const routeRoles: Record<Route, Role[]> = {
-  personer: ['administrator', 'useradmin', 'helpdesk', 'auditor'],
-  masseopgaver: ['administrator', 'useradmin'],
-  politikker: ['administrator', 'useradmin', 'helpdesk', 'auditor'],
-  revision: ['administrator', 'auditor'],
-  indstillinger: ['administrator', 'auditor'],
+/** Each screen opens with one operation: the menu shows a screen when the operator may call it. */
+const routeOperation: Record<Route, OpName> = {
+  personer: 'people.list',
+  masseopgaver: 'bulk.list',
+  politikker: 'policy.list',
+  revision: 'audit.search',
+  indstillinger: 'settings.get',
 };
 
 const navKey: Record<Route, string> = {
@@ -134,7 +135,7 @@ function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Hovedmenu">
-        {routes.filter((r) => operator?.roles.some((role) => routeRoles[r].includes(role))).map((r) => (
+        {routes.filter((r) => can(operator ?? null, routeOperation[r]).allowed).map((r) => (
           <NavLink key={r} href={`#/${r}`} label={t(navKey[r])} active={route === r} onClick={(e) => { e.preventDefault(); go(r); }} />
         ))}
       </AppShell.Navbar>

@@ -4,7 +4,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { driftKinds, type DriftKind, type PersonRow } from '../../../shared/domain/people.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
-import { useOperator } from '../session/useOperator.ts';
+import { useCan } from '../session/useOperator.ts';
 import { ActionModal, type ActionRequest } from './ActionModal.tsx';
 import { MitIdBadges, AdBadges } from './columns.tsx';
 import { Freshness } from './Freshness.tsx';
@@ -12,8 +12,8 @@ import { Freshness } from './Freshness.tsx';
 /** Mismatches between AD and MitID Erhverv, a count per kind, and each row's one-click (audited) fix. */
 export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation();
-  const operator = useOperator();
-  const mayFix = operator?.roles.some((r) => r === 'administrator' || r === 'useradmin') ?? false;
+  // Per row, main checks the person too; the rows shown are already only those the operator may see.
+  const mayFix = useCan()('people.fixDrift');
   const [picked, setKind] = useState<DriftKind | null>(null);
   const counts = useOp('people.list', { limit: 1 }, { refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 1500 : false) });
   // Until the operator picks a kind, show the first kind that has any rows.

@@ -9,6 +9,7 @@ import type { PeopleColumnId, PeopleFilter, PeopleQuery, PeopleViewSettings, Per
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { invoke, type OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
+import { can, scopeLabel } from '../../../shared/access.ts';
 import { allColumns, defaultColumns, type Column } from './columns.tsx';
 import { DriftView } from './DriftView.tsx';
 import { Freshness } from './Freshness.tsx';
@@ -83,6 +84,9 @@ export function PeoplePage() {
   const operator = useOperator();
   const [tab, setTab] = useState<'list' | 'drift'>('list');
   const [selected, setSelected] = useState<string | null>(null);
+  // A helpdesk agent limited to OUs sees only their people, and is told so.
+  const decision = can(operator, 'people.list');
+  const scope = decision.allowed ? decision.scope : null;
   return (
     <Stack>
       <Group justify="space-between">
@@ -99,6 +103,11 @@ export function PeoplePage() {
           ]}
         />
       </Group>
+      {scope && (
+        <Text size="sm" data-testid="people-scope">
+          {t('people.scopedTo', { ous: scopeLabel(scope) })}
+        </Text>
+      )}
       {tab === 'list' ? <PeopleList key={operator?.username ?? ''} onOpen={setSelected} operator={operator?.username} /> : <DriftView onOpen={setSelected} />}
       <PersonDrawer personId={selected} onClose={() => setSelected(null)} />
     </Stack>

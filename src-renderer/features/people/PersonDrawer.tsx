@@ -3,11 +3,11 @@ import { useState, type ReactNode } from 'react';
 import { Alert, Badge, Button, Card, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { OpOutput } from '../../../shared/operations/index.ts';
+import type { OpName, OpOutput } from '../../../shared/operations/index.ts';
 import { auditActionLabel, auditActionLabels } from '../../../shared/domain/audit.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { peopleOps, type IdpPanel, type MitIdPanel } from '../../../shared/operations/people.ts';
-import { dnIsWithin } from '../../../shared/roles.ts';
+import { can } from '../../../shared/access.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { useOperator } from '../session/useOperator.ts';
 import { ActionModal, fmtDate, type ActionRequest } from './ActionModal.tsx';
@@ -58,11 +58,8 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
   const setCpr = (c: string) => setCprFor({ personId, cpr: c });
 
   const p = overview.data?.person;
-  const roles = operator?.roles ?? [];
-  const unscoped = roles.some((r) => r === 'administrator' || r === 'useradmin');
-  const inScope = !p || operator?.helpdeskOus == null || operator.helpdeskOus.some((ou) => dnIsWithin(p.dn, ou));
-  const mayHelpdesk = unscoped || (roles.includes('helpdesk') && inScope);
-  const mayUserAdmin = unscoped;
+  // The same decision main makes on every call, asked for this person.
+  const may: May = (op) => !!p && can(operator, op, { dn: p.dn }).allowed;
 
   const done = (message: string) => {
     setRequest(null);
@@ -80,21 +77,21 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
               {outcome}
             </Alert>
           )}
-          {!mayHelpdesk && !mayUserAdmin && (
+          {!personWrites.some(may) && (
             <Text size="sm" c="dimmed">
               {t('people.noWrite')}
             </Text>
           )}
-          <AdPanel p={p} policy={overview.data.adPolicy} mayHelpdesk={mayHelpdesk} ask={setRequest} onReset={() => setResetting(true)} />
+          <AdPanel p={p} policy={overview.data.adPolicy} may={may} ask={setRequest} onReset={() => setResetting(true)} />
           <MitIdPanelView
             p={p}
             panel={overview.data.mitid}
-            mayUserAdmin={mayUserAdmin}
+            may={may}
             ask={setRequest}
             cpr={cpr}
             onCpr={setCpr}
           />
-          <IdpPanelView p={p} panel={overview.data.idp} mayHelpdesk={mayHelpdesk} ask={setRequest} />
+          <IdpPanelView p={p} panel={overview.data.idp} may={may} ask={setRequest} />
           <HistoryPanel personId={p.id} />
         </Stack>
       )}
@@ -105,6 +102,12 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
 }
 
 type Ask = (r: ActionRequest) => void;
+/** May the operator call this operation on the person shown? */
+type May = (op: OpName) => boolean;
+
+/** The writes the person page offers; with none of them allowed it says the page is read-only. */
+const mitidWrites: OpName[] = ['people.assignLocalAuthenticator', 'people.revokeLocalAuthenticator', 'people.setSigning', 'people.suspendIdentity', 'people.reactivateIdentity'];
+const personWrites: OpName[] = ['people.unlockAccount', 'people.resetPassword', ...mitidWrites, 'people.deviceAction', 'people.setIdentityLock'];
 
 type AdPolicy = OpOutput<'people.overview'>['adPolicy'];
 
@@ -119,7 +122,7 @@ function policyLine(t: TFunction, a: NonNullable<AdPolicy>): string {
   return `${a.name}: ${parts.join(', ')}`;
 }
 
-function AdPanel({ p, policy, mayHelpdesk, ask, onReset }: { p: Person; policy: AdPolicy; mayHelpdesk: boolean; ask: Ask; onReset: () => void }) {
+function AdPanel({ p, policy, may, ask, onReset }: { p: Person; policy: AdPolicy; may: May; ask: Ask; onReset: () => void }) {
   const { t } = useTranslation();
   const unlock = useOpMutation('people.unlockAccount', [...REFRESH]);
   return (
@@ -144,9 +147,9 @@ function AdPanel({ p, policy, mayHelpdesk, ask, onReset }: { p: Person; policy: 
           <Row k={t('people.adPolicy')} v={<span data-testid="ad-policy">{policy ? policyLine(t, policy) : '–'}</span>} />
         </Table.Tbody>
       </Table>
-      {mayHelpdesk && (
+      {(may('people.unlockAccount') || may('people.resetPassword')) && (
         <Group mt="sm">
-          {p.locked && (
+          {p.locked && may('people.unlockAccount') && (
             <Button
               color="orange"
               onClick={() =>
@@ -162,9 +165,11 @@ function AdPanel({ p, policy, mayHelpdesk, ask, onReset }: { p: Person; policy: 
               {t('people.unlock')}
             </Button>
           )}
-          <Button variant="light" onClick={onReset}>
-            {t('people.resetPassword')}
-          </Button>
+          {may('people.resetPassword') && (
+            <Button variant="light" onClick={onReset}>
+              {t('people.resetPassword')}
+            </Button>
+          )}
         </Group>
       )}
     </Panel>
@@ -174,14 +179,14 @@ function AdPanel({ p, policy, mayHelpdesk, ask, onReset }: { p: Person; policy: 
 function MitIdPanelView({
   p,
   panel,
-  mayUserAdmin,
+  may,
   ask,
   cpr,
   onCpr,
 }: {
   p: Person;
   panel: { ok: true; data: MitIdPanel } | { ok: false; code: string; message: string };
-  mayUserAdmin: boolean;
+  may: May;
   ask: Ask;
   cpr: string | null;
   onCpr: (c: string) => void;
@@ -222,7 +227,7 @@ function MitIdPanelView({
                     <Text ff="monospace" size="sm" data-testid="cpr">
                       {cpr ?? id.cprMasked ?? '–'}
                     </Text>
-                    {!cpr && id.cprMasked && (
+                    {!cpr && id.cprMasked && may('people.revealCpr') && (
                       <Button
                         size="compact-xs"
                         variant="subtle"
@@ -260,9 +265,9 @@ function MitIdPanelView({
           )}
         </Table.Tbody>
       </Table>
-      {mayUserAdmin && (
+      {mitidWrites.some(may) && (
         <Group mt="sm">
-          {!m.localCredential && (
+          {!m.localCredential && may('people.assignLocalAuthenticator') && (
             <Button
               onClick={() =>
                 ask({
@@ -275,7 +280,7 @@ function MitIdPanelView({
               {t('people.assign')}
             </Button>
           )}
-          {m.localCredential && (
+          {m.localCredential && may('people.revokeLocalAuthenticator') && (
             <Button
               variant="light"
               color="red"
@@ -291,7 +296,7 @@ function MitIdPanelView({
               {t('people.revoke')}
             </Button>
           )}
-          {id && !id.allowSigning && (
+          {id && !id.allowSigning && may('people.setSigning') && (
             <Button
               variant="light"
               onClick={() =>
@@ -305,7 +310,7 @@ function MitIdPanelView({
               {t('people.upgrade')}
             </Button>
           )}
-          {id?.allowSigning && (
+          {id?.allowSigning && may('people.setSigning') && (
             <Button
               variant="light"
               color="red"
@@ -320,7 +325,7 @@ function MitIdPanelView({
               {t('people.downgrade')}
             </Button>
           )}
-          {id?.status === 'Active' && (
+          {id?.status === 'Active' && may('people.suspendIdentity') && (
             <Button
               variant="light"
               color="orange"
@@ -335,7 +340,7 @@ function MitIdPanelView({
               {t('people.suspend')}
             </Button>
           )}
-          {id && id.status !== 'Active' && (
+          {id && id.status !== 'Active' && may('people.reactivateIdentity') && (
             <Button
               variant="light"
               onClick={() =>
@@ -354,7 +359,7 @@ function MitIdPanelView({
   );
 }
 
-function IdpPanelView({ p, panel, mayHelpdesk, ask }: { p: Person; panel: { ok: true; data: IdpPanel } | { ok: false; code: string; message: string }; mayHelpdesk: boolean; ask: Ask }) {
+function IdpPanelView({ p, panel, may, ask }: { p: Person; panel: { ok: true; data: IdpPanel } | { ok: false; code: string; message: string }; may: May; ask: Ask }) {
   const { t } = useTranslation();
   const device = useOpMutation('people.deviceAction', [...REFRESH]);
   const lock = useOpMutation('people.setIdentityLock', [...REFRESH]);
@@ -432,7 +437,7 @@ function IdpPanelView({ p, panel, mayHelpdesk, ask }: { p: Person; panel: { ok: 
                 <Table.Td>{d.type}</Table.Td>
                 <Table.Td>{fmtDate(d.lastUsed)}</Table.Td>
                 <Table.Td>
-                  {mayHelpdesk && (
+                  {may('people.deviceAction') && (
                     <Group gap={4} wrap="wrap">
                       {d.locked ? (
                         <Button size="compact-xs" variant="light" onClick={() => act(d.id, d.name, 'unlock', t('people.unlockDevice'))}>
@@ -465,7 +470,7 @@ function IdpPanelView({ p, panel, mayHelpdesk, ask }: { p: Person; panel: { ok: 
           </Table.Tbody>
         </Table>
       )}
-      {mayHelpdesk && (
+      {may('people.setIdentityLock') && (
         <Group mt="sm">
           {ip.locked ? (
             <Button

@@ -118,25 +118,35 @@ test('a user administrator assigns a local authenticator to a person with no ide
   expect([searchEntries[0]?.memberOf ?? []].flat().map(String)).toContain(`CN=${GROUPS.projekt},${OU.grupper}`);
 });
 
-test('a helpdesk agent scoped to the schools sees no actions outside them and is refused on a direct call', async ({ page, request }) => {
+test('a helpdesk agent scoped to the schools sees only the schools, and is refused outside them on reads and writes', async ({ page, request }) => {
   await signIn(page, OPERATORS.helpdeskSchools);
-  // In the UI: the person outside the schools opens read-only.
-  const outside = await openPerson(page, SPECIAL.lockTarget.username, SPECIAL.lockTarget.cn);
-  await expect(outside.getByTestId('panel-ad')).toBeVisible();
-  await expect(outside.getByRole('button', { name: 'Nulstil adgangskode' })).toHaveCount(0);
+  // In the UI: the list holds only the schools, and says so; someone outside is simply not there.
+  await expect(page.getByTestId('people-scope')).toHaveText('Du ser kun personer i dine enheder: Skoler.');
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await expect(page.getByTestId('people-count')).toContainText('0 personer');
+  await expect(page.getByTestId('person-row')).toHaveCount(0);
   // …while a pupil inside them can be helped.
-  await page.keyboard.press('Escape');
   const inside = await openPerson(page, SPECIAL.pupil.username, SPECIAL.pupil.cn);
   await expect(inside.getByRole('button', { name: 'Nulstil adgangskode' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/live-09-scoped-helpdesk.png` });
 
+  // Direct calls: the search does not find the person outside; with the id from an administrator, both a
+  // read and a write are refused, naming the agent's units.
   const session = await apiSession(request, OPERATORS.helpdeskSchools);
   const found = await request.post('/api/op/people.search', { headers: session, data: { text: SPECIAL.locked.username, limit: 5 } });
-  const person = ((await found.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.locked.username);
+  expect(((await found.json()).data.items as Array<{ username: string }>).map((p) => p.username)).not.toContain(SPECIAL.locked.username);
+  const admin = await apiSession(request, OPERATORS.administrator);
+  const byAdmin = await request.post('/api/op/people.search', { headers: admin, data: { text: SPECIAL.locked.username, limit: 5 } });
+  const person = ((await byAdmin.json()).data.items as Array<{ id: string; username: string }>).find((p) => p.username === SPECIAL.locked.username);
   expect(person).toBeDefined();
-  const r = await request.post('/api/op/people.unlockAccount', { headers: session, data: { personId: person?.id, reason: 'Uden for mit område' } });
-  expect(r.status()).toBe(403);
-  expect((await r.json()).error.message).toContain('uden for de organisationsenheder');
+  for (const [op, data] of [
+    ['people.get', { personId: person?.id }],
+    ['people.unlockAccount', { personId: person?.id, reason: 'Uden for mit område' }],
+  ] as const) {
+    const r = await request.post(`/api/op/${op}`, { headers: session, data });
+    expect(r.status(), op).toBe(403);
+    expect((await r.json()).error.message, op).toBe('Personen ligger uden for dine enheder: Skoler.');
+  }
 });
 
 test('an auditor sees no write buttons in AD-backed people, and a direct write is refused', async ({ page, request }) => {
