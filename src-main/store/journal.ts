@@ -141,7 +141,6 @@ export function encodeJournalRecord(r: Omit<JournalRecord, 'hash'>): string {
     ],
     jsonSafe,
   );
-  // eslint-disable-next-line no-control-regex
   return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
