@@ -91,7 +91,7 @@ describe('a signed evidence package', { timeout: 120_000 }, () => {
     expect(execFileSync('openssl', ['x509', '-in', 'idp-certificate.pem', '-pubkey', '-noout'], { cwd: folder, encoding: 'utf8' })).toBe(readFileSync(join(folder, 'idp-public-key.pem'), 'utf8'));
     const fp = execFileSync('openssl', ['x509', '-in', 'idp-certificate.pem', '-noout', '-fingerprint', '-sha256'], { cwd: folder, encoding: 'utf8' });
     const shown = await core.dispatch('audit.attestationCertificate', {}, auditor);
-    expect(shown.ok).toBe(true);
+    if (!shown.ok) throw new Error(shown.error.message);
     const fingerprint = (shown.data as { certificate: { fingerprintSha256: string } }).certificate.fingerprintSha256;
     expect(fp.trim()).toBe(`sha256 Fingerprint=${fingerprint}`);
 
