@@ -171,7 +171,10 @@ const CanonTuple = z.tuple([
 
 /** Reads a canonical record back (zod-checked: the file is in hostile hands). Throws when it is not one. */
 export function decodeJournalRecord(canon: string): Omit<JournalRecord, 'hash'> {
-  const t = CanonTuple.parse(JSON.parse(canon));
+  return fromTuple(CanonTuple.parse(JSON.parse(canon)));
+}
+
+function fromTuple(t: z.infer<typeof CanonTuple>): Omit<JournalRecord, 'hash'> {
   return {
     seq: t[1], id: t[2], at: t[3], kind: t[4], operation: t[5], operatorUsername: t[6], operatorName: t[7], operatorRoles: t[8],
     workstation: t[9], correlationId: t[10], targetId: t[11], targetLabel: t[12], targetOu: t[13], reason: t[14], outcome: t[15],
@@ -269,8 +272,8 @@ const CHUNK = 5000;
 /**
  * The console's own journal: node:sqlite in WAL mode with synchronous commits, each record chained to
  * the previous one by hash so an edit, insertion or deletion is detectable. Each row keeps its canonical
- * encoding (what the hash covers) beside readable columns for the auditors' queries; verification checks
- * both. A full-text index over the readable fields serves the auditors' free-text search.
+ * encoding (what the hash covers, in journal_canon) beside readable columns for the auditors' queries;
+ * verification checks both. A full-text index over the readable fields serves the auditors' free-text search.
  */
 export function openJournal(file: string, opts: { workstation?: string } = {}): Journal {
   const db = new DatabaseSync(file);
@@ -314,15 +317,17 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
         coalesce(new.reason, '') || ' ' || coalesce(new.outcome, ''));
     END;
   `);
-  // Journals from before the canonical encoding get the column; their old rows keep verifying the old way.
-  const cols = (db.prepare('PRAGMA table_info(journal)').all() as Array<{ name: string }>).map((c) => c.name);
-  if (!cols.includes('canon')) db.exec('ALTER TABLE journal ADD COLUMN canon TEXT');
+  // The canonical encodings live in a table of their own: the timeline, search and export read the
+  // journal table, whose rows stay as compact as before. Rows from before the canonical encoding have
+  // none and keep verifying the old way (which a row hashed from its canonical form can never pass).
+  db.exec('CREATE TABLE IF NOT EXISTS journal_canon (seq INTEGER PRIMARY KEY, canon TEXT NOT NULL)');
 
   const last = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(`INSERT INTO journal (seq, id, at, kind, operation, operator_username, operator_name,
-    operator_roles, workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, prev_hash, hash, canon)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const select = db.prepare('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
+    operator_roles, workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, prev_hash, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertCanon = db.prepare('INSERT OR REPLACE INTO journal_canon (seq, canon) VALUES (?, ?)');
+  const select = db.prepare('SELECT j.*, c.canon FROM journal j LEFT JOIN journal_canon c ON c.seq = j.seq WHERE j.seq > ? ORDER BY j.seq LIMIT ?');
   const hashOf = db.prepare('SELECT hash FROM journal WHERE seq = ?');
   const getAnchor = db.prepare('SELECT seq, hash FROM journal_anchor WHERE id = 1');
   const getIdentity = db.prepare('SELECT journal_id, workstation, created_at, high_seq FROM journal_identity WHERE id = 1');
@@ -380,7 +385,9 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
     const hash = journalHash(canon);
     // The columns come from the decoded canonical record, so they hold what the chain holds (e.g. a
     // summary value JSON drops is dropped in both), through the same function verification uses.
-    insert.run(...storedColumns(decodeJournalRecord(canon)), hash, canon);
+    // (Not zod-checked here: the text was made a line above.)
+    insert.run(...storedColumns(fromTuple(JSON.parse(canon) as z.infer<typeof CanonTuple>)), hash);
+    insertCanon.run(pos.seq, canon);
     return { seq: pos.seq, hash };
   };
 
@@ -507,6 +514,7 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
       const upTo = lastCut;
       const removed = tx(() => {
         const n = Number(db.prepare('DELETE FROM journal WHERE seq <= ?').run(upTo.seq).changes);
+        db.prepare('DELETE FROM journal_canon WHERE seq <= ?').run(upTo.seq);
         db.prepare('DELETE FROM journal_fts WHERE rowid <= ?').run(upTo.seq);
         db.prepare('INSERT INTO journal_anchor (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(upTo.seq, upTo.hash);
         return n;

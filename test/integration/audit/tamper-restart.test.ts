@@ -67,15 +67,17 @@ function sql(file: string, statements: string) {
 /** What an attacker who knows the format does: change a record and recompute every hash after it. */
 function editAndRehash(file: string, seq: number, reason: string) {
   const db = new DatabaseSync(file);
-  const rows = db.prepare('SELECT seq, canon, hash FROM journal WHERE seq >= ? ORDER BY seq').all(seq) as Array<{ seq: number; canon: string; hash: string }>;
+  const rows = db.prepare('SELECT j.seq, c.canon, j.hash FROM journal j JOIN journal_canon c ON c.seq = j.seq WHERE j.seq >= ? ORDER BY j.seq').all(seq) as Array<{ seq: number; canon: string; hash: string }>;
   let prevHash = (db.prepare('SELECT hash FROM journal WHERE seq = ?').get(seq - 1) as { hash: string }).hash;
-  const upd = db.prepare('UPDATE journal SET canon = ?, hash = ?, prev_hash = ?, reason = ? WHERE seq = ?');
+  const upd = db.prepare('UPDATE journal SET hash = ?, prev_hash = ?, reason = ? WHERE seq = ?');
+  const updCanon = db.prepare('UPDATE journal_canon SET canon = ? WHERE seq = ?');
   for (const r of rows) {
     const rec = decodeJournalRecord(r.canon);
     const next = { ...rec, prevHash, reason: r.seq === seq ? reason : rec.reason };
     const canon = encodeJournalRecord(next);
     const hash = createHash('sha256').update(canon).digest('hex');
-    upd.run(canon, hash, prevHash, next.reason, r.seq);
+    upd.run(hash, prevHash, next.reason, r.seq);
+    updCanon.run(canon, r.seq);
     prevHash = hash;
   }
   db.close();

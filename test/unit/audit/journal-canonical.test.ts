@@ -48,7 +48,7 @@ const entry: fc.Arbitrary<JournalEntryInput> = fc.record({
 /** What JSON makes of a summary (the documented normalisation: e.g. -0 becomes 0). */
 const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-describe('the canonical encoding of a journal record', () => {
+describe('the canonical encoding of a journal record', { timeout: 60_000 }, () => {
   it('is printable ASCII and decodes to exactly the record that was encoded', () => {
     fc.assert(
       fc.property(entry, fc.integer({ min: 1, max: 2 ** 40 }), (e, seq) => {

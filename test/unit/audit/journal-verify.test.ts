@@ -38,7 +38,7 @@ function tamper(sql: string) {
   journal = openJournal(file);
 }
 
-describe('verify', () => {
+describe('verify', { timeout: 60_000 }, () => {
   it('reports two breaks in one journal, each with its range', () => {
     tamper(`UPDATE journal SET reason = 'Helt i orden' WHERE seq = 3; DELETE FROM journal WHERE seq IN (7, 8);`);
     const r = journal.verify();
@@ -55,9 +55,10 @@ describe('verify', () => {
   it('names a re-hashed record by the broken link after it, and goes on to the next break', () => {
     // The attacker rewrites record 4 consistently (its canonical form and hash) but cannot fix record 5's link.
     const rec = journal.list({ afterSeq: 3, limit: 1 })[0]!;
-    const canon = (journal.db.prepare('SELECT canon FROM journal WHERE seq = 4').get() as { canon: string }).canon.replace(rec.reason!, 'Forfalsket');
+    const canon = (journal.db.prepare('SELECT canon FROM journal_canon WHERE seq = 4').get() as { canon: string }).canon.replace(rec.reason!, 'Forfalsket');
     const hash = createHash('sha256').update(canon).digest('hex');
-    tamper(`UPDATE journal SET canon = '${canon}', hash = '${hash}', reason = 'Forfalsket' WHERE seq = 4; UPDATE journal SET operator_name = 'Mallory' WHERE seq = 9;`);
+    tamper(`UPDATE journal_canon SET canon = '${canon}' WHERE seq = 4; UPDATE journal SET hash = '${hash}', reason = 'Forfalsket' WHERE seq = 4;
+            UPDATE journal SET operator_name = 'Mallory' WHERE seq = 9;`);
     const r = journal.verify();
     expect(r.findings.map((f) => [f.kind, f.fromSeq])).toEqual([
       ['broken-link', 5],
@@ -68,6 +69,11 @@ describe('verify', () => {
   it('joins a run of changed records into one range', () => {
     tamper(`UPDATE journal SET target_label = 'Anden person' WHERE seq BETWEEN 2 AND 5`);
     expect(journal.verify().findings).toMatchObject([{ kind: 'changed', fromSeq: 2, toSeq: 5 }]);
+  });
+
+  it('names a record whose chained form was removed (it cannot pass the old format\'s check either)', () => {
+    tamper('DELETE FROM journal_canon WHERE seq = 6');
+    expect(journal.verify().findings).toMatchObject([{ kind: 'changed', fromSeq: 6, toSeq: null }]);
   });
 
   it('reports the newest records missing when the tail was cut', () => {

@@ -51,7 +51,7 @@ describe('hash-chained journal', () => {
     tamper(`UPDATE journal SET seq = seq + 100 WHERE seq >= 3;
             UPDATE journal SET seq = seq - 99 WHERE seq >= 103;
             INSERT INTO journal SELECT 3, 'forged', at, kind, 'forged', operator_username, operator_name, operator_roles,
-              workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, hash, hash, NULL FROM journal WHERE seq = 2;`);
+              workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, hash, hash FROM journal WHERE seq = 2;`);
     const r = journal.verify();
     expect(r.ok).toBe(false);
     // The forged row does not fit its hash, and every shifted row no longer sits at the seq it was chained at.
