@@ -359,7 +359,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   core.startupCheck = runStartupChecks(core, SYSTEM_OPERATOR, startup.signal, opts.logError);
 
   if (opts.auditSyncIntervalMs !== 0) {
-    runRetention();
+    // After the start-up check, so the check walks the journal as it was found.
+    void core.startupCheck.then(() => {
+      if (!startup.signal.aborted) runRetention();
+    });
     setInterval(runRetention, 24 * 3600_000).unref();
   }
 

@@ -350,7 +350,7 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
   if (!getIdentity.get()) {
     const high = Math.max(lastRow()?.seq ?? 0, anchor()?.seq ?? 0);
     db.prepare('INSERT INTO journal_identity (id, journal_id, workstation, created_at, high_seq) VALUES (1, ?, ?, ?, ?)').run(
-      randomUUID(), opts.workstation ?? hostname(), new Date().toISOString(), high,
+      randomUUID(), (opts.workstation ?? hostname()) || 'ukendt arbejdsstation', new Date().toISOString(), high,
     );
   }
 
@@ -400,6 +400,15 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
    * after a break, with the stored hash, so every break is named and not only the first.
    */
   function* walk(opts: VerifyOptions, out: { result?: JournalVerification }): Generator<void, void, void> {
+    // A retention purge while the walk waits between chunks moves the chain's start: walk again then,
+    // rather than call the purged records missing.
+    for (let attempt = 0; ; attempt++) {
+      const restart = yield* walkOnce(opts, out, attempt < 3);
+      if (!restart) return;
+    }
+  }
+
+  function* walkOnce(opts: VerifyOptions, out: { result?: JournalVerification }, mayRestart: boolean): Generator<void, boolean, void> {
     const findings = findingList();
     const a = anchor();
     let prev: ChainHead = a ?? { seq: 0, hash: GENESIS_HASH };
@@ -453,6 +462,7 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
       opts.onProgress?.(count, Math.max(total, count));
       if (opts.signal?.aborted) throw new Error('Kontrollen af journalen blev afbrudt.');
       yield;
+      if (mayRestart && anchor()?.seq !== a?.seq) return true;
     }
     const high = identity().highSeq;
     if (high > prev.seq) {
@@ -463,6 +473,7 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
     }
     const head = prev.seq > 0 ? prev : null;
     out.result = { ok: findings.list.length === 0 && findings.omitted() === 0, count, head, findings: findings.list, findingsOmitted: findings.omitted() };
+    return false;
   }
 
   return {
