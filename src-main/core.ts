@@ -11,6 +11,9 @@ import type { ActiveSession } from './dispatch/session.ts';
 import { peopleIndexFor } from './services/people/people-index.ts';
 import { createHandlers } from './dispatch/handlers.ts';
 import { createAuditShipping, type AuditShipping } from './services/audit-shipping.ts';
+import { removeAbandonedExports } from './services/evidence.ts';
+import { checkJournal } from './services/journal-anchor.ts';
+import type { JournalCheck } from '../shared/domain/audit.ts';
 import { createJobRegistry, type JobRegistry } from './services/jobs.ts';
 import { applyRetention, readRetention } from './services/retention.ts';
 import { createHash, randomUUID } from 'node:crypto';
@@ -83,6 +86,11 @@ export interface Core {
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
+  /**
+   * The start-up check: crash-left `.partial` exports removed, the journal walked and compared with the
+   * IdP's acknowledged heads; a tampered journal is journaled as an event. Shipping waits for it.
+   */
+  startupCheck: Promise<JournalCheck | null>;
   /** Work to wind down before the stores close (e.g. running bulk jobs). */
   onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
@@ -117,11 +125,17 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
   // The simulators run in-process and are reached through the real clients over real sockets.
   const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
   const sims = opts.trainingSimulators !== false;
+  // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
+  // operator changed) survive a restart. One file per training size: another size is another municipality.
+  const stateDir = join(opts.dataDir, 'training');
+  if (sims) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const size = opts.trainingPeople ?? 'standard';
   const mitid = !sims
     ? null
     : await startTrainingMitIdErhverv({
         people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
         linkRule,
+        statePath: join(stateDir, `mitid-${size}.json`),
         // Pupils and departed staff have no business identity, as in a real municipality.
         include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
       });
@@ -136,6 +150,8 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
             trusted: operators.has(a.username),
             admin: operators.has(a.username),
           })),
+          // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
+          { changeLog: join(stateDir, `idp-${size}.log`) },
         );
   return {
     training: true,
@@ -253,6 +269,35 @@ async function resolveTarget(conn: Connections, session: ActiveSession, personId
   return { id: personId, person: null, dn: null, label: `${name ?? 'Ukendt navn'} (MitID Erhverv-identitet ${uuid})`, ou: null };
 }
 
+/**
+ * Start-up checks: `.partial` exports left by a crash are removed (they hold personal data), and the
+ * journal is walked and compared with the IdP's acknowledged heads. Both findings are journaled as events;
+ * an unreachable IdP is not (it is said plainly on every verify and export instead).
+ */
+async function runStartupChecks(core: Core, system: Operator, signal: AbortSignal, logError: CoreOptions['logError']): Promise<JournalCheck | null> {
+  const event = (operation: string, reason: string, outcome: 'success' | 'failed', summary: Record<string, unknown>) =>
+    core.journal.append({ kind: 'event', operation, operator: system, workstation: 'konsollen', correlationId: randomUUID(), target: null, reason, outcome, summary });
+  try {
+    const removed = removeAbandonedExports(core.evidenceDir);
+    if (removed.length) {
+      event('audit.evidenceCleanup', `Ufærdige revisionspakker fra en afbrudt eksport er slettet: ${removed.join(', ')}`, 'success', { removed });
+    }
+    const check = await checkJournal(core.journal, core.connections().idp, core.shipping.anchoredSeq(), { signal });
+    if (check.findings.length > 0 || check.findingsOmitted > 0) {
+      event('audit.journalTampered', `Journalen er manipuleret eller beskadiget: ${check.findings.slice(0, 5).map((f) => f.message).join(' ')}`.slice(0, 2000), 'failed', {
+        findings: check.findings.slice(0, 50),
+        findingsOmitted: check.findingsOmitted + Math.max(0, check.findings.length - 50),
+        idp: check.idp,
+        head: check.head,
+      });
+    }
+    return check;
+  } catch (e) {
+    if (!signal.aborted) (logError ?? (() => {}))('startup', 'audit.verifyJournal', e);
+    return null;
+  }
+}
+
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true });
@@ -269,9 +314,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     views: openViewsStore(join(opts.dataDir, 'views.sqlite')),
     shipping,
     syncAudit: async () => {
+      // Never ship before the journal was compared with the IdP: a tampered point must be seen first.
+      await core.startupCheck;
       const idp = connections.idp;
       if (idp) await shipping.sync(idp);
     },
+    startupCheck: Promise.resolve(null),
     jobs: createJobRegistry(toPayload),
     dataDir: opts.dataDir,
     evidenceDir: join(opts.dataDir, 'evidence'),
@@ -284,6 +332,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       closers.push(fn);
     },
     async close() {
+      startup.abort();
+      await core.startupCheck;
       for (const fn of closers) await fn().catch(() => {});
       // Unshipped records simply stay in the outbox for the next start.
       if (timer) clearInterval(timer);
@@ -324,8 +374,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       (opts.logError ?? (() => {}))('retention', 'audit.purge', e);
     }
   };
+  // Start-up checks, in the background so the console opens at once (see Core.startupCheck).
+  const startup = new AbortController();
+  core.startupCheck = runStartupChecks(core, SYSTEM_OPERATOR, startup.signal, opts.logError);
+
   if (opts.auditSyncIntervalMs !== 0) {
-    runRetention();
+    // After the start-up check, so the check walks the journal as it was found.
+    void core.startupCheck.then(() => {
+      if (!startup.signal.aborted) runRetention();
+    });
     setInterval(runRetention, 24 * 3600_000).unref();
   }
 

@@ -76,6 +76,9 @@ export const auditActionLabels: Record<string, string> = {
   'audit.setRetention': 'Opbevaringsperioder ændret',
   'audit.purgeNow': 'Gamle hændelser slettet',
   'audit.purge': 'Hændelser slettet efter opbevaringsperioden',
+  'audit.journalTampered': 'Journalen er manipuleret (fundet ved start)',
+  'audit.evidenceCleanup': 'Ufærdig revisionspakke slettet',
+  EVIDENCE_ATTESTED: 'Revisionspakke underskrevet af IdP',
   LOGIN: 'Login',
   WRONG_PASSWORD: 'Forkert adgangskode',
   TOO_MANY_ATTEMPTS: 'For mange forsøg',
@@ -122,3 +125,91 @@ export const RetentionSettings = z
   })
   .strict();
 export type RetentionSettings = z.infer<typeof RetentionSettings>;
+
+/**
+ * One break found when the journal is checked. Local kinds come from walking the chain; `idp-*` kinds from
+ * comparing it with the heads the IdP has acknowledged (the anchor outside the console).
+ */
+export const journalFindingKinds = [
+  /** A record whose content no longer fits its hash, or whose readable columns differ from the chained record. */
+  'changed',
+  /** A record whose previous-hash does not match the record before it. */
+  'broken-link',
+  /** Records missing between two that are here. */
+  'missing',
+  /** The newest records are gone: the journal once reached further (its high-water mark). */
+  'missing-tail',
+  /** The IdP acknowledged a record with another hash (or one that is not here): re-hashed or changed. */
+  'idp-changed',
+  /** The journal ends before what the IdP acknowledged: the newest records were removed. */
+  'idp-truncated',
+  /** The journal is an older copy: it ends before, and knows fewer acknowledgements than, the IdP has. */
+  'idp-rolled-back',
+  /** The journal claims acknowledged records, but the IdP does not know the journal. */
+  'idp-unknown-journal',
+  /** A fresh journal, while the IdP knows an earlier journal of this workstation that stopped before it. */
+  'idp-replaced',
+] as const;
+
+export const JournalFinding = z.object({
+  kind: z.enum(journalFindingKinds),
+  fromSeq: z.number().int(),
+  toSeq: z.number().int().nullable(),
+  /** Danish, names the range. */
+  message: z.string(),
+});
+export type JournalFinding = z.infer<typeof JournalFinding>;
+
+const Head = z.object({ seq: z.number().int(), hash: z.string() });
+
+/** What the IdP said about this journal; never 'confirmed' unless it was actually asked and agreed. */
+export const IdpJournalComparison = z.object({
+  state: z.enum(['confirmed', 'tampered', 'unavailable', 'not-configured']),
+  /** Danish, one or two sentences for the report and the screen. */
+  message: z.string(),
+  /** The newest head the IdP acknowledged for this journal. */
+  acknowledged: Head.extend({ acknowledgedAt: z.string() }).nullable(),
+});
+export type IdpJournalComparison = z.infer<typeof IdpJournalComparison>;
+
+/** The full check of the console's journal: the local chain and the comparison with the IdP. */
+export const JournalCheck = z.object({
+  /** True only when the chain is intact AND the IdP confirmed it. */
+  ok: z.boolean(),
+  chainIntact: z.boolean(),
+  count: z.number().int(),
+  journalId: z.string(),
+  workstation: z.string(),
+  head: Head.nullable(),
+  findings: z.array(JournalFinding),
+  findingsOmitted: z.number().int(),
+  idp: IdpJournalComparison,
+  checkedAt: z.string(),
+});
+export type JournalCheck = z.infer<typeof JournalCheck>;
+
+/** The IdP's attestation certificate as the console shows it. */
+export const AttestationCertificateView = z.object({
+  /** As `openssl x509 -noout -fingerprint -sha256` prints it: AB:CD:… */
+  fingerprintSha256: z.string(),
+  subject: z.string(),
+  notAfter: z.string(),
+});
+export type AttestationCertificateView = z.infer<typeof AttestationCertificateView>;
+
+/** The result of checking an evidence package (Kontrollér en pakke). */
+export const PackageCheck = z.object({
+  /** True only when every file is as listed AND the IdP's signature over the manifest is valid. */
+  ok: z.boolean(),
+  checked: z.number().int(),
+  problems: z.array(z.string()),
+  signature: z.object({
+    state: z.enum(['valid', 'invalid', 'unsigned']),
+    /** Danish. */
+    message: z.string(),
+    certificate: AttestationCertificateView.nullable(),
+    /** Whether the signing certificate is the one the IdP uses now (null: the IdP could not be asked). */
+    matchesIdp: z.boolean().nullable(),
+  }),
+});
+export type PackageCheck = z.infer<typeof PackageCheck>;

@@ -5,6 +5,20 @@ import { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '.
 import { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from './people.ts';
 import { AuditEvent, AuditEventWrite, AuditHead, AuditPage, AuditWriteResult } from './audit.ts';
 import {
+  AcknowledgedHead,
+  Attestation,
+  AttestationCertificate,
+  AttestationRequest,
+  ChainedEvent,
+  ChainHead,
+  HeadPage,
+  JournalBatch,
+  JournalBatchResult,
+  JournalList,
+  JournalRef,
+  JournalView,
+} from './journal.ts';
+import {
   AcceptancePage,
   AssignTokenBody,
   CurrentTerms,
@@ -52,6 +66,18 @@ const components: [string, z.ZodType, string][] = [
   ['AuditPage', AuditPage, 'Events with id > after, ascending.'],
   ['AuditEventWrite', AuditEventWrite, 'An event from the console; idempotent by eventId (same content again → 200 created=false; other content → 409).'],
   ['AuditWriteResult', AuditWriteResult, 'Where the event was stored.'],
+  ['ChainHead', ChainHead, 'A position in a console journal\'s hash chain: seq and the SHA-256 (hex) of that record.'],
+  ['JournalRef', JournalRef, 'A console journal: the random id made with it and the workstation that keeps it.'],
+  ['ChainedEvent', ChainedEvent, 'One journal record in a batch: the audit event and its place in the chain.'],
+  ['JournalBatch', JournalBatch, 'An outbox batch: consecutive records (seq +1, prevHash = previous hash) and the head to acknowledge (the last record).'],
+  ['AcknowledgedHead', AcknowledgedHead, 'A head the IdP acknowledged, and when.'],
+  ['JournalBatchResult', JournalBatchResult, 'The acknowledged head and where each event was stored.'],
+  ['JournalView', JournalView, 'What the IdP knows about one journal.'],
+  ['JournalList', JournalList, 'The journals the IdP knows from a workstation.'],
+  ['HeadPage', HeadPage, 'Acknowledged heads with seq > after, ascending.'],
+  ['AttestationCertificate', AttestationCertificate, 'The certificate and public key the IdP signs evidence with.'],
+  ['AttestationRequest', AttestationRequest, 'An evidence manifest to sign (the bytes, base64).'],
+  ['Attestation', Attestation, 'The IdP\'s signature over the manifest bytes, with its certificate.'],
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -88,7 +114,7 @@ interface Op {
   tag: string;
   summary: string;
   description?: string;
-  query?: 'page' | 'audit' | 'tokens';
+  query?: 'page' | 'audit' | 'tokens' | 'heads' | 'workstation';
   body?: string;
   ok: { status: number; schema?: string; description: string };
   errors: number[];
@@ -130,6 +156,21 @@ const ops: Op[] = [
   { method: 'get', path: '/hardware-tokens', id: 'listHardwareTokens', tag: 'MFA devices', summary: 'The hardware-token pool', query: 'tokens', ok: { status: 200, schema: 'HardwareTokenPage', description: 'A page' }, errors: [] },
   { method: 'get', path: '/audit/head', id: 'getAuditHead', tag: 'Audit log', summary: 'Newest event id', ok: { status: 200, schema: 'AuditHead', description: 'The head' }, errors: [] },
   { method: 'get', path: '/audit/events', id: 'readAuditEvents', tag: 'Audit log', summary: 'Events after an id, ascending, bounded page', description: 'Ids increase but may skip: continue with `after = next` while `hasMore`.', query: 'audit', ok: { status: 200, schema: 'AuditPage', description: 'A page' }, errors: [] },
+  {
+    method: 'post', path: '/audit/journals/{journalId}/batches', id: 'shipJournalBatch', tag: 'Journal anchor', summary: 'Store an outbox batch and acknowledge its chain head',
+    description: 'The events are stored as by writeAuditEvent (idempotent by eventId). The batch must continue the chain the IdP acknowledged for this journal: the record after the newest acknowledged head must carry that head\'s hash as prevHash. Otherwise 409 conflict with details.acknowledged = the newest head, and nothing is stored. The same batch again answers with the head it made. The IdP keeps every acknowledged head.',
+    body: 'JournalBatch', ok: { status: 200, schema: 'JournalBatchResult', description: 'Acknowledged' }, errors: [409],
+  },
+  { method: 'get', path: '/audit/journals', id: 'listJournals', tag: 'Journal anchor', summary: 'The journals known from a workstation', query: 'workstation', ok: { status: 200, schema: 'JournalList', description: 'The journals' }, errors: [] },
+  { method: 'get', path: '/audit/journals/{journalId}', id: 'getJournal', tag: 'Journal anchor', summary: 'One journal and its newest acknowledged head', ok: { status: 200, schema: 'JournalView', description: 'The journal' }, errors: [404] },
+  { method: 'get', path: '/audit/journals/{journalId}/heads', id: 'listJournalHeads', tag: 'Journal anchor', summary: 'Acknowledged heads after a seq, ascending', query: 'heads', ok: { status: 200, schema: 'HeadPage', description: 'A page' }, errors: [404] },
+  { method: 'get', path: '/audit/journals/{journalId}/heads/{seq}', id: 'getJournalHead', tag: 'Journal anchor', summary: 'The hash acknowledged at seq N', ok: { status: 200, schema: 'AcknowledgedHead', description: 'The head' }, errors: [404] },
+  { method: 'get', path: '/attestation/certificate', id: 'getAttestationCertificate', tag: 'Attestation', summary: 'The certificate the IdP signs evidence with', ok: { status: 200, schema: 'AttestationCertificate', description: 'The certificate' }, errors: [] },
+  {
+    method: 'post', path: '/attestation/signatures', id: 'attestEvidence', tag: 'Attestation', summary: 'Sign an evidence manifest',
+    description: 'RSASSA-PKCS1-v1_5 with SHA-256 over the decoded manifest bytes, so `openssl dgst -sha256 -verify <public key> -signature <sig> manifest.json` checks it. The IdP records the manifest\'s SHA-256 in its audit log (EVIDENCE_ATTESTED).',
+    body: 'AttestationRequest', ok: { status: 201, schema: 'Attestation', description: 'Signed' }, errors: [],
+  },
   { method: 'post', path: '/audit/events', id: 'writeAuditEvent', tag: 'Audit log', summary: 'Write an event from the console (idempotent by eventId)', body: 'AuditEventWrite', ok: { status: 201, schema: 'AuditWriteResult', description: 'Stored (200 with created=false when the eventId was already stored with the same content)' }, errors: [409] },
 ];
 
@@ -139,6 +180,8 @@ const pathParams: Record<string, Json> = {
   deviceId: { name: 'deviceId', in: 'path', required: true, schema: { type: 'string' } },
   serialNumber: { name: 'serialNumber', in: 'path', required: true, schema: { type: 'string' } },
   version: { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+  journalId: { name: 'journalId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+  seq: { name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
 };
 const pageParams: Json[] = [
   { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
@@ -151,6 +194,11 @@ const queryParams: Record<NonNullable<Op['query']>, Json[]> = {
     { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Return events with id > after' },
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
   ],
+  heads: [
+    { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Return heads with seq > after' },
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } },
+  ],
+  workstation: [{ name: 'workstation', in: 'query', required: true, schema: { type: 'string' }, description: 'The workstation\'s name as the console sends it' }],
 };
 const errorText: Record<number, string> = {
   400: 'validation',
@@ -192,7 +240,7 @@ export function idpOpenApiDocument(): Json {
     },
     servers: [{ url: IDP_API_BASE }],
     security: [{ apiKey: [] }, { bearer: [] }],
-    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log'].map((name) => ({ name })),
+    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Journal anchor', 'Attestation'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
-import { AuditFilter, AuditRow, RetentionSettings } from '../domain/audit.ts';
+import { AttestationCertificateView, AuditFilter, AuditRow, JournalCheck, PackageCheck, RetentionSettings } from '../domain/audit.ts';
+import { isSafeReasonText, Reason } from '../domain/person.ts';
 
 const auditors = ['administrator', 'auditor'] as const;
 
@@ -61,7 +62,7 @@ export const auditOps = {
     scope: 'none',
     writes: false,
     input: z.object({}).strict(),
-    output: z.object({ ok: z.boolean(), count: z.number().int(), brokenSeq: z.number().int().nullable(), reason: z.string().nullable() }),
+    output: JournalCheck,
   }),
   'audit.exportEvidence': op({
     summary: 'Eksportér revisionspakke',
@@ -75,7 +76,7 @@ export const auditOps = {
         to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Angiv slutdato'),
         scope: EvidenceScope,
         fullCpr: z.boolean().default(false),
-        reason: z.string().trim().max(500).optional(),
+        reason: z.string().trim().max(500).refine(isSafeReasonText, 'Begrundelsen indeholder usynlige styretegn eller ufuldstændige tegn.').optional(),
       })
       .strict()
       .refine((i) => i.from <= i.to, { message: 'Slutdatoen ligger før startdatoen', path: ['to'] })
@@ -88,7 +89,15 @@ export const auditOps = {
     scope: 'none',
     writes: false,
     input: z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
-    output: z.object({ ok: z.boolean(), checked: z.number().int(), problems: z.array(z.string()) }),
+    output: PackageCheck,
+  }),
+  'audit.attestationCertificate': op({
+    summary: 'Vis IdP\'ens attesteringscertifikat',
+    access: auditors,
+    scope: 'none',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({ certificate: AttestationCertificateView.nullable(), message: z.string().nullable() }),
   }),
   'audit.getRetention': op({
     summary: 'Vis opbevaringsperioder',
@@ -103,7 +112,7 @@ export const auditOps = {
     access: ['administrator'],
     scope: 'none',
     writes: true,
-    input: z.object({ settings: RetentionSettings, reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
+    input: z.object({ settings: RetentionSettings, reason: Reason }).strict(),
     output: z.object({ settings: RetentionSettings }),
   }),
   'audit.purgeNow': op({
@@ -111,7 +120,7 @@ export const auditOps = {
     access: ['administrator'],
     scope: 'none',
     writes: true,
-    input: z.object({ reason: z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500) }).strict(),
+    input: z.object({ reason: Reason }).strict(),
     output: z.object({ journalRemoved: z.number().int(), idpRemoved: z.number().int(), anchorSeq: z.number().int().nullable() }),
   }),
   'jobs.get': op({

@@ -2,10 +2,12 @@ import type { DatabaseSync } from 'node:sqlite';
 import { auditActionLabel } from '../../shared/domain/audit.ts';
 import { domainFromDn } from '../../shared/idp/common.ts';
 import type { AuditEventWrite } from '../../shared/idp/audit.ts';
+import { JOURNAL_BATCH_MAX, type ChainedEvent } from '../../shared/idp/journal.ts';
+import { ConsoleError } from '../../shared/errors.ts';
 import type { IdpPort } from '../connectors/idp/idp-port.ts';
 import { auditEventsAfter } from '../connectors/idp/idp-port.ts';
 import type { AuditStore } from '../store/audit-store.ts';
-import type { Journal, JournalRecord } from '../store/journal.ts';
+import { GENESIS_HASH, type Journal, type JournalRecord } from '../store/journal.ts';
 
 export interface ShippingState {
   /** Journal records not yet acknowledged by the IdP. */
@@ -33,33 +35,91 @@ export function toIdpEvent(r: JournalRecord): AuditEventWrite {
   };
 }
 
+/** A journal record in an outbox batch: the event for the IdP's log and its place in the chain. */
+export function toChainedEvent(r: JournalRecord): ChainedEvent {
+  return { seq: r.seq, hash: r.hash, prevHash: r.prevHash, event: toIdpEvent(r) };
+}
+
+const REFUSED = 'Der sendes ikke flere poster til IdP\'en, før journalen er kontrolleret (Revision → Kontrollér journalens kæde).';
+
 /**
- * The outbox: journal records go to the IdP's central audit log in order, each retried until the IdP
- * acknowledges it. Only the acknowledged watermark is stored, so nothing is ever deleted to "send" it,
- * and a restart continues where the last acknowledgement left off. The IdP's own log is pulled back by
- * cursor into the local cache, minus the events that came from this console.
+ * The outbox: journal records go to the IdP's central audit log in order, in batches that carry the
+ * journal's identity and chain head, each retried until the IdP acknowledges it. Only the acknowledged
+ * watermark is stored, so nothing is ever deleted to "send" it, and a restart continues where the last
+ * acknowledgement left off. A batch must continue the chain: a gap or a broken link here, or a batch
+ * the IdP refuses as not continuing what it acknowledged, stops shipping with the reason — it never
+ * moves past a tampered point. The IdP's own log is pulled back by cursor into the local cache, minus
+ * the events that came from this console.
  */
 export function createAuditShipping(journal: Journal, store: AuditStore) {
   const db: DatabaseSync = journal.db;
   db.exec(`CREATE TABLE IF NOT EXISTS outbox_state (id INTEGER PRIMARY KEY CHECK (id = 1), acked_seq INTEGER NOT NULL);
            INSERT OR IGNORE INTO outbox_state (id, acked_seq) VALUES (1, 0);`);
+  // `anchored`: set once the IdP has acknowledged a batch with the journal's identity (journals shipped
+  // event by event before the anchor existed are not yet known to the IdP, and that is no tampering).
+  if (!(db.prepare('PRAGMA table_info(outbox_state)').all() as Array<{ name: string }>).some((c) => c.name === 'anchored')) {
+    db.exec('ALTER TABLE outbox_state ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0');
+  }
   const getAcked = db.prepare('SELECT acked_seq AS s FROM outbox_state WHERE id = 1');
+  const getAnchored = db.prepare('SELECT anchored AS a FROM outbox_state WHERE id = 1');
+  const setAnchored = db.prepare('UPDATE outbox_state SET anchored = 1 WHERE id = 1');
   const setAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1 AND acked_seq < ?');
+  const rewindAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1');
   const state: Omit<ShippingState, 'pending'> = { lastError: null, lastShippedAt: null, lastPulledAt: null };
   let running: Promise<void> | null = null;
 
   const acked = () => Number((getAcked.get() as { s: number }).s);
+  // New records never take a seq at or below what the IdP acknowledged, even if newer rows were deleted.
+  journal.ensureSeqAbove(acked());
+
+  /** The records after `after` that continue the chain from it; throws at a gap or a broken link. */
+  function nextBatch(after: number, limit: number): JournalRecord[] {
+    const records = journal.list({ afterSeq: after, limit });
+    let prev = { seq: after, hash: after === 0 ? GENESIS_HASH : journal.hashAt(after) };
+    const out: JournalRecord[] = [];
+    for (const r of records) {
+      if (r.seq !== prev.seq + 1 || r.prevHash !== prev.hash) {
+        if (out.length) return out;
+        throw new ConsoleError(
+          'conflict',
+          r.seq !== prev.seq + 1
+            ? `Journalen mangler poster ${prev.seq + 1}–${r.seq - 1} efter det, IdP'en har bekræftet. ${REFUSED}`
+            : `Post ${r.seq} bygger ikke på post ${prev.seq}, som IdP'en har bekræftet. ${REFUSED}`,
+        );
+      }
+      out.push(r);
+      prev = { seq: r.seq, hash: r.hash };
+    }
+    return out;
+  }
 
   async function ship(idp: IdpPort, batch = 500): Promise<number> {
     let sent = 0;
+    let reconciled = false;
+    const id = journal.identity();
+    const ref = { journalId: id.journalId, workstation: id.workstation, createdAt: id.createdAt };
     for (;;) {
-      const records = journal.list({ afterSeq: acked(), limit: batch });
+      const records = nextBatch(acked(), Math.min(batch, JOURNAL_BATCH_MAX));
       if (!records.length) return sent;
-      for (const r of records) {
-        await idp.writeAuditEvent(toIdpEvent(r));
-        setAcked.run(r.seq, r.seq);
-        sent++;
+      const last = records.at(-1)!;
+      try {
+        await idp.shipJournalBatch({ journal: ref, events: records.map(toChainedEvent), head: { seq: last.seq, hash: last.hash } });
+      } catch (e) {
+        if (!(e instanceof ConsoleError) || e.code !== 'conflict') throw e;
+        // The IdP may be behind (restored from a backup): when its newest head is one this journal still
+        // has, unchanged, resend from there — once. Anything else is a journal that does not fit.
+        const known = reconciled ? null : await idp.getJournal(id.journalId);
+        const head = known?.head;
+        if (head && head.seq < acked() && journal.hashAt(head.seq) === head.hash) {
+          rewindAcked.run(head.seq);
+          reconciled = true;
+          continue;
+        }
+        throw new ConsoleError('conflict', `Lokal IdP afviste journalen: ${e.message.replace(/^Lokal IdP meldte konflikt \(409\): /, '')}. ${REFUSED}`);
       }
+      setAcked.run(last.seq, last.seq);
+      setAnchored.run();
+      sent += records.length;
       state.lastShippedAt = new Date().toISOString();
     }
   }
@@ -85,6 +145,8 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
     ship,
     pull,
     ackedSeq: acked,
+    /** The acknowledged watermark as far as the IdP can confirm it (0 before the first anchored batch). */
+    anchoredSeq: () => (Number((getAnchored.get() as { a: number }).a) ? acked() : 0),
     status(): ShippingState {
       const pending = Number((db.prepare('SELECT count(*) AS n FROM journal WHERE seq > ?').get(acked()) as { n: number }).n);
       return { pending, ...state };

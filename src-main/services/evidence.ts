@@ -1,14 +1,18 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createPublicKey, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
-import { auditActionLabel, type AuditFilter, type AuditRow } from '../../shared/domain/audit.ts';
+import { z } from 'zod';
+import { auditActionLabel, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../shared/domain/audit.ts';
+import type { AttestationCertificate } from '../../shared/idp/journal.ts';
+import type { IdpPort } from '../connectors/idp/idp-port.ts';
+import { checkJournal, describeCheck } from './journal-anchor.ts';
 import { ConsoleError } from '../../shared/errors.ts';
 import type { Operator } from '../../shared/roles.ts';
 import type { AuditStore } from '../store/audit-store.ts';
-import type { Journal, VerifyResult } from '../store/journal.ts';
+import type { Journal } from '../store/journal.ts';
 import type { JobContext } from './jobs.ts';
 
 /** What the IdP says was in force during the period; null when the IdP could not be asked. */
@@ -16,22 +20,6 @@ export interface PolicyContext {
   passwordPolicies: Array<{ domain: string; summary: string; version: number; changedAt: string | null }> | null;
   termsVersions: Array<{ version: number; publishedAt: string; effectiveFrom: string; hash: string }> | null;
   unavailableReason?: string;
-}
-
-export interface EvidenceRequest {
-  filter: AuditFilter;
-  scopeLabel: string;
-  fullCpr: boolean;
-  operator: Operator;
-  outRoot: string;
-  policy: PolicyContext;
-}
-
-export interface EvidenceResult {
-  folder: string;
-  files: Array<{ name: string; bytes: number; sha256: string }>;
-  rows: number;
-  chain: VerifyResult;
 }
 
 const roleNames: Record<string, string> = { administrator: 'Administrator', useradmin: 'Brugeradministrator', helpdesk: 'Helpdesk', auditor: 'Revisor' };
@@ -105,23 +93,88 @@ function checkCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new ConsoleError('cancelled', 'Eksporten blev annulleret.');
 }
 
+/** Folders and files of evidence hold personal data: owner only on POSIX (Windows ignores the modes). */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(dir, 0o700);
+}
+const privateFile = (file: string, data: string | Buffer = '') => writeFileSync(file, data, { mode: 0o600 });
+
+/**
+ * Removes `….partial` folders that an export left when the console crashed mid-way: they hold personal
+ * data and claim nothing. Returns their names, for the journal.
+ */
+export function removeAbandonedExports(evidenceDir: string): string[] {
+  if (!existsSync(evidenceDir)) return [];
+  privateDir(evidenceDir);
+  const removed: string[] = [];
+  for (const e of readdirSync(evidenceDir, { withFileTypes: true })) {
+    if (e.isDirectory() && e.name.endsWith('.partial')) {
+      rmSync(join(evidenceDir, e.name), { recursive: true, force: true });
+      removed.push(e.name);
+    }
+  }
+  return removed;
+}
+
+/** Files the package adds around the listed data files. */
+export const SIGNATURE_FILE = 'manifest.json.sig';
+export const CERTIFICATE_FILE = 'idp-certificate.pem';
+export const PUBLIC_KEY_FILE = 'idp-public-key.pem';
+const packageFrame = new Set(['SHA256SUMS', 'manifest.json', SIGNATURE_FILE, CERTIFICATE_FILE, PUBLIC_KEY_FILE]);
+
+export type AttestationOutcome =
+  | { signed: true; algorithm: 'RSA-SHA256'; fingerprintSha256: string; subject: string; signedAt: string; manifestSha256: string }
+  | { signed: false; reason: string };
+
+export interface EvidenceRequest {
+  filter: AuditFilter;
+  scopeLabel: string;
+  fullCpr: boolean;
+  operator: Operator;
+  outRoot: string;
+  policy: PolicyContext;
+  /** The IdP: compares the journal with its acknowledged heads and signs the manifest (null: not set up). */
+  idp: IdpPort | null;
+  /** The outbox's watermark as far as the IdP confirmed it (AuditShipping.anchoredSeq). */
+  anchoredSeq: number;
+}
+
+export interface EvidenceResult {
+  folder: string;
+  files: Array<{ name: string; bytes: number; sha256: string }>;
+  rows: number;
+  chain: JournalCheck;
+  attestation: AttestationOutcome;
+}
+
+/** What the manifest says about signing, written before the IdP signs it. */
+type AttestationPlan = { signed: true; cert: AttestationCertificate } | { signed: false; reason: string };
+
+const reasonOf = (e: unknown) => (e instanceof ConsoleError ? e.message : e instanceof Error ? e.message : String(e));
+
 /**
  * Writes an evidence package into a `.partial` folder and renames it only when every file and the
  * manifest are complete: a cancelled or failed export never leaves a package that claims to be whole.
+ * The journal is checked against the IdP, and the IdP signs the manifest; when the IdP cannot be reached
+ * the package is completed unsigned and says so in the report, the manifest and the check.
  */
 export async function exportEvidence(store: AuditStore, journal: Journal, req: EvidenceRequest, job: JobContext): Promise<EvidenceResult> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const name = `revisionspakke-${req.filter.from ?? 'start'}_${req.filter.to ?? 'nu'}-${stamp}`;
+  privateDir(req.outRoot);
   const finalDir = join(req.outRoot, name);
   const dir = `${finalDir}.partial`;
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   try {
     const total = store.count(req.filter);
     job.progress({ phase: 'Hændelser', done: 0, total });
 
     // CSV for any tool (semicolon, UTF-8 with BOM so Danish Excel opens it), XLSX for the auditor.
+    // Both files are made owner-only before the writers open them (opening keeps the mode).
+    privateFile(join(dir, 'haendelser.csv'));
     const csv = createCsvWriter(join(dir, 'haendelser.csv'));
-    const xlsx = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(dir, 'haendelser.xlsx'), useStyles: false, useSharedStrings: false });
+    const xlsx = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: createWriteStream(join(dir, 'haendelser.xlsx'), { mode: 0o600 }), useStyles: false, useSharedStrings: false });
     let sheet = xlsx.addWorksheet('Hændelser 1');
     sheet.addRow(evidenceColumns).commit();
     let rows = 0;
@@ -155,37 +208,99 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
     await xlsx.commit();
     checkCancelled(job.signal);
 
-    job.progress({ phase: 'Kontrol af journalens kæde', done: rows, total });
-    const chain = journal.verify();
+    // The journal's chain, walked in chunks with progress, and compared with the IdP's acknowledged heads.
+    const phase = 'Kontrol af journalens kæde';
+    const chain = await checkJournal(journal, req.idp, req.anchoredSeq, { signal: job.signal, onProgress: (done, all) => job.progress({ phase, done, total: all }) });
     checkCancelled(job.signal);
 
-    job.progress({ phase: 'Rapport (PDF)', done: rows, total });
-    await writeReport(join(dir, 'rapport.pdf'), req, { rows, counts, adminActions, chain });
-
-    const files = [];
-    for (const f of ['haendelser.csv', 'haendelser.xlsx', 'rapport.pdf']) {
-      files.push({ name: f, bytes: statSync(join(dir, f)).size, sha256: await sha256File(join(dir, f)) });
+    let plan: AttestationPlan;
+    if (!req.idp) plan = { signed: false, reason: 'den lokale IdP er ikke sat op' };
+    else {
+      try {
+        plan = { signed: true, cert: await req.idp.attestationCertificate() };
+      } catch (e) {
+        plan = { signed: false, reason: `IdP'en kunne ikke nås (${reasonOf(e)})` };
+      }
     }
-    const manifest = {
-      format: 'lokal-idp-admin/evidence@1',
-      createdAt: new Date().toISOString(),
-      createdBy: { username: req.operator.username, name: req.operator.displayName, roles: req.operator.roles },
-      period: { from: req.filter.from ?? null, to: req.filter.to ?? null, endInclusive: true },
-      scope: req.scopeLabel,
-      filter: req.filter,
-      fullCpr: req.fullCpr,
-      rows,
-      journalChain: chain,
-      files,
-    };
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    files.push({ name: 'manifest.json', bytes: statSync(join(dir, 'manifest.json')).size, sha256: await sha256File(join(dir, 'manifest.json')) });
-    // The format `sha256sum -c SHA256SUMS` reads, so anyone can verify with standard tools.
-    writeFileSync(join(dir, 'SHA256SUMS'), files.map((f) => `${f.sha256}  ${f.name}`).join('\n') + '\n');
-    checkCancelled(job.signal);
-    renameSync(dir, finalDir);
-    job.progress({ phase: 'Færdig', done: rows, total });
-    return { folder: finalDir, files, rows, chain };
+
+    for (;;) {
+      job.progress({ phase: 'Rapport (PDF)', done: rows, total });
+      await writeReport(join(dir, 'rapport.pdf'), req, { rows, counts, adminActions, chain, plan });
+      const files = [];
+      for (const f of ['haendelser.csv', 'haendelser.xlsx', 'rapport.pdf']) {
+        files.push({ name: f, bytes: statSync(join(dir, f)).size, sha256: await sha256File(join(dir, f)) });
+      }
+      const manifest = {
+        format: 'lokal-idp-admin/evidence@2',
+        createdAt: new Date().toISOString(),
+        createdBy: { username: req.operator.username, name: req.operator.displayName, roles: req.operator.roles },
+        period: { from: req.filter.from ?? null, to: req.filter.to ?? null, endInclusive: true },
+        scope: req.scopeLabel,
+        filter: req.filter,
+        fullCpr: req.fullCpr,
+        rows,
+        journal: {
+          id: chain.journalId,
+          workstation: chain.workstation,
+          head: chain.head,
+          ok: chain.ok,
+          chainIntact: chain.chainIntact,
+          recordsChecked: chain.count,
+          findings: chain.findings,
+          findingsOmitted: chain.findingsOmitted,
+          idp: chain.idp,
+          checkedAt: chain.checkedAt,
+        },
+        attestation: plan.signed
+          ? {
+              signed: true,
+              by: 'Lokal IdP',
+              algorithm: 'RSA-SHA256',
+              signatureFile: SIGNATURE_FILE,
+              certificateFile: CERTIFICATE_FILE,
+              publicKeyFile: PUBLIC_KEY_FILE,
+              certificateFingerprintSha256: plan.cert.fingerprintSha256,
+              certificateSubject: plan.cert.subject,
+            }
+          : { signed: false, reason: `Pakken er IKKE underskrevet af IdP'en: ${plan.reason}.` },
+        files,
+      };
+      const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+      privateFile(join(dir, 'manifest.json'), manifestBytes);
+      checkCancelled(job.signal);
+
+      let attestation: AttestationOutcome;
+      if (plan.signed) {
+        job.progress({ phase: 'Underskrift fra IdP\'en', done: rows, total });
+        try {
+          const a = await req.idp!.attest({ purpose: 'evidence-manifest', manifestBase64: manifestBytes.toString('base64'), journalId: chain.journalId, actor: { username: req.operator.username, displayName: req.operator.displayName } });
+          const signature = Buffer.from(a.signatureBase64, 'base64');
+          // Trust nothing on the way: the signature must verify with the certificate named in the manifest.
+          const cert = new X509Certificate(a.certificate.certificatePem);
+          if (cert.fingerprint256 !== plan.cert.fingerprintSha256) throw new Error('IdP\'en underskrev med et andet certifikat end det, den oplyste');
+          if (!cryptoVerify('sha256', manifestBytes, cert.publicKey, signature)) throw new Error('IdP\'ens underskrift passer ikke til manifestet');
+          privateFile(join(dir, SIGNATURE_FILE), signature);
+          privateFile(join(dir, CERTIFICATE_FILE), cert.toString());
+          privateFile(join(dir, PUBLIC_KEY_FILE), cert.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+          attestation = { signed: true, algorithm: 'RSA-SHA256', fingerprintSha256: cert.fingerprint256, subject: plan.cert.subject, signedAt: a.signedAt, manifestSha256: a.manifestSha256 };
+        } catch (e) {
+          // The report and manifest said "signed": write them again, plainly unsigned.
+          plan = { signed: false, reason: `IdP'en underskrev ikke manifestet (${reasonOf(e)})` };
+          continue;
+        }
+      } else attestation = { signed: false, reason: plan.reason };
+
+      const all = [...files, { name: 'manifest.json', bytes: manifestBytes.length, sha256: createHash('sha256').update(manifestBytes).digest('hex') }];
+      for (const f of attestation.signed ? [SIGNATURE_FILE, CERTIFICATE_FILE, PUBLIC_KEY_FILE] : []) {
+        all.push({ name: f, bytes: statSync(join(dir, f)).size, sha256: await sha256File(join(dir, f)) });
+      }
+      // The format `sha256sum -c SHA256SUMS` reads, so anyone can check the files with standard tools.
+      privateFile(join(dir, 'SHA256SUMS'), all.map((f) => `${f.sha256}  ${f.name}`).join('\n') + '\n');
+      checkCancelled(job.signal);
+      renameSync(dir, finalDir);
+      job.progress({ phase: 'Færdig', done: rows, total });
+      return { folder: finalDir, files: all, rows, chain, attestation };
+    }
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -195,10 +310,10 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
 async function writeReport(
   file: string,
   req: EvidenceRequest,
-  data: { rows: number; counts: Map<string, number>; adminActions: AuditRow[]; chain: VerifyResult },
+  data: { rows: number; counts: Map<string, number>; adminActions: AuditRow[]; chain: JournalCheck; plan: AttestationPlan },
 ): Promise<void> {
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: 'Revisionsrapport – Lokal IdP Admin', Author: req.operator.displayName } });
-  const out = createWriteStream(file);
+  const out = createWriteStream(file, { mode: 0o600 });
   doc.pipe(out);
   const h = (t: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(t).font('Helvetica').fontSize(10).moveDown(0.3);
   doc.font('Helvetica-Bold').fontSize(18).text('Revisionsrapport');
@@ -210,12 +325,25 @@ async function writeReport(
   doc.text(`CPR-numre: ${req.fullCpr ? 'vist fuldt (efter udtrykkelig anmodning, registreret i journalen)' : 'maskeret (ddmmåå-XXXX)'}`);
   doc.text(`Antal hændelser: ${data.rows.toLocaleString('da-DK')}`);
 
+  h('Underskrift');
+  if (data.plan.signed) {
+    doc.text(`Manifestet (manifest.json) er underskrevet af den lokale IdP med certifikatet ${data.plan.cert.subject}.`);
+    doc.font('Helvetica-Bold').text(`Certifikatets SHA-256-fingeraftryk: ${data.plan.cert.fingerprintSha256}`).font('Helvetica');
+    doc.text('Kontrollér underskriften: openssl dgst -sha256 -verify idp-public-key.pem -signature manifest.json.sig manifest.json');
+    doc.text('Kontrollér at nøglen er IdP\'ens: openssl x509 -in idp-certificate.pem -noout -fingerprint -sha256 skal vise det fingeraftryk, IdP\'en oplyser (også vist i konsollen under Revision) - ikke kun det, der står her.');
+  } else {
+    doc.font('Helvetica-Bold').text(`PAKKEN ER IKKE UNDERSKREVET af IdP'en: ${data.plan.reason}.`).font('Helvetica');
+    doc.text('SHA256SUMS viser kun, at filerne passer med hinanden - ikke hvem der har lavet dem: den, der kan omskrive alle filerne, kan også omskrive SHA256SUMS.');
+  }
+
   h('Kontrol af konsollens journal');
-  doc.text(
-    data.chain.ok
-      ? `Hash-kæden er intakt: ${data.chain.count.toLocaleString('da-DK')} poster kontrolleret. Sidste hash: ${data.chain.lastHash}`
-      : `KÆDEN ER BRUDT ved post ${data.chain.brokenSeq}: ${data.chain.reason}. ${data.chain.count} poster var i orden før den.`,
-  );
+  doc.text(`Journal: ${data.chain.journalId} (arbejdsstation ${data.chain.workstation})${data.chain.head ? `, seneste post ${data.chain.head.seq} med hash ${data.chain.head.hash}` : ''}.`);
+  doc.text(describeCheck(data.chain));
+  if (!data.chain.ok && data.chain.idp.state !== 'unavailable' && data.chain.idp.state !== 'not-configured') doc.font('Helvetica-Bold').text('JOURNALEN ER MANIPULERET eller beskadiget:').font('Helvetica');
+  for (const f of data.chain.findings.slice(0, 100)) doc.text(`- ${f.message}`);
+  if (data.chain.findings.length > 100 || data.chain.findingsOmitted > 0) {
+    doc.text(`… og ${(data.chain.findings.length - Math.min(100, data.chain.findings.length) + data.chain.findingsOmitted).toLocaleString('da-DK')} brud mere (alle står i manifest.json).`);
+  }
 
   h('Hændelser pr. type');
   for (const [action, n] of [...data.counts.entries()].sort((a, b) => b[1] - a[1])) {
@@ -243,37 +371,117 @@ async function writeReport(
   await once(out, 'finish');
 }
 
-export interface PackageCheck {
-  ok: boolean;
-  checked: number;
-  problems: string[];
-}
+/** The parts of a manifest the check reads; anything else in it is free. */
+const ManifestView = z.object({
+  files: z.array(z.object({ name: z.string(), sha256: z.string() })),
+  attestation: z
+    .object({ signed: z.boolean(), reason: z.string().optional(), certificateFingerprintSha256: z.string().optional() })
+    .optional(),
+});
 
-/** Verifies a package offline: every file listed with the right SHA-256, nothing missing or added. */
-export async function verifyEvidencePackage(folder: string): Promise<PackageCheck> {
-  const sums = join(folder, 'SHA256SUMS');
-  if (!existsSync(sums)) return { ok: false, checked: 0, problems: ['SHA256SUMS mangler: mappen er ikke en (færdig) revisionspakke.'] };
+/**
+ * Verifies a package offline: every file in SHA256SUMS and in the manifest with the right SHA-256,
+ * nothing missing or added, and the IdP's signature over the manifest checked against the certificate
+ * in the package — whose fingerprint is compared with the IdP's current one when the IdP can be asked.
+ */
+export async function verifyEvidencePackage(folder: string, currentIdpCertificate?: () => Promise<AttestationCertificate | null>): Promise<PackageCheck> {
   const problems: string[] = [];
+  const unsigned = (message: string): PackageCheck['signature'] => ({ state: 'unsigned', message, certificate: null, matchesIdp: null });
+  const sums = join(folder, 'SHA256SUMS');
+  const manifestFile = join(folder, 'manifest.json');
+  if (!existsSync(sums) && !existsSync(manifestFile)) {
+    return { ok: false, checked: 0, problems: ['SHA256SUMS og manifest.json mangler: mappen er ikke en (færdig) revisionspakke.'], signature: unsigned('Ingen underskrift.') };
+  }
   const listed = new Set<string>();
-  let checked = 0;
-  for (const line of readFileSync(sums, 'utf8').split('\n').filter(Boolean)) {
-    const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    if (!m) {
-      problems.push(`Ulæselig linje i SHA256SUMS: ${line.slice(0, 80)}`);
-      continue;
-    }
-    const [, expected, name] = m as unknown as [string, string, string];
-    listed.add(name);
+  const hashes = new Map<string, string>();
+  const check = async (name: string, expected: string) => {
     const file = join(folder, basename(name));
-    if (!existsSync(file)) {
-      problems.push(`${name} mangler.`);
-      continue;
+    if (!existsSync(file)) return void problems.push(`${name} mangler.`);
+    let actual = hashes.get(name);
+    if (actual === undefined) {
+      actual = await sha256File(file);
+      hashes.set(name, actual);
     }
-    checked++;
-    if ((await sha256File(file)) !== expected) problems.push(`${name} er ændret (SHA-256 passer ikke).`);
+    if (actual !== expected) problems.push(`${name} er ændret (SHA-256 passer ikke).`);
+  };
+  if (!existsSync(sums)) problems.push('SHA256SUMS mangler.');
+  else {
+    for (const line of readFileSync(sums, 'utf8').split('\n').filter(Boolean)) {
+      const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      if (!m) {
+        problems.push(`Ulæselig linje i SHA256SUMS: ${line.slice(0, 80)}`);
+        continue;
+      }
+      const [, expected, name] = m as unknown as [string, string, string];
+      listed.add(name);
+      await check(name, expected);
+    }
+  }
+
+  let manifestBytes: Buffer | null = null;
+  let manifest: z.infer<typeof ManifestView> | null = null;
+  if (!existsSync(manifestFile)) problems.push('manifest.json mangler.');
+  else {
+    manifestBytes = readFileSync(manifestFile);
+    try {
+      manifest = ManifestView.parse(JSON.parse(manifestBytes.toString('utf8')));
+    } catch {
+      problems.push('manifest.json kan ikke læses som et manifest.');
+    }
+  }
+  const inManifest = new Set(manifest?.files.map((f) => f.name) ?? []);
+  for (const f of manifest?.files ?? []) {
+    const before = problems.length;
+    await check(f.name, f.sha256);
+    // The same broken file named once, not once per list.
+    if (problems.length > before && problems.slice(0, before).includes(problems.at(-1)!)) problems.pop();
   }
   for (const f of readdirSync(folder)) {
-    if (f !== 'SHA256SUMS' && !listed.has(f)) problems.push(`${f} står ikke i manifestet.`);
+    if (packageFrame.has(f)) continue;
+    if (!inManifest.has(f) || !listed.has(f)) problems.push(`${f} står ikke i manifestet${listed.has(f) ? '' : ' eller i SHA256SUMS'}: filen er lagt til pakken bagefter.`);
   }
-  return { ok: problems.length === 0, checked, problems };
+
+  let signature: PackageCheck['signature'];
+  const sigFile = join(folder, SIGNATURE_FILE);
+  if (!existsSync(sigFile)) {
+    const why = manifest?.attestation && !manifest.attestation.signed && manifest.attestation.reason ? ` ${manifest.attestation.reason}` : '';
+    signature = unsigned(`Pakken er IKKE underskrevet af IdP'en.${why} Den kan ikke bevises uændret over for den, der kan omskrive alle filerne.`);
+    if (manifest?.attestation?.signed) problems.push(`${SIGNATURE_FILE} mangler, selv om manifestet siger, at pakken er underskrevet.`);
+  } else {
+    let cert: X509Certificate | null = null;
+    try {
+      cert = new X509Certificate(readFileSync(join(folder, CERTIFICATE_FILE)));
+    } catch {
+      problems.push(`${CERTIFICATE_FILE} mangler eller er ikke et certifikat.`);
+    }
+    if (!cert || !manifestBytes) signature = { state: 'invalid', message: 'Underskriften kan ikke kontrolleres uden certifikat og manifest.', certificate: null, matchesIdp: null };
+    else {
+      const view = { fingerprintSha256: cert.fingerprint256, subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo).toISOString() };
+      const valid = cryptoVerify('sha256', manifestBytes, cert.publicKey, readFileSync(sigFile));
+      try {
+        if (!createPublicKey(readFileSync(join(folder, PUBLIC_KEY_FILE))).equals(cert.publicKey)) problems.push(`${PUBLIC_KEY_FILE} passer ikke til certifikatet i ${CERTIFICATE_FILE}.`);
+      } catch {
+        problems.push(`${PUBLIC_KEY_FILE} mangler eller er ikke en offentlig nøgle.`);
+      }
+      if (manifest?.attestation?.certificateFingerprintSha256 && manifest.attestation.certificateFingerprintSha256 !== cert.fingerprint256) {
+        problems.push('Manifestet nævner et andet certifikat end det, der ligger i pakken.');
+      }
+      let matchesIdp: boolean | null = null;
+      if (currentIdpCertificate) {
+        const now = await currentIdpCertificate().catch(() => null);
+        matchesIdp = now ? now.fingerprintSha256 === cert.fingerprint256 : null;
+      }
+      if (!valid) problems.push('Underskriften passer ikke til manifest.json: manifestet er ændret efter, at IdP\'en underskrev det.');
+      if (matchesIdp === false) problems.push(`Pakken er underskrevet med et certifikat, som IdP'en ikke bruger nu (fingeraftryk ${cert.fingerprint256}). Har IdP'en skiftet certifikat siden, skal fingeraftrykket sammenlignes med det, IdP'en brugte dengang.`);
+      signature = {
+        state: valid ? 'valid' : 'invalid',
+        message: valid
+          ? `Manifestet er underskrevet med certifikatet ${view.subject} (SHA-256-fingeraftryk ${view.fingerprintSha256})${matchesIdp === true ? ', som er IdP\'ens nuværende certifikat' : matchesIdp === null ? '; IdP\'en kunne ikke spørges, så sammenlign fingeraftrykket med det, IdP\'en oplyser' : ''}.`
+          : 'Underskriften passer ikke til manifestet.',
+        certificate: view,
+        matchesIdp,
+      };
+    }
+  }
+  return { ok: problems.length === 0 && signature.state === 'valid', checked: hashes.size, problems, signature };
 }

@@ -16,6 +16,20 @@ import { NsisTerms, PublishTermsVersion, TermsVersion } from '../../../shared/id
 import { IdpPerson, MfaDevice, SerialNumber, TestPushResult } from '../../../shared/idp/people.ts';
 import { AuditEventWrite, AuditHead, AuditPage, AuditReadQuery, AuditWriteResult } from '../../../shared/idp/audit.ts';
 import {
+  AcknowledgedHead,
+  Attestation,
+  AttestationCertificate,
+  AttestationRequest,
+  HeadPage,
+  HeadReadQuery,
+  JournalBatch,
+  JournalBatchResult,
+  JournalId,
+  JournalList,
+  JournalView,
+  Workstation,
+} from '../../../shared/idp/journal.ts';
+import {
   AcceptancePage,
   AssignTokenBody,
   CurrentTerms,
@@ -79,6 +93,16 @@ function checkHash<T extends { content: string; contentHash: string }>(t: T): T 
 }
 
 const enc = encodeURIComponent;
+
+/** A 404 is an answer ("not known"), not a failure. */
+async function notFoundAsNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ConsoleError && e.code === 'not-found') return null;
+    throw e;
+  }
+}
 
 /** The real IdpPort: axios against a Local IdP that implements the IdP admin API v1. */
 export function createIdpClient(opts: IdpClientOptions): IdpPort {
@@ -177,6 +201,28 @@ export function createIdpClient(opts: IdpClientOptions): IdpPort {
     // Idempotent by event id, so it is safe to retry like a GET.
     writeAuditEvent: async (event) =>
       h.request({ method: 'POST', path: '/audit/events', body: input(AuditEventWrite, event), schema: AuditWriteResult, idempotent: true }),
+
+    // A batch is idempotent by its events' ids and its head, so a retry after a lost answer is safe.
+    shipJournalBatch: async (batch) => {
+      const b = input(JournalBatch, batch);
+      return h.request({ method: 'POST', path: `/audit/journals/${enc(b.journal.journalId)}/batches`, body: b, schema: JournalBatchResult, idempotent: true });
+    },
+    getJournal: async (journalId) => notFoundAsNull(get(`/audit/journals/${enc(input(JournalId, journalId))}`, JournalView)),
+    listJournals: async (workstation) => (await get('/audit/journals', JournalList, { workstation: input(Workstation, workstation) })).items,
+    journalHeads: async (journalId, after, limit) => {
+      const q = input(HeadReadQuery, { after, limit });
+      const p = await get(`/audit/journals/${enc(input(JournalId, journalId))}/heads`, HeadPage, { after: q.after, limit: q.limit });
+      if (p.items.some((x, i) => x.seq <= (i === 0 ? q.after : p.items[i - 1]!.seq))) {
+        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte journalhoveder uden for rækkefølge');
+      }
+      return p;
+    },
+    journalHeadAt: async (journalId, seq) =>
+      notFoundAsNull(get(`/audit/journals/${enc(input(JournalId, journalId))}/heads/${input(z.number().int().min(1), seq)}`, AcknowledgedHead)),
+
+    attestationCertificate: async () => get('/attestation/certificate', AttestationCertificate),
+    // Signing twice is harmless (the IdP logs both); a retry after a lost answer beats an unsigned package.
+    attest: async (req) => h.request({ method: 'POST', path: '/attestation/signatures', body: input(AttestationRequest, req), schema: Attestation, idempotent: true }),
 
     close: () => h.close(),
   };

@@ -3,6 +3,7 @@ import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/p
 import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
 import type { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
 /**
  * Read side of a Local IdP's audit log by cursor. Both the IdP admin API client and the adapter for
@@ -56,6 +57,25 @@ export interface IdpPort extends AuditLogSource {
 
   /** Idempotent by `eventId`: a retried write never duplicates (the result says whether it was new). */
   writeAuditEvent(event: AuditEventWrite): Promise<AuditWriteResult>;
+
+  /**
+   * One outbox batch with the journal's identity and chain head. 409 → conflict when the batch does not
+   * continue the chain the IdP acknowledged (details.acknowledged is the IdP's head). Safe to retry.
+   */
+  shipJournalBatch(batch: JournalBatch): Promise<JournalBatchResult>;
+  /** What the IdP knows about a journal; null when it does not know it. */
+  getJournal(journalId: string): Promise<JournalView | null>;
+  /** Every journal the IdP knows from a workstation. */
+  listJournals(workstation: string): Promise<JournalView[]>;
+  /** Acknowledged heads with seq > after, ascending, one bounded page. */
+  journalHeads(journalId: string, after: number, limit?: number): Promise<HeadPage>;
+  /** The hash the IdP acknowledged at `seq`; null when it acknowledged no head there. */
+  journalHeadAt(journalId: string, seq: number): Promise<AcknowledgedHead | null>;
+
+  /** The certificate (and public key) the IdP signs evidence with. */
+  attestationCertificate(): Promise<AttestationCertificate>;
+  /** The IdP signs an evidence manifest with its own key. */
+  attest(request: AttestationRequest): Promise<Attestation>;
 
   /** Frees sockets; the port is unusable afterwards. */
   close(): void;

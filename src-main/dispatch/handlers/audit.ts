@@ -1,6 +1,7 @@
 import type { AuditFilter } from '../../../shared/domain/audit.ts';
 import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.ts';
 import { exportEvidence, verifyEvidencePackage } from '../../services/evidence.ts';
+import { checkJournal } from '../../services/journal-anchor.ts';
 import { policyEvidenceContext } from '../../services/policies/evidence-context.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
 import { join } from 'node:path';
@@ -39,10 +40,7 @@ export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof aud
       return { pending, lastError, lastPulledAt };
     },
 
-    'audit.verifyJournal': async () => {
-      const r = core.journal.verify();
-      return r.ok ? { ok: true, count: r.count, brokenSeq: null, reason: null } : { ok: false, count: r.count, brokenSeq: r.brokenSeq, reason: r.reason };
-    },
+    'audit.verifyJournal': async () => checkJournal(core.journal, core.connections().idp, core.shipping.anchoredSeq()),
 
     'audit.exportEvidence': async (input, ctx) => {
       const operator = ctx.requireSession().operator;
@@ -56,12 +54,28 @@ export function auditHandlers({ core }: HandlerDeps): FeatureHandlers<typeof aud
           operator,
           outRoot: core.evidenceDir,
           policy: await policyEvidenceContext(idp),
+          idp,
+          anchoredSeq: core.shipping.anchoredSeq(),
         }, job),
       );
       return { job };
     },
 
-    'audit.verifyPackage': async (input) => verifyEvidencePackage(input.folder),
+    'audit.verifyPackage': async (input) => {
+      const idp = core.connections().idp;
+      return verifyEvidencePackage(input.folder, idp ? () => idp.attestationCertificate() : undefined);
+    },
+
+    'audit.attestationCertificate': async () => {
+      const idp = core.connections().idp;
+      if (!idp) return { certificate: null, message: 'Den lokale IdP er ikke sat op.' };
+      try {
+        const c = await idp.attestationCertificate();
+        return { certificate: { fingerprintSha256: c.fingerprintSha256, subject: c.subject, notAfter: c.notAfter }, message: null };
+      } catch (e) {
+        return { certificate: null, message: `IdP'ens certifikat kunne ikke hentes: ${e instanceof Error ? e.message : String(e)}` };
+      }
+    },
 
     'audit.getRetention': async () => ({ settings: readRetention(retentionFile()), pendingShipment: core.shipping.status().pending }),
 

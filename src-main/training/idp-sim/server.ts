@@ -2,7 +2,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { API_KEY_HEADER, Domain, IDP_API_BASE, PageQuery, Username, idpStatusFor } from '../../../shared/idp/common.ts';
@@ -12,6 +13,7 @@ import { PublishTermsVersion } from '../../../shared/idp/terms.ts';
 import { SerialNumber } from '../../../shared/idp/people.ts';
 import { AuditEventWrite, AuditReadQuery } from '../../../shared/idp/audit.ts';
 import { AssignTokenBody, LockDeviceBody, TokenStatusQuery, WriteBody } from '../../../shared/idp/api.ts';
+import { AttestationRequest, HeadReadQuery, JournalBatch, JournalId, JournalListQuery } from '../../../shared/idp/journal.ts';
 import { IdpState, SimError, pageSlice } from './state.ts';
 import type { IdpSnapshot } from './state.ts';
 import type { IdpSeedOptions } from './seed.ts';
@@ -35,6 +37,13 @@ export interface IdpSimulatorOptions extends IdpSeedOptions {
    * save() and on stop(), so a training session's changes survive a restart.
    */
   file?: string;
+  /**
+   * Keep the state as a change log instead (the training environment): the state is seeded from the same
+   * people, seed and seeding time each start, then every write applied since is replayed from this file.
+   * Each write costs one appended line, never a rewrite of the whole state (tens of MB for 100,000 people).
+   * Ignored when `state` or `file` is given.
+   */
+  changeLog?: string;
 }
 
 export interface IdpSimulator {
@@ -62,6 +71,53 @@ async function loadState(file: string, opts: IdpSimulatorOptions): Promise<IdpSt
     throw e;
   }
   return IdpState.fromSnapshot(JSON.parse(text) as IdpSnapshot, opts.clock);
+}
+
+type LogEntry = { t: number; m: string; p: string; b: unknown } | { key: { keyPem: string; certPem: string } };
+
+/**
+ * The change log: a header naming what the state was seeded from (people, seed, size, time), then one JSON
+ * line per applied write. A log made from other people (say, another training size) is set aside, not
+ * replayed onto the wrong state.
+ */
+function openChangeLog(file: string, opts: IdpSimulatorOptions): { seededAt: number; entries: LogEntry[]; append(e: LogEntry): void } {
+  const seed = createHash('sha256').update(JSON.stringify([opts.people ?? null, opts.seed ?? null, opts.auditEvents ?? null])).digest('hex');
+  let seededAt = opts.now ?? Date.now();
+  let entries: LogEntry[] = [];
+  let fresh = true;
+  if (existsSync(file)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    type Header = { format?: string; seed?: string; seededAt?: number };
+    let header: Header | null = null;
+    try {
+      header = JSON.parse(lines[0] ?? '') as Header;
+    } catch {
+      header = null;
+    }
+    if (header?.format === 'lokal-idp-sim-log/1' && header.seed === seed && typeof header.seededAt === 'number') {
+      seededAt = header.seededAt;
+      fresh = false;
+      for (const line of lines.slice(1)) {
+        if (!line) continue;
+        try {
+          entries.push(JSON.parse(line) as LogEntry);
+        } catch {
+          // A line cut off by a crash mid-write: that write was never acknowledged.
+        }
+      }
+    } else {
+      renameSync(file, `${file}.forrige`);
+      entries = [];
+    }
+  }
+  if (fresh) writeFileSync(file, `${JSON.stringify({ format: 'lokal-idp-sim-log/1', seed, seededAt })}\n`, { mode: 0o600 });
+  return {
+    seededAt,
+    entries,
+    append(e) {
+      appendFileSync(file, `${JSON.stringify(e)}\n`, { mode: 0o600 });
+    },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -109,10 +165,11 @@ function safeEqual(a: string, b: string): boolean {
 interface Ctx {
   params: string[];
   query: URLSearchParams;
-  body: () => Promise<unknown>;
+  /** Read before the handler runs, so a handler is synchronous and can run with a pinned clock. */
+  body: unknown;
 }
 
-type Handler = (ctx: Ctx) => Promise<{ status: number; body?: unknown }> | { status: number; body?: unknown };
+type Handler = (ctx: Ctx) => { status: number; body?: unknown };
 
 interface Route {
   method: string;
@@ -140,7 +197,7 @@ function buildRoutes(state: IdpState): Route[] {
     return ok(pageSlice([...state.policies.values()], p.cursor, p.limit));
   });
   add('GET', `/password-policies/${seg}`, (ctx) => ok(state.policy(ctx.params[0]!)));
-  add('PUT', `/password-policies/${seg}`, async (ctx) => ok(state.updatePolicy(ctx.params[0]!, parse(PasswordPolicyUpdate, await ctx.body()))));
+  add('PUT', `/password-policies/${seg}`, (ctx) => ok(state.updatePolicy(ctx.params[0]!, parse(PasswordPolicyUpdate, ctx.body))));
 
   add('GET', '/terms/nsis', () => ok(state.nsisTerms));
   add('GET', '/terms/addendum/current', () => ok({ current: state.currentTerms() }));
@@ -148,7 +205,7 @@ function buildRoutes(state: IdpState): Route[] {
     const p = pageQ(ctx);
     return ok(pageSlice([...state.termsVersions].reverse(), p.cursor, p.limit));
   });
-  add('POST', '/terms/addendum/versions', async (ctx) => ({ status: 201, body: state.publishTerms(parse(PublishTermsVersion, await ctx.body())) }));
+  add('POST', '/terms/addendum/versions', (ctx) => ({ status: 201, body: state.publishTerms(parse(PublishTermsVersion, ctx.body)) }));
   add('GET', `/terms/addendum/versions/${seg}`, (ctx) => ok(state.termsVersion(version(ctx.params[0]))));
   add('GET', `/terms/addendum/versions/${seg}/acceptances`, (ctx) => {
     const p = pageQ(ctx);
@@ -156,8 +213,8 @@ function buildRoutes(state: IdpState): Route[] {
   });
 
   add('GET', `/people/${seg}/${seg}`, (ctx) => ok(state.personView(person(ctx))));
-  add('POST', `/people/${seg}/${seg}/lock`, async (ctx) => ok(state.lockIdentity(person(ctx), parse(WriteBody, await ctx.body()))));
-  add('POST', `/people/${seg}/${seg}/unlock`, async (ctx) => ok(state.unlockIdentity(person(ctx), parse(WriteBody, await ctx.body()))));
+  add('POST', `/people/${seg}/${seg}/lock`, (ctx) => ok(state.lockIdentity(person(ctx), parse(WriteBody, ctx.body))));
+  add('POST', `/people/${seg}/${seg}/unlock`, (ctx) => ok(state.unlockIdentity(person(ctx), parse(WriteBody, ctx.body))));
   add('GET', `/people/${seg}/${seg}/terms-acceptances`, (ctx) => {
     const p = pageQ(ctx);
     return ok(state.acceptancesOfPerson(person(ctx), p.cursor, p.limit));
@@ -166,24 +223,24 @@ function buildRoutes(state: IdpState): Route[] {
     const p = pageQ(ctx);
     return ok(state.listDevices(person(ctx), p.cursor, p.limit));
   });
-  add('POST', `/people/${seg}/${seg}/devices/${seg}/lock`, async (ctx) =>
-    ok(state.lockDevice(person(ctx), ctx.params[2]!, parse(LockDeviceBody, await ctx.body()))),
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/lock`, (ctx) =>
+    ok(state.lockDevice(person(ctx), ctx.params[2]!, parse(LockDeviceBody, ctx.body))),
   );
-  add('POST', `/people/${seg}/${seg}/devices/${seg}/unlock`, async (ctx) =>
-    ok(state.unlockDevice(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()))),
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/unlock`, (ctx) =>
+    ok(state.unlockDevice(person(ctx), ctx.params[2]!, parse(WriteBody, ctx.body))),
   );
-  add('POST', `/people/${seg}/${seg}/devices/${seg}/remove`, async (ctx) => {
-    state.removeDevice(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()));
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/remove`, (ctx) => {
+    state.removeDevice(person(ctx), ctx.params[2]!, parse(WriteBody, ctx.body));
     return { status: 204 };
   });
-  add('POST', `/people/${seg}/${seg}/devices/${seg}/test-push`, async (ctx) =>
-    ok(state.testPush(person(ctx), ctx.params[2]!, parse(WriteBody, await ctx.body()))),
+  add('POST', `/people/${seg}/${seg}/devices/${seg}/test-push`, (ctx) =>
+    ok(state.testPush(person(ctx), ctx.params[2]!, parse(WriteBody, ctx.body))),
   );
-  add('POST', `/people/${seg}/${seg}/hardware-tokens`, async (ctx) =>
-    ok(state.assignHardwareToken(person(ctx), parse(AssignTokenBody, await ctx.body()))),
+  add('POST', `/people/${seg}/${seg}/hardware-tokens`, (ctx) =>
+    ok(state.assignHardwareToken(person(ctx), parse(AssignTokenBody, ctx.body))),
   );
-  add('POST', `/people/${seg}/${seg}/hardware-tokens/${seg}/release`, async (ctx) => {
-    state.releaseHardwareToken(person(ctx), parse(SerialNumber, ctx.params[2]), parse(WriteBody, await ctx.body()));
+  add('POST', `/people/${seg}/${seg}/hardware-tokens/${seg}/release`, (ctx) => {
+    state.releaseHardwareToken(person(ctx), parse(SerialNumber, ctx.params[2]), parse(WriteBody, ctx.body));
     return { status: 204 };
   });
   add('GET', '/hardware-tokens', (ctx) => {
@@ -197,10 +254,24 @@ function buildRoutes(state: IdpState): Route[] {
     const { after, limit } = parse(AuditReadQuery, q(ctx));
     return ok(state.readAudit(after, limit));
   });
-  add('POST', '/audit/events', async (ctx) => {
-    const { result } = state.writeAudit(parse(AuditEventWrite, await ctx.body()));
+  add('POST', '/audit/events', (ctx) => {
+    const { result } = state.writeAudit(parse(AuditEventWrite, ctx.body));
     return { status: result.created ? 201 : 200, body: result };
   });
+
+  // The console's journal anchor: batches with the chain head, and the acknowledged heads read back.
+  const journalId = (ctx: Ctx) => parse(JournalId, ctx.params[0]);
+  add('GET', '/audit/journals', (ctx) => ok({ items: state.journalsOf(parse(JournalListQuery, q(ctx)).workstation) }));
+  add('GET', `/audit/journals/${seg}`, (ctx) => ok(state.journal(journalId(ctx))));
+  add('POST', `/audit/journals/${seg}/batches`, (ctx) => ok(state.shipJournalBatch(journalId(ctx), parse(JournalBatch, ctx.body))));
+  add('GET', `/audit/journals/${seg}/heads`, (ctx) => {
+    const { after, limit } = parse(HeadReadQuery, q(ctx));
+    return ok(state.journalHeads(journalId(ctx), after, limit));
+  });
+  add('GET', `/audit/journals/${seg}/heads/${seg}`, (ctx) => ok(state.journalHeadAt(journalId(ctx), parse(z.coerce.number().int().min(1), ctx.params[1]))));
+
+  add('GET', '/attestation/certificate', () => ok(state.attestationCertificate()));
+  add('POST', '/attestation/signatures', (ctx) => ({ status: 201, body: state.attestEvidence(parse(AttestationRequest, ctx.body)) }));
   return routes;
 }
 
@@ -209,7 +280,16 @@ function buildRoutes(state: IdpState): Route[] {
  * training data seeded deterministically and fault controls for failure drills and tests.
  */
 export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise<IdpSimulator> {
-  const state = opts.state ?? (opts.file ? await loadState(opts.file, opts) : null) ?? seedIdpState(opts);
+  // Writes run with the clock pinned to one instant, so replaying them from the change log gives the
+  // same state (times, expiries) as when they were applied.
+  const baseClock = opts.clock ?? Date.now;
+  let pinned: number | null = null;
+  const clock = () => pinned ?? baseClock();
+  const log = opts.state || opts.file || !opts.changeLog ? null : openChangeLog(opts.changeLog, opts);
+  const state =
+    opts.state ??
+    (opts.file ? await loadState(opts.file, opts) : null) ??
+    seedIdpState({ ...opts, clock, ...(log ? { now: log.seededAt } : {}) });
   const apiKey = opts.apiKey ?? randomBytes(24).toString('hex');
   const bearerToken = opts.bearerToken ?? randomBytes(24).toString('hex');
   const routes = buildRoutes(state);
@@ -256,7 +336,21 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
           throw new SimError('validation', 'Ugyldig adresse');
         }
       });
-      const result = await route.handler({ params, query: url.searchParams, body: () => readBody(req) });
+      const body = route.write ? await readBody(req) : undefined;
+      const ctx = { params, query: url.searchParams, body };
+      // Attestation keys are made on first use and must outlive a restart like the rest of the state.
+      const hadKey = state.attestation !== null;
+      let result: { status: number; body?: unknown };
+      const at = clock();
+      pinned = at;
+      try {
+        result = route.handler(ctx);
+      } finally {
+        pinned = null;
+        if (log && !hadKey && state.attestation) log.append({ key: state.attestation });
+      }
+      // Written before the answer: an acknowledged write is never lost by a restart.
+      if (log && route.write && result.status < 300) log.append({ t: at, m: method, p: url.pathname, b: body });
       if (route.write && result.status < 300 && faults.dropThisWrite()) {
         // The write is applied; the client never hears about it.
         req.socket.destroy();
@@ -279,6 +373,26 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
       else sendError(res, 'internal', 'Intern fejl i Lokal IdP');
     });
   };
+  if (log) {
+    // Replay what was written before this start, with each write's own time.
+    for (const entry of log.entries) {
+      if ('key' in entry) {
+        state.attestation = entry.key;
+        continue;
+      }
+      const route = routes.find((r) => r.method === entry.m && r.pattern.test(entry.p));
+      if (!route) continue;
+      const params = route.pattern.exec(entry.p)!.slice(1).map((x) => decodeURIComponent(x));
+      pinned = entry.t;
+      try {
+        route.handler({ params, query: new URLSearchParams(), body: entry.b });
+      } catch {
+        // A write refused now was refused then too, and changed nothing.
+      } finally {
+        pinned = null;
+      }
+    }
+  }
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

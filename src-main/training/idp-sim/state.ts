@@ -6,6 +6,8 @@ import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } fr
 import type { DeviceType, HardwareToken, IdpPerson, MfaDevice, NsisLevel, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEvent, AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
 import type { AssignTokenBody, LockDeviceBody, WriteBody } from '../../../shared/idp/api.ts';
+import { attest, certificateView, createAttestationKey } from './attestation.ts';
+import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, ChainedEvent, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
 /** An error the simulator answers with as `{code, message, details?}` and the contract's HTTP status. */
 export class SimError extends Error {
@@ -63,6 +65,24 @@ export interface IdpSnapshot {
   audit: AuditEvent[];
   writes: [string, StoredWrite][];
   nextDeviceSeq: number;
+  /** Consoles' journals and their acknowledged heads (absent in files from before the anchor). */
+  journals?: SimJournal[];
+  /** The attestation key and certificate, made on first use (absent until then). */
+  attestation?: AttestationKey | null;
+}
+
+/** One console journal as the IdP keeps it: every head it acknowledged, ascending by seq. */
+export interface SimJournal {
+  journalId: string;
+  workstation: string;
+  createdAt: string;
+  firstSeenAt: string;
+  heads: AcknowledgedHead[];
+}
+
+export interface AttestationKey {
+  keyPem: string;
+  certPem: string;
 }
 
 export const personKeyOf = (domain: string, username: string): string => `${domain.toLowerCase()}\\${username.toLowerCase()}`;
@@ -105,6 +125,8 @@ export class IdpState {
   readonly audit: AuditEvent[] = [];
   private readonly writes = new Map<string, StoredWrite>();
   private nextDeviceSeq = 1;
+  readonly journals = new Map<string, SimJournal>();
+  attestation: AttestationKey | null = null;
   readonly clock: () => number;
 
   constructor(nsisTerms: NsisTerms, clock: () => number = Date.now) {
@@ -125,6 +147,8 @@ export class IdpState {
       audit: this.audit,
       writes: [...this.writes.entries()],
       nextDeviceSeq: this.nextDeviceSeq,
+      journals: [...this.journals.values()],
+      attestation: this.attestation,
     };
   }
 
@@ -140,6 +164,8 @@ export class IdpState {
     s.audit.push(...snap.audit);
     for (const [k, v] of snap.writes) s.writes.set(k, v);
     s.nextDeviceSeq = snap.nextDeviceSeq;
+    for (const j of snap.journals ?? []) s.journals.set(j.journalId, j);
+    s.attestation = snap.attestation ?? null;
     return s;
   }
 
@@ -503,6 +529,112 @@ export class IdpState {
     });
     this.writes.set(w.eventId, { id: ev.id, fingerprint });
     return { result: { id: ev.id, eventId: w.eventId, created: true } };
+  }
+
+  // ----- console journals (the anchor) ------------------------------------------------------------
+
+  journalView(j: SimJournal): JournalView {
+    return { journalId: j.journalId, workstation: j.workstation, createdAt: j.createdAt, firstSeenAt: j.firstSeenAt, head: j.heads.at(-1) ?? null, heads: j.heads.length };
+  }
+
+  journal(journalId: string): JournalView {
+    const j = this.journals.get(journalId);
+    if (!j) throw new SimError('not-found', `Journalen ${journalId} er ukendt`);
+    return this.journalView(j);
+  }
+
+  journalsOf(workstation: string): JournalView[] {
+    const w = workstation.toLowerCase();
+    return [...this.journals.values()].filter((j) => j.workstation.toLowerCase() === w).map((j) => this.journalView(j));
+  }
+
+  journalHeads(journalId: string, after: number, limit: number): HeadPage {
+    const j = this.journals.get(journalId);
+    if (!j) throw new SimError('not-found', `Journalen ${journalId} er ukendt`);
+    const start = j.heads.findIndex((h) => h.seq > after);
+    const items = start < 0 ? [] : j.heads.slice(start, start + limit);
+    return { items, next: items.at(-1)?.seq ?? after, hasMore: start >= 0 && start + items.length < j.heads.length };
+  }
+
+  journalHeadAt(journalId: string, seq: number): AcknowledgedHead {
+    const h = this.journals.get(journalId)?.heads.find((x) => x.seq === seq);
+    if (!h) throw new SimError('not-found', `IdP'en har ikke bekræftet post ${seq} i journalen ${journalId}`);
+    return h;
+  }
+
+  /**
+   * A batch from a console's outbox. It must continue the chain this IdP has acknowledged for the journal:
+   * the record after the last acknowledged head must point to that head's hash. A batch that does not
+   * (a re-hashed, truncated or restored journal) is refused whole, so the console cannot move past it.
+   * The same batch again (a retry after a lost answer) is answered with the head it already made.
+   */
+  shipJournalBatch(journalId: string, b: JournalBatch): JournalBatchResult {
+    if (b.journal.journalId !== journalId) throw new SimError('validation', 'Journalens id i adressen og i partiet er forskellige');
+    const j = this.journals.get(journalId);
+    const last = j?.heads.at(-1) ?? null;
+    const conflict = (message: string) => new SimError('conflict', message, { acknowledged: last });
+    if (last) {
+      if (b.head.seq <= last.seq) {
+        const known = j!.heads.find((h) => h.seq === b.head.seq);
+        if (!known || known.hash !== b.head.hash) {
+          throw conflict(`IdP'en har allerede bekræftet journalen til post ${last.seq}; partiet til post ${b.head.seq} passer ikke med det bekræftede`);
+        }
+      } else {
+        const next = b.events.find((e) => e.seq === last.seq + 1);
+        if (!next) throw conflict(`Partiet begynder ved post ${b.events[0]!.seq}, men IdP'en har kun bekræftet til post ${last.seq}`);
+        if (next.prevHash !== last.hash) {
+          throw conflict(`Post ${next.seq} bygger ikke på den hash, IdP'en bekræftede ved post ${last.seq}: journalen er ændret`);
+        }
+      }
+    }
+    // Check every event before applying any, so a refused batch changes nothing.
+    for (const e of b.events) this.checkAuditWrite(e.event);
+    const events = b.events.map((e: ChainedEvent) => this.writeAudit(e.event).result);
+    const now = this.nowIso();
+    const journal: SimJournal = j ?? { journalId, workstation: b.journal.workstation, createdAt: b.journal.createdAt, firstSeenAt: now, heads: [] };
+    if (!j) this.journals.set(journalId, journal);
+    let head = journal.heads.find((h) => h.seq === b.head.seq);
+    if (!head) {
+      head = { seq: b.head.seq, hash: b.head.hash, acknowledgedAt: now };
+      journal.heads.push(head);
+    }
+    return { journalId, head, events };
+  }
+
+  // ----- attestation of evidence --------------------------------------------------------------------
+
+  /** The attestation key, made on first use; `created` tells the caller to persist it. */
+  ensureAttestationKey(): { created: boolean } {
+    if (this.attestation) return { created: false };
+    this.attestation = createAttestationKey();
+    return { created: true };
+  }
+
+  attestationCertificate(): AttestationCertificate {
+    this.ensureAttestationKey();
+    return certificateView(this.attestation!);
+  }
+
+  /** Signs an evidence manifest and notes it in the audit log, with the manifest's digest. */
+  attestEvidence(req: AttestationRequest): Attestation {
+    this.ensureAttestationKey();
+    const a = attest(this.attestation!, req, this.nowIso());
+    this.appendEvent({
+      action: 'EVIDENCE_ATTESTED',
+      message: `Manifestet for en revisionspakke er underskrevet (SHA-256 ${a.manifestSha256})`,
+      person: null,
+      performer: { username: req.actor.username, displayName: req.actor.displayName ?? null },
+      details: JSON.stringify({ manifestSha256: a.manifestSha256, journalId: req.journalId, certificate: a.certificate.fingerprintSha256 }),
+      source: 'idp-admin-api',
+    });
+    return a;
+  }
+
+  private checkAuditWrite(w: AuditEventWrite): void {
+    const seen = this.writes.get(w.eventId);
+    if (seen && seen.fingerprint !== JSON.stringify(w)) {
+      throw new SimError('conflict', `Hændelsen ${w.eventId} findes allerede med et andet indhold`);
+    }
   }
 
   appendEvent(e: {

@@ -11,7 +11,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow } from '../../../shared/domain/audit.ts';
+import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
 import i18n from '../../app/i18n.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
@@ -161,7 +161,8 @@ function ExportPanel({ draft }: { draft: Draft }) {
   const [folder, setFolder] = useState('');
   const verify = useOpMutation('audit.verifyPackage');
   const j = job.data?.job;
-  const result = j?.state === 'succeeded' ? (j.result as { folder: string; rows: number }) : null;
+  const result = j?.state === 'succeeded' ? (j.result as { folder: string; rows: number; attestation: { signed: true; fingerprintSha256: string } | { signed: false; reason: string } }) : null;
+  const cert = useOp('audit.attestationCertificate', {});
 
   const start = async () => {
     setError(null);
@@ -197,19 +198,68 @@ function ExportPanel({ draft }: { draft: Draft }) {
         ) : (
           <Button onClick={() => void start()} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
         )}
-        {result && <Alert color="green" data-testid="export-done">{t('audit.done', { folder: result.folder })}</Alert>}
+        {result && (
+          <Alert color={result.attestation.signed ? 'green' : 'orange'} data-testid="export-done" title={t('audit.done', { folder: result.folder })}>
+            {result.attestation.signed ? t('audit.doneSigned', { fingerprint: result.attestation.fingerprintSha256 }) : t('audit.doneUnsigned', { reason: result.attestation.reason })}
+          </Alert>
+        )}
         {j?.state === 'cancelled' && <Alert color="gray">{t('audit.cancelled')}</Alert>}
         {j?.state === 'failed' && <Alert color="red">{(j.error as { message: string } | null)?.message}</Alert>}
         <Group align="flex-end">
           <TextInput label={t('audit.verifyPackage')} placeholder={t('audit.folder')} value={folder || result?.folder || ''} onChange={(e) => setFolder(e.currentTarget.value)} style={{ flex: 1 }} />
           <Button variant="light" onClick={() => verify.mutate({ folder: folder || result?.folder || '' })} loading={verify.isPending}>{t('audit.check')}</Button>
         </Group>
-        {verify.data && (verify.data.ok
-          ? <Alert color="green" data-testid="package-ok">{t('audit.packageOk', { count: verify.data.checked })}</Alert>
-          : <Alert color="red" data-testid="package-bad">{verify.data.problems.join(' ')}</Alert>)}
+        {verify.data && <PackageCheckResult check={verify.data} />}
+        <Text size="xs" c="dimmed" data-testid="idp-certificate">
+          {cert.data?.certificate ? t('audit.idpCertificate', { fingerprint: cert.data.certificate.fingerprintSha256, subject: cert.data.certificate.subject }) : cert.data?.message ?? ''}
+        </Text>
         {verify.error && <Alert color="red">{verify.error.message}</Alert>}
       </Stack>
     </Card>
+  );
+}
+
+/** The result of checking the journal: the chain, the comparison with the IdP, and every break named. */
+function JournalCheckResult({ check }: { check: JournalCheck }) {
+  const { t } = useTranslation();
+  const color = check.ok ? 'green' : check.findings.length > 0 || check.findingsOmitted > 0 ? 'red' : 'orange';
+  const title = check.ok
+    ? t('audit.verifyOk', { count: check.count })
+    : check.findings.length > 0 || check.findingsOmitted > 0
+      ? t('audit.verifyTampered', { count: check.findings.length + check.findingsOmitted })
+      : t('audit.verifyNotCompared', { count: check.count });
+  return (
+    <Alert color={color} data-testid="verify-result" title={title}>
+      <Stack gap={4}>
+        <Text size="sm" data-testid="verify-idp">{check.idp.message}</Text>
+        {check.findings.length > 0 && (
+          <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="verify-findings">
+            {check.findings.map((f, i) => <li key={i}><Text size="sm">{f.message}</Text></li>)}
+          </ul>
+        )}
+        {check.findingsOmitted > 0 && <Text size="sm">{t('audit.verifyMore', { count: check.findingsOmitted })}</Text>}
+        <Text size="xs" c="dimmed">{t('audit.verifyJournalId', { id: check.journalId, workstation: check.workstation })}</Text>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** The outcome of "Kontrollér en pakke": files, and who signed the manifest (by certificate fingerprint). */
+function PackageCheckResult({ check }: { check: PackageCheck }) {
+  const { t } = useTranslation();
+  const sig = check.signature;
+  return (
+    <Alert color={check.ok ? 'green' : sig.state === 'unsigned' && check.problems.length === 0 ? 'orange' : 'red'} data-testid={check.ok ? 'package-ok' : 'package-bad'}
+      title={check.ok ? t('audit.packageOk', { count: check.checked }) : sig.state === 'unsigned' && check.problems.length === 0 ? t('audit.packageUnsigned') : t('audit.packageBad')}>
+      <Stack gap={4}>
+        <Text size="sm" data-testid="package-signature">{sig.message}</Text>
+        {check.problems.length > 0 && (
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {check.problems.map((p, i) => <li key={i}><Text size="sm">{p}</Text></li>)}
+          </ul>
+        )}
+      </Stack>
+    </Alert>
   );
 }
 
@@ -276,11 +326,8 @@ export default function AuditPage() {
             <Button variant="default" onClick={() => verify.mutate({})} loading={verify.isPending} data-testid="verify-journal">{t('audit.verify')}</Button>
           </Group>
         </Group>
-        {verify.data && (
-          <Alert color={verify.data.ok ? 'green' : 'red'} data-testid="verify-result">
-            {verify.data.ok ? t('audit.verifyOk', { count: verify.data.count }) : t('audit.verifyBroken', { seq: verify.data.brokenSeq, reason: verify.data.reason })}
-          </Alert>
-        )}
+        {verify.data && <JournalCheckResult check={verify.data} />}
+        {verify.error && <Alert color="red">{verify.error.message}</Alert>}
         <Card withBorder>
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, md: 2, lg: 4 }}>

@@ -59,6 +59,7 @@ const expected: Record<OpName, Expect> = {
   'audit.verifyJournal': { roles: [A, R], scope: 'none' },
   'audit.exportEvidence': { roles: [A, R], scope: 'none' },
   'audit.verifyPackage': { roles: [A, R], scope: 'none' },
+  'audit.attestationCertificate': { roles: [A, R], scope: 'none' },
   'audit.getRetention': { roles: [A, R], scope: 'none' },
   'audit.setRetention': { roles: [A], scope: 'none' },
   'audit.purgeNow': { roles: [A], scope: 'none' },

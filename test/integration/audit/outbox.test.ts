@@ -51,12 +51,13 @@ describe('audit outbox to the IdP', () => {
     expect(shipping.status().lastError).toMatch(/Lokal IdP/);
     expect(consoleEvents()).toHaveLength(0);
 
-    // Back up, but the answer to the first write is lost after the IdP stored it.
+    // Back up, but the answer to the first batch is lost after the IdP stored it (and its head).
     sim.faults.unavailableRate = 0;
     sim.faults.dropNextWrites = 1;
     await shipping.sync(idp);
     expect(shipping.status().pending).toBe(20);
-    expect(consoleEvents()).toHaveLength(1);
+    expect(consoleEvents()).toHaveLength(20);
+    expect(sim.state.journals.get(journal.identity().journalId)?.heads.map((h) => h.seq)).toEqual([20]);
 
     // The console restarts (new process, same file) with more records written meanwhile.
     journal.close();
@@ -68,6 +69,11 @@ describe('audit outbox to the IdP', () => {
 
     const shipped = consoleEvents();
     expect(shipped).toHaveLength(25);
+    // The repeated batch was answered with the head it had made: one head per acknowledged batch.
+    expect(sim.state.journals.get(journal.identity().journalId)?.heads.map((h) => [h.seq, h.hash])).toEqual([
+      [20, journal.hashAt(20)],
+      [25, journal.hashAt(25)],
+    ]);
     expect(new Set(shipped.map((e) => e.eventId)).size).toBe(25);
     expect(shipped.map((e) => e.eventId)).toEqual(journal.list().map((r) => r.id));
     // The reason and the person travel with the event.

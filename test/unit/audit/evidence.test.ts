@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/core.ts';
+import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { maskCpr } from '../../../src-main/services/evidence.ts';
 import { useTestCore, type caller } from '../../support/core.ts';
 
@@ -60,11 +62,17 @@ describe('evidence packages', () => {
     expect(csv).not.toContain('010190-1234');
     expect(readFileSync(join(folder, 'rapport.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ period: { from: today(), to: today(), endInclusive: true }, journalChain: { ok: true }, fullCpr: false });
+    // Without an IdP (simulators off here) the chain is checked but cannot be compared, and nothing signs it.
+    expect(manifest).toMatchObject({
+      period: { from: today(), to: today(), endInclusive: true },
+      journal: { ok: false, chainIntact: true, findings: [], idp: { state: 'not-configured', message: 'Journalen kunne ikke sammenlignes med IdP\'en: den lokale IdP er ikke sat op.' } },
+      attestation: { signed: false, reason: 'Pakken er IKKE underskrevet af IdP\'en: den lokale IdP er ikke sat op.' },
+      fullCpr: false,
+    });
 
-    // Common tools verify the package; then one altered byte is caught by both them and the console.
+    // Common tools verify the files; the console says the package is unsigned; one altered byte is caught by both.
     execFileSync('sha256sum', ['-c', 'SHA256SUMS', '--quiet'], { cwd: folder });
-    expect(await core.dispatch('audit.verifyPackage', { folder }, auditor)).toMatchObject({ ok: true, data: { ok: true, checked: 4 } });
+    expect(await core.dispatch('audit.verifyPackage', { folder }, auditor)).toMatchObject({ ok: true, data: { ok: false, checked: 4, problems: [], signature: { state: 'unsigned' } } });
     appendFileSync(join(folder, 'haendelser.csv'), '"forfalsket"\r\n');
     expect(() => execFileSync('sha256sum', ['-c', 'SHA256SUMS', '--quiet'], { cwd: folder, stdio: 'pipe' })).toThrow();
     const bad = await core.dispatch('audit.verifyPackage', { folder }, auditor);
@@ -98,6 +106,36 @@ describe('evidence packages', () => {
     const job = await untilDone(auditor, id);
     expect(job.state).toBe('cancelled');
     expect(existsSync(core.evidenceDir) ? readdirSync(core.evidenceDir) : []).toEqual([]);
+  });
+
+  it('removes a .partial export left by a crash at the next start, and journals it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lia-partial-'));
+    const open = () => createCore({ trainingSimulators: false, auditSyncIntervalMs: 0, dataDir, settings: fileSettingsStore(join(dataDir, 'settings.json')), secrets: memorySecretStore(), version: 't', logError: () => {} });
+    try {
+      let c = await open();
+      await c.startupCheck;
+      await c.close();
+      // What a crash mid-export leaves: a half-written folder with personal data in it.
+      const left = join(dataDir, 'evidence', 'revisionspakke-2026-11-01_2026-11-23-2026-11-23T10-00-00-000Z.partial');
+      mkdirSync(left, { recursive: true });
+      writeFileSync(join(left, 'haendelser.csv'), '"010190-1234";"Søren"\r\n');
+      mkdirSync(join(dataDir, 'evidence', 'revisionspakke-færdig'));
+      c = await open();
+      await c.startupCheck;
+      try {
+        expect(existsSync(left)).toBe(false);
+        expect(existsSync(join(dataDir, 'evidence', 'revisionspakke-færdig'))).toBe(true);
+        const ev = c.journal.list().filter((r) => r.operation === 'audit.evidenceCleanup');
+        expect(ev).toHaveLength(1);
+        expect(ev[0]).toMatchObject({ kind: 'event', outcome: 'success', summary: { removed: [basename(left)] } });
+        expect(ev[0]?.reason).toContain(basename(left));
+        expect(statSync(join(dataDir, 'evidence')).mode & 0o777).toBe(0o700);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('masks CPR numbers as ddmmyy-XXXX', () => {

@@ -49,7 +49,7 @@ describe('retention', () => {
   it('still detects tampering after a purge', () => {
     applyRetention(journal, store, 10, RetentionSettings.parse({}), now);
     journal.db.exec("UPDATE journal SET reason = 'ændret' WHERE seq = 6");
-    expect(journal.verify()).toMatchObject({ ok: false, brokenSeq: 6 });
+    expect(journal.verify()).toMatchObject({ ok: false, findings: [{ kind: 'changed', fromSeq: 6 }] });
   });
 
   it('keeps IdP login events 3 months and everything else 13 months', () => {

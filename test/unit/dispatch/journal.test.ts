@@ -38,12 +38,12 @@ describe('hash-chained journal', () => {
 
   it('names the row whose content was edited', () => {
     tamper(`UPDATE journal SET reason = 'ændret' WHERE seq = 3`);
-    expect(journal.verify()).toMatchObject({ ok: false, brokenSeq: 3 });
+    expect(journal.verify()).toMatchObject({ ok: false, findings: [{ kind: 'changed', fromSeq: 3 }] });
   });
 
   it('notices a deleted row', () => {
     tamper('DELETE FROM journal WHERE seq = 2');
-    expect(journal.verify()).toMatchObject({ ok: false, brokenSeq: 3 });
+    expect(journal.verify()).toMatchObject({ ok: false, findings: [{ kind: 'missing', fromSeq: 2, toSeq: 2 }] });
   });
 
   it('notices an inserted row even when its own hash is right', () => {
@@ -54,6 +54,7 @@ describe('hash-chained journal', () => {
               workstation, correlation_id, target, target_label, target_ou, reason, outcome, summary, hash, hash FROM journal WHERE seq = 2;`);
     const r = journal.verify();
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.brokenSeq).toBe(3);
+    // The forged row does not fit its hash, and every shifted row no longer sits at the seq it was chained at.
+    expect(r.findings).toMatchObject([{ kind: 'changed', fromSeq: 3, toSeq: 6 }]);
   });
 });

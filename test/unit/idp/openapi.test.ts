@@ -16,7 +16,12 @@ it('documents every operation of the contract with auth, errors and schemas', ()
   const doc = idpOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
   expect(doc.openapi).toBe('3.1.0');
   const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
-  expect(ops.length).toBe(25);
+  expect(ops.length).toBe(32);
+  // The journal anchor and the attestation: batches refused with 409 when they do not continue the chain.
+  expect(doc.paths['/audit/journals/{journalId}/batches']!['post']!.responses).toHaveProperty('409');
+  expect(doc.paths['/audit/journals/{journalId}/heads/{seq}']!['get']!.responses).toHaveProperty('404');
+  expect(doc.paths['/attestation/signatures']!['post']!.responses).toHaveProperty('201');
+  for (const id of ['JournalBatch', 'ChainHead', 'AcknowledgedHead', 'AttestationRequest', 'Attestation', 'AttestationCertificate']) expect(doc.components.schemas).toHaveProperty(id);
   for (const op of ops) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '500', '503']));
   expect(doc.paths['/password-policies/{domain}']!['put']!.responses).toHaveProperty('422');
   expect(doc.paths['/password-policies/{domain}']!['put']!.responses).toHaveProperty('409');
