@@ -144,7 +144,8 @@ describe('people export', () => {
 
   it('XLSX: a name starting with "=" is a string cell, never a formula', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await toXlsx(rows, columns));
+    const file = await toXlsx(rows, columns);
+    await wb.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
     const names: unknown[] = [];
     wb.getWorksheet('Personer')!.eachRow((r, n) => {
       r.eachCell((c) => {
