@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { ensurePrivateDir } from './store/private-dir.ts';
 import { join } from 'node:path';
 import { ConsoleError } from '../shared/errors.ts';
 import type { Settings, SystemStatus } from '../shared/domain/settings.ts';
@@ -243,7 +244,8 @@ async function buildConnections(opts: CoreOptions): Promise<Connections> {
 
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
+  ensurePrivateDir(opts.dataDir);
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   let connections = await buildConnections(opts);
   let timer: ReturnType<typeof setInterval> | null = null;
