@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { ensurePrivateDir } from './store/private-dir.ts';
 import { join } from 'node:path';
 import { ConsoleError } from '../shared/errors.ts';
 import type { Settings, SystemStatus } from '../shared/domain/settings.ts';
@@ -22,7 +23,7 @@ import { openAuditStore, type AuditStore } from './store/audit-store.ts';
 import { openJournal, type Journal } from './store/journal.ts';
 import { openPeopleSnapshot, type PeopleSnapshot } from './store/people-snapshot.ts';
 import { openViewsStore, type ViewsStore } from './store/views-store.ts';
-import type { SecretStore, SettingsStore } from './store/settings-store.ts';
+import { boundSecret, type SecretStore, type SettingsStore } from './store/settings-store.ts';
 import { createAdDirectory } from './connectors/ad/ad-directory.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhvervPort } from './connectors/mitid-erhverv/index.ts';
 import type { LinkRule } from '../shared/mitid/link-rule.ts';
@@ -186,6 +187,13 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
       return null;
     }
   };
+  // A secret is used only for the address (and certificate file) it was entered for: after a change the
+  // system shows as down with the reason, and the old secret is never sent to the new address.
+  const secret = (key: 'mitid.p12Passphrase' | 'idp.apiKey' | 'idp.bearerToken', rebind: string): string => {
+    const s = boundSecret(secrets, key, settings);
+    if (s.state === 'rebind') throw new Error(rebind);
+    return s.state === 'ok' ? s.value : '';
+  };
   const mitidProfile = settings.mitid;
   const mitid: MitIdErhvervPort | null = mitidProfile?.p12File
     ? attempt('mitid', () =>
@@ -193,7 +201,7 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
           mitIdClientOptionsFromProfile(
             mitidProfile,
             readFileSync(mitidProfile.p12File),
-            secrets.get('mitid.p12Passphrase') ?? '',
+            secret('mitid.p12Passphrase', 'Koden til systemcertifikatet blev gemt til en anden adresse eller certifikatfil. Indtast den igen under Indstillinger – den gamle kode bruges ikke til den nye opsætning.'),
             mitidProfile.caFile ? readFileSync(mitidProfile.caFile) : undefined,
           ),
         ),
@@ -205,7 +213,7 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
         createIdpClient(
           idpClientOptionsFromProfile(
             idpProfile,
-            secrets.get(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '',
+            secret(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey', 'Adgangsnøglen til Lokal IdP blev gemt til en anden adresse. Indtast den igen under Indstillinger – den gamle nøgle sendes ikke til den nye adresse.'),
             idpProfile.caFile ? readFileSync(idpProfile.caFile) : undefined,
           ),
         ),
@@ -300,7 +308,8 @@ async function runStartupChecks(core: Core, system: Operator, signal: AbortSigna
 
 /** The composition root shared by both hosts: everything below the host, nothing Electron. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
+  ensurePrivateDir(opts.dataDir);
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   let connections = await buildConnections(opts);
   let timer: ReturnType<typeof setInterval> | null = null;

@@ -1,6 +1,41 @@
 import { z } from 'zod';
 import { LinkRule } from '../mitid/link-rule.ts';
 
+/** Loopback names the simulators listen on; nothing sent there leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === '127.0.0.1' || h === '::1' || h === 'localhost';
+}
+
+/**
+ * Why a base URL may not carry a secret (API key, bearer token, client certificate), in Danish, or null
+ * when it may: https only. `allowLoopbackHttp` is for the in-process training simulator, which the client
+ * factory reaches over loopback; the settings never allow it, so no configured address gets a secret in
+ * clear. Checked by the settings schema and again by the client factories.
+ */
+export function insecureUrlProblem(value: string, opts: { allowLoopbackHttp?: boolean } = {}): string | null {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return 'Skal være en gyldig https:// adresse';
+  }
+  if (u.username || u.password) return 'Adressen må ikke indeholde brugernavn eller adgangskode';
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:' && opts.allowLoopbackHttp && isLoopbackHost(u.hostname)) return null;
+  return 'Skal være en https:// adresse – en hemmelighed sendes aldrig ukrypteret';
+}
+
+/** A base URL that may carry a secret: https only (see insecureUrlProblem). */
+const secureUrl = () =>
+  z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = insecureUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 const url = (schemes: readonly string[], msg: string) =>
   z.string().trim().refine((v) => {
     try {
@@ -36,7 +71,7 @@ export const AdProfile = z.object({
 export type AdProfile = z.infer<typeof AdProfile>;
 
 export const MitIdProfile = z.object({
-  baseUrl: url(['https:'], 'Skal være en https:// adresse'),
+  baseUrl: secureUrl(),
   /** PKCS#12 file with the organisation's system certificate (FOCES/OCES3). */
   p12File: z.string().default(''),
   caFile: z.string().default(''),
@@ -45,7 +80,7 @@ export const MitIdProfile = z.object({
 export type MitIdProfile = z.infer<typeof MitIdProfile>;
 
 export const IdpProfile = z.object({
-  baseUrl: url(['https:', 'http:'], 'Skal være en https:// adresse'),
+  baseUrl: secureUrl(),
   auth: z.enum(['api-key', 'bearer']).default('api-key'),
   caFile: z.string().default(''),
   timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
@@ -78,6 +113,30 @@ export type Settings = z.infer<typeof Settings>;
 export const secretKeys = ['mitid.p12Passphrase', 'idp.apiKey', 'idp.bearerToken'] as const;
 export const SecretKey = z.enum(secretKeys);
 export type SecretKey = z.infer<typeof SecretKey>;
+
+/**
+ * What a stored secret is bound to: the address (and files) it was entered for. The store keeps a hash of
+ * this beside the secret; when the settings point elsewhere the secret is not used (and never sent to the
+ * new address) until an administrator enters it again. null = nothing to bind to yet (no address saved).
+ */
+export function secretTarget(key: SecretKey, settings: Settings): string | null {
+  if (key === 'mitid.p12Passphrase') {
+    const m = settings.mitid;
+    // The passphrase opens this certificate file, for this MitID Erhverv address and trust anchor.
+    return m && m.p12File ? JSON.stringify(['mitid', normalUrl(m.baseUrl), m.p12File, m.caFile]) : null;
+  }
+  const i = settings.idp;
+  return i ? JSON.stringify(['idp', key, normalUrl(i.baseUrl), i.caFile]) : null;
+}
+
+/** The same address however it was typed (case of the host, a trailing slash). */
+function normalUrl(v: string): string {
+  try {
+    return new URL(v).href.replace(/\/+$/, '');
+  } catch {
+    return v;
+  }
+}
 
 export const systems = ['ad', 'mitid', 'idp'] as const;
 export const SystemName = z.enum(systems);

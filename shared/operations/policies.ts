@@ -62,6 +62,14 @@ const ReportInput = z
   })
   .strict();
 
+/** Whether the people a policy governs hold MitID Erhverv identities (then NSIS cannot be switched off). */
+export const DomainIdentities = z.object({
+  state: z.enum(['issuing', 'none', 'unknown']),
+  withIdentity: z.number().int().nullable(),
+  peopleInScope: z.number().int().nullable(),
+  message: z.string(),
+});
+
 export const policiesOps = {
   'policy.list': op({
     summary: 'Vis adgangskodepolitikker',
@@ -102,6 +110,13 @@ export const policiesOps = {
     writes: true,
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
     output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy, adMirror: AdMirrorResult }),
+  }),
+  'policy.identities': op({
+    summary: 'Vis om et domæne udsteder MitID Erhverv-identiteter',
+    access: readers,
+    writes: false,
+    input: z.object({ domain: Domain }).strict(),
+    output: DomainIdentities,
   }),
   'policy.adStatus': op({
     summary: 'Vis adgangskodepolitikken i AD',

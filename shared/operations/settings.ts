@@ -4,8 +4,10 @@ import { SecretKey, Settings, SystemName, SystemStatus } from '../domain/setting
 
 const SettingsView = z.object({
   settings: Settings,
-  /** Which secrets are stored (never their values). */
+  /** Which secrets are stored for the address the settings name now (never their values). */
   secrets: z.record(SecretKey, z.boolean()),
+  /** Secrets stored for another address (or certificate file): they are not used until entered again. */
+  rebind: z.array(SecretKey),
   /** False when the host cannot protect secrets on disk; they are then kept for this session only. */
   secretsPersisted: z.boolean(),
 });

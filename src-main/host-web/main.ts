@@ -3,9 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore } from '../core.ts';
+import { createCore, type Core } from '../core.ts';
 import { fileSettingsStore, memorySecretStore } from '../store/settings-store.ts';
-import { randomToken, startWebHost } from './server.ts';
+import { MIN_TOKEN_LENGTH, randomToken, startWebHost } from './server.ts';
+
+// Everything this process creates (journal, caches, evidence, result files) is its user's alone:
+// folders 0700, files 0600 on POSIX, whatever the shell's umask says.
+if (process.platform !== 'win32') process.umask(0o077);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -14,6 +18,10 @@ const rendererDir = join(root, 'dist', 'renderer');
 const port = Number(process.env.PORT ?? 5780);
 const token = process.env.CONSOLE_TOKEN || randomToken();
 
+if (process.env.CONSOLE_TOKEN && process.env.CONSOLE_TOKEN.length < MIN_TOKEN_LENGTH) {
+  console.error(`CONSOLE_TOKEN er for kort: den skal være mindst ${MIN_TOKEN_LENGTH} tegn (den har ${process.env.CONSOLE_TOKEN.length}). Udelad den, så laver konsollen selv en tilfældig.`);
+  process.exit(2);
+}
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT skal være et portnummer (0-65535), ikke "${process.env.PORT}".`);
   process.exit(2);
@@ -29,14 +37,21 @@ if (trainingPeople !== undefined && !(Number.isInteger(trainingPeople) && traini
   process.exit(2);
 }
 
-const core = await createCore({
-  dataDir,
-  trainingPeople,
-  settings: fileSettingsStore(join(dataDir, 'settings.json')),
-  // Without Electron's safeStorage there is no OS-protected place for secrets: keep them in memory only.
-  secrets: memorySecretStore(),
-  version: pkg.version,
-});
+let core: Core;
+try {
+  core = await createCore({
+    dataDir,
+    trainingPeople,
+    settings: fileSettingsStore(join(dataDir, 'settings.json')),
+    // Without Electron's safeStorage there is no OS-protected place for secrets: keep them in memory only.
+    secrets: memorySecretStore(),
+    version: pkg.version,
+  });
+} catch (e) {
+  // Unreadable settings, a data folder others can read: stop with the reason, never fall back to training.
+  console.error(`Lokal IdP Admin kan ikke starte: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
 
 const host = await startWebHost({ core, port, token, rendererDir });
 const training = core.connections().training;

@@ -1,12 +1,12 @@
 // The thin Electron shell: one hardened window, one IPC binding, settings in electron-store and secrets
 // through safeStorage. Everything else is the same core the web host runs.
-import { app, BrowserWindow, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
 import Store from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings } from '../../shared/domain/settings.ts';
 import { createCore } from '../core.ts';
-import type { SettingsStore } from '../store/settings-store.ts';
+import { parseStoredSettings, SettingsUnreadableError, type SettingsStore } from '../store/settings-store.ts';
 import { bindIpc } from './ipc.ts';
 import { safeSecretStore } from './secrets.ts';
 import { APP_ORIGIN, APP_SCHEME, guardSession, guardWebContents, webPreferences } from './security.ts';
@@ -36,20 +36,36 @@ if (!app.requestSingleInstanceLock()) {
     });
     guardSession(session.defaultSession);
 
-    const store = new Store<Record<string, unknown>>({ name: 'settings' });
-    const settings: SettingsStore = {
-      read: () => {
-        const parsed = Settings.safeParse(store.get('settings') ?? {});
-        return parsed.success ? parsed.data : Settings.parse({});
-      },
-      write: (s) => store.set('settings', Settings.parse(s)),
-    };
-    const core = await createCore({
-      dataDir: app.getPath('userData'),
-      settings,
-      secrets: safeSecretStore(store),
-      version: app.getVersion(),
-    });
+    // Settings that exist but cannot be read stop the console with a Danish message: falling back to the
+    // training environment would hide a live setup whose secrets are still stored.
+    let store: Store<Record<string, unknown>>;
+    let core: Awaited<ReturnType<typeof createCore>>;
+    try {
+      store = new Store<Record<string, unknown>>({ name: 'settings' });
+      const where = store.path;
+      const settings: SettingsStore = {
+        read: () => {
+          const raw = store.get('settings');
+          // Never saved: a fresh install, which starts in the training environment.
+          return raw === undefined ? Settings.parse({}) : parseStoredSettings(raw, where);
+        },
+        write: (s) => store.set('settings', Settings.parse(s)),
+      };
+      core = await createCore({
+        dataDir: app.getPath('userData'),
+        settings,
+        secrets: safeSecretStore(store),
+        version: app.getVersion(),
+      });
+    } catch (e) {
+      const message =
+        e instanceof SettingsUnreadableError
+          ? e.message
+          : `Indstillingerne kan ikke læses (${e instanceof Error ? e.message : String(e)}). Konsollen starter ikke i træningsmiljøet i stedet, fordi en opsætning til rigtige systemer kan være gemt. Ret eller flyt indstillingsfilen, og start konsollen igen.`;
+      dialog.showErrorBox('Lokal IdP Admin kan ikke starte', message);
+      app.exit(1);
+      return;
+    }
 
     window = new BrowserWindow({
       width: 1400,

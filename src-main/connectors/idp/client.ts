@@ -41,7 +41,7 @@ import {
   TokenStatusQuery,
   WriteBody,
 } from '../../../shared/idp/api.ts';
-import type { IdpProfile } from '../../../shared/domain/settings.ts';
+import { insecureUrlProblem, type IdpProfile } from '../../../shared/domain/settings.ts';
 import type { IdpPort } from './idp-port.ts';
 import { createIdpHttp } from './http.ts';
 import type { IdpHttp, RequestSpec } from './http.ts';
@@ -107,6 +107,10 @@ async function notFoundAsNull<T>(p: Promise<T>): Promise<T | null> {
 /** The real IdpPort: axios against a Local IdP that implements the IdP admin API v1. */
 export function createIdpClient(opts: IdpClientOptions): IdpPort {
   const base = input(z.url({ protocol: /^https?$/ }), opts.baseUrl).replace(/\/+$/, '');
+  // The API key or token goes with every request: https only, whoever builds the client (plain http only
+  // to a loopback address, where the training environment runs its simulator in-process).
+  const insecure = insecureUrlProblem(base, { allowLoopbackHttp: true });
+  if (insecure) throw new ConsoleError('validation', `Lokal IdP-adressen afvist: ${insecure}.`);
   const headers: Record<string, string> =
     opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
   const timeoutMs = opts.timeoutMs ?? 30_000;

@@ -5,6 +5,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, Method } from 'axios';
 import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { IdpErrorBody } from '../../../shared/idp/common.ts';
+import { insecureUrlProblem } from '../../../shared/domain/settings.ts';
 
 export interface IdpHttpOptions {
   /** Full base URL incl. the API path. */
@@ -92,6 +93,9 @@ export interface IdpHttp {
 
 /** axios with the IdP rules: timeouts, retries only when safe, zod on every answer, ConsoleErrors only. */
 export function createIdpHttp(opts: IdpHttpOptions): IdpHttp {
+  // Every request carries the console's API key or token: never over plain http to another machine.
+  const insecure = insecureUrlProblem(opts.baseURL, { allowLoopbackHttp: true });
+  if (insecure) throw new ConsoleError('validation', `Lokal IdP-adressen afvist: ${insecure}.`);
   const retries = opts.retries ?? 2;
   const delay = opts.retryDelayMs ?? 200;
   const httpAgent = new http.Agent({ keepAlive: true });

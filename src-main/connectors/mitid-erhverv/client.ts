@@ -32,7 +32,7 @@ import {
   type ProductionUnit,
   type RightsScope,
 } from '../../../shared/mitid/domain.ts';
-import type { MitIdProfile } from '../../../shared/domain/settings.ts';
+import { insecureUrlProblem, type MitIdProfile } from '../../../shared/domain/settings.ts';
 import type { CallOptions, MitIdCapabilities, MitIdErhvervPort, MitIdProfileUpdate } from './port.ts';
 import { abortableSleep, backoffDelay, cancelled, type BackoffOptions, type BreakerOptions } from './resilience.ts';
 import { forEachEmployee, type SearchParser } from './search-stream.ts';
@@ -119,6 +119,10 @@ export class MitIdErhvervClient implements MitIdErhvervPort {
   private readonly compat: Required<NonNullable<MitIdErhvervClientOptions['compat']>>;
 
   constructor(o: MitIdErhvervClientOptions) {
+    // The organisation's certificate authenticates every call and the token rides on it: https only,
+    // whoever builds the client.
+    const insecure = insecureUrlProblem(o.baseUrl);
+    if (insecure) throw new ConsoleError('validation', `MitID Erhverv-adressen afvist: ${insecure}.`);
     this.o = o;
     this.kind = o.kind ?? 'mitid';
     this.capabilities = { qualifiedEligibilityUpdate: o.features?.qualifiedEligibilityUpdate ?? false, sendValidationEmail: false };

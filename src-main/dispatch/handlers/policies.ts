@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { fileConfigStore } from '../../services/policies/config.ts';
-import { allPeople, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst } from '../../services/policies/policy-service.ts';
+import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from '../../services/policies/policy-service.ts';
+import { peopleIndexFor } from '../../services/people/people-index.ts';
 import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from '../../services/policies/terms-service.ts';
 import { inScope } from '../../../shared/roles.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
@@ -29,17 +30,38 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
   const configStore = fileConfigStore(join(core.dataDir, 'policies.json'));
   const config = () => configStore.read(core.connections().training);
   const idp = () => requireIdp(core.connections().idp);
+  // Where main learns whether a domain issues MitID Erhverv identities: one MitID search, plus what the
+  // people list has already matched (no extra calls).
+  const identitySources = (): Omit<IdentitySources, 'people'> => {
+    const conn = core.connections();
+    const index = peopleIndexFor(conn);
+    return {
+      mitid: conn.mitid,
+      known: (id) => {
+        const row = index.row(id);
+        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
+      },
+    };
+  };
 
   return {
     'policy.list': async () => ({ policies: await listPolicies(idp()) }),
 
     'policy.get': async (input) => ({ policy: await idp().getPasswordPolicy(input.domain) }),
 
-    'policy.preview': async (input, ctx) => previewPolicy(idp(), ctx.requireSession().directory, config(), input),
+    'policy.preview': async (input, ctx) => previewPolicy(idp(), ctx.requireSession().directory, config(), input, identitySources()),
+
+    'policy.identities': async (input, ctx) => {
+      const directory = ctx.requireSession().directory;
+      const policy = await idp().getPasswordPolicy(input.domain);
+      return identitiesOfDomain(policy, config(), { ...identitySources(), people: () => allPeople(directory) });
+    },
 
     'policy.update': async (input, ctx) => {
       const { operator, directory } = ctx.requireSession();
-      const result = await updatePolicy(idp(), operator, input);
+      const result = await updatePolicy(idp(), operator, input, (policy) =>
+        identitiesOfDomain(policy, config(), { ...identitySources(), people: () => allPeople(directory) }),
+      );
       // The IdP's save stands on its own; AD's copy follows and, if AD refuses, can be retried alone.
       const adMirror = await mirrorToAd(directory, config(), result.policy);
       // The intent record holds the new values; this one pins the old ones beside them, so the journal

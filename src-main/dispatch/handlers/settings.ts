@@ -1,13 +1,28 @@
+import { ConsoleError } from '../../../shared/errors.ts';
 import { secretKeys, type SecretKey } from '../../../shared/domain/settings.ts';
 import type { settingsOps } from '../../../shared/operations/settings.ts';
+import { boundSecret, secretBinding } from '../../store/settings-store.ts';
 import type { FeatureHandlers, HandlerDeps } from './types.ts';
 
+/** What a secret must be bound to before it can be stored: the address saved in the settings. */
+const needsAddress: Record<SecretKey, string> = {
+  'mitid.p12Passphrase': 'Gem først adressen til MitID Erhverv og systemcertifikatets fil under Indstillinger; koden knyttes til dem.',
+  'idp.apiKey': 'Gem først adressen til Lokal IdP under Indstillinger; API-nøglen knyttes til den.',
+  'idp.bearerToken': 'Gem først adressen til Lokal IdP under Indstillinger; nøglen knyttes til den.',
+};
+
 export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandlers<typeof settingsOps> {
-  const settingsView = () => ({
-    settings: core.settings.read(),
-    secrets: Object.fromEntries(secretKeys.map((k) => [k, core.secrets.has(k)])) as Record<SecretKey, boolean>,
-    secretsPersisted: core.secrets.persisted,
-  });
+  const settingsView = () => {
+    const settings = core.settings.read();
+    const state = Object.fromEntries(secretKeys.map((k) => [k, boundSecret(core.secrets, k, settings).state])) as Record<SecretKey, 'ok' | 'missing' | 'rebind'>;
+    return {
+      settings,
+      // Stored AND entered for the address the settings name now: only such a secret is ever used.
+      secrets: Object.fromEntries(secretKeys.map((k) => [k, state[k] === 'ok'])) as Record<SecretKey, boolean>,
+      rebind: secretKeys.filter((k) => state[k] === 'rebind'),
+      secretsPersisted: core.secrets.persisted,
+    };
+  };
 
   return {
     'settings.get': async () => settingsView(),
@@ -19,7 +34,10 @@ export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandl
     },
 
     'settings.setSecret': async (input) => {
-      core.secrets.set(input.key, input.value);
+      // The secret is bound to the address saved now; a later change of address makes it unusable.
+      const binding = secretBinding(input.key, core.settings.read());
+      if (binding === null) throw new ConsoleError('validation', needsAddress[input.key], { fields: { value: needsAddress[input.key] } });
+      core.secrets.set(input.key, input.value, binding);
       // The live clients are built with their secrets: rebuild them (training has none to rebuild).
       if (!core.connections().training) await reconnect();
       return settingsView();

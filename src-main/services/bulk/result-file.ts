@@ -1,18 +1,11 @@
 // The per-row result file: CSV with semicolons, UTF-8 with BOM and CRLF, so Danish Excel opens it as is.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { bulkActionDa, bulkPlanDa, bulkResultDa, bulkRowStateDa, bulkSkipDa } from '../../../shared/domain/bulk.ts';
 import type { BulkJobRecord, BulkRowRecord } from './store.ts';
 import { parentDn } from './store.ts';
 import { ouLabel } from './plan.ts';
-
-/** A cell Excel would run as a formula is kept as text. */
-function cell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
+import { csvDocument } from '../csv.ts';
 
 export function resultCsv(job: BulkJobRecord, rows: BulkRowRecord[]): string {
   const header = ['Række', 'Brugernavn', 'Navn', 'Enhed', 'Handling', 'Plan', 'Sprunget over fordi', 'Status', 'Resultat', 'MitID Erhverv-uuid', 'Fejl', 'Forsøg', 'Opdateret'];
@@ -32,9 +25,11 @@ export function resultCsv(job: BulkJobRecord, rows: BulkRowRecord[]): string {
       r.error,
       r.attempts,
       r.updatedAt,
-    ].map(cell);
+    ];
   });
-  return stringify([header, ...records], { delimiter: ';', bom: true, record_delimiter: 'windows' });
+  // Fields are quoted only where needed (the file's established format); a formula-like cell is always
+  // written quoted with a leading apostrophe, so Excel shows it as text (services/csv.ts).
+  return csvDocument(header, records, 'minimal');
 }
 
 export function resultFileName(job: BulkJobRecord): string {

@@ -1,10 +1,11 @@
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { PersonRow } from '../../../shared/domain/people.ts';
+import { csvDocument } from '../csv.ts';
 
 // Export of exactly the view on screen: the rows in the list's order after its filters, the columns the
 // operator has chosen. CSV is semicolon-separated, UTF-8 with a BOM and CRLF (Danish Excel opens it as
-// is); XLSX is written by exceljs.
+// is), every field quoted and a name typed as a formula kept as text (services/csv.ts); XLSX is written
+// by exceljs, whose string cells are always text, never formulas.
 
 const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? '' : v ? 'Ja' : 'Nej');
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
@@ -52,8 +53,7 @@ export function exportTable(rows: readonly PersonRow[], columns: readonly string
 
 export function toCsv(rows: readonly PersonRow[], columns: readonly string[]): Buffer {
   const t = exportTable(rows, columns);
-  const text = stringify([t.headers, ...t.cells.map((r) => r.map(String))], { delimiter: ';', quoted: true, record_delimiter: 'windows' });
-  return Buffer.from('\uFEFF' + text, 'utf8');
+  return Buffer.from(csvDocument(t.headers, t.cells), 'utf8');
 }
 
 export async function toXlsx(rows: readonly PersonRow[], columns: readonly string[]): Promise<Buffer> {

@@ -7,6 +7,7 @@ import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { dnIsWithin, type Operator } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
+import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import { checkLeaked } from './leaked.ts';
 
 const DAY = 86_400_000;
@@ -47,31 +48,64 @@ export function peopleInScope(policy: PasswordPolicy, people: readonly PersonSum
   return people.filter((p) => domainFromDn(p.dn) === key && !claimed.some((ou) => dnIsWithin(p.dn, ou)));
 }
 
-const stricterRules = (a: PasswordPolicySettings, b: PasswordPolicySettings): string[] => {
-  const out: string[] = [];
-  if (b.minLength > a.minLength) out.push(`mindst ${b.minLength} tegn (før ${a.minLength})`);
-  if (b.maxLength < a.maxLength) out.push(`højst ${b.maxLength} tegn (før ${a.maxLength})`);
-  for (const [f, label] of [
-    ['requireComplexPassword', '3 af 4 tegntyper'],
-    ['requireLowercase', 'et lille bogstav'],
-    ['requireUppercase', 'et stort bogstav'],
-    ['requireDigits', 'et tal'],
-    ['requireSpecialCharacters', 'et specialtegn'],
-    ['disallowNameAndUsername', 'intet navn eller brugernavn'],
-    ['disallowDanishCharacters', 'ingen Æ, Ø eller Å'],
-    ['preventBadPasswords', 'ingen forbudte ord'],
-    ['checkLeakedPasswords', 'ingen lækkede adgangskoder'],
-  ] as const) {
-    if (b[f] && !a[f]) out.push(label);
+const ruleFlags = [
+  ['requireComplexPassword', '3 af 4 tegntyper'],
+  ['requireLowercase', 'et lille bogstav'],
+  ['requireUppercase', 'et stort bogstav'],
+  ['requireDigits', 'et tal'],
+  ['requireSpecialCharacters', 'et specialtegn'],
+  ['disallowNameAndUsername', 'intet navn eller brugernavn'],
+  ['disallowDanishCharacters', 'ingen Æ, Ø eller Å'],
+  ['preventBadPasswords', 'ingen forbudte ord'],
+  ['checkLeakedPasswords', 'ingen lækkede adgangskoder'],
+] as const;
+
+/**
+ * The composition rules a change from `from` to `to` tightens and loosens, each phrased with the new value
+ * first and the old in brackets ("mindst 10 tegn (før 15)"), whichever way the change goes.
+ */
+export function ruleChanges(from: PasswordPolicySettings, to: PasswordPolicySettings): { stricter: string[]; looser: string[] } {
+  const stricter: string[] = [];
+  const looser: string[] = [];
+  if (to.minLength !== from.minLength) (to.minLength > from.minLength ? stricter : looser).push(`mindst ${to.minLength} tegn (før ${from.minLength})`);
+  if (to.maxLength !== from.maxLength) (to.maxLength < from.maxLength ? stricter : looser).push(`højst ${to.maxLength} tegn (før ${from.maxLength})`);
+  for (const [f, label] of ruleFlags) {
+    if (to[f] && !from[f]) stricter.push(label);
+    if (!to[f] && from[f]) looser.push(label);
   }
-  if (b.allowedSpecialCharacters !== null && b.allowedSpecialCharacters !== a.allowedSpecialCharacters) out.push('kun de tilladte specialtegn');
-  if (b.preventBadPasswords) {
-    const had = new Set(a.bannedWords.map((w) => w.toLocaleLowerCase('da-DK')));
-    const added = b.bannedWords.filter((w) => !had.has(w.toLocaleLowerCase('da-DK')));
-    if (added.length > 0) out.push(`${nf(added.length)} nye forbudte ord`);
+  // An allow-list of special characters: null = any. Dropping a character tightens, adding one loosens.
+  const a = from.allowedSpecialCharacters;
+  const b = to.allowedSpecialCharacters;
+  if (b !== null && (a === null || [...a].some((c) => !b.includes(c)))) stricter.push('kun de tilladte specialtegn');
+  if (a !== null && b === null) looser.push('alle specialtegn er tilladt');
+  else if (a !== null && b !== null && [...b].some((c) => !a.includes(c))) looser.push('flere tilladte specialtegn');
+  const fold = (w: string) => w.toLocaleLowerCase('da-DK');
+  const had = new Set(from.bannedWords.map(fold));
+  const has = new Set(to.bannedWords.map(fold));
+  if (to.preventBadPasswords) {
+    const added = [...has].filter((w) => !had.has(w)).length;
+    if (added > 0) stricter.push(`${nf(added)} nye forbudte ord`);
   }
+  if (from.preventBadPasswords && to.preventBadPasswords) {
+    const removed = [...had].filter((w) => !has.has(w)).length;
+    if (removed > 0) looser.push(`${nf(removed)} forbudte ord fjernet`);
+  }
+  return { stricter, looser };
+}
+
+/**
+ * Every way `to` makes passwords or lockout weaker than `from` (empty = nothing loosened). A domain that
+ * issues MitID Erhverv identities may not be loosened once it is outside the NSIS rule.
+ */
+export function loosenings(from: PasswordPolicySettings, to: PasswordPolicySettings): string[] {
+  const out = [...ruleChanges(from, to).looser];
+  if (from.nsis && !to.nsis) out.push('NSIS-domæne');
+  if (to.triesBeforeLock > from.triesBeforeLock) out.push('flere forkerte forsøg før spærring');
+  if (to.lockedMinutes < from.lockedMinutes) out.push('kortere spærretid');
+  if (from.passwordHistoryEnabled && (!to.passwordHistoryEnabled || to.passwordHistoryCount < from.passwordHistoryCount)) out.push('færre huskede adgangskoder');
+  if (from.forceChangePassword && (!to.forceChangePassword || to.forceChangePasswordIntervalDays > from.forceChangePasswordIntervalDays)) out.push('sjældnere skift af adgangskode');
   return out;
-};
+}
 
 /** What a change means for the people it governs, in plain Danish. */
 export function consequencesOf(from: PasswordPolicySettings, to: PasswordPolicySettings, scope: PersonSummary[] | null, now = Date.now()): string[] {
@@ -98,14 +132,13 @@ export function consequencesOf(from: PasswordPolicySettings, to: PasswordPolicyS
     out.push(`Adgangskoder gælder nu i ${nf(to.forceChangePasswordIntervalDays)} dage (før ${nf(from.forceChangePasswordIntervalDays)}).`);
   }
 
-  const stricter = stricterRules(from, to);
+  const { stricter, looser } = ruleChanges(from, to);
   if (stricter.length > 0) {
     const reach = active ? ` Det kan ramme op til ${nf(active.length)} aktive ${active.length === 1 ? 'person' : 'personer'} ${where}.` : '';
     out.push(
       `Nye krav: ${stricter.join(', ')}. Eksisterende adgangskoder, der ikke opfylder dem, bliver markeret ved næste login med 30 dages frist til at skifte (7 dage for en lækket adgangskode).${reach}`,
     );
   }
-  const looser = stricterRules(to, from);
   if (looser.length > 0) out.push(`Krav, der lempes: ${looser.join(', ')}. Det gør adgangskoderne svagere.`);
 
   if (to.passwordHistoryEnabled && (!from.passwordHistoryEnabled || to.passwordHistoryCount !== from.passwordHistoryCount)) {
@@ -128,6 +161,103 @@ export function consequencesOf(from: PasswordPolicySettings, to: PasswordPolicyS
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Does a policy domain issue MitID Erhverv identities? Then the NSIS rule protects identities that are
+// used for NSIS logins, and the policy screen may not switch it off (or loosen a domain outside it).
+
+export interface IdentityFacts {
+  /** issuing: people of the domain hold identities; none: nobody does; unknown: the console cannot tell. */
+  state: 'issuing' | 'none' | 'unknown';
+  /** People of the domain with an identity (null when unknown). */
+  withIdentity: number | null;
+  /** People the domain governs, as far as the directory tells (null when unknown). */
+  peopleInScope: number | null;
+  /** Danish, for the operator. */
+  message: string;
+}
+
+export interface IdentitySources {
+  people(): Promise<PersonSummary[]>;
+  /** null when MitID Erhverv is not set up. */
+  mitid: MitIdErhvervPort | null;
+  /**
+   * What the people list already holds about a person (no call is made for it): an identity matched by its
+   * local credential, or an NSIS status from the IdP. Only ever adds evidence of an identity.
+   */
+  known?(personId: string): { mitidState: string | null; nsisStatus: string | null } | null;
+}
+
+/** An NSIS status that says an NSIS identity has been issued (anything but "not issued"). */
+const issuedNsisStatus = (s: string | null): boolean => s !== null && s !== '' && s.toUpperCase() !== 'NOT_ISSUED';
+
+/**
+ * Whether the people a policy governs hold MitID Erhverv identities: one streamed search of the
+ * organisation's identities (never a call per person), matched to the domain's people by e-mail as the
+ * console creates them, plus whatever the people list has already matched by local credential or read as
+ * an NSIS status. Anything that cannot be settled is `unknown`, which callers treat as issuing.
+ */
+export async function identitiesOfDomain(policy: PasswordPolicy, config: PoliciesConfig, src: IdentitySources): Promise<IdentityFacts> {
+  const d = policy.domain;
+  const assume = 'så konsollen går ud fra, at domænet udsteder MitID Erhverv-identiteter';
+  let scope: PersonSummary[] | null;
+  try {
+    scope = peopleInScope(policy, await src.people(), config);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { state: 'unknown', withIdentity: null, peopleInScope: null, message: `Konsollen kunne ikke læse domænets personer i AD (${why}), ${assume}.` };
+  }
+  if (scope === null) {
+    return { state: 'unknown', withIdentity: null, peopleInScope: null, message: `Konsollen ved ikke, hvilke personer ${d} omfatter (angiv domænets OU’er under Opsætning), ${assume}.` };
+  }
+  if (!src.mitid) {
+    return { state: 'unknown', withIdentity: null, peopleInScope: scope.length, message: `MitID Erhverv er ikke sat op, ${assume}.` };
+  }
+  const emails = new Set<string>();
+  try {
+    await src.mitid.searchAll((item) => {
+      if (item.emailAddress) emails.add(item.emailAddress.trim().toLowerCase());
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { state: 'unknown', withIdentity: null, peopleInScope: scope.length, message: `MitID Erhverv kunne ikke spørges (${why}), ${assume}.` };
+  }
+  let n = 0;
+  for (const p of scope) {
+    const k = src.known?.(p.id) ?? null;
+    const hasIdentity =
+      (p.email !== null && emails.has(p.email.trim().toLowerCase())) ||
+      (k !== null && ((k.mitidState !== null && k.mitidState !== 'none' && k.mitidState !== 'unknown') || issuedNsisStatus(k.nsisStatus)));
+    if (hasIdentity) n++;
+  }
+  if (n > 0) {
+    return { state: 'issuing', withIdentity: n, peopleInScope: scope.length, message: `${nf(n)} ${n === 1 ? 'person' : 'personer'} i ${d} har en MitID Erhverv-identitet.` };
+  }
+  return { state: 'none', withIdentity: 0, peopleInScope: scope.length, message: `Ingen af de ${nf(scope.length)} personer i ${d} har en MitID Erhverv-identitet.` };
+}
+
+/**
+ * Why a change may not be saved from the policy screen, or null when it may: a domain that issues MitID
+ * Erhverv identities (or might: unknown counts as issuing) keeps the NSIS rule, and while outside it may
+ * not be loosened either. A change that only tightens never needs the lookup.
+ */
+export async function identityGuard(
+  domain: string,
+  from: PasswordPolicySettings,
+  to: PasswordPolicySettings,
+  facts: () => Promise<IdentityFacts>,
+): Promise<{ message: string; facts: IdentityFacts } | null> {
+  if (to.nsis) return null;
+  const weaker = loosenings(from, to);
+  if (weaker.length === 0) return null;
+  const f = await facts();
+  if (f.state === 'none') return null;
+  const because = f.state === 'issuing' ? 'domænet udsteder MitID Erhverv-identiteter' : 'konsollen ikke kan udelukke, at domænet udsteder MitID Erhverv-identiteter';
+  const message = from.nsis
+    ? `NSIS-reglerne kan ikke slås fra for ${domain}, fordi ${because}. ${f.message}`
+    : `Politikken for ${domain} kan ikke lempes, fordi ${because}. Markér domænet som NSIS-domæne. ${f.message}`;
+  return { message, facts: f };
+}
+
 export interface PreviewResult {
   current: PasswordPolicy;
   stale: boolean;
@@ -142,13 +272,22 @@ export async function previewPolicy(
   directory: DirectorySession,
   config: PoliciesConfig,
   input: { domain: string; basedOnVersion: number; settings: PasswordPolicySettings },
+  identities: Omit<IdentitySources, 'people'>,
 ): Promise<PreviewResult> {
   const current = await idp.getPasswordPolicy(input.domain);
-  const scope = peopleInScope(current, await allPeople(directory), config);
+  const people = await allPeople(directory);
+  const scope = peopleInScope(current, people, config);
+  // The save would be refused: say so in the review, before the operator writes a reason.
+  const refused = await identityGuard(current.domain, current.settings, input.settings, () =>
+    identitiesOfDomain(current, config, { ...identities, people: async () => people }),
+  );
   return {
     current,
     stale: current.version !== input.basedOnVersion,
-    violations: fullServiceViolations(input.settings).map((v) => ({ field: v.field, message: v.message })),
+    violations: [
+      ...fullServiceViolations(input.settings).map((v) => ({ field: v.field, message: v.message })),
+      ...(refused ? [{ field: 'nsis', message: refused.message }] : []),
+    ],
     diff: diffPolicySettings(current.settings, input.settings),
     consequences: consequencesOf(current.settings, input.settings, scope),
     peopleInScope: scope ? scope.length : null,
@@ -163,6 +302,7 @@ export async function updatePolicy(
   idp: IdpPort,
   operator: Operator,
   input: { domain: string; basedOnVersion: number; settings: PasswordPolicySettings; reason: string },
+  identities: (policy: PasswordPolicy) => Promise<IdentityFacts>,
 ): Promise<{ policy: PasswordPolicy; previous: PasswordPolicy }> {
   const violations = fullServiceViolations(input.settings);
   if (violations.length > 0) {
@@ -176,6 +316,14 @@ export async function updatePolicy(
   // that is an administrator's call, not a user administrator's.
   if (previous.settings.nsis !== input.settings.nsis && !operator.roles.includes('administrator')) {
     throw new ConsoleError('forbidden', 'Kun en administrator kan ændre, om et domæne er et NSIS-domæne.', { fields: { 'settings.nsis': 'Kun en administrator kan ændre dette' } });
+  }
+  // Not even an administrator takes the NSIS rule off a domain whose people hold MitID Erhverv identities.
+  const refused = await identityGuard(previous.domain, previous.settings, input.settings, () => identities(previous));
+  if (refused) {
+    throw new ConsoleError('refused', refused.message, {
+      identities: refused.facts,
+      fields: { 'settings.nsis': refused.facts.state === 'issuing' ? 'Domænet udsteder MitID Erhverv-identiteter' : 'Det kan ikke afgøres, om domænet udsteder MitID Erhverv-identiteter' },
+    });
   }
   try {
     if (previous.version !== input.basedOnVersion) throw new ConsoleError('conflict', 'stale');

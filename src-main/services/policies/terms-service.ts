@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { acceptanceState, acceptanceStateLabels, addendumProblems, lineDiff, type AcceptanceState, type DiffLine } from '../../../shared/domain/policies.ts';
@@ -7,6 +6,7 @@ import type { NsisTerms, TermsAcceptance, TermsVersion } from '../../../shared/i
 import type { AcceptanceRow } from '../../../shared/operations/policies.ts';
 import type { Operator } from '../../../shared/roles.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
+import { csvDocument } from '../csv.ts';
 
 export async function allVersions(idp: IdpPort): Promise<TermsVersion[]> {
   const out: TermsVersion[] = [];
@@ -145,22 +145,15 @@ export async function acceptanceReport(
   return { version: target, rows, counts, total };
 }
 
-/** A cell that a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection). */
-const cell = (v: string | number) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-
 const dk = (iso: string | null) => (iso ? new Date(iso).toLocaleString('da-DK', { timeZone: 'Europe/Copenhagen' }) : '');
 
-/** Semicolon-separated UTF-8 with BOM, so Danish Excel opens it with æøå intact. */
+/**
+ * Semicolon-separated UTF-8 with BOM, so Danish Excel opens it with æøå intact; a name that reads as a
+ * formula stays text (services/csv.ts).
+ */
 export function acceptanceCsv(version: TermsVersion, rows: readonly AcceptanceRow[]): string {
-  const body = stringify(
-    rows.map((r) => [r.displayName, r.username, r.ouPath, r.acceptedVersion ?? '', dk(r.acceptedAt), dk(r.acceptedThisAt), acceptanceStateLabels[r.state]].map(cell)),
-    {
-      delimiter: ';',
-      quoted_string: true,
-      record_delimiter: '\r\n',
-      header: true,
-      columns: ['Navn', 'Brugernavn', 'Enhed', 'Nyeste accepterede version', 'Accepteret (nyeste)', `Accepteret version ${version.version}`, 'Status'],
-    },
+  return csvDocument(
+    ['Navn', 'Brugernavn', 'Enhed', 'Nyeste accepterede version', 'Accepteret (nyeste)', `Accepteret version ${version.version}`, 'Status'],
+    rows.map((r) => [r.displayName, r.username, r.ouPath, r.acceptedVersion, dk(r.acceptedAt), dk(r.acceptedThisAt), acceptanceStateLabels[r.state]]),
   );
-  return `\uFEFF${body}`;
 }

@@ -93,8 +93,24 @@ export function DiffTable({ rows, fromLabel, toLabel, testId }: { rows: PolicyDi
   );
 }
 
-function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin }: {
+type Identities = OpOutput<'policy.identities'>;
+
+/**
+ * Why the NSIS switch cannot be turned off, or null when it can: main refuses it for a domain that issues
+ * MitID Erhverv identities (and, failing closed, while that is unknown or still being asked).
+ */
+function nsisLockReason(saved: Settings, ids: Identities | undefined, loading: boolean, t: (k: string, o?: Record<string, unknown>) => string): string | null {
+  if (!saved.nsis) return null;
+  if (loading || !ids) return t('policies.nsisLockChecking');
+  if (ids.state === 'issuing') return t('policies.nsisLockIssuing', { count: ids.withIdentity ?? 0 });
+  if (ids.state === 'unknown') return t('policies.nsisLockUnknown', { detail: ids.message });
+  return null;
+}
+
+function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin, nsisLock }: {
   f: PolicyField; draft: Settings; set: (p: Partial<Settings>) => void; error: string | undefined; disabled: boolean; municipality: string; isAdmin: boolean;
+  /** Why main would refuse switching NSIS off for this domain (null = it would not). */
+  nsisLock: string | null;
 }) {
   const { t } = useTranslation();
   const [wordsText, setWordsText] = useState(draft.bannedWords.join('\n'));
@@ -104,9 +120,15 @@ function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin }: {
   const off = disabled || (gate !== undefined && !draft[gate]);
   const v = draft[f];
   if (typeof v === 'boolean') {
-    // Main refuses the NSIS flag from anyone but an administrator; the switch says so up front.
-    const locked = disabled || (f === 'nsis' && !isAdmin);
-    return <Switch label={label} description={f === 'nsis' && !isAdmin && !disabled ? `${help} ${t('policies.nsisAdminOnly')}` : help} checked={v} disabled={locked} error={error} onChange={(e) => set({ [f]: e.currentTarget.checked })} data-testid={`field-${f}`} />;
+    // Main refuses the NSIS flag from anyone but an administrator, and from everyone for a domain that
+    // issues MitID Erhverv identities; the switch says which up front (turning NSIS on is always allowed).
+    const issuingLock = f === 'nsis' && v && nsisLock !== null;
+    const locked = disabled || (f === 'nsis' && !isAdmin) || issuingLock;
+    const why = f !== 'nsis' || disabled ? null : !isAdmin ? t('policies.nsisAdminOnly') : issuingLock ? nsisLock : null;
+    return (
+      <Switch label={label} description={why ? `${help} ${why}` : help} checked={v} disabled={locked} error={error}
+        onChange={(e) => set({ [f]: e.currentTarget.checked })} data-testid={`field-${f}`} data-locked={issuingLock || undefined} />
+    );
   }
   if (f === 'bannedWords') {
     const setWords = (text: string) => {
@@ -319,6 +341,10 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
   const [saved, setSaved] = useState<number | null>(null);
   const [adMirror, setAdMirror] = useState<AdMirror | null>(null);
   const errors = draftErrors(draft, (k, o) => t(k, o ?? {}));
+  // Asked once per domain; main enforces the same answer on save whatever the screen shows.
+  const ids = useOp('policy.identities', { domain: policy.domain }, { enabled: canEdit, staleTime: 5 * 60_000, refetchOnWindowFocus: false, retry: false });
+  const nsisLock = canEdit ? nsisLockReason(policy.settings, ids.data, ids.isLoading, (k, o) => t(k, o ?? {})) : null;
+  const outsideButIssuing = canEdit && !policy.settings.nsis && ids.data !== undefined && ids.data.state !== 'none';
   const hasErrors = Object.keys(errors).length > 0;
   const dirty = JSON.stringify(draft) !== JSON.stringify(policy.settings) || basedOn !== policy.version;
   const set = (p: Partial<Settings>) => {
@@ -345,12 +371,13 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
       </Group>
       {!canEdit && <Alert color="gray">{t('policies.readOnly')}</Alert>}
       <Alert color={draft.nsis ? 'blue' : 'gray'} variant="light">{draft.nsis ? t('policies.nsisRule') : t('policies.notNsis')}</Alert>
+      {outsideButIssuing && <Alert color="orange" data-testid="nsis-outside-issuing">{t('policies.outsideButIssuing', { detail: ids.data?.message ?? '' })}</Alert>}
       <SimpleGrid cols={{ base: 1, md: 2 }} key={gen}>
         {policyGroups.map((g) => (
           <Card withBorder key={g.id} component="fieldset" style={{ minWidth: 0 }}>
             <Stack gap="sm">
               <Title order={3} size="h5" component="legend">{t(`policies.groups.${g.id}`)}</Title>
-              {g.fields.map((f) => <FieldInput key={f} f={f} draft={draft} set={set} error={errors[f]} disabled={!canEdit} municipality={municipality} isAdmin={isAdmin} />)}
+              {g.fields.map((f) => <FieldInput key={f} f={f} draft={draft} set={set} error={errors[f]} disabled={!canEdit} municipality={municipality} isAdmin={isAdmin} nsisLock={nsisLock} />)}
             </Stack>
           </Card>
         ))}

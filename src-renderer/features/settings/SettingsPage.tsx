@@ -5,6 +5,7 @@ import type { SecretKey, Settings, SystemName } from '../../../shared/domain/set
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
+import './i18n.ts';
 
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
@@ -39,7 +40,7 @@ export function SettingsPage() {
   const view = useOp('settings.get', {});
   if (view.error) return <Alert color="red">{view.error.message}</Alert>;
   if (!view.data) return null;
-  return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} secretsPersisted={view.data.secretsPersisted} />;
+  return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} rebind={view.data.rebind} secretsPersisted={view.data.secretsPersisted} />;
 }
 
 const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false }, signingGroupDn: '' };
@@ -47,7 +48,14 @@ const emptyMitId = { baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000 };
 const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
 const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);
 
-function SecretField({ name, label, stored, disabled }: { name: SecretKey; label: string; stored: boolean; disabled: boolean }) {
+function SecretField({ name, label, stored, rebind, unsaved, disabled }: {
+  name: SecretKey; label: string; stored: boolean;
+  /** Stored for another address: main will not use it until it is entered again. */
+  rebind: boolean;
+  /** The address on screen is not the saved one: the secret would be bound to the saved address. */
+  unsaved: boolean;
+  disabled: boolean;
+}) {
   const { t } = useTranslation();
   const [value, setValue] = useState('');
   const save = useOpMutation('settings.setSecret', ['settings.get']);
@@ -55,15 +63,15 @@ function SecretField({ name, label, stored, disabled }: { name: SecretKey; label
     <Group align="flex-end">
       <PasswordInput
         label={label}
-        description={stored ? t('settings.secretStored') : t('settings.secretMissing')}
+        description={unsaved ? t('settings.secretSaveAddressFirst') : rebind ? t('settings.secretRebind') : stored ? t('settings.secretStored') : t('settings.secretMissing')}
         value={value}
         disabled={disabled}
         onChange={(e) => setValue(e.currentTarget.value)}
-        error={save.error?.message}
+        error={save.error?.message ?? (rebind && !unsaved ? true : undefined)}
         autoComplete="off"
         style={{ flex: 1 }}
       />
-      <Button variant="default" disabled={disabled || !value} loading={save.isPending}
+      <Button variant="default" disabled={disabled || !value || unsaved} loading={save.isPending}
         onClick={() => save.mutate({ key: name, value }, { onSuccess: () => setValue('') })}>
         {t('settings.saveSecret')}
       </Button>
@@ -87,7 +95,7 @@ function Section({ title, system, isAdmin, children }: { title: string; system?:
   );
 }
 
-function SettingsForm({ initial, secrets, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; secretsPersisted: boolean }) {
+function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean }) {
   const { t } = useTranslation();
   const operator = useOperator();
   const isAdmin = operator?.roles.includes('administrator') ?? false;
@@ -135,21 +143,23 @@ function SettingsForm({ initial, secrets, secretsPersisted }: { initial: Setting
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
-        <TextInput label={t('settings.baseUrl')} disabled={off} value={mitid.baseUrl} error={fieldError('settings.mitid.baseUrl')}
+        <TextInput label={t('settings.baseUrl')} description={t('settings.httpsOnly')} disabled={off} value={mitid.baseUrl} error={fieldError('settings.mitid.baseUrl')}
           placeholder="https://services.nemlog-in.dk"
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, baseUrl: e.currentTarget.value } })} />
         <TextInput label={t('settings.p12File')} disabled={off} value={mitid.p12File}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, p12File: e.currentTarget.value } })} />
         <TextInput label={t('settings.caFile')} disabled={off} value={mitid.caFile}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, caFile: e.currentTarget.value } })} />
-        <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} disabled={off} />
+        <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} rebind={rebind.includes('mitid.p12Passphrase')}
+          unsaved={!initial.mitid || mitid.baseUrl !== initial.mitid.baseUrl || mitid.p12File !== initial.mitid.p12File || mitid.caFile !== initial.mitid.caFile} disabled={off} />
       </Section>
       <Section title={t('systems.idp')} system="idp" isAdmin={isAdmin}>
-        <TextInput label={t('settings.baseUrl')} disabled={off} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')}
+        <TextInput label={t('settings.baseUrl')} description={t('settings.httpsOnly')} disabled={off} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, baseUrl: e.currentTarget.value } })} />
         <TextInput label={t('settings.caFile')} disabled={off} value={idp.caFile}
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, caFile: e.currentTarget.value } })} />
-        <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} disabled={off} />
+        <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} rebind={rebind.includes('idp.apiKey')}
+          unsaved={!initial.idp || idp.baseUrl !== initial.idp.baseUrl || idp.caFile !== initial.idp.caFile} disabled={off} />
       </Section>
       <Section title={t('settings.roles')} isAdmin={isAdmin}>
         <Text size="sm" c="dimmed">{t('settings.rolesHelp')}</Text>

@@ -9,6 +9,7 @@ import { Settings } from '../../../shared/domain/settings.ts';
 import { startIdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
 import { startMitIdSimulator } from '../../../src-main/training/mitid-sim/server.ts';
 import { startDc } from '../../support/samba/dc.ts';
+import { makeTestPki } from '../../support/pki.ts';
 import { startLiveHost } from './host.ts';
 import { startSimControl } from './sim-control.ts';
 import { BASE_DN, DNS_DOMAIN, GROUPS, OU, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
@@ -16,11 +17,16 @@ import { BASE_DN, DNS_DOMAIN, GROUPS, OU, ROLE_GROUPS, SPECIAL } from '../../sup
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dc = await startDc();
   const mitid = await startMitIdSimulator();
+  // Over https with its own CA, as a municipality's IdP: the settings refuse a plain-http address.
+  const idpPki = makeTestPki('IdP-simulator');
   const idp = await startIdpSimulator({
     people: [{ username: SPECIAL.locked.username, domain: DNS_DOMAIN, displayName: SPECIAL.locked.cn }],
     auditEvents: 500,
+    tls: { cert: idpPki.server.certPem, key: idpPki.server.keyPem },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'lia-e2e-live-'));
+  const idpCa = join(dataDir, 'idp-ca.pem');
+  writeFileSync(idpCa, idpPki.ca.certPem);
   const p12File = join(dataDir, 'system.p12');
   const mitidCa = join(dataDir, 'mitid-ca.pem');
   writeFileSync(p12File, mitid.client.pfx);
@@ -29,7 +35,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     mode: 'live',
     ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` },
     mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000 },
-    idp: { baseUrl: idp.url, auth: 'api-key' },
+    idp: { baseUrl: idp.url, auth: 'api-key', caFile: idpCa },
     roleMapping: {
       administrator: [ROLE_GROUPS.administrator],
       useradmin: [ROLE_GROUPS.useradmin],

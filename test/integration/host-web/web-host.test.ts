@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The web host as a user starts it: the real entry point in a child process, on a free port.
-const token = 'test-token-' + Math.random().toString(36).slice(2);
+// At least 32 characters: the host refuses a shorter CONSOLE_TOKEN.
+const token = randomBytes(24).toString('base64url');
 let child: ChildProcess;
 let base: URL;
 let dataDir: string;

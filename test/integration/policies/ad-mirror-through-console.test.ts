@@ -1,7 +1,7 @@
 // The whole path an administrator takes, through the console's own dispatcher in live mode: sign in to
 // the real Samba AD DC, save a 15-character NSIS policy on the IdP (simulator), and the console writes it
 // to AD as a PSO for the mapped group — after which AD itself refuses a 12-character password.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
@@ -12,9 +12,10 @@ import { encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
 import { psoContainer, psoNameFor } from '../../../src-main/connectors/ad/pso.ts';
 import { createCore, type Core } from '../../../src-main/core.ts';
 import { memorySlot } from '../../../src-main/dispatch/session.ts';
-import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
+import { fileSettingsStore, memorySecretStore, secretBinding } from '../../../src-main/store/settings-store.ts';
 import { startIdpSimulator, type IdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
 import { sambaContext, testProfile, type SambaContext } from '../../support/samba/context.ts';
+import { makeTestPki } from '../../support/pki.ts';
 
 const DOMAIN = 'kommune.test';
 let ctx: SambaContext;
@@ -45,17 +46,21 @@ beforeAll(async () => {
   });
   await fixtures.modify(groupDn, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [userDn] }) }));
 
-  sim = await startIdpSimulator({ people: [{ username: 'kaj.spejl', domain: DOMAIN, displayName: 'Kaj Konsolspejl' }], auditEvents: 100 });
+  // Over https, as settings require (a secret is never configured for a plain-http address).
+  const pki = makeTestPki('IdP-simulator');
+  sim = await startIdpSimulator({ people: [{ username: 'kaj.spejl', domain: DOMAIN, displayName: 'Kaj Konsolspejl' }], auditEvents: 100, tls: { cert: pki.server.certPem, key: pki.server.keyPem } });
   dataDir = mkdtempSync(join(tmpdir(), 'lia-mirror-'));
+  const idpCa = join(dataDir, 'idp-ca.pem');
+  writeFileSync(idpCa, pki.ca.certPem);
   const settings = fileSettingsStore(join(dataDir, 'settings.json'));
   settings.write(Settings.parse({
     mode: 'live',
     ad: profile,
-    idp: { baseUrl: sim.url, auth: 'api-key' },
+    idp: { baseUrl: sim.url, auth: 'api-key', caFile: idpCa },
     roleMapping: { administrator: [ctx.facts.roleGroups.administrator] },
   }));
   const secrets = memorySecretStore();
-  secrets.set('idp.apiKey', sim.apiKey);
+  secrets.set('idp.apiKey', sim.apiKey, secretBinding('idp.apiKey', settings.read()) ?? '');
   core = await createCore({ dataDir, settings, secrets, version: 'test', auditSyncIntervalMs: 0, logError: () => {} });
 });
 

@@ -97,6 +97,9 @@ describe('dispatcher', () => {
 
   it('never journals a secret', async () => {
     const c = await signedIn('admin');
+    // A secret is bound to the saved address it is for, so the address comes first.
+    const idp = { baseUrl: 'https://idp.fjordby.invalid', auth: 'api-key' };
+    expect(await core.dispatch('settings.update', { settings: { idp } }, c)).toMatchObject({ ok: true });
     const r = await core.dispatch('settings.setSecret', { key: 'idp.apiKey', value: 'hemmelig-nøgle-123' }, c);
     expect(r.ok).toBe(true);
     const dump = JSON.stringify(core.journal.list());

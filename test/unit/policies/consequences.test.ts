@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine } from '../../../shared/domain/policies.ts';
 import { defaultPolicySettings, type PasswordPolicy } from '../../../shared/idp/password-policy.ts';
-import { consequencesOf, peopleInScope } from '../../../src-main/services/policies/policy-service.ts';
+import { consequencesOf, identityGuard, peopleInScope, ruleChanges, type IdentityFacts } from '../../../src-main/services/policies/policy-service.ts';
 import { defaultPoliciesConfig } from '../../../src-main/services/policies/config.ts';
 
 const DAY = 86_400_000;
@@ -58,6 +58,64 @@ describe('consequences in plain Danish', () => {
   it('says when nothing changes and when the scope is unknown', () => {
     expect(consequencesOf(from, from, scope, now)).toHaveLength(1);
     expect(consequencesOf(from, { ...from, lockedMinutes: 10 }, null, now).at(-1)).toContain('ved ikke, hvilke personer');
+  });
+});
+
+describe('the consequences read the right way round in both directions', () => {
+  const nsis = defaultPolicySettings(true);
+  const pupils = { ...defaultPolicySettings(false), minLength: 10 };
+  it('taking a domain out of NSIS with a 10-character minimum: the minimum is loosened to 10, from 15', () => {
+    const text = consequencesOf(nsis, { ...nsis, nsis: false, minLength: 10 }, null, now).join('\n');
+    expect(text).toContain('Krav, der lempes: mindst 10 tegn (før 15).');
+    expect(text).not.toContain('(før 10)');
+    expect(text).not.toContain('Nye krav');
+    expect(text).toContain('Domænet er ikke længere omfattet af Full Service IdP-reglen');
+  });
+  it('putting a domain into NSIS with a 15-character minimum: a new requirement of 15, from 10', () => {
+    const text = consequencesOf(pupils, { ...pupils, nsis: true, minLength: 15 }, null, now).join('\n');
+    expect(text).toContain('Nye krav: mindst 15 tegn (før 10).');
+    expect(text).not.toContain('(før 15)');
+    expect(text).not.toContain('lempes');
+    expect(text).toContain('Domænet bliver et NSIS-domæne');
+  });
+  it('each rule names its new value first, tightened or loosened', () => {
+    expect(ruleChanges({ ...nsis, maxLength: 64 }, { ...nsis, maxLength: 40 })).toEqual({ stricter: ['højst 40 tegn (før 64)'], looser: [] });
+    expect(ruleChanges({ ...nsis, maxLength: 40 }, { ...nsis, maxLength: 64 })).toEqual({ stricter: [], looser: ['højst 64 tegn (før 40)'] });
+    const words = { ...nsis, preventBadPasswords: true, bannedWords: ['sommer', 'vinter'] };
+    expect(ruleChanges(words, { ...words, bannedWords: ['sommer'] })).toEqual({ stricter: [], looser: ['1 forbudte ord fjernet'] });
+    expect(ruleChanges({ ...nsis, allowedSpecialCharacters: '!#' }, { ...nsis, allowedSpecialCharacters: '!#$' }).looser).toEqual(['flere tilladte specialtegn']);
+    expect(ruleChanges({ ...nsis, allowedSpecialCharacters: '!#' }, { ...nsis, allowedSpecialCharacters: '!' }).stricter).toEqual(['kun de tilladte specialtegn']);
+  });
+});
+
+describe('NSIS rules and domains that issue MitID Erhverv identities', () => {
+  const nsis = defaultPolicySettings(true);
+  const facts = (state: IdentityFacts['state']): (() => Promise<IdentityFacts>) => {
+    let asked = 0;
+    const f = async () => {
+      asked++;
+      return { state, withIdentity: state === 'issuing' ? 12 : state === 'none' ? 0 : null, peopleInScope: state === 'unknown' ? null : 40, message: `(${state})` };
+    };
+    return Object.assign(f, { asked: () => asked });
+  };
+  it('refuses switching NSIS off for a domain that issues identities, in Danish', async () => {
+    const r = await identityGuard('kommune.dk', nsis, { ...nsis, nsis: false, minLength: 10 }, facts('issuing'));
+    expect(r?.message).toBe('NSIS-reglerne kan ikke slås fra for kommune.dk, fordi domænet udsteder MitID Erhverv-identiteter. (issuing)');
+  });
+  it('fails closed: when the console cannot tell, it refuses too', async () => {
+    const r = await identityGuard('kommune.dk', nsis, { ...nsis, nsis: false }, facts('unknown'));
+    expect(r?.message).toContain('fordi konsollen ikke kan udelukke, at domænet udsteder MitID Erhverv-identiteter');
+  });
+  it('allows it for a domain without identities (pupils)', async () => {
+    expect(await identityGuard('elever.kommune.dk', nsis, { ...nsis, nsis: false, minLength: 8 }, facts('none'))).toBeNull();
+  });
+  it('a domain outside NSIS that issues identities may be tightened but not loosened', async () => {
+    const outside = { ...defaultPolicySettings(false), minLength: 12 };
+    const tighten = facts('issuing');
+    expect(await identityGuard('x.dk', outside, { ...outside, minLength: 14 }, tighten)).toBeNull();
+    expect((tighten as unknown as { asked(): number }).asked()).toBe(0);
+    expect((await identityGuard('x.dk', outside, { ...outside, minLength: 8 }, facts('issuing')))?.message).toContain('kan ikke lempes');
+    expect((await identityGuard('x.dk', outside, { ...outside, triesBeforeLock: 50 }, facts('unknown')))?.message).toContain('Markér domænet som NSIS-domæne');
   });
 });
 
