@@ -129,7 +129,7 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
   // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
   // operator changed) survive a restart. One file per training size: another size is another municipality.
   const stateDir = join(opts.dataDir, 'training');
-  if (sims) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  if (sims) ensurePrivateDir(stateDir);
   const size = opts.trainingPeople ?? 'standard';
   const mitid = !sims
     ? null

@@ -114,6 +114,7 @@ export const policiesOps = {
   'policy.identities': op({
     summary: 'Vis om et domæne udsteder MitID Erhverv-identiteter',
     access: readers,
+    scope: 'none',
     writes: false,
     input: z.object({ domain: Domain }).strict(),
     output: DomainIdentities,

@@ -73,6 +73,7 @@ const expected: Record<OpName, Expect> = {
   'policy.mirrorToAd': { roles: [A, U], scope: 'none' },
   'policy.validatePassword': { roles: ALL, scope: 'none' },
   'policy.getConfig': { roles: ALL, scope: 'none' },
+  'policy.identities': { roles: ALL, scope: 'none' },
   'policy.updateConfig': { roles: [A], scope: 'none' },
   'terms.get': { roles: ALL, scope: 'none' },
   'terms.diff': { roles: ALL, scope: 'none' },
@@ -100,6 +101,8 @@ const helpdeskWithoutPeople = new Set<OpName>([
   'system.status', 'people.refresh', 'people.views.list', 'people.views.save', 'people.views.delete', 'people.views.setDefault',
   'jobs.get', 'jobs.cancel', 'policy.list', 'policy.get', 'policy.preview', 'policy.adStatus', 'policy.validatePassword',
   'policy.getConfig', 'terms.get', 'terms.diff',
+  // How many of a policy domain's people hold an identity: a count for the NSIS switch, never a person.
+  'policy.identities',
 ]);
 
 /** The training operators: one per role, and the helpdesk agent limited to the schools. */
@@ -180,6 +183,7 @@ beforeAll(async () => {
     'policy.preview': () => ({ domain: policy.domain, basedOnVersion: policy.version, settings: policy.settings }),
     'policy.update': () => ({ domain: policy.domain, basedOnVersion: policy.version, settings: policy.settings, reason }),
     'policy.adStatus': () => ({ domain: policy.domain }),
+    'policy.identities': () => ({ domain: policy.domain }),
     'policy.mirrorToAd': () => ({ domain: policy.domain, reason }),
     'policy.validatePassword': () => ({ domain: policy.domain, password: 'x' }),
     'policy.updateConfig': () => ({ config, reason }),
