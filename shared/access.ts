@@ -43,6 +43,20 @@ export function scopeLabel(scope: readonly string[]): string {
   return scope.map((ou) => ouLabel(ou) || ou).join(', ');
 }
 
+/**
+ * Decisions finer than an operation: one field of an operation's input that only some of the roles
+ * granting it may change. Main enforces them where the field is handled; the renderer asks them here.
+ */
+const fieldRules = {
+  /** Whether a policy domain is an NSIS domain decides whether the Full Service rule protects it at all. */
+  'policy.nsisFlag': ['administrator'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export function mayChange(operator: Operator | null, field: keyof typeof fieldRules): boolean {
+  const roles: readonly Role[] = fieldRules[field];
+  return !!operator && operator.roles.some((r) => roles.includes(r));
+}
+
 export function can(operator: Operator | null, operation: OpName, target?: AccessTarget): Decision {
   const spec = operations[operation] as OperationSpec;
   const granted = grantingRoles(spec);

@@ -1,3 +1,4 @@
+import { mayChange } from '../../../shared/access.ts';
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { checkPassword, diffPolicySettings, type LeakCheck, type PasswordCheck, type PolicyDiffRow } from '../../../shared/domain/policies.ts';
@@ -314,7 +315,7 @@ export async function updatePolicy(
   const previous = await idp.getPasswordPolicy(input.domain);
   // Taking a domain out of (or into) NSIS decides whether the Full Service rule protects it at all:
   // that is an administrator's call, not a user administrator's.
-  if (previous.settings.nsis !== input.settings.nsis && !operator.roles.includes('administrator')) {
+  if (previous.settings.nsis !== input.settings.nsis && !mayChange(operator, 'policy.nsisFlag')) {
     throw new ConsoleError('forbidden', 'Kun en administrator kan ændre, om et domæne er et NSIS-domæne.', { fields: { 'settings.nsis': 'Kun en administrator kan ændre dette' } });
   }
   // Not even an administrator takes the NSIS rule off a domain whose people hold MitID Erhverv identities.

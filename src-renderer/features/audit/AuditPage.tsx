@@ -15,7 +15,7 @@ import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, t
 import i18n from '../../app/i18n.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
-import { useOperator } from '../session/useOperator.ts';
+import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 
@@ -265,8 +265,7 @@ function PackageCheckResult({ check }: { check: PackageCheck }) {
 
 function RetentionCard() {
   const { t } = useTranslation();
-  const operator = useOperator();
-  const isAdmin = operator?.roles.includes('administrator') ?? false;
+  const isAdmin = useCan()('audit.setRetention');
   const current = useOp('audit.getRetention', {});
   const save = useOpMutation('audit.setRetention', ['audit.getRetention']);
   const purge = useOpMutation('audit.purgeNow', ['audit.search', 'audit.stats']);

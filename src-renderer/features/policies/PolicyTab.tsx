@@ -7,7 +7,8 @@ import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDi
 import { FULL_SERVICE_MAX_TRIES_BEFORE_LOCK, FULL_SERVICE_MIN_LENGTH, FULL_SERVICE_MIN_LOCKED_MINUTES, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
-import { useOperator } from '../session/useOperator.ts';
+import { useCan, useOperator } from '../session/useOperator.ts';
+import { mayChange } from '../../../shared/access.ts';
 import { ConfigCard } from './ConfigCard.tsx';
 
 type Settings = PasswordPolicySettings;
@@ -434,8 +435,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
 export function PolicyTab() {
   const { t } = useTranslation();
   const operator = useOperator();
-  const roles = operator?.roles ?? [];
-  const canEdit = roles.includes('administrator') || roles.includes('useradmin');
+  const may = useCan();
   const list = useOp('policy.list', {}, { refetchOnWindowFocus: false });
   const [domain, setDomain] = useState<string | null>(null);
   const policies = list.data?.policies ?? [];
@@ -447,8 +447,8 @@ export function PolicyTab() {
     <Stack>
       <Select label={t('policies.domain')} value={selected.domain} onChange={(v) => v && setDomain(v)} allowDeselect={false} maw={480} data-testid="policy-domain"
         data={policies.map((p) => ({ value: p.domain, label: `${p.displayName} – ${t(`policies.kind.${p.kind}`)}` }))} />
-      <Editor key={selected.domain} initial={selected} canEdit={canEdit} isAdmin={roles.includes('administrator')} />
-      {roles.includes('administrator') && <ConfigCard />}
+      <Editor key={selected.domain} initial={selected} canEdit={may('policy.update')} isAdmin={mayChange(operator, 'policy.nsisFlag')} />
+      {may('policy.updateConfig') && <ConfigCard />}
     </Stack>
   );
 }

@@ -7,7 +7,7 @@ import { addendumProblems, type DiffLine } from '../../../shared/domain/policies
 import type { TermsVersion } from '../../../shared/idp/terms.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
-import { useOperator } from '../session/useOperator.ts';
+import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
 
 const SHOWN = 500;
@@ -269,8 +269,7 @@ function Addendum({ current, newest, canEdit, published, setPublished }: {
 
 export function TermsTab() {
   const { t } = useTranslation();
-  const operator = useOperator();
-  const canEdit = (operator?.roles ?? []).some((r) => r === 'administrator' || r === 'useradmin');
+  const canEdit = useCan()('terms.publish');
   const terms = useOp('terms.get', {}, { refetchOnWindowFocus: false });
   // Kept here: publishing remounts the editor on the new version, and the confirmation must survive that.
   const [published, setPublishedState] = useState<number | null>(null);

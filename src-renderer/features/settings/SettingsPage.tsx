@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
-import { useOperator } from '../session/useOperator.ts';
+import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
 
 function TestButton({ system }: { system: SystemName }) {
@@ -97,8 +97,7 @@ function Section({ title, system, isAdmin, children }: { title: string; system?:
 
 function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean }) {
   const { t } = useTranslation();
-  const operator = useOperator();
-  const isAdmin = operator?.roles.includes('administrator') ?? false;
+  const isAdmin = useCan()('settings.update');
   const save = useOpMutation('settings.update', ['settings.get', 'system.status', 'app.info']);
   const [draft, setDraft] = useState<Settings>(initial);
   const ad = draft.ad ?? emptyAd;
