@@ -5,3 +5,4 @@ export * from './terms.ts';
 export * from './people.ts';
 export * from './audit.ts';
 export * from './api.ts';
+export * from './claims.ts';

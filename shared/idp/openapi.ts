@@ -15,6 +15,7 @@ import {
   TermsVersionPage,
   WriteBody,
 } from './api.ts';
+import { claimComponents, claimKeyParam, claimOps } from './claims.ts';
 
 /**
  * The OpenAPI 3.1 document of the IdP admin API, generated from the zod schemas so the two cannot drift.
@@ -52,6 +53,7 @@ const components: [string, z.ZodType, string][] = [
   ['AuditPage', AuditPage, 'Events with id > after, ascending.'],
   ['AuditEventWrite', AuditEventWrite, 'An event from the console; idempotent by eventId (same content again → 200 created=false; other content → 409).'],
   ['AuditWriteResult', AuditWriteResult, 'Where the event was stored.'],
+  ...claimComponents,
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -131,6 +133,7 @@ const ops: Op[] = [
   { method: 'get', path: '/audit/head', id: 'getAuditHead', tag: 'Audit log', summary: 'Newest event id', ok: { status: 200, schema: 'AuditHead', description: 'The head' }, errors: [] },
   { method: 'get', path: '/audit/events', id: 'readAuditEvents', tag: 'Audit log', summary: 'Events after an id, ascending, bounded page', description: 'Ids increase but may skip: continue with `after = next` while `hasMore`.', query: 'audit', ok: { status: 200, schema: 'AuditPage', description: 'A page' }, errors: [] },
   { method: 'post', path: '/audit/events', id: 'writeAuditEvent', tag: 'Audit log', summary: 'Write an event from the console (idempotent by eventId)', body: 'AuditEventWrite', ok: { status: 201, schema: 'AuditWriteResult', description: 'Stored (200 with created=false when the eventId was already stored with the same content)' }, errors: [409] },
+  ...claimOps.map((o): Op => ({ ...o, errors: [...o.errors] })),
 ];
 
 const pathParams: Record<string, Json> = {
@@ -139,6 +142,7 @@ const pathParams: Record<string, Json> = {
   deviceId: { name: 'deviceId', in: 'path', required: true, schema: { type: 'string' } },
   serialNumber: { name: 'serialNumber', in: 'path', required: true, schema: { type: 'string' } },
   version: { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+  key: claimKeyParam as unknown as Json,
 };
 const pageParams: Json[] = [
   { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
@@ -192,7 +196,7 @@ export function idpOpenApiDocument(): Json {
     },
     servers: [{ url: IDP_API_BASE }],
     security: [{ apiKey: [] }, { bearer: [] }],
-    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log'].map((name) => ({ name })),
+    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Create claims'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -17,6 +17,7 @@ import type { IdpSnapshot } from './state.ts';
 import type { IdpSeedOptions } from './seed.ts';
 import { seedIdpState } from './seed.ts';
 import { IdpSimFaults } from './faults.ts';
+import { registerCreateClaimRoutes } from './claims.ts';
 
 export interface IdpSimulatorOptions extends IdpSeedOptions {
   host?: string;
@@ -201,6 +202,7 @@ function buildRoutes(state: IdpState): Route[] {
     const { result } = state.writeAudit(parse(AuditEventWrite, await ctx.body()));
     return { status: result.created ? 201 : 200, body: result };
   });
+  registerCreateClaimRoutes(add, state);
   return routes;
 }
 
