@@ -1,7 +1,7 @@
 // Client for the IdP admin API's create claims (shared/idp/claims.ts), kept apart from the main IdP
 // client: a small port of its own, built from the same connection options.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
 import { API_KEY_HEADER, IDP_API_BASE } from '../../../shared/idp/common.ts';
 import { AcquireClaimBody, AcquireClaimResult, ClaimKey, CreateClaim, ReleaseClaimBody, UpdateClaimBody } from '../../../shared/idp/claims.ts';

@@ -1,6 +1,6 @@
 // Create claims in the IdP simulator (shared/idp/claims.ts): one claim per key, taken atomically — the
 // handler runs synchronously between reading the map and writing it, so of two callers exactly one wins.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AcquireClaimBody, ClaimKey, ReleaseClaimBody, UpdateClaimBody, type CreateClaim } from '../../../shared/idp/claims.ts';
 import { SimError, type IdpState } from './state.ts';
 
