@@ -16,7 +16,7 @@ it('documents every operation of the contract with auth, errors and schemas', ()
   const doc = idpOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
   expect(doc.openapi).toBe('3.1.0');
   const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
-  expect(ops.length).toBe(25 + 4) // + the four create-claim operations;
+  expect(ops.length).toBe(25 + 4); // + the four create-claim operations
   for (const op of ops) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '500', '503']));
   expect(doc.paths['/password-policies/{domain}']!['put']!.responses).toHaveProperty('422');
   expect(doc.paths['/password-policies/{domain}']!['put']!.responses).toHaveProperty('409');
