@@ -47,6 +47,8 @@ export interface MitIdErhvervClientOptions {
   ial?: string;
   /** Order private MitID with every create (authenticatorTypes also holds PrivateNemIdMitId [C]). */
   orderPrivateMitIdOnCreate?: boolean;
+  /** identityProfile.allowQualifiedCertificateIssuance on every create (else per call). */
+  allowQualifiedOnCreate?: boolean;
   /** [I] behaviour the production clients suggest but do not prove; adjustable without a code change. */
   compat?: {
     /** allowsigning was POST until 2025 and is PUT now [C]. */
@@ -200,10 +202,21 @@ export function createMitIdErhvervClient(o: MitIdErhvervClientOptions): MitIdErh
 
 /** Client options from the settings profile; the caller reads the files and the passphrase (safeStorage). */
 export function mitIdClientOptionsFromProfile(
-  profile: MitIdProfile,
+  profile: Pick<MitIdProfile, 'baseUrl' | 'timeoutMs'> & Partial<MitIdProfile>,
   pkcs12: Uint8Array,
   passphrase: string,
   ca?: CaBundle,
 ): MitIdErhvervClientOptions {
-  return { baseUrl: profile.baseUrl, pkcs12, passphrase, timeoutMs: profile.timeoutMs, ...(ca === undefined ? {} : { ca }) };
+  return {
+    baseUrl: profile.baseUrl,
+    pkcs12,
+    passphrase,
+    timeoutMs: profile.timeoutMs,
+    ...(ca === undefined ? {} : { ca }),
+    // The organisation-level create fields, only when set, so an unset one is never sent [C: invoiceMethodUuid].
+    ...(profile.invoiceMethodUuid ? { invoiceMethodUuid: profile.invoiceMethodUuid } : {}),
+    ...(profile.ial && profile.ial !== 'Substantial' ? { ial: profile.ial } : {}),
+    ...(profile.orderPrivateMitIdOnCreate ? { orderPrivateMitIdOnCreate: true } : {}),
+    ...(profile.allowQualifiedOnCreate ? { allowQualifiedOnCreate: true } : {}),
+  };
 }

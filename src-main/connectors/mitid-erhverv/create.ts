@@ -48,7 +48,7 @@ export function createBody(ctx: ClientContext, input: NewMitIdIdentity): CreateE
       cprNumber: input.cprNumber,
       rid: input.rid,
       pseudonym: false,
-      allowQualifiedCertificateIssuance: input.allowQualifiedCertificateIssuance,
+      allowQualifiedCertificateIssuance: input.allowQualifiedCertificateIssuance || ctx.o.allowQualifiedOnCreate === true,
     },
     ...(ctx.o.invoiceMethodUuid ? { identityOrganizationProfile: { invoiceMethodUuid: ctx.o.invoiceMethodUuid } } : {}),
     identityAuthenticators: { authenticatorTypes: types, ...(input.subjectNameId ? { subjectNameId: input.subjectNameId } : {}) },
