@@ -142,7 +142,8 @@ function unknownCreateField(body: Json): string | null {
 function endpointOf(method: string, path: string): string {
   const p = path
     .replace(/^\/api\/administration/, '')
-    .replace(/\/(employee|identity)\/(?!search$)[^/]+/g, '/$1/{uuid}')
+    .replace(/^\/identity\/employee\/(?!search$)[^/]+/, '/identity/employee/{uuid}')
+    .replace(/^\/rights\/identity\/[^/]+/, '/rights/identity/{uuid}')
     .replace(/\/revokecredential\/[^/]+/, '/revokecredential/{authenticatorUuid}');
   return `${method} ${p}`;
 }
