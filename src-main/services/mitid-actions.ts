@@ -70,9 +70,11 @@ export async function assignLocalAuthenticator(
   opts?: CallOptions,
 ): Promise<{ outcome: AssignOutcome; uuid: string | null; subjectNameId: string; pending?: PendingCreateView }> {
   const subjectNameId = expectedId(person, rule);
+  // A create of ours that was awaiting confirmation and is now found was ours: "reconciled", not "already had it".
+  const wasPending = pendingCreateFor(mitid, subjectNameId) !== null;
   const state = await identityFor(mitid, rule, person, opts);
   if (state.identity) {
-    if (state.localCredential) return { outcome: 'already-assigned', uuid: state.identity.uuid, subjectNameId };
+    if (state.localCredential) return { outcome: wasPending ? 'reconciled' : 'already-assigned', uuid: state.identity.uuid, subjectNameId };
     // Found by CPR or e-mail, but carrying someone else's local login: say so, with the fix — not success.
     if (state.unlinked && state.unlinked.localIds.length > 0) {
       throw existsUnlinked({ identity: state.identity, localIds: state.unlinked.localIds, by: state.unlinked.by }, subjectNameId);

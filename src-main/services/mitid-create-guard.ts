@@ -184,12 +184,15 @@ export class CreateGuard {
         rec = null;
       }
     }
+    // Certain now that our earlier attempt did not land: the IdP's claim may still say "pending" for it.
+    let certainAbsent = false;
     if (rec && rec.state !== 'created') {
       const r = await this.check(rec, input, opts);
       if (r === 'found') return { outcome: 'reconciled', uuid: store.get(key)?.uuid as string };
       if (r === 'pending') return this.pending(store.get(key) ?? rec);
       this.emit({ event: 'confirmed-absent', subjectNameId: sni });
       store.remove(key);
+      certainAbsent = true;
     }
 
     const claims = this.d.claims;
@@ -231,7 +234,7 @@ export class CreateGuard {
         { outcome: 'claimed-elsewhere', workstation: c.workstation, claimState: c.state },
       );
     }
-    if (acquired.claim.state === 'pending') {
+    if (acquired.claim.state === 'pending' && !certainAbsent) {
       // Our own earlier attempt is unconfirmed at the IdP though this folder has no record of it (restored
       // backup): treat it as pending from then.
       const r = store.begin({ key, subjectNameId: sni, emailAddress: input.emailAddress, label: sni }, acquired.claim.updatedAt);

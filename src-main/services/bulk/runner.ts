@@ -178,6 +178,12 @@ export class BulkRun {
       if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.');
       outcome = await execute(job.action, row, mitid, this.d.linkRule());
     } catch (e) {
+      if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.journal.db.isOpen) {
+        // Another workstation is creating this person: wait and look again, like a create awaiting confirmation.
+        this.record(job, row, 'outcome', 'unknown', { awaiting: true, error: { code: e.code, message: e.message } });
+        this.d.store.finishRow(job.id, row.seq, { state: 'awaiting', result: 'pending-confirmation', error: e.message });
+        return;
+      }
       const code: string = isConsoleError(e) ? e.code : 'internal';
       const message = isConsoleError(e) ? e.message : 'Der opstod en intern fejl. Prøv rækken igen, eller kontakt IT-afdelingen.';
       if (!isConsoleError(e) && this.d.journal.db.isOpen) this.d.logError(e);

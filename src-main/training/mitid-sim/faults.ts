@@ -28,6 +28,7 @@ export const MitIdSimSwitches = z
     searchLagMs: ms,
     applyAfterTimeout: z.object({ rate, applyDelayMs: ms, holdMs: ms }).partial().strict(),
     failAfterApply: z.object({ rate, answer: FailAfterApplyAnswer }).partial().strict(),
+    failBeforeApply: z.object({ rate, answer: FailAfterApplyAnswer }).partial().strict(),
     duplicateRefusal: z.boolean(),
     subjectNameIdMatch: z.enum(['case-insensitive', 'exact']),
     rejectUnknownFields: z.boolean(),
@@ -73,6 +74,8 @@ export class MitIdSimFaults {
   applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
   /** Failure after apply: with `rate`, a write is applied and then answered 503, 500 or by a dropped connection. */
   failAfterApply = { rate: 0, answer: '503' as FailAfterApplyAnswer };
+  /** Failure before apply, for writes only: with `rate`, a write is answered 503, 500 or dropped and NOT applied (the client cannot tell which). */
+  failBeforeApply = { rate: 0, answer: '503' as FailAfterApplyAnswer };
   /** Duplicate refusal: 409 for a second identity with the same subjectNameId or CPR. Off: it is created (and paid) again. */
   duplicateRefusal = true;
   /** How subjectNameId uniqueness is compared: case-insensitively as OS2faktor does [I], or exactly. */
@@ -109,6 +112,7 @@ export class MitIdSimFaults {
     this.searchLagMs = 0;
     this.applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
     this.failAfterApply = { rate: 0, answer: '503' };
+    this.failBeforeApply = { rate: 0, answer: '503' };
     this.duplicateRefusal = true;
     this.subjectNameIdMatch = 'case-insensitive';
     this.rejectUnknownFields = true;
@@ -117,12 +121,13 @@ export class MitIdSimFaults {
   /** Apply switches (validated: the control endpoint takes them from a test in another process). */
   apply(raw: unknown): void {
     const s = MitIdSimSwitches.parse(raw);
-    const { search, applyAfterTimeout, failAfterApply, latencyMs, ...flat } = s;
+    const { search, applyAfterTimeout, failAfterApply, failBeforeApply, latencyMs, ...flat } = s;
     Object.assign(this, flat);
     if (latencyMs) this.latencyMs = { ...latencyMs };
     if (search) this.search = { ...this.search, ...search };
     if (applyAfterTimeout) this.applyAfterTimeout = { ...this.applyAfterTimeout, ...applyAfterTimeout };
     if (failAfterApply) this.failAfterApply = { ...this.failAfterApply, ...failAfterApply };
+    if (failBeforeApply) this.failBeforeApply = { ...this.failBeforeApply, ...failBeforeApply };
   }
 
   /** The switches as they stand (what the control endpoint shows). */
@@ -138,6 +143,7 @@ export class MitIdSimFaults {
       searchLagMs: this.searchLagMs,
       applyAfterTimeout: { ...this.applyAfterTimeout },
       failAfterApply: { ...this.failAfterApply },
+      failBeforeApply: { ...this.failBeforeApply },
       duplicateRefusal: this.duplicateRefusal,
       subjectNameIdMatch: this.subjectNameIdMatch,
       rejectUnknownFields: this.rejectUnknownFields,

@@ -260,6 +260,11 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
     const isWrite = method !== 'GET' && !path.endsWith('/employee/search') && !path.endsWith('/tls/authenticate');
     const dropWrite = isWrite && faults.chance(faults.dropAfterApplyRate);
     const failWrite = isWrite && faults.chance(faults.failAfterApply.rate);
+    if (isWrite && faults.chance(faults.failBeforeApply.rate)) {
+      const answer = faults.failBeforeApply.answer;
+      if (answer === 'drop') return drop(req);
+      throw answer === '503' ? new HttpError(503, 'ServiceUnavailable') : new HttpError(500, SEE_LOG);
+    }
     /** The change is applied: answer as the switches say (a dropped connection, a 503/500, or normally: null). */
     const afterApplied = (): 'dropped' | null => {
       if (dropWrite) return drop(req);
