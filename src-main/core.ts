@@ -25,6 +25,7 @@ import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhv
 import type { LinkRule } from '../shared/mitid/link-rule.ts';
 import { createTrainingDirectory } from './training/directory.ts';
 import { startTrainingMitIdErhverv } from './training/mitid-sim/training.ts';
+import type { MitIdSimulator } from './training/mitid-sim/server.ts';
 import { startTrainingIdp } from './training/idp-sim/training.ts';
 import { hostname } from 'node:os';
 import { createIdpClaimsClient, type CreateClaimsPort } from './connectors/idp/claims.ts';
@@ -70,6 +71,8 @@ export interface Connections {
   /** The IdP's create claims (null: no IdP), and how sure the console must be before a create is sent again. */
   createClaims?: CreateClaimsPort | null;
   createConfirm?: ConfirmPolicy;
+  /** Training only: the in-process MitID Erhverv simulator (its switches, for drills and tests). */
+  trainingMitIdSimulator?: MitIdSimulator;
   close(): Promise<void>;
 }
 
@@ -151,6 +154,7 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
     idp: idp?.port ?? null,
     mitid: mitid?.port ?? null,
     createClaims,
+    ...(mitid ? { trainingMitIdSimulator: mitid.simulator } : {}),
     // Short in training, so a trainee sees an unconfirmed create settle within the session.
     createConfirm: { absentSearches: 2, windowMs: 30_000 },
     linkRule,
