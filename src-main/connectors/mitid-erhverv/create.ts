@@ -26,7 +26,7 @@ export function existsUnlinked(m: NonNullable<PersonMatch['unlinked']>, subjectN
   return new ConsoleError(
     'conflict',
     `Personen findes i MitID Erhverv, men er ikke koblet: MitID Erhverv har allerede en identitet med samme ${m.by === 'cpr' ? 'CPR-nummer' : 'e-mailadresse'}, og ${held}${subjectNameId ? ` (forventet ${subjectNameId})` : ''}. ` +
-      'Ret koblingen: tjek at AD-kontoen er den rigtige person, og brug "Ret kobling" eller tildel det lokale loginmiddel på den eksisterende identitet. Der er ikke oprettet noget.',
+      'Ret koblingen: er det samme person (fx en omdøbt konto), så brug "Registrér det rigtige bruger-id" under Afvigelser; er det en anden person, så ret e-mail eller CPR i AD. Der er ikke oprettet noget.',
     { outcome: 'exists-unlinked', existingUuid: m.identity.uuid, localIds: m.localIds, matchedBy: m.by },
   );
 }
