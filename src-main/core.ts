@@ -127,13 +127,15 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
   // The simulators run in-process and are reached through the real clients over real sockets.
   const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
   const sims = opts.trainingSimulators !== false;
+  const newHires = new Set(accounts.filter((a) => !trainingHasMitIdIdentity(a) && a.newHire).map((a) => a.username));
   const mitid = !sims
     ? null
     : await startTrainingMitIdErhverv({
         people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
         linkRule,
         // Pupils and departed staff have no business identity, as in a real municipality; new hires not yet.
-        include: (_p, i) => { const a = accounts[i]; return !!a && trainingHasMitIdIdentity(a); },
+        include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+        notYet: (p) => newHires.has(p.username),
       });
   const idp = !sims
     ? null
