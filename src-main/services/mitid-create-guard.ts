@@ -207,6 +207,13 @@ export class CreateGuard {
     try {
       acquired = await claims.acquire(claimKey, { holder: store.holder, workstation: this.d.workstation, label: sni });
     } catch (e) {
+      if (isConsoleError(e) && e.code === 'not-found') {
+        throw new ConsoleError(
+          'unavailable-idp',
+          'Den lokale IdP kender ikke oprettelses-claims (dens IdP-admin-API er for gammelt), så konsollen kan ikke sikre, at ingen anden arbejdsstation opretter personen samtidig. Der er ikke oprettet noget i MitID Erhverv.',
+          { reason: 'claims-unsupported' },
+        );
+      }
       throw new ConsoleError(
         'unavailable-idp',
         `Den lokale IdP svarer ikke, så oprettelsen kan ikke registreres dér først. Der er ikke oprettet noget i MitID Erhverv – prøv igen, når IdP'en svarer.${isConsoleError(e) ? ` (${e.message})` : ''}`,

@@ -279,7 +279,7 @@ export async function suspendOrphan(
       `Identiteten er ikke uden ejer: den hører til ${owner.displayName} (${owner.username}) i AD. Ret afvigelsen på personen i stedet.`,
     );
   }
-  if (identity.status === 'Suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
+  if (mitIdStateOf(identity.status) === 'suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
   await mitid.suspend(uuid);
   return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' };
 }
