@@ -217,7 +217,9 @@ describe('1,000 mixed operations with 10% faults, every hostile switch on, dupli
     const toSign = group('sign', 100);
     const toEmail = group('email', 100);
     const toRead = group('read', 100);
-    const people = Array.from({ length: 160 }, (_, k) => newPerson(1000 + k));
+    const toRights = group('rights', 100);
+    const roles = sim.state.roles.map((r) => r.uuid).slice(0, 2);
+    const people = Array.from({ length: 200 }, (_, k) => newPerson(1000 + k));
 
     // 10% faults: 5% refused before anything happens, 5% applied and then answered 503; some creates
     // are applied after the client gave up; the search lags.
@@ -242,9 +244,10 @@ describe('1,000 mixed operations with 10% faults, every hostile switch on, dupli
       ...toSign.map((u, k) => () => via(k).setAllowSigning(u, true)),
       ...toEmail.map((u, k) => () => via(k).updateEmail(u, `ny.mail${k}@kommune.dk`)),
       ...toRead.map((u, k) => () => (k % 2 === 0 ? via(k).getIdentity(u) : via(k).listAuthenticators(u))),
+      ...toRights.map((u, k) => () => via(k).assignRights(u, { type: 'Cvr', value: '29189846' }, roles)),
     );
-    while (ops.length < 1000) ops.push(() => a.client.listSeNumbers());
-    expect(ops.length).toBeGreaterThanOrEqual(1000);
+    expect(createOps).toBe(400);
+    expect(ops.length).toBe(1000);
     let seed = 11;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = ops.length - 1; i > 0; i--) {
@@ -267,6 +270,8 @@ describe('1,000 mixed operations with 10% faults, every hostile switch on, dupli
       distinctPeopleCreated: perPerson.filter((n) => n > 0).length,
       faults503: sim.stats.byRoute['error-503'] ?? 0,
       dropped: sim.stats.byRoute.dropped ?? 0,
+      createsAwaitingConfirmation: [...a.events, ...b.events].filter((e) => e.event === 'pending').length,
+      claimsRefusedToTheOtherConsole: [...a.events, ...b.events].filter((e) => e.event === 'claim-refused').length,
     };
     console.log(`never-pay-twice figures: ${JSON.stringify(figures)}`);
     // The money: one paid create per person, every person created, none twice.
@@ -281,5 +286,6 @@ describe('1,000 mixed operations with 10% faults, every hostile switch on, dupli
     expect(toReactivate.every((u) => sim.state.get(u)?.status === 'Active')).toBe(true);
     expect(toSign.every((u) => sim.state.get(u)?.allowSigning === true)).toBe(true);
     expect(toEmail.every((u, k) => sim.state.get(u)?.emailAddress === `ny.mail${k}@kommune.dk`)).toBe(true);
+    expect(toRights.every((u) => sim.state.get(u)?.rights.length === 2)).toBe(true);
   }, 180_000);
 });
