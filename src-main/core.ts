@@ -29,8 +29,13 @@ import { createMitIdErhvervClient, mitIdClientOptionsFromProfile, type MitIdErhv
 import type { LinkRule } from '../shared/mitid/link-rule.ts';
 import { createTrainingDirectory } from './training/directory.ts';
 import { startTrainingMitIdErhverv } from './training/mitid-sim/training.ts';
+import type { MitIdSimulator } from './training/mitid-sim/server.ts';
 import { startTrainingIdp } from './training/idp-sim/training.ts';
-import { generateTrainingAccounts, TRAINING_BASE_DN, TRAINING_SIGNING_GROUP, trainingOperators } from './training/seed.ts';
+import { hostname } from 'node:os';
+import { createIdpClaimsClient, type CreateClaimsPort } from './connectors/idp/claims.ts';
+import { openMitIdCreateStore } from './store/mitid-create-store.ts';
+import { createCreateGuard, guardMitIdPort, type ConfirmPolicy } from './services/mitid-create-guard.ts';
+import { generateTrainingAccounts, TRAINING_BASE_DN, TRAINING_SIGNING_GROUP, trainingHasMitIdIdentity, trainingOperators } from './training/seed.ts';
 
 /** Who the journal names for the console's own scheduled work. */
 const SYSTEM_OPERATOR: Operator = { username: 'konsollen', displayName: 'Konsollen (automatisk)', dn: '', roles: [], helpdeskOus: null };
@@ -67,6 +72,11 @@ export interface Connections {
   status(): Promise<SystemStatus[]>;
   /** The people list as last seen, for an instant start (absent in tests that build connections by hand). */
   peopleCache?: PeopleSnapshot;
+  /** The IdP's create claims (null: no IdP), and how sure the console must be before a create is sent again. */
+  createClaims?: CreateClaimsPort | null;
+  createConfirm?: ConfirmPolicy;
+  /** Training only: the in-process MitID Erhverv simulator (its switches, for drills and tests). */
+  trainingMitIdSimulator?: MitIdSimulator;
   close(): Promise<void>;
 }
 
@@ -131,14 +141,16 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
   const stateDir = join(opts.dataDir, 'training');
   if (sims) ensurePrivateDir(stateDir);
   const size = opts.trainingPeople ?? 'standard';
+  const newHires = new Set(accounts.filter((a) => !trainingHasMitIdIdentity(a) && a.newHire).map((a) => a.username));
   const mitid = !sims
     ? null
     : await startTrainingMitIdErhverv({
         people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
         linkRule,
         statePath: join(stateDir, `mitid-${size}.json`),
-        // Pupils and departed staff have no business identity, as in a real municipality.
+        // Pupils and departed staff have no business identity, as in a real municipality; new hires not yet.
         include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+        notYet: (p) => newHires.has(p.username),
       });
   const idp = !sims
     ? null
@@ -154,11 +166,16 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
           // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
           { changeLog: join(stateDir, `idp-${size}.log`) },
         );
+  const createClaims = idp ? createIdpClaimsClient({ baseUrl: idp.simulator.url, auth: { kind: 'api-key', apiKey: idp.simulator.apiKey }, timeoutMs: 10_000 }) : null;
   return {
     training: true,
     directory,
     idp: idp?.port ?? null,
     mitid: mitid?.port ?? null,
+    createClaims,
+    ...(mitid ? { trainingMitIdSimulator: mitid.simulator } : {}),
+    // Short in training, so a trainee sees an unconfirmed create settle within the session.
+    createConfirm: { absentSearches: 2, windowMs: 30_000 },
     linkRule,
     signingGroupDn: TRAINING_SIGNING_GROUP,
     idpKey: idpKeyFor,
@@ -168,6 +185,7 @@ async function trainingConnections(opts: CoreOptions): Promise<Connections> {
       await pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
     ],
     close: async () => {
+      createClaims?.close();
       await idp?.stop();
       await mitid?.stop();
     },
@@ -220,11 +238,26 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
       )
     : null;
   const broken = (message: string) => ({ ping: async () => ({ ok: false, message }) });
+  const createClaims =
+    idp && idpProfile
+      ? attempt('idp', () =>
+          createIdpClaimsClient(
+            idpClientOptionsFromProfile(
+              idpProfile,
+              secrets.get(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey') ?? '',
+              idpProfile.caFile ? readFileSync(idpProfile.caFile) : undefined,
+            ),
+          ),
+        )
+      : null;
+  const confirm = mitidProfile?.createConfirmation;
   return {
     training: false,
     directory,
     idp,
     mitid,
+    createClaims,
+    ...(confirm ? { createConfirm: { absentSearches: confirm.absentSearches, windowMs: confirm.windowSeconds * 1000 } } : {}),
     linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
     signingGroupDn: settings.ad?.signingGroupDn || null,
     idpKey: idpKeyFor,
@@ -234,15 +267,47 @@ function liveConnections(settings: Settings, secrets: SecretStore): Connections 
       await pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
     ],
     close: async () => {
+      createClaims?.close();
       idp?.close();
       await mitid?.close();
     },
   };
 }
 
-async function buildConnections(opts: CoreOptions): Promise<Connections> {
+async function buildConnections(opts: CoreOptions, journal?: Journal): Promise<Connections> {
   const settings = opts.settings.read();
-  const conn = settings.mode === 'training' ? await trainingConnections(opts) : liveConnections(settings, opts.secrets);
+  const raw = settings.mode === 'training' ? await trainingConnections(opts) : liveConnections(settings, opts.secrets);
+  // Every MitID Erhverv create in the console goes through one guard: a per-person lock, the IdP claim,
+  // and the persisted "afventer bekræftelse" state (src-main/services/mitid-create-guard.ts).
+  const createStore = raw.mitid ? openMitIdCreateStore(join(opts.dataDir, 'mitid-creates.sqlite')) : null;
+  const guard =
+    raw.mitid && createStore
+      ? createCreateGuard({
+          mitid: raw.mitid,
+          store: createStore,
+          claims: raw.createClaims ?? null,
+          workstation: hostname(),
+          ...(raw.createConfirm ? { policy: raw.createConfirm } : {}),
+          onEvent: (e) =>
+            journal?.append({
+              kind: 'event', operation: 'mitid.createGuard', operator: SYSTEM_OPERATOR, workstation: hostname(), correlationId: randomUUID(),
+              target: { id: e.subjectNameId, label: e.subjectNameId, ou: null }, reason: null,
+              outcome: e.event === 'pending' ? 'unknown' : null, summary: { ...e },
+            }),
+        })
+      : null;
+  const sweepEvery = guard ? Math.max(1_000, Math.ceil(guard.policy.windowMs / guard.policy.absentSearches)) : 0;
+  const sweeper = guard ? setInterval(() => void guard.sweep().catch(() => {}), sweepEvery) : null;
+  sweeper?.unref();
+  const conn: Connections = {
+    ...raw,
+    mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid,
+    close: async () => {
+      if (sweeper) clearInterval(sweeper);
+      await raw.close();
+      createStore?.close();
+    },
+  };
   // The cache belongs to exactly these systems: other settings never see another AD's people.
   const key =
     settings.mode === 'training'
@@ -311,7 +376,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
   ensurePrivateDir(opts.dataDir);
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
-  let connections = await buildConnections(opts);
+  let connections = await buildConnections(opts, journal);
   let timer: ReturnType<typeof setInterval> | null = null;
   const closers: Array<() => Promise<void>> = [];
 
@@ -355,7 +420,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     core,
     reconnect: async () => {
       const old = connections;
-      connections = await buildConnections(opts);
+      connections = await buildConnections(opts, journal);
       await old.close();
     },
   });

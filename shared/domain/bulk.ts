@@ -51,9 +51,12 @@ export type BulkSkipReason = z.infer<typeof BulkSkipReason>;
 /**
  * A row's life: skipped (by the plan) — or pending → in-flight (stored before the external call) →
  * done | failed (stored after it). A row found in-flight after a crash goes back to pending marked
- * uncertain, and is looked up before anything is sent again. Pending rows of a cancelled job: cancelled.
+ * uncertain, and is looked up before anything is sent again. A create whose outcome is unknown is
+ * "awaiting" (afventer bekræftelse): looked up again at intervals, never created again until the console
+ * is certain it did not land; the job finishes when none is left. Pending and awaiting rows of a
+ * cancelled job: cancelled (the person page still shows an unconfirmed create).
  */
-export const bulkRowStates = ['skipped', 'pending', 'in-flight', 'done', 'failed', 'cancelled'] as const;
+export const bulkRowStates = ['skipped', 'pending', 'in-flight', 'awaiting', 'done', 'failed', 'cancelled'] as const;
 export const BulkRowState = z.enum(bulkRowStates);
 export type BulkRowState = z.infer<typeof BulkRowState>;
 
@@ -70,6 +73,8 @@ export const BulkCounts = z.object({
   skipped: z.number().int(),
   pending: z.number().int(),
   inFlight: z.number().int(),
+  /** Creates waiting for confirmation ("afventer bekræftelse"). */
+  awaiting: z.number().int().default(0),
   done: z.number().int(),
   failed: z.number().int(),
   cancelled: z.number().int(),
@@ -153,6 +158,7 @@ export const bulkSkipDa: Record<BulkSkipReason, string> = {
 export const bulkResultDa: Record<string, string> = {
   created: 'Oprettet',
   reconciled: 'Fandtes allerede (tidligere forsøg lykkedes)',
+  'pending-confirmation': 'Afventer bekræftelse fra MitID Erhverv (oprettes ikke igen, før det er sikkert)',
   'credential-requested': 'Loginmiddel tilknyttet',
   'already-assigned': 'Havde allerede loginmidlet',
   'signing-allowed': 'Signering tilladt',
@@ -166,6 +172,7 @@ export const bulkRowStateDa: Record<BulkRowState, string> = {
   skipped: 'Sprunget over',
   pending: 'Venter',
   'in-flight': 'I gang',
+  awaiting: 'Afventer bekræftelse',
   done: 'Udført',
   failed: 'Fejlet',
   cancelled: 'Annulleret',

@@ -70,12 +70,31 @@ export const AdProfile = z.object({
 });
 export type AdProfile = z.infer<typeof AdProfile>;
 
+/** The MitID Erhverv environments [C: production, pre-production; I: integration test]; the UI offers them as choices. */
+export const mitIdEnvironments = [
+  { id: 'production', label: 'Produktion', baseUrl: 'https://services.nemlog-in.dk' },
+  { id: 'preproduction', label: 'Præproduktion (devtest4)', baseUrl: 'https://services.devtest4-nemlog-in.dk' },
+  { id: 'test', label: 'Integrationstest', baseUrl: 'https://services.test-nemlog-in.dk' },
+] as const;
+
 export const MitIdProfile = z.object({
   baseUrl: secureUrl(),
   /** PKCS#12 file with the organisation's system certificate (FOCES/OCES3). */
   p12File: z.string().default(''),
   caFile: z.string().default(''),
   timeoutMs: z.number().int().min(1000).max(300_000).default(180_000),
+  /** Organisation-level fields of every create [C]: identityOrganizationProfile.invoiceMethodUuid ('' = not sent). */
+  invoiceMethodUuid: z.union([z.literal(''), z.uuid('Skal være et uuid fra MitID Erhverv')]).default(''),
+  /** registeredIal/targetIal sent on create and profile update [C: Substantial]. */
+  ial: z.enum(['Substantial', 'High', 'Low']).default('Substantial'),
+  /** Also order private MitID with every create (authenticatorTypes PrivateNemIdMitId [C]). */
+  orderPrivateMitIdOnCreate: z.boolean().default(false),
+  /** identityProfile.allowQualifiedCertificateIssuance on create [C]. */
+  allowQualifiedOnCreate: z.boolean().default(false),
+  /** A create with an unknown outcome is created again only after this many searches over this long without it. */
+  createConfirmation: z
+    .object({ absentSearches: z.number().int().min(1).max(20).default(3), windowSeconds: z.number().int().min(1).max(86_400).default(300) })
+    .default({ absentSearches: 3, windowSeconds: 300 }),
 });
 export type MitIdProfile = z.infer<typeof MitIdProfile>;
 

@@ -6,3 +6,4 @@ export * from './people.ts';
 export * from './audit.ts';
 export * from './api.ts';
 export * from './journal.ts';
+export * from './claims.ts';

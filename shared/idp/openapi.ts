@@ -29,6 +29,7 @@ import {
   TermsVersionPage,
   WriteBody,
 } from './api.ts';
+import { claimComponents, claimKeyParam, claimOps } from './claims.ts';
 
 /**
  * The OpenAPI 3.1 document of the IdP admin API, generated from the zod schemas so the two cannot drift.
@@ -78,6 +79,7 @@ const components: [string, z.ZodType, string][] = [
   ['AttestationCertificate', AttestationCertificate, 'The certificate and public key the IdP signs evidence with.'],
   ['AttestationRequest', AttestationRequest, 'An evidence manifest to sign (the bytes, base64).'],
   ['Attestation', Attestation, 'The IdP\'s signature over the manifest bytes, with its certificate.'],
+  ...claimComponents,
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -172,6 +174,7 @@ const ops: Op[] = [
     body: 'AttestationRequest', ok: { status: 201, schema: 'Attestation', description: 'Signed' }, errors: [],
   },
   { method: 'post', path: '/audit/events', id: 'writeAuditEvent', tag: 'Audit log', summary: 'Write an event from the console (idempotent by eventId)', body: 'AuditEventWrite', ok: { status: 201, schema: 'AuditWriteResult', description: 'Stored (200 with created=false when the eventId was already stored with the same content)' }, errors: [409] },
+  ...claimOps.map((o): Op => ({ ...o, errors: [...o.errors] })),
 ];
 
 const pathParams: Record<string, Json> = {
@@ -182,6 +185,7 @@ const pathParams: Record<string, Json> = {
   version: { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
   journalId: { name: 'journalId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
   seq: { name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+  key: claimKeyParam as unknown as Json,
 };
 const pageParams: Json[] = [
   { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
@@ -240,7 +244,7 @@ export function idpOpenApiDocument(): Json {
     },
     servers: [{ url: IDP_API_BASE }],
     security: [{ apiKey: [] }, { bearer: [] }],
-    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Journal anchor', 'Attestation'].map((name) => ({ name })),
+    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Journal anchor', 'Attestation', 'Create claims'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

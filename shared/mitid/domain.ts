@@ -95,3 +95,21 @@ export type ProductionUnit = z.infer<typeof ProductionUnit>;
 
 /** Outcomes callers journal: "reconciled" means the thing already existed after an unknown outcome. */
 export type CreateOutcome = 'created' | 'reconciled';
+
+/**
+ * The states the console acts on, from the explicit status values [C: Active, Suspended; Pending is sent
+ * on create]. Compared as whole words, so "Inactive" is never read as active; anything else is `other`.
+ */
+export type MitIdState = 'active' | 'suspended' | 'pending' | 'other';
+export function mitIdStateOf(status: string | null | undefined): MitIdState {
+  switch (status?.trim().toLowerCase()) {
+    case 'active':
+      return 'active';
+    case 'suspended':
+      return 'suspended';
+    case 'pending':
+      return 'pending';
+    default:
+      return 'other';
+  }
+}

@@ -41,6 +41,17 @@ export const MitIdPanel = z.object({
   /** none → waiting for the person (private MitID validation from an e-mail) → active. */
   signingState: z.enum(['none', 'waiting-for-person', 'active']),
   canSetQualifiedEligibility: z.boolean(),
+  /** The identity's state from its explicit status value (absent when there is no identity). */
+  identityState: z.enum(['active', 'suspended', 'pending', 'other']).optional(),
+  /** A paid create whose outcome is not known yet ("afventer bekræftelse"): never sent again meanwhile. */
+  pendingCreate: z
+    .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string(), message: z.string().nullable() })
+    .nullable()
+    .default(null),
+  /** linked: the identity carries the person's local login; unlinked: found by CPR or e-mail only. */
+  link: z.enum(['linked', 'unlinked', 'none']).default('none'),
+  /** For an unlinked identity: the local logins it carries (someone else's), if any. */
+  unlinkedLocalIds: z.array(z.string()).default([]),
 });
 export type MitIdPanel = z.infer<typeof MitIdPanel>;
 

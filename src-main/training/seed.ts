@@ -22,6 +22,26 @@ export interface TrainingAccount {
   groups: string[];
   /** Only the ready-made operators have a known password. */
   password?: string;
+  /** A new hire: active, with e-mail, but no MitID Erhverv identity yet — so a create can be shown in training. */
+  newHire?: boolean;
+}
+
+/** A small, stable hash of a string (no randomness consumed: the rest of the municipality stays as it was). */
+function hashOf(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** OUs whose people never have a business identity in MitID Erhverv (pupils, departed staff). */
+const noIdentityOus = ['Elever', 'Fratrådte'];
+
+/**
+ * Whether the training MitID Erhverv simulator starts with an identity for this account: staff do, except
+ * the new hires (and anyone without e-mail, which MitID Erhverv requires); pupils and departed staff don't.
+ */
+export function trainingHasMitIdIdentity(a: TrainingAccount): boolean {
+  return !a.newHire && !!a.email && !a.ouPath.some((ou) => noIdentityOus.includes(ou));
 }
 
 export const TRAINING_DOMAIN = 'fjordby.kommune.test';
@@ -117,6 +137,12 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
         groups: plan.path.includes('Elever') ? ['Elever'] : ['Alle medarbejdere'],
       });
     }
+  }
+
+  // About one in 40 active staff with e-mail is a new hire without an identity yet: "Tildel lokalt
+  // loginmiddel" then creates one (a single person or a bulk job), which training must be able to show.
+  for (const a of accounts) {
+    if (a.enabled && a.email && !a.ouPath.some((ou) => noIdentityOus.includes(ou)) && hashOf(a.username) % 40 === 7) a.newHire = true;
   }
 
   for (const op of trainingOperators) {

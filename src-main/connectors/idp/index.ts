@@ -5,3 +5,5 @@ export { createIdpClient, idpClientOptionsFromProfile } from './client.ts';
 export type { IdpAuth, IdpClientOptions } from './client.ts';
 export { createOs2faktorAuditLog, os2faktorTimeToIso, OS2FAKTOR_PAGE_SIZE } from './os2faktor-audit-log.ts';
 export type { Os2faktorAuditLogOptions } from './os2faktor-audit-log.ts';
+export { claimKeyFor, createIdpClaimsClient } from './claims.ts';
+export type { CreateClaimsPort } from './claims.ts';

@@ -27,6 +27,16 @@ export interface MitIdCapabilities {
   sendValidationEmail: boolean;
 }
 
+/** Where a person stands in the search: see MitIdErhvervPort.matchPerson. */
+export interface PersonMatch {
+  /** The identity whose local credential is the person's subjectNameId. */
+  ours: { identity: MitIdIdentitySummary; localCredential: MitIdAuthenticator } | null;
+  /** Otherwise: an identity with the person's CPR (first) or e-mail, with no or someone else's local credential. */
+  unlinked: { identity: MitIdIdentitySummary; localIds: string[]; by: 'cpr' | 'email' } | null;
+  /** An identity that carries the subjectNameId but another person's CPR. */
+  heldByOther?: MitIdIdentitySummary | null;
+}
+
 export interface CallOptions {
   /** Cancels the call (and its retries): ConsoleError('cancelled'). */
   signal?: AbortSignal;
@@ -55,6 +65,11 @@ export interface MitIdErhvervPort {
     hint?: { cprNumber?: string | null; emailAddress?: string | null },
     opts?: CallOptions,
   ): Promise<MitIdIdentitySummary | null>;
+  /**
+   * One pass over the search: the person's own identity (by their local credential, subjectNameId
+   * compared case-insensitively), or an unlinked one with their CPR or e-mail — never confused.
+   */
+  matchPerson(person: { subjectNameId: string | null; cprNumber?: string | null; emailAddress?: string | null }, opts?: CallOptions): Promise<PersonMatch>;
   /** The whole organisation, parsed as a stream: items reach `onItem` without the body being held. */
   searchAll(onItem: (item: MitIdIdentitySummary) => void | Promise<void>, opts?: CallOptions): Promise<{ count: number }>;
   /** The same as an async iterator. Breaking out of the loop closes the connection. */
@@ -63,8 +78,10 @@ export interface MitIdErhvervPort {
   listAuthenticators(uuid: string, opts?: CallOptions): Promise<MitIdAuthenticator[]>;
 
   /**
-   * Create an identity (20 DKK each). Never retried blindly: after any failure with an unknown outcome the
-   * identity is looked up first. `reconciled` = an earlier attempt had in fact created it.
+   * Create an identity (20 DKK each) with ONE POST. After an unknown outcome the identity is looked up
+   * once: `reconciled` = it had in fact been created. Not seen: ConsoleError with details.outcome
+   * 'unknown' — the caller must not create again until it is certain it did not land. A CPR or e-mail
+   * match that is not linked to the person: 'conflict' with details.outcome 'exists-unlinked'.
    */
   createIdentity(input: NewMitIdIdentityInput, opts?: CallOptions): Promise<{ uuid: string; outcome: CreateOutcome }>;
   requestLocalCredential(uuid: string, subjectNameId: string, opts?: CallOptions): Promise<{ outcome: 'assigned' | 'already-assigned' | 'reconciled' }>;

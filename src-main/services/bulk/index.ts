@@ -14,6 +14,7 @@ import type { Journal } from '../../store/journal.ts';
 import { planRows, resolveTarget, loadAllPeople, ouLabel } from './plan.ts';
 import { writeResultFile } from './result-file.ts';
 import { BulkRun, type OutagePolicy } from './runner.ts';
+import type { GuardedMitIdPort } from '../mitid-create-guard.ts';
 import { openBulkStore, parentDn, rowView, type BulkJobRecord } from './store.ts';
 
 export interface BulkServiceDeps {
@@ -24,6 +25,8 @@ export interface BulkServiceDeps {
   resultDir: string;
   outage?: Partial<OutagePolicy>;
   logError?: (e: unknown) => void;
+  /** How long an awaiting row rests between looks (default: the create guard's interval between counted searches). */
+  recheckMs?: number;
 }
 
 export interface Actor {
@@ -93,8 +96,11 @@ export function createBulkService(deps: BulkServiceDeps) {
   };
 
   const launch = (jobId: string) => {
+    const policy = (deps.mitid() as GuardedMitIdPort | null)?.createGuard?.policy;
+    const recheckMs = deps.recheckMs ?? (policy ? Math.max(200, Math.ceil(policy.windowMs / policy.absentSearches)) : 30_000);
     const run = new BulkRun(jobId, {
       store,
+      recheckMs,
       journal: deps.journal,
       mitid: deps.mitid,
       linkRule: deps.linkRule,

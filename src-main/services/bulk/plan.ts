@@ -12,6 +12,7 @@ import { dnIsWithin } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { NewBulkRow } from './store.ts';
+import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
 
 /** What the AD adapter's sessions offer beyond the port. */
 interface BulkCapableSession extends DirectorySession {
@@ -240,12 +241,12 @@ export async function planRows(
         break;
       case 'suspend':
         if (!st.identity) set('skip', 'no-identity');
-        else if (st.identity.status === 'Suspended') set('skip', 'already-suspended');
+        else if (mitIdStateOf(st.identity.status) === 'suspended') set('skip', 'already-suspended');
         else set('suspend');
         break;
       case 'reactivate':
         if (!st.identity) set('skip', 'no-identity');
-        else if (st.identity.status === 'Active') set('skip', 'already-active');
+        else if (mitIdStateOf(st.identity.status) === 'active') set('skip', 'already-active');
         else set('reactivate');
         break;
     }

@@ -9,6 +9,7 @@ import type { LinkRule } from '../../../shared/mitid/link-rule.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal, JournalOutcome } from '../../store/journal.ts';
 import { assignLocalAuthenticator, reactivateIdentity, setSigning, suspendIdentity } from '../mitid-actions.ts';
+import { pendingMessage } from '../mitid-create-guard.ts';
 import { parentDn, type BulkJobRecord, type BulkRowRecord, type BulkStore } from './store.ts';
 
 export interface OutagePolicy {
@@ -21,6 +22,8 @@ export interface OutagePolicy {
 
 export interface RunnerDeps {
   store: BulkStore;
+  /** How long a create waiting for confirmation rests before its row is looked at again (ms). */
+  recheckMs?: number;
   journal: Journal;
   mitid: () => MitIdErhvervPort | null;
   linkRule: () => LinkRule;
@@ -33,6 +36,8 @@ export interface RunnerDeps {
 interface RowOutcome {
   result: string;
   uuid: string | null;
+  /** For a create waiting for confirmation: what the operator is told. */
+  awaiting?: string;
 }
 
 async function execute(action: BulkAction, row: BulkRowRecord, mitid: MitIdErhvervPort, rule: LinkRule): Promise<RowOutcome> {
@@ -42,7 +47,8 @@ async function execute(action: BulkAction, row: BulkRowRecord, mitid: MitIdErhve
     case 'assign-local': {
       // Looks first: an identity that already has the credential is never created or requested again.
       const r = await assignLocalAuthenticator(mitid, rule, person);
-      const result = r.outcome === 'already-assigned' && row.uncertain ? 'reconciled' : r.outcome;
+      if (r.outcome === 'pending-confirmation') return { result: r.outcome, uuid: null, awaiting: r.pending ? pendingMessage(r.pending) : 'Afventer bekræftelse' };
+      const result = r.outcome === 'already-assigned' && (row.uncertain || row.state === 'awaiting' || row.result === 'pending-confirmation') ? 'reconciled' : r.outcome;
       return { result, uuid: r.uuid };
     }
     case 'allow-signing': {
@@ -132,8 +138,14 @@ export class BulkRun {
         await this.sleep(wait);
         continue;
       }
-      const row = this.d.store.claimNext(this.jobId);
-      if (!row) return;
+      const recheckMs = this.d.recheckMs ?? 30_000;
+      const row = this.d.store.claimNext(this.jobId, new Date(Date.now() - recheckMs).toISOString());
+      if (!row) {
+        // Nothing to do now, but creates still waiting for confirmation: look again in a while.
+        if (this.d.store.counts(this.jobId).awaiting === 0) return;
+        await this.sleep(Math.min(recheckMs, 1_000));
+        continue;
+      }
       await this.runRow(job, row);
     }
   }
@@ -166,6 +178,12 @@ export class BulkRun {
       if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.');
       outcome = await execute(job.action, row, mitid, this.d.linkRule());
     } catch (e) {
+      if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.journal.db.isOpen) {
+        // Another workstation is creating this person: wait and look again, like a create awaiting confirmation.
+        this.record(job, row, 'outcome', 'unknown', { awaiting: true, error: { code: e.code, message: e.message } });
+        this.d.store.finishRow(job.id, row.seq, { state: 'awaiting', result: 'pending-confirmation', error: e.message });
+        return;
+      }
       const code: string = isConsoleError(e) ? e.code : 'internal';
       const message = isConsoleError(e) ? e.message : 'Der opstod en intern fejl. Prøv rækken igen, eller kontakt IT-afdelingen.';
       if (!isConsoleError(e) && this.d.journal.db.isOpen) this.d.logError(e);
@@ -182,6 +200,12 @@ export class BulkRun {
     }
     if (!this.d.journal.db.isOpen) return;
     this.rounds = 0;
+    if (outcome.awaiting) {
+      // Not done, not failed: the create's outcome is unknown and the person is not created again meanwhile.
+      this.record(job, row, 'outcome', 'unknown', { result: outcome.result, awaiting: true });
+      this.d.store.finishRow(job.id, row.seq, { state: 'awaiting', result: outcome.result, error: outcome.awaiting });
+      return;
+    }
     // Journal first, then the row: a crash in between leaves the row in flight, so the next run looks
     // it up (and journals that too) — the journal never lacks a call that happened.
     this.record(job, row, 'outcome', 'success', { result: outcome.result, uuid: outcome.uuid });
@@ -233,7 +257,7 @@ export class BulkRun {
       this.d.store.cancelPending(job.id);
       this.d.store.setJob(job.id, { state: 'cancelled', finishedAt: at });
       this.event(job, 'cancelled');
-    } else if (job.state === 'running' && counts.pending === 0 && counts.inFlight === 0) {
+    } else if (job.state === 'running' && counts.pending === 0 && counts.inFlight === 0 && counts.awaiting === 0) {
       this.d.store.setJob(job.id, { state: 'completed', finishedAt: at, pauseCode: null, pauseMessage: null });
       this.event(job, 'completed');
     }

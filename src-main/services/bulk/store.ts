@@ -207,15 +207,17 @@ export function openBulkStore(db: DatabaseSync) {
   const countPlans = db.prepare('SELECT plan, count(*) AS n FROM bulk_rows WHERE job_id = ? GROUP BY plan');
   const countSkips = db.prepare("SELECT skip_reason, count(*) AS n FROM bulk_rows WHERE job_id = ? AND plan = 'skip' GROUP BY skip_reason");
   // One statement: pick the next pending row and mark it in flight, atomically even across processes.
+  // Pending rows first; an awaiting row (create not yet confirmed) once it has waited `recheck` since its last look.
   const claim = db.prepare(`UPDATE bulk_rows SET state = 'in-flight', attempts = attempts + 1, updated_at = ?
-    WHERE job_id = ? AND seq = (SELECT seq FROM bulk_rows WHERE job_id = ? AND state = 'pending' ORDER BY seq LIMIT 1)
+    WHERE job_id = ? AND seq = (SELECT seq FROM bulk_rows WHERE job_id = ? AND (state = 'pending' OR (state = 'awaiting' AND updated_at <= ?))
+      ORDER BY CASE state WHEN 'pending' THEN 0 ELSE 1 END, seq LIMIT 1)
     RETURNING *`);
   const finish = db.prepare(`UPDATE bulk_rows SET state = ?, result = ?, uuid = coalesce(?, uuid), error = ?, error_code = ?, uncertain = 0,
     updated_at = ? WHERE job_id = ? AND seq = ? AND state = 'in-flight'`);
   const release = db.prepare(`UPDATE bulk_rows SET state = 'pending', uncertain = 1, error = ?, error_code = ?, updated_at = ?
     WHERE job_id = ? AND seq = ? AND state = 'in-flight'`);
   const recover = db.prepare(`UPDATE bulk_rows SET state = 'pending', uncertain = 1, updated_at = ? WHERE job_id = ? AND state = 'in-flight'`);
-  const cancelPending = db.prepare(`UPDATE bulk_rows SET state = 'cancelled', updated_at = ? WHERE job_id = ? AND state = 'pending'`);
+  const cancelPending = db.prepare(`UPDATE bulk_rows SET state = 'cancelled', updated_at = ? WHERE job_id = ? AND state IN ('pending', 'awaiting')`);
   const retryAll = db.prepare(`UPDATE bulk_rows SET state = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE job_id = ? AND state = 'failed'`);
   const retryOne = db.prepare(`UPDATE bulk_rows SET state = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE job_id = ? AND seq = ? AND state = 'failed'`);
   const allRows = db.prepare('SELECT * FROM bulk_rows WHERE job_id = ? ORDER BY seq');
@@ -260,7 +262,7 @@ export function openBulkStore(db: DatabaseSync) {
     },
 
     counts(id: string): BulkCounts {
-      const c: BulkCounts = { total: 0, skipped: 0, pending: 0, inFlight: 0, done: 0, failed: 0, cancelled: 0 };
+      const c: BulkCounts = { total: 0, skipped: 0, pending: 0, inFlight: 0, awaiting: 0, done: 0, failed: 0, cancelled: 0 };
       for (const r of countStates.all(id) as Array<{ state: BulkRowState; n: number }>) {
         const n = Number(r.n);
         c.total += n;
@@ -295,14 +297,14 @@ export function openBulkStore(db: DatabaseSync) {
       };
     },
 
-    /** The next pending row, now marked in flight (stored before its external call). */
-    claimNext(jobId: string): BulkRowRecord | null {
-      const r = claim.get(now(), jobId, jobId) as Record<string, unknown> | undefined;
+    /** The next pending row (or awaiting row last looked at before `recheckBefore`), now marked in flight. */
+    claimNext(jobId: string, recheckBefore: string = new Date(0).toISOString()): BulkRowRecord | null {
+      const r = claim.get(now(), jobId, jobId, recheckBefore) as Record<string, unknown> | undefined;
       return r ? rowFromRow(r) : null;
     },
 
     /** After the external call: done or failed for good. */
-    finishRow(jobId: string, seq: number, o: { state: 'done' | 'failed'; result?: string | null; uuid?: string | null; error?: string | null; errorCode?: string | null }): void {
+    finishRow(jobId: string, seq: number, o: { state: 'done' | 'failed' | 'awaiting'; result?: string | null; uuid?: string | null; error?: string | null; errorCode?: string | null }): void {
       finish.run(o.state, o.result ?? null, o.uuid ?? null, o.error ?? null, o.errorCode ?? null, now(), jobId, seq);
     },
 

@@ -14,9 +14,12 @@ import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Connections } from '../../core.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
+import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
+import { pendingMessage } from '../mitid-create-guard.ts';
 import {
   assignLocalAuthenticator,
   identityFor,
+  pendingCreateFor,
   reactivateIdentity,
   revokeLocalAuthenticator,
   setSigning,
@@ -46,6 +49,8 @@ function failure(e: unknown): { ok: false; code: string; message: string } {
 export async function mitIdPanel(conn: Connections, person: Person): Promise<MitIdPanel> {
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
+  const pending = pendingCreateFor(mitid, state.subjectNameId);
+  const pendingCreate = pending ? { ...pending, message: pendingMessage(pending) } : null;
   if (!state.identity) {
     return {
       subjectNameId: state.subjectNameId,
@@ -54,11 +59,19 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
       authenticators: [],
       signingState: 'none',
       canSetQualifiedEligibility: mitid.capabilities.qualifiedEligibilityUpdate,
+      pendingCreate,
+      link: 'none',
+      unlinkedLocalIds: [],
     };
   }
   const [full, auths] = await Promise.all([mitid.getIdentity(state.identity.uuid), mitid.listAuthenticators(state.identity.uuid)]);
-  const privateMitId = auths.some((a) => a.kind === 'private-mitid' && (a.status === null || /active/i.test(a.status)));
+  // Explicit status values only: "Inactive" or "Pending" is not an active private MitID.
+  const privateMitId = auths.some((a) => a.kind === 'private-mitid' && mitIdStateOf(a.status) === 'active');
   return {
+    pendingCreate,
+    link: state.localCredential ? 'linked' : 'unlinked',
+    unlinkedLocalIds: state.unlinked?.localIds ?? [],
+    identityState: mitIdStateOf(full.status),
     subjectNameId: state.subjectNameId,
     identity: {
       uuid: full.uuid,
@@ -161,7 +174,7 @@ export async function resetPassword(
 
 const assignMessages = {
   created: 'Erhvervsidentiteten er oprettet med det lokale loginmiddel.',
-  reconciled: 'Erhvervsidentiteten fandtes allerede (et tidligere forsøg var gået igennem); den er ikke oprettet igen.',
+  reconciled: 'Erhvervsidentiteten fandtes allerede (et tidligere forsøg, et dobbeltklik eller en anden arbejdsstation havde oprettet den); den er ikke oprettet igen.',
   'credential-requested': 'Det lokale loginmiddel er tilknyttet den eksisterende erhvervsidentitet.',
   'already-assigned': 'Personen havde allerede det lokale loginmiddel. Intet er ændret.',
 } as const;
@@ -169,6 +182,7 @@ const assignMessages = {
 export async function assign(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
   if (!person.enabled) throw new ConsoleError('refused', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
   const r = await assignLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  if (r.outcome === 'pending-confirmation') return { outcome: r.outcome, message: r.pending ? pendingMessage(r.pending) : 'Oprettelsen afventer bekræftelse.' };
   return { outcome: r.outcome, message: assignMessages[r.outcome] };
 }
 
@@ -265,7 +279,7 @@ export async function suspendOrphan(
       `Identiteten er ikke uden ejer: den hører til ${owner.displayName} (${owner.username}) i AD. Ret afvigelsen på personen i stedet.`,
     );
   }
-  if (identity.status === 'Suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
+  if (mitIdStateOf(identity.status) === 'suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
   await mitid.suspend(uuid);
   return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' };
 }

@@ -19,6 +19,7 @@ import type { IdpSnapshot } from './state.ts';
 import type { IdpSeedOptions } from './seed.ts';
 import { seedIdpState } from './seed.ts';
 import { IdpSimFaults } from './faults.ts';
+import { registerCreateClaimRoutes } from './claims.ts';
 
 export interface IdpSimulatorOptions extends IdpSeedOptions {
   host?: string;
@@ -272,6 +273,7 @@ function buildRoutes(state: IdpState): Route[] {
 
   add('GET', '/attestation/certificate', () => ok(state.attestationCertificate()));
   add('POST', '/attestation/signatures', (ctx) => ({ status: 201, body: state.attestEvidence(parse(AttestationRequest, ctx.body)) }));
+  registerCreateClaimRoutes(add, state);
   return routes;
 }
 

@@ -1,7 +1,41 @@
-// Switchable faults of the MitID Erhverv simulator. Tests flip these; the training environment may too
-// (to let helpdesk staff see what "MitID Erhverv svarer ikke" looks like).
+// Switchable faults of the MitID Erhverv simulator. Tests flip these (in-process, or through the
+// simulator's control endpoint); the training environment may too (to let helpdesk staff see what
+// "MitID Erhverv svarer ikke" looks like). The defaults are the real service on a good day; every switch
+// below makes it as hard as the real one can be on a bad day.
+import { z } from 'zod';
 import { prng as mulberry32 } from '../prng.ts';
 
+/** What a write answers when it fails after it was applied. */
+export const FailAfterApplyAnswer = z.enum(['503', '500', 'drop']);
+export type FailAfterApplyAnswer = z.infer<typeof FailAfterApplyAnswer>;
+
+const rate = z.number().min(0).max(1);
+const ms = z.number().int().min(0).max(600_000);
+
+/** The switches as the control endpoint takes them (every field optional: only what is given changes). */
+export const MitIdSimSwitches = z
+  .object({
+    unavailableRate: rate,
+    serverErrorRate: rate,
+    latencyMs: z.object({ min: ms, max: ms }).strict(),
+    tokenLifetimeSec: z.number().int().min(1).max(86_400),
+    search: z
+      .object({ failRate: rate, failStatus: z.union([z.literal(500), z.literal(503)]), delayMs: ms, chunkDelayMs: ms, dropMidway: z.boolean() })
+      .partial()
+      .strict(),
+    dropNextCreates: z.number().int().min(0).max(10_000),
+    dropAfterApplyRate: rate,
+    searchLagMs: ms,
+    applyAfterTimeout: z.object({ rate, applyDelayMs: ms, holdMs: ms }).partial().strict(),
+    failAfterApply: z.object({ rate, answer: FailAfterApplyAnswer }).partial().strict(),
+    failBeforeApply: z.object({ rate, answer: FailAfterApplyAnswer }).partial().strict(),
+    duplicateRefusal: z.boolean(),
+    subjectNameIdMatch: z.enum(['case-insensitive', 'exact']),
+    rejectUnknownFields: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type MitIdSimSwitches = z.infer<typeof MitIdSimSwitches>;
 
 export class MitIdSimFaults {
   /** Share of requests answered 503 `ServiceUnavailable` before anything is applied. */
@@ -29,6 +63,26 @@ export class MitIdSimFaults {
   /** Share of writes (any non-read call) applied and then answered by a dropped connection. */
   dropAfterApplyRate = 0;
 
+  // ---- the hostile switches (issue #16) ----
+
+  /** Search lag: an identity created through the API appears in the search only this many ms later [C: "very unstable"]. */
+  searchLagMs = 0;
+  /**
+   * Apply after timeout: with `rate`, a create is not answered for `holdMs` (the client gives up first)
+   * and is applied `applyDelayMs` after it arrived — whether or not anyone still waits for the answer.
+   */
+  applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
+  /** Failure after apply: with `rate`, a write is applied and then answered 503, 500 or by a dropped connection. */
+  failAfterApply = { rate: 0, answer: '503' as FailAfterApplyAnswer };
+  /** Failure before apply, for writes only: with `rate`, a write is answered 503, 500 or dropped and NOT applied (the client cannot tell which). */
+  failBeforeApply = { rate: 0, answer: '503' as FailAfterApplyAnswer };
+  /** Duplicate refusal: 409 for a second identity with the same subjectNameId or CPR. Off: it is created (and paid) again. */
+  duplicateRefusal = true;
+  /** How subjectNameId uniqueness is compared: case-insensitively as OS2faktor does [I], or exactly. */
+  subjectNameIdMatch: 'case-insensitive' | 'exact' = 'case-insensitive';
+  /** Refuse a create whose body has a property the API does not know (compared case-insensitively), so a misspelt field fails. */
+  rejectUnknownFields = true;
+
   random: () => number;
   /** Set by the server: invalidates every token issued so far. */
   private expire: () => void = () => {};
@@ -55,6 +109,45 @@ export class MitIdSimFaults {
     this.search = { failRate: 0, failStatus: 500, delayMs: 0, chunkDelayMs: 0, dropMidway: false };
     this.dropNextCreates = 0;
     this.dropAfterApplyRate = 0;
+    this.searchLagMs = 0;
+    this.applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
+    this.failAfterApply = { rate: 0, answer: '503' };
+    this.failBeforeApply = { rate: 0, answer: '503' };
+    this.duplicateRefusal = true;
+    this.subjectNameIdMatch = 'case-insensitive';
+    this.rejectUnknownFields = true;
+  }
+
+  /** Apply switches (validated: the control endpoint takes them from a test in another process). */
+  apply(raw: unknown): void {
+    const s = MitIdSimSwitches.parse(raw);
+    const { search, applyAfterTimeout, failAfterApply, failBeforeApply, latencyMs, ...flat } = s;
+    Object.assign(this, flat);
+    if (latencyMs) this.latencyMs = { ...latencyMs };
+    if (search) this.search = { ...this.search, ...search };
+    if (applyAfterTimeout) this.applyAfterTimeout = { ...this.applyAfterTimeout, ...applyAfterTimeout };
+    if (failAfterApply) this.failAfterApply = { ...this.failAfterApply, ...failAfterApply };
+    if (failBeforeApply) this.failBeforeApply = { ...this.failBeforeApply, ...failBeforeApply };
+  }
+
+  /** The switches as they stand (what the control endpoint shows). */
+  view(): Required<MitIdSimSwitches> {
+    return {
+      unavailableRate: this.unavailableRate,
+      serverErrorRate: this.serverErrorRate,
+      latencyMs: { ...this.latencyMs },
+      tokenLifetimeSec: this.tokenLifetimeSec,
+      search: { ...this.search },
+      dropNextCreates: this.dropNextCreates,
+      dropAfterApplyRate: this.dropAfterApplyRate,
+      searchLagMs: this.searchLagMs,
+      applyAfterTimeout: { ...this.applyAfterTimeout },
+      failAfterApply: { ...this.failAfterApply },
+      failBeforeApply: { ...this.failBeforeApply },
+      duplicateRefusal: this.duplicateRefusal,
+      subjectNameIdMatch: this.subjectNameIdMatch,
+      rejectUnknownFields: this.rejectUnknownFields,
+    };
   }
 
   chance(rate: number): boolean {

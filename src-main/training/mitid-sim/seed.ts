@@ -20,6 +20,11 @@ export interface MitIdSeedOptions {
   linkRule: LinkRuleInput;
   /** Which people have an identity at all (default: everyone). */
   include?: (p: SeedPerson, index: number) => boolean;
+  /**
+   * People counted as included (so every other person's signing flag and drift case stay as they were)
+   * but not given an identity yet: the training municipality's new hires.
+   */
+  notYet?: (p: SeedPerson) => boolean;
   /** How many of each drift case to make (default one each); people are picked deterministically. */
   drift?: {
     suspendedWhileActive?: number;
@@ -98,6 +103,10 @@ export function seedMitIdSimulator(state: MitIdSimState, opts: MitIdSeedOptions)
     const out = new Set<string>();
     for (let k = 0; k < n && cursor >= 0; k++, cursor--) {
       const p = included[cursor];
+      if (p && opts.notYet?.(p)) {
+        k--;
+        continue;
+      }
       if (p) {
         out.add(p.username);
         into.push(p.username);
@@ -111,6 +120,7 @@ export function seedMitIdSimulator(state: MitIdSimState, opts: MitIdSeedOptions)
   const signingEvery = opts.allowSigningShare && opts.allowSigningShare > 0 ? Math.round(1 / opts.allowSigningShare) : 0;
 
   included.forEach((p, index) => {
+    if (opts.notYet?.(p)) return;
     const sni = subjectNameIdFor({ sAMAccountName: p.username, userPrincipalName: p.upn ?? null }, opts.linkRule);
     const identity: SimIdentity = state.insert({
       uuid: stableUuid(p.username),

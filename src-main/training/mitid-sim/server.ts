@@ -37,7 +37,10 @@ export interface MitIdSimulatorOptions {
 
 export interface MitIdSimStats {
   requests: number;
+  /** POSTs that reached the create endpoint with a valid token, whatever became of them. */
   createRequests: number;
+  /** Creates applied (each one 20 DKK for real), including those applied after the client gave up. */
+  createsApplied: number;
   searches: number;
   tokensIssued: number;
   unauthorized: number;
@@ -45,6 +48,18 @@ export interface MitIdSimStats {
   inFlight: number;
   maxInFlight: number;
   byRoute: Record<string, number>;
+  /** Calls per endpoint, as "METHOD /path/{uuid}", whatever their outcome (token calls and 401s included). */
+  calls: Record<string, number>;
+}
+
+/** One request as it arrived: the raw body, before any case-insensitive binding. */
+export interface RecordedRequest {
+  at: string;
+  method: string;
+  path: string;
+  /** The endpoint, as in `stats.calls`. */
+  endpoint: string;
+  rawBody: string;
 }
 
 export interface MitIdSimulator {
@@ -61,6 +76,10 @@ export interface MitIdSimulator {
   faults: MitIdSimFaults;
   stats: MitIdSimStats;
   resetStats(): void;
+  /** Write requests as they arrived (raw body), newest last; at most the last 5,000. */
+  readonly recorded: RecordedRequest[];
+  /** Creates scheduled by apply-after-timeout that have not landed yet. */
+  pendingApplies(): number;
   /** Write the state file (when `statePath` was given). */
   saveState(): Promise<void>;
   /** Creates applied through the API. */
@@ -69,6 +88,8 @@ export interface MitIdSimulator {
 }
 
 const base = '/api/administration';
+/** The simulator's own control endpoint (not part of the API). */
+const CONTROL = '/_sim';
 const SEE_LOG = 'See log for exception details';
 
 class HttpError extends Error {
@@ -79,7 +100,11 @@ class HttpError extends Error {
   }
 }
 
-/** Lower-case every property name: the real server binds property names case-insensitively. */
+/**
+ * Lower-case every property name: the real server binds property names case-insensitively [I:
+ * `registeredIAL` and `registeredIal` both work]. The raw body is recorded before this, so a test can
+ * still pin the exact spelling the client sends.
+ */
 function lowerKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(lowerKeys);
   if (v !== null && typeof v === 'object') {
@@ -91,6 +116,37 @@ function lowerKeys(v: unknown): unknown {
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const strOf = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Property names the create endpoint knows, lower-cased (case-insensitive binding). */
+const createFields: Record<string, ReadonlySet<string>> = {
+  '': new Set(['identityprofile', 'identityorganizationprofile', 'identityauthenticators']),
+  identityprofile: new Set([
+    'status', 'registeredial', 'targetial', 'givenname', 'surname', 'emailaddress', 'cprnumber', 'rid', 'pseudonym', 'allowqualifiedcertificateissuance',
+  ]),
+  identityorganizationprofile: new Set(['invoicemethoduuid']),
+  identityauthenticators: new Set(['authenticatortypes', 'subjectnameid']),
+};
+
+/** The first property of a (lower-cased) create body the API does not know, as "parent.field". */
+function unknownCreateField(body: Json): string | null {
+  for (const k of Object.keys(body)) if (!createFields['']?.has(k)) return k;
+  for (const part of ['identityprofile', 'identityorganizationprofile', 'identityauthenticators']) {
+    const v = body[part];
+    if (v === undefined || v === null) continue;
+    for (const k of Object.keys(obj(v))) if (!createFields[part]?.has(k)) return `${part}.${k}`;
+  }
+  return null;
+}
+
+/** "METHOD /path" with ids replaced, so calls are counted per endpoint. */
+function endpointOf(method: string, path: string): string {
+  const p = path
+    .replace(/^\/api\/administration/, '')
+    .replace(/^\/identity\/employee\/(?!search$)[^/]+/, '/identity/employee/{uuid}')
+    .replace(/^\/rights\/identity\/[^/]+/, '/rights/identity/{uuid}')
+    .replace(/\/revokecredential\/[^/]+/, '/revokecredential/{authenticatorUuid}');
+  return `${method} ${p}`;
+}
 
 function searchItem(i: SimIdentity, withUuid: boolean): Json {
   const item: Json = {
@@ -126,7 +182,12 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
   const client = issueClientPkcs12(ca, { commonName: 'Træningskommune systemcertifikat' });
   const state = new MitIdSimState();
   const faults = new MitIdSimFaults(opts.seed);
-  const stats: MitIdSimStats = { requests: 0, createRequests: 0, searches: 0, tokensIssued: 0, unauthorized: 0, inFlight: 0, maxInFlight: 0, byRoute: {} };
+  const freshStats = (): MitIdSimStats => ({
+    requests: 0, createRequests: 0, createsApplied: 0, searches: 0, tokensIssued: 0, unauthorized: 0, inFlight: 0, maxInFlight: 0, byRoute: {}, calls: {},
+  });
+  const stats: MitIdSimStats = freshStats();
+  const recorded: RecordedRequest[] = [];
+  const scheduled = new Set<ReturnType<typeof setTimeout>>();
   const tokens = new Map<string, number>();
   faults.bindExpire(() => tokens.clear());
   const createdStatus = opts.createdStatus ?? 'Active';
@@ -176,7 +237,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
   };
 
   async function writeSearch(req: IncomingMessage, res: ServerResponse, withUuid: boolean, maxCount: number): Promise<void> {
-    const all = state.all();
+    const all = state.searchable();
     const items = maxCount > 0 ? all.slice(0, maxCount) : all;
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     const write = (s: string): Promise<void> =>
@@ -198,6 +259,20 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
   async function route(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: Json): Promise<string> {
     const isWrite = method !== 'GET' && !path.endsWith('/employee/search') && !path.endsWith('/tls/authenticate');
     const dropWrite = isWrite && faults.chance(faults.dropAfterApplyRate);
+    const failWrite = isWrite && faults.chance(faults.failAfterApply.rate);
+    if (isWrite && faults.chance(faults.failBeforeApply.rate)) {
+      const answer = faults.failBeforeApply.answer;
+      if (answer === 'drop') return drop(req);
+      throw answer === '503' ? new HttpError(503, 'ServiceUnavailable') : new HttpError(500, SEE_LOG);
+    }
+    /** The change is applied: answer as the switches say (a dropped connection, a 503/500, or normally: null). */
+    const afterApplied = (): 'dropped' | null => {
+      if (dropWrite) return drop(req);
+      if (!failWrite) return null;
+      const answer = faults.failAfterApply.answer;
+      if (answer === 'drop') return drop(req);
+      throw answer === '503' ? new HttpError(503, 'ServiceUnavailable') : new HttpError(500, SEE_LOG);
+    };
     let m: RegExpMatchArray | null;
 
     if (path === `${base}/idmlogin/tls/authenticate`) {
@@ -224,6 +299,10 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
     if (path === `${base}/identity/employee`) {
       if (method !== 'POST') throw new HttpError(405, 'Method Not Allowed');
       stats.createRequests++;
+      if (faults.rejectUnknownFields) {
+        const unknown = unknownCreateField(body);
+        if (unknown) throw new HttpError(400, `Unrecognized field "${unknown}"`);
+      }
       const profile = obj(body.identityprofile);
       const auths = obj(body.identityauthenticators);
       const email = strOf(profile.emailaddress)?.trim();
@@ -234,31 +313,55 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       const types = Array.isArray(auths.authenticatortypes) ? auths.authenticatortypes.filter((t): t is string => typeof t === 'string') : [];
       const subjectNameId = strOf(auths.subjectnameid);
       if (types.includes('LocalIdentityProvider') && !subjectNameId) throw new HttpError(400, 'subjectNameId is required');
-      if (subjectNameId && state.findBySubjectNameId(subjectNameId)) throw new HttpError(409, 'Conflict: subjectNameId already in use');
-      if (cpr && state.findByCpr(cpr)) throw new HttpError(409, 'Conflict: person already has an identity');
-      const identity = state.insert({
-        status: createdStatus,
-        givenName,
-        surname,
-        emailAddress: email,
-        cprNumber: cpr,
-        rid: strOf(profile.rid),
-        pseudonym: profile.pseudonym === true,
-        registeredIal: strOf(profile.registeredial) ?? 'Substantial',
-        targetIal: strOf(profile.targetial) ?? 'Substantial',
-        allowQualifiedCertificateIssuance: profile.allowqualifiedcertificateissuance === true,
-      });
-      for (const t of types) {
-        if (t === 'LocalIdentityProvider') identity.authenticators.push(state.newAuthenticator('LocalIdentityProvider', subjectNameId));
-        // Requested as PrivateNemIdMitId, listed as PrivateMitId; pending until the person activates it.
-        if (t === 'PrivateNemIdMitId') identity.authenticators.push(state.newAuthenticator('PrivateMitId', null, 'Pending'));
+      // Checked and inserted in one synchronous step: with refusal on, two racing creates cannot both land.
+      const apply = (): SimIdentity => {
+        if (faults.duplicateRefusal) {
+          if (subjectNameId && state.findBySubjectNameId(subjectNameId, faults.subjectNameIdMatch)) throw new HttpError(409, 'Conflict: subjectNameId already in use');
+          if (cpr && state.findByCpr(cpr)) throw new HttpError(409, 'Conflict: person already has an identity');
+        }
+        const identity = state.insert({
+          status: createdStatus,
+          givenName,
+          surname,
+          emailAddress: email,
+          cprNumber: cpr,
+          rid: strOf(profile.rid),
+          pseudonym: profile.pseudonym === true,
+          registeredIal: strOf(profile.registeredial) ?? 'Substantial',
+          targetIal: strOf(profile.targetial) ?? 'Substantial',
+          allowQualifiedCertificateIssuance: profile.allowqualifiedcertificateissuance === true,
+          ...(faults.searchLagMs > 0 ? { visibleAt: Date.now() + faults.searchLagMs } : {}),
+        });
+        for (const t of types) {
+          if (t === 'LocalIdentityProvider') identity.authenticators.push(state.newAuthenticator('LocalIdentityProvider', subjectNameId));
+          // Requested as PrivateNemIdMitId, listed as PrivateMitId; pending until the person activates it.
+          if (t === 'PrivateNemIdMitId') identity.authenticators.push(state.newAuthenticator('PrivateMitId', null, 'Pending'));
+        }
+        state.createCount++;
+        stats.createsApplied++;
+        return identity;
+      };
+      if (faults.chance(faults.applyAfterTimeout.rate)) {
+        // The server goes on with the create after the client stopped waiting for it.
+        const { applyDelayMs, holdMs } = faults.applyAfterTimeout;
+        const timer = setTimeout(() => {
+          scheduled.delete(timer);
+          try {
+            apply();
+          } catch {
+            // A refused late create changes nothing, as on the real service.
+          }
+        }, applyDelayMs);
+        scheduled.add(timer);
+        await sleep(holdMs);
+        return drop(req);
       }
-      state.createCount++;
+      const identity = apply();
       if (faults.dropNextCreates > 0) {
         faults.dropNextCreates--;
         return drop(req);
       }
-      if (dropWrite) return drop(req);
+      if (afterApplied()) return 'dropped';
       send(res, 200, { employeeUuid: identity.uuid });
       return 'create';
     }
@@ -282,7 +385,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       if (method === 'DELETE') {
         const i = identityOr404(uuid);
         state.identities.delete(i.uuid);
-        if (dropWrite) return drop(req);
+        if (afterApplied()) return 'dropped';
         send(res, 204);
         return 'delete';
       }
@@ -315,7 +418,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
           const email = strOf(body.emailaddress)?.trim();
           if (!email) throw new HttpError(400, 'emailAddress is required');
           i.emailAddress = email;
-          if (dropWrite) return drop(req);
+          if (afterApplied()) return 'dropped';
           send(res, 200, {});
           return action;
         }
@@ -340,7 +443,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
           if (types.includes('LocalIdentityProvider')) {
             const sni = strOf(body.subjectnameid);
             if (!sni) throw new HttpError(400, 'subjectNameId is required');
-            const holder = state.findBySubjectNameId(sni);
+            const holder = state.findBySubjectNameId(sni, faults.subjectNameIdMatch);
             // Not idempotent: a second request is refused, as OS2faktor's list-first check suggests.
             if (holder || i.authenticators.some((a) => a.type === 'LocalIdentityProvider')) throw new HttpError(409, 'Conflict: credential already exists');
             i.authenticators.push(state.newAuthenticator('LocalIdentityProvider', sni));
@@ -350,12 +453,12 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
           } else {
             throw new HttpError(400, 'Unknown authenticatorSettingTypes');
           }
-          if (dropWrite) return drop(req);
+          if (afterApplied()) return 'dropped';
           send(res, 200, {});
           return action;
         }
       }
-      if (dropWrite) return drop(req);
+      if (afterApplied()) return 'dropped';
       send(res, 204);
       return action;
     }
@@ -366,7 +469,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       const before = i.authenticators.length;
       i.authenticators = i.authenticators.filter((a) => a.uuid !== (m?.[2] ?? '').toLowerCase());
       if (i.authenticators.length === before) throw new HttpError(404, 'Authenticator not found');
-      if (dropWrite) return drop(req);
+      if (afterApplied()) return 'dropped';
       send(res, 204);
       return 'revokecredential';
     }
@@ -398,7 +501,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       } else {
         i.rights = i.rights.filter((x) => !roleUuids.some((r) => same(x, r)));
       }
-      if (dropWrite) return drop(req);
+      if (afterApplied()) return 'dropped';
       send(res, 204);
       return method === 'POST' ? 'rights-assign' : 'rights-remove';
     }
@@ -428,6 +531,16 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       }
       chunks.push(c as Buffer);
     }
+    if (path.startsWith(CONTROL)) {
+      control(method, path, Buffer.concat(chunks).toString('utf8'), res);
+      return;
+    }
+    const endpoint = endpointOf(method, path);
+    stats.calls[endpoint] = (stats.calls[endpoint] ?? 0) + 1;
+    if (method !== 'GET' && !path.endsWith('/tls/authenticate')) {
+      recorded.push({ at: new Date().toISOString(), method, path, endpoint, rawBody: Buffer.concat(chunks).toString('utf8') });
+      if (recorded.length > 5000) recorded.splice(0, recorded.length - 5000);
+    }
     const latency = faults.latency();
     if (latency > 0) await sleep(latency);
     if (res.destroyed) return;
@@ -455,6 +568,35 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       }
     }
     stats.byRoute[label] = (stats.byRoute[label] ?? 0) + 1;
+  }
+
+  /**
+   * The control endpoint, for tests in another process (two consoles, the live e2e host): GET/PUT
+   * `/_sim/switches` (PUT takes any subset of MitIdSimSwitches; `{"reset": true}` first restores the
+   * defaults), GET `/_sim/stats`, GET `/_sim/requests?endpoint=…` (raw bodies), POST `/_sim/reset-stats`.
+   * Behind the same client-certificate check as the API; never part of the real service.
+   */
+  function control(method: string, path: string, text: string, res: ServerResponse): void {
+    try {
+      if (path === `${CONTROL}/switches` && method === 'GET') return send(res, 200, faults.view());
+      if (path === `${CONTROL}/switches` && method === 'PUT') {
+        const body = obj(text ? JSON.parse(text) : {});
+        const { reset, ...switches } = body;
+        if (reset === true) faults.reset();
+        faults.apply(switches);
+        return send(res, 200, faults.view());
+      }
+      if (path === `${CONTROL}/stats` && method === 'GET') return send(res, 200, { ...stats, createCount: state.createCount, identities: state.identities.size, pendingApplies: scheduled.size });
+      if (path === `${CONTROL}/requests` && method === 'GET') return send(res, 200, { requests: recorded });
+      if (path === `${CONTROL}/reset-stats` && method === 'POST') {
+        Object.assign(stats, freshStats());
+        recorded.length = 0;
+        return send(res, 204);
+      }
+      send(res, 404, 'Not Found');
+    } catch (e) {
+      send(res, 400, e instanceof Error ? e.message.slice(0, 500) : 'Bad Request');
+    }
   }
 
   const server = https.createServer(
@@ -492,13 +634,18 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
     faults,
     stats,
     resetStats: () => {
-      Object.assign(stats, { requests: 0, createRequests: 0, searches: 0, tokensIssued: 0, unauthorized: 0, inFlight: 0, maxInFlight: 0, byRoute: {} });
+      Object.assign(stats, freshStats());
+      recorded.length = 0;
     },
+    recorded,
+    pendingApplies: () => scheduled.size,
     get createCount() {
       return state.createCount;
     },
     saveState,
     stop: async () => {
+      for (const t of scheduled) clearTimeout(t);
+      scheduled.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

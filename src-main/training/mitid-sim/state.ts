@@ -34,6 +34,8 @@ export interface SimIdentity {
   adminRoles: string[];
   authenticators: SimAuthenticator[];
   rights: SimRight[];
+  /** Epoch ms from which the search lists it (search lag); absent = at once. GET by uuid is not lagged. */
+  visibleAt?: number;
 }
 
 export interface SimRole {
@@ -77,11 +79,18 @@ export class MitIdSimState {
     return this.identities.get(uuid.toLowerCase());
   }
 
-  findBySubjectNameId(subjectNameId: string): SimIdentity | undefined {
+  /** The identity holding this local credential; `case-insensitive` is how OS2faktor compares [I]. */
+  findBySubjectNameId(subjectNameId: string, match: 'case-insensitive' | 'exact' = 'exact'): SimIdentity | undefined {
+    const want = match === 'exact' ? subjectNameId : subjectNameId.toLowerCase();
     for (const i of this.identities.values()) {
-      if (i.authenticators.some((a) => a.type === 'LocalIdentityProvider' && a.id === subjectNameId)) return i;
+      if (i.authenticators.some((a) => a.type === 'LocalIdentityProvider' && a.id !== null && (match === 'exact' ? a.id : a.id.toLowerCase()) === want)) return i;
     }
     return undefined;
+  }
+
+  /** What the search lists now: identities past their search lag. */
+  searchable(now = Date.now()): SimIdentity[] {
+    return this.all().filter((i) => i.visibleAt === undefined || i.visibleAt <= now);
   }
 
   findByCpr(cpr: string): SimIdentity | undefined {

@@ -15,6 +15,7 @@ export interface TrainingMitIdOptions {
   people: readonly SeedPerson[];
   linkRule: LinkRuleInput;
   include?: MitIdSeedOptions['include'];
+  notYet?: MitIdSeedOptions['notYet'];
   drift?: MitIdSeedOptions['drift'];
   /** Reuse the training environment's CA (one CA for all simulators); default: a fresh one. */
   ca?: CertificateAuthority;
@@ -45,6 +46,7 @@ export async function startTrainingMitIdErhverv(opts: TrainingMitIdOptions): Pro
           people: opts.people,
           linkRule: opts.linkRule,
           ...(opts.include ? { include: opts.include } : {}),
+          ...(opts.notYet ? { notYet: opts.notYet } : {}),
           ...(opts.drift ? { drift: opts.drift } : {}),
           allowSigningShare: 0.1,
         });

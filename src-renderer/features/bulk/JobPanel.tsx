@@ -10,7 +10,7 @@ const SHOWN = 500;
 type Filter = 'all' | 'todo' | 'failed' | 'skipped' | 'done';
 const filterStates: Record<Filter, BulkRowState[]> = {
   all: [],
-  todo: ['pending', 'in-flight'],
+  todo: ['pending', 'in-flight', 'awaiting'],
   failed: ['failed'],
   skipped: ['skipped'],
   done: ['done'],
@@ -26,7 +26,7 @@ export const stateColor: Record<BulkJobView['state'], string> = {
   completed: 'green',
 };
 
-const rowColor: Record<BulkRowState, string> = { skipped: 'gray', pending: 'blue', 'in-flight': 'teal', done: 'green', failed: 'red', cancelled: 'gray' };
+const rowColor: Record<BulkRowState, string> = { skipped: 'gray', pending: 'blue', 'in-flight': 'teal', awaiting: 'yellow', done: 'green', failed: 'red', cancelled: 'gray' };
 
 const active = (s: BulkJobView['state']) => s === 'running' || s === 'pausing' || s === 'cancelling';
 
@@ -250,6 +250,11 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
             <Text size="sm" c="dimmed" data-testid="bulk-counts">
               {t('bulk.counts', { ...c })}
             </Text>
+            {c.awaiting > 0 && (
+              <Alert color="yellow" data-testid="bulk-awaiting" title={t('bulk.awaitingTitle', { count: c.awaiting })}>
+                {t('bulk.awaitingText')}
+              </Alert>
+            )}
           </Stack>
         )}
 

@@ -208,9 +208,29 @@ function MitIdPanelView({
   const m = panel.data;
   const id = m.identity;
   const name = p.displayName;
+  const state = m.identityState ?? (id ? 'other' : undefined);
+  const stateColor = state === 'active' ? 'green' : state === 'pending' ? 'yellow' : 'orange';
   return (
     <Panel title={t('people.panelMitid')} testId="panel-mitid">
-      {!id && <Text mb="xs">{t('people.noIdentity')}</Text>}
+      {m.pendingCreate && (
+        <Alert color="yellow" mb="xs" data-testid="mitid-pending" title={t('people.pendingCreateTitle')}>
+          <Text size="sm">{m.pendingCreate.message}</Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('people.pendingCreateProgress', {
+              since: new Date(m.pendingCreate.since).toLocaleString('da-DK'),
+              checks: m.pendingCreate.absentChecks,
+              needed: m.pendingCreate.absentSearches,
+              at: new Date(m.pendingCreate.earliestRetryAt).toLocaleString('da-DK'),
+            })}
+          </Text>
+        </Alert>
+      )}
+      {id && m.link === 'unlinked' && m.unlinkedLocalIds.length > 0 && (
+        <Alert color="orange" mb="xs" data-testid="mitid-unlinked" title={t('people.unlinkedTitle')}>
+          {t('people.unlinkedText', { ids: m.unlinkedLocalIds.join(', '), expected: m.subjectNameId ?? '–' })}
+        </Alert>
+      )}
+      {!id && !m.pendingCreate && <Text mb="xs">{t('people.noIdentity')}</Text>}
       <Table>
         <Table.Tbody>
           <Row k={t('people.subjectNameId')} v={<Text ff="monospace" size="sm">{m.subjectNameId ?? '–'}</Text>} />
@@ -218,7 +238,7 @@ function MitIdPanelView({
             <>
               <Row
                 k={t('people.identityStatus')}
-                v={<Badge color={id.status === 'Active' ? 'green' : 'orange'} variant="light">{t(`people.mitid.${id.status === 'Active' || id.status === 'Suspended' ? id.status : 'other'}`)}</Badge>}
+                v={<Badge color={stateColor} variant="light" data-testid="mitid-state">{t(`people.mitidState.${state ?? 'other'}`, { status: id.status })}</Badge>}
               />
               <Row
                 k={t('people.cpr')}
@@ -272,7 +292,11 @@ function MitIdPanelView({
               onClick={() =>
                 ask({
                   title: `${t('people.assign')}: ${name}`,
-                  explain: id ? t('people.assignRequest', { id: m.subjectNameId }) : t('people.assignCreateFee', { id: m.subjectNameId }),
+                  explain: m.pendingCreate
+                    ? t('people.assignPendingCheck')
+                    : id
+                      ? t('people.assignRequest', { id: m.subjectNameId })
+                      : t('people.assignCreateFee', { id: m.subjectNameId }),
                   run: async (reason) => (await assign.mutateAsync({ personId: p.id, reason })).message,
                 })
               }
@@ -325,7 +349,7 @@ function MitIdPanelView({
               {t('people.downgrade')}
             </Button>
           )}
-          {id?.status === 'Active' && may('people.suspendIdentity') && (
+          {id && state === 'active' && may('people.suspendIdentity') && (
             <Button
               variant="light"
               color="orange"
@@ -340,7 +364,7 @@ function MitIdPanelView({
               {t('people.suspend')}
             </Button>
           )}
-          {id && id.status !== 'Active' && may('people.reactivateIdentity') && (
+          {id && state === 'suspended' && may('people.reactivateIdentity') && (
             <Button
               variant="light"
               onClick={() =>

@@ -6,6 +6,7 @@ import { useOp, useOpMutation } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
+import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
 
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
@@ -44,7 +45,10 @@ export function SettingsPage() {
 }
 
 const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false }, signingGroupDn: '' };
-const emptyMitId = { baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000 };
+const emptyMitId: NonNullable<Settings['mitid']> = {
+  baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000, invoiceMethodUuid: '', ial: 'Substantial',
+  orderPrivateMitIdOnCreate: false, allowQualifiedOnCreate: false, createConfirmation: { absentSearches: 3, windowSeconds: 300 },
+};
 const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
 const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -142,15 +146,15 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
-        <TextInput label={t('settings.baseUrl')} description={t('settings.httpsOnly')} disabled={off} value={mitid.baseUrl} error={fieldError('settings.mitid.baseUrl')}
-          placeholder="https://services.nemlog-in.dk"
-          onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, baseUrl: e.currentTarget.value } })} />
+        <MitIdEnvironmentField value={mitid.baseUrl} disabled={off} error={fieldError('settings.mitid.baseUrl')}
+          onChange={(baseUrl) => setDraft({ ...draft, mitid: { ...mitid, baseUrl } })} />
         <TextInput label={t('settings.p12File')} disabled={off} value={mitid.p12File}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, p12File: e.currentTarget.value } })} />
         <TextInput label={t('settings.caFile')} disabled={off} value={mitid.caFile}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, caFile: e.currentTarget.value } })} />
         <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} rebind={rebind.includes('mitid.p12Passphrase')}
           unsaved={!initial.mitid || mitid.baseUrl !== initial.mitid.baseUrl || mitid.p12File !== initial.mitid.p12File || mitid.caFile !== initial.mitid.caFile} disabled={off} />
+        <MitIdCreateFields value={mitid} disabled={off} error={fieldError} onChange={(m) => setDraft({ ...draft, mitid: m })} />
       </Section>
       <Section title={t('systems.idp')} system="idp" isAdmin={isAdmin}>
         <TextInput label={t('settings.baseUrl')} description={t('settings.httpsOnly')} disabled={off} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"

@@ -34,7 +34,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const settings = Settings.parse({
     mode: 'live',
     ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` },
-    mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000 },
+    // The simulator's search is consistent here (no lag switched on): a short confirmation window for unknown create outcomes.
+    mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000, createConfirmation: { absentSearches: 2, windowSeconds: 4 } },
     idp: { baseUrl: idp.url, auth: 'api-key', caFile: idpCa },
     roleMapping: {
       administrator: [ROLE_GROUPS.administrator],

@@ -16,7 +16,7 @@ it('documents every operation of the contract with auth, errors and schemas', ()
   const doc = idpOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
   expect(doc.openapi).toBe('3.1.0');
   const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
-  expect(ops.length).toBe(32);
+  expect(ops.length).toBe(32 + 4); // + the four create-claim operations
   // The journal anchor and the attestation: batches refused with 409 when they do not continue the chain.
   expect(doc.paths['/audit/journals/{journalId}/batches']!['post']!.responses).toHaveProperty('409');
   expect(doc.paths['/audit/journals/{journalId}/heads/{seq}']!['get']!.responses).toHaveProperty('404');

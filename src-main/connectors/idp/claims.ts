@@ -1,0 +1,62 @@
+// Client for the IdP admin API's create claims (shared/idp/claims.ts), kept apart from the main IdP
+// client: a small port of its own, built from the same connection options.
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
+import { API_KEY_HEADER, IDP_API_BASE } from '../../../shared/idp/common.ts';
+import { AcquireClaimBody, AcquireClaimResult, ClaimKey, CreateClaim, ReleaseClaimBody, UpdateClaimBody } from '../../../shared/idp/claims.ts';
+import type { IdpClientOptions } from './client.ts';
+import { createIdpHttp } from './http.ts';
+
+export interface CreateClaimsPort {
+  /** Take the claim (idempotent for the same holder). `unavailable-idp` when the IdP cannot be asked. */
+  acquire(key: string, body: z.input<typeof AcquireClaimBody>): Promise<AcquireClaimResult>;
+  /** null when there is none. */
+  get(key: string): Promise<CreateClaim | null>;
+  update(key: string, body: z.input<typeof UpdateClaimBody>): Promise<CreateClaim>;
+  release(key: string, holder: string): Promise<void>;
+  close(): void;
+}
+
+/** The key for a person: SHA-256 of the subjectNameId, lower-cased (no personal data leaves the console). */
+export function claimKeyFor(subjectNameId: string): string {
+  return createHash('sha256').update(`mitid-create:${subjectNameId.trim().toLowerCase()}`, 'utf8').digest('hex');
+}
+
+function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
+}
+
+export function createIdpClaimsClient(opts: IdpClientOptions): CreateClaimsPort {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
+  const h = createIdpHttp({
+    baseURL: `${base}${IDP_API_BASE}`,
+    headers,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+  });
+  const path = (key: string) => `/create-claims/${checked(ClaimKey, key)}`;
+  return {
+    // Idempotent by contract for the same holder, so a lost answer is simply asked again.
+    acquire: (key, body) => h.request({ method: 'POST', path: path(key), body: checked(AcquireClaimBody, body), schema: AcquireClaimResult, idempotent: true }),
+    get: async (key) => {
+      try {
+        return await h.request({ method: 'GET', path: path(key), schema: CreateClaim, idempotent: true });
+      } catch (e) {
+        if (isConsoleError(e) && e.code === 'not-found') return null;
+        throw e;
+      }
+    },
+    // Setting the same state again changes nothing: safe to repeat.
+    update: (key, body) => h.request({ method: 'PUT', path: path(key), body: checked(UpdateClaimBody, body), schema: CreateClaim, idempotent: true }),
+    release: async (key, holder) => {
+      await h.request({ method: 'POST', path: `${path(key)}/release`, body: checked(ReleaseClaimBody, { holder }), schema: null, idempotent: true });
+    },
+    close: () => h.close(),
+  };
+}

@@ -1,0 +1,43 @@
+// What every resource module of the client shares: the transport, the options and the compat switches.
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { MitIdErhvervClientOptions } from './client.ts';
+import type { CallOptions } from './port.ts';
+import type { MitIdTransport, TextResponse } from './transport.ts';
+import { unexpectedStatus } from './transport.ts';
+
+export const A = '/api/administration';
+export const enc = encodeURIComponent;
+
+export interface Compat {
+  allowSigningMethod: 'PUT' | 'POST';
+  rightsWritesIdempotent: boolean;
+  revokeNotFoundIsGone: boolean;
+}
+
+export interface ClientContext {
+  readonly t: MitIdTransport;
+  readonly o: MitIdErhvervClientOptions;
+  readonly compat: Compat;
+}
+
+/** An idempotent call: retried on unavailability. */
+export function call(
+  ctx: ClientContext,
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+  path: string,
+  body: unknown,
+  opts?: CallOptions,
+  idempotent = true,
+): Promise<TextResponse> {
+  return ctx.t.withRetry(idempotent, opts?.signal, () => ctx.t.attempt({ method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs }));
+}
+
+export function expectStatus(res: TextResponse, ok: readonly number[], what: string): void {
+  if (!ok.includes(res.status)) throw unexpectedStatus(res, what);
+}
+
+export function assertUuid(uuid: string): string {
+  const t = uuid.trim();
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(t)) throw new ConsoleError('validation', 'Ugyldigt MitID Erhverv-id (uuid)');
+  return t;
+}

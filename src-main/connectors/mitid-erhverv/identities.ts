@@ -1,0 +1,91 @@
+// The identity resource: read, profile and e-mail, signing flags, suspend/reactivate, delete — all
+// idempotent, so retried on unavailability.
+import { ConsoleError } from '../../../shared/errors.ts';
+import { AllowSigningRequest, EmployeeResponse, ProfileRequest } from '../../../shared/mitid/api.ts';
+import type { MitIdIdentity } from '../../../shared/mitid/domain.ts';
+import { A, assertUuid, call, enc, expectStatus, type ClientContext } from './context.ts';
+import type { CallOptions, MitIdCapabilities, MitIdProfileUpdate } from './port.ts';
+import { parseJson } from './transport.ts';
+
+export async function getIdentity(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<MitIdIdentity> {
+  const res = await call(ctx, 'GET', `${A}/identity/employee/${enc(assertUuid(uuid))}`, undefined, opts);
+  expectStatus(res, [200], 'læs identitet');
+  const r = parseJson(res.text, EmployeeResponse);
+  return {
+    uuid: r.uuid.toLowerCase(),
+    status: r.identityProfile.status,
+    rid: r.identityProfile.rid,
+    givenName: r.identityProfile.givenName,
+    surname: r.identityProfile.surname,
+    emailAddress: r.identityProfile.emailAddress,
+    allowQualifiedCertificateIssuance: r.identityProfile.allowQualifiedCertificateIssuance,
+    allowSigning: r.identityPermissions.allowSigning,
+    authorizedToRepresent: r.identityPermissions.authorizedToRepresent,
+    adminRoles: r.identityProfile.roles,
+  };
+}
+
+export async function setAllowSigning(ctx: ClientContext, uuid: string, allow: boolean, opts?: CallOptions): Promise<void> {
+  const res = await call(ctx, ctx.compat.allowSigningMethod, `${A}/identity/employee/${enc(assertUuid(uuid))}/allowsigning`, AllowSigningRequest.parse({ allowSigning: allow }), opts);
+  expectStatus(res, [200, 201, 204], 'signering');
+}
+
+export async function setQualifiedEligibility(
+  ctx: ClientContext,
+  capabilities: MitIdCapabilities,
+  uuid: string,
+  allow: boolean,
+  profile: MitIdProfileUpdate,
+  opts?: CallOptions,
+): Promise<void> {
+  if (!capabilities.qualifiedEligibilityUpdate) {
+    throw new ConsoleError(
+      'refused',
+      'Opgradering til kvalificeret signatur sker i MitID Erhverv: brugeren får en e-mail og validerer med sit private MitID.',
+      { capability: 'qualifiedEligibilityUpdate' },
+    );
+  }
+  await putProfile(ctx, uuid, profile, allow, opts);
+}
+
+export async function updateEmail(ctx: ClientContext, uuid: string, emailAddress: string, opts?: CallOptions): Promise<void> {
+  const email = emailAddress.trim();
+  if (!email) throw new ConsoleError('validation', 'E-mailadressen mangler');
+  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile/nonsensitive`, { emailAddress: email }, opts);
+  expectStatus(res, [200, 204], 'skift e-mail');
+}
+
+export async function putProfile(ctx: ClientContext, uuid: string, profile: MitIdProfileUpdate, qualified: boolean | undefined, opts?: CallOptions): Promise<void> {
+  const ial = ctx.o.ial ?? 'Substantial';
+  const body = ProfileRequest.parse({
+    // `registeredIAL` here, `registeredIal` on create: both observed [C].
+    registeredIAL: ial,
+    targetIal: ial,
+    givenName: profile.givenName.trim(),
+    surname: profile.surname.trim(),
+    cprNumber: profile.cprNumber,
+    emailAddress: profile.emailAddress.trim(),
+    ...(qualified === undefined ? {} : { allowQualifiedCertificateIssuance: qualified }),
+  });
+  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile`, body, opts);
+  if (res.status === 409) throw new ConsoleError('conflict', 'CPR-nummeret hører allerede til en anden identitet i MitID Erhverv');
+  expectStatus(res, [200, 201, 204], 'opdater profil');
+}
+
+export async function suspend(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<void> {
+  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/suspend`, undefined, opts);
+  expectStatus(res, [200, 204], 'spær');
+}
+
+export async function reactivate(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<void> {
+  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/reactivate`, undefined, opts);
+  expectStatus(res, [200, 204], 'genaktivér');
+}
+
+export async function deleteIdentity(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<{ outcome: 'deleted' | 'already-gone' }> {
+  const res = await call(ctx, 'DELETE', `${A}/identity/employee/${enc(assertUuid(uuid))}`, undefined, opts);
+  // 404 = already gone [C]: deleting is idempotent for the caller.
+  if (res.status === 404) return { outcome: 'already-gone' };
+  expectStatus(res, [200, 204], 'slet identitet');
+  return { outcome: 'deleted' };
+}
