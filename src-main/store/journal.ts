@@ -165,7 +165,9 @@ const CanonTuple = z.tuple([
   nullableString,
   nullableString,
   z.enum(['success', 'refused', 'failed', 'unknown']).nullable(),
-  z.record(z.string(), z.unknown()),
+  // Checked as a plain object, not rebuilt: zod rebuilds a record key by key, and an own "__proto__" key (which
+  // JSON.parse keeps as data) would be lost on the way and the untouched record read as changed.
+  z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'Resuméet er ikke et objekt'),
   z.string().regex(/^[0-9a-f]{64}$/),
 ]);
 

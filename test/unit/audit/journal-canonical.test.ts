@@ -126,3 +126,19 @@ describe('the shared Reason schema', () => {
     expect(Reason.parse('Glemt kode efter ferien – ringede selv 😀\nAftalt med Søren Ågesen')).toContain('Søren');
   });
 });
+
+describe('a summary key JSON keeps but object code can lose', () => {
+  it('verifies a record whose summary has an own "__proto__" key (found by the property test)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lia-canon-'));
+    dirs.push(dir);
+    const file = join(dir, 'j.sqlite');
+    let journal = openJournal(file);
+    const operator = { username: 'u', displayName: 'U', dn: '', roles: [], helpdeskOus: null };
+    journal.append({ kind: 'event', operation: 'x', operator, workstation: 'w', correlationId: 'c', target: null, reason: null, outcome: null, summary: JSON.parse('{"__proto__":"x","a":1}') as Record<string, unknown> });
+    journal.close();
+    journal = openJournal(file);
+    expect(journal.verify()).toMatchObject({ ok: true, count: 1, findings: [] });
+    expect(Object.keys(journal.list()[0]?.summary ?? {})).toEqual(['__proto__', 'a']);
+    journal.close();
+  });
+});
