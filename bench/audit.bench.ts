@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditFilter } from '../shared/domain/audit.ts';
-import { cells, createCsvWriter } from '../src-main/services/evidence.ts';
+import { cells, createCsvWriter } from '../src-main/services/audit/evidence.ts';
 import { openAuditStore } from '../src-main/store/audit-store.ts';
 import { openJournal, type JournalEntryInput } from '../src-main/store/journal.ts';
 import { prng } from '../src-main/training/prng.ts';

@@ -3,37 +3,12 @@ import { z } from 'zod';
 import { ConsoleError, type ErrorPayload } from '../../shared/errors.ts';
 import { isOpName, operations, type OpName, type OpOutput, type OpParsedInput } from '../../shared/operations/index.ts';
 import type { OperationSpec } from '../../shared/operation.ts';
-import { can, type Denial, type Scope } from '../../shared/access.ts';
-import type { ActiveSession, CallContext } from './session.ts';
+import { can, type Denial } from '../../shared/access.ts';
+import type { ActiveSession, Call, ResolvedTarget } from '../ports.ts';
+import type { CallContext } from './session.ts';
 import type { Journal, JournalOutcome } from '../store/journal.ts';
-import type { Person } from '../../shared/domain/person.ts';
 
-/** The person an operation names, as the dispatcher resolved it for the scope check and the journal. */
-export interface ResolvedTarget {
-  id: string;
-  /** The AD entry; null for a person without an AD account (an identity only in MitID Erhverv). */
-  person: Person | null;
-  dn: string | null;
-  /** Name and username (or the identity's name), so a journal record reads on its own. */
-  label: string | null;
-  /** The DN of the person's OU. */
-  ou: string | null;
-}
-
-export interface HandlerContext {
-  call: CallContext;
-  correlationId: string;
-  /** The signed-in operator's session; null only for public operations. */
-  session: ActiveSession | null;
-  /** Like `session`, but throws `unauthenticated` when nobody is signed in. */
-  requireSession(): ActiveSession;
-  /** The operator's OU scope for this operation (null = whole organisation); lists are filtered to it. */
-  scope: Scope;
-  /** For operations with scope 'person': the person, already checked to be in scope. */
-  target: ResolvedTarget | null;
-}
-
-export type Handler<N extends OpName> = (input: OpParsedInput<N>, ctx: HandlerContext) => Promise<OpOutput<N>>;
+export type Handler<N extends OpName> = (input: OpParsedInput<N>, call: Call) => Promise<OpOutput<N>>;
 /** Every operation in the contract must have a handler: the type makes a missing one a compile error. */
 export type Handlers = { [N in OpName]: Handler<N> };
 
@@ -148,23 +123,33 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (intentSeq !== null) record('outcome', outcome, summary);
     };
 
-    const ctx: HandlerContext = {
-      call,
+    const ctx: Call = {
       correlationId,
+      workstation: call.workstation,
       session,
       requireSession() {
         const s = call.slot.get();
         if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
         return s;
       },
+      setSession: (next) => call.slot.set(next),
       scope: byScope.scope,
       target,
+      // Extra events a service journals: in this call's name, with its correlation id.
+      record(event) {
+        const operator = event.operator ?? call.slot.get()?.operator;
+        if (!operator) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
+        deps.journal.append({
+          kind: 'event', operation: event.operation, operator, workstation: call.workstation, correlationId,
+          target: event.target ?? null, reason: event.reason, outcome: event.outcome, summary: event.summary,
+        });
+      },
     };
 
     try {
       // A target that could not be read: the handler would fail the same way; say why once.
       if (targetError !== null) throw targetError;
-      const handler = deps.handlers[name] as (i: unknown, c: HandlerContext) => Promise<unknown>;
+      const handler = deps.handlers[name] as (i: unknown, c: Call) => Promise<unknown>;
       const result = await handler(input, ctx);
       const out = spec.output.safeParse(result);
       if (!out.success) {

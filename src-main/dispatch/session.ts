@@ -1,13 +1,6 @@
-import type { Operator } from '../../shared/roles.ts';
-import type { DirectorySession } from '../connectors/directory-port.ts';
+import type { ActiveSession } from '../ports.ts';
 
-/** A signed-in operator: who they are, and their own bind to the directory. */
-export interface ActiveSession {
-  operator: Operator;
-  directory: DirectorySession;
-  startedAt: number;
-  lastUsedAt: number;
-}
+export type { ActiveSession };
 
 /**
  * Where a host keeps the session of one caller: one per Electron window, one per browser session

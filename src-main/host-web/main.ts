@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from '../core.ts';
+import { createCore, type Core } from '../composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../store/settings-store.ts';
 import { MIN_TOKEN_LENGTH, randomToken, startWebHost } from './server.ts';
 
@@ -54,7 +54,7 @@ try {
 }
 
 const host = await startWebHost({ core, port, token, rendererDir });
-const training = core.connections().training;
+const training = core.environment().isTraining;
 console.log(`Lokal IdP Admin ${pkg.version} – ${training ? 'Træningsmiljø (fiktiv kommune)' : 'tilsluttet rigtige systemer'}`);
 console.log(`Åbn konsollen: ${host.url}#token=${token}`);
 console.log(`READY ${host.url}`);

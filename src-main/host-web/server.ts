@@ -6,7 +6,7 @@ import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { httpStatusFor, type ErrorPayload } from '../../shared/errors.ts';
 import { operations } from '../../shared/operations/index.ts';
-import type { Core } from '../core.ts';
+import type { Core } from '../composition/core.ts';
 import { memorySlot, type SessionSlot } from '../dispatch/session.ts';
 
 export interface WebHostOptions {

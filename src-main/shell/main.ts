@@ -5,7 +5,7 @@ import Store from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings } from '../../shared/domain/settings.ts';
-import { createCore } from '../core.ts';
+import { createCore } from '../composition/core.ts';
 import { parseStoredSettings, SettingsUnreadableError, type SettingsStore } from '../store/settings-store.ts';
 import { bindIpc } from './ipc.ts';
 import { safeSecretStore } from './secrets.ts';

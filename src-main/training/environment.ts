@@ -1,5 +1,29 @@
+// The training environment: the fictitious municipality, its directory and both simulators, reached
+// through the real clients over real sockets. The one place (with the composition root) that knows
+// training exists.
+import { join } from 'node:path';
 import type { RoleMapping } from '../../shared/domain/settings.ts';
-import { ouDn, TRAINING_PASSWORD, trainingOperators } from './seed.ts';
+import type { PoliciesConfig } from '../../shared/operations/policies.ts';
+import { domainFromDn } from '../../shared/idp/common.ts';
+import type { LinkRule } from '../../shared/mitid/link-rule.ts';
+import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
+import { pingStatus, idpKeyFor } from '../connectors/status.ts';
+import type { Environment } from '../ports.ts';
+import { ensurePrivateDir } from '../store/private-dir.ts';
+import { DEFAULT_LEAKED_ENDPOINT } from '../store/policies-config-store.ts';
+import { createTrainingDirectory } from './directory.ts';
+import { startTrainingIdp, type TrainingIdp } from './idp-sim/training.ts';
+import { startTrainingMitIdErhverv, type TrainingMitId } from './mitid-sim/training.ts';
+import {
+  generateTrainingAccounts,
+  ouDn,
+  TRAINING_BASE_DN,
+  TRAINING_DOMAIN,
+  TRAINING_PASSWORD,
+  TRAINING_SIGNING_GROUP,
+  trainingHasMitIdIdentity,
+  trainingOperators,
+} from './seed.ts';
 
 /** The training municipality's role groups; the same names the Samba test domain uses. */
 export const trainingRoleMapping: RoleMapping = {
@@ -15,3 +39,97 @@ export const trainingOperatorCards = trainingOperators.map((o) => ({
   password: TRAINING_PASSWORD,
   role: o.role,
 }));
+
+/** The pupils' sub-domain governs the Elever OU; staff and pupils each have their AD group for the PSO. */
+export const trainingPolicyDefaults: PoliciesConfig = {
+  leakedPasswordEndpoint: DEFAULT_LEAKED_ENDPOINT,
+  leakedPasswordTimeoutMs: 5000,
+  domainOus: { [`elever.${TRAINING_DOMAIN}`]: [`OU=Elever,OU=Skoler,${TRAINING_BASE_DN}`] },
+  domainGroups: {
+    [TRAINING_DOMAIN]: [`CN=Alle medarbejdere,OU=Grupper,${TRAINING_BASE_DN}`],
+    [`elever.${TRAINING_DOMAIN}`]: [`CN=Elever,OU=Grupper,${TRAINING_BASE_DN}`],
+  },
+};
+
+export interface TrainingOptions {
+  dataDir: string;
+  /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
+  people?: number;
+  /** Start the MitID Erhverv and IdP simulators (default true). */
+  simulators?: boolean;
+}
+
+/** The training environment, and its simulators for drills and tests. */
+export interface TrainingEnvironment extends Environment {
+  simulators: { mitid: TrainingMitId | null; idp: TrainingIdp | null };
+}
+
+export async function trainingEnvironment(opts: TrainingOptions): Promise<TrainingEnvironment> {
+  const accounts = generateTrainingAccounts(undefined, opts.people);
+  const directory = createTrainingDirectory(accounts);
+  const operators = new Set(trainingOperators.map((o) => o.username));
+  const domain = domainFromDn(TRAINING_BASE_DN) ?? '';
+  const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
+  const sims = opts.simulators !== false;
+  // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
+  // operator changed) survive a restart. One file per training size: another size is another municipality.
+  const stateDir = join(opts.dataDir, 'training');
+  if (sims) ensurePrivateDir(stateDir);
+  const size = opts.people ?? 'standard';
+  const newHires = new Set(accounts.filter((a) => !trainingHasMitIdIdentity(a) && a.newHire).map((a) => a.username));
+  const mitid = !sims
+    ? null
+    : await startTrainingMitIdErhverv({
+        people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
+        linkRule,
+        statePath: join(stateDir, `mitid-${size}.json`),
+        // Pupils and departed staff have no business identity, as in a real municipality; new hires not yet.
+        include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+        notYet: (p) => newHires.has(p.username),
+      });
+  const idp = !sims
+    ? null
+    : await startTrainingIdp(
+        accounts.map((a) => ({
+          username: a.username,
+          domain,
+          displayName: a.displayName,
+          pupil: a.ouPath.includes('Elever'),
+          trusted: operators.has(a.username),
+          admin: operators.has(a.username),
+        })),
+        // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
+        { changeLog: join(stateDir, `idp-${size}.log`) },
+      );
+  const createClaims = idp ? createIdpClaimsClient({ baseUrl: idp.simulator.url, auth: { kind: 'api-key', apiKey: idp.simulator.apiKey }, timeoutMs: 10_000 }) : null;
+  return {
+    isTraining: true,
+    connections: {
+      directory,
+      idp: idp?.port ?? null,
+      mitid: mitid?.port ?? null,
+      createClaims,
+      linkRule,
+      signingGroupDn: TRAINING_SIGNING_GROUP,
+      idpKey: idpKeyFor,
+      status: async () => [
+        await pingStatus('ad', true, directory, ''),
+        await pingStatus('mitid', true, mitid?.port ?? null, 'MitID Erhverv-simulatoren er slået fra.'),
+        await pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
+      ],
+      close: async () => {
+        createClaims?.close();
+        await idp?.stop();
+        await mitid?.stop();
+      },
+    },
+    roleMapping: () => trainingRoleMapping,
+    policyDefaults: trainingPolicyDefaults,
+    operatorCards: trainingOperatorCards,
+    cacheKey: `training:${size}`,
+    usesStoredSecrets: false,
+    // Short in training, so a trainee sees an unconfirmed create settle within the session.
+    createConfirm: { absentSearches: 2, windowMs: 30_000 },
+    simulators: { mitid, idp },
+  };
+}

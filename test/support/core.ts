@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core } from '../../src-main/core.ts';
+import { createCore, type Core, type CoreOptions } from '../../src-main/composition/core.ts';
 import { memorySlot } from '../../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore } from '../../src-main/store/settings-store.ts';
 
@@ -11,7 +11,7 @@ export const TRAINING_PASSWORD = 'Traening-2026';
  * A core on a fresh temp data folder, in the training environment. The simulators are off unless a
  * test asks for them, so unit tests stay fast.
  */
-export async function testCore(opts: { simulators?: boolean } = {}): Promise<{ core: Core; dataDir: string; dispose(): Promise<void> }> {
+export async function testCore(opts: { simulators?: boolean; adjustEnvironment?: CoreOptions['adjustEnvironment'] } = {}): Promise<{ core: Core; dataDir: string; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lia-test-'));
   const core = await createCore({
     trainingSimulators: opts.simulators ?? false,
@@ -22,6 +22,7 @@ export async function testCore(opts: { simulators?: boolean } = {}): Promise<{ c
     secrets: memorySecretStore(),
     version: '0.0.0-test',
     logError: () => {},
+    ...(opts.adjustEnvironment ? { adjustEnvironment: opts.adjustEnvironment } : {}),
   });
   return {
     core,

@@ -14,8 +14,8 @@ import type { Journal } from '../../store/journal.ts';
 import { planRows, resolveTarget, loadAllPeople, ouLabel } from './plan.ts';
 import { writeResultFile } from './result-file.ts';
 import { BulkRun, type OutagePolicy } from './runner.ts';
-import type { GuardedMitIdPort } from '../mitid-create-guard.ts';
-import { openBulkStore, parentDn, rowView, type BulkJobRecord } from './store.ts';
+import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
+import { openBulkStore, parentDn, rowView, type BulkJobRecord } from '../../store/bulk-store.ts';
 
 export interface BulkServiceDeps {
   journal: Journal;

@@ -11,7 +11,7 @@ import { subjectNameIdFor, type LinkRule } from '../../../shared/mitid/link-rule
 import { dnIsWithin } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
-import type { NewBulkRow } from './store.ts';
+import type { NewBulkRow } from '../../store/bulk-store.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
 
 /** What the AD adapter's sessions offer beyond the port. */

@@ -2,8 +2,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bulkActionDa, bulkPlanDa, bulkResultDa, bulkRowStateDa, bulkSkipDa } from '../../../shared/domain/bulk.ts';
-import type { BulkJobRecord, BulkRowRecord } from './store.ts';
-import { parentDn } from './store.ts';
+import type { BulkJobRecord, BulkRowRecord } from '../../store/bulk-store.ts';
+import { parentDn } from '../../store/bulk-store.ts';
 import { ouLabel } from './plan.ts';
 import { csvDocument } from '../csv.ts';
 

@@ -8,9 +8,9 @@ import { bulkActionDa, type BulkAction } from '../../../shared/domain/bulk.ts';
 import type { LinkRule } from '../../../shared/mitid/link-rule.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal, JournalOutcome } from '../../store/journal.ts';
-import { assignLocalAuthenticator, reactivateIdentity, setSigning, suspendIdentity } from '../mitid-actions.ts';
-import { pendingMessage } from '../mitid-create-guard.ts';
-import { parentDn, type BulkJobRecord, type BulkRowRecord, type BulkStore } from './store.ts';
+import { assignLocalAuthenticator, reactivateIdentity, setSigning, suspendIdentity } from '../mitid/actions.ts';
+import { pendingMessage } from '../mitid/create-guard.ts';
+import { parentDn, type BulkJobRecord, type BulkRowRecord, type BulkStore } from '../../store/bulk-store.ts';
 
 export interface OutagePolicy {
   /** First wait after a row failed because MitID Erhverv did not answer; doubles per round. */

@@ -14,7 +14,8 @@ import type { MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
 import { subjectNameIdFor } from '../../../shared/mitid/link-rule.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { inScope, type Scope } from '../../../shared/roles.ts';
-import type { Connections } from '../../core.ts';
+import type { Connections } from '../../ports.ts';
+import type { PeopleSnapshot } from '../../store/people-snapshot.ts';
 
 // The people index: one merged row per person, built in main and served to the renderer a window at a
 // time. Design (see the feature's report): AD is read in one paged search and makes the rows usable at
@@ -68,18 +69,6 @@ export interface PeopleIndex {
   nsisStatuses(scope?: Scope): string[];
 }
 
-const indexes = new WeakMap<Connections, PeopleIndex>();
-
-/** One index per set of connections: changing the settings (new connections) starts a fresh one. */
-export function peopleIndexFor(conn: Connections): PeopleIndex {
-  let idx = indexes.get(conn);
-  if (!idx) {
-    idx = createPeopleIndex(conn);
-    indexes.set(conn, idx);
-  }
-  return idx;
-}
-
 async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -99,7 +88,8 @@ function departed(p: PersonSummary, now: number): boolean {
   return !p.enabled || (p.accountExpires !== null && Date.parse(p.accountExpires) < now);
 }
 
-export function createPeopleIndex(conn: Connections): PeopleIndex {
+/** One index per set of connections: changing the settings (new connections) starts a fresh one. */
+export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | null = null): PeopleIndex {
   let version = 0;
   let entries: Entry[] = [];
   const byId = new Map<string, Entry>();
@@ -114,7 +104,6 @@ export function createPeopleIndex(conn: Connections): PeopleIndex {
     mitid: { system: 'mitid', state: conn.mitid ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
     idp: { system: 'idp', state: conn.idp ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
   };
-  const snapshot = conn.peopleCache ?? null;
   let adBuild: Promise<void> | null = null;
   let background: Promise<void> = Promise.resolve();
   let cache: { key: string; version: number; rows: PersonRow[] } | null = null;

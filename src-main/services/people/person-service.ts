@@ -12,10 +12,10 @@ import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { firstRdnValue } from '../../connectors/ad/escape.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
-import type { Connections } from '../../core.ts';
+import type { Connections } from '../../ports.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
-import { pendingMessage } from '../mitid-create-guard.ts';
+import { pendingMessage } from '../mitid/create-guard.ts';
 import {
   assignLocalAuthenticator,
   identityFor,
@@ -25,7 +25,7 @@ import {
   setSigning,
   suspendIdentity,
   type MitIdPerson,
-} from '../mitid-actions.ts';
+} from '../mitid/actions.ts';
 
 export function requireMitId(conn: Connections): MitIdErhvervPort {
   if (!conn.mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger.');

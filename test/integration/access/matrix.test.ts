@@ -4,7 +4,7 @@ import { operations, opNames, type OpName } from '../../../shared/operations/ind
 import type { OperationSpec } from '../../../shared/operation.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { dnIsWithin } from '../../../shared/roles.ts';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 
 // The role × operation matrix, generated from the contract: every operation, called through the real

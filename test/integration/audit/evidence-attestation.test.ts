@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalCheck, PackageCheck } from '../../../shared/domain/audit.ts';
 import { createIdpClient } from '../../../src-main/connectors/idp/client.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
-import { exportEvidence, type EvidenceResult } from '../../../src-main/services/evidence.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
+import { exportEvidence, type EvidenceResult } from '../../../src-main/services/audit/evidence.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { caller, TRAINING_PASSWORD } from '../../support/core.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdpClient } from '../../../src-main/connectors/idp/client.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
-import { createAuditShipping } from '../../../src-main/services/audit-shipping.ts';
+import { createAuditShipping } from '../../../src-main/services/audit/shipping.ts';
 import { openAuditStore } from '../../../src-main/store/audit-store.ts';
 import { openJournal, type Journal } from '../../../src-main/store/journal.ts';
 import { startIdpSimulator, type IdpSimulator } from '../../../src-main/training/idp-sim/server.ts';

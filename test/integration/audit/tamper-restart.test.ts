@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalCheck } from '../../../shared/domain/audit.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { decodeJournalRecord, encodeJournalRecord } from '../../../src-main/store/journal.ts';
 import { caller, TRAINING_PASSWORD } from '../../support/core.ts';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { identityFor } from '../../../src-main/services/mitid-actions.ts';
+import { identityFor } from '../../../src-main/services/mitid/actions.ts';
 import { accounts, actor, fastClient, operator, pieces, rule, type Pieces } from './harness.ts';
 
 let p: Pieces;

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import type { bulkOps } from '../../../shared/operations/bulk.ts';
-import type { Core } from '../../../src-main/core.ts';
-import { identityFor } from '../../../src-main/services/mitid-actions.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
+import { identityFor } from '../../../src-main/services/mitid/actions.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 
 let env: Awaited<ReturnType<typeof testCore>>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignLocalAuthenticator, identityFor, reactivateIdentity, revokeLocalAuthenticator, suspendIdentity } from '../../../src-main/services/mitid-actions.ts';
+import { assignLocalAuthenticator, identityFor, reactivateIdentity, revokeLocalAuthenticator, suspendIdentity } from '../../../src-main/services/mitid/actions.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from '../../../src-main/training/mitid-sim/training.ts';
 
 // The single-person actions the people screen and bulk jobs share, against the simulator over mTLS.

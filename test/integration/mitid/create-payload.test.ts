@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile } from '../../../src-main/connectors/mitid-erhverv/index.ts';
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
-import { assignLocalAuthenticator } from '../../../src-main/services/mitid-actions.ts';
+import { assignLocalAuthenticator } from '../../../src-main/services/mitid/actions.ts';
 import { MitIdProfile } from '../../../shared/domain/settings.ts';
 import { fakeCpr, fastResilience, startSim } from './harness.ts';
 

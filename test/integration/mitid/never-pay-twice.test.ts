@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBulkService } from '../../../src-main/services/bulk/index.ts';
-import { assignLocalAuthenticator, type MitIdPerson } from '../../../src-main/services/mitid-actions.ts';
+import { assignLocalAuthenticator, type MitIdPerson } from '../../../src-main/services/mitid/actions.ts';
 import { openJournal } from '../../../src-main/store/journal.ts';
 import { createClaims } from '../../../src-main/training/idp-sim/claims.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';

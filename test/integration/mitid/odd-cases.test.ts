@@ -1,11 +1,12 @@
 // The odd cases of issue #16, each answered correctly: through the console (training core, dispatcher,
 // guard, both simulators) and at the client where the old code went wrong.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import type { MitIdErhvervClient } from '../../../src-main/connectors/mitid-erhverv/index.ts';
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
 import { generateTrainingAccounts } from '../../../src-main/training/seed.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
+import type { TrainingEnvironment } from '../../../src-main/training/environment.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 import { clientFor, expectConsoleError, fakeCpr, startSim } from './harness.ts';
 
@@ -19,7 +20,7 @@ describe('through the console (training)', () => {
   beforeEach(async () => {
     env = await testCore({ simulators: true });
     core = env.core;
-    sim = core.connections().trainingMitIdSimulator as MitIdSimulator;
+    sim = (core.environment() as TrainingEnvironment).simulators.mitid?.simulator as MitIdSimulator;
     admin = caller();
     const r = await core.dispatch('session.login', { username: 'brugeradmin', password: TRAINING_PASSWORD }, admin);
     expect(r.ok).toBe(true);

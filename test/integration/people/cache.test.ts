@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { OpOutput } from '../../../shared/operations/index.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
-import { peopleIndexFor } from '../../../src-main/services/people/people-index.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { caller, TRAINING_PASSWORD } from '../../support/core.ts';
 
@@ -33,7 +32,7 @@ it('shows the last run\'s merged rows at once, marked as cached, and refreshes t
   const first = await start();
   const who1 = await signedIn(first);
   await list(first, who1);
-  await peopleIndexFor(first.connections()).idle();
+  await first.people().idle();
   const before = await list(first, who1);
   expect(before.sources.map((s) => [s.state, s.fromCache])).toEqual([['ok', false], ['ok', false], ['ok', false]]);
   await first.close();
@@ -54,7 +53,7 @@ it('shows the last run\'s merged rows at once, marked as cached, and refreshes t
       expect(r.idp.deviceCount).toBe(byId.get(r.id)?.idp.deviceCount);
       expect(r.drift).toEqual(byId.get(r.id)?.drift);
     }
-    await peopleIndexFor(second.connections()).idle();
+    await second.people().idle();
     const fresh = await list(second, who2);
     expect(fresh.sources.map((s) => s.fromCache)).toEqual([false, false, false]);
     expect(Date.parse(fresh.sources[1]?.loadedAt ?? '')).toBeGreaterThan(Date.parse(before.sources[1]?.loadedAt ?? ''));

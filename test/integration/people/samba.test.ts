@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
 import { createAdDirectory } from '../../../src-main/connectors/ad/ad-directory.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { sambaContext, testProfile, type SambaContext } from '../../support/samba/context.ts';
 import { caller } from '../../support/core.ts';

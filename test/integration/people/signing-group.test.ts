@@ -2,7 +2,7 @@
 // the group and MitID Erhverv change together, and a MitID Erhverv failure undoes the group change.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from '../../../src-main/training/mitid-sim/training.ts';
 import { generateTrainingAccounts, TRAINING_SIGNING_GROUP } from '../../../src-main/training/seed.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
@@ -24,16 +24,17 @@ async function call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpOut
 const groupsOf = async (personId: string) => (await call('people.get', { personId })).person.groups;
 
 beforeAll(async () => {
-  env = await testCore();
-  core = env.core;
-  const base = core.connections();
-  mitid = await startTrainingMitIdErhverv({
-    people: staff.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
-    linkRule: base.linkRule,
-    client: { backoff: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { failureThreshold: 1000, cooldownMs: 10 } },
+  env = await testCore({
+    adjustEnvironment: async (e) => {
+      mitid = await startTrainingMitIdErhverv({
+        people: staff.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
+        linkRule: e.connections.linkRule,
+        client: { backoff: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { failureThreshold: 1000, cooldownMs: 10 } },
+      });
+      return { ...e, connections: { ...e.connections, mitid: mitid.port, signingGroupDn: TRAINING_SIGNING_GROUP } };
+    },
   });
-  const conn = { ...base, mitid: mitid.port, signingGroupDn: TRAINING_SIGNING_GROUP };
-  core.connections = () => conn;
+  core = env.core;
   const r = await core.dispatch('session.login', { username: 'brugeradmin', password: TRAINING_PASSWORD }, who);
   expect(r.ok).toBe(true);
 }, 60_000);

@@ -3,8 +3,7 @@
 // reached over real sockets by the real clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
-import type { Core } from '../../../src-main/core.ts';
-import { peopleIndexFor } from '../../../src-main/services/people/people-index.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { generateTrainingAccounts } from '../../../src-main/training/seed.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from '../../../src-main/training/mitid-sim/training.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
@@ -28,23 +27,26 @@ async function call<N extends OpName>(name: N, input: OpInput<N>, who: ReturnTyp
 }
 
 beforeAll(async () => {
-  env = await testCore({ simulators: true });
-  core = env.core;
-  const base = core.connections();
-  mitid = await startTrainingMitIdErhverv({
-    people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
-    linkRule: base.linkRule,
-    include: (p, i) => p.username !== newcomer.username && !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+  // The training environment with a MitID Erhverv simulator of this test's own in place of the standard one.
+  env = await testCore({
+    simulators: true,
+    adjustEnvironment: async (e) => {
+      mitid = await startTrainingMitIdErhverv({
+        people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
+        linkRule: e.connections.linkRule,
+        include: (p, i) => p.username !== newcomer.username && !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
+      });
+      return { ...e, connections: { ...e.connections, mitid: mitid.port } };
+    },
   });
-  const conn = { ...base, mitid: mitid.port };
-  core.connections = () => conn;
+  core = env.core;
   for (const [c, u] of [[brugeradmin, 'brugeradmin'], [helpdesk, 'helpdesk'], [skole, 'helpdesk.skole'], [revisor, 'revisor']] as const) {
     const r = await core.dispatch('session.login', { username: u, password: TRAINING_PASSWORD }, c);
     expect(r.ok).toBe(true);
   }
   // First list call builds the index from AD; MitID Erhverv and the IdP follow in the background.
   await call('people.list', { limit: 1 }, revisor);
-  await peopleIndexFor(core.connections()).idle();
+  await core.people().idle();
 }, 120_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { Settings } from '../../../shared/domain/settings.ts';
 import { connectWithFailover } from '../../../src-main/connectors/ad/connection.ts';
 import { encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
 import { psoContainer, psoNameFor } from '../../../src-main/connectors/ad/pso.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { memorySlot } from '../../../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore, secretBinding } from '../../../src-main/store/settings-store.ts';
 import { startIdpSimulator, type IdpSimulator } from '../../../src-main/training/idp-sim/server.ts';

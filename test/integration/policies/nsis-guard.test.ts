@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { createMitIdErhvervClient } from '../../../src-main/connectors/mitid-erhverv/index.ts';
-import { defaultPoliciesConfig } from '../../../src-main/services/policies/config.ts';
+import { trainingPolicyDefaults } from '../../../src-main/training/environment.ts';
 import { allPeople, identitiesOfDomain } from '../../../src-main/services/policies/policy-service.ts';
 import { TRAINING_DOMAIN } from '../../../src-main/training/seed.ts';
 import { makeTestPki } from '../../support/pki.ts';
@@ -124,10 +124,10 @@ describe('when MitID Erhverv cannot be asked', () => {
     try {
       const pupils = await policy(PUPILS);
       const people = await allPeople(admin.slot.get()!.directory);
-      const facts = await identitiesOfDomain(pupils, defaultPoliciesConfig(true), { people: async () => people, mitid });
+      const facts = await identitiesOfDomain(pupils, trainingPolicyDefaults, { people: async () => people, mitid });
       expect(facts.state).toBe('unknown');
       expect(facts.message).toMatch(/^MitID Erhverv kunne ikke spørges \(.+\), så konsollen går ud fra, at domænet udsteder MitID Erhverv-identiteter\.$/);
-      const none = await identitiesOfDomain(pupils, defaultPoliciesConfig(true), { people: async () => people, mitid: null });
+      const none = await identitiesOfDomain(pupils, trainingPolicyDefaults, { people: async () => people, mitid: null });
       expect(none.state).toBe('unknown');
     } finally {
       await mitid.close();

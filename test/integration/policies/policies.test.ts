@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 import { startRangeServer } from './range-server.ts';
-import { policyEvidenceContext } from '../../../src-main/services/policies/evidence-context.ts';
+import { policyEvidenceContext } from '../../../src-main/services/audit/evidence-context.ts';
 
 let env: Awaited<ReturnType<typeof testCore>>;
 let core: Core;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Settings } from '../../../shared/domain/settings.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
-import { createCore, type Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { memorySlot } from '../../../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { expect, it } from 'vitest';
-import { createCsvWriter, evidenceColumns } from '../../../src-main/services/evidence.ts';
+import { createCsvWriter, evidenceColumns } from '../../../src-main/services/audit/evidence.ts';
 import { csvRecord, isFormulaLike } from '../../../src-main/services/csv.ts';
 
 const options = { delimiter: ';', quoted: true, record_delimiter: 'windows' as const };

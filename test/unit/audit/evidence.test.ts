@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src-main/core.ts';
+import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
-import { maskCpr } from '../../../src-main/services/evidence.ts';
+import { maskCpr } from '../../../src-main/services/audit/evidence.ts';
 import { useTestCore, type caller } from '../../support/core.ts';
 
 const t = useTestCore({ beforeEach, afterEach });

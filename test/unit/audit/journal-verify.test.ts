@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuditShipping } from '../../../src-main/services/audit-shipping.ts';
+import { createAuditShipping } from '../../../src-main/services/audit/shipping.ts';
 import { openAuditStore } from '../../../src-main/store/audit-store.ts';
 import { GENESIS_HASH, openJournal, type Journal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetentionSettings } from '../../../shared/domain/audit.ts';
-import { applyRetention } from '../../../src-main/services/retention.ts';
+import { applyRetention } from '../../../src-main/services/audit/retention.ts';
 import { openAuditStore, type AuditStore } from '../../../src-main/store/audit-store.ts';
 import { openJournal, type Journal } from '../../../src-main/store/journal.ts';
 

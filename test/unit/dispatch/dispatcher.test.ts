@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../../src-main/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, useTestCore } from '../../support/core.ts';
 
 const t = useTestCore({ beforeEach, afterEach });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoleMapping } from '../../../shared/domain/settings.ts';
 import { dnIsWithin } from '../../../shared/roles.ts';
-import { operatorFromIdentity } from '../../../src-main/services/roles.ts';
+import { operatorFromIdentity } from '../../../src-main/services/session/roles.ts';
 
 const identity = (groups: Array<[string, string]>) => ({
   dn: 'CN=Ida,OU=IT,DC=k,DC=test',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldText, generatePassphrase, maskCpr, PeopleQuery, type PersonRow } from '../../../shared/domain/people.ts';
 import { checkPassword } from '../../../shared/domain/policies.ts';
 import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
-import type { Connections } from '../../../src-main/core.ts';
+import type { Connections } from '../../../src-main/ports.ts';
 import { toCsv } from '../../../src-main/services/people/export.ts';
 import { createPeopleIndex } from '../../../src-main/services/people/people-index.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
@@ -44,8 +44,9 @@ describe('the people index over the training directory (AD only)', () => {
   const accounts = generateTrainingAccounts(undefined, 3000);
   const directory = createTrainingDirectory(accounts);
   const conn = {
-    training: true,
     directory,
+    createClaims: null,
+    signingGroupDn: null,
     idp: null,
     mitid: null,
     linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false },

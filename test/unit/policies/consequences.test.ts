@@ -3,7 +3,7 @@ import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine } from '../../../shared/domain/policies.ts';
 import { defaultPolicySettings, type PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import { consequencesOf, identityGuard, peopleInScope, ruleChanges, type IdentityFacts } from '../../../src-main/services/policies/policy-service.ts';
-import { defaultPoliciesConfig } from '../../../src-main/services/policies/config.ts';
+import { trainingPolicyDefaults } from '../../../src-main/training/environment.ts';
 
 const DAY = 86_400_000;
 const now = Date.parse('2026-11-23T12:00:00Z');
@@ -31,7 +31,7 @@ const policy = (domain: string, kind: PasswordPolicy['kind']): PasswordPolicy =>
 });
 
 describe('who a policy governs', () => {
-  const cfg = defaultPoliciesConfig(true);
+  const cfg = trainingPolicyDefaults;
   it('the main domain minus the OUs other policies claim; a sub-domain by its OUs; a pseudo-domain is unknown', () => {
     expect(peopleInScope(policy('fjordby.kommune.test', 'domain'), people, cfg)!.map((p) => p.dn.slice(3, 4))).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(peopleInScope(policy('elever.fjordby.kommune.test', 'sub-domain'), people, cfg)!.map((p) => p.dn.slice(3, 4))).toEqual(['g']);

@@ -9,7 +9,7 @@ import { insecureUrlProblem, Settings } from '../../../shared/domain/settings.ts
 import { createIdpClient } from '../../../src-main/connectors/idp/client.ts';
 import { createIdpHttp } from '../../../src-main/connectors/idp/http.ts';
 import { createMitIdErhvervClient } from '../../../src-main/connectors/mitid-erhverv/index.ts';
-import { createCore } from '../../../src-main/core.ts';
+import { createCore } from '../../../src-main/composition/core.ts';
 import { ensurePrivateDir } from '../../../src-main/store/private-dir.ts';
 import {
   boundSecret,

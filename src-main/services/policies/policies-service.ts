@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import type { policiesOps } from '../../../shared/operations/policies.ts';
-import { fileConfigStore } from '../../services/policies/config.ts';
-import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from '../../services/policies/policy-service.ts';
-import { peopleIndexFor } from '../../services/people/people-index.ts';
-import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from '../../services/policies/terms-service.ts';
+import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from './policy-service.ts';
+import type { PeopleIndex } from '../people/people-index.ts';
+import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from './terms-service.ts';
 import { inScope } from '../../../shared/roles.ts';
-import type { FeatureHandlers, HandlerDeps } from './types.ts';
+import type { Connections, FeatureService } from '../../ports.ts';
+import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { psoSettingsFromPolicy, weakerInAd } from '../../connectors/ad/pso.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
@@ -25,16 +24,23 @@ async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, p
   }
 }
 
-export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof policiesOps> {
-  // The feature's own settings live beside the console's data (evidence/ is a folder of the data dir).
-  const configStore = fileConfigStore(join(core.dataDir, 'policies.json'));
-  const config = () => configStore.read(core.connections().training);
-  const idp = () => requireIdp(core.connections().idp);
+export interface PoliciesServiceDeps {
+  connections(): Connections;
+  /** The people list: what it has already matched tells which domains issue identities, at no cost. */
+  index(): PeopleIndex;
+  config: PoliciesConfigStore;
+}
+
+/** Password policies (IdP, mirrored into AD) and the terms of use with versions and acceptance. */
+export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService<typeof policiesOps> {
+  const configStore = deps.config;
+  const config = () => configStore.read();
+  const idp = () => requireIdp(deps.connections().idp);
   // Where main learns whether a domain issues MitID Erhverv identities: one MitID search, plus what the
   // people list has already matched (no extra calls).
   const identitySources = (): Omit<IdentitySources, 'people'> => {
-    const conn = core.connections();
-    const index = peopleIndexFor(conn);
+    const conn = deps.connections();
+    const index = deps.index();
     return {
       mitid: conn.mitid,
       known: (id) => {
@@ -66,13 +72,8 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
       const adMirror = await mirrorToAd(directory, config(), result.policy);
       // The intent record holds the new values; this one pins the old ones beside them, so the journal
       // alone shows which policy was in force on any date.
-      core.journal.append({
-        kind: 'event',
+      ctx.record({
         operation: 'policy.update',
-        operator,
-        workstation: ctx.call.workstation,
-        correlationId: ctx.correlationId,
-        target: null,
         reason: input.reason,
         outcome: 'success',
         summary: {
@@ -122,13 +123,8 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
     'terms.publish': async (input, ctx) => {
       const operator = ctx.requireSession().operator;
       const version = await publishTerms(idp(), operator, input);
-      core.journal.append({
-        kind: 'event',
+      ctx.record({
         operation: 'terms.publish',
-        operator,
-        workstation: ctx.call.workstation,
-        correlationId: ctx.correlationId,
-        target: null,
         reason: input.reason,
         outcome: 'success',
         summary: { version: version.version, contentHash: version.contentHash, requiresReacceptance: version.requiresReacceptance, effectiveFrom: version.effectiveFrom, content: version.content },
@@ -137,13 +133,13 @@ export function policiesHandlers({ core }: HandlerDeps): FeatureHandlers<typeof 
     },
 
     'terms.acceptanceReport': async (input, ctx) => {
-      const conn = core.connections();
+      const conn = deps.connections();
       const people = (await allPeople(ctx.requireSession().directory)).filter((p) => inScope(ctx.scope, p.dn));
       return acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, input);
     },
 
     'terms.exportAcceptances': async (input, ctx) => {
-      const conn = core.connections();
+      const conn = deps.connections();
       const people = (await allPeople(ctx.requireSession().directory)).filter((p) => inScope(ctx.scope, p.dn));
       const report = await acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, input);
       const day = new Date().toISOString().slice(0, 10);

@@ -2,11 +2,12 @@ import { ConsoleError } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { MAX_SAVED_VIEWS } from '../../../shared/domain/people.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
-import type { HandlerContext } from '../dispatcher.ts';
-import type { ActiveSession } from '../session.ts';
+import type { ActiveSession, Call, Connections, FeatureService } from '../../ports.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import type { ViewsStore } from '../../store/views-store.ts';
+import type { PeopleIndex } from './people-index.ts';
 import { operatorViewKey } from '../../store/views-store.ts';
-import { peopleIndexFor } from '../../services/people/people-index.ts';
-import { toCsv, toXlsx } from '../../services/people/export.ts';
+import { toCsv, toXlsx } from './export.ts';
 import {
   assign,
   checkNewPassword,
@@ -23,12 +24,20 @@ import {
   suspend,
   suspendOrphan,
   writeContext,
-} from '../../services/people/person-service.ts';
-import type { FeatureHandlers, HandlerDeps } from './types.ts';
+} from './person-service.ts';
 
-export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof peopleOps> {
-  const conn = () => deps.core.connections();
-  const index = () => peopleIndexFor(conn());
+export interface PeopleServiceDeps {
+  connections(): Connections;
+  /** The merged people list of the current connections. */
+  index(): PeopleIndex;
+  audit: AuditStore;
+  views: ViewsStore;
+}
+
+/** The people feature: the merged list, one person across the three systems, and every action on them. */
+export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typeof peopleOps> {
+  const conn = () => deps.connections();
+  const index = () => deps.index();
 
   /** After a write: the person's row re-read from all three systems, so the list and the detail agree. */
   const after = async (s: ActiveSession, personId: string, r: { outcome: string; message: string }) => ({
@@ -36,11 +45,11 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     row: await index().refreshPerson(s.directory, personId),
   });
   /** The person the operation names, as the dispatcher read it and checked it against the scope. */
-  const person = (ctx: HandlerContext): Person => {
+  const person = (ctx: Call): Person => {
     if (!ctx.target?.person) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.');
     return ctx.target.person;
   };
-  const savedViews = (ctx: HandlerContext) => ({ views: deps.core.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
+  const savedViews = (ctx: Call) => ({ views: deps.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
 
   return {
     'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit, within: ctx.scope }),
@@ -98,7 +107,7 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
       return { person: p, row: index().row(p.id), adPolicy, ...panels };
     },
 
-    'people.history': async (_input, ctx) => ({ items: history(deps.core.audit, person(ctx)) }),
+    'people.history': async (_input, ctx) => ({ items: history(deps.audit, person(ctx)) }),
 
     'people.revealCpr': async (_input, ctx) => ({ cpr: await revealCpr(conn(), person(ctx)) }),
 
@@ -196,7 +205,7 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     'people.views.list': async (_input, ctx) => savedViews(ctx),
 
     'people.views.save': async (input, ctx) => {
-      const r = deps.core.views.save(viewOwner(ctx), input, MAX_SAVED_VIEWS);
+      const r = deps.views.save(viewOwner(ctx), input, MAX_SAVED_VIEWS);
       if (!r.ok && r.reason === 'exists') {
         throw new ConsoleError('conflict', `Du har allerede en visning med navnet “${input.name}”. Vil du overskrive den?`, { name: input.name });
       }
@@ -205,17 +214,17 @@ export function peopleHandlers(deps: HandlerDeps): FeatureHandlers<typeof people
     },
 
     'people.views.delete': async (input, ctx) => {
-      if (!deps.core.views.remove(viewOwner(ctx), input.name)) throw noSuchView(input.name);
+      if (!deps.views.remove(viewOwner(ctx), input.name)) throw noSuchView(input.name);
       return savedViews(ctx);
     },
 
     'people.views.setDefault': async (input, ctx) => {
-      if (!deps.core.views.setDefault(viewOwner(ctx), input.name)) throw noSuchView(input.name ?? '');
+      if (!deps.views.setDefault(viewOwner(ctx), input.name)) throw noSuchView(input.name ?? '');
       return savedViews(ctx);
     },
   };
 }
 
 /** Views belong to the signed-in operator; nothing in the input can name someone else's. */
-const viewOwner = (ctx: HandlerContext) => operatorViewKey(ctx.requireSession().operator);
+const viewOwner = (ctx: Call) => operatorViewKey(ctx.requireSession().operator);
 const noSuchView = (name: string) => new ConsoleError('not-found', `Du har ingen gemt visning med navnet “${name}”.`);

@@ -7,11 +7,11 @@
 //    stored before and after the call, and is reconciled later by subjectNameId, CPR and e-mail; it is
 //    never POSTed again until the person has been absent from `absentSearches` searches spread over
 //    `windowMs` since the attempt (the search lags behind a landed create).
-import { ConsoleError, isConsoleError } from '../../shared/errors.ts';
-import { NewMitIdIdentity, type NewMitIdIdentityInput } from '../../shared/mitid/domain.ts';
-import { claimKeyFor, type CreateClaimsPort } from '../connectors/idp/claims.ts';
-import type { CallOptions, MitIdErhvervPort, PersonMatch } from '../connectors/mitid-erhverv/port.ts';
-import type { CreateRecord, MitIdCreateStore } from '../store/mitid-create-store.ts';
+import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
+import { NewMitIdIdentity, type NewMitIdIdentityInput } from '../../../shared/mitid/domain.ts';
+import { claimKeyFor, type CreateClaimsPort } from '../../connectors/idp/claims.ts';
+import type { CallOptions, MitIdErhvervPort, PersonMatch } from '../../connectors/mitid-erhverv/port.ts';
+import type { CreateRecord, MitIdCreateStore } from '../../store/mitid-create-store.ts';
 
 export interface ConfirmPolicy {
   /** Searches that must not show the person before a pending create counts as not landed. */

@@ -1,27 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { RetentionSettings } from '../../shared/domain/audit.ts';
-import type { AuditStore } from '../store/audit-store.ts';
-import type { Journal } from '../store/journal.ts';
+import type { RetentionSettings } from '../../../shared/domain/audit.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import type { Journal } from '../../store/journal.ts';
 
 /** Login-type events, kept for a shorter time than the rest (as the peer does). */
 export const LOGIN_ACTIONS = ['LOGIN', 'WRONG_PASSWORD', 'TOO_MANY_ATTEMPTS', 'ACCEPT_MFA', 'REJECT_MFA'] as const;
-
-export function readRetention(file: string): RetentionSettings {
-  if (!existsSync(file)) return RetentionSettings.parse({});
-  try {
-    const r = RetentionSettings.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return r.success ? r.data : RetentionSettings.parse({});
-  } catch {
-    return RetentionSettings.parse({});
-  }
-}
-
-export function writeRetention(file: string, settings: RetentionSettings): RetentionSettings {
-  const clean = RetentionSettings.parse(settings);
-  writeFileSync(`${file}.tmp`, JSON.stringify(clean, null, 2));
-  renameSync(`${file}.tmp`, file);
-  return clean;
-}
 
 const monthsAgo = (months: number, now: Date) => new Date(now.getFullYear(), now.getMonth() - months, now.getDate()).toISOString();
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConsoleError, type ErrorPayload } from '../../shared/errors.ts';
+import { ConsoleError, type ErrorPayload } from '../../../shared/errors.ts';
 
 export interface JobProgress {
   phase: string;

@@ -12,10 +12,10 @@ import type {
   BulkRowState,
   BulkRowView,
   BulkSkipReason,
-} from '../../../shared/domain/bulk.ts';
-import type { Operator } from '../../../shared/roles.ts';
-import type { MitIdPerson } from '../mitid-actions.ts';
-import { inTransaction } from '../../store/sqlite.ts';
+} from '../../shared/domain/bulk.ts';
+import type { Operator } from '../../shared/roles.ts';
+import type { MitIdPerson } from '../services/mitid/actions.ts';
+import { inTransaction } from './sqlite.ts';
 
 export interface NewBulkRow {
   personId: string | null;

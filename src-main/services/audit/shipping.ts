@@ -1,13 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { auditActionLabel } from '../../shared/domain/audit.ts';
-import { domainFromDn } from '../../shared/idp/common.ts';
-import type { AuditEventWrite } from '../../shared/idp/audit.ts';
-import { JOURNAL_BATCH_MAX, type ChainedEvent } from '../../shared/idp/journal.ts';
-import { ConsoleError } from '../../shared/errors.ts';
-import type { IdpPort } from '../connectors/idp/idp-port.ts';
-import { auditEventsAfter } from '../connectors/idp/idp-port.ts';
-import type { AuditStore } from '../store/audit-store.ts';
-import { GENESIS_HASH, type Journal, type JournalRecord } from '../store/journal.ts';
+import { auditActionLabel } from '../../../shared/domain/audit.ts';
+import { domainFromDn } from '../../../shared/idp/common.ts';
+import type { AuditEventWrite } from '../../../shared/idp/audit.ts';
+import { JOURNAL_BATCH_MAX, type ChainedEvent } from '../../../shared/idp/journal.ts';
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { IdpPort } from '../../connectors/idp/idp-port.ts';
+import { auditEventsAfter } from '../../connectors/idp/idp-port.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import { GENESIS_HASH, type Journal, type JournalRecord } from '../../store/journal.ts';
 
 export interface ShippingState {
   /** Journal records not yet acknowledged by the IdP. */

@@ -5,16 +5,16 @@ import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { z } from 'zod';
-import { auditActionLabel, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../shared/domain/audit.ts';
-import type { AttestationCertificate } from '../../shared/idp/journal.ts';
-import type { IdpPort } from '../connectors/idp/idp-port.ts';
+import { auditActionLabel, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
+import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
+import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import { checkJournal, describeCheck } from './journal-anchor.ts';
-import { ConsoleError } from '../../shared/errors.ts';
-import type { Operator } from '../../shared/roles.ts';
-import type { AuditStore } from '../store/audit-store.ts';
-import type { Journal } from '../store/journal.ts';
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { Operator } from '../../../shared/roles.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import type { Journal } from '../../store/journal.ts';
 import type { JobContext } from './jobs.ts';
-import { csvRecord } from './csv.ts';
+import { csvRecord } from '../csv.ts';
 
 // The record formatter lives in the console's one CSV module (formula-like cells neutralised there).
 export { csvRecord };

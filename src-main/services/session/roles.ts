@@ -1,7 +1,7 @@
-import type { RoleMapping } from '../../shared/domain/settings.ts';
-import type { Operator, Role } from '../../shared/roles.ts';
-import { roles as allRoles } from '../../shared/roles.ts';
-import type { OperatorIdentity } from '../connectors/directory-port.ts';
+import type { RoleMapping } from '../../../shared/domain/settings.ts';
+import type { Operator, Role } from '../../../shared/roles.ts';
+import { roles as allRoles } from '../../../shared/roles.ts';
+import type { OperatorIdentity } from '../../connectors/directory-port.ts';
 
 /**
  * Roles come only from the operator's (nested) AD groups through the configured mapping. A group may

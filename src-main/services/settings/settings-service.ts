@@ -1,8 +1,9 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import { secretKeys, type SecretKey } from '../../../shared/domain/settings.ts';
 import type { settingsOps } from '../../../shared/operations/settings.ts';
-import { boundSecret, secretBinding } from '../../store/settings-store.ts';
-import type { FeatureHandlers, HandlerDeps } from './types.ts';
+import { boundSecret, secretBinding, type SecretStore, type SettingsStore } from '../../store/settings-store.ts';
+import type { Environment, FeatureService } from '../../ports.ts';
+import type { AuditShipping } from '../audit/shipping.ts';
 
 /** What a secret must be bound to before it can be stored: the address saved in the settings. */
 const needsAddress: Record<SecretKey, string> = {
@@ -11,7 +12,19 @@ const needsAddress: Record<SecretKey, string> = {
   'idp.bearerToken': 'Gem først adressen til Lokal IdP under Indstillinger; nøglen knyttes til den.',
 };
 
-export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandlers<typeof settingsOps> {
+export interface SettingsServiceDeps {
+  settings: SettingsStore;
+  secrets: SecretStore;
+  environment(): Environment;
+  shipping: AuditShipping;
+  /** Build the environment again from the settings (after they or a secret changed). */
+  reconnect(): Promise<void>;
+}
+
+/** Connections to AD, MitID Erhverv and the IdP, their secrets, the role mapping, and the status bar. */
+export function createSettingsService(deps: SettingsServiceDeps): FeatureService<typeof settingsOps> {
+  const core = { settings: deps.settings, secrets: deps.secrets, shipping: deps.shipping, connections: () => deps.environment().connections };
+  const reconnect = deps.reconnect;
   const settingsView = () => {
     const settings = core.settings.read();
     const state = Object.fromEntries(secretKeys.map((k) => [k, boundSecret(core.secrets, k, settings).state])) as Record<SecretKey, 'ok' | 'missing' | 'rebind'>;
@@ -38,8 +51,8 @@ export function settingsHandlers({ core, reconnect }: HandlerDeps): FeatureHandl
       const binding = secretBinding(input.key, core.settings.read());
       if (binding === null) throw new ConsoleError('validation', needsAddress[input.key], { fields: { value: needsAddress[input.key] } });
       core.secrets.set(input.key, input.value, binding);
-      // The live clients are built with their secrets: rebuild them (training has none to rebuild).
-      if (!core.connections().training) await reconnect();
+      // Clients built with their secrets are built again; an environment without stored secrets has none.
+      if (deps.environment().usesStoredSecrets) await reconnect();
       return settingsView();
     },
 

@@ -1,21 +1,10 @@
-import { join } from 'node:path';
 import type { bulkOps } from '../../../shared/operations/bulk.ts';
-import { createBulkService } from '../../services/bulk/index.ts';
-import type { HandlerContext } from '../dispatcher.ts';
-import type { FeatureHandlers, HandlerDeps } from './types.ts';
+import type { Call, FeatureService } from '../../ports.ts';
+import type { BulkService } from './index.ts';
 
-export function bulkHandlers({ core }: HandlerDeps): FeatureHandlers<typeof bulkOps> {
-  // One service per core, made when the core starts: it recovers jobs an earlier process left running.
-  const bulk = createBulkService({
-    journal: core.journal,
-    mitid: () => core.connections().mitid,
-    linkRule: () => core.connections().linkRule,
-    // Next to the evidence packages, in the console's data folder.
-    resultDir: join(core.dataDir, 'bulk'),
-  });
-  // A running job stops between rows; its in-flight rows are recovered at the next start.
-  core.onClose(() => bulk.stopAll());
-  const actor = (ctx: HandlerContext) => ({ operator: ctx.requireSession().operator, workstation: ctx.call.workstation });
+/** Masseopgaver as operations: the bulk service (planning, the resumable runner) behind the contract. */
+export function bulkOperations(bulk: BulkService): FeatureService<typeof bulkOps> {
+  const actor = (ctx: Call) => ({ operator: ctx.requireSession().operator, workstation: ctx.workstation });
 
   return {
     'bulk.targets': async (_input, ctx) => bulk.targets(ctx.requireSession().directory, ctx.scope),

@@ -1,9 +1,9 @@
-import { ConsoleError } from '../../shared/errors.ts';
-import { mitIdStateOf, type MitIdAuthenticator, type MitIdIdentitySummary } from '../../shared/mitid/domain.ts';
-import { subjectNameIdFor, type LinkRule } from '../../shared/mitid/link-rule.ts';
-import type { CallOptions, MitIdErhvervPort } from '../connectors/mitid-erhverv/port.ts';
-import { existsUnlinked } from '../connectors/mitid-erhverv/create.ts';
-import type { GuardedMitIdPort, PendingCreateView } from './mitid-create-guard.ts';
+import { ConsoleError } from '../../../shared/errors.ts';
+import { mitIdStateOf, type MitIdAuthenticator, type MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
+import { subjectNameIdFor, type LinkRule } from '../../../shared/mitid/link-rule.ts';
+import type { CallOptions, MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
+import { existsUnlinked } from '../../connectors/mitid-erhverv/create.ts';
+import type { GuardedMitIdPort, PendingCreateView } from './create-guard.ts';
 
 /** What the MitID Erhverv actions need to know of a person from the directory. */
 export interface MitIdPerson {

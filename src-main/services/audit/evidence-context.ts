@@ -1,8 +1,8 @@
 import type { PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
-import type { PolicyContext } from '../evidence.ts';
-import { listPolicies } from './policy-service.ts';
-import { allVersions } from './terms-service.ts';
+import type { PolicyContext } from './evidence.ts';
+import { listPolicies } from '../policies/policy-service.ts';
+import { allVersions } from '../policies/terms-service.ts';
 
 /** One Danish line per policy, the way an auditor reads it. */
 export function policySummary(s: PasswordPolicySettings): string {

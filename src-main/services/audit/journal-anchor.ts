@@ -1,8 +1,8 @@
-import type { IdpJournalComparison, JournalCheck, JournalFinding } from '../../shared/domain/audit.ts';
-import type { AcknowledgedHead, JournalView } from '../../shared/idp/journal.ts';
-import { ConsoleError } from '../../shared/errors.ts';
-import type { IdpPort } from '../connectors/idp/idp-port.ts';
-import type { Journal, VerifyOptions } from '../store/journal.ts';
+import type { IdpJournalComparison, JournalCheck, JournalFinding } from '../../../shared/domain/audit.ts';
+import type { AcknowledgedHead, JournalView } from '../../../shared/idp/journal.ts';
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { IdpPort } from '../../connectors/idp/idp-port.ts';
+import type { Journal, VerifyOptions } from '../../store/journal.ts';
 
 const range = (from: number, to: number) => (from === to ? `post ${from}` : `poster ${from}–${to}`);
 const when = (iso: string) => new Date(iso).toLocaleString('da-DK', { dateStyle: 'short', timeStyle: 'short' });

@@ -1,0 +1,86 @@
+// The live environment: the municipality's own AD, MitID Erhverv and IdP, as the settings name them.
+import { readFileSync } from 'node:fs';
+import type { Settings } from '../../shared/domain/settings.ts';
+import { createAdDirectory } from '../connectors/ad/ad-directory.ts';
+import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
+import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
+import { createMitIdErhvervClient, mitIdClientOptionsFromProfile } from '../connectors/mitid-erhverv/index.ts';
+import { idpKeyFor, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
+import type { Environment, IdpPort, MitIdErhvervPort } from '../ports.ts';
+import { livePoliciesDefaults } from '../store/policies-config-store.ts';
+import { boundSecret, type SecretStore } from '../store/settings-store.ts';
+
+export function liveEnvironment(settings: Settings, secrets: SecretStore): Environment {
+  const directory = settings.ad ? createAdDirectory(settings.ad) : unconfiguredDirectory();
+  // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
+  // the system is shown as down with the reason, and everything else keeps working.
+  const problems: Partial<Record<'mitid' | 'idp', string>> = {};
+  const attempt = <T>(system: 'mitid' | 'idp', build: () => T): T | null => {
+    try {
+      return build();
+    } catch (e) {
+      problems[system] = e instanceof Error ? e.message : String(e);
+      return null;
+    }
+  };
+  // A secret is used only for the address (and certificate file) it was entered for: after a change the
+  // system shows as down with the reason, and the old secret is never sent to the new address.
+  const secret = (key: 'mitid.p12Passphrase' | 'idp.apiKey' | 'idp.bearerToken', rebind: string): string => {
+    const s = boundSecret(secrets, key, settings);
+    if (s.state === 'rebind') throw new Error(rebind);
+    return s.state === 'ok' ? s.value : '';
+  };
+  const mitidProfile = settings.mitid;
+  const mitid: MitIdErhvervPort | null = mitidProfile?.p12File
+    ? attempt('mitid', () =>
+        createMitIdErhvervClient(
+          mitIdClientOptionsFromProfile(
+            mitidProfile,
+            readFileSync(mitidProfile.p12File),
+            secret('mitid.p12Passphrase', 'Koden til systemcertifikatet blev gemt til en anden adresse eller certifikatfil. Indtast den igen under Indstillinger – den gamle kode bruges ikke til den nye opsætning.'),
+            mitidProfile.caFile ? readFileSync(mitidProfile.caFile) : undefined,
+          ),
+        ),
+      )
+    : null;
+  const idpProfile = settings.idp;
+  const idpOptions = () =>
+    idpProfile &&
+    idpClientOptionsFromProfile(
+      idpProfile,
+      secret(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey', 'Adgangsnøglen til Lokal IdP blev gemt til en anden adresse. Indtast den igen under Indstillinger – den gamle nøgle sendes ikke til den nye adresse.'),
+      idpProfile.caFile ? readFileSync(idpProfile.caFile) : undefined,
+    );
+  const idp: IdpPort | null = idpProfile ? attempt('idp', () => createIdpClient(idpOptions()!)) : null;
+  const createClaims = idp ? attempt('idp', () => createIdpClaimsClient(idpOptions()!)) : null;
+  const broken = (message: string) => ({ ping: async () => ({ ok: false, message }) });
+  const confirm = mitidProfile?.createConfirmation;
+  return {
+    isTraining: false,
+    connections: {
+      directory,
+      idp,
+      mitid,
+      createClaims,
+      linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
+      signingGroupDn: settings.ad?.signingGroupDn || null,
+      idpKey: idpKeyFor,
+      status: async () => [
+        await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
+        await pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, 'MitID Erhverv er ikke sat op.'),
+        await pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
+      ],
+      close: async () => {
+        createClaims?.close();
+        idp?.close();
+        await mitid?.close();
+      },
+    },
+    roleMapping: () => settings.roleMapping,
+    policyDefaults: livePoliciesDefaults,
+    operatorCards: [],
+    cacheKey: JSON.stringify([settings.ad?.urls, settings.ad?.baseDn, settings.mitid?.baseUrl, settings.idp?.baseUrl]),
+    usesStoredSecrets: true,
+    ...(confirm ? { createConfirm: { absentSearches: confirm.absentSearches, windowMs: confirm.windowSeconds * 1000 } } : {}),
+  };
+}

@@ -1,0 +1,112 @@
+import type { AuditFilter } from '../../../shared/domain/audit.ts';
+import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.ts';
+import { exportEvidence, verifyEvidencePackage } from './evidence.ts';
+import { checkJournal } from './journal-anchor.ts';
+import { policyEvidenceContext } from './evidence-context.ts';
+import { applyRetention } from './retention.ts';
+import type { Connections, FeatureService } from '../../ports.ts';
+import type { AuditStore } from '../../store/audit-store.ts';
+import type { Journal } from '../../store/journal.ts';
+import type { RetentionStore } from '../../store/retention-store.ts';
+import type { AuditShipping } from './shipping.ts';
+import type { JobRegistry } from './jobs.ts';
+
+/** An evidence scope as a timeline filter, plus the label the report prints. */
+function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: AuditFilter; label: string } {
+  const base: AuditFilter = { from, to, actions: [], source: 'all' };
+  switch (scope.kind) {
+    case 'all':
+      return { filter: base, label: 'Alle hændelser' };
+    case 'admin':
+      return { filter: { ...base, source: 'console' }, label: 'Administrative handlinger' };
+    case 'person':
+      return { filter: { ...base, person: scope.person }, label: `Person: ${scope.person}` };
+    case 'ou':
+      return { filter: { ...base, ou: scope.ou }, label: `Enhed: ${scope.ou}` };
+    case 'policy':
+      return {
+        filter: { ...base, actions: ['settings.update', 'policy.update', 'terms.publish', 'CHANGE_PASSWORD_SETTINGS', 'CHANGE_TERMS_AND_CONDITIONS'] },
+        label: 'Ændringer af politikker og vilkår',
+      };
+  }
+}
+
+export interface AuditServiceDeps {
+  connections(): Connections;
+  journal: Journal;
+  audit: AuditStore;
+  shipping: AuditShipping;
+  jobs: JobRegistry;
+  retention: RetentionStore;
+  /** Where evidence packages are written. */
+  evidenceDir: string;
+  /** Ship the outbox and pull the IdP's log now. */
+  syncAudit(): Promise<void>;
+}
+
+/** Revision: the merged timeline, the journal's check, evidence packages, retention, and long jobs. */
+export function createAuditService(deps: AuditServiceDeps): FeatureService<typeof auditOps> {
+  return {
+    'audit.search': async (input) => deps.audit.search(input.filter, { cursor: input.cursor, limit: input.limit }),
+
+    'audit.stats': async (input) => ({ total: deps.audit.count(input.filter), ...deps.audit.stats(input.filter) }),
+
+    'audit.refresh': async () => {
+      await deps.syncAudit();
+      const { pending, lastError, lastPulledAt } = deps.shipping.status();
+      return { pending, lastError, lastPulledAt };
+    },
+
+    'audit.verifyJournal': async () => checkJournal(deps.journal, deps.connections().idp, deps.shipping.anchoredSeq()),
+
+    'audit.exportEvidence': async (input, ctx) => {
+      const operator = ctx.requireSession().operator;
+      const { filter, label } = scopeFilter(input.from, input.to, input.scope);
+      const idp = deps.connections().idp;
+      const job = deps.jobs.start('audit.exportEvidence', operator.username, async (job) =>
+        exportEvidence(deps.audit, deps.journal, {
+          filter,
+          scopeLabel: label,
+          fullCpr: input.fullCpr,
+          operator,
+          outRoot: deps.evidenceDir,
+          policy: await policyEvidenceContext(idp),
+          idp,
+          anchoredSeq: deps.shipping.anchoredSeq(),
+        }, job),
+      );
+      return { job };
+    },
+
+    'audit.verifyPackage': async (input) => {
+      const idp = deps.connections().idp;
+      return verifyEvidencePackage(input.folder, idp ? () => idp.attestationCertificate() : undefined);
+    },
+
+    'audit.attestationCertificate': async () => {
+      const idp = deps.connections().idp;
+      if (!idp) return { certificate: null, message: 'Den lokale IdP er ikke sat op.' };
+      try {
+        const c = await idp.attestationCertificate();
+        return { certificate: { fingerprintSha256: c.fingerprintSha256, subject: c.subject, notAfter: c.notAfter }, message: null };
+      } catch (e) {
+        return { certificate: null, message: `IdP'ens certifikat kunne ikke hentes: ${e instanceof Error ? e.message : String(e)}` };
+      }
+    },
+
+    'audit.getRetention': async () => ({ settings: deps.retention.read(), pendingShipment: deps.shipping.status().pending }),
+
+    'audit.setRetention': async (input) => ({ settings: deps.retention.write(input.settings) }),
+
+    'audit.purgeNow': async (input, ctx) => {
+      const r = applyRetention(deps.journal, deps.audit, deps.shipping.ackedSeq(), deps.retention.read());
+      // The cut itself goes into the chain, so the new anchor can be checked against the journal.
+      ctx.record({ operation: 'audit.purge', reason: input.reason, outcome: 'success', summary: r });
+      return r;
+    },
+
+    'jobs.get': async (input, ctx) => ({ job: deps.jobs.get(input.id, ctx.requireSession().operator.username) }),
+
+    'jobs.cancel': async (input, ctx) => ({ job: deps.jobs.cancel(input.id, ctx.requireSession().operator.username) }),
+  };
+}

@@ -1,0 +1,43 @@
+import { ConsoleError } from '../../../shared/errors.ts';
+import type { sessionOps } from '../../../shared/operations/session.ts';
+import type { Environment, FeatureService } from '../../ports.ts';
+import { operatorFromIdentity } from './roles.ts';
+
+export interface SessionServiceDeps {
+  environment(): Environment;
+  version: string;
+}
+
+/** Signing in with one's own AD account: the bind is the operator's, the roles come from their groups. */
+export function createSessionService(deps: SessionServiceDeps): FeatureService<typeof sessionOps> {
+  return {
+    'app.info': async () => {
+      const env = deps.environment();
+      return { version: deps.version, training: env.isTraining, trainingOperators: [...env.operatorCards] };
+    },
+
+    'session.login': async (input, call) => {
+      const env = deps.environment();
+      const directory = await env.connections.directory.signIn(input.username, input.password);
+      const operator = operatorFromIdentity(directory.identity, env.roleMapping());
+      if (operator.roles.length === 0) {
+        await directory.close();
+        throw new ConsoleError('forbidden', 'Din konto er ikke medlem af nogen af konsollens rollegrupper. Kontakt en administrator.');
+      }
+      if (call.session) await call.session.directory.close().catch(() => {});
+      const now = Date.now();
+      call.setSession({ operator, directory, startedAt: now, lastUsedAt: now });
+      call.record({ operation: 'session.login', operator, reason: null, outcome: 'success', summary: { roles: operator.roles } });
+      return { operator };
+    },
+
+    'session.logout': async (_input, call) => {
+      const s = call.session;
+      call.setSession(null);
+      if (s) await s.directory.close().catch(() => {});
+      return { ok: true as const };
+    },
+
+    'session.current': async (_input, call) => ({ operator: call.session?.operator ?? null }),
+  };
+}
