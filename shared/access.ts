@@ -1,6 +1,6 @@
 import type { OperationSpec } from './operation.ts';
 import { operations, type OpName } from './operations/index.ts';
-import { ouLabel } from './domain/bulk.ts';
+import { ouLabel } from './dn.ts';
 import { inScope, type Operator, type Role, type Scope } from './roles.ts';
 
 export { inScope, type Scope };

@@ -178,25 +178,6 @@ export const bulkRowStateDa: Record<BulkRowState, string> = {
   cancelled: 'Annulleret',
 };
 
-/** "OU=Elever,OU=Skoler,DC=…" → "Skoler / Elever" (outermost first, RFC 4514 escapes undone). */
-export function ouLabel(dn: string): string {
-  const rdns: string[] = [];
-  let cur = '';
-  for (let i = 0; i < dn.length; i++) {
-    const c = dn[i] as string;
-    if (c === '\\' && i + 1 < dn.length) cur += c + dn[++i];
-    else if (c === ',') {
-      rdns.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  rdns.push(cur);
-  const ous = rdns
-    .map((r) => r.trim())
-    .filter((r) => /^OU\s*=/i.test(r))
-    .map((r) => r.replace(/^OU\s*=\s*/i, '').replace(/\\(.)/g, '$1'));
-  return ous.length ? ous.reverse().join(' / ') : dn;
-}
 
 // ------------------------------------------------------------------ CSV of usernames
 

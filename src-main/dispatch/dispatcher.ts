@@ -7,6 +7,7 @@ import { can, type Denial } from '../../shared/access.ts';
 import type { ActiveSession, Call, ResolvedTarget } from '../ports.ts';
 import type { CallContext } from './session.ts';
 import type { Journal, JournalOutcome } from '../store/journal.ts';
+import { parentDn } from '../../shared/dn.ts';
 
 export type Handler<N extends OpName> = (input: OpParsedInput<N>, call: Call) => Promise<OpOutput<N>>;
 /** Every operation in the contract must have a handler: the type makes a missing one a compile error. */
@@ -188,13 +189,3 @@ export function toPayload(e: unknown): ErrorPayload {
 }
 
 export type { OpName };
-
-/** The DN of the container an entry lives in (its OU). */
-function parentDn(dn: string): string | null {
-  // The first unescaped comma ends the entry's own RDN (RFC 4514).
-  for (let i = 0; i < dn.length; i++) {
-    if (dn[i] === '\\') i++;
-    else if (dn[i] === ',') return dn.slice(i + 1).trim();
-  }
-  return null;
-}

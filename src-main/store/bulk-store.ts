@@ -16,6 +16,7 @@ import type {
 import type { Operator } from '../../shared/roles.ts';
 import type { MitIdPerson } from '../services/mitid/actions.ts';
 import { inTransaction } from './sqlite.ts';
+import { parentDn } from '../../shared/dn.ts';
 
 export interface NewBulkRow {
   personId: string | null;
@@ -125,14 +126,6 @@ function rowFromRow(r: Record<string, unknown>): BulkRowRecord {
 }
 
 /** The DN of the container an entry lives in. */
-export function parentDn(dn: string | null): string | null {
-  if (!dn) return null;
-  for (let i = 0; i < dn.length; i++) {
-    if (dn[i] === '\\') i++;
-    else if (dn[i] === ',') return dn.slice(i + 1).trim();
-  }
-  return null;
-}
 
 export function rowView(r: BulkRowRecord): BulkRowView {
   return {
@@ -140,7 +133,7 @@ export function rowView(r: BulkRowRecord): BulkRowView {
     personId: r.personId,
     username: r.username,
     displayName: r.displayName,
-    ou: parentDn(r.dn),
+    ou: r.dn ? parentDn(r.dn) : null,
     plan: r.plan,
     skipReason: r.skipReason,
     state: r.state,

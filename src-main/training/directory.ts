@@ -3,6 +3,7 @@ import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import { inScope } from '../../shared/roles.ts';
 import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySettings, MirroredPolicySpec, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
+import { groupNameOf } from '../../shared/dn.ts';
 
 /** Fold case and Danish letters so "soren", "søren" and "soeren" find the same person. */
 export function foldForSearch(s: string): string {
@@ -48,10 +49,6 @@ function domainPolicyProblem(pw: string, account: TrainingAccount): string | nul
   return null;
 }
 
-function groupNameFromDn(dn: string): string {
-  const m = /^CN=((?:\\.|[^,])+)/i.exec(dn);
-  return (m?.[1] ?? dn).replace(/\\(.)/g, '$1');
-}
 
 interface Entry {
   account: TrainingAccount;
@@ -190,19 +187,19 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
         },
         async addToGroup(personId: string, groupDn: string) {
           const groups = find(personId).account.groups;
-          const name = groupNameFromDn(groupDn);
+          const name = groupNameOf(groupDn);
           if (!groups.includes(name)) groups.push(name);
         },
         async removeFromGroup(personId: string, groupDn: string) {
           const account = find(personId).account;
-          const name = groupNameFromDn(groupDn);
+          const name = groupNameOf(groupDn);
           account.groups = account.groups.filter((g) => g !== name);
         },
         async getResultantPasswordPolicy(personId: string) {
           const entry = find(personId);
           // Like AD: the mirrored PSO of a group the person is in wins over the domain's policy.
           for (const [domain, pso] of psos) {
-            if (pso.appliesTo.some((g) => entry.account.groups.includes(groupNameFromDn(g)))) {
+            if (pso.appliesTo.some((g) => entry.account.groups.includes(groupNameOf(g)))) {
               return { ...trainingDomainPolicy, source: 'pso' as const, name: `LIA-${domain}`, dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, ...pso.settings };
             }
           }

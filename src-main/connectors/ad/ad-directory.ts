@@ -9,7 +9,7 @@ import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySpe
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
 import { decodeAccountFlags, encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, intervalToMinutes, isGuid, sidToBuffer, sidToString, type AccountFlags } from './decode.ts';
 import { describeConnectionError, isConnectionError, isLdapResultError, mapResultError, unavailable, type WriteContext } from './errors.ts';
-import { firstRdnValue, ouPathOf, parseDn, rdn } from './escape.ts';
+import { groupNameOf, ouPathOf, parseDn, rdn } from '../../../shared/dn.ts';
 import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
 
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
@@ -101,13 +101,7 @@ export function toSummary(e: Entry): PersonSummary {
   };
 }
 
-function groupNameOf(dn: string): string {
-  try {
-    return firstRdnValue(dn);
-  } catch {
-    return dn;
-  }
-}
+
 
 // ---------------------------------------------------------------- search ranking
 

@@ -5,7 +5,7 @@ import { Attribute, Change, type Client } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import { isConnectionError, isLdapResultError, mapResultError } from './errors.ts';
-import { rdn } from './escape.ts';
+import { rdn } from '../../../shared/dn.ts';
 import type { MirroredPolicySettings } from '../directory-port.ts';
 
 /** A PSO's settings: exactly what the directory port mirrors. */

@@ -11,11 +11,12 @@ import { inScope, type Operator, type Scope } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal } from '../../store/journal.ts';
-import { planRows, resolveTarget, loadAllPeople, ouLabel } from './plan.ts';
+import { planRows, resolveTarget, loadAllPeople } from './plan.ts';
+import { ouLabel, parentDn } from '../../../shared/dn.ts';
 import { writeResultFile } from './result-file.ts';
 import { BulkRun, type OutagePolicy } from './runner.ts';
 import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
-import { openBulkStore, parentDn, rowView, type BulkJobRecord } from '../../store/bulk-store.ts';
+import { openBulkStore, rowView, type BulkJobRecord } from '../../store/bulk-store.ts';
 
 export interface BulkServiceDeps {
   journal: Journal;

@@ -2,13 +2,12 @@
 // each of them in MitID Erhverv — or why nothing will. Read-only everywhere.
 import pLimit from 'p-limit';
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
-import { ouLabel, parseUsernameCsv, type BulkAction, type BulkSkipReason, type BulkTarget } from '../../../shared/domain/bulk.ts';
+import { parseUsernameCsv, type BulkAction, type BulkSkipReason, type BulkTarget } from '../../../shared/domain/bulk.ts';
+import { dnIsWithin, groupNameOf, ouLabel } from '../../../shared/dn.ts';
 
-export { ouLabel };
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { MitIdAuthenticator, MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
 import { subjectNameIdFor, type LinkRule } from '../../../shared/mitid/link-rule.ts';
-import { dnIsWithin } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { NewBulkRow } from '../../store/bulk-store.ts';
@@ -27,10 +26,6 @@ export async function loadAllPeople(session: DirectorySession): Promise<PersonSu
   return (await session.searchPeople({ text: '', limit: Number.MAX_SAFE_INTEGER })).items;
 }
 
-function groupNameOf(group: string): string {
-  const m = /^\s*CN\s*=\s*((?:\\.|[^,])+)/i.exec(group);
-  return (m?.[1] ?? group).replace(/\\(.)/g, '$1').trim();
-}
 
 export interface Candidate {
   /** The line as given (username, id) when the person could not be found. */

@@ -3,14 +3,13 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bulkActionDa, bulkPlanDa, bulkResultDa, bulkRowStateDa, bulkSkipDa } from '../../../shared/domain/bulk.ts';
 import type { BulkJobRecord, BulkRowRecord } from '../../store/bulk-store.ts';
-import { parentDn } from '../../store/bulk-store.ts';
-import { ouLabel } from './plan.ts';
+import { ouLabel, parentDn } from '../../../shared/dn.ts';
 import { csvDocument } from '../csv.ts';
 
 export function resultCsv(job: BulkJobRecord, rows: BulkRowRecord[]): string {
   const header = ['Række', 'Brugernavn', 'Navn', 'Enhed', 'Handling', 'Plan', 'Sprunget over fordi', 'Status', 'Resultat', 'MitID Erhverv-uuid', 'Fejl', 'Forsøg', 'Opdateret'];
   const records = rows.map((r) => {
-    const ou = parentDn(r.dn);
+    const ou = r.dn ? parentDn(r.dn) : null;
     return [
       r.seq,
       r.username,

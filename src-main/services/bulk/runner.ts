@@ -10,7 +10,8 @@ import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal, JournalOutcome } from '../../store/journal.ts';
 import { assignLocalAuthenticator, reactivateIdentity, setSigning, suspendIdentity } from '../mitid/actions.ts';
 import { pendingMessage } from '../mitid/create-guard.ts';
-import { parentDn, type BulkJobRecord, type BulkRowRecord, type BulkStore } from '../../store/bulk-store.ts';
+import { type BulkJobRecord, type BulkRowRecord, type BulkStore } from '../../store/bulk-store.ts';
+import { parentDn } from '../../../shared/dn.ts';
 
 export interface OutagePolicy {
   /** First wait after a row failed because MitID Erhverv did not answer; doubles per round. */
@@ -151,7 +152,7 @@ export class BulkRun {
   }
 
   private target(row: BulkRowRecord) {
-    return { id: row.personId ?? row.username, label: row.displayName ? `${row.displayName} (${row.username})` : row.username, ou: parentDn(row.dn) };
+    return { id: row.personId ?? row.username, label: row.displayName ? `${row.displayName} (${row.username})` : row.username, ou: row.dn ? parentDn(row.dn) : null };
   }
 
   private record(job: BulkJobRecord, row: BulkRowRecord, kind: 'intent' | 'outcome', outcome: JournalOutcome | null, summary: Record<string, unknown>): void {

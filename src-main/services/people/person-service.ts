@@ -9,7 +9,7 @@ import type { IdpPanel, MitIdPanel } from '../../../shared/operations/people.ts'
 import type { Operator } from '../../../shared/roles.ts';
 import type { AuditRow } from '../../../shared/domain/audit.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
-import { firstRdnValue } from '../../connectors/ad/escape.ts';
+import { firstRdnValue } from '../../../shared/dn.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Connections } from '../../ports.ts';

@@ -5,7 +5,8 @@ import { checkPassword, diffPolicySettings, type LeakCheck, type PasswordCheck, 
 import { domainFromDn } from '../../../shared/idp/common.ts';
 import { fullServiceViolations, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
-import { dnIsWithin, type Operator } from '../../../shared/roles.ts';
+import { type Operator } from '../../../shared/roles.ts';
+import { dnIsWithin } from '../../../shared/dn.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';

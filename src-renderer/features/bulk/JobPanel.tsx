@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Code, Group, NumberInput, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ouLabel, type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
+import { type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
+import { ouLabel } from '../../../shared/dn.ts';
 import { useOp } from '../../app/ops.ts';
 import { invoke, OpError } from '../../app/transport.ts';
 

@@ -3,7 +3,7 @@ import { can } from '../../../shared/access.ts';
 import { operations, opNames, type OpName } from '../../../shared/operations/index.ts';
 import type { OperationSpec } from '../../../shared/operation.ts';
 import type { Role } from '../../../shared/roles.ts';
-import { dnIsWithin } from '../../../shared/roles.ts';
+import { dnIsWithin } from '../../../shared/dn.ts';
 import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 

@@ -1,7 +1,7 @@
 // The scaled test domain for benchmarks: the normal seed plus the AD part of the training
 // municipality (src-main/training/seed.ts, the generator behind the 100,000-person benchmarks), so
 // the domain holds `people` persons in all. Added offline like the seed, in chunks (see dc.ts).
-import { rdn } from '../../../src-main/connectors/ad/escape.ts';
+import { rdn } from '../../../shared/dn.ts';
 import { dateToFileTime } from '../../../src-main/connectors/ad/decode.ts';
 import { generateTrainingAccounts, type TrainingAccount } from '../../../src-main/training/seed.ts';
 import { addRecord } from './ldif.ts';

@@ -3,7 +3,7 @@
 //
 // Phase 1 creates the role groups; their SIDs (assigned by Samba) are then read back, because the
 // delegation ACEs on the OUs of phase 2 name them.
-import { escapeDnValue, rdn } from '../../../src-main/connectors/ad/escape.ts';
+import { escapeDnValue, rdn } from '../../../shared/dn.ts';
 import { dateToFileTime, encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
 import { addRecord, modifyRecord, type LdifAttrs } from './ldif.ts';
 import { FIRST_NAMES, SURNAMES, asciiFold } from './names.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeDnValue, escapeFilterValue, formatDn, ouPathOf, parseDn, rdn, sameDn, firstRdnValue } from '../../../src-main/connectors/ad/escape.ts';
+import { escapeFilterValue } from '../../../src-main/connectors/ad/escape.ts';
+import { escapeDnValue, formatDn, ouPathOf, parseDn, rdn, sameDn, firstRdnValue } from '../../../shared/dn.ts';
 
 describe('escapeDnValue (RFC 4514)', () => {
   it.each([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBulkStore, type BulkStore, type NewBulkRow } from '../../../src-main/store/bulk-store.ts';
-import { ouLabel } from '../../../src-main/services/bulk/plan.ts';
+import { ouLabel } from '../../../shared/dn.ts';
 import { resultCsv } from '../../../src-main/services/bulk/result-file.ts';
 import { openJournal, type Journal } from '../../../src-main/store/journal.ts';
 

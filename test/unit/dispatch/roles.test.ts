@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoleMapping } from '../../../shared/domain/settings.ts';
-import { dnIsWithin } from '../../../shared/roles.ts';
+import { dnIsWithin } from '../../../shared/dn.ts';
 import { operatorFromIdentity } from '../../../src-main/services/session/roles.ts';
 
 const identity = (groups: Array<[string, string]>) => ({
@@ -48,5 +48,16 @@ describe('OU scope and escaped DNs', () => {
     // "CN=X\,OU=Skoler" is one RDN directly under the domain, not a member of OU=Skoler.
     expect(dnIsWithin('CN=X\\,OU=Skoler,DC=k,DC=test', 'OU=Skoler,DC=k,DC=test')).toBe(false);
     expect(dnIsWithin('CN=Hansen\\, Jens,OU=Skoler,DC=k,DC=test', 'OU=Skoler,DC=k,DC=test')).toBe(true);
+  });
+});
+
+describe('one DN helper for the whole console', () => {
+  it('compares DNs as AD does, however a character was escaped', () => {
+    // \2C and \, are the same comma; case never matters; spaces around = do not either.
+    expect(dnIsWithin('CN=Hansen\\2C Jens,OU=Skoler,DC=k,DC=test', 'OU=Skoler,DC=k,DC=test')).toBe(true);
+    expect(dnIsWithin('CN=A,OU=Sk\\C3\\B8le,DC=k,DC=test', 'ou=skøle, dc=k, dc=test')).toBe(true);
+    // A DN that does not parse is inside nothing.
+    expect(dnIsWithin('CN=A,OU=Skoler,DC=k,DC=test"', 'OU=Skoler,DC=k,DC=test')).toBe(false);
+    expect(dnIsWithin('CN=A,OU=Skoler,DC=k,DC=test', '')).toBe(false);
   });
 });
