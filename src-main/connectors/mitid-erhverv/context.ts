@@ -2,6 +2,9 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { MitIdErhvervClientOptions } from './client.ts';
 import type { CallOptions } from './port.ts';
+import type { z } from 'zod';
+import { send } from '../http/client.ts';
+import { getJson } from '../http/json.ts';
 import type { MitIdTransport, TextResponse } from './transport.ts';
 import { unexpectedStatus } from './transport.ts';
 
@@ -20,7 +23,7 @@ export interface ClientContext {
   readonly compat: Compat;
 }
 
-/** An idempotent call: retried on unavailability. */
+/** A call through the shared stack with the token; retried on unavailability when idempotent. */
 export function call(
   ctx: ClientContext,
   method: 'GET' | 'PUT' | 'DELETE' | 'POST',
@@ -29,7 +32,12 @@ export function call(
   opts?: CallOptions,
   idempotent = true,
 ): Promise<TextResponse> {
-  return ctx.t.withRetry(idempotent, opts?.signal, () => ctx.t.attempt({ method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs }));
+  return send(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent });
+}
+
+/** An idempotent read whose 200 answer is parsed with `schema`; anything else is mapped with `what`. */
+export function read<S extends z.ZodType>(ctx: ClientContext, schema: S, path: string, what: string, opts?: CallOptions): Promise<z.output<S>> {
+  return getJson(ctx.t, schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
 }
 
 export function expectStatus(res: TextResponse, ok: readonly number[], what: string): void {

@@ -3,14 +3,11 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import { AllowSigningRequest, EmployeeResponse, ProfileRequest } from '../../../shared/mitid/api.ts';
 import type { MitIdIdentity } from '../../../shared/mitid/domain.ts';
-import { A, assertUuid, call, enc, expectStatus, type ClientContext } from './context.ts';
+import { A, assertUuid, call, enc, expectStatus, read, type ClientContext } from './context.ts';
 import type { CallOptions, MitIdCapabilities, MitIdProfileUpdate } from './port.ts';
-import { parseJson } from './transport.ts';
 
 export async function getIdentity(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<MitIdIdentity> {
-  const res = await call(ctx, 'GET', `${A}/identity/employee/${enc(assertUuid(uuid))}`, undefined, opts);
-  expectStatus(res, [200], 'læs identitet');
-  const r = parseJson(res.text, EmployeeResponse);
+  const r = await read(ctx, EmployeeResponse, `${A}/identity/employee/${enc(assertUuid(uuid))}`, 'læs identitet', opts);
   return {
     uuid: r.uuid.toLowerCase(),
     status: r.identityProfile.status,
