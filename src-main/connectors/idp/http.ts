@@ -4,9 +4,9 @@
 import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { API_KEY_HEADER, IDP_API_BASE, IdpErrorBody } from '../../../shared/idp/common.ts';
-import { createHttpClient, send, type HttpMethod, type TextResponse } from '../http/client.ts';
+import { createHttpClient, type HttpMethod, type TextResponse } from '../http/client.ts';
 import { unexpectedAnswer } from '../http/errors.ts';
-import { getJson } from '../http/json.ts';
+import { getJson, sendExpecting } from '../http/json.ts';
 import type { HttpSystem } from '../http/system.ts';
 
 export const IDP: HttpSystem = {
@@ -123,8 +123,7 @@ export function createIdpHttp(opts: IdpHttpOptions): IdpHttp {
     async request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>> {
       const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent };
       if (spec.schema !== null) return getJson(h, spec.schema, call);
-      const res = await send(h, call);
-      if (res.status < 200 || res.status >= 300) throw idpAnswerError(res);
+      await sendExpecting(h, call);
       return undefined as z.output<T>;
     },
     close: () => h.close(),

@@ -1,10 +1,11 @@
-// What every resource module of the client shares: the transport, the options and the compat switches.
+// What every resource module of the client shares: the transport, the options, the compat switches, and
+// the three shapes of a call over the shared stack (call, read = getJson, write).
+import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
+import { send } from '../http/client.ts';
+import { getJson, sendExpecting } from '../http/json.ts';
 import type { MitIdErhvervClientOptions } from './client.ts';
 import type { CallOptions } from './port.ts';
-import type { z } from 'zod';
-import { send } from '../http/client.ts';
-import { getJson } from '../http/json.ts';
 import type { MitIdTransport, TextResponse } from './transport.ts';
 import { unexpectedStatus } from './transport.ts';
 
@@ -38,6 +39,19 @@ export function call(
 /** An idempotent read whose 200 answer is parsed with `schema`; anything else is mapped with `what`. */
 export function read<S extends z.ZodType>(ctx: ClientContext, schema: S, path: string, what: string, opts?: CallOptions): Promise<z.output<S>> {
   return getJson(ctx.t, schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
+}
+
+/** An idempotent write whose answer must be one of `ok`; anything else is mapped with `what`. */
+export async function write(
+  ctx: ClientContext,
+  method: 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  ok: readonly number[],
+  what: string,
+  opts?: CallOptions,
+): Promise<void> {
+  await sendExpecting(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok, what });
 }
 
 export function expectStatus(res: TextResponse, ok: readonly number[], what: string): void {

@@ -86,7 +86,6 @@ export class MitIdTransport implements Exchange {
       timeoutMs: o.timeoutMs,
       retry: this.retry,
       isUnavailable: isServiceUnavailable,
-      answerError: (res, what) => unexpectedStatus(res, what ?? 'kald'),
       concurrency: o.concurrency,
       breaker: o.breaker,
       onEvent: (e) => this.emit(e),
