@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { TokenResponse } from '../../../shared/mitid/api.ts';
 import { createHttpClient, type Exchange, type HttpClient, type HttpEvent, type HttpRequest, type TextResponse } from '../http/client.ts';
-import { AttemptFailure, unexpectedAnswer } from '../http/errors.ts';
+import { AttemptFailure, cancelled, unexpectedAnswer } from '../http/errors.ts';
 import { parseJson } from '../http/json.ts';
 import { withRetry, type BackoffOptions, type BreakerOptions, type CircuitBreaker, type RetryPolicy } from '../http/resilience.ts';
 import type { HttpSystem } from '../http/system.ts';
@@ -160,6 +160,8 @@ export class MitIdTransport implements Exchange {
   /** One authenticated attempt inside the concurrency limit; a 401 gets a fresh token and one more try. */
   attempt(spec: RequestSpec): Promise<TextResponse> {
     return this.http.limited(async () => {
+      // Cancelled while waiting for a slot: not even a token is fetched.
+      if (spec.signal?.aborted) throw new AttemptFailure(cancelled(MITID), false);
       let token = await this.getToken();
       let res = await this.http.attemptOutsideLimit(this.withToken(spec, token));
       if (res.status === 401) {
