@@ -1,12 +1,11 @@
 // Client for the IdP admin API's create claims (shared/idp/claims.ts), kept apart from the main IdP
-// client: a small port of its own, built from the same connection options.
+// client: a small port of its own on the same stack — its own from the same options, or the IdP client's
+// when handed that one (idpHttpFor).
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
-import { API_KEY_HEADER, IDP_API_BASE } from '../../../shared/idp/common.ts';
 import { AcquireClaimBody, AcquireClaimResult, ClaimKey, CreateClaim, ReleaseClaimBody, UpdateClaimBody } from '../../../shared/idp/claims.ts';
-import type { IdpClientOptions } from './client.ts';
-import { createIdpHttp } from './http.ts';
+import { idpHttpFrom, type IdpClientOptions, type IdpHttp } from './http.ts';
 
 export interface CreateClaimsPort {
   /** Take the claim (idempotent for the same holder). `unavailable-idp` when the IdP cannot be asked. */
@@ -29,17 +28,8 @@ function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return r.data;
 }
 
-export function createIdpClaimsClient(opts: IdpClientOptions): CreateClaimsPort {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  const headers: Record<string, string> = opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
-  const h = createIdpHttp({
-    baseURL: `${base}${IDP_API_BASE}`,
-    headers,
-    timeoutMs: opts.timeoutMs ?? 30_000,
-    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-    ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
-  });
+export function createIdpClaimsClient(source: IdpClientOptions | IdpHttp): CreateClaimsPort {
+  const { h, close } = idpHttpFrom(source);
   const path = (key: string) => `/create-claims/${checked(ClaimKey, key)}`;
   return {
     // Idempotent by contract for the same holder, so a lost answer is simply asked again.
@@ -57,6 +47,6 @@ export function createIdpClaimsClient(opts: IdpClientOptions): CreateClaimsPort 
     release: async (key, holder) => {
       await h.request({ method: 'POST', path: `${path(key)}/release`, body: checked(ReleaseClaimBody, { holder }), schema: null, idempotent: true });
     },
-    close: () => h.close(),
+    close,
   };
 }

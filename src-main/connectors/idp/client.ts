@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
 import {
-  API_KEY_HEADER,
   Domain,
   Health,
-  IDP_API_BASE,
   PageQuery,
   PersonKey,
   WriteContext,
@@ -41,24 +39,11 @@ import {
   TokenStatusQuery,
   WriteBody,
 } from '../../../shared/idp/api.ts';
-import { insecureUrlProblem, type IdpProfile } from '../../../shared/domain/settings.ts';
+import type { IdpProfile } from '../../../shared/domain/settings.ts';
 import type { IdpPort } from './idp-port.ts';
-import { createIdpHttp } from './http.ts';
-import type { IdpHttp, RequestSpec } from './http.ts';
+import { idpHttpFrom, type IdpClientOptions, type IdpHttp, type RequestSpec } from './http.ts';
 
-export type IdpAuth = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
-
-export interface IdpClientOptions {
-  /** The IdP's address without the API path, e.g. https://idp.kommune.dk */
-  baseUrl: string;
-  auth: IdpAuth;
-  /** Per attempt (default 30 s). */
-  timeoutMs?: number;
-  ca?: string | Buffer;
-  /** Extra attempts for idempotent calls (default 2). */
-  retries?: number;
-  retryDelayMs?: number;
-}
+export type { IdpAuth, IdpClientOptions } from './http.ts';
 
 /**
  * Client options from the settings' IdP profile and the secret kept for it (idp.apiKey or
@@ -104,24 +89,12 @@ async function notFoundAsNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
-/** The real IdpPort: axios against a Local IdP that implements the IdP admin API v1. */
-export function createIdpClient(opts: IdpClientOptions): IdpPort {
-  const base = input(z.url({ protocol: /^https?$/ }), opts.baseUrl).replace(/\/+$/, '');
-  // The API key or token goes with every request: https only, whoever builds the client (plain http only
-  // to a loopback address, where the training environment runs its simulator in-process).
-  const insecure = insecureUrlProblem(base, { allowLoopbackHttp: true });
-  if (insecure) throw new ConsoleError('validation', `Lokal IdP-adressen afvist: ${insecure}.`);
-  const headers: Record<string, string> =
-    opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const h: IdpHttp = createIdpHttp({
-    baseURL: `${base}${IDP_API_BASE}`,
-    headers,
-    timeoutMs,
-    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-    ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
-  });
+/**
+ * The real IdpPort: a Local IdP that implements the IdP admin API v1, over the shared HTTP stack. Given
+ * options it builds its own stack; given a stack (idpHttpFor) it shares it, e.g. with the claims client.
+ */
+export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
+  const { h, close } = idpHttpFrom(source);
 
   const get = <T extends z.ZodType>(path: string, schema: T, query?: RequestSpec<T>['query']) =>
     h.request({ method: 'GET', path, schema, idempotent: true, ...(query ? { query } : {}) });
@@ -228,6 +201,6 @@ export function createIdpClient(opts: IdpClientOptions): IdpPort {
     // Signing twice is harmless (the IdP logs both); a retry after a lost answer beats an unsigned package.
     attest: async (req) => h.request({ method: 'POST', path: '/attestation/signatures', body: input(AttestationRequest, req), schema: Attestation, idempotent: true }),
 
-    close: () => h.close(),
+    close,
   };
 }

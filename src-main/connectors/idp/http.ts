@@ -1,11 +1,34 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios from 'axios';
-import type { AxiosError, AxiosInstance, AxiosResponse, Method } from 'axios';
+// The Local IdP on the shared HTTP stack (../http/): what is the IdP's own — its auth header, which answers
+// mean "try again", and what its 4xx answers mean (its error body carries a code and a message for the
+// operator). TLS, timeouts, retries, the https-only check and zod parsing are the stack's.
 import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
-import { IdpErrorBody } from '../../../shared/idp/common.ts';
-import { insecureUrlProblem } from '../../../shared/domain/settings.ts';
+import { API_KEY_HEADER, IDP_API_BASE, IdpErrorBody } from '../../../shared/idp/common.ts';
+import { createHttpClient, type HttpMethod, type TextResponse } from '../http/client.ts';
+import { unexpectedAnswer } from '../http/errors.ts';
+import { getJson, sendExpecting } from '../http/json.ts';
+import type { HttpSystem } from '../http/system.ts';
+
+export const IDP: HttpSystem = {
+  name: 'Lokal IdP',
+  genitive: "Lokal IdP's",
+  unavailable: 'unavailable-idp',
+  timeoutMessage: (s) => `Lokal IdP svarede ikke inden for ${s} s`,
+};
+
+export type IdpAuth = { kind: 'api-key'; apiKey: string } | { kind: 'bearer'; token: string };
+
+export interface IdpClientOptions {
+  /** The IdP's address without the API path, e.g. https://idp.kommune.dk */
+  baseUrl: string;
+  auth: IdpAuth;
+  /** Per attempt (default 30 s). */
+  timeoutMs?: number;
+  ca?: string | Buffer;
+  /** Extra attempts for idempotent calls (default 2). */
+  retries?: number;
+  retryDelayMs?: number;
+}
 
 export interface IdpHttpOptions {
   /** Full base URL incl. the API path. */
@@ -16,12 +39,12 @@ export interface IdpHttpOptions {
   ca?: string | Buffer;
   /** Extra attempts for idempotent calls (default 2). */
   retries?: number;
-  /** First back-off delay; doubles per attempt (default 200 ms). */
+  /** First back-off delay; doubles per attempt, with jitter (default 200 ms). */
   retryDelayMs?: number;
 }
 
 export interface RequestSpec<T extends z.ZodType> {
-  method: Method;
+  method: HttpMethod;
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -31,136 +54,99 @@ export interface RequestSpec<T extends z.ZodType> {
   idempotent: boolean;
 }
 
+export interface IdpHttp {
+  request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>>;
+  close(): void;
+}
+
+/** Answers that mean "not now": retried like a timeout when the call is idempotent. */
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The IdP's own message, cleaned: shown to the operator, so no control characters and bounded. */
-function serverMessage(data: unknown): { code: string | null; message: string | null; details: Record<string, unknown> | undefined } {
-  const parsed = IdpErrorBody.safeParse(data);
+function serverMessage(text: string): { code: string | null; message: string | null; details: Record<string, unknown> | undefined } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { code: null, message: null, details: undefined };
+  }
+  const parsed = IdpErrorBody.safeParse(raw);
   if (!parsed.success) return { code: null, message: null, details: undefined };
   // eslint-disable-next-line no-control-regex
   const clean = parsed.data.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 300);
   return { code: parsed.data.code, message: clean || null, details: parsed.data.details };
 }
 
-function networkError(e: AxiosError, timeoutMs: number): ConsoleError {
-  const code = e.code ?? '';
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-    return new ConsoleError('unavailable-idp', `Lokal IdP svarede ikke inden for ${Number((timeoutMs / 1000).toFixed(1)).toLocaleString('da-DK')} s`, { reason: 'timeout' });
-  }
-  if (code === 'ECONNREFUSED') return new ConsoleError('unavailable-idp', 'Lokal IdP kan ikke nås (forbindelsen blev afvist)', { reason: code });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConsoleError('unavailable-idp', 'Lokal IdP kan ikke nås (ukendt værtsnavn)', { reason: code });
-  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code) || /certificate/i.test(e.message)) {
-    return new ConsoleError('unavailable-idp', 'Lokal IdP kan ikke nås: serverens certifikat kan ikke godkendes', { reason: 'tls' });
-  }
-  return new ConsoleError('unavailable-idp', 'Forbindelsen til Lokal IdP blev afbrudt uden svar', { reason: code || 'network' });
-}
-
-function statusError(res: AxiosResponse): ConsoleError {
+/** What a non-2xx answer of the IdP means for the operator. */
+export function idpAnswerError(res: TextResponse): ConsoleError {
   const s = res.status;
-  const { code, message, details } = serverMessage(res.data);
+  const { code, message, details } = serverMessage(res.text);
   const base = { status: s, ...(code ? { idpCode: code } : {}) };
   const withMsg = (prefix: string) => (message ? `${prefix}: ${message}` : prefix);
   // Only the violations are passed on from the IdP's details: they are what the operator must fix.
   const violations = details && Array.isArray(details['violations']) ? { violations: details['violations'] } : {};
-  switch (true) {
-    case s === 400:
+  switch (s) {
+    case 400:
       return new ConsoleError('validation', withMsg('Lokal IdP afviste forespørgslen som ugyldig'), base);
-    case s === 401:
+    case 401:
       // The console's key, not the operator's sign-in: so not 'unauthenticated'.
       return new ConsoleError('unavailable-idp', 'Lokal IdP afviste konsollens adgangsnøgle (401) – kontrollér indstillingerne', base);
-    case s === 403:
+    case 403:
       return new ConsoleError('forbidden', withMsg('Lokal IdP nægtede adgang (403)'), base);
-    case s === 404:
+    case 404:
       return new ConsoleError('not-found', withMsg('Lokal IdP kender ikke det ønskede (404)'), base);
-    case s === 409:
+    case 409:
       return new ConsoleError('conflict', withMsg('Lokal IdP meldte konflikt (409)'), base);
-    case s === 422:
+    case 422:
       return new ConsoleError('refused', withMsg('Lokal IdP afviste ændringen'), { ...base, ...violations });
-    case s === 503 || s === 502 || s === 504 || s === 429:
-      return new ConsoleError('unavailable-idp', `Lokal IdP svarer ikke (${s})`, base);
-    case s >= 500:
-      return new ConsoleError('unavailable-idp', `Lokal IdP fejlede (${s})`, base);
     default:
-      return new ConsoleError('unavailable-idp', `Lokal IdP svarede uventet (${s})`, base);
+      return unexpectedAnswer(IDP, s);
   }
 }
 
-export interface IdpHttp {
-  request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>>;
-  close(): void;
-}
-
-/** axios with the IdP rules: timeouts, retries only when safe, zod on every answer, ConsoleErrors only. */
+/** The IdP's stack: retries only when safe, zod on every answer, ConsoleErrors only. */
 export function createIdpHttp(opts: IdpHttpOptions): IdpHttp {
-  // Every request carries the console's API key or token: never over plain http to another machine.
-  const insecure = insecureUrlProblem(opts.baseURL, { allowLoopbackHttp: true });
-  if (insecure) throw new ConsoleError('validation', `Lokal IdP-adressen afvist: ${insecure}.`);
-  const retries = opts.retries ?? 2;
-  const delay = opts.retryDelayMs ?? 200;
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true, ...(opts.ca ? { ca: opts.ca } : {}) });
-  const ax: AxiosInstance = axios.create({
-    baseURL: opts.baseURL,
-    timeout: opts.timeoutMs,
-    headers: { Accept: 'application/json', ...opts.headers },
-    httpAgent,
-    httpsAgent,
-    // The IdP is reached directly; a proxy from the environment must not capture the API key.
-    proxy: false,
-    maxRedirects: 0,
-    validateStatus: () => true,
+  const h = createHttpClient({
+    system: IDP,
+    baseUrl: opts.baseURL,
+    // Every request carries the console's API key or token: https, or plain http to a loopback address
+    // only (the training environment runs its simulator in-process).
+    allowLoopbackHttp: true,
+    ca: opts.ca,
+    headers: opts.headers,
+    timeoutMs: opts.timeoutMs,
+    retry: { retries: opts.retries ?? 2, baseDelayMs: opts.retryDelayMs ?? 200, maxDelayMs: 30_000, random: Math.random },
+    isUnavailable: (status) => RETRY_STATUS.has(status),
+    answerError: idpAnswerError,
   });
-
-  async function once(spec: RequestSpec<z.ZodType>): Promise<AxiosResponse> {
-    try {
-      return await ax.request({
-        method: spec.method,
-        url: spec.path,
-        params: spec.query,
-        data: spec.body,
-        headers: spec.body === undefined ? {} : { 'Content-Type': 'application/json' },
-        // axios' own timeout is per socket inactivity; this bounds the whole exchange, slow bodies included.
-        signal: AbortSignal.timeout(opts.timeoutMs + 50),
-      });
-    } catch (e) {
-      if (axios.isAxiosError(e)) throw networkError(e, opts.timeoutMs);
-      throw new ConsoleError('internal', 'Uventet fejl i forbindelsen til Lokal IdP', undefined, { cause: e });
-    }
-  }
-
   return {
     async request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>> {
-      const attempts = spec.idempotent ? retries + 1 : 1;
-      let last: ConsoleError | undefined;
-      for (let i = 0; i < attempts; i++) {
-        if (i > 0) await sleep(delay * 2 ** (i - 1) * (0.75 + Math.random() * 0.5));
-        let res: AxiosResponse;
-        try {
-          res = await once(spec);
-        } catch (e) {
-          last = e as ConsoleError;
-          if (last.code === 'unavailable-idp') continue;
-          throw last;
-        }
-        if (res.status >= 200 && res.status < 300) {
-          if (spec.schema === null) return undefined as z.output<T>;
-          const parsed = spec.schema.safeParse(res.data);
-          if (!parsed.success) {
-            throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte et svar, der ikke følger IdP-admin-API’et', {
-              issues: parsed.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
-            });
-          }
-          return parsed.data;
-        }
-        last = statusError(res);
-        if (!RETRY_STATUS.has(res.status)) throw last;
-      }
-      throw last ?? new ConsoleError('unavailable-idp', 'Lokal IdP svarer ikke');
+      const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent };
+      if (spec.schema !== null) return getJson(h, spec.schema, call);
+      await sendExpecting(h, call);
+      return undefined as z.output<T>;
     },
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-    },
+    close: () => h.close(),
   };
+}
+
+/** The IdP admin API's stack from the client options: base URL + API path, and the auth header. */
+export function idpHttpFor(opts: IdpClientOptions): IdpHttp {
+  const headers: Record<string, string> =
+    opts.auth.kind === 'api-key' ? { [API_KEY_HEADER]: opts.auth.apiKey } : { Authorization: `Bearer ${opts.auth.token}` };
+  return createIdpHttp({
+    baseURL: `${opts.baseUrl.replace(/\/+$/, '')}${IDP_API_BASE}`,
+    headers,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+  });
+}
+
+/** Options build a stack of their own (closed with the client); a stack handed in is shared, not closed. */
+export function idpHttpFrom(source: IdpClientOptions | IdpHttp): { h: IdpHttp; close: () => void } {
+  if ('request' in source) return { h: source, close: () => {} };
+  const h = idpHttpFor(source);
+  return { h, close: () => h.close() };
 }

@@ -120,14 +120,11 @@ export interface Os2faktorAuditLogOptions {
  * `GET /api/auditlog/read?offset=<lastId>` (rows with id > offset, 100 per call, header `ApiKey`).
  */
 export function createOs2faktorAuditLog(opts: Os2faktorAuditLogOptions): AuditLogSource & { close(): void } {
-  const url = z.url({ protocol: /^https?$/ }).safeParse(opts.baseUrl);
-  if (!url.success) throw new ConsoleError('validation', 'Adressen på OS2faktor skal være en http(s)-adresse');
-  const base = url.data.replace(/\/+$/, '');
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // The stack checks the address (https, or http to loopback only) before the key is ever sent.
   const h = createIdpHttp({
-    baseURL: base,
+    baseURL: opts.baseUrl,
     headers: { [API_KEY_HEADER]: opts.apiKey },
-    timeoutMs,
+    timeoutMs: opts.timeoutMs ?? 30_000,
     ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
     ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),

@@ -9,11 +9,11 @@ import {
   RequestCredentialsRequest,
 } from '../../../shared/mitid/api.ts';
 import type { MitIdAuthenticator } from '../../../shared/mitid/domain.ts';
-import { A, assertUuid, call, enc, expectStatus, type ClientContext } from './context.ts';
+import { A, assertUuid, enc, read, type ClientContext } from './context.ts';
 import { getIdentity } from './identities.ts';
 import { sendNonIdempotent } from './non-idempotent.ts';
 import type { CallOptions } from './port.ts';
-import { parseJson, unexpectedStatus } from './transport.ts';
+import { unexpectedStatus } from './transport.ts';
 
 function kindOf(type: string): MitIdAuthenticator['kind'] {
   if (type === authenticatorTypeLocal) return 'local';
@@ -23,9 +23,8 @@ function kindOf(type: string): MitIdAuthenticator['kind'] {
 }
 
 export async function listAuthenticators(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<MitIdAuthenticator[]> {
-  const res = await call(ctx, 'GET', `${A}/identity/employee/${enc(assertUuid(uuid))}/authenticators`, undefined, opts);
-  expectStatus(res, [200], 'autentifikatorer');
-  return parseJson(res.text, AuthenticatorsResponse).authenticators.map((a) => ({
+  const { authenticators } = await read(ctx, AuthenticatorsResponse, `${A}/identity/employee/${enc(assertUuid(uuid))}/authenticators`, 'autentifikatorer', opts);
+  return authenticators.map((a) => ({
     uuid: a.uuid.toLowerCase(),
     kind: kindOf(a.type),
     type: a.type,
@@ -56,7 +55,7 @@ async function requestCredential(
       path: `${A}/identity/employee/${enc(id)}/requestcredentials`,
       body,
       // Free of charge, so a few attempts — each after looking.
-      maxAttempts: ctx.t.o.backoff.retries + 1,
+      maxAttempts: ctx.t.retry.retries + 1,
       landed: async () => ((await present()) === 'ours' ? { outcome: 'reconciled' } : null),
       onAnswer: async (res, uncertain) => {
         if (res.status >= 200 && res.status < 300) return { outcome: 'assigned' };
@@ -113,7 +112,7 @@ export async function revokeCredential(
     {
       method: 'POST',
       path: `${A}/identity/employee/${enc(id)}/revokecredential/${enc(authId)}`,
-      maxAttempts: ctx.t.o.backoff.retries + 1,
+      maxAttempts: ctx.t.retry.retries + 1,
       landed: async () => ((await listAuthenticators(ctx, id, opts)).some((a) => a.uuid === authId) ? null : { outcome: 'revoked' }),
       onAnswer: async (res, uncertain) => {
         if (res.status >= 200 && res.status < 300) return { outcome: 'revoked' };

@@ -3,7 +3,7 @@
 // the facade: the options, and one line per port method into the resource modules —
 // search.ts, identities.ts, authenticators.ts, create.ts, rights.ts — which share context.ts and the
 // one helper for writes that are not idempotent (non-idempotent.ts).
-import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
+import { isConsoleError } from '../../../shared/errors.ts';
 import type {
   CreateOutcome,
   MitIdAuthenticator,
@@ -15,13 +15,13 @@ import type {
   ProductionUnit,
   RightsScope,
 } from '../../../shared/mitid/domain.ts';
-import { insecureUrlProblem, type MitIdProfile } from '../../../shared/domain/settings.ts';
+import type { MitIdProfile } from '../../../shared/domain/settings.ts';
 import * as authenticators from './authenticators.ts';
 import type { ClientContext, Compat } from './context.ts';
 import { createIdentity } from './create.ts';
 import * as identities from './identities.ts';
 import type { CallOptions, MitIdCapabilities, MitIdErhvervPort, MitIdProfileUpdate, PersonMatch } from './port.ts';
-import type { BackoffOptions, BreakerOptions } from './resilience.ts';
+import type { BackoffOptions, BreakerOptions } from '../http/resilience.ts';
 import * as rights from './rights.ts';
 import { iterateAll, matchPerson, streamSearch } from './search.ts';
 import type { SearchParser } from './search-stream.ts';
@@ -73,10 +73,6 @@ export class MitIdErhvervClient implements MitIdErhvervPort {
   private readonly ctx: ClientContext;
 
   constructor(o: MitIdErhvervClientOptions) {
-    // The organisation's certificate authenticates every call and the token rides on it: https only,
-    // whoever builds the client.
-    const insecure = insecureUrlProblem(o.baseUrl);
-    if (insecure) throw new ConsoleError('validation', `MitID Erhverv-adressen afvist: ${insecure}.`);
     this.kind = o.kind ?? 'mitid';
     this.capabilities = { qualifiedEligibilityUpdate: o.features?.qualifiedEligibilityUpdate ?? false, sendValidationEmail: false };
     const compat: Compat = {

@@ -1,5 +1,9 @@
-// What every resource module of the client shares: the transport, the options and the compat switches.
+// What every resource module of the client shares: the transport, the options, the compat switches, and
+// the three shapes of a call over the shared stack (call, read = getJson, write).
+import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
+import { send } from '../http/client.ts';
+import { getJson, sendExpecting } from '../http/json.ts';
 import type { MitIdErhvervClientOptions } from './client.ts';
 import type { CallOptions } from './port.ts';
 import type { MitIdTransport, TextResponse } from './transport.ts';
@@ -20,7 +24,7 @@ export interface ClientContext {
   readonly compat: Compat;
 }
 
-/** An idempotent call: retried on unavailability. */
+/** A call through the shared stack with the token; retried on unavailability when idempotent. */
 export function call(
   ctx: ClientContext,
   method: 'GET' | 'PUT' | 'DELETE' | 'POST',
@@ -29,7 +33,25 @@ export function call(
   opts?: CallOptions,
   idempotent = true,
 ): Promise<TextResponse> {
-  return ctx.t.withRetry(idempotent, opts?.signal, () => ctx.t.attempt({ method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs }));
+  return send(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent });
+}
+
+/** An idempotent read whose 200 answer is parsed with `schema`; anything else is mapped with `what`. */
+export function read<S extends z.ZodType>(ctx: ClientContext, schema: S, path: string, what: string, opts?: CallOptions): Promise<z.output<S>> {
+  return getJson(ctx.t, schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
+}
+
+/** An idempotent write whose answer must be one of `ok`; anything else is mapped with `what`. */
+export async function write(
+  ctx: ClientContext,
+  method: 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  ok: readonly number[],
+  what: string,
+  opts?: CallOptions,
+): Promise<void> {
+  await sendExpecting(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok, what });
 }
 
 export function expectStatus(res: TextResponse, ok: readonly number[], what: string): void {

@@ -9,7 +9,8 @@ import { A, type ClientContext } from './context.ts';
 import { sendNonIdempotent } from './non-idempotent.ts';
 import type { CallOptions, PersonMatch } from './port.ts';
 import { matchPerson } from './search.ts';
-import { parseJson, unexpectedStatus } from './transport.ts';
+import { parseJson } from '../http/json.ts';
+import { MITID, unexpectedStatus } from './transport.ts';
 
 /** For a create whose result could not be established: the caller must look up before trying again. */
 export function unknownOutcome(e: ConsoleError, reason?: string): ConsoleError {
@@ -91,7 +92,7 @@ export async function createIdentity(ctx: ClientContext, rawInput: NewMitIdIdent
       },
       onAnswer: async (res) => {
         if (res.status === 200 || res.status === 201) {
-          return { uuid: parseJson(res.text, CreateEmployeeResponse).employeeUuid.toLowerCase(), outcome: 'created' };
+          return { uuid: parseJson(MITID, res.text, CreateEmployeeResponse).employeeUuid.toLowerCase(), outcome: 'created' };
         }
         if (res.status === 409) {
           // A 409 for the person we are creating is most often our own earlier create: reconcile it.

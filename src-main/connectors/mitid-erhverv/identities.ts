@@ -3,14 +3,11 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import { AllowSigningRequest, EmployeeResponse, ProfileRequest } from '../../../shared/mitid/api.ts';
 import type { MitIdIdentity } from '../../../shared/mitid/domain.ts';
-import { A, assertUuid, call, enc, expectStatus, type ClientContext } from './context.ts';
+import { A, assertUuid, call, enc, expectStatus, read, write, type ClientContext } from './context.ts';
 import type { CallOptions, MitIdCapabilities, MitIdProfileUpdate } from './port.ts';
-import { parseJson } from './transport.ts';
 
 export async function getIdentity(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<MitIdIdentity> {
-  const res = await call(ctx, 'GET', `${A}/identity/employee/${enc(assertUuid(uuid))}`, undefined, opts);
-  expectStatus(res, [200], 'læs identitet');
-  const r = parseJson(res.text, EmployeeResponse);
+  const r = await read(ctx, EmployeeResponse, `${A}/identity/employee/${enc(assertUuid(uuid))}`, 'læs identitet', opts);
   return {
     uuid: r.uuid.toLowerCase(),
     status: r.identityProfile.status,
@@ -26,8 +23,7 @@ export async function getIdentity(ctx: ClientContext, uuid: string, opts?: CallO
 }
 
 export async function setAllowSigning(ctx: ClientContext, uuid: string, allow: boolean, opts?: CallOptions): Promise<void> {
-  const res = await call(ctx, ctx.compat.allowSigningMethod, `${A}/identity/employee/${enc(assertUuid(uuid))}/allowsigning`, AllowSigningRequest.parse({ allowSigning: allow }), opts);
-  expectStatus(res, [200, 201, 204], 'signering');
+  await write(ctx, ctx.compat.allowSigningMethod, `${A}/identity/employee/${enc(assertUuid(uuid))}/allowsigning`, AllowSigningRequest.parse({ allowSigning: allow }), [200, 201, 204], 'signering', opts);
 }
 
 export async function setQualifiedEligibility(
@@ -51,8 +47,7 @@ export async function setQualifiedEligibility(
 export async function updateEmail(ctx: ClientContext, uuid: string, emailAddress: string, opts?: CallOptions): Promise<void> {
   const email = emailAddress.trim();
   if (!email) throw new ConsoleError('validation', 'E-mailadressen mangler');
-  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile/nonsensitive`, { emailAddress: email }, opts);
-  expectStatus(res, [200, 204], 'skift e-mail');
+  await write(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile/nonsensitive`, { emailAddress: email }, [200, 204], 'skift e-mail', opts);
 }
 
 export async function putProfile(ctx: ClientContext, uuid: string, profile: MitIdProfileUpdate, qualified: boolean | undefined, opts?: CallOptions): Promise<void> {
@@ -73,13 +68,11 @@ export async function putProfile(ctx: ClientContext, uuid: string, profile: MitI
 }
 
 export async function suspend(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<void> {
-  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/suspend`, undefined, opts);
-  expectStatus(res, [200, 204], 'spær');
+  await write(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/suspend`, undefined, [200, 204], 'spær', opts);
 }
 
 export async function reactivate(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<void> {
-  const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/reactivate`, undefined, opts);
-  expectStatus(res, [200, 204], 'genaktivér');
+  await write(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/reactivate`, undefined, [200, 204], 'genaktivér', opts);
 }
 
 export async function deleteIdentity(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<{ outcome: 'deleted' | 'already-gone' }> {

@@ -5,8 +5,8 @@
 import type { ConsoleError } from '../../../shared/errors.ts';
 import type { ClientContext } from './context.ts';
 import type { CallOptions } from './port.ts';
-import { abortableSleep, backoffDelay } from './resilience.ts';
-import { AttemptFailure, type TextResponse } from './transport.ts';
+import { abortableSleep, backoffDelay } from '../http/resilience.ts';
+import { AttemptFailure, MITID, type TextResponse } from './transport.ts';
 
 export interface NonIdempotentWrite<T> {
   method: 'POST' | 'PUT' | 'DELETE';
@@ -36,7 +36,7 @@ export async function sendNonIdempotent<T>(ctx: ClientContext, w: NonIdempotentW
       if (!(e instanceof AttemptFailure)) throw e;
       if (!e.unavailable) throw e.error;
       last = e.error;
-      if (attempt + 1 < w.maxAttempts) await abortableSleep(backoffDelay(attempt, ctx.t.o.backoff, ctx.t.o.random), opts?.signal);
+      if (attempt + 1 < w.maxAttempts) await abortableSleep(backoffDelay(attempt, ctx.t.retry, ctx.t.retry.random), opts?.signal, MITID);
       continue;
     }
     return w.onAnswer(res, last !== undefined);

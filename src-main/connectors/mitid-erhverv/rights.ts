@@ -7,10 +7,11 @@ import {
   SeNumbersResponse,
 } from '../../../shared/mitid/api.ts';
 import { RightsScope as RightsScopeSchema, type MitIdRightAssignment, type MitIdRole, type ProductionUnit, type RightsScope } from '../../../shared/mitid/domain.ts';
-import { A, assertUuid, call, enc, expectStatus, type ClientContext } from './context.ts';
+import { A, assertUuid, call, enc, read, type ClientContext } from './context.ts';
 import { getIdentity } from './identities.ts';
 import type { CallOptions } from './port.ts';
-import { parseJson, unexpectedStatus, type TextResponse } from './transport.ts';
+import { parseJson } from '../http/json.ts';
+import { MITID, unexpectedStatus, type TextResponse } from './transport.ts';
 
 /** Rights endpoints answer an unknown uuid with 500 [C]: tell that apart from a real failure. */
 async function rightsFailure(ctx: ClientContext, uuid: string, res: TextResponse, what: string, opts?: CallOptions): Promise<never> {
@@ -19,16 +20,15 @@ async function rightsFailure(ctx: ClientContext, uuid: string, res: TextResponse
 }
 
 export async function listRoleCatalogue(ctx: ClientContext, opts?: CallOptions): Promise<MitIdRole[]> {
-  const res = await call(ctx, 'GET', `${A}/rights/categorizedRoles`, undefined, opts);
-  expectStatus(res, [200], 'rettighedskatalog');
-  return parseJson(res.text, CategorizedRolesResponse).roles.map((r) => ({ ...r, uuid: r.uuid.toLowerCase() }));
+  const { roles } = await read(ctx, CategorizedRolesResponse, `${A}/rights/categorizedRoles`, 'rettighedskatalog', opts);
+  return roles.map((r) => ({ ...r, uuid: r.uuid.toLowerCase() }));
 }
 
 export async function listRights(ctx: ClientContext, uuid: string, opts?: CallOptions): Promise<MitIdRightAssignment[]> {
   const id = assertUuid(uuid);
   const res = await call(ctx, 'GET', `${A}/rights/identity/${enc(id)}/roles`, undefined, opts);
   if (res.status !== 200) return rightsFailure(ctx, id, res, 'rettigheder', opts);
-  return parseJson(res.text, IdentityRolesResponse).map((r) => ({ roleUuid: (r.roleUuid ?? r.uuid)?.toLowerCase() ?? null, name: r.name, scope: r.scope }));
+  return parseJson(MITID, res.text, IdentityRolesResponse).map((r) => ({ roleUuid: (r.roleUuid ?? r.uuid)?.toLowerCase() ?? null, name: r.name, scope: r.scope }));
 }
 
 export async function writeRights(ctx: ClientContext, method: 'POST' | 'DELETE', uuid: string, scope: RightsScope, roleUuids: string[], opts?: CallOptions): Promise<void> {
@@ -41,13 +41,10 @@ export async function writeRights(ctx: ClientContext, method: 'POST' | 'DELETE',
 }
 
 export async function listSeNumbers(ctx: ClientContext, opts?: CallOptions): Promise<string[]> {
-  const res = await call(ctx, 'GET', `${A}/organization/senumber`, undefined, opts);
-  expectStatus(res, [200], 'SE-numre');
-  return parseJson(res.text, SeNumbersResponse).map((s) => s.seNumber);
+  const numbers = await read(ctx, SeNumbersResponse, `${A}/organization/senumber`, 'SE-numre', opts);
+  return numbers.map((s) => s.seNumber);
 }
 
 export async function listProductionUnits(ctx: ClientContext, opts?: CallOptions): Promise<ProductionUnit[]> {
-  const res = await call(ctx, 'GET', `${A}/organization/productionunits`, undefined, opts);
-  expectStatus(res, [200], 'P-numre');
-  return parseJson(res.text, ProductionUnitsResponse);
+  return read(ctx, ProductionUnitsResponse, `${A}/organization/productionunits`, 'P-numre', opts);
 }

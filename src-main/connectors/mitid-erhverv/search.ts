@@ -6,9 +6,9 @@ import type { MitIdAuthenticator, MitIdIdentitySummary } from '../../../shared/m
 import { listAuthenticators } from './authenticators.ts';
 import { A, type ClientContext } from './context.ts';
 import type { CallOptions, PersonMatch } from './port.ts';
-import { cancelled } from './resilience.ts';
+import { cancelled } from '../http/errors.ts';
 import { forEachEmployee } from './search-stream.ts';
-import { AttemptFailure } from './transport.ts';
+import { AttemptFailure, MITID } from './transport.ts';
 
 function toSummary(i: SearchItem): MitIdIdentitySummary {
   return {
@@ -72,7 +72,7 @@ export async function streamSearch(
         });
       } catch (e) {
         if (consumerError || isConsoleError(e) || stopped()) throw e;
-        if (opts?.signal?.aborted) throw new AttemptFailure(cancelled(), false);
+        if (opts?.signal?.aborted) throw new AttemptFailure(cancelled(MITID), false);
         const f = new ConsoleError('unavailable-mitid', 'MitID Erhverv svarer ikke (søgningen blev afbrudt undervejs)', { reason: 'search-aborted' });
         if (delivered === 0) throw new AttemptFailure(f, true);
         throw f;

@@ -1,27 +1,25 @@
-// HTTP transport to the MitID Erhverv IdM API: mTLS with the PKCS#12 system certificate, the token,
-// per-call timeouts, a concurrency limit, retries for idempotent calls and the circuit breaker.
-import https from 'node:https';
+// What of the HTTP transport is MitID Erhverv's own: the mTLS identity (the organisation's PKCS#12 system
+// certificate), the token endpoint and its refresh, the rule that a 401 gets one fresh token and one more
+// try, and which answers mean "unavailable" here. TLS, timeouts, the concurrency limit, retries, the
+// circuit breaker and the error mapping are the shared stack's (../http/).
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import pLimit from 'p-limit';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { TokenResponse } from '../../../shared/mitid/api.ts';
-import { openPkcs12 } from './pkcs12.ts';
-import { abortableSleep, backoffDelay, cancelled, CircuitBreaker, type BackoffOptions, type BreakerOptions } from './resilience.ts';
+import { createHttpClient, type Exchange, type HttpClient, type HttpEvent, type HttpRequest, type TextResponse } from '../http/client.ts';
+import { AttemptFailure, cancelled, unexpectedAnswer } from '../http/errors.ts';
+import { parseJson } from '../http/json.ts';
+import { withRetry, type BackoffOptions, type BreakerOptions, type CircuitBreaker, type RetryPolicy } from '../http/resilience.ts';
+import type { HttpSystem } from '../http/system.ts';
+import type { CaBundle } from '../http/tls.ts';
 
-export interface TransportEvent {
-  type: 'request' | 'retry' | 'token' | 'circuit-open' | 'reconcile';
-  method?: string;
-  path?: string;
-  status?: number;
-  attempt?: number;
-  ms?: number;
-  /** Never a secret; for an error answer the first 200 characters of the (unstructured) body. */
-  note?: string;
+export type { CaBundle, TextResponse };
+export { AttemptFailure };
+
+export const MITID: HttpSystem = { name: 'MitID Erhverv', genitive: 'MitID Erhvervs', unavailable: 'unavailable-mitid' };
+
+export interface TransportEvent extends Omit<HttpEvent, 'type'> {
+  type: HttpEvent['type'] | 'token' | 'reconcile';
 }
-
-/** PEM text (one or several certificates), as string or bytes. */
-export type CaBundle = string | Buffer | Array<string | Buffer>;
 
 export interface TransportOptions {
   baseUrl: string;
@@ -53,103 +51,61 @@ export interface RequestSpec {
   signal?: AbortSignal | undefined;
 }
 
-export interface TextResponse {
-  status: number;
-  text: string;
-}
-
-/** A failed attempt. `unavailable` = 503/ServiceUnavailable, timeout or connection error: retriable, outcome unknown. */
-export class AttemptFailure extends Error {
-  readonly unavailable: boolean;
-  readonly error: ConsoleError;
-  constructor(error: ConsoleError, unavailable: boolean) {
-    super(error.message);
-    this.error = error;
-    this.unavailable = unavailable;
-  }
-}
-
-const tlsClientRefused = /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE|ALERT_CERTIFICATE_UNKNOWN|ALERT_ACCESS_DENIED|ALERT_DECRYPT_ERROR/;
-const tlsServerUntrusted = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED)$/;
-
-function excerpt(text: string): string {
-  return text.replace(/\s+/g, ' ').slice(0, 200);
-}
-
+/** 503 and its kin, and a 5xx whose (unstructured) body says ServiceUnavailable [C]. */
 export function isServiceUnavailable(status: number, text: string): boolean {
   return status === 502 || status === 503 || status === 504 || (status >= 500 && /ServiceUnavailable/i.test(text));
 }
 
-/** Map a transport error (no HTTP answer) to an attempt failure. */
-function transportFailure(e: unknown, timeoutMs: number, signal?: AbortSignal): AttemptFailure {
-  if (signal?.aborted) return new AttemptFailure(cancelled(), false);
-  const err = e as { code?: string; message?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code ?? '';
-  const message = err.message ?? '';
-  if (tlsServerUntrusted.test(code)) {
-    return new AttemptFailure(
-      new ConsoleError('unavailable-mitid', 'MitID Erhvervs servercertifikat kunne ikke verificeres – tjek CA-filen i indstillingerne', { reason: 'tls-server', tlsCode: code }),
-      false,
-    );
-  }
-  if (tlsClientRefused.test(code) || tlsClientRefused.test(message)) {
-    return new AttemptFailure(
-      new ConsoleError('refused', 'MitID Erhverv afviste systemcertifikatet (TLS) – tjek at det rigtige certifikat er valgt og stadig er gyldigt', { reason: 'tls-client', tlsCode: code }),
-      false,
-    );
-  }
-  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-    return new AttemptFailure(
-      new ConsoleError('unavailable-mitid', `MitID Erhverv svarer ikke (intet svar inden for ${(timeoutMs / 1000).toLocaleString('da-DK', { maximumFractionDigits: 1 })} s)`, { reason: 'timeout' }),
-      true,
-    );
-  }
-  return new AttemptFailure(
-    new ConsoleError('unavailable-mitid', 'MitID Erhverv svarer ikke (forbindelsen blev afbrudt)', { reason: 'connection', netCode: code || undefined }),
-    true,
-  );
+/** A non-2xx answer we have no specific meaning for. The body is logged (excerpt), never parsed. */
+export function unexpectedStatus(res: TextResponse, what: string): ConsoleError {
+  if (res.status === 400) return new ConsoleError('refused', `MitID Erhverv afviste forespørgslen (400, ${what})`, { status: 400 });
+  if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 });
+  if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 });
+  if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 });
+  return unexpectedAnswer(MITID, res.status, what);
 }
 
-export class MitIdTransport {
+const TOKEN_PATH = '/api/administration/idmlogin/tls/authenticate';
+
+export class MitIdTransport implements Exchange {
+  readonly system = MITID;
   readonly o: TransportOptions;
-  private readonly http: AxiosInstance;
-  private readonly agent: https.Agent;
-  private readonly limit: ReturnType<typeof pLimit>;
-  readonly breaker: CircuitBreaker;
+  readonly retry: RetryPolicy;
+  private readonly http: HttpClient;
   private token: { value: string; refreshAt: number } | undefined;
   private inflightToken: Promise<string> | undefined;
 
   constructor(o: TransportOptions) {
     this.o = o;
-    // Opened now, so a wrong passphrase is reported at setup and not as a network error later.
-    const credentials = openPkcs12(o.pkcs12, o.passphrase);
-    this.agent = new https.Agent({
-      ...(credentials.pfx ? { pfx: credentials.pfx, passphrase: credentials.passphrase } : { key: credentials.key, cert: credentials.cert }),
-      ...(o.ca === undefined ? {} : { ca: o.ca }),
-      rejectUnauthorized: true,
-      keepAlive: true,
-      maxSockets: o.concurrency + 1,
+    this.retry = { ...o.backoff, random: o.random };
+    this.http = createHttpClient({
+      system: MITID,
+      baseUrl: o.baseUrl,
+      ca: o.ca,
+      clientCertificate: { pkcs12: o.pkcs12, passphrase: o.passphrase },
+      timeoutMs: o.timeoutMs,
+      retry: this.retry,
+      isUnavailable: isServiceUnavailable,
+      concurrency: o.concurrency,
+      breaker: o.breaker,
+      onEvent: (e) => this.emit(e),
     });
-    this.http = axios.create({
-      baseURL: o.baseUrl.replace(/\/+$/, ''),
-      httpsAgent: this.agent,
-      // mTLS must reach the API directly: a proxy from the environment would not carry the client certificate.
-      proxy: false,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
-      headers: { Accept: 'application/json' },
-    });
-    this.limit = pLimit(o.concurrency);
-    this.breaker = new CircuitBreaker(o.breaker);
   }
 
-  private emit(e: TransportEvent): void {
+  get breaker(): CircuitBreaker {
+    return this.http.breaker as CircuitBreaker;
+  }
+
+  emit(e: TransportEvent): void {
     try {
       this.o.onEvent?.(e);
     } catch {
       // Logging must never break a call.
     }
+  }
+
+  answerError(res: TextResponse, what?: string): ConsoleError {
+    return unexpectedStatus(res, what ?? 'kald');
   }
 
   // ---------------- token ----------------
@@ -171,7 +127,7 @@ export class MitIdTransport {
     // The token call runs outside the concurrency limit: every limited call may be waiting for it.
     let res: TextResponse;
     try {
-      res = await this.withRetry(true, undefined, () => this.rawAttempt({ method: 'POST', path: '/api/administration/idmlogin/tls/authenticate', body: {} }, null));
+      res = await this.withRetry(true, undefined, () => this.http.attemptOutsideLimit({ method: 'POST', path: TOKEN_PATH, body: {} }));
     } catch (e) {
       // Under TLS 1.3 a refused client certificate often arrives as a bare connection reset, not an alert.
       if (e instanceof ConsoleError && e.details?.reason === 'connection') {
@@ -187,7 +143,7 @@ export class MitIdTransport {
       throw new ConsoleError('refused', `MitID Erhverv afviste systemcertifikatet (${res.status}) – har det rettigheden "Adgang til IdM services i MitID Erhverv"?`, { status: res.status });
     }
     if (res.status !== 200) throw unexpectedStatus(res, 'log ind');
-    const parsed = parseJson(res.text, TokenResponse);
+    const parsed = parseJson(MITID, res.text, TokenResponse);
     const lifetimeMs = parsed.expiresIn * 1000;
     const refreshIn = Math.min(this.o.tokenRefreshAfterMs, Math.max(lifetimeMs - this.o.tokenEarlyRefreshMs, lifetimeMs / 2));
     this.token = { value: parsed.accessToken, refreshAt: Date.now() + refreshIn };
@@ -195,73 +151,26 @@ export class MitIdTransport {
     return parsed.accessToken;
   }
 
+  private withToken(spec: RequestSpec, token: string): HttpRequest {
+    return { method: spec.method, path: spec.path, body: spec.body, timeoutMs: spec.timeoutMs, signal: spec.signal, headers: { Authorization: `Bearer ${token}` } };
+  }
+
   // ---------------- attempts ----------------
-
-  /** One HTTP exchange (no retry, no limit). Availability failures throw AttemptFailure. */
-  private async rawAttempt(spec: RequestSpec, token: string | null): Promise<TextResponse> {
-    this.breaker.admit();
-    const timeoutMs = spec.timeoutMs ?? this.o.timeoutMs;
-    const started = Date.now();
-    let res: AxiosResponse<string>;
-    try {
-      res = await this.http.request<string>({
-        method: spec.method,
-        url: spec.path,
-        data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        headers: {
-          ...(spec.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-        },
-        timeout: timeoutMs,
-        responseType: 'text',
-        transformResponse: [(d: unknown) => d],
-        ...(spec.signal ? { signal: spec.signal } : {}),
-      });
-    } catch (e) {
-      const f = transportFailure(e, timeoutMs, spec.signal);
-      this.emit({ type: 'request', method: spec.method, path: spec.path, ms: Date.now() - started, note: f.message });
-      this.breakerOutcome(f);
-      throw f;
-    }
-    const text = typeof res.data === 'string' ? res.data : '';
-    this.emit({ type: 'request', method: spec.method, path: spec.path, status: res.status, ms: Date.now() - started, ...(res.status >= 400 ? { note: excerpt(text) } : {}) });
-    if (isServiceUnavailable(res.status, text)) {
-      this.breakerFailure();
-      throw new AttemptFailure(new ConsoleError('unavailable-mitid', `MitID Erhverv svarer ikke (${res.status})`, { status: res.status }), true);
-    }
-    this.breaker.success();
-    return { status: res.status, text };
-  }
-
-  /** Unavailability counts against the circuit; a TLS refusal is an answer; a cancel says nothing. */
-  private breakerOutcome(f: AttemptFailure): void {
-    if (f.unavailable) this.breakerFailure();
-    else if (f.error.code === 'cancelled') this.breaker.release();
-    else this.breaker.success();
-  }
-
-  private breakerFailure(): void {
-    const before = this.breaker.status;
-    this.breaker.failure();
-    if (before !== 'open' && this.breaker.status === 'open') this.emit({ type: 'circuit-open' });
-  }
 
   /** One authenticated attempt inside the concurrency limit; a 401 gets a fresh token and one more try. */
   attempt(spec: RequestSpec): Promise<TextResponse> {
-    return this.limit(async () => {
-      if (spec.signal?.aborted) throw new AttemptFailure(cancelled(), false);
+    return this.http.limited(async () => {
+      // Cancelled while waiting for a slot: not even a token is fetched.
+      if (spec.signal?.aborted) throw new AttemptFailure(cancelled(MITID), false);
       let token = await this.getToken();
-      let res = await this.rawAttempt(spec, token);
+      let res = await this.http.attemptOutsideLimit(this.withToken(spec, token));
       if (res.status === 401) {
         this.invalidateToken(token);
         token = await this.getToken();
-        res = await this.rawAttempt(spec, token);
+        res = await this.http.attemptOutsideLimit(this.withToken(spec, token));
         if (res.status === 401) {
           this.invalidateToken(token);
-          throw new AttemptFailure(
-            new ConsoleError('refused', 'MitID Erhverv afviste adgangen (401) selv med et nyt token', { status: 401 }),
-            false,
-          );
+          throw new AttemptFailure(new ConsoleError('refused', 'MitID Erhverv afviste adgangen (401) selv med et nyt token', { status: 401 }), false);
         }
       }
       return res;
@@ -269,110 +178,28 @@ export class MitIdTransport {
   }
 
   /** Streamed variant for the search: the slot is held until the consumer is done with the body. */
-  async attemptStream<T>(spec: RequestSpec, consume: (status: number, body: Readable) => Promise<T>): Promise<T> {
-    return this.limit(async () => {
+  attemptStream<T>(spec: RequestSpec, consume: (status: number, body: Readable) => Promise<T>): Promise<T> {
+    return this.http.limited(async () => {
       let token = await this.getToken();
       for (let round = 0; ; round++) {
-        this.breaker.admit();
-        const timeoutMs = spec.timeoutMs ?? this.o.searchTimeoutMs;
-        let res: AxiosResponse<Readable>;
-        try {
-          res = await this.http.request<Readable>({
-            method: spec.method,
-            url: spec.path,
-            data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-            timeout: timeoutMs,
-            responseType: 'stream',
-            decompress: true,
-            ...(spec.signal ? { signal: spec.signal } : {}),
-          });
-        } catch (e) {
-          const f = transportFailure(e, timeoutMs, spec.signal);
-          this.breakerOutcome(f);
-          throw f;
+        const r = await this.http.attemptStream({ ...this.withToken(spec, token), timeoutMs: spec.timeoutMs ?? this.o.searchTimeoutMs }, (body) => consume(200, body));
+        if ('body' in r) return r.body;
+        if (r.answer.status === 401 && round === 0) {
+          this.invalidateToken(token);
+          token = await this.getToken();
+          continue;
         }
-        if (res.status !== 200) {
-          const text = await readSome(res.data, 64 * 1024);
-          this.emit({ type: 'request', method: spec.method, path: spec.path, status: res.status, note: excerpt(text) });
-          if (isServiceUnavailable(res.status, text)) {
-            this.breakerFailure();
-            throw new AttemptFailure(new ConsoleError('unavailable-mitid', `MitID Erhverv svarer ikke (${res.status})`, { status: res.status }), true);
-          }
-          this.breaker.success();
-          if (res.status === 401 && round === 0) {
-            this.invalidateToken(token);
-            token = await this.getToken();
-            continue;
-          }
-          throw new AttemptFailure(unexpectedStatus({ status: res.status, text }, 'søgning'), false);
-        }
-        this.breaker.success();
-        this.emit({ type: 'request', method: spec.method, path: spec.path, status: res.status });
-        return consume(res.status, res.data);
+        throw new AttemptFailure(unexpectedStatus(r.answer, 'søgning'), false);
       }
     });
   }
 
-  /**
-   * Run `fn` with retries. Only idempotent calls are retried, and only on unavailability (503 /
-   * ServiceUnavailable, timeout, connection error), with jittered exponential backoff.
-   */
-  async withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!(e instanceof AttemptFailure)) throw e;
-        if (!idempotent || !e.unavailable || retry >= this.o.backoff.retries) throw e.error;
-        const delay = backoffDelay(retry, this.o.backoff, this.o.random);
-        this.emit({ type: 'retry', attempt: retry + 1, ms: delay, note: e.message });
-        await abortableSleep(delay, signal);
-      }
-    }
+  /** Retries per the shared policy: idempotent calls only, on unavailability, with jittered backoff. */
+  withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    return withRetry(MITID, this.retry, idempotent, signal, fn, (e) => this.emit(e));
   }
 
   async close(): Promise<void> {
-    this.agent.destroy();
+    this.http.close();
   }
-}
-
-async function readSome(stream: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const c of stream) {
-      const b = Buffer.isBuffer(c) ? c : Buffer.from(String(c));
-      chunks.push(b);
-      size += b.length;
-      if (size >= max) break;
-    }
-  } catch {
-    // An error body that breaks off is still an error; what we have is enough for the log.
-  }
-  stream.destroy();
-  return Buffer.concat(chunks).toString('utf8').slice(0, max);
-}
-
-/** A non-2xx answer we have no specific meaning for. The body is logged (excerpt), never parsed. */
-export function unexpectedStatus(res: TextResponse, what: string): ConsoleError {
-  if (res.status === 400) return new ConsoleError('refused', `MitID Erhverv afviste forespørgslen (400, ${what})`, { status: 400 });
-  if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 });
-  if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 });
-  if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 });
-  if (res.status >= 500) return new ConsoleError('unavailable-mitid', `MitID Erhverv fejlede (${res.status}, ${what})`, { status: res.status });
-  return new ConsoleError('unavailable-mitid', `MitID Erhverv svarede uventet (${res.status}, ${what})`, { status: res.status });
-}
-
-/** Parse a JSON answer with a zod schema; a broken answer is the service's fault, not the operator's. */
-export function parseJson<T>(text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format (ikke JSON)');
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format');
-  return r.data;
 }

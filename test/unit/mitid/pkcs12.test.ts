@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openPkcs12 } from '../../../src-main/connectors/mitid-erhverv/pkcs12.ts';
+import { openPkcs12 } from '../../../src-main/connectors/http/tls.ts';
 import { makeTestPki } from '../../support/pki.ts';
 
 describe('PKCS#12 system certificate', () => {

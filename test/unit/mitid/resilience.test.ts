@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, CircuitBreaker } from '../../../src-main/connectors/mitid-erhverv/resilience.ts';
+import { backoffDelay, CircuitBreaker } from '../../../src-main/connectors/http/resilience.ts';
+import { MITID } from '../../../src-main/connectors/mitid-erhverv/transport.ts';
 
 describe('backoff', () => {
   const o = { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -23,7 +24,7 @@ describe('backoff', () => {
 describe('circuit breaker', () => {
   it('opens after the threshold, fails fast in Danish, half-opens after the cooldown', () => {
     let now = 0;
-    const b = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 10_000 }, () => now);
+    const b = new CircuitBreaker(MITID, { failureThreshold: 3, cooldownMs: 10_000 }, () => now);
     b.failure();
     b.failure();
     b.admit();
@@ -46,7 +47,7 @@ describe('circuit breaker', () => {
 
   it('a cancelled trial call hands the trial to the next caller instead of sticking half-open', () => {
     let now = 0;
-    const b = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 100 }, () => now);
+    const b = new CircuitBreaker(MITID, { failureThreshold: 1, cooldownMs: 100 }, () => now);
     b.failure();
     now = 100;
     b.admit();
@@ -57,7 +58,7 @@ describe('circuit breaker', () => {
   });
 
   it('a success resets the count of consecutive failures', () => {
-    const b = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000 }, () => 0);
+    const b = new CircuitBreaker(MITID, { failureThreshold: 2, cooldownMs: 1000 }, () => 0);
     b.failure();
     b.success();
     b.failure();

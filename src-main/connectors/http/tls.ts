@@ -1,18 +1,33 @@
-// Open the organisation's PKCS#12 system certificate. The key and certificate chain are handed to TLS as
-// PEM rather than as `pfx`, because Node trusts every CA certificate inside a pfx for verifying the
-// *server* too; server trust must come from the configured CA bundle only.
+// TLS for every system: the server is verified (always; against the configured CA bundle, else the system
+// store), and a client certificate can be presented from a PKCS#12 file. The PKCS#12's key and chain are
+// handed to TLS as PEM rather than as `pfx`, because Node trusts every CA certificate inside a pfx for
+// verifying the *server* too; server trust must come from the configured CA bundle only.
+import type { AgentOptions } from 'node:https';
 import tls from 'node:tls';
 import forge from 'node-forge';
 import { ConsoleError } from '../../../shared/errors.ts';
+import type { HttpSystem } from './system.ts';
+
+/** PEM text (one or several certificates), as string or bytes. */
+export type CaBundle = string | Buffer | Array<string | Buffer>;
+
+/** A client certificate as the organisation holds it: PKCS#12 bytes and the passphrase. */
+export interface ClientPkcs12 {
+  pkcs12: Uint8Array;
+  passphrase: string;
+}
 
 export type ClientCredentials =
   | { key: string; cert: string; pfx?: undefined; passphrase?: undefined }
   | { pfx: Buffer; passphrase: string; key?: undefined; cert?: undefined };
 
-const badFile = () =>
-  new ConsoleError('validation', 'Systemcertifikatet til MitID Erhverv kunne ikke åbnes – forkert adgangskode eller ugyldig PKCS#12-fil');
+const badFile = (system?: HttpSystem) =>
+  new ConsoleError(
+    'validation',
+    `Systemcertifikatet${system ? ` til ${system.name}` : ''} kunne ikke åbnes – forkert adgangskode eller ugyldig PKCS#12-fil`,
+  );
 
-export function openPkcs12(pkcs12: Uint8Array, passphrase: string): ClientCredentials {
+export function openPkcs12(pkcs12: Uint8Array, passphrase: string, system?: HttpSystem): ClientCredentials {
   const pfx = Buffer.from(pkcs12);
   try {
     const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase);
@@ -36,8 +51,20 @@ export function openPkcs12(pkcs12: Uint8Array, passphrase: string): ClientCreden
     try {
       tls.createSecureContext({ pfx, passphrase });
     } catch {
-      throw badFile();
+      throw badFile(system);
     }
     return { pfx, passphrase };
   }
+}
+
+/** The agent's TLS options: validation on, the CA bundle if given, the client certificate if given. */
+export function tlsOptions(system: HttpSystem, ca: CaBundle | undefined, client: ClientPkcs12 | undefined): AgentOptions {
+  // Opened now, so a wrong passphrase is reported at setup and not as a network error later.
+  const credentials = client ? openPkcs12(client.pkcs12, client.passphrase, system) : undefined;
+  return {
+    ...(credentials?.pfx ? { pfx: credentials.pfx, passphrase: credentials.passphrase } : {}),
+    ...(credentials?.key ? { key: credentials.key, cert: credentials.cert } : {}),
+    ...(ca === undefined ? {} : { ca }),
+    rejectUnauthorized: true,
+  };
 }

@@ -1,5 +1,10 @@
-// Backoff and circuit breaker for the MitID Erhverv client.
+// The retry policy (jittered exponential backoff, an abort signal, idempotent calls only) and the circuit
+// breaker, for every system the console reaches over HTTP. Written here rather than taken from a library:
+// the rules are few, and their exact behaviour (equal jitter, a cancelled trial call handing the trial on,
+// Danish messages) is what the tests pin.
 import { ConsoleError } from '../../../shared/errors.ts';
+import { AttemptFailure, cancelled } from './errors.ts';
+import type { HttpSystem } from './system.ts';
 
 export interface BackoffOptions {
   /** Retries after the first attempt (idempotent calls only). */
@@ -8,16 +13,20 @@ export interface BackoffOptions {
   maxDelayMs: number;
 }
 
+export interface RetryPolicy extends BackoffOptions {
+  random: () => number;
+}
+
 /** Exponential backoff with equal jitter: never zero, never in lock-step with other callers. */
 export function backoffDelay(retry: number, o: BackoffOptions, random: () => number): number {
   const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** retry);
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function abortableSleep(ms: number, signal: AbortSignal | undefined, system: HttpSystem): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(cancelled());
+      reject(cancelled(system));
       return;
     }
     const t = setTimeout(() => {
@@ -26,14 +35,43 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(cancelled());
+      reject(cancelled(system));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-export function cancelled(): ConsoleError {
-  return new ConsoleError('cancelled', 'Kaldet til MitID Erhverv blev annulleret');
+export interface RetryEvent {
+  type: 'retry';
+  attempt: number;
+  ms: number;
+  note: string;
+}
+
+/**
+ * Run `fn` with retries. Only an idempotent call is repeated, and only after an attempt that got no
+ * usable answer (`AttemptFailure.unavailable`). A write that is not idempotent is never repeated here:
+ * that is the job of a helper that first looks whether the earlier attempt landed.
+ */
+export async function withRetry<T>(
+  system: HttpSystem,
+  policy: RetryPolicy,
+  idempotent: boolean,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+  onRetry?: (e: RetryEvent) => void,
+): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof AttemptFailure)) throw e;
+      if (!idempotent || !e.unavailable || retry >= policy.retries) throw e.error;
+      const delay = backoffDelay(retry, policy, policy.random);
+      onRetry?.({ type: 'retry', attempt: retry + 1, ms: delay, note: e.message });
+      await abortableSleep(delay, signal, system);
+    }
+  }
 }
 
 export interface BreakerOptions {
@@ -51,10 +89,12 @@ export class CircuitBreaker {
   private consecutive = 0;
   private openUntil = 0;
   private state: 'closed' | 'open' | 'half-open' = 'closed';
+  private readonly system: HttpSystem;
   private readonly o: BreakerOptions;
   private readonly now: () => number;
 
-  constructor(o: BreakerOptions, now: () => number = Date.now) {
+  constructor(system: HttpSystem, o: BreakerOptions, now: () => number = Date.now) {
+    this.system = system;
     this.o = o;
     this.now = now;
   }
@@ -73,8 +113,8 @@ export class CircuitBreaker {
     }
     const seconds = Math.max(1, Math.ceil((this.openUntil - this.now()) / 1000));
     throw new ConsoleError(
-      'unavailable-mitid',
-      `MitID Erhverv svarer ikke – forbindelsen er sat på pause efter gentagne fejl. Prøv igen om ${seconds} s.`,
+      this.system.unavailable,
+      `${this.system.name} svarer ikke – forbindelsen er sat på pause efter gentagne fejl. Prøv igen om ${seconds} s.`,
       { circuit: 'open', retryAfterSeconds: seconds },
     );
   }
