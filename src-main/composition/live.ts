@@ -4,6 +4,7 @@ import type { Settings } from '../../shared/domain/settings.ts';
 import { createAdDirectory } from '../connectors/ad/ad-directory.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
+import { idpHttpFor } from '../connectors/idp/http.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile } from '../connectors/mitid-erhverv/index.ts';
 import { idpKeyFor, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
 import type { Environment, IdpPort, MitIdErhvervPort } from '../ports.ts';
@@ -51,8 +52,10 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       secret(idpProfile.auth === 'bearer' ? 'idp.bearerToken' : 'idp.apiKey', 'Adgangsnøglen til Lokal IdP blev gemt til en anden adresse. Indtast den igen under Indstillinger – den gamle nøgle sendes ikke til den nye adresse.'),
       idpProfile.caFile ? readFileSync(idpProfile.caFile) : undefined,
     );
-  const idp: IdpPort | null = idpProfile ? attempt('idp', () => createIdpClient(idpOptions()!)) : null;
-  const createClaims = idp ? attempt('idp', () => createIdpClaimsClient(idpOptions()!)) : null;
+  // One HTTP stack (agent, TLS, key) for the IdP's admin API and its create claims.
+  const idpHttp = idpProfile ? attempt('idp', () => idpHttpFor(idpOptions()!)) : null;
+  const idp: IdpPort | null = idpHttp ? createIdpClient(idpHttp) : null;
+  const createClaims = idpHttp ? createIdpClaimsClient(idpHttp) : null;
   const broken = (message: string) => ({ ping: async () => ({ ok: false, message }) });
   const confirm = mitidProfile?.createConfirmation;
   return {
@@ -73,6 +76,7 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       close: async () => {
         createClaims?.close();
         idp?.close();
+        idpHttp?.close();
         await mitid?.close();
       },
     },
