@@ -189,16 +189,6 @@ export type DriftCounts = z.infer<typeof DriftCounts>;
 
 // ---------------------------------------------------------------- text folding for search
 
-/** Case and Danish letters folded so "sør", "soer" and "SØR" find Søren; accents dropped (Agnès → agnes). */
-export function foldText(s: string): string {
-  return s
-    .toLocaleLowerCase('da-DK')
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '');
-}
 
 // ---------------------------------------------------------------- CPR
 

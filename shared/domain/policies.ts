@@ -184,6 +184,26 @@ function messageFor(code: PasswordResult, s: PasswordPolicySettings): string {
 }
 
 /** Outcome of the leaked-password lookup. */
+/**
+ * Active Directory's own complexity rule ("Password must meet complexity requirements"), as Windows
+ * documents it, defined once for every place the console predicts what AD will say:
+ * - 3 of 5 kinds of character: upper case, lower case (both in any alphabet), digits 0–9, characters that
+ *   are neither letters nor digits, and letters without case;
+ * - not the account name, when it is 3 characters or longer (case-insensitive);
+ * - no token of the display name of 3 characters or more (split at , . - _ # space and tab).
+ * Returns the codes it fails ('NOT_COMPLEX', 'CONTAINS_NAME'); empty when AD would accept it.
+ */
+export function adComplexityProblems(password: string, account: { username: string; displayName?: string | null }): Array<'NOT_COMPLEX' | 'CONTAINS_NAME'> {
+  const out: Array<'NOT_COMPLEX' | 'CONTAINS_NAME'> = [];
+  const kinds = [/\p{Lu}/u, /\p{Ll}/u, /[0-9]/, /[^\p{L}\p{N}]/u, /[\p{Lo}\p{Lm}\p{Lt}]/u].filter((r) => r.test(password)).length;
+  if (kinds < 3) out.push('NOT_COMPLEX');
+  const lower = password.toLowerCase();
+  const user = account.username.toLowerCase();
+  const tokens = (account.displayName ?? '').toLowerCase().split(/[,.\-_#\s]+/).filter((t) => t.length >= 3);
+  if ((user.length >= 3 && lower.includes(user)) || tokens.some((t) => lower.includes(t))) out.push('CONTAINS_NAME');
+  return out;
+}
+
 export const LeakCheck = z.object({
   state: z.enum(['not-leaked', 'leaked', 'unavailable', 'off']),
   message: z.string(),

@@ -1,28 +1,13 @@
 import { ConsoleError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import { inScope } from '../../shared/roles.ts';
+import { foldText, rankPeople } from '../../shared/search.ts';
+import { adComplexityProblems } from '../../shared/domain/policies.ts';
 import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySettings, MirroredPolicySpec, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
-import { groupNameOf } from '../../shared/dn.ts';
+import { groupNameOf, rdn } from '../../shared/dn.ts';
 
-/** Fold case and Danish letters so "soren", "søren" and "soeren" find the same person. */
-export function foldForSearch(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '');
-}
 
-// RFC 4514: the characters that must be escaped in an attribute value of a DN.
-function escapeRdnValue(v: string): string {
-  let out = v.replace(/[\\,+"<>;=#]/g, (c) => '\\' + c);
-  if (out.startsWith(' ')) out = '\\' + out;
-  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = out.slice(0, -1) + '\\ ';
-  return out;
-}
 
 /** The training domain's default policy, as AD would report it. */
 const trainingDomainPolicy: PasswordPolicy = {
@@ -43,9 +28,9 @@ const trainingDomainPolicy: PasswordPolicy = {
 /** What AD itself would refuse under the domain policy (length and complexity), in AD's terms. */
 function domainPolicyProblem(pw: string, account: TrainingAccount): string | null {
   if (pw.length < (trainingDomainPolicy.minLength ?? 0)) return `den er for kort. Den skal være mindst ${trainingDomainPolicy.minLength} tegn.`;
-  const classes = [/[a-zæøå]/, /[A-ZÆØÅ]/, /[0-9]/, /[^A-Za-z0-9æøåÆØÅ]/].filter((r) => r.test(pw)).length;
-  if (classes < 3) return 'den opfylder ikke kompleksitetskravet (3 af 4: små og store bogstaver, tal, tegn).';
-  if (pw.toLowerCase().includes(account.username.toLowerCase())) return 'den må ikke indeholde brugernavnet.';
+  const failed = adComplexityProblems(pw, { username: account.username, displayName: account.displayName });
+  if (failed.includes('NOT_COMPLEX')) return 'den opfylder ikke kompleksitetskravet (3 af 5: små og store bogstaver, tal, tegn, bogstaver uden store/små).';
+  if (failed.includes('CONTAINS_NAME')) return 'den må ikke indeholde brugernavnet eller dele af navnet.';
   return null;
 }
 
@@ -53,14 +38,14 @@ function domainPolicyProblem(pw: string, account: TrainingAccount): string | nul
 interface Entry {
   account: TrainingAccount;
   dn: string;
-  folded: { username: string; name: string; email: string; employeeId: string };
+  foldedUsername: string;
 }
 
 function groupFor(name: string): DirectoryGroup {
   // A stable fake SID per group name, so role mapping by SID can be practised too.
   let h = 0;
   for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
-  return { name, sid: `S-1-5-21-3623811015-3361044348-30300820-${1000 + (h % 100000)}`, dn: `CN=${escapeRdnValue(name)},OU=Grupper,${TRAINING_BASE_DN}` };
+  return { name, sid: `S-1-5-21-3623811015-3361044348-30300820-${1000 + (h % 100000)}`, dn: `${rdn('CN', name)},OU=Grupper,${TRAINING_BASE_DN}` };
 }
 
 /**
@@ -72,18 +57,13 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
 } {
   const entries = accounts.map<Entry>((a) => ({
     account: a,
-    dn: `CN=${escapeRdnValue(a.displayName)},${ouDn(a.ouPath)}`,
-    folded: {
-      username: foldForSearch(a.username),
-      name: foldForSearch(a.displayName),
-      email: foldForSearch(a.email ?? ''),
-      employeeId: a.employeeId ?? '',
-    },
+    dn: `${rdn('CN', a.displayName)},${ouDn(a.ouPath)}`,
+    foldedUsername: foldText(a.username),
   }));
   const byGuid = new Map(entries.map((e) => [e.account.guid, e]));
   // Mirrored password policies (PSOs) by IdP domain, shared by every operator's session as AD's would be.
   const psos = new Map<string, { settings: MirroredPolicySettings; appliesTo: string[] }>();
-  const byUsername = new Map(entries.map((e) => [e.folded.username, e]));
+  const byUsername = new Map(entries.map((e) => [e.foldedUsername, e]));
 
   const summary = (e: Entry): PersonSummary => ({
     id: e.account.guid,
@@ -119,17 +99,6 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
     return e;
   };
 
-  /** Helpdesk ranking: exact username, then username/name prefixes, then substrings anywhere. */
-  const rank = (e: Entry, q: string): number => {
-    const f = e.folded;
-    if (f.username === q || f.employeeId === q) return 0;
-    if (f.email === q) return 1;
-    if (f.username.startsWith(q)) return 2;
-    if (f.name.startsWith(q) || f.name.split(' ').some((w) => w.startsWith(q))) return 3;
-    if (f.email.startsWith(q) || f.employeeId.startsWith(q)) return 4;
-    if (f.name.includes(q) || f.username.includes(q) || f.email.includes(q)) return 5;
-    return -1;
-  };
 
   const port = {
     kind: 'training' as const,
@@ -138,7 +107,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
       return { ok: true, message: 'Træningsmappen svarer' };
     },
     async signIn(username: string, password: string): Promise<DirectorySession> {
-      const bare = foldForSearch(username.trim().replace(/^.*\\/, '').replace(/@.*$/, ''));
+      const bare = foldText(username.trim().replace(/^.*\\/, '').replace(/@.*$/, ''));
       const e = byUsername.get(bare);
       // Same answer for unknown user and wrong password: no user enumeration.
       if (!e || !e.account.password || e.account.password !== password) {
@@ -153,19 +122,11 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
           groups: e.account.groups.map(groupFor),
         },
         async searchPeople(q: PeopleQuery) {
-          const text = foldForSearch(q.text.trim());
           const visible = q.within ? entries.filter((x) => inScope(q.within ?? null, x.dn)) : entries;
-          if (!text) {
-            const items = visible.slice(0, q.limit).map(summary);
-            return { items, total: visible.length };
-          }
-          const hits: Array<{ e: Entry; r: number }> = [];
-          for (const entry of visible) {
-            const r = rank(entry, text);
-            if (r >= 0) hits.push({ e: entry, r });
-          }
-          hits.sort((a, b) => a.r - b.r || a.e.account.displayName.localeCompare(b.e.account.displayName, 'da'));
-          return { items: hits.slice(0, q.limit).map((h) => summary(h.e)), total: hits.length };
+          const people = visible.map(summary);
+          if (!q.text.trim()) return { items: people.slice(0, q.limit), total: people.length };
+          const hits = rankPeople(people, q.text, (a, b) => a.displayName.localeCompare(b.displayName, 'da'));
+          return { items: hits.slice(0, q.limit), total: hits.length };
         },
         async getPerson(personId: string) {
           return detail(find(personId));

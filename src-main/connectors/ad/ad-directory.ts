@@ -10,6 +10,7 @@ import { connectWithFailover, destroyClient, type Connected } from './connection
 import { decodeAccountFlags, encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, intervalToMinutes, isGuid, sidToBuffer, sidToString, type AccountFlags } from './decode.ts';
 import { describeConnectionError, isConnectionError, isLdapResultError, mapResultError, unavailable, type WriteContext } from './errors.ts';
 import { groupNameOf, ouPathOf, parseDn, rdn } from '../../../shared/dn.ts';
+import { rankPeople } from '../../../shared/search.ts';
 import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
 
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
@@ -108,23 +109,6 @@ export function toSummary(e: Entry): PersonSummary {
 /** One collator: localeCompare with a locale builds a new one per call, which is slow on big lists. */
 const collator = new Intl.Collator('da');
 
-const fold = (s: string | null | undefined) => (s ?? '').normalize('NFC').toLocaleLowerCase('da').trim();
-
-/** Helpdesk ranking: exact username/number, exact mail, username prefix, name prefix, other prefix, contains. */
-export function rankPerson(p: PersonSummary, text: string): number {
-  const q = fold(text);
-  const username = fold(p.username);
-  const employeeId = fold(p.employeeId);
-  const email = fold(p.email);
-  const name = fold(p.displayName);
-  const words = [name, fold(p.givenName), fold(p.surname), ...name.split(/\s+/)];
-  if (username === q || (employeeId !== '' && employeeId === q)) return 0;
-  if (email !== '' && email === q) return 1;
-  if (username.startsWith(q)) return 2;
-  if (words.some((w) => w.startsWith(q))) return 3;
-  if ((email !== '' && email.startsWith(q)) || (employeeId !== '' && employeeId.startsWith(q))) return 4;
-  return 5;
-}
 
 /** The LDAP filter for a free-text person search: every word must match one of the searchable attributes. */
 export function peopleFilter(text: string): Filter {
@@ -474,9 +458,10 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
           people.sort(byName);
           return { items: people.slice(0, limit), total: people.length };
         }
-        const ranked = people.map((p) => ({ p, r: rankPerson(p, text) }));
-        ranked.sort((a, b) => a.r - b.r || byName(a.p, b.p));
-        return { items: ranked.slice(0, limit).map((x) => x.p), total: ranked.length };
+        // AD's filter found the candidates; the console's one ranking orders them (and drops any the folded
+        // match would not find, so this search and the people list agree).
+        const ranked = rankPeople(people, text, byName);
+        return { items: ranked.slice(0, limit), total: ranked.length };
       },
 
       async readSyncPoint() {

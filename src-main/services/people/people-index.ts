@@ -1,7 +1,7 @@
 import type { PersonSummary } from '../../../shared/domain/person.ts';
+import { foldedFindable, matchesTerms, searchTerms } from '../../../shared/search.ts';
 import {
   driftKinds,
-  foldText,
   NO_IDENTITY_OU_PARTS,
   type DriftCounts,
   type DriftKind,
@@ -231,7 +231,7 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
     };
   }
 
-  const fold = (r: PersonRow) => foldText(`${r.displayName}\u0001${r.username}\u0001${r.email ?? ''}\u0001${r.employeeId ?? ''}`);
+  const fold = (r: PersonRow) => foldedFindable(r);
 
   /** Rebuild every row from the facts (O(n); a few ms per 10,000 people). */
   function remerge(adPeople?: PersonSummary[]): void {
@@ -566,12 +566,12 @@ function triMatch(want: 'any' | 'yes' | 'no', v: boolean | null | undefined): bo
 
 function filterEntries(entries: readonly Entry[], q: PeopleQuery): Entry[] {
   const f = q.filter;
-  const terms = foldText(q.text).split(/\s+/).filter(Boolean);
+  const terms = searchTerms(q.text);
   const now = Date.now();
   const ou = f.ou.trim();
   return entries.filter((e) => {
     const r = e.row;
-    for (const t of terms) if (!e.folded.includes(t)) return false;
+    if (!matchesTerms(e.folded, terms)) return false;
     if (ou && !(r.ouPath === ou || r.ouPath.startsWith(`${ou} / `))) return false;
     if (!triMatch(f.adEnabled, r.ad?.enabled)) return false;
     if (!triMatch(f.adLocked, r.ad?.locked)) return false;

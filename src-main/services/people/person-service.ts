@@ -1,7 +1,7 @@
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { maskCpr, formatCpr } from '../../../shared/domain/people.ts';
-import { checkPassword, type PasswordCheck } from '../../../shared/domain/policies.ts';
+import { adComplexityProblems, checkPassword, type PasswordCheck } from '../../../shared/domain/policies.ts';
 import { passwordResultMessages } from '../../../shared/idp/password-policy.ts';
 import type { WriteContext } from '../../../shared/idp/common.ts';
 import type { TestPushResult } from '../../../shared/idp/people.ts';
@@ -136,11 +136,9 @@ export async function checkNewPassword(
       problems.push({ code: 'TOO_SHORT', message: `Adgangskoden er for kort – AD kræver mindst ${ad.minLength} tegn` });
     }
     if (ad.complexity) {
-      const classes = [/\p{Ll}/u, /\p{Lu}/u, /[0-9]/, /[^\p{L}0-9]/u].filter((r) => r.test(password)).length;
-      if (classes < 3) problems.push({ code: 'NOT_COMPLEX', message: passwordResultMessages.NOT_COMPLEX.replace(/^Kodeordet/, 'Adgangskoden') });
-      if (person.username.length >= 3 && password.toLowerCase().includes(person.username.toLowerCase())) {
-        problems.push({ code: 'CONTAINS_NAME', message: 'Adgangskoden må ikke indeholde brugernavnet' });
-      }
+      const failed = adComplexityProblems(password, { username: person.username, displayName: person.displayName });
+      if (failed.includes('NOT_COMPLEX')) problems.push({ code: 'NOT_COMPLEX', message: passwordResultMessages.NOT_COMPLEX.replace(/^Kodeordet/, 'Adgangskoden') });
+      if (failed.includes('CONTAINS_NAME')) problems.push({ code: 'CONTAINS_NAME', message: 'Adgangskoden må ikke indeholde brugernavnet eller dele af navnet' });
     }
   }
   if (conn.idp) {

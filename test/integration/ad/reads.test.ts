@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdDirectory, rankPerson, type AdDirectorySession } from '../../../src-main/connectors/ad/ad-directory.ts';
+import { createAdDirectory, type AdDirectorySession } from '../../../src-main/connectors/ad/ad-directory.ts';
+import { rankPerson } from '../../../shared/search.ts';
 import { firstRdnValue, parseDn } from '../../../shared/dn.ts';
 import { testProfile } from '../../support/samba/context.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOperatorName, peopleFilter, rankPerson } from '../../../src-main/connectors/ad/ad-directory.ts';
+import { parseOperatorName, peopleFilter } from '../../../src-main/connectors/ad/ad-directory.ts';
+import { rankPerson } from '../../../shared/search.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 
 const person = (over: Partial<PersonSummary>): PersonSummary => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, generatePassphrase, maskCpr, PeopleQuery, type PersonRow } from '../../../shared/domain/people.ts';
+import { generatePassphrase, maskCpr, PeopleQuery, type PersonRow } from '../../../shared/domain/people.ts';
+import { foldText } from '../../../shared/search.ts';
 import { checkPassword } from '../../../shared/domain/policies.ts';
 import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { Connections } from '../../../src-main/ports.ts';
