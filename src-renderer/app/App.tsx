@@ -12,7 +12,7 @@ import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
 import { NoToken, SignIn } from '../features/session/SignIn.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
 import { setLanguage, type Language } from './i18n.ts';
-import { useOp, useOpMutation } from './ops.ts';
+import { queryKey, useOp, useOpMutation } from './ops.ts';
 import { routes, useRoute, type Route } from './routes.ts';
 import { hasTransport } from './transport.ts';
 import { can } from '../../shared/access.ts';
@@ -123,7 +123,7 @@ function Shell() {
                 logout.mutate({}, {
                   onSuccess: () => {
                     // Back to the sign-in screen, and nothing of the last operator's data left in the cache.
-                    qc.setQueryData(['session.current', {}], { operator: null });
+                    qc.setQueryData(queryKey('session.current', {}), { operator: null });
                     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session.current' });
                   },
                 })

@@ -8,13 +8,12 @@ import {
 import { BarChart, LineChart } from '@mantine/charts';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
 import i18n from '../../app/i18n.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { useOp, useOpMutation, useOpPages } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -56,12 +55,7 @@ const cols = '170px 1.3fr 1fr 1fr 110px 1.4fr';
 
 function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRow) => void }) {
   const { t } = useTranslation();
-  const q = useInfiniteQuery({
-    queryKey: ['audit.search', filter],
-    queryFn: ({ pageParam }) => invoke('audit.search', { filter, cursor: pageParam, limit: 200 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const q = useOpPages('audit.search', { filter, limit: 200 });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const parent = useRef<HTMLDivElement>(null);
   // Only the visible rows are in the DOM; more pages load as the auditor scrolls.
@@ -163,6 +157,8 @@ function ExportPanel({ draft }: { draft: Draft }) {
   const j = job.data?.job;
   const result = j?.state === 'succeeded' ? (j.result as { folder: string; rows: number; attestation: { signed: true; fingerprintSha256: string } | { signed: false; reason: string } }) : null;
   const cert = useOp('audit.attestationCertificate', {});
+  const exportEvidence = useOpMutation('audit.exportEvidence');
+  const cancel = useOpMutation('jobs.cancel');
 
   const start = async () => {
     setError(null);
@@ -172,7 +168,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
     }
     const s = scope === 'person' ? { kind: 'person' as const, person: draft.person } : scope === 'ou' ? { kind: 'ou' as const, ou: draft.ou } : { kind: scope };
     try {
-      const r = await invoke('audit.exportEvidence', { from: draft.from, to: draft.to, scope: s, fullCpr, ...(fullCpr ? { reason } : {}) });
+      const r = await exportEvidence.mutateAsync({ from: draft.from, to: draft.to, scope: s, fullCpr, ...(fullCpr ? { reason } : {}) });
       setJobId(r.job.id);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
@@ -193,7 +189,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
           <Stack gap={4}>
             <Text size="sm">{j.progress.phase}: {j.progress.done.toLocaleString('da-DK')}{j.progress.total !== null ? ` / ${j.progress.total.toLocaleString('da-DK')}` : ''}</Text>
             <Progress value={j.progress.total ? (100 * j.progress.done) / j.progress.total : 5} animated aria-label={j.progress.phase} />
-            <Button variant="default" onClick={() => jobId && void invoke('jobs.cancel', { id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
+            <Button variant="default" onClick={() => jobId && cancel.mutate({ id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
           </Stack>
         ) : (
           <Button onClick={() => void start()} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
@@ -267,8 +263,8 @@ function RetentionCard() {
   const { t } = useTranslation();
   const isAdmin = useCan()('audit.setRetention');
   const current = useOp('audit.getRetention', {});
-  const save = useOpMutation('audit.setRetention', ['audit.getRetention']);
-  const purge = useOpMutation('audit.purgeNow', ['audit.search', 'audit.stats']);
+  const save = useOpMutation('audit.setRetention');
+  const purge = useOpMutation('audit.purgeNow');
   const [draft, setDraft] = useState<{ consoleMonths: number; idpLoginMonths: number; idpOtherMonths: number } | null>(null);
   const [reason, setReason] = useState('');
   if (!current.data) return null;
@@ -308,7 +304,7 @@ export default function AuditPage() {
   const filter = useMemo(() => toFilter(debounced), [debounced]);
   const [picked, setPicked] = useState<AuditRow | null>(null);
   const verify = useOpMutation('audit.verifyJournal');
-  const refresh = useOpMutation('audit.refresh', ['audit.search', 'audit.stats', 'system.status']);
+  const refresh = useOpMutation('audit.refresh');
   const savedKey = `lia.audit.saved.${operator?.username ?? ''}`;
   const [saved, setSaved] = useState<Record<string, Draft>>(() => JSON.parse(localStorage.getItem(savedKey) ?? '{}') as Record<string, Draft>);
   const [saveName, setSaveName] = useState('');

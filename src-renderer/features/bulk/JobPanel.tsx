@@ -3,8 +3,8 @@ import { Alert, Badge, Button, Card, Code, Group, NumberInput, Progress, Segment
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ouLabel, type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
-import { useOp } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 
 const SHOWN = 500;
 type Filter = 'all' | 'todo' | 'failed' | 'skipped' | 'done';
@@ -151,20 +151,28 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const state = job?.state;
   // The list of jobs shows states too: refresh it whenever this job's state changes.
   useEffect(() => {
-    if (state) void qc.invalidateQueries({ queryKey: ['bulk.list'] });
+    if (state) void qc.invalidateQueries({ queryKey: queryKey('bulk.list') });
   }, [state, qc]);
+  // The button stays busy until the job shows its new state.
+  const commands = {
+    'bulk.start': useOpMutation('bulk.start', { refresh: 'awaited' }),
+    'bulk.pause': useOpMutation('bulk.pause', { refresh: 'awaited' }),
+    'bulk.resume': useOpMutation('bulk.resume', { refresh: 'awaited' }),
+    'bulk.cancel': useOpMutation('bulk.cancel', { refresh: 'awaited' }),
+    'bulk.retryFailed': useOpMutation('bulk.retryFailed', { refresh: 'awaited' }),
+  } satisfies Record<Command, unknown>;
+  const resultFile = useOpMutation('bulk.resultFile');
 
   const run = async (op: Command, extra: Record<string, unknown> = {}) => {
     setBusy(true);
     setError(null);
     try {
       const input = { jobId, reason, ...extra };
-      if (op === 'bulk.start') await invoke('bulk.start', { ...input, concurrency });
-      else if (op === 'bulk.retryFailed') await invoke('bulk.retryFailed', input);
-      else await invoke(op, input);
+      if (op === 'bulk.start') await commands['bulk.start'].mutateAsync({ ...input, concurrency });
+      else if (op === 'bulk.retryFailed') await commands['bulk.retryFailed'].mutateAsync(input);
+      else await commands[op].mutateAsync(input);
       // Every action asks for its own reason: the field empties once one was used.
       setReason('');
-      await Promise.all([qc.invalidateQueries({ queryKey: ['bulk.get'] }), qc.invalidateQueries({ queryKey: ['bulk.list'] })]);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
     } finally {
@@ -175,7 +183,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const getFile = async () => {
     setError(null);
     try {
-      const r = await invoke('bulk.resultFile', { jobId });
+      const r = await resultFile.mutateAsync({ jobId });
       setFile({ path: r.path, fileName: r.fileName });
       download(r.fileName, r.csv);
     } catch (e) {

@@ -78,7 +78,7 @@ export function NewJob({ onPlanned }: { onPlanned(jobId: string): void }) {
   const [csv, setCsv] = useState<{ name: string; text: string; parsed: ParsedUsernames } | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
   const targets = useOp('bulk.targets', {}, { enabled: kind === 'ou', staleTime: 60_000 });
-  const plan = useOpMutation('bulk.plan', ['bulk.list']);
+  const plan = useOpMutation('bulk.plan');
 
   const ouOptions = useMemo(
     () => (targets.data?.ous ?? []).map((o) => ({ value: o.dn, label: t('bulk.ouPeople', { label: o.label, count: o.people }) })),

@@ -19,7 +19,7 @@ export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
   // Until the operator picks a kind, show the first kind that has any rows.
   const kind: DriftKind = picked ?? driftKinds.find((k) => (counts.data?.drift[k] ?? 0) > 0) ?? 'identity-missing';
   const rows = useOp('people.list', { filter: { drift: kind }, limit: 500 }, { placeholderData: keepPreviousData });
-  const fix = useOpMutation('people.fixDrift', ['people.list', 'people.overview', 'people.history']);
+  const fix = useOpMutation('people.fixDrift');
   const [request, setRequest] = useState<ActionRequest | null>(null);
   const [done, setDone] = useState<string | null>(null);
 

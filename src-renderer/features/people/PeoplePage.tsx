@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { PeopleColumnId, PeopleFilter, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SortKey } from '../../../shared/domain/people.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
-import { invoke, type OpError } from '../../app/transport.ts';
+import { opQuery, useOpMutation } from '../../app/ops.ts';
+import type { OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
 import { can, scopeLabel } from '../../../shared/access.ts';
 import { allColumns, defaultColumns, type Column } from './columns.tsx';
@@ -35,10 +36,7 @@ type ListPage = OpOutput<'people.list'>;
 type Sort = { key: SortKey; dir: 'asc' | 'desc' };
 
 /** One block of the list: the same key wherever it is asked for, so a prefetch is found again. */
-const block = (query: PeopleQuery, b: number) => {
-  const input = { ...query, offset: b * BLOCK, limit: BLOCK };
-  return { queryKey: ['people.list', input] as const, queryFn: () => invoke('people.list', input) };
-};
+const block = (query: PeopleQuery, b: number, version?: number) => opQuery('people.list', { ...query, offset: b * BLOCK, limit: BLOCK }, version);
 const plainQuery: PeopleQuery = { text: '', filter: emptyFilter, sort: 'displayName', dir: 'asc' };
 
 /** The last column choice, per operator on this workstation; a default saved view's columns win over it. */
@@ -349,10 +347,8 @@ function PeopleListView({
   const blocks: number[] = [];
   for (let b = Math.max(1, firstBlock); b <= lastBlock; b++) blocks.push(b);
   const more = useQueries({
-    queries: blocks.map((b) => {
-      const q = block(query, b);
-      return { ...q, queryKey: [...q.queryKey, version], staleTime: 30_000 };
-    }),
+    // Keyed by the index version too: a block fetched before the index changed is not shown after.
+    queries: blocks.map((b) => ({ ...block(query, b, version), staleTime: 30_000 })),
   });
   const rowAt = (i: number): PersonRow | undefined => {
     const b = Math.floor(i / BLOCK);
@@ -370,13 +366,15 @@ function PeopleListView({
   // The rows on screen are not yet those of the current query.
   const loading = first.isPlaceholderData || d !== first.data;
 
+  const exportList = useOpMutation('people.export').mutateAsync;
+  const refresh = useOpMutation('people.refresh');
   const doExport = useCallback(
     async (format: 'csv' | 'xlsx') => {
       setExporting(true);
       setExportErr(null);
       setExportMsg(null);
       try {
-        const r = await invoke('people.export', { ...query, format, columns: cols });
+        const r = await exportList({ ...query, format, columns: cols });
         download(r.filename, r.mime, r.base64);
         setExportMsg(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
       } catch (e) {
@@ -385,7 +383,7 @@ function PeopleListView({
         setExporting(false);
       }
     },
-    [query, cols, t],
+    [query, cols, t, exportList],
   );
   const onExport = useCallback((format: 'csv' | 'xlsx') => void doExport(format), [doExport]);
 
@@ -410,7 +408,7 @@ function PeopleListView({
         {d && (
           <Group gap="xs">
             <MemoFreshness sources={d.sources} />
-            <Button size="compact-xs" variant="subtle" onClick={() => void invoke('people.refresh', {}).then(() => first.refetch())}>
+            <Button size="compact-xs" variant="subtle" onClick={() => refresh.mutate({})}>
               {t('people.refresh')}
             </Button>
           </Group>

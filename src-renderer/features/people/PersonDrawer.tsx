@@ -17,8 +17,6 @@ import { ResetPasswordModal } from './ResetPasswordModal.tsx';
 const actionLabel = (action: string) =>
   Object.hasOwn(auditActionLabels, action) ? auditActionLabel(action) : ((peopleOps as Record<string, { summary: string }>)[action]?.summary ?? action);
 
-const REFRESH = ['people.list', 'people.overview', 'people.history', 'people.get'] as const;
-
 function Row({ k, v }: { k: string; v: ReactNode }) {
   return (
     <Table.Tr>
@@ -124,7 +122,7 @@ function policyLine(t: TFunction, a: NonNullable<AdPolicy>): string {
 
 function AdPanel({ p, policy, may, ask, onReset }: { p: Person; policy: AdPolicy; may: May; ask: Ask; onReset: () => void }) {
   const { t } = useTranslation();
-  const unlock = useOpMutation('people.unlockAccount', [...REFRESH]);
+  const unlock = useOpMutation('people.unlockAccount');
   return (
     <Panel title={t('people.panelAd')} testId="panel-ad">
       <Group gap={4} mb="xs">
@@ -192,12 +190,12 @@ function MitIdPanelView({
   onCpr: (c: string) => void;
 }) {
   const { t } = useTranslation();
-  const assign = useOpMutation('people.assignLocalAuthenticator', [...REFRESH]);
-  const revoke = useOpMutation('people.revokeLocalAuthenticator', [...REFRESH]);
-  const signing = useOpMutation('people.setSigning', [...REFRESH]);
-  const suspend = useOpMutation('people.suspendIdentity', [...REFRESH]);
-  const reactivate = useOpMutation('people.reactivateIdentity', [...REFRESH]);
-  const reveal = useOpMutation('people.revealCpr', ['people.history']);
+  const assign = useOpMutation('people.assignLocalAuthenticator');
+  const revoke = useOpMutation('people.revokeLocalAuthenticator');
+  const signing = useOpMutation('people.setSigning');
+  const suspend = useOpMutation('people.suspendIdentity');
+  const reactivate = useOpMutation('people.reactivateIdentity');
+  const reveal = useOpMutation('people.revealCpr');
   if (!panel.ok) {
     return (
       <Panel title={t('people.panelMitid')} testId="panel-mitid">
@@ -385,8 +383,8 @@ function MitIdPanelView({
 
 function IdpPanelView({ p, panel, may, ask }: { p: Person; panel: { ok: true; data: IdpPanel } | { ok: false; code: string; message: string }; may: May; ask: Ask }) {
   const { t } = useTranslation();
-  const device = useOpMutation('people.deviceAction', [...REFRESH]);
-  const lock = useOpMutation('people.setIdentityLock', [...REFRESH]);
+  const device = useOpMutation('people.deviceAction');
+  const lock = useOpMutation('people.setIdentityLock');
   if (!panel.ok) {
     // Not found is an answer, not an outage: the person has simply not signed in through the IdP yet.
     return (

@@ -34,7 +34,7 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
   const [shown, setShown] = useState<{ password: string; message: string } | null>(null);
   const [debounced] = useDebouncedValue(password, 250);
   const check = useOp('people.checkPassword', { personId, password: debounced }, { enabled: debounced.length > 0 && !shown });
-  const reset = useOpMutation('people.resetPassword', ['people.list', 'people.overview', 'people.history']);
+  const reset = useOpMutation('people.resetPassword');
   const [error, setError] = useState<OpError | null>(null);
   const close = onClose;
   const current = check.data && debounced === password ? check.data : null;

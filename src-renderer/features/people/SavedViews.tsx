@@ -1,21 +1,17 @@
 import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Checkbox, Group, Menu, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ViewName, type PeopleViewSettings, type SavedPeopleView } from '../../../shared/domain/people.ts';
-import type { OpInput, OpOutput } from '../../../shared/operations/index.ts';
-import { invoke, type OpError } from '../../app/transport.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 
 type ViewsOp = 'people.views.save' | 'people.views.delete' | 'people.views.setDefault';
-type Views = OpOutput<'people.views.list'>;
 
-// The operator is part of the key: on a shared workstation one operator's views never show for the next.
-const viewsKey = (operator: string | undefined) => ['people.views.list', {}, operator ?? ''] as const;
+// The operator qualifies the key: on a shared workstation one operator's views never show for the next.
+const byOperator = (operator: string | undefined) => operator ?? '';
 
 export function useSavedViews(operator: string | undefined) {
-  return useQuery<Views, OpError>({
-    queryKey: viewsKey(operator),
-    queryFn: () => invoke('people.views.list', {}),
+  return useOp('people.views.list', {}, {
+    qualifier: byOperator(operator),
     staleTime: 60_000,
     // The list waits for this local read: a failure is shown at once, not retried behind a blank page.
     retry: false,
@@ -24,10 +20,8 @@ export function useSavedViews(operator: string | undefined) {
 
 /** Every change answers with the operator's views as they now are: the menu shows that at once. */
 function useViewsChange<N extends ViewsOp>(operation: N, operator: string | undefined) {
-  const qc = useQueryClient();
-  return useMutation<OpOutput<N>, OpError, OpInput<N>>({
-    mutationFn: (input) => invoke(operation, input),
-    onSuccess: (data) => qc.setQueryData(viewsKey(operator), data),
+  return useOpMutation(operation, {
+    onSuccess: (data, qc) => qc.setQueryData(queryKey('people.views.list', {}, byOperator(operator)), data),
   });
 }
 

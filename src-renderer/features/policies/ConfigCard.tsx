@@ -24,7 +24,7 @@ function ConfigForm({ initial }: { initial: PoliciesConfig }) {
   const [timeout, setTimeoutMs] = useState<number>(initial.leakedPasswordTimeoutMs);
   const [ous, setOus] = useState(toText(initial.domainOus));
   const [reason, setReason] = useState('');
-  const save = useOpMutation('policy.updateConfig', ['policy.getConfig']);
+  const save = useOpMutation('policy.updateConfig');
   const f = save.error?.fields ?? {};
   return (
     <Card withBorder>

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, List, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDiffRow, type PolicyField } from '../../../shared/domain/policies.ts';
 import { FULL_SERVICE_MAX_TRIES_BEFORE_LOCK, FULL_SERVICE_MIN_LENGTH, FULL_SERVICE_MIN_LOCKED_MINUTES, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import { mayChange } from '../../../shared/access.ts';
 import { ConfigCard } from './ConfigCard.tsx';
@@ -168,10 +167,11 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
   const [username, setUsername] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<OpOutput<'policy.validatePassword'> | { error: string } | null>(null);
+  const validate = useOpMutation('policy.validatePassword');
   const check = async () => {
     setBusy(true);
     try {
-      setResult(await invoke('policy.validatePassword', { domain, password, settings: draft, ...(name ? { displayName: name } : {}), ...(username ? { username } : {}) }));
+      setResult(await validate.mutateAsync( { domain, password, settings: draft, ...(name ? { displayName: name } : {}), ...(username ? { username } : {}) }));
     } catch (e) {
       setResult({ error: e instanceof OpError ? e.message : String(e) });
     } finally {
@@ -219,7 +219,7 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
   const { t } = useTranslation();
   // Always asked afresh: the panel is remounted for every saved version.
   const status = useOp('policy.adStatus', { domain }, { staleTime: 0 });
-  const mirror = useOpMutation('policy.mirrorToAd', ['policy.adStatus']);
+  const mirror = useOpMutation('policy.mirrorToAd');
   const [reason, setReason] = useState('');
   const s = status.data;
   if (!s) return null;
@@ -253,7 +253,7 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const preview = useOp('policy.preview', { domain: policy.domain, basedOnVersion: basedOn, settings: draft }, { refetchOnWindowFocus: false, gcTime: 0 });
-  const save = useOpMutation('policy.update', ['policy.list']);
+  const save = useOpMutation('policy.update');
   const submit = () =>
     save.mutate({ domain: policy.domain, basedOnVersion: basedOn, settings: draft, reason }, {
       onSuccess: (r) => onSaved(r.policy, r.adMirror),
@@ -332,7 +332,7 @@ function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: Passw
 
 function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean }) {
   const { t, i18n } = useTranslation();
-  const qc = useQueryClient();
+  const refreshAfter = useRefreshAfter();
   const [policy, setPolicy] = useState(initial);
   const [basedOn, setBasedOn] = useState(initial.version);
   const [draft, setDraft] = useState<Settings>(initial.settings);
@@ -416,7 +416,8 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
           onTheirs={() => {
             load(conflict.theirs);
             setConflict(null);
-            void qc.invalidateQueries({ queryKey: ['policy.list'] });
+            // Someone else's save landed: refresh what a save changes.
+            void refreshAfter('policy.update');
           }}
           onMine={() => {
             // My edits on top of their version; the review then shows exactly what I add to theirs.

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Paper, Radio, ScrollArea, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { addendumProblems, type DiffLine } from '../../../shared/domain/policies.ts';
 import type { TermsVersion } from '../../../shared/idp/terms.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
 
@@ -22,9 +22,9 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
   const [reaccept, setReaccept] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [reason, setReason] = useState('');
-  // No automatic refresh here: refetching the terms remounts the editor (and this dialog) before a
-  // per-call onSuccess could run. onDone refreshes once the result is safely handed over.
-  const publish = useOpMutation('terms.publish');
+  // Not refreshed here: refetching the terms remounts the editor (and this dialog) before a per-call
+  // onSuccess could run. onDone refreshes once the result is safely handed over.
+  const publish = useOpMutation('terms.publish', { refresh: 'by-caller' });
   const f = publish.error?.fields ?? {};
   return (
     <Modal opened onClose={onClose} size="lg" title={t('policies.terms.publishTitle', { version: next })}>
@@ -142,11 +142,12 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
     includeDisabled,
   };
   const report = useOp('terms.acceptanceReport', input, { placeholderData: keepPreviousData });
+  const exportAcceptances = useOpMutation('terms.exportAcceptances');
   const r = report.data;
   const exportCsv = async () => {
     setExportError(null);
     try {
-      const out = await invoke('terms.exportAcceptances', input);
+      const out = await exportAcceptances.mutateAsync(input);
       const url = URL.createObjectURL(new Blob([out.csv], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;
@@ -273,13 +274,10 @@ export function TermsTab() {
   const terms = useOp('terms.get', {}, { refetchOnWindowFocus: false });
   // Kept here: publishing remounts the editor on the new version, and the confirmation must survive that.
   const [published, setPublishedState] = useState<number | null>(null);
-  const qc = useQueryClient();
+  const refreshAfter = useRefreshAfter();
   const setPublished = (v: number | null) => {
     setPublishedState(v);
-    if (v !== null) {
-      void qc.invalidateQueries({ queryKey: ['terms.get'] });
-      void qc.invalidateQueries({ queryKey: ['terms.acceptanceReport'] });
-    }
+    if (v !== null) void refreshAfter('terms.publish');
   };
   if (terms.error) return <Alert color="red">{terms.error.message}</Alert>;
   if (!terms.data) return <Text>{t('policies.loading')}</Text>;

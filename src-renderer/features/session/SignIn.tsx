@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Center, Container, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useOp, useOpMutation } from '../../app/ops.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -18,7 +18,7 @@ export function SignIn() {
       { username, password },
       {
         onSuccess: (data) => {
-          qc.setQueryData(['session.current', {}], { operator: data.operator });
+          qc.setQueryData(queryKey('session.current', {}), { operator: data.operator });
           void qc.invalidateQueries();
         },
       },

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, 
 import { useTranslation } from 'react-i18next';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { OpError } from '../../app/transport.ts';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
@@ -11,6 +11,7 @@ import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
   const [state, setState] = useState<{ busy: boolean; result?: { ok: boolean; message: string } }>({ busy: false });
+  const test = useOpMutation('settings.testConnection');
   return (
     <Group>
       <Button
@@ -19,7 +20,7 @@ function TestButton({ system }: { system: SystemName }) {
         onClick={async () => {
           setState({ busy: true });
           try {
-            setState({ busy: false, result: await invoke('settings.testConnection', { system }) });
+            setState({ busy: false, result: await test.mutateAsync({ system }) });
           } catch (e) {
             setState({ busy: false, result: { ok: false, message: e instanceof OpError ? e.message : String(e) } });
           }
@@ -62,7 +63,7 @@ function SecretField({ name, label, stored, rebind, unsaved, disabled }: {
 }) {
   const { t } = useTranslation();
   const [value, setValue] = useState('');
-  const save = useOpMutation('settings.setSecret', ['settings.get']);
+  const save = useOpMutation('settings.setSecret');
   return (
     <Group align="flex-end">
       <PasswordInput
@@ -102,7 +103,7 @@ function Section({ title, system, isAdmin, children }: { title: string; system?:
 function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean }) {
   const { t } = useTranslation();
   const isAdmin = useCan()('settings.update');
-  const save = useOpMutation('settings.update', ['settings.get', 'system.status', 'app.info']);
+  const save = useOpMutation('settings.update');
   const [draft, setDraft] = useState<Settings>(initial);
   const ad = draft.ad ?? emptyAd;
   const mitid = draft.mitid ?? emptyMitId;
