@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Card, Code, Group, NumberInput, Progress, Segment
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ouLabel, type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
+import { download } from '../../app/download.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { OpError } from '../../app/transport.ts';
 
@@ -32,15 +33,6 @@ const active = (s: BulkJobView['state']) => s === 'running' || s === 'pausing' |
 
 function ouText(dn: string | null): string {
   return dn ? ouLabel(dn) : '–';
-}
-
-function download(fileName: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function PlanSummary({ job }: { job: BulkJobView }) {
@@ -185,7 +177,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
     try {
       const r = await resultFile.mutateAsync({ jobId });
       setFile({ path: r.path, fileName: r.fileName });
-      download(r.fileName, r.csv);
+      download(r.fileName, 'text/csv;charset=utf-8', { text: r.csv });
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
     }

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { PeopleColumnId, PeopleFilter, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SortKey } from '../../../shared/domain/people.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
+import { download } from '../../app/download.ts';
 import { opQuery, useOpMutation } from '../../app/ops.ts';
 import type { OpError } from '../../app/transport.ts';
 import { useOperator } from '../session/useOperator.ts';
@@ -63,18 +64,6 @@ function useColumns(operator: string | undefined, fromView: PeopleColumnId[] | u
     [key],
   );
   return [cols, save] as const;
-}
-
-function download(name: string, mime: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function PeoplePage() {
@@ -375,7 +364,7 @@ function PeopleListView({
       setExportMsg(null);
       try {
         const r = await exportList({ ...query, format, columns: cols });
-        download(r.filename, r.mime, r.base64);
+        download(r.filename, r.mime, { base64: r.base64 });
         setExportMsg(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
       } catch (e) {
         setExportErr((e as OpError).message);

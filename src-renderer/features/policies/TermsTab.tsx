@@ -5,6 +5,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { addendumProblems, type DiffLine } from '../../../shared/domain/policies.ts';
 import type { TermsVersion } from '../../../shared/idp/terms.ts';
+import { download } from '../../app/download.ts';
 import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
 import { OpError } from '../../app/transport.ts';
 import { useCan } from '../session/useOperator.ts';
@@ -148,12 +149,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
     setExportError(null);
     try {
       const out = await exportAcceptances.mutateAsync(input);
-      const url = URL.createObjectURL(new Blob([out.csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = out.filename;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      download(out.filename, 'text/csv;charset=utf-8', { text: out.csv });
     } catch (e) {
       setExportError(e instanceof OpError ? e.message : String(e));
     }
