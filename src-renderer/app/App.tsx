@@ -8,7 +8,6 @@ import { TrainingBanner } from '../components/TrainingBanner.tsx';
 import { BulkPage } from '../features/bulk/BulkPage.tsx';
 import { PeoplePage } from '../features/people/PeoplePage.tsx';
 import { PoliciesPage } from '../features/policies/PoliciesPage.tsx';
-import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
 import { NoToken, SignIn } from '../features/session/SignIn.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
 import { setLanguage, type Language } from './i18n.ts';
@@ -55,7 +54,6 @@ function LanguageSwitch() {
 }
 
 function Page({ route }: { route: Route }) {
-  const { t } = useTranslation();
   switch (route) {
     case 'personer':
       return <PeoplePage />;
@@ -71,8 +69,6 @@ function Page({ route }: { route: Route }) {
           <AuditPage />
         </Suspense>
       );
-    default:
-      return <NotBuilt title={t(navKey[route])} />;
   }
 }
 

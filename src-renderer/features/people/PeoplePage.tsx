@@ -1,10 +1,9 @@
 import './i18n.ts';
 import { createContext, forwardRef, memo, useCallback, useContext, useDeferredValue, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Alert, Badge, Button, Checkbox, Group, Menu, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Menu, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { PeopleColumnId, PeopleFilter, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SortKey } from '../../../shared/domain/people.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { download } from '../../app/download.ts';
@@ -19,17 +18,6 @@ import { PeopleFilters, emptyFilter, type SetFilter } from './PeopleFilters.tsx'
 import { PersonDrawer } from './PersonDrawer.tsx';
 import { SavedViews, useSavedViews, type CurrentView } from './SavedViews.tsx';
 import { SearchBox, type SearchBoxHandle } from './SearchBox.tsx';
-
-/** Kept for other screens that show a person's AD state from a directory summary. */
-export function AdState({ p }: { p: Pick<PersonSummary, 'enabled' | 'locked'> }) {
-  const { t } = useTranslation();
-  return (
-    <Group gap={4}>
-      {p.enabled ? <Badge color="green" variant="light">{t('people.enabled')}</Badge> : <Badge color="gray">{t('people.disabled')}</Badge>}
-      {p.locked && <Badge color="red">{t('people.locked')}</Badge>}
-    </Group>
-  );
-}
 
 const BLOCK = 100;
 const ROW = 40;
