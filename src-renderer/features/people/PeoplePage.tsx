@@ -15,7 +15,7 @@ import { allColumns, defaultColumns, type Column } from './columns.tsx';
 import { DriftView } from './DriftView.tsx';
 import { Freshness } from './Freshness.tsx';
 import { PeopleFilters, emptyFilter, type SetFilter } from './PeopleFilters.tsx';
-import { PersonDrawer } from './PersonDrawer.tsx';
+import { PersonDrawer } from './person/PersonDrawer.tsx';
 import { SavedViews, useSavedViews, type CurrentView } from './SavedViews.tsx';
 import { SearchBox, type SearchBoxHandle } from './SearchBox.tsx';
 

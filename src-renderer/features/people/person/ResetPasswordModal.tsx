@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Alert, Button, Code, CopyButton, Group, List, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { ReasonField } from '../../components/ReasonField.tsx';
+import { ReasonField } from '../../../components/ReasonField.tsx';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { generatePassphrase } from '../../../shared/domain/people.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import type { OpError } from '../../app/transport.ts';
+import { generatePassphrase } from '../../../../shared/domain/people.ts';
+import { useOp, useOpMutation } from '../../../app/ops.ts';
+import type { OpError } from '../../../app/transport.ts';
 
 /**
  * Reset a password: suggest a speakable passphrase (or type one), check it against the person's effective
