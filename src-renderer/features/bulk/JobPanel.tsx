@@ -4,6 +4,7 @@ import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ouLabel, type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
 import { download } from '../../app/download.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { OpError } from '../../app/transport.ts';
 
@@ -186,7 +187,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   if (!job) {
     return q.error ? (
       <Alert color="red" role="alert">
-        {q.error.message}
+        {errorText(q.error)}
       </Alert>
     ) : null;
   }
@@ -194,7 +195,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const toRun = c.total - c.skipped;
   const processed = c.done + c.failed + c.cancelled;
   const pct = toRun > 0 ? Math.round((processed / toRun) * 100) : 100;
-  const reasonError = error?.fields.reason;
+  const reasonError = fieldErrors(error).reason;
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="bulk-job-title" data-testid="bulk-job">
@@ -317,7 +318,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
         )}
         {error && !reasonError && (
           <Alert color="red" role="alert">
-            {error.message}
+            {errorText(error)}
           </Alert>
         )}
 

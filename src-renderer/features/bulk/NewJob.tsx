@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { BULK_MAX_CSV, bulkActions, parseUsernameCsv, type BulkAction, type BulkTarget, type ParsedUsernames } from '../../../shared/domain/bulk.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText } from '../../app/errors.ts';
 
 type TargetKind = BulkTarget['kind'];
 
@@ -166,7 +167,7 @@ export function NewJob({ onPlanned }: { onPlanned(jobId: string): void }) {
         )}
         {plan.error && (
           <Alert color="red" role="alert">
-            {plan.error.message}
+            {errorText(plan.error)}
           </Alert>
         )}
         <Group>

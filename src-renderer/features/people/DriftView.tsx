@@ -4,6 +4,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { driftKinds, type DriftKind, type PersonRow } from '../../../shared/domain/people.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText } from '../../app/errors.ts';
 import { useCan } from '../session/useOperator.ts';
 import { ActionModal, type ActionRequest } from './ActionModal.tsx';
 import { MitIdBadges, AdBadges } from './columns.tsx';
@@ -62,7 +63,7 @@ export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
           {done}
         </Alert>
       )}
-      {rows.error && <Alert color="red">{rows.error.message}</Alert>}
+      {rows.error && <Alert color="red">{errorText(rows.error)}</Alert>}
       {rows.data && rows.data.total === 0 && <Text>{t('people.driftNone')}</Text>}
       {rows.data && rows.data.total > 0 && (
         <Table striped highlightOnHover>

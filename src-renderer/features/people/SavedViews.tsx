@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Checkbox, Group, Menu, Modal, Stack, Table, Text,
 import { useTranslation } from 'react-i18next';
 import { ViewName, type PeopleViewSettings, type SavedPeopleView } from '../../../shared/domain/people.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 type ViewsOp = 'people.views.save' | 'people.views.delete' | 'people.views.setDefault';
 
@@ -170,7 +171,9 @@ function SaveViewModal(props: {
     if (save.isPending) return;
     const parsed = ViewName.safeParse(name);
     if (!parsed.success) {
-      setNameError(parsed.error.issues[0]?.message ?? '');
+      // Checked here before main would: the same rule, shown as main's refusal would be.
+      const message = parsed.error.issues[0]?.message ?? '';
+      setNameError(fieldErrors({ code: 'validation', message, details: { fields: { name: message } } }).name ?? message);
       return;
     }
     // The name is taken: ask first. Main refuses too, should another window have saved it meanwhile.
@@ -190,13 +193,13 @@ function SaveViewModal(props: {
         onSuccess: () => props.onSaved(parsed.data),
         onError: (err) => {
           if (err.code === 'conflict' && err.details?.name) setConfirm(true);
-          else if (err.fields.name) setNameError(err.fields.name);
+          else if (err.fields.name) setNameError(fieldErrors(err).name ?? err.fields.name);
         },
       },
     );
   };
 
-  const error = save.error && !(save.error.code === 'conflict' && save.error.details?.name) && !save.error.fields.name ? save.error.message : null;
+  const error = save.error && !(save.error.code === 'conflict' && save.error.details?.name) && !save.error.fields.name ? errorText(save.error) : null;
   return (
     <Modal opened onClose={props.onClose} title={t('people.views.saveTitle')} size="md">
       <form onSubmit={submit} noValidate>
@@ -359,7 +362,7 @@ function ManageViewsModal(props: {
           </Table.Tbody>
         </Table>
         {props.views.length === 0 && <Text c="dimmed">{t('people.views.none')}</Text>}
-        {error && <Alert color="red">{error.message}</Alert>}
+        {error && <Alert color="red">{errorText(error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose}>
             {t('people.views.close')}

@@ -6,8 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { addendumProblems, type DiffLine } from '../../../shared/domain/policies.ts';
 import type { TermsVersion } from '../../../shared/idp/terms.ts';
 import { download } from '../../app/download.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
-import { OpError } from '../../app/transport.ts';
 import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
 
@@ -26,7 +26,7 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
   // Not refreshed here: refetching the terms remounts the editor (and this dialog) before a per-call
   // onSuccess could run. onDone refreshes once the result is safely handed over.
   const publish = useOpMutation('terms.publish', { refresh: 'by-caller' });
-  const f = publish.error?.fields ?? {};
+  const f = fieldErrors(publish.error);
   return (
     <Modal opened onClose={onClose} size="lg" title={t('policies.terms.publishTitle', { version: next })}>
       <Stack>
@@ -38,7 +38,7 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
         </Radio.Group>
         <TextInput type="datetime-local" label={t('policies.terms.effectiveFrom')} description={t('policies.terms.effectiveHelp')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} error={f.effectiveFrom} maw={280} />
         <Textarea label={t('policies.reason')} description={t('policies.reasonHelp')} value={reason} autosize minRows={2} onChange={(e) => setReason(e.currentTarget.value)} error={f.reason} />
-        {publish.error && !f.reason && !f.effectiveFrom && <Alert color="red" role="alert">{publish.error.message}</Alert>}
+        {publish.error && !f.reason && !f.effectiveFrom && <Alert color="red" role="alert">{errorText(publish.error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('policies.cancel')}</Button>
           <Button disabled={reaccept === null} loading={publish.isPending}
@@ -114,7 +114,7 @@ function History({ versions }: { versions: TermsVersion[] }) {
           <Select label={t('policies.terms.compareTo')} data={opts} value={to} onChange={setTo} w={160} allowDeselect={false} />
           <Button variant="light" disabled={!from || !to || from === to} onClick={() => setShown({ from: Number(from), to: Number(to) })}>{t('policies.terms.compare')}</Button>
         </Group>
-        {diff.error && <Alert color="red">{diff.error.message}</Alert>}
+        {diff.error && <Alert color="red">{errorText(diff.error)}</Alert>}
         {shown && diff.data && (
           <Stack gap="xs">
             <Text fw={600}>{t('policies.terms.diffTitle', { from: diff.data.from.version, to: diff.data.to.version })}</Text>
@@ -151,7 +151,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
       const out = await exportAcceptances.mutateAsync(input);
       download(out.filename, 'text/csv;charset=utf-8', { text: out.csv });
     } catch (e) {
-      setExportError(e instanceof OpError ? e.message : String(e));
+      setExportError(errorText(e));
     }
   };
   const states = ['all', 'missing', 'accepted', 'accepted-newer', 'accepted-older-valid', 'stale', 'none'];
@@ -170,7 +170,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
           <Button variant="light" onClick={() => void exportCsv()} data-testid="report-export">{t('policies.terms.export')}</Button>
         </Group>
         {exportError && <Alert color="red">{exportError}</Alert>}
-        {report.error && <Alert color="red">{report.error.message}</Alert>}
+        {report.error && <Alert color="red">{errorText(report.error)}</Alert>}
         {r && (
           <>
             <Text size="sm" aria-live="polite" data-testid="report-summary">
@@ -275,7 +275,7 @@ export function TermsTab() {
     setPublishedState(v);
     if (v !== null) void refreshAfter('terms.publish');
   };
-  if (terms.error) return <Alert color="red">{terms.error.message}</Alert>;
+  if (terms.error) return <Alert color="red">{errorText(terms.error)}</Alert>;
   if (!terms.data) return <Text>{t('policies.loading')}</Text>;
   const { nsis, current, versions, newest } = terms.data;
   return (

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Center, Container, PasswordInput, Stack, Table, Te
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -24,7 +25,7 @@ export function SignIn() {
       },
     );
   };
-  const fields = login.error?.fields ?? {};
+  const fields = fieldErrors(login.error);
 
   return (
     <Container size={520} py="xl">
@@ -61,7 +62,7 @@ export function SignIn() {
               />
               {login.error && !Object.keys(fields).length && (
                 <Alert color="red" role="alert">
-                  {login.error.message}
+                  {errorText(login.error)}
                 </Alert>
               )}
               <Button type="submit" loading={login.isPending}>

@@ -4,6 +4,7 @@ import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PeopleFilter, PeopleQuery, PeopleViewSettings, SavedPeopleView, SortKey } from '../../../../shared/domain/people.ts';
 import { useOp } from '../../../app/ops.ts';
+import { errorText } from '../../../app/errors.ts';
 import type { OpError } from '../../../app/transport.ts';
 import { allColumns } from '../columns.tsx';
 import { PeopleFilters, emptyFilter, type SetFilter } from '../PeopleFilters.tsx';
@@ -119,12 +120,12 @@ function PeopleListView({
       </Group>
       {viewsError && (
         <Alert color="orange" variant="light">
-          {t('people.views.unavailable', { message: viewsError.message })}
+          {t('people.views.unavailable', { message: errorText(viewsError) })}
         </Alert>
       )}
       <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
       <PeopleCount page={d} />
-      {first.error && <Alert color="red">{first.error.message}</Alert>}
+      {first.error && <Alert color="red">{errorText(first.error)}</Alert>}
       {exported.message && (
         <Alert color="green" withCloseButton onClose={exported.clearMessage}>
           {exported.message}

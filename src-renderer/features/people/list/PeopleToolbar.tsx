@@ -3,8 +3,8 @@ import { Button, Checkbox, Menu } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { PeopleColumnId, PeopleQuery } from '../../../../shared/domain/people.ts';
 import { download } from '../../../app/download.ts';
+import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
-import type { OpError } from '../../../app/transport.ts';
 import { allColumns } from '../columns.tsx';
 
 export const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { cols: PeopleColumnId[]; setCols: (next: PeopleColumnId[]) => void }) {
@@ -64,7 +64,7 @@ export function usePeopleExport(query: PeopleQuery, cols: PeopleColumnId[]) {
         download(r.filename, r.mime, { base64: r.base64 });
         setMessage(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
       } catch (e) {
-        setError((e as OpError).message);
+        setError(errorText(e));
       } finally {
         setBusy(false);
       }

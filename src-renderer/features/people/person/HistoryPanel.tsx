@@ -2,6 +2,7 @@ import { Alert, Badge, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { auditActionLabel, auditActionLabels } from '../../../../shared/domain/audit.ts';
 import { peopleOps } from '../../../../shared/operations/people.ts';
+import { errorText } from '../../../app/errors.ts';
 import { useOp } from '../../../app/ops.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel } from './Panel.tsx';
@@ -16,7 +17,7 @@ export function HistoryPanel({ personId }: { personId: string }) {
   const h = useOp('people.history', { personId });
   return (
     <Panel title={t('people.panelHistory')} testId="panel-history">
-      {h.error && <Alert color="red">{h.error.message}</Alert>}
+      {h.error && <Alert color="red">{errorText(h.error)}</Alert>}
       {h.data && h.data.items.length === 0 && <Text size="sm">{t('people.historyNone')}</Text>}
       {h.data && h.data.items.length > 0 && (
         <Table>

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { IdpPanel as IdpPanelData } from '../../../../shared/operations/people.ts';
+import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel, Row, type Ask, type May } from './Panel.tsx';
@@ -18,7 +19,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
         {panel.code === 'not-found' ? (
           <Alert color="gray" data-testid="idp-unknown">{t('people.idpUnknown')}</Alert>
         ) : (
-          <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+          <Alert color="orange">{t('people.unavailable', { message: errorText(panel) })}</Alert>
         )}
       </Panel>
     );

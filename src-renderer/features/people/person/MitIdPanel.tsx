@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { MitIdPanel as MitIdPanelData } from '../../../../shared/operations/people.ts';
+import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { mitidWrites, Panel, Row, type Ask, type May } from './Panel.tsx';
 
@@ -31,7 +32,7 @@ export function MitIdPanel({
   if (!panel.ok) {
     return (
       <Panel title={t('people.panelMitid')} testId="panel-mitid">
-        <Alert color="orange">{t('people.unavailable', { message: panel.message })}</Alert>
+        <Alert color="orange">{t('people.unavailable', { message: errorText(panel) })}</Alert>
       </Panel>
     );
   }

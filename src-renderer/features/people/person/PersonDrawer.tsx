@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Alert, Drawer, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { can } from '../../../../shared/access.ts';
+import { errorText } from '../../../app/errors.ts';
 import { useOp } from '../../../app/ops.ts';
 import { useOperator } from '../../session/useOperator.ts';
 import { ActionModal, type ActionRequest } from '../ActionModal.tsx';
@@ -44,7 +45,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
   return (
     <Drawer opened={personId !== null} onClose={onClose} position="right" size="xl" title={p?.displayName ?? ''}>
       {overview.isLoading && <Loader size="sm" />}
-      {overview.error && <Alert color="red">{overview.error.message}</Alert>}
+      {overview.error && <Alert color="red">{errorText(overview.error)}</Alert>}
       {p && overview.data && (
         <Stack>
           {outcome && (
