@@ -9,6 +9,12 @@ const rawIpc = {
   message: 'Raw ipcMain/ipcRenderer belongs only in src-main/shell/ipc.ts and the preload: call invoke(operation, input).',
 };
 
+/** What the sandboxed renderer never imports (also repeated by the raw-invoke block below). */
+const rendererImports = {
+  paths: [{ name: 'electron', message: 'The renderer reaches main only through invoke().' }],
+  patterns: [{ group: ['node:*', '**/src-main/**'], message: 'The renderer runs sandboxed: no Node, no main-side code.' }],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'artifacts/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -49,10 +55,30 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', rendererImports],
+    },
+  },
+
+  // ── Renderer: no raw invoke() outside app/ops.ts and app/transport.ts (issue #14) ──────────────────
+  // Screens call useOp / useOpMutation / the named helpers in app/ops.ts, so every answer is cached under
+  // the one query key and every write refreshes what its contract entry names. Options of a rule do not
+  // merge across blocks, so this block repeats the renderer's import limits and adds transport's invoke.
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    ignores: ['src-renderer/app/ops.ts', 'src-renderer/app/transport.ts'],
+    rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer reaches main only through invoke().' }],
-        patterns: [{ group: ['node:*', '**/src-main/**'], message: 'The renderer runs sandboxed: no Node, no main-side code.' }],
+        paths: rendererImports.paths,
+        patterns: [
+          ...rendererImports.patterns,
+          {
+            group: ['**/app/transport', '**/app/transport.ts', './transport', './transport.ts'],
+            importNames: ['invoke'],
+            message: 'Call main through app/ops.ts (useOp, useOpMutation or a named helper there), not transport\'s raw invoke().',
+          },
+        ],
       }],
     },
   },
+  // ── end of the raw-invoke block ───────────────────────────────────────────────────────────────────
 );

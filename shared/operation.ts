@@ -14,6 +14,12 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
   readonly writes: boolean;
   /** A read that is journaled like a write (revealing a full CPR number, exporting evidence). */
   readonly sensitive?: boolean;
+  /**
+   * The read operations whose answers this one changes: the renderer refreshes exactly these after it
+   * succeeds (`useOpMutation`). Every write names them, an empty list being an answer too; a unit test
+   * checks that, and that each name is a read. Plain strings: `OpName` is derived from this very table.
+   */
+  readonly invalidates?: readonly string[];
   /** Danish one-liner used in the audit journal and in `GET /api/ops`. */
   readonly summary: string;
   /**

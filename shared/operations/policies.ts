@@ -108,6 +108,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
+    invalidates: ['policy.list'],
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
     output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy, adMirror: AdMirrorResult }),
   }),
@@ -138,6 +139,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
+    invalidates: ['policy.adStatus'],
     input: z.object({ domain: Domain, reason: Reason }).strict(),
     output: AdMirrorResult,
   }),
@@ -172,6 +174,7 @@ export const policiesOps = {
     access: ['administrator'],
     scope: 'none',
     writes: true,
+    invalidates: ['policy.getConfig'],
     input: z.object({ config: PoliciesConfig, reason: Reason }).strict(),
     output: z.object({ config: PoliciesConfig }),
   }),
@@ -196,6 +199,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
+    invalidates: ['terms.get', 'terms.acceptanceReport'],
     input: z
       .object({
         content: z.string().trim().min(1, 'Tillægget må ikke være tomt').max(200_000),

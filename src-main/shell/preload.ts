@@ -1,6 +1,6 @@
 // Bundled to one CommonJS file for the sandboxed renderer. It exposes exactly one function.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { PreloadBridge } from '../../src-renderer/app/transport.ts';
+import type { PreloadBridge } from '../../shared/bridge.ts';
 import { IPC_CHANNEL } from './channel.ts';
 
 const bridge: PreloadBridge = {

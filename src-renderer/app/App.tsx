@@ -8,11 +8,10 @@ import { TrainingBanner } from '../components/TrainingBanner.tsx';
 import { BulkPage } from '../features/bulk/BulkPage.tsx';
 import { PeoplePage } from '../features/people/PeoplePage.tsx';
 import { PoliciesPage } from '../features/policies/PoliciesPage.tsx';
-import { NotBuilt } from '../features/placeholder/NotBuilt.tsx';
 import { NoToken, SignIn } from '../features/session/SignIn.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
 import { setLanguage, type Language } from './i18n.ts';
-import { useOp, useOpMutation } from './ops.ts';
+import { queryKey, useOp, useOpMutation } from './ops.ts';
 import { routes, useRoute, type Route } from './routes.ts';
 import { hasTransport } from './transport.ts';
 import { can } from '../../shared/access.ts';
@@ -55,7 +54,6 @@ function LanguageSwitch() {
 }
 
 function Page({ route }: { route: Route }) {
-  const { t } = useTranslation();
   switch (route) {
     case 'personer':
       return <PeoplePage />;
@@ -71,8 +69,6 @@ function Page({ route }: { route: Route }) {
           <AuditPage />
         </Suspense>
       );
-    default:
-      return <NotBuilt title={t(navKey[route])} />;
   }
 }
 
@@ -123,7 +119,7 @@ function Shell() {
                 logout.mutate({}, {
                   onSuccess: () => {
                     // Back to the sign-in screen, and nothing of the last operator's data left in the cache.
-                    qc.setQueryData(['session.current', {}], { operator: null });
+                    qc.setQueryData(queryKey('session.current', {}), { operator: null });
                     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session.current' });
                   },
                 })

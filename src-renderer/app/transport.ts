@@ -1,13 +1,10 @@
+import type { PreloadBridge } from '../../shared/bridge.ts';
 import type { OpInput, OpName, OpOutput, OpResult } from '../../shared/operations/index.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 
-/** What the Electron preload exposes; absent when the renderer is served by the web host. */
-export interface PreloadBridge {
-  invoke(operation: string, input: unknown): Promise<OpResult<OpName>>;
-}
-
 declare global {
   interface Window {
+    /** The Electron preload's bridge; absent when the renderer is served by the web host. */
     lokalIdp?: PreloadBridge;
   }
 }

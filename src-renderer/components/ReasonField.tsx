@@ -1,7 +1,7 @@
 import { Textarea } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
-/** The reason every write asks for; the dispatcher checks it and its Danish message lands here. */
+/** The reason every write asks for; the dispatcher checks it and its refusal (see app/errors.ts) lands here. */
 export function ReasonField({ value, onChange, error, autoFocus = false }: { value: string; onChange(v: string): void; error?: string | undefined; autoFocus?: boolean }) {
   const { t } = useTranslation();
   return (

@@ -8,13 +8,13 @@ import {
 import { BarChart, LineChart } from '@mantine/charts';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
 import i18n from '../../app/i18n.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
+import { useOp, useOpMutation, useOpPages } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -56,12 +56,7 @@ const cols = '170px 1.3fr 1fr 1fr 110px 1.4fr';
 
 function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRow) => void }) {
   const { t } = useTranslation();
-  const q = useInfiniteQuery({
-    queryKey: ['audit.search', filter],
-    queryFn: ({ pageParam }) => invoke('audit.search', { filter, cursor: pageParam, limit: 200 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const q = useOpPages('audit.search', { filter, limit: 200 });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const parent = useRef<HTMLDivElement>(null);
   // Only the visible rows are in the DOM; more pages load as the auditor scrolls.
@@ -74,7 +69,7 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  if (q.error) return <Alert color="red">{(q.error as Error).message}</Alert>;
+  if (q.error) return <Alert color="red">{errorText(q.error)}</Alert>;
   return (
     <Stack gap={4}>
       <div style={{ display: 'grid', gridTemplateColumns: cols, fontWeight: 600, fontSize: 13, padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)' }} role="row">
@@ -163,6 +158,8 @@ function ExportPanel({ draft }: { draft: Draft }) {
   const j = job.data?.job;
   const result = j?.state === 'succeeded' ? (j.result as { folder: string; rows: number; attestation: { signed: true; fingerprintSha256: string } | { signed: false; reason: string } }) : null;
   const cert = useOp('audit.attestationCertificate', {});
+  const exportEvidence = useOpMutation('audit.exportEvidence');
+  const cancel = useOpMutation('jobs.cancel');
 
   const start = async () => {
     setError(null);
@@ -172,7 +169,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
     }
     const s = scope === 'person' ? { kind: 'person' as const, person: draft.person } : scope === 'ou' ? { kind: 'ou' as const, ou: draft.ou } : { kind: scope };
     try {
-      const r = await invoke('audit.exportEvidence', { from: draft.from, to: draft.to, scope: s, fullCpr, ...(fullCpr ? { reason } : {}) });
+      const r = await exportEvidence.mutateAsync({ from: draft.from, to: draft.to, scope: s, fullCpr, ...(fullCpr ? { reason } : {}) });
       setJobId(r.job.id);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
@@ -187,13 +184,13 @@ function ExportPanel({ draft }: { draft: Draft }) {
         <Select label={t('audit.scope')} value={scope} onChange={(v) => setScope((v ?? 'all') as typeof scope)} allowDeselect={false}
           data={[{ value: 'all', label: t('audit.scopeAll') }, { value: 'admin', label: t('audit.scopeAdmin') }, { value: 'person', label: t('audit.scopePerson') }, { value: 'ou', label: t('audit.scopeOu') }, { value: 'policy', label: t('audit.scopePolicy') }]} />
         <Checkbox label={t('audit.fullCpr')} checked={fullCpr} onChange={(e) => setFullCpr(e.currentTarget.checked)} />
-        {fullCpr && <Textarea label={t('audit.fullCprReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={error?.fields.reason} autosize />}
-        {error && !error.fields.reason && <Alert color="red" role="alert">{error.message}</Alert>}
+        {fullCpr && <Textarea label={t('audit.fullCprReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors(error).reason} autosize />}
+        {error && !error.fields.reason && <Alert color="red" role="alert">{errorText(error)}</Alert>}
         {j?.state === 'running' ? (
           <Stack gap={4}>
             <Text size="sm">{j.progress.phase}: {j.progress.done.toLocaleString('da-DK')}{j.progress.total !== null ? ` / ${j.progress.total.toLocaleString('da-DK')}` : ''}</Text>
             <Progress value={j.progress.total ? (100 * j.progress.done) / j.progress.total : 5} animated aria-label={j.progress.phase} />
-            <Button variant="default" onClick={() => jobId && void invoke('jobs.cancel', { id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
+            <Button variant="default" onClick={() => jobId && cancel.mutate({ id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
           </Stack>
         ) : (
           <Button onClick={() => void start()} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
@@ -204,7 +201,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
           </Alert>
         )}
         {j?.state === 'cancelled' && <Alert color="gray">{t('audit.cancelled')}</Alert>}
-        {j?.state === 'failed' && <Alert color="red">{(j.error as { message: string } | null)?.message}</Alert>}
+        {j?.state === 'failed' && <Alert color="red">{j.error ? errorText(j.error) : null}</Alert>}
         <Group align="flex-end">
           <TextInput label={t('audit.verifyPackage')} placeholder={t('audit.folder')} value={folder || result?.folder || ''} onChange={(e) => setFolder(e.currentTarget.value)} style={{ flex: 1 }} />
           <Button variant="light" onClick={() => verify.mutate({ folder: folder || result?.folder || '' })} loading={verify.isPending}>{t('audit.check')}</Button>
@@ -213,7 +210,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
         <Text size="xs" c="dimmed" data-testid="idp-certificate">
           {cert.data?.certificate ? t('audit.idpCertificate', { fingerprint: cert.data.certificate.fingerprintSha256, subject: cert.data.certificate.subject }) : cert.data?.message ?? ''}
         </Text>
-        {verify.error && <Alert color="red">{verify.error.message}</Alert>}
+        {verify.error && <Alert color="red">{errorText(verify.error)}</Alert>}
       </Stack>
     </Card>
   );
@@ -267,15 +264,15 @@ function RetentionCard() {
   const { t } = useTranslation();
   const isAdmin = useCan()('audit.setRetention');
   const current = useOp('audit.getRetention', {});
-  const save = useOpMutation('audit.setRetention', ['audit.getRetention']);
-  const purge = useOpMutation('audit.purgeNow', ['audit.search', 'audit.stats']);
+  const save = useOpMutation('audit.setRetention');
+  const purge = useOpMutation('audit.purgeNow');
   const [draft, setDraft] = useState<{ consoleMonths: number; idpLoginMonths: number; idpOtherMonths: number } | null>(null);
   const [reason, setReason] = useState('');
   if (!current.data) return null;
   const v = draft ?? current.data.settings;
   const field = (key: keyof typeof v, label: string, why: string) => (
     <NumberInput key={key} label={label} description={why} value={v[key]} min={1} max={120} suffix={` ${t('audit.months')}`} disabled={!isAdmin}
-      onChange={(n) => setDraft({ ...v, [key]: Number(n) || 0 })} error={save.error?.fields[`settings.${key}`]} />
+      onChange={(n) => setDraft({ ...v, [key]: Number(n) || 0 })} error={fieldErrors(save.error)[`settings.${key}`]} />
   );
   return (
     <Card withBorder>
@@ -289,7 +286,7 @@ function RetentionCard() {
         <Text size="sm" c="dimmed">{t('audit.retUnshipped', { count: current.data.pendingShipment })}</Text>
         {isAdmin && (
           <Group align="flex-end">
-            <TextInput label={t('audit.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={save.error?.fields.reason ?? purge.error?.fields.reason} />
+            <TextInput label={t('audit.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={fieldErrors(save.error).reason ?? fieldErrors(purge.error).reason} />
             <Button variant="default" disabled={!draft} loading={save.isPending} onClick={() => save.mutate({ settings: v, reason }, { onSuccess: () => setDraft(null) })}>{t('audit.retSave')}</Button>
             <Button variant="light" color="red" loading={purge.isPending} onClick={() => purge.mutate({ reason })}>{t('audit.retPurge')}</Button>
           </Group>
@@ -308,7 +305,7 @@ export default function AuditPage() {
   const filter = useMemo(() => toFilter(debounced), [debounced]);
   const [picked, setPicked] = useState<AuditRow | null>(null);
   const verify = useOpMutation('audit.verifyJournal');
-  const refresh = useOpMutation('audit.refresh', ['audit.search', 'audit.stats', 'system.status']);
+  const refresh = useOpMutation('audit.refresh');
   const savedKey = `lia.audit.saved.${operator?.username ?? ''}`;
   const [saved, setSaved] = useState<Record<string, Draft>>(() => JSON.parse(localStorage.getItem(savedKey) ?? '{}') as Record<string, Draft>);
   const [saveName, setSaveName] = useState('');
@@ -326,7 +323,7 @@ export default function AuditPage() {
           </Group>
         </Group>
         {verify.data && <JournalCheckResult check={verify.data} />}
-        {verify.error && <Alert color="red">{verify.error.message}</Alert>}
+        {verify.error && <Alert color="red">{errorText(verify.error)}</Alert>}
         <Card withBorder>
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, md: 2, lg: 4 }}>

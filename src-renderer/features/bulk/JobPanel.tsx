@@ -4,8 +4,10 @@ import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { type BulkJobView, type BulkRowState, type BulkRowView } from '../../../shared/domain/bulk.ts';
 import { ouLabel } from '../../../shared/dn.ts';
-import { useOp } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { download } from '../../app/download.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { OpError } from '../../app/transport.ts';
 
 const SHOWN = 500;
 type Filter = 'all' | 'todo' | 'failed' | 'skipped' | 'done';
@@ -33,15 +35,6 @@ const active = (s: BulkJobView['state']) => s === 'running' || s === 'pausing' |
 
 function ouText(dn: string | null): string {
   return dn ? ouLabel(dn) : '–';
-}
-
-function download(fileName: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function PlanSummary({ job }: { job: BulkJobView }) {
@@ -152,20 +145,28 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const state = job?.state;
   // The list of jobs shows states too: refresh it whenever this job's state changes.
   useEffect(() => {
-    if (state) void qc.invalidateQueries({ queryKey: ['bulk.list'] });
+    if (state) void qc.invalidateQueries({ queryKey: queryKey('bulk.list') });
   }, [state, qc]);
+  // The button stays busy until the job shows its new state.
+  const commands = {
+    'bulk.start': useOpMutation('bulk.start', { refresh: 'awaited' }),
+    'bulk.pause': useOpMutation('bulk.pause', { refresh: 'awaited' }),
+    'bulk.resume': useOpMutation('bulk.resume', { refresh: 'awaited' }),
+    'bulk.cancel': useOpMutation('bulk.cancel', { refresh: 'awaited' }),
+    'bulk.retryFailed': useOpMutation('bulk.retryFailed', { refresh: 'awaited' }),
+  } satisfies Record<Command, unknown>;
+  const resultFile = useOpMutation('bulk.resultFile');
 
   const run = async (op: Command, extra: Record<string, unknown> = {}) => {
     setBusy(true);
     setError(null);
     try {
       const input = { jobId, reason, ...extra };
-      if (op === 'bulk.start') await invoke('bulk.start', { ...input, concurrency });
-      else if (op === 'bulk.retryFailed') await invoke('bulk.retryFailed', input);
-      else await invoke(op, input);
+      if (op === 'bulk.start') await commands['bulk.start'].mutateAsync({ ...input, concurrency });
+      else if (op === 'bulk.retryFailed') await commands['bulk.retryFailed'].mutateAsync(input);
+      else await commands[op].mutateAsync(input);
       // Every action asks for its own reason: the field empties once one was used.
       setReason('');
-      await Promise.all([qc.invalidateQueries({ queryKey: ['bulk.get'] }), qc.invalidateQueries({ queryKey: ['bulk.list'] })]);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
     } finally {
@@ -176,9 +177,9 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const getFile = async () => {
     setError(null);
     try {
-      const r = await invoke('bulk.resultFile', { jobId });
+      const r = await resultFile.mutateAsync({ jobId });
       setFile({ path: r.path, fileName: r.fileName });
-      download(r.fileName, r.csv);
+      download(r.fileName, 'text/csv;charset=utf-8', { text: r.csv });
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
     }
@@ -187,7 +188,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   if (!job) {
     return q.error ? (
       <Alert color="red" role="alert">
-        {q.error.message}
+        {errorText(q.error)}
       </Alert>
     ) : null;
   }
@@ -195,7 +196,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const toRun = c.total - c.skipped;
   const processed = c.done + c.failed + c.cancelled;
   const pct = toRun > 0 ? Math.round((processed / toRun) * 100) : 100;
-  const reasonError = error?.fields.reason;
+  const reasonError = fieldErrors(error).reason;
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="bulk-job-title" data-testid="bulk-job">
@@ -318,7 +319,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
         )}
         {error && !reasonError && (
           <Alert color="red" role="alert">
-            {error.message}
+            {errorText(error)}
           </Alert>
         )}
 

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { BULK_MAX_CSV, bulkActions, parseUsernameCsv, type BulkAction, type BulkTarget, type ParsedUsernames } from '../../../shared/domain/bulk.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText } from '../../app/errors.ts';
 
 type TargetKind = BulkTarget['kind'];
 
@@ -78,7 +79,7 @@ export function NewJob({ onPlanned }: { onPlanned(jobId: string): void }) {
   const [csv, setCsv] = useState<{ name: string; text: string; parsed: ParsedUsernames } | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
   const targets = useOp('bulk.targets', {}, { enabled: kind === 'ou', staleTime: 60_000 });
-  const plan = useOpMutation('bulk.plan', ['bulk.list']);
+  const plan = useOpMutation('bulk.plan');
 
   const ouOptions = useMemo(
     () => (targets.data?.ous ?? []).map((o) => ({ value: o.dn, label: t('bulk.ouPeople', { label: o.label, count: o.people }) })),
@@ -166,7 +167,7 @@ export function NewJob({ onPlanned }: { onPlanned(jobId: string): void }) {
         )}
         {plan.error && (
           <Alert color="red" role="alert">
-            {plan.error.message}
+            {errorText(plan.error)}
           </Alert>
         )}
         <Group>

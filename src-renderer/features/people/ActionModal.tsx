@@ -3,6 +3,7 @@ import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { ReasonField } from '../../components/ReasonField.tsx';
 import { useTranslation } from 'react-i18next';
 import type { OpError } from '../../app/transport.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 export interface ActionRequest {
   /** Modal title, e.g. "Lås op: Søren Hansen". */
@@ -23,6 +24,7 @@ export function ActionModal({ request, onClose, onDone }: { request: ActionReque
   const [reason, setReason] = useState('');
   const [error, setError] = useState<OpError | null>(null);
   const [busy, setBusy] = useState(false);
+  const fields = fieldErrors(error);
   const close = () => {
     setReason('');
     setError(null);
@@ -58,12 +60,12 @@ export function ActionModal({ request, onClose, onDone }: { request: ActionReque
               setReason(v);
               setError(null);
             }}
-            error={error?.fields.reason}
+            error={fields.reason}
             autoFocus
           />
-          {error && !error.fields.reason && (
+          {error && !fields.reason && (
             <Alert color="red" title={t('people.writeFailed')}>
-              {error.message}
+              {errorText(error)}
             </Alert>
           )}
           <Group justify="flex-end">

@@ -4,6 +4,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { driftKinds, type DriftKind, type PersonRow } from '../../../shared/domain/people.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText } from '../../app/errors.ts';
 import { useCan } from '../session/useOperator.ts';
 import { ActionModal, type ActionRequest } from './ActionModal.tsx';
 import { MitIdBadges, AdBadges } from './columns.tsx';
@@ -19,7 +20,7 @@ export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
   // Until the operator picks a kind, show the first kind that has any rows.
   const kind: DriftKind = picked ?? driftKinds.find((k) => (counts.data?.drift[k] ?? 0) > 0) ?? 'identity-missing';
   const rows = useOp('people.list', { filter: { drift: kind }, limit: 500 }, { placeholderData: keepPreviousData });
-  const fix = useOpMutation('people.fixDrift', ['people.list', 'people.overview', 'people.history']);
+  const fix = useOpMutation('people.fixDrift');
   const [request, setRequest] = useState<ActionRequest | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
@@ -62,7 +63,7 @@ export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
           {done}
         </Alert>
       )}
-      {rows.error && <Alert color="red">{rows.error.message}</Alert>}
+      {rows.error && <Alert color="red">{errorText(rows.error)}</Alert>}
       {rows.data && rows.data.total === 0 && <Text>{t('people.driftNone')}</Text>}
       {rows.data && rows.data.total > 0 && (
         <Table striped highlightOnHover>

@@ -1,21 +1,18 @@
 import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Checkbox, Group, Menu, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ViewName, type PeopleViewSettings, type SavedPeopleView } from '../../../shared/domain/people.ts';
-import type { OpInput, OpOutput } from '../../../shared/operations/index.ts';
-import { invoke, type OpError } from '../../app/transport.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 type ViewsOp = 'people.views.save' | 'people.views.delete' | 'people.views.setDefault';
-type Views = OpOutput<'people.views.list'>;
 
-// The operator is part of the key: on a shared workstation one operator's views never show for the next.
-const viewsKey = (operator: string | undefined) => ['people.views.list', {}, operator ?? ''] as const;
+// The operator qualifies the key: on a shared workstation one operator's views never show for the next.
+const byOperator = (operator: string | undefined) => operator ?? '';
 
 export function useSavedViews(operator: string | undefined) {
-  return useQuery<Views, OpError>({
-    queryKey: viewsKey(operator),
-    queryFn: () => invoke('people.views.list', {}),
+  return useOp('people.views.list', {}, {
+    qualifier: byOperator(operator),
     staleTime: 60_000,
     // The list waits for this local read: a failure is shown at once, not retried behind a blank page.
     retry: false,
@@ -24,10 +21,8 @@ export function useSavedViews(operator: string | undefined) {
 
 /** Every change answers with the operator's views as they now are: the menu shows that at once. */
 function useViewsChange<N extends ViewsOp>(operation: N, operator: string | undefined) {
-  const qc = useQueryClient();
-  return useMutation<OpOutput<N>, OpError, OpInput<N>>({
-    mutationFn: (input) => invoke(operation, input),
-    onSuccess: (data) => qc.setQueryData(viewsKey(operator), data),
+  return useOpMutation(operation, {
+    onSuccess: (data, qc) => qc.setQueryData(queryKey('people.views.list', {}, byOperator(operator)), data),
   });
 }
 
@@ -176,7 +171,9 @@ function SaveViewModal(props: {
     if (save.isPending) return;
     const parsed = ViewName.safeParse(name);
     if (!parsed.success) {
-      setNameError(parsed.error.issues[0]?.message ?? '');
+      // Checked here before main would: the same rule, shown as main's refusal would be.
+      const message = parsed.error.issues[0]?.message ?? '';
+      setNameError(fieldErrors({ code: 'validation', message, details: { fields: { name: message } } }).name ?? message);
       return;
     }
     // The name is taken: ask first. Main refuses too, should another window have saved it meanwhile.
@@ -196,13 +193,13 @@ function SaveViewModal(props: {
         onSuccess: () => props.onSaved(parsed.data),
         onError: (err) => {
           if (err.code === 'conflict' && err.details?.name) setConfirm(true);
-          else if (err.fields.name) setNameError(err.fields.name);
+          else if (err.fields.name) setNameError(fieldErrors(err).name ?? err.fields.name);
         },
       },
     );
   };
 
-  const error = save.error && !(save.error.code === 'conflict' && save.error.details?.name) && !save.error.fields.name ? save.error.message : null;
+  const error = save.error && !(save.error.code === 'conflict' && save.error.details?.name) && !save.error.fields.name ? errorText(save.error) : null;
   return (
     <Modal opened onClose={props.onClose} title={t('people.views.saveTitle')} size="md">
       <form onSubmit={submit} noValidate>
@@ -365,7 +362,7 @@ function ManageViewsModal(props: {
           </Table.Tbody>
         </Table>
         {props.views.length === 0 && <Text c="dimmed">{t('people.views.none')}</Text>}
-        {error && <Alert color="red">{error.message}</Alert>}
+        {error && <Alert color="red">{errorText(error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose}>
             {t('people.views.close')}

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Group, NumberInput, Stack, Textarea, TextInput, Ti
 import { useTranslation } from 'react-i18next';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 const toText = (m: PoliciesConfig['domainOus']) => Object.entries(m).flatMap(([d, ous]) => ous.map((ou) => `${d} = ${ou}`)).join('\n');
 
@@ -24,8 +25,8 @@ function ConfigForm({ initial }: { initial: PoliciesConfig }) {
   const [timeout, setTimeoutMs] = useState<number>(initial.leakedPasswordTimeoutMs);
   const [ous, setOus] = useState(toText(initial.domainOus));
   const [reason, setReason] = useState('');
-  const save = useOpMutation('policy.updateConfig', ['policy.getConfig']);
-  const f = save.error?.fields ?? {};
+  const save = useOpMutation('policy.updateConfig');
+  const f = fieldErrors(save.error);
   return (
     <Card withBorder>
       <Stack gap="sm">
@@ -34,7 +35,7 @@ function ConfigForm({ initial }: { initial: PoliciesConfig }) {
         <NumberInput label={t('policies.leakedTimeout')} value={timeout} min={500} max={30_000} onChange={(v) => setTimeoutMs(Number(v))} error={f['config.leakedPasswordTimeoutMs']} maw={200} />
         <Textarea label={t('policies.domainOus')} description={t('policies.domainOusHelp')} value={ous} autosize minRows={2} onChange={(e) => setOus(e.currentTarget.value)} error={Object.entries(f).find(([k]) => k.startsWith('config.domainOus'))?.[1]} />
         <Textarea label={t('policies.reason')} value={reason} autosize onChange={(e) => setReason(e.currentTarget.value)} error={f.reason} />
-        {save.error && Object.keys(f).length === 0 && <Alert color="red">{save.error.message}</Alert>}
+        {save.error && Object.keys(f).length === 0 && <Alert color="red">{errorText(save.error)}</Alert>}
         {save.isSuccess && <Alert color="green" role="status">{t('policies.configSaved')}</Alert>}
         <Group>
           <Button variant="light" loading={save.isPending}

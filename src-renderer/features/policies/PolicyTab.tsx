@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, List, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDiffRow, type PolicyField } from '../../../shared/domain/policies.ts';
 import { FULL_SERVICE_MAX_TRIES_BEFORE_LOCK, FULL_SERVICE_MIN_LENGTH, FULL_SERVICE_MIN_LOCKED_MINUTES, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import { mayChange } from '../../../shared/access.ts';
 import { ConfigCard } from './ConfigCard.tsx';
@@ -168,12 +167,13 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
   const [username, setUsername] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<OpOutput<'policy.validatePassword'> | { error: string } | null>(null);
+  const validate = useOpMutation('policy.validatePassword');
   const check = async () => {
     setBusy(true);
     try {
-      setResult(await invoke('policy.validatePassword', { domain, password, settings: draft, ...(name ? { displayName: name } : {}), ...(username ? { username } : {}) }));
+      setResult(await validate.mutateAsync( { domain, password, settings: draft, ...(name ? { displayName: name } : {}), ...(username ? { username } : {}) }));
     } catch (e) {
-      setResult({ error: e instanceof OpError ? e.message : String(e) });
+      setResult({ error: errorText(e) });
     } finally {
       setBusy(false);
     }
@@ -219,7 +219,7 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
   const { t } = useTranslation();
   // Always asked afresh: the panel is remounted for every saved version.
   const status = useOp('policy.adStatus', { domain }, { staleTime: 0 });
-  const mirror = useOpMutation('policy.mirrorToAd', ['policy.adStatus']);
+  const mirror = useOpMutation('policy.mirrorToAd');
   const [reason, setReason] = useState('');
   const s = status.data;
   if (!s) return null;
@@ -237,7 +237,7 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
         )}
         {canEdit && s.groups.length > 0 && (
           <Group align="flex-end">
-            <TextInput label={t('policies.ad.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={mirror.error?.fields.reason} />
+            <TextInput label={t('policies.ad.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} style={{ flex: 1 }} error={fieldErrors(mirror.error).reason} />
             <Button variant="light" loading={mirror.isPending} onClick={() => mirror.mutate({ domain, reason })}>{t('policies.ad.mirror')}</Button>
           </Group>
         )}
@@ -253,7 +253,7 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const preview = useOp('policy.preview', { domain: policy.domain, basedOnVersion: basedOn, settings: draft }, { refetchOnWindowFocus: false, gcTime: 0 });
-  const save = useOpMutation('policy.update', ['policy.list']);
+  const save = useOpMutation('policy.update');
   const submit = () =>
     save.mutate({ domain: policy.domain, basedOnVersion: basedOn, settings: draft, reason }, {
       onSuccess: (r) => onSaved(r.policy, r.adMirror),
@@ -266,7 +266,7 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
     <Modal opened onClose={onClose} size="xl" title={t('policies.reviewTitle', { domain: policy.displayName })}>
       <Stack>
         {preview.isLoading && <Text>{t('policies.loading')}</Text>}
-        {preview.error && <Alert color="red">{preview.error.message}</Alert>}
+        {preview.error && <Alert color="red">{errorText(preview.error)}</Alert>}
         {pv && (
           <>
             {pv.stale && <Alert color="yellow">{t('policies.stale')}</Alert>}
@@ -279,8 +279,8 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
           </>
         )}
         <Textarea label={t('policies.reason')} description={t('policies.reasonHelp')} value={reason} autosize minRows={2}
-          onChange={(e) => setReason(e.currentTarget.value)} error={save.error?.fields.reason} data-autofocus />
-        {save.error && !save.error.fields.reason && save.error.code !== 'conflict' && <Alert color="red" role="alert">{save.error.message}</Alert>}
+          onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors(save.error).reason} data-autofocus />
+        {save.error && !save.error.fields.reason && save.error.code !== 'conflict' && <Alert color="red" role="alert">{errorText(save.error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('policies.cancel')}</Button>
           <Button onClick={submit} loading={save.isPending} disabled={!pv || pv.violations.length > 0 || pv.diff.length === 0}>{t('policies.save')}</Button>
@@ -297,7 +297,7 @@ function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: Passw
   return (
     <Modal opened onClose={onTheirs} size="xl" title={t('policies.conflictTitle')}>
       <Stack data-testid="conflict-view">
-        <Alert color="orange" role="alert">{c.message}</Alert>
+        <Alert color="orange" role="alert">{errorText({ code: 'conflict', message: c.message })}</Alert>
         <Table striped withTableBorder data-testid="conflict-diff">
           <Table.Thead>
             <Table.Tr>
@@ -332,7 +332,7 @@ function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: Passw
 
 function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean }) {
   const { t, i18n } = useTranslation();
-  const qc = useQueryClient();
+  const refreshAfter = useRefreshAfter();
   const [policy, setPolicy] = useState(initial);
   const [basedOn, setBasedOn] = useState(initial.version);
   const [draft, setDraft] = useState<Settings>(initial.settings);
@@ -416,7 +416,8 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
           onTheirs={() => {
             load(conflict.theirs);
             setConflict(null);
-            void qc.invalidateQueries({ queryKey: ['policy.list'] });
+            // Someone else's save landed: refresh what a save changes.
+            void refreshAfter('policy.update');
           }}
           onMine={() => {
             // My edits on top of their version; the review then shows exactly what I add to theirs.
@@ -440,7 +441,7 @@ export function PolicyTab() {
   const [domain, setDomain] = useState<string | null>(null);
   const policies = list.data?.policies ?? [];
   const selected = policies.find((p) => p.domain === domain) ?? policies[0];
-  if (list.error) return <Alert color="red">{list.error.message}</Alert>;
+  if (list.error) return <Alert color="red">{errorText(list.error)}</Alert>;
   if (!list.data) return <Text>{t('policies.loading')}</Text>;
   if (!selected) return <Text>{t('policies.noPolicies')}</Text>;
   return (

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Paper, Radio, ScrollArea, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { addendumProblems, type DiffLine } from '../../../shared/domain/policies.ts';
 import type { TermsVersion } from '../../../shared/idp/terms.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { download } from '../../app/download.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
+import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
 import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
 
@@ -22,10 +23,10 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
   const [reaccept, setReaccept] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [reason, setReason] = useState('');
-  // No automatic refresh here: refetching the terms remounts the editor (and this dialog) before a
-  // per-call onSuccess could run. onDone refreshes once the result is safely handed over.
-  const publish = useOpMutation('terms.publish');
-  const f = publish.error?.fields ?? {};
+  // Not refreshed here: refetching the terms remounts the editor (and this dialog) before a per-call
+  // onSuccess could run. onDone refreshes once the result is safely handed over.
+  const publish = useOpMutation('terms.publish', { refresh: 'by-caller' });
+  const f = fieldErrors(publish.error);
   return (
     <Modal opened onClose={onClose} size="lg" title={t('policies.terms.publishTitle', { version: next })}>
       <Stack>
@@ -37,7 +38,7 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
         </Radio.Group>
         <TextInput type="datetime-local" label={t('policies.terms.effectiveFrom')} description={t('policies.terms.effectiveHelp')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} error={f.effectiveFrom} maw={280} />
         <Textarea label={t('policies.reason')} description={t('policies.reasonHelp')} value={reason} autosize minRows={2} onChange={(e) => setReason(e.currentTarget.value)} error={f.reason} />
-        {publish.error && !f.reason && !f.effectiveFrom && <Alert color="red" role="alert">{publish.error.message}</Alert>}
+        {publish.error && !f.reason && !f.effectiveFrom && <Alert color="red" role="alert">{errorText(publish.error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('policies.cancel')}</Button>
           <Button disabled={reaccept === null} loading={publish.isPending}
@@ -113,7 +114,7 @@ function History({ versions }: { versions: TermsVersion[] }) {
           <Select label={t('policies.terms.compareTo')} data={opts} value={to} onChange={setTo} w={160} allowDeselect={false} />
           <Button variant="light" disabled={!from || !to || from === to} onClick={() => setShown({ from: Number(from), to: Number(to) })}>{t('policies.terms.compare')}</Button>
         </Group>
-        {diff.error && <Alert color="red">{diff.error.message}</Alert>}
+        {diff.error && <Alert color="red">{errorText(diff.error)}</Alert>}
         {shown && diff.data && (
           <Stack gap="xs">
             <Text fw={600}>{t('policies.terms.diffTitle', { from: diff.data.from.version, to: diff.data.to.version })}</Text>
@@ -142,19 +143,15 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
     includeDisabled,
   };
   const report = useOp('terms.acceptanceReport', input, { placeholderData: keepPreviousData });
+  const exportAcceptances = useOpMutation('terms.exportAcceptances');
   const r = report.data;
   const exportCsv = async () => {
     setExportError(null);
     try {
-      const out = await invoke('terms.exportAcceptances', input);
-      const url = URL.createObjectURL(new Blob([out.csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = out.filename;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      const out = await exportAcceptances.mutateAsync(input);
+      download(out.filename, 'text/csv;charset=utf-8', { text: out.csv });
     } catch (e) {
-      setExportError(e instanceof OpError ? e.message : String(e));
+      setExportError(errorText(e));
     }
   };
   const states = ['all', 'missing', 'accepted', 'accepted-newer', 'accepted-older-valid', 'stale', 'none'];
@@ -173,7 +170,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
           <Button variant="light" onClick={() => void exportCsv()} data-testid="report-export">{t('policies.terms.export')}</Button>
         </Group>
         {exportError && <Alert color="red">{exportError}</Alert>}
-        {report.error && <Alert color="red">{report.error.message}</Alert>}
+        {report.error && <Alert color="red">{errorText(report.error)}</Alert>}
         {r && (
           <>
             <Text size="sm" aria-live="polite" data-testid="report-summary">
@@ -273,15 +270,12 @@ export function TermsTab() {
   const terms = useOp('terms.get', {}, { refetchOnWindowFocus: false });
   // Kept here: publishing remounts the editor on the new version, and the confirmation must survive that.
   const [published, setPublishedState] = useState<number | null>(null);
-  const qc = useQueryClient();
+  const refreshAfter = useRefreshAfter();
   const setPublished = (v: number | null) => {
     setPublishedState(v);
-    if (v !== null) {
-      void qc.invalidateQueries({ queryKey: ['terms.get'] });
-      void qc.invalidateQueries({ queryKey: ['terms.acceptanceReport'] });
-    }
+    if (v !== null) void refreshAfter('terms.publish');
   };
-  if (terms.error) return <Alert color="red">{terms.error.message}</Alert>;
+  if (terms.error) return <Alert color="red">{errorText(terms.error)}</Alert>;
   if (!terms.data) return <Text>{t('policies.loading')}</Text>;
   const { nsis, current, versions, newest } = terms.data;
   return (

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, Card, Center, Container, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useOp, useOpMutation } from '../../app/ops.ts';
+import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -18,13 +19,13 @@ export function SignIn() {
       { username, password },
       {
         onSuccess: (data) => {
-          qc.setQueryData(['session.current', {}], { operator: data.operator });
+          qc.setQueryData(queryKey('session.current', {}), { operator: data.operator });
           void qc.invalidateQueries();
         },
       },
     );
   };
-  const fields = login.error?.fields ?? {};
+  const fields = fieldErrors(login.error);
 
   return (
     <Container size={520} py="xl">
@@ -61,7 +62,7 @@ export function SignIn() {
               />
               {login.error && !Object.keys(fields).length && (
                 <Alert color="red" role="alert">
-                  {login.error.message}
+                  {errorText(login.error)}
                 </Alert>
               )}
               <Button type="submit" loading={login.isPending}>

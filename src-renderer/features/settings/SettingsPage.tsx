@@ -3,7 +3,7 @@ import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, 
 import { useTranslation } from 'react-i18next';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
-import { invoke, OpError } from '../../app/transport.ts';
+import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
@@ -11,6 +11,7 @@ import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
   const [state, setState] = useState<{ busy: boolean; result?: { ok: boolean; message: string } }>({ busy: false });
+  const test = useOpMutation('settings.testConnection');
   return (
     <Group>
       <Button
@@ -19,9 +20,9 @@ function TestButton({ system }: { system: SystemName }) {
         onClick={async () => {
           setState({ busy: true });
           try {
-            setState({ busy: false, result: await invoke('settings.testConnection', { system }) });
+            setState({ busy: false, result: await test.mutateAsync({ system }) });
           } catch (e) {
-            setState({ busy: false, result: { ok: false, message: e instanceof OpError ? e.message : String(e) } });
+            setState({ busy: false, result: { ok: false, message: errorText(e) } });
           }
         }}
         data-testid={`test-${system}`}
@@ -39,7 +40,7 @@ function TestButton({ system }: { system: SystemName }) {
 
 export function SettingsPage() {
   const view = useOp('settings.get', {});
-  if (view.error) return <Alert color="red">{view.error.message}</Alert>;
+  if (view.error) return <Alert color="red">{errorText(view.error)}</Alert>;
   if (!view.data) return null;
   return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} rebind={view.data.rebind} secretsPersisted={view.data.secretsPersisted} />;
 }
@@ -62,7 +63,7 @@ function SecretField({ name, label, stored, rebind, unsaved, disabled }: {
 }) {
   const { t } = useTranslation();
   const [value, setValue] = useState('');
-  const save = useOpMutation('settings.setSecret', ['settings.get']);
+  const save = useOpMutation('settings.setSecret');
   return (
     <Group align="flex-end">
       <PasswordInput
@@ -71,7 +72,7 @@ function SecretField({ name, label, stored, rebind, unsaved, disabled }: {
         value={value}
         disabled={disabled}
         onChange={(e) => setValue(e.currentTarget.value)}
-        error={save.error?.message ?? (rebind && !unsaved ? true : undefined)}
+        error={(save.error ? errorText(save.error) : undefined) ?? (rebind && !unsaved ? true : undefined)}
         autoComplete="off"
         style={{ flex: 1 }}
       />
@@ -102,12 +103,12 @@ function Section({ title, system, isAdmin, children }: { title: string; system?:
 function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean }) {
   const { t } = useTranslation();
   const isAdmin = useCan()('settings.update');
-  const save = useOpMutation('settings.update', ['settings.get', 'system.status', 'app.info']);
+  const save = useOpMutation('settings.update');
   const [draft, setDraft] = useState<Settings>(initial);
   const ad = draft.ad ?? emptyAd;
   const mitid = draft.mitid ?? emptyMitId;
   const idp = draft.idp ?? emptyIdp;
-  const fields = save.error?.fields ?? {};
+  const fields = fieldErrors(save.error);
   const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
   const off = !isAdmin;
   const rm = draft.roleMapping;
@@ -184,7 +185,7 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
             {t('settings.save')}
           </Button>
           {save.isSuccess && <Text c="green">{t('settings.saved')}</Text>}
-          {save.error && <Text c="red" role="alert">{Object.keys(fields).length ? t('settings.fixFields') : save.error.message}</Text>}
+          {save.error && <Text c="red" role="alert">{Object.keys(fields).length ? t('settings.fixFields') : errorText(save.error)}</Text>}
         </Group>
       )}
     </Stack>

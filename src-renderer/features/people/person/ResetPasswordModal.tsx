@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Alert, Button, Code, CopyButton, Group, List, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { ReasonField } from '../../components/ReasonField.tsx';
+import { ReasonField } from '../../../components/ReasonField.tsx';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { generatePassphrase } from '../../../shared/domain/people.ts';
-import { useOp, useOpMutation } from '../../app/ops.ts';
-import type { OpError } from '../../app/transport.ts';
+import { generatePassphrase } from '../../../../shared/domain/people.ts';
+import { useOp, useOpMutation } from '../../../app/ops.ts';
+import { errorText, fieldErrors } from '../../../app/errors.ts';
+import type { OpError } from '../../../app/transport.ts';
 
 /**
  * Reset a password: suggest a speakable passphrase (or type one), check it against the person's effective
@@ -34,8 +35,9 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
   const [shown, setShown] = useState<{ password: string; message: string } | null>(null);
   const [debounced] = useDebouncedValue(password, 250);
   const check = useOp('people.checkPassword', { personId, password: debounced }, { enabled: debounced.length > 0 && !shown });
-  const reset = useOpMutation('people.resetPassword', ['people.list', 'people.overview', 'people.history']);
+  const reset = useOpMutation('people.resetPassword');
   const [error, setError] = useState<OpError | null>(null);
+  const fields = fieldErrors(error);
   const close = onClose;
   const current = check.data && debounced === password ? check.data : null;
 
@@ -93,7 +95,7 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
                   setPassword(e.currentTarget.value);
                   setError(null);
                 }}
-                error={error?.fields.password}
+                error={fields.password}
                 data-testid="reset-password-input"
               />
               <Button variant="default" onClick={() => setPassword(generatePassphrase())}>
@@ -122,9 +124,9 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
                 setReason(v);
                 setError(null);
               }}
-              error={error?.fields.reason}
+              error={fields.reason}
             />
-            {error && !error.fields.reason && !error.fields.password && <Alert color="red">{error.message}</Alert>}
+            {error && !fields.reason && !fields.password && <Alert color="red">{errorText(error)}</Alert>}
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 {t('people.cancel')}

@@ -1,0 +1,57 @@
+/**
+ * How an error from main reads on screen. Errors cross as `{ code, message, details? }`: `message` is
+ * Danish, written by main for the case at hand, and is what Danish mode shows. Any other language shows
+ * the code's own text from the locale table (`errors.codes`), refined by `details.reason` (why access was
+ * refused) and naming the fields of a validation error. Pure: the caller passes the language and `t`.
+ */
+
+export interface ErrorLike {
+  code: string;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+/** Only what is needed of i18next's `t`: a key, a default value and interpolation values. */
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+export interface Texts {
+  language: string;
+  t: Translate;
+}
+
+export function isErrorLike(e: unknown): e is ErrorLike {
+  return typeof e === 'object' && e !== null && typeof (e as ErrorLike).code === 'string' && typeof (e as ErrorLike).message === 'string';
+}
+
+const danish = (language: string) => language === 'da' || language.startsWith('da-');
+
+function fieldsOf(e: ErrorLike): Record<string, string> {
+  const f = e.details?.fields;
+  if (typeof f !== 'object' || f === null) return {};
+  return Object.fromEntries(Object.entries(f as Record<string, unknown>).filter((kv): kv is [string, string] => typeof kv[1] === 'string'));
+}
+
+/** A field path as main names it ("settings.ad.urls.0") → the key its text is kept under ("urls"). */
+function fieldKey(path: string): string {
+  const parts = path.split('.').filter((p) => p !== '' && !/^\d+$/.test(p));
+  return parts.at(-1) ?? path;
+}
+
+/** The error as one line for the operator. */
+export function translateError(error: unknown, { language, t }: Texts): string {
+  if (!isErrorLike(error)) return error instanceof Error ? error.message : String(error);
+  const code = t(`errors.codes.${error.code}`, { defaultValue: '' });
+  if (danish(language) || code === '') return error.message || code;
+  const reason = typeof error.details?.reason === 'string' ? t(`errors.reasons.${error.details.reason}`, { defaultValue: '' }) : '';
+  const fields = Object.keys(fieldsOf(error));
+  if (fields.length === 0) return reason || code;
+  const names = fields.map((f) => t(`errors.fieldNames.${fieldKey(f)}`, { defaultValue: f }));
+  return `${code} ${t('errors.checkFields', { fields: [...new Set(names)].join(', ') })}`;
+}
+
+/** Field path → text to show beside the field; empty when the error names no fields. */
+export function translateFields(error: unknown, { language, t }: Texts): Record<string, string> {
+  if (!isErrorLike(error)) return {};
+  const fields = fieldsOf(error);
+  if (danish(language)) return fields;
+  return Object.fromEntries(Object.keys(fields).map((f) => [f, t(`errors.fieldHints.${fieldKey(f)}`, { defaultValue: t('errors.fieldInvalid') })]));
+}

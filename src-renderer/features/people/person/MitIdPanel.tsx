@@ -1,0 +1,215 @@
+import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Person } from '../../../../shared/domain/person.ts';
+import type { MitIdPanel as MitIdPanelData } from '../../../../shared/operations/people.ts';
+import { errorText } from '../../../app/errors.ts';
+import { useOpMutation } from '../../../app/ops.ts';
+import { mitidWrites, Panel, Row, type Ask, type May } from './Panel.tsx';
+
+/** The person in MitID Erhverv: identity, CPR (masked until revealed), local authenticator, signing; their writes. */
+export function MitIdPanel({
+  p,
+  panel,
+  may,
+  ask,
+  cpr,
+  onCpr,
+}: {
+  p: Person;
+  panel: { ok: true; data: MitIdPanelData } | { ok: false; code: string; message: string };
+  may: May;
+  ask: Ask;
+  cpr: string | null;
+  onCpr: (c: string) => void;
+}) {
+  const { t } = useTranslation();
+  const assign = useOpMutation('people.assignLocalAuthenticator');
+  const revoke = useOpMutation('people.revokeLocalAuthenticator');
+  const signing = useOpMutation('people.setSigning');
+  const suspend = useOpMutation('people.suspendIdentity');
+  const reactivate = useOpMutation('people.reactivateIdentity');
+  const reveal = useOpMutation('people.revealCpr');
+  if (!panel.ok) {
+    return (
+      <Panel title={t('people.panelMitid')} testId="panel-mitid">
+        <Alert color="orange">{t('people.unavailable', { message: errorText(panel) })}</Alert>
+      </Panel>
+    );
+  }
+  const m = panel.data;
+  const id = m.identity;
+  const name = p.displayName;
+  const state = m.identityState ?? (id ? 'other' : undefined);
+  const stateColor = state === 'active' ? 'green' : state === 'pending' ? 'yellow' : 'orange';
+  return (
+    <Panel title={t('people.panelMitid')} testId="panel-mitid">
+      {m.pendingCreate && (
+        <Alert color="yellow" mb="xs" data-testid="mitid-pending" title={t('people.pendingCreateTitle')}>
+          <Text size="sm">{m.pendingCreate.message}</Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('people.pendingCreateProgress', {
+              since: new Date(m.pendingCreate.since).toLocaleString('da-DK'),
+              checks: m.pendingCreate.absentChecks,
+              needed: m.pendingCreate.absentSearches,
+              at: new Date(m.pendingCreate.earliestRetryAt).toLocaleString('da-DK'),
+            })}
+          </Text>
+        </Alert>
+      )}
+      {id && m.link === 'unlinked' && m.unlinkedLocalIds.length > 0 && (
+        <Alert color="orange" mb="xs" data-testid="mitid-unlinked" title={t('people.unlinkedTitle')}>
+          {t('people.unlinkedText', { ids: m.unlinkedLocalIds.join(', '), expected: m.subjectNameId ?? '–' })}
+        </Alert>
+      )}
+      {!id && !m.pendingCreate && <Text mb="xs">{t('people.noIdentity')}</Text>}
+      <Table>
+        <Table.Tbody>
+          <Row k={t('people.subjectNameId')} v={<Text ff="monospace" size="sm">{m.subjectNameId ?? '–'}</Text>} />
+          {id && (
+            <>
+              <Row
+                k={t('people.identityStatus')}
+                v={<Badge color={stateColor} variant="light" data-testid="mitid-state">{t(`people.mitidState.${state ?? 'other'}`, { status: id.status })}</Badge>}
+              />
+              <Row
+                k={t('people.cpr')}
+                v={
+                  <Group gap="xs">
+                    <Text ff="monospace" size="sm" data-testid="cpr">
+                      {cpr ?? id.cprMasked ?? '–'}
+                    </Text>
+                    {!cpr && id.cprMasked && may('people.revealCpr') && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={() =>
+                          ask({
+                            title: `${t('people.revealCpr')}: ${name}`,
+                            explain: t('people.revealCprHelp'),
+                            run: async (reason) => {
+                              const r = await reveal.mutateAsync({ personId: p.id, reason });
+                              onCpr(r.cpr);
+                              return t('people.revealCprHelp');
+                            },
+                          })
+                        }
+                      >
+                        {t('people.revealCpr')}
+                      </Button>
+                    )}
+                  </Group>
+                }
+              />
+              <Row k={t('people.localCredential')} v={m.localCredential ? <Text ff="monospace" size="sm">{m.localCredential.id}</Text> : t('people.notLinked')} />
+              <Row
+                k={t('people.signing')}
+                v={
+                  <Stack gap={2}>
+                    <Badge color={m.signingState === 'active' ? 'green' : m.signingState === 'none' ? 'gray' : 'yellow'} variant="light" data-testid="signing-state">
+                      {t(`people.signingState.${m.signingState}`)}
+                    </Badge>
+                    {m.signingState === 'waiting-for-person' && <Text size="xs">{t('people.signingWaitingHelp')}</Text>}
+                  </Stack>
+                }
+              />
+            </>
+          )}
+        </Table.Tbody>
+      </Table>
+      {mitidWrites.some(may) && (
+        <Group mt="sm">
+          {!m.localCredential && may('people.assignLocalAuthenticator') && (
+            <Button
+              onClick={() =>
+                ask({
+                  title: `${t('people.assign')}: ${name}`,
+                  explain: m.pendingCreate
+                    ? t('people.assignPendingCheck')
+                    : id
+                      ? t('people.assignRequest', { id: m.subjectNameId })
+                      : t('people.assignCreateFee', { id: m.subjectNameId }),
+                  run: async (reason) => (await assign.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.assign')}
+            </Button>
+          )}
+          {m.localCredential && may('people.revokeLocalAuthenticator') && (
+            <Button
+              variant="light"
+              color="red"
+              onClick={() =>
+                ask({
+                  title: `${t('people.revoke')}: ${name}`,
+                  explain: t('people.revokeHelp'),
+                  color: 'red',
+                  run: async (reason) => (await revoke.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.revoke')}
+            </Button>
+          )}
+          {id && !id.allowSigning && may('people.setSigning') && (
+            <Button
+              variant="light"
+              onClick={() =>
+                ask({
+                  title: `${t('people.upgrade')}: ${name}`,
+                  explain: t('people.upgradeHelp'),
+                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: true })).message,
+                })
+              }
+            >
+              {t('people.upgrade')}
+            </Button>
+          )}
+          {id?.allowSigning && may('people.setSigning') && (
+            <Button
+              variant="light"
+              color="red"
+              onClick={() =>
+                ask({
+                  title: `${t('people.downgrade')}: ${name}`,
+                  color: 'red',
+                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: false })).message,
+                })
+              }
+            >
+              {t('people.downgrade')}
+            </Button>
+          )}
+          {id && state === 'active' && may('people.suspendIdentity') && (
+            <Button
+              variant="light"
+              color="orange"
+              onClick={() =>
+                ask({
+                  title: `${t('people.suspend')}: ${name}`,
+                  color: 'orange',
+                  run: async (reason) => (await suspend.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.suspend')}
+            </Button>
+          )}
+          {id && state === 'suspended' && may('people.reactivateIdentity') && (
+            <Button
+              variant="light"
+              onClick={() =>
+                ask({
+                  title: `${t('people.reactivate')}: ${name}`,
+                  run: async (reason) => (await reactivate.mutateAsync({ personId: p.id, reason })).message,
+                })
+              }
+            >
+              {t('people.reactivate')}
+            </Button>
+          )}
+        </Group>
+      )}
+    </Panel>
+  );
+}
