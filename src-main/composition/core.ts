@@ -18,7 +18,7 @@ import { createAuditShipping, type AuditShipping } from '../services/audit/shipp
 import { bulkOperations } from '../services/bulk/bulk-operations.ts';
 import { createBulkService } from '../services/bulk/index.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
-import { createPeopleIndex, type PeopleIndex } from '../services/people/people-index.ts';
+import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';

@@ -5,7 +5,7 @@ import type { peopleOps } from '../../../shared/operations/people.ts';
 import type { ActiveSession, Call, Connections, FeatureService } from '../../ports.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
 import type { ViewsStore } from '../../store/views-store.ts';
-import type { PeopleIndex } from './people-index.ts';
+import type { PeopleIndex } from './index/people-index.ts';
 import { operatorViewKey } from '../../store/views-store.ts';
 import { toCsv, toXlsx } from './export.ts';
 import {

@@ -1,6 +1,6 @@
 import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from './policy-service.ts';
-import type { PeopleIndex } from '../people/people-index.ts';
+import type { PeopleIndex } from '../people/index/people-index.ts';
 import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from './terms-service.ts';
 import { inScope } from '../../../shared/roles.ts';
 import type { Connections, FeatureService } from '../../ports.ts';

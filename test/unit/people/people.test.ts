@@ -5,7 +5,7 @@ import { checkPassword } from '../../../shared/domain/policies.ts';
 import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { Connections } from '../../../src-main/ports.ts';
 import { toCsv } from '../../../src-main/services/people/export.ts';
-import { createPeopleIndex } from '../../../src-main/services/people/people-index.ts';
+import { createPeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 
