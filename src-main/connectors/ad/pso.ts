@@ -4,6 +4,8 @@
 import { Attribute, Change, type Client } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
+import { intervalToMinutes } from './decode.ts';
+import { str, strs } from './entries.ts';
 import { isConnectionError, isLdapResultError, mapResultError } from './errors.ts';
 import { rdn } from '../../../shared/dn.ts';
 import type { MirroredPolicySettings } from '../directory-port.ts';
@@ -44,11 +46,6 @@ const TICKS_PER_MINUTE = 600_000_000n;
 const NEVER = '-9223372036854775808';
 /** AD stores these durations as negative 100-ns intervals. */
 const interval = (minutes: number): string => (minutes === 0 ? '0' : (-BigInt(minutes) * TICKS_PER_MINUTE).toString());
-const minutesOf = (v: string | undefined): number | null => {
-  if (v === undefined || !/^-?\d+$/.test(v)) return null;
-  if (v === NEVER) return null;
-  return Number(-BigInt(v) / TICKS_PER_MINUTE);
-};
 
 const PSO_ATTRS = [
   'msDS-PasswordSettingsPrecedence', 'msDS-MinimumPasswordLength', 'msDS-PasswordHistoryLength', 'msDS-PasswordComplexityEnabled', 'msDS-MaximumPasswordAge',
@@ -113,26 +110,19 @@ export async function readPso(client: Client, dn: string): Promise<(PsoSettings 
     const r = await client.search(dn, { scope: 'base', attributes: PSO_ATTRS });
     const e = r.searchEntries[0];
     if (!e) return null;
-    const one = (k: string): string | undefined => {
-      const v = e[k];
-      return Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
-    };
-    const many = (k: string): string[] => {
-      const v = e[k];
-      return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
-    };
-    const maxAge = minutesOf(one('msDS-MaximumPasswordAge'));
+    const one = (k: string): string | undefined => str(e, k) ?? undefined;
+    const maxAge = intervalToMinutes(one('msDS-MaximumPasswordAge'));
     return {
       precedence: Number(one('msDS-PasswordSettingsPrecedence')),
       minLength: Number(one('msDS-MinimumPasswordLength')),
       historyLength: Number(one('msDS-PasswordHistoryLength')),
       complexity: one('msDS-PasswordComplexityEnabled')?.toUpperCase() === 'TRUE',
       maxAgeDays: maxAge === null || maxAge === 0 ? null : Math.round(maxAge / 1440),
-      minAgeDays: Math.round((minutesOf(one('msDS-MinimumPasswordAge')) ?? 0) / 1440),
+      minAgeDays: Math.round((intervalToMinutes(one('msDS-MinimumPasswordAge')) ?? 0) / 1440),
       lockoutThreshold: Number(one('msDS-LockoutThreshold')),
-      lockoutDurationMinutes: minutesOf(one('msDS-LockoutDuration')) ?? 0,
-      lockoutWindowMinutes: minutesOf(one('msDS-LockoutObservationWindow')) ?? 0,
-      appliesTo: many('msDS-PSOAppliesTo'),
+      lockoutDurationMinutes: intervalToMinutes(one('msDS-LockoutDuration')) ?? 0,
+      lockoutWindowMinutes: intervalToMinutes(one('msDS-LockoutObservationWindow')) ?? 0,
+      appliesTo: strs(e, 'msDS-PSOAppliesTo'),
     };
   } catch (e) {
     if (isLdapResultError(e) && e.code === 32) return null;
