@@ -1,3 +1,4 @@
+import { openDatabase } from '../src-main/store/sqlite.ts';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,9 @@ const bench: Benchmark = {
       const file = join(dir, 'journal.sqlite');
       const filled = fill(file);
       const journal = openJournal(file);
-      const store = openAuditStore(journal.db);
+      const store = openAuditStore(journal.file);
+      // The reference: plain SQL on a connection of its own.
+      const benchDb = openDatabase(file);
       const rand = prng(11);
       const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -78,9 +81,9 @@ const bench: Benchmark = {
         },
       };
       const refSql = {
-        person: journal.db.prepare('SELECT * FROM journal WHERE target = ? ORDER BY at DESC LIMIT 200'),
-        action: journal.db.prepare('SELECT * FROM journal WHERE operation = ? ORDER BY at DESC LIMIT 200'),
-        dateRange: journal.db.prepare('SELECT * FROM journal WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT 200'),
+        person: benchDb.prepare('SELECT * FROM journal WHERE target = ? ORDER BY at DESC LIMIT 200'),
+        action: benchDb.prepare('SELECT * FROM journal WHERE operation = ? ORDER BY at DESC LIMIT 200'),
+        dateRange: benchDb.prepare('SELECT * FROM journal WHERE at >= ? AND at < ? ORDER BY at DESC LIMIT 200'),
       };
       const metrics: Record<string, { value: number; unit: string }> = {};
       const reference: Record<string, { value: number; unit: string }> = {};

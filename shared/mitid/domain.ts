@@ -113,3 +113,15 @@ export function mitIdStateOf(status: string | null | undefined): MitIdState {
       return 'other';
   }
 }
+
+/** What a MitID Erhverv create or lookup needs of a person, as the directory gives it. */
+export const MitIdPerson = z.object({
+  username: z.string(),
+  userPrincipalName: z.string().nullable().optional(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  email: z.string().nullable(),
+  /** Only when the municipality keeps CPR in AD; the identity can be created without it. */
+  cpr: z.string().nullable().optional(),
+});
+export type MitIdPerson = z.infer<typeof MitIdPerson>;

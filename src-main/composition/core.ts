@@ -24,6 +24,7 @@ import { createPoliciesService } from '../services/policies/policies-service.ts'
 import { createSessionService } from '../services/session/session-service.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
 import { openAuditStore, type AuditStore } from '../store/audit-store.ts';
+import { openBulkStore } from '../store/bulk-store.ts';
 import { openJournal, type Journal } from '../store/journal.ts';
 import { openMitIdCreateStore } from '../store/mitid-create-store.ts';
 import { openPeopleSnapshot } from '../store/people-snapshot.ts';
@@ -199,10 +200,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
 
   // ---------------------------------------------------------------- stores
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
-  const audit = openAuditStore(journal.db);
+  const audit = openAuditStore(journal.file);
   const shipping = createAuditShipping(journal, audit);
   const views = openViewsStore(join(opts.dataDir, 'views.sqlite'));
   const retention = fileRetentionStore(join(opts.dataDir, 'retention.json'));
+  // Bulk jobs keep their tables beside the journal (one file to back up), through their own connection.
+  const bulkStore = openBulkStore(journal.file);
   const jobs = createJobRegistry(toPayload);
 
   // ---------------------------------------------------------------- the environment, connected
@@ -227,6 +230,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // The bulk runner recovers jobs an earlier process left running; it winds down before the stores close.
   const bulk = createBulkService({
     journal,
+    store: bulkStore,
     mitid: () => now.connections.mitid,
     linkRule: () => now.connections.linkRule,
     resultDir: join(opts.dataDir, 'bulk'),
@@ -267,6 +271,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await bulk.stopAll().catch(() => {});
       // Unshipped records simply stay in the outbox for the next start.
       await now.close();
+      bulkStore.close();
+      audit.close();
       journal.close();
       views.close();
     },

@@ -1,7 +1,7 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue } from 'node:sqlite';
 import type { AuditFilter, AuditRow } from '../../shared/domain/audit.ts';
 import type { AuditEvent } from '../../shared/idp/audit.ts';
-import { inTransaction } from './sqlite.ts';
+import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 
 /**
  * The auditors' merged timeline: the console's own journal and a local cache of the IdP's audit log,
@@ -24,6 +24,7 @@ export interface AuditStore {
     perOperator: Array<{ operator: string; count: number }>;
     failedLoginsPerDay: Array<{ day: string; count: number }>;
   };
+  close(): void;
 }
 
 /** Start of a local calendar day as an ISO instant (the console's time zone). */
@@ -52,8 +53,15 @@ interface Branch {
   params: SQLInputValue[];
 }
 
-export function openAuditStore(db: DatabaseSync): AuditStore {
-  db.exec(`
+/**
+ * The auditors' timeline over the journal file: its own connection, its own tables (the IdP's log, cached
+ * by cursor) and read access to the journal's records beside them, merged in index order.
+ */
+export function openAuditStore(file: string): AuditStore {
+  const db = openDatabase(file);
+  migrate(db, 'audit', [
+    (d) =>
+      d.exec(`
     CREATE TABLE IF NOT EXISTS idp_events (
       id INTEGER PRIMARY KEY,
       at TEXT NOT NULL,
@@ -77,7 +85,8 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
       INSERT INTO idp_events_fts(rowid, person, text) VALUES (new.id, coalesce(new.person, '') || ' ' || coalesce(new.person_username, ''),
         new.action || ' ' || new.message || ' ' || coalesce(new.person, '') || ' ' || coalesce(new.person_username, '') || ' ' || coalesce(new.operator, ''));
     END;
-  `);
+      `),
+  ]);
   const insertIdp = db.prepare(`INSERT OR IGNORE INTO idp_events (id, at, action, message, person, person_username, operator,
     correlation_id, details, cpr_masked, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -152,6 +161,7 @@ export function openAuditStore(db: DatabaseSync): AuditStore {
   const branches = (f: AuditFilter) => [branch('console', f), branch('idp', f)].filter((b): b is Branch => b !== null);
 
   return {
+    close: () => db.close(),
     ingestIdpEvents(events) {
       return inTransaction(db, () => {
         let added = 0;

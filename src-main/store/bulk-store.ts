@@ -1,21 +1,22 @@
 // Durable state of bulk jobs: two tables (bulk_jobs, bulk_rows) in the journal's node:sqlite file, so a
 // row's state and the journal records about it live and die together (one file to back up, WAL, FULL
-// sync). Every statement here is synchronous and short; none spans an await.
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type {
+// sync) — through the store's own connection. Every statement here is synchronous and short; none spans
+// an await. Rows are zod-parsed on the way out: the file is in the hands of the people it records.
+import type { SQLInputValue } from 'node:sqlite';
+import {
   BulkAction,
-  BulkCounts,
   BulkJobState,
-  BulkJobView,
   BulkPauseCode,
   BulkPlan,
   BulkRowState,
-  BulkRowView,
   BulkSkipReason,
+  type BulkCounts,
+  type BulkJobView,
+  type BulkRowView,
 } from '../../shared/domain/bulk.ts';
-import type { Operator } from '../../shared/roles.ts';
-import type { MitIdPerson } from '../services/mitid/actions.ts';
-import { inTransaction } from './sqlite.ts';
+import { Operator } from '../../shared/roles.ts';
+import { MitIdPerson } from '../../shared/mitid/domain.ts';
+import { inTransaction, migrate, openDatabase, parseJsonColumn } from './sqlite.ts';
 import { parentDn } from '../../shared/dn.ts';
 
 export interface NewBulkRow {
@@ -85,19 +86,19 @@ const s = (v: unknown): string | null => (v === null || v === undefined ? null :
 function jobFromRow(r: Record<string, unknown>): BulkJobRecord {
   return {
     id: String(r.id),
-    action: r.action as BulkAction,
+    action: BulkAction.parse(r.action),
     targetKind: String(r.target_kind),
     targetLabel: String(r.target_label),
-    state: r.state as BulkJobState,
+    state: BulkJobState.parse(r.state),
     createdAt: String(r.created_at),
     createdBy: String(r.created_by),
-    operator: r.operator ? (JSON.parse(String(r.operator)) as Operator) : null,
+    operator: r.operator ? parseJsonColumn(Operator, r.operator) : null,
     workstation: s(r.workstation),
     reason: s(r.reason),
     concurrency: Number(r.concurrency),
     startedAt: s(r.started_at),
     finishedAt: s(r.finished_at),
-    pauseCode: (r.pause_code as BulkPauseCode | null) ?? null,
+    pauseCode: r.pause_code == null ? null : BulkPauseCode.parse(r.pause_code),
     pauseMessage: s(r.pause_message),
     resultFile: s(r.result_file),
   };
@@ -111,10 +112,10 @@ function rowFromRow(r: Record<string, unknown>): BulkRowRecord {
     username: String(r.username),
     displayName: s(r.display_name),
     dn: s(r.dn),
-    person: r.person ? (JSON.parse(String(r.person)) as MitIdPerson) : null,
-    plan: r.plan as BulkPlan,
-    skipReason: (r.skip_reason as BulkSkipReason | null) ?? null,
-    state: r.state as BulkRowState,
+    person: r.person ? parseJsonColumn(MitIdPerson, r.person) : null,
+    plan: BulkPlan.parse(r.plan),
+    skipReason: r.skip_reason == null ? null : BulkSkipReason.parse(r.skip_reason),
+    state: BulkRowState.parse(r.state),
     result: s(r.result),
     uuid: s(r.uuid),
     error: s(r.error),
@@ -145,8 +146,11 @@ export function rowView(r: BulkRowRecord): BulkRowView {
   };
 }
 
-export function openBulkStore(db: DatabaseSync) {
-  db.exec(`
+export function openBulkStore(file: string) {
+  const db = openDatabase(file);
+  migrate(db, 'bulk', [
+    (d) =>
+      d.exec(`
     CREATE TABLE IF NOT EXISTS bulk_jobs (
       id TEXT PRIMARY KEY,
       action TEXT NOT NULL,
@@ -187,7 +191,8 @@ export function openBulkStore(db: DatabaseSync) {
       PRIMARY KEY (job_id, seq)
     );
     CREATE INDEX IF NOT EXISTS bulk_rows_state ON bulk_rows(job_id, state, seq);
-  `);
+      `),
+  ]);
 
   const insertJob = db.prepare(`INSERT INTO bulk_jobs (id, action, target_kind, target_label, state, created_at, created_by)
     VALUES (?, ?, ?, ?, 'planned', ?, ?)`);
@@ -218,6 +223,9 @@ export function openBulkStore(db: DatabaseSync) {
   const tx = <T>(fn: () => T): T => inTransaction(db, fn);
 
   const store = {
+    /** False once closed: a job winding down after the console closed stops touching the store. */
+    isOpen: () => db.isOpen,
+    close: () => db.close(),
     createJob(job: { id: string; action: BulkAction; targetKind: string; targetLabel: string; createdBy: string }, rows: NewBulkRow[]): void {
       const at = now();
       tx(() => {

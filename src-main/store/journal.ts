@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { JournalFinding } from '../../shared/domain/audit.ts';
 import type { Operator } from '../../shared/roles.ts';
-import { inTransaction } from './sqlite.ts';
+import { hasColumn, inTransaction, migrate, openDatabase } from './sqlite.ts';
 
 export type JournalOutcome = 'success' | 'refused' | 'failed' | 'unknown';
 
@@ -111,8 +110,25 @@ export interface Journal {
    * The last removed record's hash becomes the chain's anchor, and the purge is journaled in the chain.
    */
   purgeBefore(cutoff: string, maxSeq: number): { removed: number; anchorSeq: number | null };
-  /** The open database, for the audit queries that read the same file. */
-  readonly db: DatabaseSync;
+  /**
+   * The outbox's watermark: how far the IdP has acknowledged the journal. Only the mark is stored, so
+   * nothing is ever deleted to "send" it.
+   */
+  readonly outbox: {
+    acked(): number;
+    /** True once the IdP has acknowledged a batch with this journal's identity. */
+    anchored(): boolean;
+    /** Moves the mark forward (never back). */
+    advance(seq: number): void;
+    /** Sets the mark back, when the IdP acknowledged less than the console believed. */
+    rewind(seq: number): void;
+    markAnchored(): void;
+    /** Records after the mark. */
+    pending(): number;
+  };
+  /** The journal's file: the audit store and the bulk store keep their tables in it, each through its own connection. */
+  readonly file: string;
+  isOpen(): boolean;
   close(): void;
 }
 
@@ -278,10 +294,11 @@ const CHUNK = 5000;
  * verification checks both. A full-text index over the readable fields serves the auditors' free-text search.
  */
 export function openJournal(file: string, opts: { workstation?: string } = {}): Journal {
-  const db = new DatabaseSync(file);
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = FULL;
+  const db = openDatabase(file);
+  migrate(db, 'journal', [
+    // 1: the journal as first shipped (adopts files made before versions were recorded).
+    (d) =>
+      d.exec(`
     CREATE TABLE IF NOT EXISTS journal (
       seq INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
@@ -318,11 +335,19 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
         new.operation || ' ' || new.operator_username || ' ' || new.operator_name || ' ' || coalesce(new.target_label, '') || ' ' ||
         coalesce(new.reason, '') || ' ' || coalesce(new.outcome, ''));
     END;
-  `);
-  // The canonical encodings live in a table of their own: the timeline, search and export read the
-  // journal table, whose rows stay as compact as before. Rows from before the canonical encoding have
-  // none and keep verifying the old way (which a row hashed from its canonical form can never pass).
-  db.exec('CREATE TABLE IF NOT EXISTS journal_canon (seq INTEGER PRIMARY KEY, canon TEXT NOT NULL)');
+      `),
+    // 2: the canonical encodings live in a table of their own: the timeline, search and export read the
+    // journal table, whose rows stay as compact as before. Rows from before the canonical encoding have
+    // none and keep verifying the old way (which a row hashed from its canonical form can never pass).
+    (d) => d.exec('CREATE TABLE IF NOT EXISTS journal_canon (seq INTEGER PRIMARY KEY, canon TEXT NOT NULL)'),
+    // 3: the outbox's watermark lives with the journal it ships; `anchored` is set once the IdP has
+    // acknowledged a batch with the journal's identity.
+    (d) => {
+      d.exec(`CREATE TABLE IF NOT EXISTS outbox_state (id INTEGER PRIMARY KEY CHECK (id = 1), acked_seq INTEGER NOT NULL);
+              INSERT OR IGNORE INTO outbox_state (id, acked_seq) VALUES (1, 0);`);
+      if (!hasColumn(d, 'outbox_state', 'anchored')) d.exec('ALTER TABLE outbox_state ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0');
+    },
+  ]);
 
   const last = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(`INSERT INTO journal (seq, id, at, kind, operation, operator_username, operator_name,
@@ -334,6 +359,12 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
   const getAnchor = db.prepare('SELECT seq, hash FROM journal_anchor WHERE id = 1');
   const getIdentity = db.prepare('SELECT journal_id, workstation, created_at, high_seq FROM journal_identity WHERE id = 1');
   const raiseHigh = db.prepare('UPDATE journal_identity SET high_seq = max(high_seq, ?) WHERE id = 1');
+  const getAcked = db.prepare('SELECT acked_seq AS s FROM outbox_state WHERE id = 1');
+  const getAnchored = db.prepare('SELECT anchored AS a FROM outbox_state WHERE id = 1');
+  const setAnchored = db.prepare('UPDATE outbox_state SET anchored = 1 WHERE id = 1');
+  const setAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1 AND acked_seq < ?');
+  const rewindAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1');
+  const countAfter = db.prepare('SELECT count(*) AS n FROM journal WHERE seq > ?');
 
   const anchor = (): ChainHead | null => {
     const r = getAnchor.get() as { seq: number; hash: string } | undefined;
@@ -479,7 +510,6 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
   }
 
   return {
-    db,
     append(entry) {
       return tx(() => {
         const h = insertOne(entry, nextPosition());
@@ -544,6 +574,22 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
       for (const _ of walk(opts, out)) await new Promise<void>((r) => setImmediate(r));
       return out.result!;
     },
+    outbox: {
+      acked: () => Number((getAcked.get() as { s: number }).s),
+      anchored: () => Number((getAnchored.get() as { a: number }).a) === 1,
+      advance(seq) {
+        setAcked.run(seq, seq);
+      },
+      rewind(seq) {
+        rewindAcked.run(seq);
+      },
+      markAnchored() {
+        setAnchored.run();
+      },
+      pending: () => Number((countAfter.get((getAcked.get() as { s: number }).s) as { n: number }).n),
+    },
+    file,
+    isOpen: () => db.isOpen,
     close() {
       db.close();
     },

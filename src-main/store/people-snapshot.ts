@@ -1,5 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
-import { inTransaction } from './sqlite.ts';
+import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 
 /** One source's facts as last read completely, and when. */
 export interface SnapshotPart<T> {
@@ -14,14 +13,23 @@ export interface SnapshotPart<T> {
  * written only after a complete read (never a half-read source), read in one go at start. The key names
  * the connected systems: a snapshot of another AD or another MitID Erhverv account is never shown.
  */
-export function openPeopleSnapshot(file: string, key: string) {
-  const db = new DatabaseSync(file);
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    CREATE TABLE IF NOT EXISTS people_snapshot (
-      source TEXT PRIMARY KEY, key TEXT NOT NULL, saved_at TEXT NOT NULL, loaded_at TEXT NOT NULL, data TEXT NOT NULL
-    );
-  `);
+/**
+ * Bumped whenever what a part holds changes shape: a snapshot written by another version is simply not
+ * found (a slower start), never misread. (The readers zod-parse what they get as well.)
+ */
+const FORMAT = 2;
+
+export function openPeopleSnapshot(file: string, systemsKey: string) {
+  const key = `${FORMAT}:${systemsKey}`;
+  const db = openDatabase(file);
+  // A cache: losing it only costs a slower start, so a damaged file is not the console's problem.
+  db.exec('PRAGMA synchronous = NORMAL');
+  migrate(db, 'people-snapshot', [
+    (d) =>
+      d.exec(`CREATE TABLE IF NOT EXISTS people_snapshot (
+        source TEXT PRIMARY KEY, key TEXT NOT NULL, saved_at TEXT NOT NULL, loaded_at TEXT NOT NULL, data TEXT NOT NULL
+      )`),
+  ]);
   const put = db.prepare(
     'INSERT INTO people_snapshot (source, key, saved_at, loaded_at, data) VALUES (?, ?, ?, ?, ?) ' +
       'ON CONFLICT(source) DO UPDATE SET key = excluded.key, saved_at = excluded.saved_at, loaded_at = excluded.loaded_at, data = excluded.data',
@@ -37,12 +45,13 @@ export function openPeopleSnapshot(file: string, key: string) {
         for (const [source, json, loadedAt] of rows) put.run(source, key, savedAt, loadedAt, json);
       });
     },
-    load<T>(source: string): SnapshotPart<T> | null {
+    /** The part as stored; its reader parses it with its schema (the file is untrusted input). */
+    load(source: string): SnapshotPart<unknown> | null {
       if (!open) return null;
       const r = get.get(source, key) as { saved_at: string; loaded_at: string; data: string } | undefined;
       if (!r) return null;
       try {
-        return { savedAt: r.saved_at, loadedAt: r.loaded_at, data: JSON.parse(r.data) as T };
+        return { savedAt: r.saved_at, loadedAt: r.loaded_at, data: JSON.parse(r.data) as unknown };
       } catch {
         // A damaged snapshot is only a slower start: the sources are read again.
         return null;

@@ -1,7 +1,6 @@
-import { DatabaseSync } from 'node:sqlite';
 import { peopleColumnIds, PeopleViewSettings, type SavedPeopleView } from '../../shared/domain/people.ts';
 import { domainFromDn } from '../../shared/idp/common.ts';
-import { inTransaction } from './sqlite.ts';
+import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 
 export type SaveViewResult = { ok: true; created: boolean } | { ok: false; reason: 'exists' | 'limit' };
 
@@ -48,9 +47,10 @@ function readSettings(json: string): PeopleViewSettings | null {
 }
 
 export function openViewsStore(file: string): ViewsStore {
-  const db = new DatabaseSync(file);
-  db.exec(`
-    PRAGMA journal_mode = WAL;
+  const db = openDatabase(file);
+  migrate(db, 'views', [
+    (d) =>
+      d.exec(`
     CREATE TABLE IF NOT EXISTS people_views (
       operator TEXT NOT NULL,
       name_key TEXT NOT NULL,
@@ -60,7 +60,8 @@ export function openViewsStore(file: string): ViewsStore {
       updated_at TEXT NOT NULL,
       PRIMARY KEY (operator, name_key)
     ) WITHOUT ROWID;
-  `);
+      `),
+  ]);
   const selectAll = db.prepare('SELECT name, settings, is_default, updated_at FROM people_views WHERE operator = ?');
   const selectOne = db.prepare('SELECT is_default FROM people_views WHERE operator = ? AND name_key = ?');
   const countFor = db.prepare('SELECT count(*) AS n FROM people_views WHERE operator = ?');

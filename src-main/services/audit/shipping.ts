@@ -1,4 +1,3 @@
-import type { DatabaseSync } from 'node:sqlite';
 import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import { domainFromDn } from '../../../shared/idp/common.ts';
 import type { AuditEventWrite } from '../../../shared/idp/audit.ts';
@@ -52,23 +51,10 @@ const REFUSED = 'Der sendes ikke flere poster til IdP\'en, før journalen er kon
  * the events that came from this console.
  */
 export function createAuditShipping(journal: Journal, store: AuditStore) {
-  const db: DatabaseSync = journal.db;
-  db.exec(`CREATE TABLE IF NOT EXISTS outbox_state (id INTEGER PRIMARY KEY CHECK (id = 1), acked_seq INTEGER NOT NULL);
-           INSERT OR IGNORE INTO outbox_state (id, acked_seq) VALUES (1, 0);`);
-  // `anchored`: set once the IdP has acknowledged a batch with the journal's identity (journals shipped
-  // event by event before the anchor existed are not yet known to the IdP, and that is no tampering).
-  if (!(db.prepare('PRAGMA table_info(outbox_state)').all() as Array<{ name: string }>).some((c) => c.name === 'anchored')) {
-    db.exec('ALTER TABLE outbox_state ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0');
-  }
-  const getAcked = db.prepare('SELECT acked_seq AS s FROM outbox_state WHERE id = 1');
-  const getAnchored = db.prepare('SELECT anchored AS a FROM outbox_state WHERE id = 1');
-  const setAnchored = db.prepare('UPDATE outbox_state SET anchored = 1 WHERE id = 1');
-  const setAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1 AND acked_seq < ?');
-  const rewindAcked = db.prepare('UPDATE outbox_state SET acked_seq = ? WHERE id = 1');
   const state: Omit<ShippingState, 'pending'> = { lastError: null, lastShippedAt: null, lastPulledAt: null };
   let running: Promise<void> | null = null;
 
-  const acked = () => Number((getAcked.get() as { s: number }).s);
+  const acked = () => journal.outbox.acked();
   // New records never take a seq at or below what the IdP acknowledged, even if newer rows were deleted.
   journal.ensureSeqAbove(acked());
 
@@ -111,14 +97,14 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
         const known = reconciled ? null : await idp.getJournal(id.journalId);
         const head = known?.head;
         if (head && head.seq < acked() && journal.hashAt(head.seq) === head.hash) {
-          rewindAcked.run(head.seq);
+          journal.outbox.rewind(head.seq);
           reconciled = true;
           continue;
         }
         throw new ConsoleError('conflict', `Lokal IdP afviste journalen: ${e.message.replace(/^Lokal IdP meldte konflikt \(409\): /, '')}. ${REFUSED}`);
       }
-      setAcked.run(last.seq, last.seq);
-      setAnchored.run();
+      journal.outbox.advance(last.seq);
+      journal.outbox.markAnchored();
       sent += records.length;
       state.lastShippedAt = new Date().toISOString();
     }
@@ -146,9 +132,9 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
     pull,
     ackedSeq: acked,
     /** The acknowledged watermark as far as the IdP can confirm it (0 before the first anchored batch). */
-    anchoredSeq: () => (Number((getAnchored.get() as { a: number }).a) ? acked() : 0),
+    anchoredSeq: () => (journal.outbox.anchored() ? acked() : 0),
     status(): ShippingState {
-      const pending = Number((db.prepare('SELECT count(*) AS n FROM journal WHERE seq > ?').get(acked()) as { n: number }).n);
+      const pending = journal.outbox.pending();
       return { pending, ...state };
     },
     /** One round of shipping then pulling; concurrent callers share the round in progress. */

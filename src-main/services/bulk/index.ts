@@ -1,5 +1,5 @@
 // Masseopgaver: plan (dry run) → start → pause/resume/cancel → retry failed rows → result file.
-// State lives in bulk_jobs/bulk_rows (store.ts) in the journal's database; runs live in memory only
+// State lives in bulk_jobs/bulk_rows (store/bulk-store.ts) beside the journal; runs live in memory only
 // while this process works on them. A job the database says is running, but no run of this process
 // has, was interrupted (the console stopped or crashed): it is recovered as paused, and resuming it
 // continues with the rows not yet done — those that were in flight are looked up before anything is sent.
@@ -16,10 +16,12 @@ import { ouLabel, parentDn } from '../../../shared/dn.ts';
 import { writeResultFile } from './result-file.ts';
 import { BulkRun, type OutagePolicy } from './runner.ts';
 import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
-import { openBulkStore, rowView, type BulkJobRecord } from '../../store/bulk-store.ts';
+import { openBulkStore, rowView, type BulkJobRecord, type BulkStore } from '../../store/bulk-store.ts';
 
 export interface BulkServiceDeps {
   journal: Journal;
+  /** The jobs' store; default: its tables beside the journal, through a connection of its own. */
+  store?: BulkStore;
   mitid: () => MitIdErhvervPort | null;
   linkRule: () => LinkRule;
   /** Where result files are written. */
@@ -53,7 +55,7 @@ const stateDa: Record<string, string> = {
 };
 
 export function createBulkService(deps: BulkServiceDeps) {
-  const store = openBulkStore(deps.journal.db);
+  const store = deps.store ?? openBulkStore(deps.journal.file);
   const outage: OutagePolicy = { ...defaultOutage, ...deps.outage };
   const logError = deps.logError ?? ((e: unknown) => console.error('Masseopgave fejlede:', e));
   const runs = new Map<string, BulkRun>();
@@ -110,7 +112,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       onSettled: (id) => {
         if (runs.get(id) === run) runs.delete(id);
         try {
-          const job = deps.journal.db.isOpen ? store.getJob(id) : null;
+          const job = store.isOpen() ? store.getJob(id) : null;
           if (job && (job.state === 'completed' || job.state === 'cancelled')) writeFile(id);
         } catch (e) {
           logError(e);

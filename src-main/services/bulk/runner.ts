@@ -98,7 +98,7 @@ export class BulkRun {
   }
 
   private alive(): boolean {
-    return this.d.journal.db.isOpen && !this.stopper.signal.aborted;
+    return this.d.store.isOpen() && !this.stopper.signal.aborted;
   }
 
   private async run(): Promise<void> {
@@ -110,7 +110,7 @@ export class BulkRun {
     } catch (e) {
       // The store went away under us (the console is closing): the job stays "running" on disk and is
       // recovered as interrupted on the next start. Anything else is a bug worth logging.
-      if (this.d.journal.db.isOpen) this.d.logError(e);
+      if (this.d.store.isOpen()) this.d.logError(e);
     } finally {
       this.d.onSettled(this.jobId);
     }
@@ -179,7 +179,7 @@ export class BulkRun {
       if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.');
       outcome = await execute(job.action, row, mitid, this.d.linkRule());
     } catch (e) {
-      if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.journal.db.isOpen) {
+      if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.store.isOpen()) {
         // Another workstation is creating this person: wait and look again, like a create awaiting confirmation.
         this.record(job, row, 'outcome', 'unknown', { awaiting: true, error: { code: e.code, message: e.message } });
         this.d.store.finishRow(job.id, row.seq, { state: 'awaiting', result: 'pending-confirmation', error: e.message });
@@ -187,8 +187,8 @@ export class BulkRun {
       }
       const code: string = isConsoleError(e) ? e.code : 'internal';
       const message = isConsoleError(e) ? e.message : 'Der opstod en intern fejl. Prøv rækken igen, eller kontakt IT-afdelingen.';
-      if (!isConsoleError(e) && this.d.journal.db.isOpen) this.d.logError(e);
-      if (!this.d.journal.db.isOpen) return;
+      if (!isConsoleError(e) && this.d.store.isOpen()) this.d.logError(e);
+      if (!this.d.store.isOpen()) return;
       if (isTransient(code)) {
         this.record(job, row, 'outcome', 'unknown', { error: { code, message }, retry: true });
         this.d.store.releaseRow(job.id, row.seq, message, code);
@@ -199,7 +199,7 @@ export class BulkRun {
       }
       return;
     }
-    if (!this.d.journal.db.isOpen) return;
+    if (!this.d.store.isOpen()) return;
     this.rounds = 0;
     if (outcome.awaiting) {
       // Not done, not failed: the create's outcome is unknown and the person is not created again meanwhile.
@@ -247,7 +247,7 @@ export class BulkRun {
 
   /** All workers have returned: decide what the job is now. */
   private settle(): void {
-    if (!this.d.journal.db.isOpen) return;
+    if (!this.d.store.isOpen()) return;
     const job = this.d.store.getJob(this.jobId);
     if (!job) return;
     const counts = this.d.store.counts(job.id);

@@ -6,15 +6,9 @@ import { existsUnlinked } from '../../connectors/mitid-erhverv/create.ts';
 import type { GuardedMitIdPort, PendingCreateView } from './create-guard.ts';
 
 /** What the MitID Erhverv actions need to know of a person from the directory. */
-export interface MitIdPerson {
-  username: string;
-  userPrincipalName?: string | null;
-  givenName: string | null;
-  surname: string | null;
-  email: string | null;
-  /** Only when the municipality keeps CPR in AD; the identity can be created without it. */
-  cpr?: string | null;
-}
+import type { MitIdPerson } from '../../../shared/mitid/domain.ts';
+
+export type { MitIdPerson };
 
 export interface IdentityState {
   subjectNameId: string | null;

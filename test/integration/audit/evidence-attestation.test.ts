@@ -16,6 +16,7 @@ import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { exportEvidence, type EvidenceResult } from '../../../src-main/services/audit/evidence.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { caller, TRAINING_PASSWORD } from '../../support/core.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 let dataDir: string;
 let core: Core;
@@ -168,7 +169,7 @@ describe('a signed evidence package', { timeout: 120_000 }, () => {
   });
 
   it('a tampered journal is written into the report and the manifest', async () => {
-    core.journal.db.exec("UPDATE journal SET reason = 'Efter aftale' WHERE seq = (SELECT min(seq) FROM journal WHERE operation = 'people.unlockAccount')");
+    sqlOf(core.journal).exec("UPDATE journal SET reason = 'Efter aftale' WHERE seq = (SELECT min(seq) FROM journal WHERE operation = 'people.unlockAccount')");
     try {
       const { folder, result } = await exportPackage();
       expect(result.chain.ok).toBe(false);
@@ -176,7 +177,7 @@ describe('a signed evidence package', { timeout: 120_000 }, () => {
       expect(manifest.journal.ok).toBe(false);
       expect(manifest.journal.findings).toMatchObject([{ kind: 'changed', message: expect.stringContaining('»begrundelse« passer ikke') }]);
     } finally {
-      core.journal.db.exec("UPDATE journal SET reason = 'Ringede selv, identitet bekræftet' WHERE reason = 'Efter aftale'");
+      sqlOf(core.journal).exec("UPDATE journal SET reason = 'Ringede selv, identitet bekræftet' WHERE reason = 'Efter aftale'");
     }
   });
 });

@@ -41,7 +41,7 @@ describe('audit outbox to the IdP', () => {
   it('delivers every record exactly once across an IdP outage, a lost answer and a console restart', async () => {
     const file = join(dir, 'journal.sqlite');
     let journal = openJournal(file);
-    let shipping = createAuditShipping(journal, openAuditStore(journal.db));
+    let shipping = createAuditShipping(journal, openAuditStore(journal.file));
     append(journal, 20, 0);
 
     // The IdP is down: nothing leaves, nothing is lost, the reason is kept for the status bar.
@@ -62,7 +62,7 @@ describe('audit outbox to the IdP', () => {
     // The console restarts (new process, same file) with more records written meanwhile.
     journal.close();
     journal = openJournal(file);
-    shipping = createAuditShipping(journal, openAuditStore(journal.db));
+    shipping = createAuditShipping(journal, openAuditStore(journal.file));
     append(journal, 5, 20);
     await shipping.sync(idp);
     expect(shipping.status()).toMatchObject({ pending: 0, lastError: null });
@@ -84,7 +84,7 @@ describe('audit outbox to the IdP', () => {
 
   it('pulls the IdP log into the local cache without the console\'s own events, each once', async () => {
     const journal = openJournal(join(dir, 'pull.sqlite'));
-    const store = openAuditStore(journal.db);
+    const store = openAuditStore(journal.file);
     const shipping = createAuditShipping(journal, store);
     await shipping.pull(idp);
     const own = sim.state.audit.filter((e) => e.source !== 'console').length;

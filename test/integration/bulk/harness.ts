@@ -152,7 +152,7 @@ export async function pieces(opts: { people: TrainingAccount[]; seeded?: Trainin
     },
     async dispose() {
       await p.bulk.stopAll().catch(() => {});
-      if (p.journal.db.isOpen) p.journal.close();
+      if (p.journal.isOpen()) p.journal.close();
       await client.close();
       await sim.stop();
       rmSync(dataDir, { recursive: true, force: true });

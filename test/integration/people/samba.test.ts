@@ -11,6 +11,7 @@ import { createCore, type Core } from '../../../src-main/composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
 import { sambaContext, testProfile, type SambaContext } from '../../support/samba/context.ts';
 import { caller } from '../../support/core.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 let ctx: SambaContext;
 let core: Core;
@@ -110,7 +111,7 @@ describe('people against Samba AD through the core', () => {
     // The new password is right (AD says it must be changed, not that it is wrong); the old one is gone.
     await expect(dir.signIn(u, pw)).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringMatching(/skal skiftes/) });
     await expect(dir.signIn(u, f.password)).rejects.toMatchObject({ code: 'unauthenticated', message: expect.not.stringMatching(/skal skiftes/) });
-    const journal = JSON.stringify(core.journal.db.prepare('SELECT * FROM journal').all());
+    const journal = JSON.stringify(sqlOf(core.journal).prepare('SELECT * FROM journal').all());
     expect(journal).not.toContain(pw);
     expect(journal).toContain('Glemt adgangskode efter ferie');
   });

@@ -7,6 +7,7 @@ import type { Core } from '../../../src-main/composition/core.ts';
 import { generateTrainingAccounts } from '../../../src-main/training/seed.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from '../../../src-main/training/mitid-sim/training.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 let env: Awaited<ReturnType<typeof testCore>>;
 let core: Core;
@@ -113,7 +114,7 @@ describe('the people list', () => {
     const xlsx = await call('people.export', { ...view, format: 'xlsx', columns: ['displayName'] }, revisor);
     expect(Buffer.from(xlsx.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
     // Exporting personal data is journaled.
-    const n = core.journal.db.prepare("SELECT count(*) AS n FROM journal WHERE operation = 'people.export'").get() as { n: number };
+    const n = sqlOf(core.journal).prepare("SELECT count(*) AS n FROM journal WHERE operation = 'people.export'").get() as { n: number };
     expect(n.n).toBe(4);
   });
 });
@@ -159,7 +160,7 @@ describe('actions on one person', () => {
     const r = await call('people.resetPassword', { personId: target.guid, password: pw, reason: 'Glemt adgangskode, ringede selv' }, helpdesk);
     expect(r.outcome).toBe('reset');
     expect(r.row?.ad?.mustChangePassword).toBe(true);
-    const dump = JSON.stringify(core.journal.db.prepare('SELECT * FROM journal').all());
+    const dump = JSON.stringify(sqlOf(core.journal).prepare('SELECT * FROM journal').all());
     expect(dump).not.toContain(pw);
     expect(dump).toContain('Glemt adgangskode, ringede selv');
   });
@@ -190,7 +191,7 @@ describe('actions on one person', () => {
     expect(auditor).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const r = await call('people.revealCpr', { personId: staff.guid, reason: 'Borgeren ringede, identitet bekræftes' }, helpdesk);
     expect(r.cpr).toMatch(/^\d{6}-\d{4}$/);
-    const rows = core.journal.db.prepare("SELECT kind, reason FROM journal WHERE operation = 'people.revealCpr'").all();
+    const rows = sqlOf(core.journal).prepare("SELECT kind, reason FROM journal WHERE operation = 'people.revealCpr'").all();
     expect(rows).toEqual([
       { kind: 'intent', reason: 'Borgeren ringede, identitet bekræftes' },
       { kind: 'outcome', reason: 'Borgeren ringede, identitet bekræftes' },

@@ -9,6 +9,7 @@ import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
 import { startRangeServer } from './range-server.ts';
 import { policyEvidenceContext } from '../../../src-main/services/audit/evidence-context.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 let env: Awaited<ReturnType<typeof testCore>>;
 let core: Core;
@@ -55,7 +56,7 @@ describe('password policy', () => {
     expect(after.version).toBe(before.version);
     expect(after.settings.minLength).toBe(before.settings.minLength);
     // The refusal is in the journal as a refused write.
-    const rows = core.journal.db.prepare("SELECT kind, outcome FROM journal WHERE operation = 'policy.update' ORDER BY seq").all() as { kind: string; outcome: string | null }[];
+    const rows = sqlOf(core.journal).prepare("SELECT kind, outcome FROM journal WHERE operation = 'policy.update' ORDER BY seq").all() as { kind: string; outcome: string | null }[];
     expect(rows.at(-1)).toEqual({ kind: 'outcome', outcome: 'refused' });
   });
 
@@ -109,7 +110,7 @@ describe('password policy', () => {
     expect(again.policy.version).toBe(p.version + 2);
     expect(again.previous.version).toBe(p.version + 1);
     // The journal keeps old and new values side by side.
-    const ev = core.journal.db.prepare("SELECT summary FROM journal WHERE operation = 'policy.update' AND kind = 'event' ORDER BY seq DESC LIMIT 1").get() as { summary: string };
+    const ev = sqlOf(core.journal).prepare("SELECT summary FROM journal WHERE operation = 'policy.update' AND kind = 'event' ORDER BY seq DESC LIMIT 1").get() as { summary: string };
     const s = JSON.parse(ev.summary) as { old: unknown; new: unknown; toVersion: number };
     expect(s.toVersion).toBe(p.version + 2);
     expect(s.old).toEqual(theirs.settings);
@@ -150,7 +151,7 @@ describe('password validator with the leaked-password range API', () => {
       expect(range.requests.length).toBe(2);
       for (const path of range.requests) expect(path).toMatch(/^\/range\/[0-9A-F]{5}$/);
       // The password is never journaled.
-      const all = core.journal.db.prepare('SELECT summary FROM journal').all() as { summary: string }[];
+      const all = sqlOf(core.journal).prepare('SELECT summary FROM journal').all() as { summary: string }[];
       expect(all.some((r) => r.summary.includes('Sommerfugl'))).toBe(false);
     } finally {
       await range.close();

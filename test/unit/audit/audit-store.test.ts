@@ -15,7 +15,7 @@ let store: AuditStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lia-audit-'));
   journal = openJournal(join(dir, 'j.sqlite'));
-  store = openAuditStore(journal.db);
+  store = openAuditStore(journal.file);
   const base = { kind: 'intent' as const, operator: hd, workstation: 'ws', reason: 'Ringede ind', outcome: null, summary: {} };
   journal.appendMany([
     { ...base, operation: 'people.unlockAccount', correlationId: 'c1', at: local(2026, 3, 1, 0, 1), target: { id: 'p1', label: 'Søren Ågesen (soeaag)', ou: 'OU=Elever,OU=Skoler,DC=k' } },

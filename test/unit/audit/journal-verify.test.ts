@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditShipping } from '../../../src-main/services/audit/shipping.ts';
 import { openAuditStore } from '../../../src-main/store/audit-store.ts';
 import { GENESIS_HASH, openJournal, type Journal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 const operator = { username: 'hd', displayName: 'Helle', dn: 'CN=Helle', roles: ['helpdesk' as const], helpdeskOus: null };
 const entry = (i: number): JournalEntryInput => ({
@@ -55,7 +56,7 @@ describe('verify', { timeout: 60_000 }, () => {
   it('names a re-hashed record by the broken link after it, and goes on to the next break', () => {
     // The attacker rewrites record 4 consistently (its canonical form and hash) but cannot fix record 5's link.
     const rec = journal.list({ afterSeq: 3, limit: 1 })[0]!;
-    const canon = (journal.db.prepare('SELECT canon FROM journal_canon WHERE seq = 4').get() as { canon: string }).canon.replace(rec.reason!, 'Forfalsket');
+    const canon = (sqlOf(journal).prepare('SELECT canon FROM journal_canon WHERE seq = 4').get() as { canon: string }).canon.replace(rec.reason!, 'Forfalsket');
     const hash = createHash('sha256').update(canon).digest('hex');
     tamper(`UPDATE journal_canon SET canon = '${canon}' WHERE seq = 4; UPDATE journal SET hash = '${hash}', reason = 'Forfalsket' WHERE seq = 4;
             UPDATE journal SET operator_name = 'Mallory' WHERE seq = 9;`);
@@ -83,7 +84,7 @@ describe('verify', { timeout: 60_000 }, () => {
 
   it('streams in chunks with progress and finds the same breaks', async () => {
     journal.appendMany(Array.from({ length: 12_000 }, (_, i) => entry(100 + i)));
-    journal.db.exec('UPDATE journal SET summary = \'{"i":0}\' WHERE seq = 11000');
+    sqlOf(journal).exec('UPDATE journal SET summary = \'{"i":0}\' WHERE seq = 11000');
     const progress: number[] = [];
     const r = await journal.verifyAsync({ onProgress: (done, total) => progress.push(done, total) });
     expect(progress.length).toBeGreaterThanOrEqual(6);
@@ -113,14 +114,14 @@ describe('verify', { timeout: 60_000 }, () => {
     for (let seq = 1; seq <= 3; seq++) {
       const r = [seq, `id${seq}`, '2025-01-01T00:00:00.000Z', 'event', 'op', 'hd', 'Helle', ['helpdesk'], 'ws', `c${seq}`, null, null, null, 'grund', 'success', { seq }, prev];
       const hash = createHash('sha256').update(JSON.stringify(r), 'utf8').digest('hex');
-      journal.db.prepare(`INSERT INTO journal (seq, id, at, kind, operation, operator_username, operator_name, operator_roles, workstation, correlation_id,
+      sqlOf(journal).prepare(`INSERT INTO journal (seq, id, at, kind, operation, operator_username, operator_name, operator_roles, workstation, correlation_id,
         target, target_label, target_ou, reason, outcome, summary, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(seq, `id${seq}`, '2025-01-01T00:00:00.000Z', 'event', 'op', 'hd', 'Helle', '["helpdesk"]', 'ws', `c${seq}`, null, null, null, 'grund', 'success', JSON.stringify({ seq }), prev, hash);
       prev = hash;
     }
     journal.append(entry(4));
     expect(journal.verify()).toMatchObject({ ok: true, count: 4 });
-    journal.db.exec("UPDATE journal SET reason = 'ændret' WHERE seq = 2");
+    sqlOf(journal).exec("UPDATE journal SET reason = 'ændret' WHERE seq = 2");
     expect(journal.verify().findings).toMatchObject([{ kind: 'changed', fromSeq: 2 }]);
   });
 });
@@ -134,12 +135,12 @@ describe('sequence numbers', () => {
   });
 
   it('stays above the outbox\'s acknowledged mark even when the high-water mark is reset too', () => {
-    const shipping = createAuditShipping(journal, openAuditStore(journal.db));
-    journal.db.prepare('UPDATE outbox_state SET acked_seq = 10').run();
+    const shipping = createAuditShipping(journal, openAuditStore(journal.file));
+    sqlOf(journal).prepare('UPDATE outbox_state SET acked_seq = 10').run();
     expect(shipping.ackedSeq()).toBe(10);
     tamper('DELETE FROM journal WHERE seq > 5; UPDATE journal_identity SET high_seq = 5;');
     // A restart: the outbox raises the mark to what the IdP acknowledged before anything is appended.
-    createAuditShipping(journal, openAuditStore(journal.db));
+    createAuditShipping(journal, openAuditStore(journal.file));
     expect(journal.append(entry(50))).toBe(11);
   });
 

@@ -6,6 +6,7 @@ import { RetentionSettings } from '../../../shared/domain/audit.ts';
 import { applyRetention } from '../../../src-main/services/audit/retention.ts';
 import { openAuditStore, type AuditStore } from '../../../src-main/store/audit-store.ts';
 import { openJournal, type Journal } from '../../../src-main/store/journal.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 const op = { username: 'a', displayName: 'A', dn: 'CN=A', roles: ['administrator' as const], helpdeskOus: null };
 const now = new Date(2026, 10, 23);
@@ -17,7 +18,7 @@ let store: AuditStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lia-ret-'));
   journal = openJournal(join(dir, 'j.sqlite'));
-  store = openAuditStore(journal.db);
+  store = openAuditStore(journal.file);
   // Ten records: 20, 18, 16 … 2 months old.
   journal.appendMany(Array.from({ length: 10 }, (_, i) => ({
     kind: 'event' as const, operation: 'people.unlockAccount', operator: op, workstation: 'w', correlationId: `c${i}`,
@@ -48,7 +49,7 @@ describe('retention', () => {
 
   it('still detects tampering after a purge', () => {
     applyRetention(journal, store, 10, RetentionSettings.parse({}), now);
-    journal.db.exec("UPDATE journal SET reason = 'ændret' WHERE seq = 6");
+    sqlOf(journal).exec("UPDATE journal SET reason = 'ændret' WHERE seq = 6");
     expect(journal.verify()).toMatchObject({ ok: false, findings: [{ kind: 'changed', fromSeq: 6 }] });
   });
 

@@ -23,7 +23,7 @@ let store: BulkStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lia-bulk-unit-'));
   journal = openJournal(join(dir, 'journal.sqlite'));
-  store = openBulkStore(journal.db);
+  store = openBulkStore(journal.file);
   store.createJob({ id: 'j1', action: 'assign-local', targetKind: 'ou', targetLabel: 'Enhed: Skoler', createdBy: 'admin' }, [row('a'), row('b'), row('c', 'skip'), row('d')]);
 });
 afterEach(() => {
@@ -46,7 +46,7 @@ describe('bulk row states', () => {
     store.claimNext('j1');
     store.finishRow('j1', a?.seq ?? 0, { state: 'done', result: 'created', uuid: 'u-a' });
     // A new process on the same file.
-    const again = openBulkStore(journal.db);
+    const again = openBulkStore(journal.file);
     expect(again.recoverInFlight('j1')).toBe(1);
     const next = again.claimNext('j1');
     expect(next).toMatchObject({ username: 'b', attempts: 2, uncertain: true });

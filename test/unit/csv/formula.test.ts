@@ -182,7 +182,7 @@ describe('bulk result file', () => {
   it('hostile names and error texts written to the result file on disk are inert', () => {
     const journal = openJournal(join(dir, 'journal.sqlite'));
     try {
-      const store = openBulkStore(journal.db);
+      const store = openBulkStore(journal.file);
       store.createJob(
         { id: 'j1', action: 'assign-local', targetKind: 'ou', targetLabel: 'Enhed', createdBy: 'admin' },
         HOSTILE.map((h, i) => ({

@@ -178,7 +178,7 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
 
   /** A cached part as its schema says, or null (absent, or not what this version of the console writes). */
   function cached<T extends z.ZodType>(source: 'ad' | 'mitid' | 'idp', schema: T): { loadedAt: string; data: z.output<T> } | null {
-    const part = snapshot?.load<unknown>(source);
+    const part = snapshot?.load(source);
     if (!part) return null;
     const parsed = schema.safeParse(part.data);
     return parsed.success ? { loadedAt: part.loadedAt, data: parsed.data } : null;

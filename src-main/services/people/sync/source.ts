@@ -1,0 +1,59 @@
+// The contract between the sync engine and its adapters, one per system (AD, MitID Erhverv, the IdP).
+// An adapter knows how to ask its system what changed since a cursor as cheaply as that system allows;
+// the engine decides when to ask, stores the answer (each fact with when it was read) and tells the
+// people index. Types only, so both sides can be built and tested apart.
+
+export type SyncSystem = 'ad' | 'mitid' | 'idp';
+
+/** A fact as stored: what the system said and when it was read (ISO time). */
+export interface Stamped<F> {
+  fact: F;
+  readAt: string;
+}
+
+/** What the adapter may consult of what the engine already holds for its system. */
+export interface KnownFacts<F> {
+  get(key: string): Stamped<F> | undefined;
+  /** Every key held, any order. */
+  keys(): Iterable<string>;
+  size(): number;
+}
+
+export interface SyncProgress {
+  /** What the adapter is doing now, in plain words for the status line (Danish). */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface SyncContext {
+  /** Cancels the refresh: the adapter stops and throws ConsoleError('cancelled'); nothing is stored. */
+  signal: AbortSignal;
+  progress(p: SyncProgress): void;
+  /** The clock, injectable so budgets and revalidation can be tested without waiting. */
+  now(): number;
+}
+
+/** What one refresh of one system found. */
+export interface SourceChanges<F> {
+  /** 'full' replaces everything held for the system: keys not in `upserts` are gone. */
+  mode: 'full' | 'delta';
+  /** Facts read in this refresh (new, changed or re-validated), each stamped with when it was read. */
+  upserts: Array<{ key: string } & Stamped<F>>;
+  /** Keys the system no longer has (a delta's deletions; empty for 'full'). */
+  deletes: string[];
+  /** Opaque to the engine: persisted with the facts in one transaction and handed back next time. */
+  cursor: string | null;
+  /** External calls made, per endpoint name: the status line shows them and the budget tests count them. */
+  calls: Record<string, number>;
+  /** How this was read, for the status line (e.g. "uSNChanged-delta", "DirSync", "ændringsfeed side 3"). */
+  method: string;
+}
+
+export interface SyncSource<F> {
+  readonly system: SyncSystem;
+  /** Read what changed since `cursor` (null: never read, or the engine lost its state → read everything). */
+  refresh(cursor: string | null, known: KnownFacts<F>, ctx: SyncContext): Promise<SourceChanges<F>>;
+  /** Re-read exactly these keys now (a person's "check now", or write-through after the console changed them). */
+  readNow(keys: readonly string[], ctx: SyncContext): Promise<SourceChanges<F>>;
+}
