@@ -125,6 +125,10 @@ export const Settings = z.object({
   mitid: MitIdProfile.nullable().default(null),
   idp: IdpProfile.nullable().default(null),
   roleMapping: RoleMapping.default(RoleMapping.parse({})),
+  /** Where evidence packages are written; '' = the evidence folder in the data folder. Used from the next start. */
+  evidenceFolder: z.string().trim().max(1024).default(''),
+  /** The built-in update check; off unless IT (policy) or an administrator turns it on. */
+  autoUpdate: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 
