@@ -3,7 +3,7 @@
 // check that a save changes no locked field. Reading the file and the registry lives in src-main.
 import { z } from 'zod';
 import type { Settings } from './settings.ts';
-import { AdProfile, IdpProfile, insecureUrlProblem, MitIdProfile, RoleMapping } from './settings.ts';
+import { AdProfile, IdpProfile, insecureUrlProblem, isAbsolutePath, MitIdProfile, RoleMapping } from './settings.ts';
 
 /** The registry writes booleans as REG_DWORD 0/1; the JSON file may use either. */
 const flag = z.union([z.boolean(), z.literal(0).transform(() => false), z.literal(1).transform(() => true)], {
@@ -57,7 +57,7 @@ export const MachinePolicy = z
     /** One line per group: "gruppe: OU=…,DC=… ; OU=…" (the format of the Indstillinger field). */
     RoleHelpdeskScopes: list,
     /** Where evidence packages are written (default: the evidence folder in the user's data folder). */
-    EvidenceFolder: text,
+    EvidenceFolder: text.refine(isAbsolutePath, 'Skal være en fuld sti, fx C:\\ProgramData\\LokalIdpAdmin\\Revision'),
     /** Floors: the operator may keep events longer, never shorter. */
     RetentionConsoleMonthsMin: months(6),
     RetentionIdpLoginMonthsMin: months(1),

@@ -70,13 +70,14 @@ describe('ADMX template and policy schema', () => {
   });
 
   it('what GPO writes for each policy is accepted by the schema, as reg query shows it', () => {
-    const reg = (name: string, type: string, data: string) => parseRegQuery(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\LokalIdpAdmin\r\n    ${name}    ${type}    ${data}\r\n`);
+    const reg = (name: string, type: string, data: string) => parseRegQuery(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\LokalIdpAdmin\r\n    ${name}    ${type}    ${data}\r\n`, { ProgramData: 'C:\\ProgramData' });
     const samples: Record<string, string> = {
       AdDomainControllers: 'ldaps://dc1.fjordby.dk\\0ldaps://dc2.fjordby.dk',
       MitIdBaseUrl: 'https://services.nemlog-in.dk',
       IdpBaseUrl: 'https://idp.fjordby.dk',
       UpdateUrl: 'https://opdatering.fjordby.dk/',
       RoleHelpdeskScopes: 'GG-Skoler: OU=Skoler,DC=fjordby,DC=dk',
+      EvidenceFolder: '%ProgramData%\\LokalIdpAdmin\\Revision',
     };
     for (const p of policies()) {
       for (const v of p.values) {

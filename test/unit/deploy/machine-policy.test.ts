@@ -79,7 +79,7 @@ describe('the registry reader (reg query output)', () => {
     expect(lockedFields(loaded).find((l) => l.field === 'ad.baseDn')?.reason).toBe('Styres af IT (gruppepolitik: AdBaseDn)');
     expect(lockedFields(loaded).find((l) => l.field === 'language')?.reason).toBe('Styres af IT (maskinpolitik: Language)');
 
-    expect(() => readMachinePolicy({ file: join(dir, 'none.json'), registry: () => REG_OUTPUT.replace('0x18', '0x2') })).toThrow(
+    expect(() => readMachinePolicy({ file: join(dir, 'none.json'), registry: () => REG_OUTPUT.replace('0x18', '0x2'), env: { ProgramData: 'C:\\ProgramData' } })).toThrow(
       /HKLM\\SOFTWARE\\Policies\\LokalIdpAdmin kan ikke bruges \(ugyldigt indhold – RetentionConsoleMonthsMin: Mindst 6 måneder\)/,
     );
   });
@@ -112,6 +112,8 @@ describe('reading the policy file (fail closed)', () => {
     expect(() => readMachinePolicy({ file })).toThrow('Træningsmiljøet kan ikke både være valgt og forbudt');
     writeFileSync(file, JSON.stringify({ RoleHelpdeskScopes: ['GG-Helpdesk uden OU'] }));
     expect(() => readMachinePolicy({ file })).toThrow('RoleHelpdeskScopes.0: Skal have formen');
+    writeFileSync(file, JSON.stringify({ EvidenceFolder: 'Revision' }));
+    expect(() => readMachinePolicy({ file })).toThrow('EvidenceFolder: Skal være en fuld sti');
     writeFileSync(file, JSON.stringify(['Environment']));
     expect(() => readMachinePolicy({ file })).toThrow('filen skal indeholde ét JSON-objekt');
     const folder = join(dir, 'folder.json');
@@ -198,6 +200,11 @@ describe('locked fields are enforced in main', () => {
     }
     expect(() => store.write({ ...now, mode: 'training' })).toThrow('mode styres af IT');
     expect(inner.read()).toEqual(Settings.parse({}));
+  });
+
+  it('the evidence folder must be a full path (a relative one would depend on where the app started)', () => {
+    expect(Settings.safeParse({ evidenceFolder: 'revision' }).success).toBe(false);
+    for (const p of ['', 'C:\\Revision', 'D:/Revision', '\\\\server\\revision', '/srv/revision']) expect(Settings.safeParse({ evidenceFolder: p }).success, p).toBe(true);
   });
 
   it('a save that leaves the locked fields as the policy sets them goes through', () => {
