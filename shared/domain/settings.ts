@@ -45,6 +45,11 @@ const url = (schemes: readonly string[], msg: string) =>
     }
   }, msg);
 
+/** A full path on Windows (C:\…, \\server\share) or POSIX (/…): a relative one would depend on where the app was started. */
+export function isAbsolutePath(v: string): boolean {
+  return /^(?:[A-Za-z]:[\\/]|\\\\[^\\]|\/)/.test(v);
+}
+
 export const AdProfile = z.object({
   /** One or several domain controllers, tried in order (failover). */
   urls: z.array(url(['ldaps:', 'ldap:'], 'Skal være en ldaps:// eller ldap:// adresse')).min(1, 'Angiv mindst én domænecontroller'),
@@ -125,6 +130,15 @@ export const Settings = z.object({
   mitid: MitIdProfile.nullable().default(null),
   idp: IdpProfile.nullable().default(null),
   roleMapping: RoleMapping.default(RoleMapping.parse({})),
+  /** Where evidence packages are written; '' = the evidence folder in the data folder. Used from the next start. */
+  evidenceFolder: z
+    .string()
+    .trim()
+    .max(1024)
+    .refine((v) => v === '' || isAbsolutePath(v), 'Skal være en fuld sti, fx C:\\Revision eller \\\\server\\revision')
+    .default(''),
+  /** The built-in update check; off unless IT (policy) or an administrator turns it on. */
+  autoUpdate: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 

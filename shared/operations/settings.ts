@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
+import { LockedField } from '../domain/machine-policy.ts';
 import { SecretKey, Settings, SystemName, SystemStatus } from '../domain/settings.ts';
 
 const SettingsView = z.object({
@@ -10,6 +11,8 @@ const SettingsView = z.object({
   rebind: z.array(SecretKey),
   /** False when the host cannot protect secrets on disk; they are then kept for this session only. */
   secretsPersisted: z.boolean(),
+  /** Fields set and locked by IT's machine policy, with the reason shown beside each ("Styres af IT …"). */
+  locked: z.array(LockedField),
 });
 
 export const settingsOps = {

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { JournalCheck } from '../../shared/domain/audit.ts';
+import type { LoadedPolicy } from '../../shared/domain/machine-policy.ts';
 import type { Operator } from '../../shared/roles.ts';
 import { createDispatcher, directoryTarget, toPayload, type Dispatch } from '../dispatch/dispatcher.ts';
 import { createHandlers } from '../dispatch/handlers.ts';
@@ -22,10 +23,12 @@ import { createPeopleIndex, type PeopleIndex } from '../services/people/index/pe
 import { createPeopleService } from '../services/people/people-service.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
+import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
 import { openAuditStore, type AuditStore } from '../store/audit-store.ts';
 import { openBulkStore } from '../store/bulk-store.ts';
 import { openJournal, type Journal } from '../store/journal.ts';
+import { loadMachinePolicy } from '../store/machine-policy.ts';
 import { openMitIdCreateStore } from '../store/mitid-create-store.ts';
 import { openPeopleSnapshot } from '../store/people-snapshot.ts';
 import { fileConfigStore } from '../store/policies-config-store.ts';
@@ -57,6 +60,11 @@ export interface CoreOptions {
    * simulator in place of the training one).
    */
   adjustEnvironment?: (env: Environment) => Environment | Promise<Environment>;
+  /**
+   * IT's machine policy; absent = read it from this machine (policy.json, and the registry on Windows),
+   * null = none. An invalid policy stops the console (MachinePolicyError).
+   */
+  machinePolicy?: LoadedPolicy | null;
 }
 
 export interface Core {
@@ -77,9 +85,12 @@ export interface Core {
   connections(): Connections;
   /** The merged people list of the current connections. */
   people(): PeopleIndex;
+  /** The operator's settings with IT's machine policy applied; a save cannot change a locked field. */
   settings: SettingsStore;
   secrets: SecretStore;
   version: string;
+  /** IT's machine policy (null: nothing is managed). */
+  machinePolicy: LoadedPolicy | null;
   /**
    * The start-up check: crash-left `.partial` exports removed, the journal walked and compared with the
    * IdP's acknowledged heads; a tampered journal is journaled as an event. Shipping waits for it.
@@ -89,8 +100,8 @@ export interface Core {
 }
 
 /** The environment the settings choose. */
-async function chooseEnvironment(opts: CoreOptions): Promise<Environment> {
-  const settings = opts.settings.read();
+async function chooseEnvironment(opts: CoreOptions, store: SettingsStore): Promise<Environment> {
+  const settings = store.read();
   const env =
     settings.mode === 'training'
       ? await trainingEnvironment({ dataDir: opts.dataDir, ...(opts.trainingPeople ? { people: opts.trainingPeople } : {}), simulators: opts.trainingSimulators !== false })
@@ -197,28 +208,33 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const logError = opts.logError ?? ((cid: string, op: string, err: unknown) => console.error(`[${cid}] ${op} fejlede:`, err));
   // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
   ensurePrivateDir(opts.dataDir);
+  // IT's policy first: an invalid one stops the console before anything is opened.
+  const machinePolicy = opts.machinePolicy === undefined ? loadMachinePolicy() : opts.machinePolicy;
+  const settings = machinePolicy ? managedSettingsStore(opts.settings, machinePolicy) : opts.settings;
 
   // ---------------------------------------------------------------- stores
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   const audit = openAuditStore(journal.file);
   const shipping = createAuditShipping(journal, audit);
   const views = openViewsStore(join(opts.dataDir, 'views.sqlite'));
-  const retention = fileRetentionStore(join(opts.dataDir, 'retention.json'));
+  const ownRetention = fileRetentionStore(join(opts.dataDir, 'retention.json'));
+  const retention = machinePolicy ? managedRetentionStore(ownRetention, machinePolicy) : ownRetention;
   // Bulk jobs keep their tables beside the journal (one file to back up), through their own connection.
   const bulkStore = openBulkStore(journal.file);
   const jobs = createJobRegistry(toPayload);
 
   // ---------------------------------------------------------------- the environment, connected
-  let now = connect(await chooseEnvironment(opts), opts.dataDir, journal);
+  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal);
   const reconnect = async () => {
     const old = now;
-    now = connect(await chooseEnvironment(opts), opts.dataDir, journal);
+    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal);
     await old.close();
   };
   const connections = () => now.connections;
   const environment = () => now.environment;
   const people = () => now.people;
-  const evidenceDir = join(opts.dataDir, 'evidence');
+  // IT (policy) or an administrator may put evidence elsewhere, e.g. a share the auditors keep; read at start.
+  const evidenceDir = settings.read().evidenceFolder || join(opts.dataDir, 'evidence');
 
   // ---------------------------------------------------------------- services
   const syncAudit = async () => {
@@ -237,7 +253,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const handlers = createHandlers({
     session: createSessionService({ environment, version: opts.version }),
-    settings: createSettingsService({ settings: opts.settings, secrets: opts.secrets, environment, shipping, reconnect }),
+    settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, locks: () => locksOf(machinePolicy) }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
     policies: createPoliciesService({ connections, index: people, config: fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults) }),
@@ -260,9 +276,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     environment,
     connections,
     people,
-    settings: opts.settings,
+    settings,
     secrets: opts.secrets,
     version: opts.version,
+    machinePolicy,
     startupCheck: Promise.resolve(null),
     async close() {
       startup.abort();

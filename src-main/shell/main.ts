@@ -6,9 +6,11 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings } from '../../shared/domain/settings.ts';
 import { createCore } from '../composition/core.ts';
-import { parseStoredSettings, SettingsUnreadableError, type SettingsStore } from '../store/settings-store.ts';
+import { ConsoleError } from '../../shared/errors.ts';
+import { parseStoredSettings, type SettingsStore } from '../store/settings-store.ts';
 import { bindIpc } from './ipc.ts';
 import { safeSecretStore } from './secrets.ts';
+import { startUpdates, updatePlan } from './updates.ts';
 import { APP_ORIGIN, APP_SCHEME, guardSession, guardWebContents, webPreferences } from './security.ts';
 
 protocol.registerSchemesAsPrivileged([
@@ -58,8 +60,9 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
       });
     } catch (e) {
+      // Unreadable settings and an invalid machine policy carry their own Danish message.
       const message =
-        e instanceof SettingsUnreadableError
+        e instanceof ConsoleError
           ? e.message
           : `Indstillingerne kan ikke læses (${e instanceof Error ? e.message : String(e)}). Konsollen starter ikke i træningsmiljøet i stedet, fordi en opsætning til rigtige systemer kan være gemt. Ret eller flyt indstillingsfilen, og start konsollen igen.`;
       dialog.showErrorBox('Lokal IdP Admin kan ikke starte', message);
@@ -79,5 +82,6 @@ if (!app.requestSingleInstanceLock()) {
     window.once('ready-to-show', () => window?.show());
     void window.loadURL(`${APP_ORIGIN}/index.html`);
     app.on('before-quit', () => void core.close());
+    void startUpdates(updatePlan(core.settings.read(), core.machinePolicy, app.isPackaged), (m) => console.error(m));
   });
 }

@@ -17,7 +17,7 @@ async function runNeedsSamba(project: TestProject): Promise<boolean> {
     // The CLI file filters (internal to vitest, hence the cast); absent = every file.
     const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
     const { testFiles } = await project.globTestFiles(filters);
-    return testFiles.some((f) => ['/test/integration/ad/', '/test/integration/policies/', '/test/integration/people/'].some((d) => f.replace(/\\/g, '/').includes(d)));
+    return testFiles.some((f) => ['/test/integration/ad/', '/test/integration/policies/', '/test/integration/people/', '/test/integration/deploy/'].some((d) => f.replace(/\\/g, '/').includes(d)));
   } catch {
     return true;
   }

@@ -1,4 +1,5 @@
 import { ConsoleError } from '../../../shared/errors.ts';
+import type { LockedField } from '../../../shared/domain/machine-policy.ts';
 import { secretKeys, type SecretKey } from '../../../shared/domain/settings.ts';
 import type { settingsOps } from '../../../shared/operations/settings.ts';
 import { boundSecret, secretBinding, type SecretStore, type SettingsStore } from '../../store/settings-store.ts';
@@ -19,6 +20,8 @@ export interface SettingsServiceDeps {
   shipping: AuditShipping;
   /** Build the environment again from the settings (after they or a secret changed). */
   reconnect(): Promise<void>;
+  /** The fields IT's machine policy locks (the store refuses to change them; this tells the renderer). */
+  locks?: () => LockedField[];
 }
 
 /** Connections to AD, MitID Erhverv and the IdP, their secrets, the role mapping, and the status bar. */
@@ -34,6 +37,7 @@ export function createSettingsService(deps: SettingsServiceDeps): FeatureService
       secrets: Object.fromEntries(secretKeys.map((k) => [k, state[k] === 'ok'])) as Record<SecretKey, boolean>,
       rebind: secretKeys.filter((k) => state[k] === 'rebind'),
       secretsPersisted: core.secrets.persisted,
+      locked: deps.locks?.() ?? [],
     };
   };
 

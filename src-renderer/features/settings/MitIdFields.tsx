@@ -7,7 +7,7 @@ import './mitid-i18n.ts';
 
 type MitId = NonNullable<Settings['mitid']>;
 
-export function MitIdEnvironmentField({ value, disabled, error, onChange }: { value: string; disabled: boolean; error: string | undefined; onChange(baseUrl: string): void }) {
+export function MitIdEnvironmentField({ value, disabled, error, lockReason, onChange }: { value: string; disabled: boolean; error: string | undefined; lockReason?: string | undefined; onChange(baseUrl: string): void }) {
   const { t } = useTranslation();
   const known = mitIdEnvironments.find((e) => e.baseUrl === value.replace(/\/+$/, ''));
   const choice = known?.id ?? 'custom';
@@ -15,8 +15,9 @@ export function MitIdEnvironmentField({ value, disabled, error, onChange }: { va
     <Stack gap="xs">
       <Select
         label={t('settings.mitidCreate.environment')}
-        description={t('settings.mitidCreate.environmentHelp')}
+        description={lockReason ?? t('settings.mitidCreate.environmentHelp')}
         disabled={disabled}
+        data-locked={lockReason ? 'true' : undefined}
         allowDeselect={false}
         data-testid="mitid-environment"
         data={[...mitIdEnvironments.map((e) => ({ value: e.id, label: `${e.label} – ${e.baseUrl}` })), { value: 'custom', label: t('settings.mitidCreate.custom') }]}
@@ -27,7 +28,7 @@ export function MitIdEnvironmentField({ value, disabled, error, onChange }: { va
         }}
       />
       {choice === 'custom' && (
-        <TextInput label={t('settings.mitidCreate.baseUrl')} disabled={disabled} value={value} error={error} placeholder="https://…"
+        <TextInput label={t('settings.mitidCreate.baseUrl')} disabled={disabled} description={lockReason} value={value} error={error} placeholder="https://…"
           onChange={(e) => onChange(e.currentTarget.value)} />
       )}
     </Stack>

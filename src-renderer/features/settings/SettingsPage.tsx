@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { LockedField } from '../../../shared/domain/machine-policy.ts';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
@@ -42,7 +43,7 @@ export function SettingsPage() {
   const view = useOp('settings.get', {});
   if (view.error) return <Alert color="red">{errorText(view.error)}</Alert>;
   if (!view.data) return null;
-  return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} rebind={view.data.rebind} secretsPersisted={view.data.secretsPersisted} />;
+  return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} rebind={view.data.rebind} secretsPersisted={view.data.secretsPersisted} locked={view.data.locked} />;
 }
 
 const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false }, signingGroupDn: '' };
@@ -100,7 +101,24 @@ function Section({ title, system, isAdmin, children }: { title: string; system?:
   );
 }
 
-function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean }) {
+/**
+ * Fields IT's machine policy locks: disabled, with the reason as the field's description (linked to it by
+ * aria-describedby, so a screen reader reads why). Main refuses a change to them whatever the page does.
+ */
+function useLocks(locked: LockedField[]) {
+  const { t } = useTranslation();
+  const find = (field: string) => locked.find((l) => l.field === field);
+  return {
+    any: locked.length > 0,
+    is: (field: string) => find(field) !== undefined,
+    reason: (field: string) => {
+      const l = find(field);
+      return l ? t('settings.lockedReason', { reason: l.reason, key: l.key }) : undefined;
+    },
+  };
+}
+
+function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { initial: Settings; secrets: Record<SecretKey, boolean>; rebind: SecretKey[]; secretsPersisted: boolean; locked: LockedField[] }) {
   const { t } = useTranslation();
   const isAdmin = useCan()('settings.update');
   const save = useOpMutation('settings.update');
@@ -112,6 +130,13 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
   const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
   const off = !isAdmin;
   const rm = draft.roleMapping;
+  const locks = useLocks(locked);
+  /** Disabled for a reader, and for everyone when IT locks the field; the lock's reason describes it. */
+  const lockable = (field: string, description?: string) => ({
+    disabled: off || locks.is(field),
+    description: locks.reason(field) ?? description,
+    'data-locked': locks.is(field) ? 'true' : undefined,
+  });
 
   return (
     <Stack maw={860}>
@@ -120,9 +145,12 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
       </Title>
       {!isAdmin && <Alert color="gray">{t('settings.readOnly')}</Alert>}
       {!secretsPersisted && <Alert color="yellow">{t('settings.secretsNotPersisted')}</Alert>}
+      {locks.any && <Alert color="blue" data-testid="managed-note">{t('settings.managedNote')}</Alert>}
       <Section title={t('settings.mode')} isAdmin={isAdmin}>
         <SegmentedControl
-          disabled={off}
+          disabled={off || locks.is('mode')}
+          aria-label={t('settings.mode')}
+          aria-describedby={locks.is('mode') ? 'locked-mode' : undefined}
           value={draft.mode}
           onChange={(v) => setDraft({ ...draft, mode: v === 'live' ? 'live' : 'training' })}
           data={[
@@ -130,37 +158,38 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
             { value: 'live', label: t('settings.modeLive') },
           ]}
         />
+        {locks.is('mode') && <Text size="sm" c="dimmed" id="locked-mode" data-testid="locked-mode">{locks.reason('mode')}</Text>}
       </Section>
       <Section title={t('systems.ad')} system="ad" isAdmin={isAdmin}>
-        <Textarea label={t('settings.adUrls')} disabled={off} value={ad.urls.join('\n')} autosize error={fieldError('settings.ad.urls')}
+        <Textarea label={t('settings.adUrls')} {...lockable('ad.urls')} value={ad.urls.join('\n')} autosize error={fieldError('settings.ad.urls')}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, urls: e.currentTarget.value.split('\n') } })} />
-        <TextInput label={t('settings.baseDn')} disabled={off} value={ad.baseDn} error={fieldError('settings.ad.baseDn')}
+        <TextInput label={t('settings.baseDn')} {...lockable('ad.baseDn')} value={ad.baseDn} error={fieldError('settings.ad.baseDn')}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, baseDn: e.currentTarget.value } })} />
-        <TextInput label={t('settings.upnSuffix')} disabled={off} value={ad.upnSuffix}
+        <TextInput label={t('settings.upnSuffix')} {...lockable('ad.upnSuffix')} value={ad.upnSuffix}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, upnSuffix: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} disabled={off} value={ad.caFile}
+        <TextInput label={t('settings.caFile')} {...lockable('ad.caFile')} value={ad.caFile}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, caFile: e.currentTarget.value } })} />
         <TextInput label={t('settings.signingGroupDn')} description={t('settings.signingGroupDnHelp')} disabled={off} value={ad.signingGroupDn ?? ''}
           error={fieldError('settings.ad.signingGroupDn')}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, signingGroupDn: e.currentTarget.value } })} />
-        <Checkbox label={t('settings.startTls')} disabled={off} checked={ad.startTls}
+        <Checkbox label={t('settings.startTls')} {...lockable('ad.startTls')} checked={ad.startTls}
           onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
-        <MitIdEnvironmentField value={mitid.baseUrl} disabled={off} error={fieldError('settings.mitid.baseUrl')}
+        <MitIdEnvironmentField value={mitid.baseUrl} disabled={off || locks.is('mitid.baseUrl')} lockReason={locks.reason('mitid.baseUrl')} error={fieldError('settings.mitid.baseUrl')}
           onChange={(baseUrl) => setDraft({ ...draft, mitid: { ...mitid, baseUrl } })} />
-        <TextInput label={t('settings.p12File')} disabled={off} value={mitid.p12File}
+        <TextInput label={t('settings.p12File')} {...lockable('mitid.p12File')} value={mitid.p12File}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, p12File: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} disabled={off} value={mitid.caFile}
+        <TextInput label={t('settings.caFile')} {...lockable('mitid.caFile')} value={mitid.caFile}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, caFile: e.currentTarget.value } })} />
         <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} rebind={rebind.includes('mitid.p12Passphrase')}
           unsaved={!initial.mitid || mitid.baseUrl !== initial.mitid.baseUrl || mitid.p12File !== initial.mitid.p12File || mitid.caFile !== initial.mitid.caFile} disabled={off} />
         <MitIdCreateFields value={mitid} disabled={off} error={fieldError} onChange={(m) => setDraft({ ...draft, mitid: m })} />
       </Section>
       <Section title={t('systems.idp')} system="idp" isAdmin={isAdmin}>
-        <TextInput label={t('settings.baseUrl')} description={t('settings.httpsOnly')} disabled={off} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"
+        <TextInput label={t('settings.baseUrl')} {...lockable('idp.baseUrl', t('settings.httpsOnly'))} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, baseUrl: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} disabled={off} value={idp.caFile}
+        <TextInput label={t('settings.caFile')} {...lockable('idp.caFile')} value={idp.caFile}
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, caFile: e.currentTarget.value } })} />
         <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} rebind={rebind.includes('idp.apiKey')}
           unsaved={!initial.idp || idp.baseUrl !== initial.idp.baseUrl || idp.caFile !== initial.idp.caFile} disabled={off} />
@@ -168,16 +197,23 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted }: { initial:
       <Section title={t('settings.roles')} isAdmin={isAdmin}>
         <Text size="sm" c="dimmed">{t('settings.rolesHelp')}</Text>
         {(['administrator', 'useradmin', 'helpdesk', 'auditor'] as const).map((role) => (
-          <Textarea key={role} label={t(`roles.${role}`)} disabled={off} autosize value={rm[role].join('\n')}
+          <Textarea key={role} label={t(`roles.${role}`)} {...lockable(`roleMapping.${role}`)} autosize value={rm[role].join('\n')}
             onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, [role]: lines(e.currentTarget.value) } })} />
         ))}
-        <Textarea label={t('settings.helpdeskScopes')} description={t('settings.helpdeskScopesHelp')} disabled={off} autosize
+        <Textarea label={t('settings.helpdeskScopes')} {...lockable('roleMapping.helpdeskScopes', t('settings.helpdeskScopesHelp'))} autosize
           value={rm.helpdeskScopes.map((sc) => `${sc.group}: ${sc.ous.join(' ; ')}`).join('\n')}
           error={fieldError('settings.roleMapping')}
           onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, helpdeskScopes: lines(e.currentTarget.value).map((l) => {
             const [group = '', ous = ''] = l.split(/:(.*)/s);
             return { group: group.trim(), ous: ous.split(';').map((o) => o.trim()).filter(Boolean) };
           }) } })} />
+      </Section>
+      <Section title={t('settings.local')} isAdmin={isAdmin}>
+        <TextInput label={t('settings.evidenceFolder')} {...lockable('evidenceFolder', t('settings.evidenceFolderHelp'))} value={draft.evidenceFolder}
+          error={fieldError('settings.evidenceFolder')}
+          onChange={(e) => setDraft({ ...draft, evidenceFolder: e.currentTarget.value })} />
+        <Checkbox label={t('settings.autoUpdate')} {...lockable('autoUpdate')} checked={draft.autoUpdate}
+          onChange={(e) => setDraft({ ...draft, autoUpdate: e.currentTarget.checked })} />
       </Section>
       {isAdmin && (
         <Group>
