@@ -2,6 +2,8 @@
 // (Node 24 in main, Chromium in the renderer; all are in the WinterTC minimum common API). shared/
 // compiles with neither Node's types nor the DOM, so a Node-only or browser-only API fails the type check
 // here instead of at run time in the other process. Add a member only when both runtimes have it.
+// Globals are declared with `var`, as TypeScript's own lib files do: only `var` puts them on globalThis.
+/* eslint-disable no-var */
 
 interface URL {
   readonly href: string;
