@@ -280,6 +280,7 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
       try {
         ad = await session.getPerson(personId);
       } catch {
+        // The row stays as it was: the write it follows is answered already, and the next read retries.
         return null;
       }
       await refreshMitIdOf(ad);
