@@ -126,6 +126,7 @@ export function sameDn(a: string, b: string): boolean {
   try {
     return formatDn(parseDn(a)).toLowerCase() === formatDn(parseDn(b)).toLowerCase();
   } catch {
+    // A text that is not a DN equals no DN.
     return false;
   }
 }
@@ -165,6 +166,7 @@ export function groupNameOf(dn: string): string {
   try {
     return firstRdnValue(dn).trim();
   } catch {
+    // Not a DN: the text is the name (as documented above).
     return dn;
   }
 }
@@ -175,6 +177,7 @@ export function ouLabel(dn: string): string {
   try {
     rdns = parseDn(dn);
   } catch {
+    // A label only: an unparsable DN is shown as it is.
     return dn;
   }
   const ous = rdns.filter((r) => r.every((a) => a.type.toUpperCase() === 'OU')).map((r) => r.map((a) => a.value).join('+'));
@@ -186,6 +189,7 @@ function comparable(dn: string): string[] | null {
   try {
     return parseDn(dn).map((r) => r.map((a) => `${a.type.toUpperCase()}=${a.value.toLowerCase()}`).sort().join('+'));
   } catch {
+    // Not a DN: inside nothing (dnIsWithin answers false).
     return null;
   }
 }

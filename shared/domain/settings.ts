@@ -41,6 +41,7 @@ const url = (schemes: readonly string[], msg: string) =>
     try {
       return schemes.includes(new URL(v).protocol);
     } catch {
+      // Not a URL: the refinement fails with `msg`.
       return false;
     }
   }, msg);
@@ -167,6 +168,7 @@ function normalUrl(v: string): string {
   try {
     return new URL(v).href.replace(/\/+$/, '');
   } catch {
+    // Only a cache key: an address that is not a URL keys as typed (and fails where it is used).
     return v;
   }
 }

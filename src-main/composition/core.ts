@@ -37,7 +37,11 @@ import { fileRetentionStore } from '../store/retention-store.ts';
 import type { SecretStore, SettingsStore } from '../store/settings-store.ts';
 import { openViewsStore, type ViewsStore } from '../store/views-store.ts';
 import { trainingEnvironment } from '../training/environment.ts';
+import { runInBackground } from '../background.ts';
 import { liveEnvironment } from './live.ts';
+
+/** Where main logs a failure no caller sees: the correlation id (or the background task) and the operation. */
+type LogError = (correlationId: string, operation: string, err: unknown) => void;
 
 /** Who the journal names for the console's own scheduled work. */
 const SYSTEM_OPERATOR: Operator = { username: 'konsollen', displayName: 'Konsollen (automatisk)', dn: '', roles: [], helpdeskOus: null };
@@ -54,7 +58,7 @@ export interface CoreOptions {
   /** How often the outbox ships to the IdP and the IdP's log is pulled (ms; 0 = only on demand). */
   auditSyncIntervalMs?: number;
   /** Where unexpected errors go (with stack); default stderr. */
-  logError?: (correlationId: string, operation: string, err: unknown) => void;
+  logError?: LogError;
   /**
    * Tests only: change the environment the settings chose before anything uses it (e.g. another
    * simulator in place of the training one).
@@ -117,7 +121,7 @@ interface Connected {
   close(): Promise<void>;
 }
 
-function connect(env: Environment, dataDir: string, journal: Journal): Connected {
+function connect(env: Environment, dataDir: string, journal: Journal, logError: LogError): Connected {
   const raw = env.connections;
   // Every MitID Erhverv create in the console goes through one guard: a per-person lock, the IdP claim,
   // and the persisted "afventer bekræftelse" state (services/mitid/create-guard.ts).
@@ -139,7 +143,8 @@ function connect(env: Environment, dataDir: string, journal: Journal): Connected
         })
       : null;
   const sweepEvery = guard ? Math.max(1_000, Math.ceil(guard.policy.windowMs / guard.policy.absentSearches)) : 0;
-  const sweeper = guard ? setInterval(() => void guard.sweep().catch(() => {}), sweepEvery) : null;
+  // A timer's tick: nobody waits for it, and the next tick sweeps again.
+  const sweeper = guard ? setInterval(() => runInBackground('mitid.createGuard.sweep', guard.sweep(), (e) => logError('sweep', 'mitid.createGuard.sweep', e)), sweepEvery) : null;
   sweeper?.unref();
   const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid };
   // The cache belongs to exactly these systems: other settings never see another AD's people.
@@ -169,6 +174,7 @@ async function resolveTarget(now: Connected, session: ActiveSession, personId: s
   let name = row?.displayName ?? null;
   const mitid = now.connections.mitid;
   if (!name && mitid) {
+    // The name only labels the journal record; the operation itself meets MitID Erhverv's error.
     const identity = await mitid.getIdentity(uuid).catch(() => null);
     name = [identity?.givenName, identity?.surname].filter(Boolean).join(' ') || null;
   }
@@ -180,7 +186,7 @@ async function resolveTarget(now: Connected, session: ActiveSession, personId: s
  * journal is walked and compared with the IdP's acknowledged heads. Both findings are journaled as events;
  * an unreachable IdP is not (it is said plainly on every verify and export instead).
  */
-async function runStartupChecks(core: Core, signal: AbortSignal, logError: CoreOptions['logError']): Promise<JournalCheck | null> {
+async function runStartupChecks(core: Core, signal: AbortSignal, logError: LogError): Promise<JournalCheck | null> {
   const event = (operation: string, reason: string, outcome: 'success' | 'failed', summary: Record<string, unknown>) =>
     core.journal.append({ kind: 'event', operation, operator: SYSTEM_OPERATOR, workstation: 'konsollen', correlationId: randomUUID(), target: null, reason, outcome, summary });
   try {
@@ -199,13 +205,13 @@ async function runStartupChecks(core: Core, signal: AbortSignal, logError: CoreO
     }
     return check;
   } catch (e) {
-    if (!signal.aborted) (logError ?? (() => {}))('startup', 'audit.verifyJournal', e);
+    if (!signal.aborted) logError('startup', 'audit.verifyJournal', e);
     return null;
   }
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const logError = opts.logError ?? ((cid: string, op: string, err: unknown) => console.error(`[${cid}] ${op} fejlede:`, err));
+  const logError: LogError = opts.logError ?? ((cid, op, err) => console.error(`[${cid}] ${op} fejlede:`, err));
   // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
   ensurePrivateDir(opts.dataDir);
   // IT's policy first: an invalid one stops the console before anything is opened.
@@ -224,10 +230,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const jobs = createJobRegistry(toPayload);
 
   // ---------------------------------------------------------------- the environment, connected
-  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal);
+  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError);
   const reconnect = async () => {
     const old = now;
-    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal);
+    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError);
     await old.close();
   };
   const connections = () => now.connections;
@@ -285,7 +291,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       startup.abort();
       await core.startupCheck;
       for (const t of timers) clearInterval(t);
-      await bulk.stopAll().catch(() => {});
+      // A runner that fails to stop is logged; the stores below are closed all the same.
+      await bulk.stopAll().catch((e: unknown) => logError('close', 'bulk.stopAll', e));
       // Unshipped records simply stay in the outbox for the next start.
       await now.close();
       bulkStore.close();
@@ -296,7 +303,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   };
 
   // Start-up checks, in the background so the console opens at once (see Core.startupCheck).
-  core.startupCheck = runStartupChecks(core, startup.signal, opts.logError);
+  core.startupCheck = runStartupChecks(core, startup.signal, logError);
 
   if (opts.auditSyncIntervalMs !== 0) {
     // Retention runs at start and daily; each cut is journaled so the chain's new anchor is explained.
@@ -310,13 +317,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           });
         }
       } catch (e) {
-        (opts.logError ?? (() => {}))('retention', 'audit.purge', e);
+        logError('retention', 'audit.purge', e);
       }
     };
     // After the start-up check, so the check walks the journal as it was found.
-    void core.startupCheck.then(() => {
+    // Not awaited: the console opens while the check runs.
+    runInBackground('audit.purge', core.startupCheck.then(() => {
       if (!startup.signal.aborted) runRetention();
-    });
+    }), (e) => logError('retention', 'audit.purge', e));
     const daily = setInterval(runRetention, 24 * 3600_000);
     daily.unref();
     timers.push(daily);
@@ -325,10 +333,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // The outbox runs in the background; the timer never keeps the process alive on its own.
   const every = opts.auditSyncIntervalMs ?? 30_000;
   if (every > 0) {
-    const outbox = setInterval(() => void core.syncAudit(), every);
+    // Not awaited: the outbox keeps its own error for the status bar (shipping.status().lastError), and a
+    // tick that fails is tried again by the next.
+    const shipInBackground = () => runInBackground('audit.sync', core.syncAudit(), (e) => logError('outbox', 'audit.sync', e));
+    const outbox = setInterval(shipInBackground, every);
     outbox.unref();
     timers.push(outbox);
-    void core.syncAudit();
+    shipInBackground();
   }
   return core;
 }

@@ -77,6 +77,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     let session = call.slot.get();
     if (session && Date.now() - session.lastUsedAt > idleTimeoutMs) {
       call.slot.set(null);
+      // An expired bind that fails to close is dropped all the same; the call goes on signed out.
       await session.directory.close().catch(() => {});
       session = null;
     }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logBackgroundError, runInBackground } from '../background.ts';
 import { createCore, type Core } from '../composition/core.ts';
 import { fileSettingsStore, memorySecretStore } from '../store/settings-store.ts';
 import { MIN_TOKEN_LENGTH, randomToken, startWebHost } from './server.ts';
@@ -64,5 +65,11 @@ const stop = async () => {
   await core.close();
   process.exit(0);
 };
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+// A signal handler cannot wait; a stop that fails is logged and still ends the process.
+const stopInBackground = () =>
+  runInBackground('Stop af konsollen', stop(), (e) => {
+    logBackgroundError('Stop af konsollen')(e);
+    process.exit(1);
+  });
+process.on('SIGINT', stopInBackground);
+process.on('SIGTERM', stopInBackground);

@@ -6,6 +6,7 @@ import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { httpStatusFor, type ErrorPayload } from '../../shared/errors.ts';
 import { operations } from '../../shared/operations/index.ts';
+import { logBackgroundError, runInBackground } from '../background.ts';
 import type { Core } from '../composition/core.ts';
 import { memorySlot, type SessionSlot } from '../dispatch/session.ts';
 
@@ -171,7 +172,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
     (req, res) => {
-      void handle(req, res).catch(() => {
+      // Node's request listener cannot wait for the answer. handle() answers every failure it knows;
+      // anything else is logged and answered with a 500 (or the half-sent answer is cut off).
+      runInBackground('Forespørgslen til webværten', handle(req, res), (e) => {
+        logBackgroundError(`Forespørgslen ${req.method ?? ''} ${(req.url ?? '').split('?')[0] ?? ''}`)(e);
         if (!res.headersSent) sendError(res, { code: 'internal', message: 'Der opstod en intern fejl.' });
         else res.destroy();
       });
@@ -278,6 +282,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sessions.delete(sid);
     const active = entry.slot.get();
     entry.slot.set(null);
+    // A bind that fails to close is dropped all the same: the session is gone either way.
     if (active) await active.directory.close().catch(() => {});
   }
 
@@ -296,7 +301,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     for (const [sid] of spare.slice(0, Math.max(1, sessions.size - limits.maxSessions + 1))) await drop(sid);
   }
 
-  const sweeper = setInterval(() => void sweep(), opts.sweepEveryMs ?? 60_000);
+  // A timer's tick: nobody waits for it, and the next tick sweeps again.
+  const sweeper = setInterval(() => runInBackground('Oprydningen af webværtens sessioner', sweep()), opts.sweepEveryMs ?? 60_000);
   sweeper.unref();
 
   server.maxConnections = limits.maxConnections;

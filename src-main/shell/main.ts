@@ -5,6 +5,7 @@ import Store from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings } from '../../shared/domain/settings.ts';
+import { logBackgroundError, runInBackground } from '../background.ts';
 import { createCore } from '../composition/core.ts';
 import { ConsoleError } from '../../shared/errors.ts';
 import { parseStoredSettings, type SettingsStore } from '../store/settings-store.ts';
@@ -28,7 +29,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(async () => {
+  // Electron's ready event cannot be awaited at the top of the shell; a start that fails after the
+  // settings were read (window, protocol) is shown and ends the app instead of being lost.
+  runInBackground('Start af konsollen', app.whenReady().then(async () => {
     const rendererDir = join(import.meta.dirname, '../renderer');
     protocol.handle(APP_SCHEME, (req) => {
       const { pathname } = new URL(req.url);
@@ -80,8 +83,15 @@ if (!app.requestSingleInstanceLock()) {
     const ownId = window.webContents.id;
     bindIpc(core.dispatch, (id) => id === ownId);
     window.once('ready-to-show', () => window?.show());
-    void window.loadURL(`${APP_ORIGIN}/index.html`);
-    app.on('before-quit', () => void core.close());
-    void startUpdates(updatePlan(core.settings.read(), core.machinePolicy, app.isPackaged), (m) => console.error(m));
+    // The page reports its own state once loaded; a load that fails is logged.
+    runInBackground('Indlæsning af brugerfladen', window.loadURL(`${APP_ORIGIN}/index.html`));
+    // Electron does not wait for before-quit's handlers; unshipped records stay in the outbox for next time.
+    app.on('before-quit', () => runInBackground('Lukning af konsollen', core.close()));
+    // Updates are checked behind the window; a failed check is logged and tried at the next start.
+    runInBackground('Opdateringstjek', startUpdates(updatePlan(core.settings.read(), core.machinePolicy, app.isPackaged), (m) => console.error(m)));
+  }), (e) => {
+    logBackgroundError('Start af konsollen')(e);
+    dialog.showErrorBox('Lokal IdP Admin kan ikke starte', e instanceof Error ? e.message : String(e));
+    app.exit(1);
   });
 }

@@ -34,6 +34,7 @@ export function isTrustedSender(frameUrl: string | undefined): boolean {
     const u = new URL(frameUrl);
     return `${u.protocol}//${u.host}` === APP_ORIGIN;
   } catch {
+    // Not a URL: not our renderer, so the message is dropped (fail closed).
     return false;
   }
 }

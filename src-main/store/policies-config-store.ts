@@ -29,6 +29,8 @@ export function fileConfigStore(file: string, defaults: () => PoliciesConfig): P
         const parsed = PoliciesConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
         return parsed.success ? parsed.data : defaults();
       } catch {
+        // Unlike retention, nothing is lost on the defaults: an unmapped domain is said in every policy
+        // save's AD result ("not mapped"), and saving the settings again writes a good file.
         return defaults();
       }
     },

@@ -42,6 +42,7 @@ function readSettings(json: string): PeopleViewSettings | null {
     const parsed = PeopleViewSettings.safeParse({ ...raw, columns });
     return parsed.success ? parsed.data : null;
   } catch {
+    // A damaged saved view is a preference lost, not data: the operator gets the plain list.
     return null;
   }
 }

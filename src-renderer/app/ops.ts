@@ -12,6 +12,7 @@ import {
 import type { OperationSpec } from '../../shared/operation.ts';
 import { operations, type OpInput, type OpName, type OpOutput } from '../../shared/operations/index.ts';
 import { invoke, type OpError } from './transport.ts';
+import { inBackground } from './background.ts';
 
 /*
  * The renderer's one way to call main. Features use the hooks and helpers below, never transport's
@@ -99,7 +100,8 @@ export function useOpMutation<N extends OpName>(operation: N, options: OpMutatio
     onSuccess: (data) => {
       onSuccess?.(data, qc);
       if (refresh === 'awaited') return refreshAfter(qc, operation);
-      if (refresh === 'background') void refreshAfter(qc, operation);
+      // 'background': the write's answer shows at once and the reads catch up behind it.
+      if (refresh === 'background') inBackground(refreshAfter(qc, operation), operation);
       return undefined;
     },
   });

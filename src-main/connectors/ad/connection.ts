@@ -19,6 +19,7 @@ export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
+    // For messages only: an address that is not a URL is quoted as typed.
     return url;
   }
 }

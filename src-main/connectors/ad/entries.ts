@@ -58,6 +58,7 @@ function safeOuPath(dn: string): string {
   try {
     return ouPathOf(dn);
   } catch {
+    // A display column only: an unparsable DN shows no OU path rather than failing the whole read.
     return '';
   }
 }

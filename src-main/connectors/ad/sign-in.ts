@@ -16,6 +16,7 @@ function dnsDomainOf(baseDn: string): string {
       .map((a) => a?.value)
       .join('.');
   } catch {
+    // A base DN that does not parse has no DNS domain, so no UPN suffix is derived from it.
     return '';
   }
 }

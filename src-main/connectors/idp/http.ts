@@ -68,6 +68,7 @@ function serverMessage(text: string): { code: string | null; message: string | n
   try {
     raw = JSON.parse(text);
   } catch {
+    // A body that is not JSON carries no IdP message; the caller reports the status instead.
     return { code: null, message: null, details: undefined };
   }
   const parsed = IdpErrorBody.safeParse(raw);

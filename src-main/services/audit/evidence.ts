@@ -456,6 +456,7 @@ export async function verifyEvidencePackage(folder: string, currentIdpCertificat
       }
       let matchesIdp: boolean | null = null;
       if (currentIdpCertificate) {
+        // Unreachable IdP: "could not compare" (null), never a match.
         const now = await currentIdpCertificate().catch(() => null);
         matchesIdp = now ? now.fingerprintSha256 === cert.fingerprint256 : null;
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConsoleError, type ErrorPayload } from '../../../shared/errors.ts';
+import { runInBackground } from '../../background.ts';
 
 export interface JobProgress {
   phase: string;
@@ -49,7 +50,8 @@ export function createJobRegistry(toPayload: (e: unknown) => ErrorPayload) {
         controller,
       };
       jobs.set(job.id, job);
-      void work({ signal: controller.signal, progress: (p) => (job.progress = p) }).then(
+      // Not awaited: the caller gets the job's id at once and polls its state, which holds the outcome.
+      runInBackground(`Baggrundsjobbet ${job.id}`, work({ signal: controller.signal, progress: (p) => (job.progress = p) }).then(
         (result) => {
           job.state = controller.signal.aborted ? 'cancelled' : 'succeeded';
           job.result = controller.signal.aborted ? null : result;
@@ -60,7 +62,7 @@ export function createJobRegistry(toPayload: (e: unknown) => ErrorPayload) {
           job.error = controller.signal.aborted ? null : toPayload(e);
           job.finishedAt = new Date().toISOString();
         },
-      );
+      ));
       return view(job);
     },
     get(id: string, owner: string): JobView {

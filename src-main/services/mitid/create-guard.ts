@@ -72,6 +72,7 @@ export class CreateGuard {
   private async locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const before = this.locks.get(key) ?? Promise.resolve();
     const run = before.then(fn, fn);
+    // The tail only orders the next caller; this caller gets the failure from `await run` below.
     const tail = run.catch(() => {});
     this.locks.set(key, tail);
     try {
@@ -88,8 +89,9 @@ export class CreateGuard {
   private emit(e: GuardEvent): void {
     try {
       this.d.onEvent?.(e);
-    } catch {
-      // The journal must not turn a paid create into an error.
+    } catch (e) {
+      // The journal must not turn a paid create into an error, but the lost record must be seen.
+      console.error('MitID Erhverv-oprettelsens hændelse kunne ikke journaliseres:', e);
     }
   }
 
@@ -124,6 +126,8 @@ export class CreateGuard {
   }
 
   private async releaseClaim(subjectNameId: string): Promise<void> {
+    // A claim left held only keeps other workstations from creating this person (the safe side); this
+    // workstation, the holder, takes it again on its next create.
     await this.d.claims?.release(claimKeyFor(subjectNameId), this.d.store.holder).catch(() => {});
   }
 

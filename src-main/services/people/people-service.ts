@@ -2,6 +2,7 @@ import { ConsoleError } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { MAX_SAVED_VIEWS } from '../../../shared/domain/people.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
+import { runInBackground } from '../../background.ts';
 import type { ActiveSession, Call, Connections, FeatureService } from '../../ports.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
 import type { ViewsStore } from '../../store/views-store.ts';
@@ -73,9 +74,8 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
     },
 
     'people.refresh': async (_input, ctx) => {
-      void index()
-        .refresh(ctx.requireSession().directory)
-        .catch(() => {});
+      // Not awaited: the answer is "started"; the list's status line shows how each system's read went.
+      runInBackground('people.refresh', index().refresh(ctx.requireSession().directory));
       return { started: true };
     },
 
@@ -99,6 +99,8 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
     'people.overview': async (_input, ctx) => {
       const s = ctx.requireSession();
       const p = person(ctx);
+      // The AD policy is one part of the overview: one AD will not read out leaves that part empty (null),
+      // not the whole page.
       const [panels, ad] = await Promise.all([overviewPanels(conn(), p), s.directory.getResultantPasswordPolicy(p.id).catch(() => null)]);
       const adPolicy = ad && {
         source: ad.source, name: ad.name, readable: ad.readable, minLength: ad.minLength, historyLength: ad.historyLength, complexity: ad.complexity,
@@ -115,9 +117,8 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
       const s = ctx.requireSession();
       await s.directory.unlockAccount(input.personId);
       const p = await s.directory.getPerson(input.personId);
-      void index()
-        .refreshPerson(s.directory, input.personId)
-        .catch(() => null);
+      // Not awaited: the unlock is done and answered; the list's row catches up behind it.
+      runInBackground('people.refreshPerson', index().refreshPerson(s.directory, input.personId));
       return { person: p };
     },
 
@@ -186,9 +187,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
         if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.');
         const r = await suspendOrphan(conn(), uuid, (identity) => index().adMatchFor(identity));
         // The orphan row is rebuilt from MitID Erhverv by the next refresh; until then say what happened.
-        void index()
-          .refresh(s.directory)
-          .catch(() => {});
+        runInBackground('people.refresh', index().refresh(s.directory));
         return { ...r, row: null };
       }
       const p = person(ctx);

@@ -128,6 +128,7 @@ export async function checkNewPassword(
   const problems: PasswordCheck[] = [];
   const names: string[] = [];
   const ctx = { username: person.username, displayName: person.displayName };
+  // A policy that cannot be read is left out of the check; `policy` names only those that were checked.
   const ad = await session.getResultantPasswordPolicy(person.id).catch(() => null);
   if (ad) {
     names.push(`AD: ${ad.name}`);
@@ -142,6 +143,7 @@ export async function checkNewPassword(
     }
   }
   if (conn.idp) {
+    // As for AD above: left out, and not named in `policy`.
     const idpPerson = await conn.idp.getPerson(conn.idpKey(person.dn, person.username)).catch(() => null);
     const policy = idpPerson ? await conn.idp.getPasswordPolicy(idpPerson.passwordPolicyDomain).catch(() => null) : null;
     if (policy) {

@@ -24,6 +24,7 @@ export function createSessionService(deps: SessionServiceDeps): FeatureService<t
         await directory.close();
         throw new ConsoleError('forbidden', 'Din konto er ikke medlem af nogen af konsollens rollegrupper. Kontakt en administrator.');
       }
+      // The earlier bind is replaced either way; one that fails to close must not refuse the sign-in.
       if (call.session) await call.session.directory.close().catch(() => {});
       const now = Date.now();
       call.setSession({ operator, directory, startedAt: now, lastUsedAt: now });
@@ -34,6 +35,7 @@ export function createSessionService(deps: SessionServiceDeps): FeatureService<t
     'session.logout': async (_input, call) => {
       const s = call.session;
       call.setSession(null);
+      // Signed out either way; a bind that fails to close is dropped with the session.
       if (s) await s.directory.close().catch(() => {});
       return { ok: true as const };
     },

@@ -18,6 +18,7 @@ import { OpError } from '../../app/transport.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
+import { inBackground } from '../../app/background.ts';
 
 i18n.addResourceBundle('da', 'translation', da, true, true);
 i18n.addResourceBundle('en', 'translation', en, true, true);
@@ -65,8 +66,9 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
   const items = virtual.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
+  // An effect cannot wait; the rows appear when the page arrives, and the query holds its own error.
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) inBackground(fetchNextPage());
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   if (q.error) return <Alert color="red">{errorText(q.error)}</Alert>;
@@ -193,7 +195,7 @@ function ExportPanel({ draft }: { draft: Draft }) {
             <Button variant="default" onClick={() => jobId && cancel.mutate({ id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
           </Stack>
         ) : (
-          <Button onClick={() => void start()} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
+          <Button onClick={() => inBackground(start())} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
         )}
         {result && (
           <Alert color={result.attestation.signed ? 'green' : 'orange'} data-testid="export-done" title={t('audit.done', { folder: result.folder })}>

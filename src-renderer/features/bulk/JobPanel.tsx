@@ -8,6 +8,7 @@ import { download } from '../../app/download.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { OpError } from '../../app/transport.ts';
+import { inBackground } from '../../app/background.ts';
 
 const SHOWN = 500;
 type Filter = 'all' | 'todo' | 'failed' | 'skipped' | 'done';
@@ -145,7 +146,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
   const state = job?.state;
   // The list of jobs shows states too: refresh it whenever this job's state changes.
   useEffect(() => {
-    if (state) void qc.invalidateQueries({ queryKey: queryKey('bulk.list') });
+    if (state) inBackground(qc.invalidateQueries({ queryKey: queryKey('bulk.list') }));
   }, [state, qc]);
   // The button stays busy until the job shows its new state.
   const commands = {
@@ -290,27 +291,27 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
             )}
             <Group>
               {job.state === 'planned' && toRun > 0 && (
-                <Button onClick={() => void run('bulk.start')} loading={busy} data-testid="bulk-start">
+                <Button onClick={() => inBackground(run('bulk.start'))} loading={busy} data-testid="bulk-start">
                   {t('bulk.start')}
                 </Button>
               )}
               {job.state === 'running' && (
-                <Button color="orange" onClick={() => void run('bulk.pause')} loading={busy}>
+                <Button color="orange" onClick={() => inBackground(run('bulk.pause'))} loading={busy}>
                   {t('bulk.pause')}
                 </Button>
               )}
               {job.state === 'paused' && (
-                <Button onClick={() => void run('bulk.resume')} loading={busy}>
+                <Button onClick={() => inBackground(run('bulk.resume'))} loading={busy}>
                   {t('bulk.resume')}
                 </Button>
               )}
               {c.failed > 0 && (job.state === 'completed' || job.state === 'paused') && (
-                <Button variant="light" onClick={() => void run('bulk.retryFailed')} loading={busy} data-testid="bulk-retry">
+                <Button variant="light" onClick={() => inBackground(run('bulk.retryFailed'))} loading={busy} data-testid="bulk-retry">
                   {t('bulk.retryFailed', { count: c.failed })}
                 </Button>
               )}
               {(job.state === 'planned' || job.state === 'running' || job.state === 'paused' || job.state === 'pausing') && (
-                <Button variant="default" color="red" onClick={() => void run('bulk.cancel')} loading={busy}>
+                <Button variant="default" color="red" onClick={() => inBackground(run('bulk.cancel'))} loading={busy}>
                   {job.state === 'planned' ? t('bulk.discard') : t('bulk.cancel')}
                 </Button>
               )}
@@ -325,7 +326,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
 
         {job.state !== 'planned' && (
           <Group>
-            <Button variant="light" onClick={() => void getFile()} data-testid="bulk-download">
+            <Button variant="light" onClick={() => inBackground(getFile())} data-testid="bulk-download">
               {t('bulk.download')}
             </Button>
             {(file?.path ?? job.resultFile) && (
@@ -349,7 +350,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
             data-testid="bulk-filter"
           />
         </Group>
-        <RowsTable rows={q.data?.rows ?? []} busy={busy} onRetry={job.state === 'completed' || job.state === 'paused' ? (seq) => void run('bulk.retryFailed', { seqs: [seq] }) : undefined} />
+        <RowsTable rows={q.data?.rows ?? []} busy={busy} onRetry={job.state === 'completed' || job.state === 'paused' ? (seq) => inBackground(run('bulk.retryFailed', { seqs: [seq] })) : undefined} />
         {(q.data?.matching ?? 0) > SHOWN && (
           <Text size="xs" c="dimmed">
             {t('bulk.shown', { shown: SHOWN, total: q.data?.matching })}

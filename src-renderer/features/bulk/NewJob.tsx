@@ -7,6 +7,7 @@ import { BULK_MAX_CSV, bulkActions, parseUsernameCsv, type BulkAction, type Bulk
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText } from '../../app/errors.ts';
+import { inBackground } from '../../app/background.ts';
 
 type TargetKind = BulkTarget['kind'];
 
@@ -155,7 +156,7 @@ export function NewJob({ onPlanned }: { onPlanned(jobId: string): void }) {
         {kind === 'group' && <TextInput label={t('bulk.group')} description={t('bulk.groupHelp')} value={group} onChange={(e) => setGroup(e.currentTarget.value)} maw={520} />}
         {kind === 'csv' && (
           <Stack gap={4}>
-            <FileInput label={t('bulk.csv')} description={t('bulk.csvHelp')} accept=".csv,.txt,text/csv,text/plain" onChange={(f) => void readFile(f)} clearable maw={520} error={csvError} data-testid="bulk-csv" />
+            <FileInput label={t('bulk.csv')} description={t('bulk.csvHelp')} accept=".csv,.txt,text/csv,text/plain" onChange={(f) => inBackground(readFile(f))} clearable maw={520} error={csvError} data-testid="bulk-csv" />
             {csv && (
               <Text size="sm" data-testid="bulk-csv-parsed">
                 {t('bulk.csvParsed', { count: csv.parsed.usernames.length })}

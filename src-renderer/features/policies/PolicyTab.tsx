@@ -9,6 +9,7 @@ import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import { mayChange } from '../../../shared/access.ts';
 import { ConfigCard } from './ConfigCard.tsx';
+import { inBackground } from '../../app/background.ts';
 
 type Settings = PasswordPolicySettings;
 
@@ -184,10 +185,10 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
         <Title order={3} size="h5">{t('policies.tester')}</Title>
         <Text size="sm" c="dimmed">{t('policies.testerHelp')}</Text>
         <Group align="flex-end" grow>
-          <PasswordInput label={t('policies.testerPassword')} value={password} autoComplete="off" onChange={(e) => setPassword(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && void check()} data-testid="tester-password" />
+          <PasswordInput label={t('policies.testerPassword')} value={password} autoComplete="off" onChange={(e) => setPassword(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && inBackground(check())} data-testid="tester-password" />
           <TextInput label={t('policies.testerName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <TextInput label={t('policies.testerUsername')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
-          <Button onClick={() => void check()} loading={busy} disabled={!password} style={{ flexGrow: 0 }}>{t('policies.testerCheck')}</Button>
+          <Button onClick={() => inBackground(check())} loading={busy} disabled={!password} style={{ flexGrow: 0 }}>{t('policies.testerCheck')}</Button>
         </Group>
         {result && 'error' in result && <Alert color="red">{result.error}</Alert>}
         {result && !('error' in result) && (
@@ -417,7 +418,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
             load(conflict.theirs);
             setConflict(null);
             // Someone else's save landed: refresh what a save changes.
-            void refreshAfter('policy.update');
+            inBackground(refreshAfter('policy.update'));
           }}
           onMine={() => {
             // My edits on top of their version; the review then shows exactly what I add to theirs.

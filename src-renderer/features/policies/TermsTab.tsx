@@ -10,6 +10,7 @@ import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
 import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
+import { inBackground } from '../../app/background.ts';
 
 const SHOWN = 500;
 
@@ -167,7 +168,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
           <Select label={t('policies.terms.state')} value={state} onChange={(v) => setState(v ?? 'all')} allowDeselect={false} w={260} data-testid="report-state"
             data={states.map((s) => ({ value: s, label: t(`policies.terms.states.${s}`) }))} />
           <Checkbox label={t('policies.terms.includeDisabled')} checked={includeDisabled} onChange={(e) => setIncludeDisabled(e.currentTarget.checked)} mb={8} />
-          <Button variant="light" onClick={() => void exportCsv()} data-testid="report-export">{t('policies.terms.export')}</Button>
+          <Button variant="light" onClick={() => inBackground(exportCsv())} data-testid="report-export">{t('policies.terms.export')}</Button>
         </Group>
         {exportError && <Alert color="red">{exportError}</Alert>}
         {report.error && <Alert color="red">{errorText(report.error)}</Alert>}
@@ -273,7 +274,7 @@ export function TermsTab() {
   const refreshAfter = useRefreshAfter();
   const setPublished = (v: number | null) => {
     setPublishedState(v);
-    if (v !== null) void refreshAfter('terms.publish');
+    if (v !== null) inBackground(refreshAfter('terms.publish'));
   };
   if (terms.error) return <Alert color="red">{errorText(terms.error)}</Alert>;
   if (!terms.data) return <Text>{t('policies.loading')}</Text>;

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
+import { inBackground } from '../../app/background.ts';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -20,7 +21,8 @@ export function SignIn() {
       {
         onSuccess: (data) => {
           qc.setQueryData(queryKey('session.current', {}), { operator: data.operator });
-          void qc.invalidateQueries();
+          // The signed-in page shows at once; what was read before sign-in is fetched again behind it.
+          inBackground(qc.invalidateQueries());
         },
       },
     );

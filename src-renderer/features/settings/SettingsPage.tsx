@@ -8,24 +8,26 @@ import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
+import { inBackground } from '../../app/background.ts';
 
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
   const [state, setState] = useState<{ busy: boolean; result?: { ok: boolean; message: string } }>({ busy: false });
   const test = useOpMutation('settings.testConnection');
+  const runTest = async () => {
+    setState({ busy: true });
+    try {
+      setState({ busy: false, result: await test.mutateAsync({ system }) });
+    } catch (e) {
+      setState({ busy: false, result: { ok: false, message: errorText(e) } });
+    }
+  };
   return (
     <Group>
       <Button
         variant="light"
         loading={state.busy}
-        onClick={async () => {
-          setState({ busy: true });
-          try {
-            setState({ busy: false, result: await test.mutateAsync({ system }) });
-          } catch (e) {
-            setState({ busy: false, result: { ok: false, message: errorText(e) } });
-          }
-        }}
+        onClick={() => inBackground(runTest())}
         data-testid={`test-${system}`}
       >
         {t('settings.test')}

@@ -202,7 +202,7 @@ function startProcess(env: Record<string, string>): Promise<{ ready: boolean; co
       if (/^READY /m.test(out)) resolve({ ready: true, code: null, out, err, stop });
     });
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    void exited.then((code) => resolve({ ready: false, code, out, err, stop }));
+    child.once('exit', (code) => resolve({ ready: false, code, out, err, stop }));
     setTimeout(() => resolve({ ready: false, code: null, out, err, stop }), 30_000);
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { RetentionSettings } from '../../../shared/domain/audit.ts';
 import { applyRetention } from '../../../src-main/services/audit/retention.ts';
 import { openAuditStore, type AuditStore } from '../../../src-main/store/audit-store.ts';
 import { openJournal, type Journal } from '../../../src-main/store/journal.ts';
+import { fileRetentionStore } from '../../../src-main/store/retention-store.ts';
 import { sqlOf } from '../../support/sql.ts';
 
 const op = { username: 'a', displayName: 'A', dn: 'CN=A', roles: ['administrator' as const], helpdeskOus: null };
@@ -58,5 +59,23 @@ describe('retention', () => {
     expect(r.idpRemoved).toBe(2); // the 5-month-old LOGIN and the 15-month-old device deletion
     const left = store.search({ actions: [], source: 'idp' }, { limit: 10 }).rows.map((x) => x.key).sort();
     expect(left).toEqual(['i:2', 'i:3']);
+  });
+});
+
+describe('the retention settings file', () => {
+  it('fails closed when it exists but cannot be read, so the purge deletes nothing', () => {
+    const file = join(dir, 'retention.json');
+    const retention = fileRetentionStore(file);
+    expect(retention.read()).toEqual(RetentionSettings.parse({})); // missing: the defaults
+    retention.write({ consoleMonths: 60, idpLoginMonths: 3, idpOtherMonths: 60 });
+    expect(retention.read().consoleMonths).toBe(60);
+
+    // A damaged file must not mean "13 months": the 16- and 20-month-old records were meant to be kept.
+    for (const damaged of ['{"consoleMonths": 6', '{"consoleMonths": "sixty"}']) {
+      writeFileSync(file, damaged);
+      expect(() => retention.read()).toThrow(/Opbevaringsperioderne .* kan ikke læses/);
+    }
+    expect(() => applyRetention(journal, store, 10, retention.read(), now)).toThrow();
+    expect(journal.list()).toHaveLength(10);
   });
 });

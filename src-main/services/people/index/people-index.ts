@@ -9,6 +9,7 @@ import { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { Scope } from '../../../../shared/roles.ts';
 import type { Connections, DirectorySession } from '../../../ports.ts';
 import type { PeopleSnapshot } from '../../../store/people-snapshot.ts';
+import { runInBackground } from '../../../background.ts';
 import { adMatchFor, buildRow, entryOf, expectedSubject, IdpFacts, matchIdentities, mergeEntries, MitIdFacts, type MergeContext, type PeopleFacts } from './merge.ts';
 import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
 import { readAdPeople, readIdentityDetails, readIdp, readMitId } from './sources.ts';
@@ -233,9 +234,8 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
       if (state.ad.loadedAt === null) {
         // Open at once from the local cache and read every system again behind it.
         if (restore()) {
-          start(session).catch(() => {
-            // The failure is in the AD source's state, which the list shows.
-          });
+          // Not awaited: the cached rows answer now; a failed read shows in the AD source's state.
+          runInBackground('people.index', start(session));
           return;
         }
         return start(session);
@@ -243,9 +243,8 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
       const stale = Date.now() - Date.parse(state.ad.loadedAt) > STALE_MS;
       const busy = state.mitid.state === 'loading' || state.idp.state === 'loading';
       if (stale && !busy) {
-        start(session).catch(() => {
-          // As above: the list shows the AD source as failed, with the old rows.
-        });
+        // As above: the old rows answer now; the list shows the AD source as failed if the read fails.
+        runInBackground('people.index', start(session));
       }
     },
     async refresh(session) {
@@ -253,6 +252,7 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
       return start(session);
     },
     async idle() {
+      // Waits for the read to end, however it ends: its failure went to its own caller and state.ad.
       if (adBuild) await adBuild.catch(() => {});
       await background;
     },
@@ -280,6 +280,7 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
       try {
         ad = await session.getPerson(personId);
       } catch {
+        // The row stays as it was: the write it follows is answered already, and the next read retries.
         return null;
       }
       await refreshMitIdOf(ad);

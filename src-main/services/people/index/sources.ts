@@ -26,6 +26,7 @@ export async function readAdPeople(session: DirectorySession): Promise<{ people:
   const people = typeof s.loadAllPeople === 'function' ? await s.loadAllPeople() : (await session.searchPeople({ text: '', limit: 10_000_000 })).items;
   // The domain's maximum password age gives each row its expiry (a PSO may differ: the detail shows it).
   const first = people[0];
+  // Unreadable: the expiry column stays empty; the list itself does not depend on it.
   const maxPasswordAgeDays = first
     ? await session.getResultantPasswordPolicy(first.id).then((p) => (p.source === 'domain' ? p.maxAgeDays : null)).catch(() => null)
     : null;

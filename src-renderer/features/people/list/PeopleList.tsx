@@ -15,6 +15,7 @@ import { PeopleCount } from './PeopleCount.tsx';
 import { PeopleTable, type Sort, type TypingHandle } from './PeopleTable.tsx';
 import { ColumnChooser, ExportMenu, usePeopleExport } from './PeopleToolbar.tsx';
 import { useColumns } from './useColumns.ts';
+import { inBackground } from '../../../app/background.ts';
 
 /** Waits for the operator's saved views (one small local read), so the list opens straight in the default view. */
 export function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operator: string | undefined }) {
@@ -23,7 +24,7 @@ export function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void;
   const qc = useQueryClient();
   // Most operators have no default view: ask for the plain list at the same time, not after.
   useEffect(() => {
-    void qc.prefetchQuery({ ...block(plainQuery, 0), staleTime: 10_000 });
+    inBackground(qc.prefetchQuery({ ...block(plainQuery, 0), staleTime: 10_000 }));
   }, [qc]);
   if (views.isPending) {
     return (

@@ -6,6 +6,7 @@ import { download } from '../../../app/download.ts';
 import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { allColumns } from '../columns.tsx';
+import { inBackground } from '../../../app/background.ts';
 
 export const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { cols: PeopleColumnId[]; setCols: (next: PeopleColumnId[]) => void }) {
   const { t } = useTranslation();
@@ -71,6 +72,6 @@ export function usePeopleExport(query: PeopleQuery, cols: PeopleColumnId[]) {
     },
     [query, cols, t, exportList],
   );
-  const onExport = useCallback((format: 'csv' | 'xlsx') => void run(format), [run]);
+  const onExport = useCallback((format: 'csv' | 'xlsx') => inBackground(run(format)), [run]);
   return { busy, message, error, onExport, clearMessage: () => setMessage(null) };
 }
