@@ -570,7 +570,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
   else {
     para(stats.adminTotal > stats.admin.length ? t.adminCapped(n(stats.admin.length), n(stats.adminTotal)) : t.adminAll(n(stats.adminTotal)), { size: 9 });
     const w = contentWidth();
-    const fixed = [74, 110, 70, 110, 100, 110, 58];
+    const fixed = [80, 120, 58, 95, 85, 80, 52];
     const cols: Column[] = [
       { header: t.time, width: fixed[0]! },
       { header: t.operator, width: fixed[1]! },
