@@ -254,7 +254,8 @@ function texts(lang: EvidenceLanguage) {
       : 'Refused: the console denied the action (role or OU limit). Failed: the system rejected it or did not answer. For failed sign-ins at the IdP the count is under Failed.',
     sensitive: da ? 'Følsomme opslag (fulde CPR-numre og eksporter)' : 'Sensitive reads (full CPR numbers and exports)',
     noSensitive: da ? 'Ingen fulde CPR-numre vist og ingen eksporter i perioden.' : 'No full CPR numbers shown and no exports in the period.',
-    sensitiveList: (n: string) => (da ? `De første ${n} enkeltvis:` : `The first ${n} one by one:`),
+    sensitiveList: (shown: string, total: string | null) =>
+      total === null ? (da ? 'Enkeltvis:' : 'One by one:') : da ? `Enkeltvis, de første ${shown} af ${total} (alle står i CSV):` : `One by one, the first ${shown} of ${total} (all are in the CSV):`,
     time: da ? 'Tid' : 'Time',
     target: da ? 'Person' : 'Person',
     ou: da ? 'Enhed (OU)' : 'Unit (OU)',
@@ -545,14 +546,15 @@ export async function writeReport(input: ReportInput): Promise<void> {
   else {
     table(null, [{ header: t.action, width: contentWidth() - 70 }, { header: t.count, width: 70, align: 'right' }],
       [...stats.sensitiveCounts.entries()].map(([a, c]) => [actionLabel(a, input.language), n(c)]));
-    para(t.sensitiveList(n(stats.sensitive.length)), { size: 9 });
+    const sensitiveTotal = [...stats.sensitiveCounts.values()].reduce((x, y) => x + y, 0);
+    para(t.sensitiveList(n(stats.sensitive.length), sensitiveTotal > stats.sensitive.length ? n(sensitiveTotal) : null), { size: 9 });
     table(null, [{ header: t.time, width: 78 }, { header: t.operator, width: 100 }, { header: t.action, width: 95 }, { header: t.target, width: 90 }, { header: t.reason, width: contentWidth() - 363 }],
       stats.sensitive.map((r) => [timeOf(r.at), r.operator ?? '–', actionLabel(r.action, input.language), clip(input.maskCpr(r.person)), clip(input.maskCpr(r.reason))]), 8);
   }
 
   heading(2, t.policies);
   if (input.policy.passwordPolicies) {
-    table(null, [{ header: t.domain, width: 110 }, { header: t.version, width: 45, align: 'right' }, { header: t.changed, width: 80 }, { header: t.content, width: contentWidth() - 235 }],
+    table(null, [{ header: t.domain, width: 135 }, { header: t.version, width: 45, align: 'right' }, { header: t.changed, width: 75 }, { header: t.content, width: contentWidth() - 255 }],
       input.policy.passwordPolicies.map((p) => [p.domain, String(p.version), p.changedAt ? timeOf(p.changedAt) : '–', p.summary]), 8.5);
     para(t.policiesNote, { size: 8.5, color: MUTED });
   } else para(t.unavailable(input.policy.unavailableReason ?? '–'));
