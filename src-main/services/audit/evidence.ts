@@ -66,6 +66,19 @@ export function cells(r: AuditRow, fullCpr: boolean, language: EvidenceLanguage 
   return [r.at, sourceLabel[language][r.source], actionLabel(r.action, language), r.action, r.kind, r.operator ?? '', m(r.person) ?? '', r.personId ?? '', r.ou ?? '', r.outcome ?? '', m(r.reason) ?? '', m(r.message) ?? '', r.correlationId ?? '', r.workstation ?? ''];
 }
 
+/**
+ * ExcelJS's streaming writer ignores back-pressure: committed rows pile up in front of the zip's deflate,
+ * about 1 KB a row (gigabytes for a few million). Every few thousand rows the export waits until the
+ * sheet's pipe into the zip holds less than 1 MB. (The pipe is ExcelJS's internal; if it is not there,
+ * nothing waits.)
+ */
+async function xlsxCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
+  type Buffered = { _writableState?: { length?: number }; _readableState?: { length?: number } };
+  const pipe = (sheet as unknown as { stream?: { pipes?: Buffered[] } }).stream?.pipes?.[0];
+  const pending = () => (pipe?._writableState?.length ?? 0) + (pipe?._readableState?.length ?? 0);
+  while (pending() > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
@@ -204,6 +217,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
       rows++;
       stats.add(r);
       if (rows % 5000 === 0) {
+        await xlsxCaughtUp(sheet);
         checkCancelled(job.signal);
         job.progress({ phase: 'Hændelser', done: rows, total });
       }
