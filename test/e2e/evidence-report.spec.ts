@@ -19,7 +19,7 @@ test('an auditor exports 30 days in training and gets a tagged, archival, number
   await signIn(page, 'helpdesk');
   await page.getByTestId('person-row').filter({ hasText: 'Låst' }).first().click();
   await openModal(page.getByRole('button', { name: 'Lås op' }), page.getByRole('dialog', { name: /^Lås op:/ }));
-  await page.getByLabel('Begrundelse').fill('Ringede selv efter ferie, identitet bekræftet');
+  await page.getByLabel('Begrundelse').fill('Ringede fra skolens kontor, identitet bekræftet');
   await page.getByRole('button', { name: 'Udfør' }).click();
   await expect(page.getByText('Kontoen er låst op.')).toBeVisible();
   await page.keyboard.press('Escape');
@@ -100,7 +100,7 @@ test('an auditor exports 30 days in training and gets a tagged, archival, number
   const first = texts.findIndex((t) => /^\s*Administrative handlinger\n/.test(t));
   expect(first).toBeGreaterThan(0);
   for (let p = first; p < pages; p++) expect(texts[p], `page ${p + 1}`).toMatch(/Tid\s+Operatør\s+Rolle\s+Handling\s+Person\s+Enhed \(OU\)\s+Begrundelse\s+Udfald/);
-  expect(prose(all)).toContain('Ringede selv efter ferie, identitet bekræftet');
+  expect(prose(all)).toContain('Ringede fra skolens kontor, identitet bekræftet');
 
   // Pages 1–3 as images, for a person to look at (artifacts/screenshots, not committed).
   tool('pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '3', file, `${SHOTS}/rapport-side`);

@@ -122,7 +122,7 @@ export const SEEDED_ADMIN_ACTIONS: Readonly<Record<string, { operation: OpName; 
   UNLOCK_ACCOUNT: {
     operation: 'people.unlockAccount',
     target: 'anyone',
-    reasons: ['Kontoen låst efter forkerte forsøg, identitet bekræftet', 'Henvendelse til servicedesk, identitet verificeret', 'Ringede selv efter ferie, identitet bekræftet'],
+    reasons: ['Kontoen låst efter forkerte forsøg, identitet bekræftet', 'Henvendelse til servicedesk, identitet verificeret', 'Ringede selv efter weekenden, identitet bekræftet'],
   },
   DELETED_MFA_DEVICE: {
     operation: 'people.deviceAction',
