@@ -14,14 +14,19 @@ const ymd = (d: Date) => [d.getFullYear(), String(d.getMonth() + 1).padStart(2, 
 
 test('an auditor exports 30 days in training and gets a tagged, archival, numbered report with a cover and tables', async ({ page }) => {
   test.setTimeout(120_000);
-  // A helpdesk action in the console's own journal, so the report has a role from the journal.
+  // A helpdesk write in the console's own journal, so the report has a role from the journal.
   await openConsole(page);
   await signIn(page, 'helpdesk');
-  await page.getByTestId('person-row').filter({ hasText: 'Låst' }).first().click();
-  await openModal(page.getByRole('button', { name: 'Lås op' }), page.getByRole('dialog', { name: /^Lås op:/ }));
-  await page.getByLabel('Begrundelse').fill('Ringede fra skolens kontor, identitet bekræftet');
-  await page.getByRole('button', { name: 'Udfør' }).click();
-  await expect(page.getByText('Kontoen er låst op.')).toBeVisible();
+  // A password reset, not an unlock: the training municipality's locked people are for the other specs.
+  await page.getByTestId('person-row').nth(3).click();
+  const reset = page.getByRole('dialog', { name: /^Nulstil adgangskode:/ });
+  await openModal(page.getByRole('button', { name: 'Nulstil adgangskode' }), reset);
+  await reset.getByRole('button', { name: 'Foreslå en ny' }).click();
+  await expect(reset.getByTestId('policy-ok')).toBeVisible();
+  await reset.getByLabel('Begrundelse').fill('Ringede fra skolens kontor, identitet bekræftet');
+  await reset.getByRole('button', { name: 'Udfør' }).click();
+  await expect(reset.getByTestId('new-password')).toBeVisible();
+  await reset.getByRole('button', { name: 'Færdig' }).click();
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Log ud' }).click();
 
@@ -32,7 +37,6 @@ test('an auditor exports 30 days in training and gets a tagged, archival, number
   const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/op/audit.refresh') && r.ok(), { timeout: 90_000 });
   await page.getByRole('button', { name: 'Hent nye fra IdP' }).click();
   await refreshed;
-  await expect(page.getByTestId('audit-row').filter({ hasText: 'IdP' }).first()).toBeVisible();
   const now = new Date();
   const [fy, fm, fd] = ymd(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 29));
   const [ty, tm, td] = ymd(now);
