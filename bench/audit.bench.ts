@@ -1,10 +1,10 @@
 import { openDatabase } from '../src-main/store/sqlite.ts';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditFilter } from '../shared/domain/audit.ts';
-import { cells, createCsvWriter } from '../src-main/services/audit/evidence.ts';
+import { cells, createCsvWriter, exportEvidence } from '../src-main/services/audit/evidence.ts';
 import { openAuditStore } from '../src-main/store/audit-store.ts';
 import { openJournal, type JournalEntryInput } from '../src-main/store/journal.ts';
 import { prng } from '../src-main/training/prng.ts';
@@ -140,6 +140,29 @@ const bench: Benchmark = {
         oursRuns.push(o.bytes / 1e6 / (o.ms / 1000));
         bytes = o.bytes;
       }
+      // The whole evidence package over every event, as an auditor exports it: CSV, XLSX, the chain check,
+      // the PDF report and the manifest. One run (it takes minutes); memory sampled at every progress step.
+      let base200k: number | null = null;
+      let packageGrowth = 0;
+      const startRss = process.memoryUsage().rss;
+      let packagePeak = startRss;
+      const tPackage = performance.now();
+      const pkg = await exportEvidence(store, journal, {
+        filter: all, scopeLabel: 'Alle hændelser', fullCpr: false,
+        operator: { username: 'revisor', displayName: 'Rikke Revisor', dn: 'CN=revisor', roles: ['auditor'], helpdeskOus: null },
+        outRoot: join(dir, 'evidence'), policy: { passwordPolicies: null, termsVersions: null, unavailableReason: 'benchmark' }, idp: null, anchoredSeq: 0,
+      }, {
+        signal: new AbortController().signal,
+        progress: (p) => {
+          const now = process.memoryUsage().rss;
+          packagePeak = Math.max(packagePeak, now);
+          if (base200k === null && p.done >= 200_000) base200k = now;
+          if (base200k !== null) packageGrowth = Math.max(packageGrowth, now - base200k);
+        },
+      });
+      const packageMs = performance.now() - tPackage;
+      const pdf = readFileSync(join(pkg.folder, 'rapport.pdf'));
+      const pages = (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
       journal.close();
 
       const mbps = median(oursRuns);
@@ -149,13 +172,17 @@ const bench: Benchmark = {
       reference.exportThroughput = { value: round(refMbps, 1), unit: 'MB/s' };
       metrics.exportMemoryGrowth = { value: round(growth, 1), unit: 'MB (from 200k to all rows)' };
       metrics.fill = { value: round(filled.ms / 1000, 1), unit: 's' };
+      metrics.packageSeconds = { value: round(packageMs / 1000, 1), unit: 's (CSV, XLSX, chain check, PDF, manifest)' };
+      metrics.packageMemoryGrowth = { value: round(packageGrowth / 1e6, 1), unit: 'MB (from 200k rows to the end)' };
+      metrics.packagePeakRss = { value: round((packagePeak - startRss) / 1e6, 1), unit: 'MB above the start of the export' };
+      metrics.reportPages = { value: pages, unit: `pages (${round(pdf.length / 1e6, 2)} MB PDF)` };
       const p95 = Math.max(metrics.personQueryP95!.value, metrics.actionQueryP95!.value, metrics.dateRangeQueryP95!.value);
       return {
         metrics,
         reference,
         ratio: round(mbps / refMbps),
-        goal: { personQueryP95: '< 100 ms', actionQueryP95: '< 100 ms', dateRangeQueryP95: '< 100 ms', exportThroughput: '>= 50 MB/s', exportMemoryGrowth: 'flat (< 50 MB)' },
-        pass: p95 < 100 && mbps >= 50 && growth < 50,
+        goal: { personQueryP95: '< 100 ms', actionQueryP95: '< 100 ms', dateRangeQueryP95: '< 100 ms', exportThroughput: '>= 50 MB/s', exportMemoryGrowth: 'flat (< 50 MB)', packageMemoryGrowth: 'flat (< 100 MB)' },
+        pass: p95 < 100 && mbps >= 50 && growth < 50 && packageGrowth / 1e6 < 100,
         notes: [`${EVENTS.toLocaleString('da-DK')} rows, median of ${EXPORT_RUNS} alternated runs each, ${round(bytes / 1e6, 1)} MB CSV; ratio = export throughput / plain writer throughput`],
       };
     } finally {

@@ -78,6 +78,8 @@ export const auditOps = {
         scope: EvidenceScope,
         fullCpr: z.boolean().default(false),
         reason: z.string().trim().max(500).refine(isSafeReasonText, 'Begrundelsen indeholder usynlige styretegn eller ufuldstændige tegn.').optional(),
+        /** The operator's console language: the report and the events files' headers follow it. */
+        language: z.enum(['da', 'en']).default('da'),
       })
       .strict()
       .refine((i) => i.from <= i.to, { message: 'Slutdatoen ligger før startdatoen', path: ['to'] })

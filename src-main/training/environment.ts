@@ -13,6 +13,8 @@ import { ensurePrivateDir } from '../store/private-dir.ts';
 import { DEFAULT_LEAKED_ENDPOINT } from '../store/policies-config-store.ts';
 import { createTrainingDirectory } from './directory.ts';
 import { startTrainingIdp, type TrainingIdp } from './idp-sim/training.ts';
+import type { SeedPerson } from './idp-sim/seed.ts';
+import { operatorFromIdentity } from '../services/session/roles.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from './mitid-sim/training.ts';
 import {
   generateTrainingAccounts,
@@ -21,8 +23,10 @@ import {
   TRAINING_DOMAIN,
   TRAINING_PASSWORD,
   TRAINING_SIGNING_GROUP,
+  trainingAccountDn,
   trainingHasMitIdIdentity,
   trainingOperators,
+  type TrainingAccount,
 } from './seed.ts';
 
 /** The training municipality's role groups; the same names the Samba test domain uses. */
@@ -51,6 +55,32 @@ export const trainingPolicyDefaults: PoliciesConfig = {
   },
 };
 
+/**
+ * The training directory as the IdP simulator is seeded from it: every person with their DN, and the
+ * ready-made operators with the roles and OU limit the console grants them (the same role mapping), so
+ * the seeded history is made by the same access decision the console enforces.
+ */
+export function trainingIdpPeople(accounts: readonly TrainingAccount[]): SeedPerson[] {
+  const domain = domainFromDn(TRAINING_BASE_DN) ?? '';
+  const operators = new Set(trainingOperators.map((o) => o.username));
+  return accounts.map((a) => {
+    const dn = trainingAccountDn(a);
+    const operator = operators.has(a.username)
+      ? operatorFromIdentity({ dn, username: a.username, displayName: a.displayName, groups: a.groups.map((name) => ({ name, sid: '', dn: '' })) }, trainingRoleMapping)
+      : null;
+    return {
+      username: a.username,
+      domain,
+      displayName: a.displayName,
+      dn,
+      pupil: a.ouPath.includes('Elever'),
+      trusted: operator !== null,
+      admin: operator !== null,
+      ...(operator ? { operator: { roles: operator.roles, helpdeskOus: operator.helpdeskOus } } : {}),
+    };
+  });
+}
+
 export interface TrainingOptions {
   dataDir: string;
   /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
@@ -67,8 +97,6 @@ export interface TrainingEnvironment extends Environment {
 export async function trainingEnvironment(opts: TrainingOptions): Promise<TrainingEnvironment> {
   const accounts = generateTrainingAccounts(undefined, opts.people);
   const directory = createTrainingDirectory(accounts);
-  const operators = new Set(trainingOperators.map((o) => o.username));
-  const domain = domainFromDn(TRAINING_BASE_DN) ?? '';
   const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
   const sims = opts.simulators !== false;
   // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
@@ -90,14 +118,7 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
   const idp = !sims
     ? null
     : await startTrainingIdp(
-        accounts.map((a) => ({
-          username: a.username,
-          domain,
-          displayName: a.displayName,
-          pupil: a.ouPath.includes('Elever'),
-          trusted: operators.has(a.username),
-          admin: operators.has(a.username),
-        })),
+        trainingIdpPeople(accounts),
         // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
         { changeLog: join(stateDir, `idp-${size}.log`) },
       );

@@ -1,3 +1,4 @@
+import { rdn } from '../../shared/dn.ts';
 import { givenNames, surnames, titles } from './names.ts';
 import { prng } from './prng.ts';
 
@@ -172,4 +173,9 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
 
 export function ouDn(path: readonly string[]): string {
   return [...path].reverse().map((p) => `OU=${p}`).join(',') + ',' + TRAINING_BASE_DN;
+}
+
+/** A training account's DN, as the training directory names it. */
+export function trainingAccountDn(a: Pick<TrainingAccount, 'displayName' | 'ouPath'>): string {
+  return `${rdn('CN', a.displayName)},${ouDn(a.ouPath)}`;
 }

@@ -12,21 +12,22 @@ import type { AuditShipping } from './shipping.ts';
 import type { JobRegistry } from './jobs.ts';
 
 /** An evidence scope as a timeline filter, plus the label the report prints. */
-function scopeFilter(from: string, to: string, scope: EvidenceScope): { filter: AuditFilter; label: string } {
+function scopeFilter(from: string, to: string, scope: EvidenceScope, language: 'da' | 'en'): { filter: AuditFilter; label: string } {
   const base: AuditFilter = { from, to, actions: [], source: 'all' };
+  const en = language === 'en';
   switch (scope.kind) {
     case 'all':
-      return { filter: base, label: 'Alle hændelser' };
+      return { filter: base, label: en ? 'All events' : 'Alle hændelser' };
     case 'admin':
-      return { filter: { ...base, source: 'console' }, label: 'Administrative handlinger' };
+      return { filter: { ...base, source: 'console' }, label: en ? 'Administrative actions' : 'Administrative handlinger' };
     case 'person':
       return { filter: { ...base, person: scope.person }, label: `Person: ${scope.person}` };
     case 'ou':
-      return { filter: { ...base, ou: scope.ou }, label: `Enhed: ${scope.ou}` };
+      return { filter: { ...base, ou: scope.ou }, label: en ? `Unit: ${scope.ou}` : `Enhed: ${scope.ou}` };
     case 'policy':
       return {
         filter: { ...base, actions: ['settings.update', 'policy.update', 'terms.publish', 'CHANGE_PASSWORD_SETTINGS', 'CHANGE_TERMS_AND_CONDITIONS'] },
-        label: 'Ændringer af politikker og vilkår',
+        label: en ? 'Changes to policies and terms' : 'Ændringer af politikker og vilkår',
       };
   }
 }
@@ -61,7 +62,7 @@ export function createAuditService(deps: AuditServiceDeps): FeatureService<typeo
 
     'audit.exportEvidence': async (input, ctx) => {
       const operator = ctx.requireSession().operator;
-      const { filter, label } = scopeFilter(input.from, input.to, input.scope);
+      const { filter, label } = scopeFilter(input.from, input.to, input.scope, input.language);
       const idp = deps.connections().idp;
       const job = deps.jobs.start('audit.exportEvidence', operator.username, async (job) =>
         exportEvidence(deps.audit, deps.journal, {
@@ -70,7 +71,8 @@ export function createAuditService(deps: AuditServiceDeps): FeatureService<typeo
           fullCpr: input.fullCpr,
           operator,
           outRoot: deps.evidenceDir,
-          policy: await policyEvidenceContext(idp),
+          language: input.language,
+          policy: await policyEvidenceContext(idp, input.language),
           idp,
           anchoredSeq: deps.shipping.anchoredSeq(),
         }, job),

@@ -3,12 +3,13 @@ import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { z } from 'zod';
-import { auditActionLabel, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
+import type { AuditFilter, AuditRow, JournalCheck, PackageCheck } from '../../../shared/domain/audit.ts';
 import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
-import { checkJournal, describeCheck } from './journal-anchor.ts';
+import { checkJournal } from './journal-anchor.ts';
+import { actionLabel, evidenceColumnsByLanguage, sourceLabel, type EvidenceLanguage } from './evidence-i18n.ts';
+import { ReportCollector, writeReport, type AttestationPlan, type PolicyContext } from './evidence-report.ts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { Operator } from '../../../shared/roles.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
@@ -19,27 +20,22 @@ import { csvRecord } from '../csv.ts';
 // The record formatter lives in the console's one CSV module (formula-like cells neutralised there).
 export { csvRecord };
 
-/** What the IdP says was in force during the period; null when the IdP could not be asked. */
-export interface PolicyContext {
-  passwordPolicies: Array<{ domain: string; summary: string; version: number; changedAt: string | null }> | null;
-  termsVersions: Array<{ version: number; publishedAt: string; effectiveFrom: string; hash: string }> | null;
-  unavailableReason?: string;
-}
-
-const roleNames: Record<string, string> = { administrator: 'Administrator', useradmin: 'Brugeradministrator', helpdesk: 'Helpdesk', auditor: 'Revisor' };
+export type { PolicyContext } from './evidence-report.ts';
+export type { EvidenceLanguage } from './evidence-i18n.ts';
 
 const CPR = /\b(\d{2})(\d{2})(\d{2})-?(\d{4})\b/g;
 /** CPR numbers are masked ddmmyy-XXXX unless the auditor explicitly asked for full numbers. */
 export const maskCpr = (s: string | null): string | null => (s === null ? null : s.replace(CPR, '$1$2$3-XXXX'));
 
-export const evidenceColumns = ['Tidspunkt', 'Kilde', 'Handling', 'Handlingskode', 'Type', 'Operatør', 'Person', 'Person-id', 'Enhed', 'Udfald', 'Begrundelse', 'Besked', 'Korrelations-id', 'Arbejdsstation'];
+/** The events file's Danish columns (the default language); English ones are in evidence-i18n.ts. */
+export const evidenceColumns = [...evidenceColumnsByLanguage.da];
 
 /**
  * The events CSV: semicolon-separated, every field quoted, CRLF and a UTF-8 BOM so Danish Excel opens it
  * as is; a reason or name typed as a formula is written as inert text (see csv.ts). Written as a stream
  * with back-pressure, so memory stays flat however many rows there are.
  */
-export function createCsvWriter(file: string) {
+export function createCsvWriter(file: string, columns: readonly string[] = evidenceColumns) {
   const out = createWriteStream(file);
   // Records are joined a thousand at a time: one write per batch instead of one per row.
   let batch = '';
@@ -51,7 +47,7 @@ export function createCsvWriter(file: string) {
     rows = 0;
     if (!out.write(text)) return once(out, 'drain').then(() => undefined);
   };
-  out.write('\uFEFF' + csvRecord(evidenceColumns));
+  out.write('\uFEFF' + csvRecord([...columns]));
   return {
     write(row: string[]): Promise<void> | void {
       batch += csvRecord(row);
@@ -65,9 +61,22 @@ export function createCsvWriter(file: string) {
   };
 }
 
-export function cells(r: AuditRow, fullCpr: boolean): string[] {
+export function cells(r: AuditRow, fullCpr: boolean, language: EvidenceLanguage = 'da'): string[] {
   const m = fullCpr ? (s: string | null) => s : maskCpr;
-  return [r.at, r.source === 'console' ? 'Konsol' : 'Lokal IdP', auditActionLabel(r.action), r.action, r.kind, r.operator ?? '', m(r.person) ?? '', r.personId ?? '', r.ou ?? '', r.outcome ?? '', m(r.reason) ?? '', m(r.message) ?? '', r.correlationId ?? '', r.workstation ?? ''];
+  return [r.at, sourceLabel[language][r.source], actionLabel(r.action, language), r.action, r.kind, r.operator ?? '', m(r.person) ?? '', r.personId ?? '', r.ou ?? '', r.outcome ?? '', m(r.reason) ?? '', m(r.message) ?? '', r.correlationId ?? '', r.workstation ?? ''];
+}
+
+/**
+ * ExcelJS's streaming writer ignores back-pressure: committed rows pile up in front of the zip's deflate,
+ * about 1 KB a row (gigabytes for a few million). Every few thousand rows the export waits until the
+ * sheet's pipe into the zip holds less than 1 MB. (The pipe is ExcelJS's internal; if it is not there,
+ * nothing waits.)
+ */
+async function xlsxCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
+  type Buffered = { _writableState?: { length?: number }; _readableState?: { length?: number } };
+  const pipe = (sheet as unknown as { stream?: { pipes?: Buffered[] } }).stream?.pipes?.[0];
+  const pending = () => (pipe?._writableState?.length ?? 0) + (pipe?._readableState?.length ?? 0);
+  while (pending() > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 function sha256File(file: string): Promise<string> {
@@ -126,6 +135,10 @@ export interface EvidenceRequest {
   idp: IdpPort | null;
   /** The outbox's watermark as far as the IdP confirmed it (AuditShipping.anchoredSeq). */
   anchoredSeq: number;
+  /** The operator's console language: the report's and the events files' (default Danish). */
+  language?: EvidenceLanguage;
+  /** The municipality the report is about; without it, the AD domain of the exporting operator. */
+  municipality?: string | null;
 }
 
 export interface EvidenceResult {
@@ -136,8 +149,25 @@ export interface EvidenceResult {
   attestation: AttestationOutcome;
 }
 
-/** What the manifest says about signing, written before the IdP signs it. */
-type AttestationPlan = { signed: true; cert: AttestationCertificate } | { signed: false; reason: string };
+/** The municipality for the cover: as given, or the AD domain the exporting operator belongs to. */
+function municipalityOf(req: EvidenceRequest): string {
+  if (req.municipality) return req.municipality;
+  const dcs = [...req.operator.dn.matchAll(/(?:^|,)\s*DC=([^,]+)/gi)].map((m) => m[1]!.trim());
+  return dcs.length ? `${dcs.join('.')} (${req.language === 'en' ? 'AD domain' : 'AD-domæne'})` : '–';
+}
+
+/**
+ * Each operator's roles as the console's journal recorded them: one record per operator is read back
+ * (not one per event), so a million-event period costs a handful of reads.
+ */
+function journalRoles(journal: Journal, consoleSeqOf: Map<string, number>): Map<string, readonly string[]> {
+  const roles = new Map<string, readonly string[]>();
+  for (const [user, seq] of consoleSeqOf) {
+    const rec = journal.list({ afterSeq: seq - 1, limit: 1 })[0];
+    if (rec && rec.seq === seq) roles.set(user, rec.operatorRoles);
+  }
+  return roles;
+}
 
 const reasonOf = (e: unknown) => (e instanceof ConsoleError ? e.message : e instanceof Error ? e.message : String(e));
 
@@ -148,6 +178,8 @@ const reasonOf = (e: unknown) => (e instanceof ConsoleError ? e.message : e inst
  * the package is completed unsigned and says so in the report, the manifest and the check.
  */
 export async function exportEvidence(store: AuditStore, journal: Journal, req: EvidenceRequest, job: JobContext): Promise<EvidenceResult> {
+  const language = req.language ?? 'da';
+  const columns = evidenceColumnsByLanguage[language];
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const name = `revisionspakke-${req.filter.from ?? 'start'}_${req.filter.to ?? 'nu'}-${stamp}`;
   privateDir(req.outRoot);
@@ -161,32 +193,31 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
     // CSV for any tool (semicolon, UTF-8 with BOM so Danish Excel opens it), XLSX for the auditor.
     // Both files are made owner-only before the writers open them (opening keeps the mode).
     privateFile(join(dir, 'haendelser.csv'));
-    const csv = createCsvWriter(join(dir, 'haendelser.csv'));
+    const csv = createCsvWriter(join(dir, 'haendelser.csv'), columns);
     const xlsx = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: createWriteStream(join(dir, 'haendelser.xlsx'), { mode: 0o600 }), useStyles: false, useSharedStrings: false });
-    let sheet = xlsx.addWorksheet('Hændelser 1');
-    sheet.addRow(evidenceColumns).commit();
+    const sheetName = language === 'en' ? 'Events' : 'Hændelser';
+    let sheet = xlsx.addWorksheet(`${sheetName} 1`);
+    sheet.addRow([...columns]).commit();
     let rows = 0;
     let sheetRows = 0;
-    const counts = new Map<string, number>();
-    const adminActions: AuditRow[] = [];
+    const stats = new ReportCollector();
     for (const r of store.iterate(req.filter)) {
-      const c = cells(r, req.fullCpr);
+      const c = cells(r, req.fullCpr, language);
       // Await only when the writer asks for it (back-pressure): an await per row costs more than the row.
       const wait = csv.write(c);
       if (wait) await wait;
       if (sheetRows >= 1_000_000) {
         sheet.commit();
-        sheet = xlsx.addWorksheet(`Hændelser ${Math.floor(rows / 1_000_000) + 1}`);
-        sheet.addRow(evidenceColumns).commit();
+        sheet = xlsx.addWorksheet(`${sheetName} ${Math.floor(rows / 1_000_000) + 1}`);
+        sheet.addRow([...columns]).commit();
         sheetRows = 0;
       }
       sheet.addRow(c).commit();
       sheetRows++;
       rows++;
-      counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
-      const isAdmin = (r.source === 'console' && r.kind === 'intent') || (r.source === 'idp' && r.operator !== null);
-      if (isAdmin && adminActions.length < 5000) adminActions.push(r);
+      stats.add(r);
       if (rows % 5000 === 0) {
+        await xlsxCaughtUp(sheet);
         checkCancelled(job.signal);
         job.progress({ phase: 'Hændelser', done: rows, total });
       }
@@ -211,15 +242,22 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
       }
     }
 
+    const roles = journalRoles(journal, stats.consoleSeqOf);
+    const createdAt = new Date();
     for (;;) {
       job.progress({ phase: 'Rapport (PDF)', done: rows, total });
-      await writeReport(join(dir, 'rapport.pdf'), req, { rows, counts, adminActions, chain, plan });
+      await writeReport({
+        file: join(dir, 'rapport.pdf'), packageId: name, language, municipality: municipalityOf(req), period: { from: req.filter.from ?? null, to: req.filter.to ?? null },
+        scopeLabel: req.scopeLabel, fullCpr: req.fullCpr, operator: req.operator, createdAt, stats, roles, chain, plan, policy: req.policy,
+        maskCpr: req.fullCpr ? (s) => s : maskCpr,
+      });
       const files = [];
       for (const f of ['haendelser.csv', 'haendelser.xlsx', 'rapport.pdf']) {
         files.push({ name: f, bytes: statSync(join(dir, f)).size, sha256: await sha256File(join(dir, f)) });
       }
       const manifest = {
         format: 'lokal-idp-admin/evidence@2',
+        language,
         createdAt: new Date().toISOString(),
         createdBy: { username: req.operator.username, name: req.operator.displayName, roles: req.operator.roles },
         period: { from: req.filter.from ?? null, to: req.filter.to ?? null, endInclusive: true },
@@ -293,70 +331,6 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-}
-
-async function writeReport(
-  file: string,
-  req: EvidenceRequest,
-  data: { rows: number; counts: Map<string, number>; adminActions: AuditRow[]; chain: JournalCheck; plan: AttestationPlan },
-): Promise<void> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: 'Revisionsrapport – Lokal IdP Admin', Author: req.operator.displayName } });
-  const out = createWriteStream(file, { mode: 0o600 });
-  doc.pipe(out);
-  const h = (t: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(t).font('Helvetica').fontSize(10).moveDown(0.3);
-  doc.font('Helvetica-Bold').fontSize(18).text('Revisionsrapport');
-  doc.font('Helvetica').fontSize(10).moveDown(0.5);
-  doc.text(`Periode: ${req.filter.from ?? 'fra begyndelsen'} – ${req.filter.to ?? 'i dag'} (slutdatoen er medregnet)`);
-  doc.text(`Omfang: ${req.scopeLabel}`);
-  doc.text(`Udarbejdet af: ${req.operator.displayName} (${req.operator.username}), ${req.operator.roles.map((r) => roleNames[r]).join(', ')}`);
-  doc.text(`Udarbejdet: ${new Date().toLocaleString('da-DK')}`);
-  doc.text(`CPR-numre: ${req.fullCpr ? 'vist fuldt (efter udtrykkelig anmodning, registreret i journalen)' : 'maskeret (ddmmåå-XXXX)'}`);
-  doc.text(`Antal hændelser: ${data.rows.toLocaleString('da-DK')}`);
-
-  h('Underskrift');
-  if (data.plan.signed) {
-    doc.text(`Manifestet (manifest.json) er underskrevet af den lokale IdP med certifikatet ${data.plan.cert.subject}.`);
-    doc.font('Helvetica-Bold').text(`Certifikatets SHA-256-fingeraftryk: ${data.plan.cert.fingerprintSha256}`).font('Helvetica');
-    doc.text('Kontrollér underskriften: openssl dgst -sha256 -verify idp-public-key.pem -signature manifest.json.sig manifest.json');
-    doc.text('Kontrollér at nøglen er IdP\'ens: openssl x509 -in idp-certificate.pem -noout -fingerprint -sha256 skal vise det fingeraftryk, IdP\'en oplyser (også vist i konsollen under Revision) - ikke kun det, der står her.');
-  } else {
-    doc.font('Helvetica-Bold').text(`PAKKEN ER IKKE UNDERSKREVET af IdP'en: ${data.plan.reason}.`).font('Helvetica');
-    doc.text('SHA256SUMS viser kun, at filerne passer med hinanden - ikke hvem der har lavet dem: den, der kan omskrive alle filerne, kan også omskrive SHA256SUMS.');
-  }
-
-  h('Kontrol af konsollens journal');
-  doc.text(`Journal: ${data.chain.journalId} (arbejdsstation ${data.chain.workstation})${data.chain.head ? `, seneste post ${data.chain.head.seq} med hash ${data.chain.head.hash}` : ''}.`);
-  doc.text(describeCheck(data.chain));
-  if (!data.chain.ok && data.chain.idp.state !== 'unavailable' && data.chain.idp.state !== 'not-configured') doc.font('Helvetica-Bold').text('JOURNALEN ER MANIPULERET eller beskadiget:').font('Helvetica');
-  for (const f of data.chain.findings.slice(0, 100)) doc.text(`- ${f.message}`);
-  if (data.chain.findings.length > 100 || data.chain.findingsOmitted > 0) {
-    doc.text(`… og ${(data.chain.findings.length - Math.min(100, data.chain.findings.length) + data.chain.findingsOmitted).toLocaleString('da-DK')} brud mere (alle står i manifest.json).`);
-  }
-
-  h('Hændelser pr. type');
-  for (const [action, n] of [...data.counts.entries()].sort((a, b) => b[1] - a[1])) {
-    doc.text(`${auditActionLabel(action)} (${action}): ${n.toLocaleString('da-DK')}`);
-  }
-
-  h('Adgangskodepolitikker og vilkår i perioden');
-  if (req.policy.passwordPolicies) {
-    for (const p of req.policy.passwordPolicies) doc.text(`${p.domain} (version ${p.version}): ${p.summary}`);
-  }
-  if (req.policy.termsVersions) {
-    for (const t of req.policy.termsVersions) doc.text(`Vilkår version ${t.version}, gældende fra ${t.effectiveFrom}, SHA-256 ${t.hash}`);
-  }
-  if (!req.policy.passwordPolicies || !req.policy.termsVersions) {
-    doc.text(`Ikke tilgængeligt: ${req.policy.unavailableReason ?? 'den lokale IdP kunne ikke spørges.'}`);
-  }
-
-  h(`Administrative handlinger med begrundelse${data.adminActions.length >= 5000 ? ' (de første 5.000; alle står i CSV/XLSX)' : ''}`);
-  const m = req.fullCpr ? (s: string | null) => s : maskCpr;
-  for (const r of data.adminActions) {
-    // The standard PDF fonts are WinAnsi: Danish letters print, arrows do not.
-    doc.text(`${r.at.replace('T', ' ').slice(0, 19)}  ${auditActionLabel(r.action)} – udført af ${r.operator ?? '?'} vedr. ${m(r.person) ?? '–'}. Begrundelse: ${m(r.reason) ?? m(r.message) ?? '–'}`);
-  }
-  doc.end();
-  await once(out, 'finish');
 }
 
 /** The parts of a manifest the check reads; anything else in it is free. */

@@ -6,6 +6,9 @@ import type { AuditEvent } from '../../../shared/idp/audit.ts';
 import type { SimDevice, SimPerson } from './state.ts';
 import { IdpState, personKeyOf, sha256Hex } from './state.ts';
 import { prng } from '../prng.ts';
+import { can } from '../../../shared/access.ts';
+import type { OpName } from '../../../shared/operations/index.ts';
+import type { Operator, Role } from '../../../shared/roles.ts';
 
 /** One person of the training directory, as the lead feeds it to the simulator. */
 export interface SeedPerson {
@@ -16,8 +19,15 @@ export interface SeedPerson {
   pupil?: boolean;
   /** Governed by the "Betroede medarbejdere" pseudo-domain's stricter policy. */
   trusted?: boolean;
-  /** Appears as the performing administrator in the seeded audit log. */
+  /**
+   * Appears as a performing operator in the seeded audit log. Without `operator` such a person is taken
+   * to be an administrator (a stand-in directory that knows no roles).
+   */
   admin?: boolean;
+  /** The person's AD DN: what the access decision checks a helpdesk's OU limit against (null/absent: none known). */
+  dn?: string | null;
+  /** A console operator, with the roles and OU limit the console grants them: performs the seeded admin actions. */
+  operator?: { roles: readonly Role[]; helpdeskOus: readonly string[] | null };
 }
 
 export interface IdpSeedOptions {
@@ -85,18 +95,77 @@ const BANNED_WORDS = [
   '123456', '654321', 'abc123', 'letmein', 'iloveyou', 'monkey', 'dragon', 'football', 'fodbold', 'håndbold',
 ];
 
-const ADMIN_REASONS = [
-  'Medarbejder fratrådt',
-  'Mistanke om kompromitteret kodeord',
-  'Telefon bortkommet',
-  'Henvendelse til servicedesk, identitet verificeret',
-  'Ny telefon, gammel enhed skal fjernes',
-  'Orlov',
-  'Leder har anmodet om spærring',
-  'Fejlagtig spærring ophævet efter kontrol',
-  'Kodeviser defekt',
-  'Tilbage efter orlov',
-];
+/** Whom an administrative action can be about: anyone, staff with a business identity, someone with an MFA device or a hardware token. */
+export type SeedTargetKind = 'anyone' | 'staff' | 'device' | 'token';
+
+/**
+ * Every administrative action of the seeded log: the console operation an operator would have used for it
+ * (so the access decision can be asked who may have done it), whom it can be about, and reasons an operator
+ * would actually give for it.
+ */
+export const SEEDED_ADMIN_ACTIONS: Readonly<Record<string, { operation: OpName; target: SeedTargetKind; reasons: readonly string[] }>> = {
+  DEACTIVATE_BY_ADMIN: {
+    operation: 'people.setIdentityLock',
+    target: 'staff',
+    reasons: ['Medarbejder fratrådt', 'Leder har anmodet om spærring', 'Mistanke om misbrug af erhvervsidentiteten', 'Medarbejder på orlov', 'Mistanke om kompromitteret kodeord'],
+  },
+  REACTIVATE_BY_ADMIN: {
+    operation: 'people.setIdentityLock',
+    target: 'staff',
+    reasons: ['Tilbage efter orlov', 'Fejlagtig spærring ophævet efter kontrol', 'Leder har bekræftet, at spærringen kan ophæves'],
+  },
+  RANDOM_PASSWORD_SET_BY_ADMIN: {
+    operation: 'people.resetPassword',
+    target: 'anyone',
+    reasons: ['Glemt kodeord, identitet bekræftet ved opkald', 'Mistanke om kompromitteret kodeord', 'Henvendelse til servicedesk, identitet verificeret'],
+  },
+  UNLOCK_ACCOUNT: {
+    operation: 'people.unlockAccount',
+    target: 'anyone',
+    reasons: ['Kontoen låst efter forkerte forsøg, identitet bekræftet', 'Henvendelse til servicedesk, identitet verificeret', 'Ringede selv efter weekenden, identitet bekræftet'],
+  },
+  DELETED_MFA_DEVICE: {
+    operation: 'people.deviceAction',
+    target: 'device',
+    reasons: ['Telefon bortkommet', 'Ny telefon, gammel enhed skal fjernes', 'Enheden bruges ikke længere'],
+  },
+  ADMIN_MFA_TEST: {
+    operation: 'people.deviceAction',
+    target: 'device',
+    reasons: ['Brugeren får ingen godkendelser; test sammen med brugeren', 'Kontrol af ny enhed sammen med brugeren'],
+  },
+  KODEVISER_RESET: {
+    operation: 'people.deviceAction',
+    target: 'token',
+    reasons: ['Kodeviser ude af takt', 'Kodeviser defekt, ny udleveret'],
+  },
+  ADDED_ROLE_BY_ADMIN: {
+    operation: 'people.assignLocalAuthenticator',
+    target: 'staff',
+    reasons: ['Ny medarbejder skal bruge erhvervsidentitet i fagsystemet', 'Ny funktion efter aftale med leder'],
+  },
+  CHANGED_ALLOW_QUALIFIED_SIGNATURE: {
+    operation: 'people.setSigning',
+    target: 'staff',
+    reasons: ['Skal underskrive kontrakter for afdelingen', 'Funktionen med underskriftsret er ophørt'],
+  },
+  CHANGED_TRANSFER_TO_NEMLOGIN: {
+    operation: 'people.assignLocalAuthenticator',
+    target: 'staff',
+    reasons: ['Lokalt loginmiddel tildelt efter aftale med leder', 'Overgang til kommunens lokale IdP'],
+  },
+  MITID_ERVHERV_ACTION: {
+    operation: 'people.assignLocalAuthenticator',
+    target: 'staff',
+    reasons: ['Erhvervsidentitet oprettet til ny medarbejder', 'Oplysninger rettet efter navneændring'],
+  },
+};
+
+/** Policy and terms changes in the seeded log, and the operations behind them. */
+const SEEDED_POLICY_OPERATIONS = { CHANGE_PASSWORD_SETTINGS: 'policy.update', CHANGE_TERMS_AND_CONDITIONS: 'terms.publish' } as const satisfies Record<string, OpName>;
+
+/** Why a device is locked indefinitely (an operator did it). */
+const DEVICE_LOCK_REASONS = ['Telefon bortkommet', 'Mistanke om at andre har adgang til enheden', 'Enheden er sendt til reparation'];
 
 const DEVICE_NAMES: Record<DeviceType, readonly string[]> = {
   app: ['iPhone', 'Android-telefon', 'Arbejdstelefon', 'Windows-PC'],
@@ -129,11 +198,6 @@ const ACTION_MIX: readonly (readonly [string, number])[] = [
   ['CHANGED_TRANSFER_TO_NEMLOGIN', 2],
   ['MITID_ERVHERV_ACTION', 5],
 ];
-const ADMIN_ACTIONS = new Set([
-  'DEACTIVATE_BY_ADMIN', 'REACTIVATE_BY_ADMIN', 'RANDOM_PASSWORD_SET_BY_ADMIN', 'UNLOCK_ACCOUNT', 'DELETED_MFA_DEVICE',
-  'ADMIN_MFA_TEST', 'KODEVISER_RESET', 'ADDED_ROLE_BY_ADMIN', 'CHANGED_ALLOW_QUALIFIED_SIGNATURE', 'CHANGED_TRANSFER_TO_NEMLOGIN',
-  'MITID_ERVHERV_ACTION',
-]);
 const MESSAGES: Record<string, string> = {
   LOGIN: 'Login gennemført',
   ACCEPT_MFA: 'MFA-godkendelse accepteret',
@@ -272,9 +336,22 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
   }
   let nextSerial = 0;
 
+  // The operators who act in the seeded history, with the roles the console grants them. A stand-in
+  // directory without roles gets a few administrators, so the log still has someone who acted.
+  const marked = people.filter((sp) => sp.operator || sp.admin);
+  const performers: Performer[] = (marked.length > 0 ? marked : people.filter((sp) => !(sp.pupil ?? isPupils(sp.domain))).slice(0, 6)).map((sp) => {
+    const operator: Operator = {
+      username: sp.username,
+      displayName: sp.displayName,
+      dn: sp.dn ?? '',
+      roles: sp.operator ? [...sp.operator.roles] : ['administrator'],
+      helpdeskOus: sp.operator?.helpdeskOus ? [...sp.operator.helpdeskOus] : null,
+    };
+    return { operator, weight: performerWeight(operator) };
+  });
+
   const simPeople: SimPerson[] = [];
-  const pupils = new Set<SimPerson>();
-  const admins: SimPerson[] = [];
+  const targets: SeedTarget[] = [];
   const types: readonly DeviceType[] = ['app', 'browser-extension', 'fido2', 'totp', 'hardware-token'];
   people.forEach((sp, i) => {
     const pupil = sp.pupil ?? isPupils(sp.domain);
@@ -290,14 +367,21 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
       cprMasked: cprMaskFor(r),
     };
     if (!pupil && r() < 0.02) {
-      p.statusBeforeLock = p.nsisStatus;
-      p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
-      p.locked = { by: 'admin.hr', at: new Date(now - Math.floor(r() * 90) * DAY).toISOString(), reason: pick(r, ADMIN_REASONS) };
+      const at = new Date(now - Math.floor(r() * 90) * DAY).toISOString();
+      const reason = pick(r, SEEDED_ADMIN_ACTIONS.DEACTIVATE_BY_ADMIN!.reasons);
+      // Locked by an operator the console lets lock this person's identity (picked without the PRNG, so
+      // the rest of the municipality stays as it was); nobody may: the person stays unlocked.
+      const allowed = eligible(performers, 'people.setIdentityLock', sp);
+      if (allowed.length > 0) {
+        p.statusBeforeLock = p.nsisStatus;
+        p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
+        p.locked = { by: allowed[i % allowed.length]!.operator.username, at, reason };
+      }
     }
     state.addPerson(p);
     simPeople.push(p);
-    if (pupil) pupils.add(p);
-    if (sp.admin) admins.push(p);
+    const target: SeedTarget = { person: p, seed: sp, staff: !pupil, device: false, token: false };
+    targets.push(target);
     const key = personKeyOf(p.domain, p.username);
 
     // Devices: the first few people carry one of every type so every type exists whatever the input.
@@ -319,7 +403,7 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
         nsisLevel: (type === 'totp' ? 'low' : type === 'browser-extension' ? pick(r, ['low', 'substantial'] as const) : r() < 0.05 ? 'none' : 'substantial') as NsisLevel,
         lockedUntilMs: lockRoll < 0.02 ? now + 5 * 60_000 : null,
         lockedIndefinitely: lockRoll >= 0.02 && lockRoll < 0.05,
-        lockedReason: lockRoll < 0.02 ? '5 forkerte koder' : lockRoll < 0.05 ? pick(r, ADMIN_REASONS) : null,
+        lockedReason: lockRoll < 0.02 ? '5 forkerte koder' : lockRoll < 0.05 ? pick(r, DEVICE_LOCK_REASONS) : null,
         lastUsed: r() < 0.9 ? new Date(now - Math.floor(r() * 30 * DAY)).toISOString() : null,
         registered: new Date(registeredMs).toISOString(),
         serialNumber: serial,
@@ -341,6 +425,8 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
       mine[0].lockedReason = '5 forkerte koder';
     }
     state.devices.set(key, mine);
+    target.device = mine.length > 0;
+    target.token = mine.some((d) => d.type === 'hardware-token');
 
     // Acceptances spread: most accepted both versions, some only v1 (must re-accept), some new, some none.
     const a = r();
@@ -364,10 +450,43 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
     state.acceptances.set(key, acc);
   });
 
-  const staff = simPeople.filter((p) => !pupils.has(p));
-  const performers = admins.length > 0 ? admins : (staff.length > 0 ? staff : simPeople).slice(0, 6);
-  seedAudit(state, simPeople, performers, r, now, opts.auditEvents ?? 100_000, v1, v2);
+  seedAudit(state, targets, performers, r, now, opts.auditEvents ?? 100_000, v1, v2);
   return state;
+}
+
+/** A console operator of the seeded history, and how often they act compared with the others. */
+interface Performer {
+  operator: Operator;
+  weight: number;
+}
+
+/** A person of the seed as the target of an administrative action. */
+interface SeedTarget {
+  person: SimPerson;
+  seed: SeedPerson;
+  staff: boolean;
+  device: boolean;
+  token: boolean;
+}
+
+/** Helpdesk staff do most of the day's writes, user administrators the identities, administrators little. */
+function performerWeight(o: Operator): number {
+  if (o.roles.includes('helpdesk') && !o.roles.includes('administrator') && !o.roles.includes('useradmin')) return 4;
+  if (o.roles.includes('useradmin')) return 3;
+  return o.roles.includes('administrator') ? 1 : 0;
+}
+
+/** The operators the console's own access decision lets perform `operation` on this person (never on themselves). */
+function eligible(performers: readonly Performer[], operation: OpName, person: SeedPerson | null): Performer[] {
+  return performers.filter(
+    (p) => p.weight > 0 && p.operator.username !== person?.username && can(p.operator, operation, person ? { dn: person.dn ?? null } : undefined).allowed,
+  );
+}
+
+function pickWeighted(r: () => number, xs: readonly Performer[]): Performer {
+  let x = r() * xs.reduce((s, p) => s + p.weight, 0);
+  for (const p of xs) if ((x -= p.weight) < 0) return p;
+  return xs[xs.length - 1]!;
 }
 
 /** Working-hours weight of an hour, so the log looks like a municipality's week. */
@@ -380,7 +499,16 @@ function hourWeight(ms: number): number {
   return weekend ? base * 0.1 : base;
 }
 
-function seedAudit(state: IdpState, people: readonly SimPerson[], admins: readonly SimPerson[], r: () => number, now: number, total: number, v1: TermsVersion, v2: TermsVersion): void {
+function seedAudit(state: IdpState, targets: readonly SeedTarget[], performers: readonly Performer[], r: () => number, now: number, total: number, v1: TermsVersion, v2: TermsVersion): void {
+  const people = targets.map((t) => t.person);
+  const pools: Record<SeedTargetKind, readonly SeedTarget[]> = {
+    anyone: targets,
+    staff: targets.filter((t) => t.staff),
+    device: targets.filter((t) => t.device),
+    token: targets.filter((t) => t.token),
+  };
+  // The same performers for every policy or terms change: whoever may make it, in the directory's order.
+  const policyPerformer = (action: keyof typeof SEEDED_POLICY_OPERATIONS) => eligible(performers, SEEDED_POLICY_OPERATIONS[action], null)[0]?.operator ?? null;
   const start = now - 395 * DAY;
   const hours = Math.ceil((now - start) / 3_600_000);
   const weights = new Float64Array(hours);
@@ -388,9 +516,9 @@ function seedAudit(state: IdpState, people: readonly SimPerson[], admins: readon
   for (let i = 0; i < hours; i++) sum += weights[i] = hourWeight(start + i * 3_600_000);
   const mixTotal = ACTION_MIX.reduce((s, [, w]) => s + w, 0);
   const specials = [
-    { t: Date.parse(v1.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS', message: 'Vilkårstillæg version 1 er udgivet (kræver ny accept)', details: `sha256:${v1.contentHash}` },
-    { t: Date.parse(v2.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS', message: 'Vilkårstillæg version 2 er udgivet (kræver ny accept)', details: `sha256:${v2.contentHash}` },
-    { t: now - 200 * DAY, action: 'CHANGE_PASSWORD_SETTINGS', message: 'Password-politikken er ændret', details: null },
+    { t: Date.parse(v1.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS' as const, message: 'Vilkårstillæg version 1 er udgivet (kræver ny accept)', details: `sha256:${v1.contentHash}` },
+    { t: Date.parse(v2.createdAt), action: 'CHANGE_TERMS_AND_CONDITIONS' as const, message: 'Vilkårstillæg version 2 er udgivet (kræver ny accept)', details: `sha256:${v2.contentHash}` },
+    { t: now - 200 * DAY, action: 'CHANGE_PASSWORD_SETTINGS' as const, message: 'Password-politikken er ændret', details: null },
   ].sort((a, b) => a.t - b.t);
   let id = 0;
   let carry = 0;
@@ -410,7 +538,7 @@ function seedAudit(state: IdpState, people: readonly SimPerson[], admins: readon
       const t = hourStart + off;
       while (specials.length > 0 && specials[0]!.t <= t) {
         const s = specials.shift()!;
-        const admin = admins[0];
+        const admin = policyPerformer(s.action);
         events.push({
           id: (id += 1),
           time: new Date(s.t).toISOString(),
@@ -434,12 +562,31 @@ function seedAudit(state: IdpState, people: readonly SimPerson[], admins: readon
           break;
         }
       }
-      const admin = ADMIN_ACTIONS.has(action);
-      const person: SimPerson = (action === 'ACCEPT_MFA' || action === 'REJECT_MFA') && lastLogin && r() < 0.8 ? lastLogin.person : people[Math.floor(r() * people.length)]!;
+      const rule = SEEDED_ADMIN_ACTIONS[action];
+      let person: SimPerson;
+      let performer: Operator | null = null;
+      let reason: string | null = null;
+      if (rule) {
+        // An administrative action: a person it can be about, then one of the operators the console's own
+        // access decision lets do it to them (a scoped helpdesk only inside its OUs, an auditor never).
+        const pool = pools[rule.target].length > 0 ? pools[rule.target] : targets;
+        let target = pool[Math.floor(r() * pool.length)]!;
+        let allowed = eligible(performers, rule.operation, target.seed);
+        for (let tries = 0; allowed.length === 0 && tries < 5; tries++) {
+          target = pool[Math.floor(r() * pool.length)]!;
+          allowed = eligible(performers, rule.operation, target.seed);
+        }
+        person = target.person;
+        if (allowed.length > 0) {
+          performer = pickWeighted(r, allowed).operator;
+          reason = pick(r, rule.reasons);
+        } else action = 'LOGIN'; // nobody may do it to anyone: the hour gets an ordinary login instead
+      } else {
+        person = (action === 'ACCEPT_MFA' || action === 'REJECT_MFA') && lastLogin && r() < 0.8 ? lastLogin.person : people[Math.floor(r() * people.length)]!;
+      }
+      const admin = performer !== null;
       const corr: string = (action === 'ACCEPT_MFA' || action === 'REJECT_MFA') && lastLogin && lastLogin.person === person ? lastLogin.corr : hex(r, 32);
       if (action === 'LOGIN') lastLogin = { person, corr };
-      const performer = admin ? pick(r, admins) : null;
-      const reason = admin ? pick(r, ADMIN_REASONS) : null;
       const ev: AuditEvent = {
         id: (id += r() < 0.02 ? 2 + Math.floor(r() * 3) : 1), // ids may skip, as in the peer
         time: new Date(t).toISOString(),

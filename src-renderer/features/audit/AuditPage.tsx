@@ -171,7 +171,9 @@ function ExportPanel({ draft }: { draft: Draft }) {
     }
     const s = scope === 'person' ? { kind: 'person' as const, person: draft.person } : scope === 'ou' ? { kind: 'ou' as const, ou: draft.ou } : { kind: scope };
     try {
-      const r = await exportEvidence.mutateAsync({ from: draft.from, to: draft.to, scope: s, fullCpr, ...(fullCpr ? { reason } : {}) });
+      // The package is written in the operator's console language.
+      const language = i18n.language === 'en' ? ('en' as const) : ('da' as const);
+      const r = await exportEvidence.mutateAsync({ from: draft.from, to: draft.to, scope: s, fullCpr, language, ...(fullCpr ? { reason } : {}) });
       setJobId(r.job.id);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
