@@ -72,7 +72,7 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
   if (q.error) return <Alert color="red">{errorText(q.error)}</Alert>;
   return (
     <Stack gap={4}>
-      <div style={{ display: 'grid', gridTemplateColumns: cols, fontWeight: 600, fontSize: 13, padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)' }} role="row">
+      <div style={{ display: 'grid', gridTemplateColumns: cols, fontWeight: 600, fontSize: 13, padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)' }} aria-hidden="true">
         <span>{t('audit.time')}</span><span>{t('audit.action')}</span><span>{t('audit.operator')}</span><span>Person</span><span>{t('audit.outcome')}</span><span>{t('audit.reason')}</span>
       </div>
       <div ref={parent} style={{ height: '55vh', overflow: 'auto' }} data-testid="audit-rows" tabIndex={0} aria-label={t('audit.title')}>
@@ -92,7 +92,7 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
               >
                 <span>{fmtTime(r.at)}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                  <Badge size="xs" variant="light" color={r.source === 'console' ? 'blue' : 'grape'} mr={6}>{r.source === 'console' ? 'Konsol' : 'IdP'}</Badge>
+                  <Badge size="xs" variant="light" color={r.source === 'console' ? 'blue' : 'grape'} mr={6}>{t(`audit.sources.${r.source}`)}</Badge>
                   {auditActionLabel(r.action)}
                 </span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.operator ?? '–'}</span>
