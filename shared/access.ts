@@ -27,6 +27,10 @@ export type Denial = {
   /** signed-out: nobody is signed in; role: no role grants it; scope: the person is outside the operator's OUs. */
   reason: 'signed-out' | 'role' | 'scope';
   message: string;
+  /** For a scope refusal: the operator's units by name, so the renderer can say them in any language. */
+  units?: string[];
+  /** For a scope refusal: the person has no AD account at all (only MitID Erhverv knows them). */
+  noAccount?: boolean;
 };
 export type Decision = { allowed: true; scope: Scope } | Denial;
 
@@ -74,6 +78,8 @@ export function can(operator: Operator | null, operation: OpName, target?: Acces
       allowed: false,
       code: 'forbidden',
       reason: 'scope',
+      units: scope.map((ou) => ouLabel(ou) || ou),
+      noAccount: target.dn === null,
       message:
         target.dn === null
           ? `Personen har ingen AD-konto i dine enheder: ${scopeLabel(scope)}.`

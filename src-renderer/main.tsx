@@ -1,9 +1,12 @@
 import '@mantine/core/styles.css';
-import { StrictMode } from 'react';
+import './app/a11y.css';
+import { StrictMode, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import './app/i18n.ts';
+import { buildTheme, cssVariablesResolver } from './app/theme.ts';
 import { App } from './app/App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { captureTokenFromUrl, OpError } from './app/transport.ts';
@@ -21,16 +24,28 @@ const queryClient = new QueryClient({
   },
 });
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
+/** The theme names icon-only controls (close buttons, …) in the operator's language, so it follows a switch. */
+function ThemedProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const theme = useMemo(
+    () => buildTheme({ close: t('app.close'), progress: t('app.progress'), togglePassword: t('app.togglePassword') }),
+    [t],
+  );
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
+}
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <ThemedProvider>
       <QueryClientProvider client={queryClient}>
         <ErrorBoundary>
           <App />
         </ErrorBoundary>
       </QueryClientProvider>
-    </MantineProvider>
+    </ThemedProvider>
   </StrictMode>,
 );

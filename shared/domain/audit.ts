@@ -106,8 +106,73 @@ export const auditActionLabels: Record<string, string> = {
   UNLOCK_MFA_DEVICE: 'MFA-enhed genåbnet',
 };
 
-export function auditActionLabel(action: string): string {
-  return auditActionLabels[action] ?? action;
+/** The same labels in English, for an operator working in English (the same keys: a unit test holds them equal). */
+export const auditActionLabelsEn: Record<string, string> = {
+  'session.login': 'Operator signed in',
+  'people.unlockAccount': 'AD account unlocked',
+  'settings.update': 'Settings changed',
+  'settings.setSecret': 'Secret saved',
+  'audit.exportEvidence': 'Evidence package exported',
+  'people.revealCpr': 'Full CPR number shown',
+  'people.export': 'People list exported',
+  'people.resetPassword': 'Password reset',
+  'people.deviceAction': 'MFA device changed',
+  'people.setIdentityLock': 'Identity blocked/reopened in the IdP',
+  'people.assignLocalAuthenticator': 'Local credential assigned',
+  'people.revokeLocalAuthenticator': 'Local credential removed',
+  'people.setSigning': 'Qualified signature changed',
+  'people.suspendIdentity': 'Business identity suspended',
+  'people.reactivateIdentity': 'Business identity reactivated',
+  'people.fixDrift': 'Drift fixed',
+  'bulk.start': 'Bulk job started',
+  'bulk.pause': 'Bulk job paused',
+  'bulk.resume': 'Bulk job resumed',
+  'bulk.cancel': 'Bulk job cancelled',
+  'bulk.retryFailed': 'Failed rows retried',
+  'bulk.job': 'Bulk job (run)',
+  'bulk.row': 'Bulk job: one person',
+  'policy.update': 'Password policy saved',
+  'policy.mirrorToAd': 'Password policy written to AD',
+  'policy.updateConfig': 'Policy setup changed',
+  'terms.publish': 'Terms published',
+  'terms.exportAcceptances': 'Terms acceptances exported',
+  'audit.setRetention': 'Retention periods changed',
+  'audit.purgeNow': 'Old events deleted',
+  'audit.purge': 'Events deleted after the retention period',
+  'audit.journalTampered': 'The journal has been tampered with (found at start)',
+  'audit.evidenceCleanup': 'Unfinished evidence package deleted',
+  EVIDENCE_ATTESTED: 'Evidence package signed by the IdP',
+  LOGIN: 'Sign-in',
+  WRONG_PASSWORD: 'Wrong password',
+  TOO_MANY_ATTEMPTS: 'Too many attempts',
+  ACCEPT_MFA: 'MFA approved',
+  REJECT_MFA: 'MFA rejected',
+  ACTIVATE: 'Business identity activated',
+  ACCEPTED_TERMS: 'Terms accepted',
+  DEACTIVATE_BY_ADMIN: 'Blocked by an administrator',
+  REACTIVATE_BY_ADMIN: 'Reopened by an administrator',
+  RANDOM_PASSWORD_SET_BY_ADMIN: 'Random password set by an administrator',
+  CHANGED_TRANSFER_TO_NEMLOGIN: 'Transfer to MitID Erhverv changed',
+  CHANGED_ALLOW_QUALIFIED_SIGNATURE: 'Qualified signature changed',
+  CHANGE_PASSWORD: 'Password changed',
+  ASSOCIATE_MFA: 'MFA device associated',
+  DELETED_MFA_DEVICE: 'MFA device deleted',
+  ADDED_ROLE_BY_ADMIN: 'Role assigned by an administrator',
+  CHANGE_PASSWORD_SETTINGS: 'Password policy changed',
+  CHANGE_TERMS_AND_CONDITIONS: 'Terms changed',
+  KODEVISER_RESET: 'Code display reset',
+  KODEVISER_ASSIGNED: 'Code display assigned',
+  MITID_ERVHERV_ACTION: 'Action in MitID Erhverv',
+  ADMIN_MFA_TEST: 'Test message sent to MFA device',
+  UNLOCK_ACCOUNT: 'Account unlocked',
+  LOCK_MFA_DEVICE: 'MFA device blocked',
+  UNLOCK_MFA_DEVICE: 'MFA device reopened',
+};
+
+/** An audit action as the operator reads it, in Danish (the default, as evidence packages use) or English. */
+export function auditActionLabel(action: string, language: string = 'da'): string {
+  const labels = language.startsWith('en') ? auditActionLabelsEn : auditActionLabels;
+  return labels[action] ?? action;
 }
 
 /** Failed-login actions, for the auditors' chart. */

@@ -135,6 +135,8 @@ export const NSIS_RULE_TEXT = `På NSIS-domæner kræver Full Service IdP-reglen
 export const PasswordCheck = z.object({
   code: z.enum(passwordResults),
   message: z.string(),
+  /** The figures the message names (min, max, allowed), so the renderer can say it in another language. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type PasswordCheck = z.infer<typeof PasswordCheck>;
 
@@ -167,7 +169,17 @@ export function checkPassword(password: string, s: PasswordPolicySettings, ctx: 
   }
   const order = new Map(passwordResults.map((c, i) => [c, i]));
   codes.sort((a, b) => order.get(a)! - order.get(b)!);
-  return codes.map((code) => ({ code, message: messageFor(code, s) }));
+  return codes.map((code) => {
+    const params = paramsFor(code, s);
+    return params ? { code, message: messageFor(code, s), params } : { code, message: messageFor(code, s) };
+  });
+}
+
+function paramsFor(code: PasswordResult, s: PasswordPolicySettings): Record<string, string | number> | undefined {
+  if (code === 'TOO_SHORT') return { min: s.minLength };
+  if (code === 'TOO_LONG') return { max: s.maxLength };
+  if (code === 'WRONG_SPECIAL_CHARACTERS') return { allowed: s.allowedSpecialCharacters ?? '' };
+  return undefined;
 }
 
 function messageFor(code: PasswordResult, s: PasswordPolicySettings): string {

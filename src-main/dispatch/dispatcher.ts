@@ -169,7 +169,9 @@ export function createDispatcher(deps: DispatcherDeps) {
 }
 
 function denialPayload(d: Denial, operation: string): ErrorPayload {
-  return { code: d.code, message: d.message, details: { operation, reason: d.reason } };
+  // The units and whether the person has an AD account go along as parameters: the renderer says them in English.
+  const scope = d.reason === 'scope' ? { units: d.units ?? [], noAccount: d.noAccount ?? false } : {};
+  return { code: d.code, message: d.message, details: { operation, reason: d.reason, ...scope } };
 }
 
 export type Dispatch = ReturnType<typeof createDispatcher>;

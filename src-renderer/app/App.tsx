@@ -1,5 +1,5 @@
-import { lazy, Suspense } from 'react';
-import { AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { lazy, Suspense, useCallback, type MouseEvent } from 'react';
+import { ActionIcon, AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
@@ -13,6 +13,7 @@ import { SettingsPage } from '../features/settings/SettingsPage.tsx';
 import { setLanguage, type Language } from './i18n.ts';
 import { queryKey, useOp, useOpMutation } from './ops.ts';
 import { routes, useRoute, type Route } from './routes.ts';
+import { focusFirstRow, ShortcutsOverlay, useGlobalShortcuts } from './shortcuts.tsx';
 import { hasTransport } from './transport.ts';
 import { can } from '../../shared/access.ts';
 import type { OpName } from '../../shared/operations/index.ts';
@@ -54,6 +55,7 @@ function LanguageSwitch() {
 }
 
 function Page({ route }: { route: Route }) {
+  const { t } = useTranslation();
   switch (route) {
     case 'personer':
       return <PeoplePage />;
@@ -65,7 +67,7 @@ function Page({ route }: { route: Route }) {
       return <BulkPage />;
     case 'revision':
       return (
-        <Suspense fallback={<Loader m="xl" aria-label="Indlæser" />}>
+        <Suspense fallback={<Loader m="xl" aria-label={t('app.loading')} />}>
           <AuditPage />
         </Suspense>
       );
@@ -80,6 +82,16 @@ function Shell() {
   const operator = useOp('session.current', {}).data?.operator;
   const logout = useOpMutation('session.logout');
   const training = info.data?.training ?? false;
+  const toPeople = useCallback(() => {
+    if (window.location.hash.replace(/^#\/?/, '').split('/')[0] !== 'personer') go('personer');
+  }, [go]);
+  const { help, setHelp } = useGlobalShortcuts(toPeople);
+  // The skip links move focus without touching the URL: the hash is the route here.
+  const skipTo = (target: 'list' | 'main') => (e: MouseEvent) => {
+    e.preventDefault();
+    if (target === 'list' && focusFirstRow()) return;
+    document.getElementById('main')?.focus();
+  };
 
   return (
     <AppShell header={{ height: training ? 88 : 60 }} navbar={{ width: 220, breakpoint: 0 }} footer={{ height: 32 }} padding="md">
@@ -87,14 +99,19 @@ function Shell() {
         {training && <TrainingBanner />}
         <Group h={60} px="md" justify="space-between">
           <Group gap="sm">
-            <a href="#main" className="skip-link">
-              <VisuallyHidden>{t('app.skipToContent')}</VisuallyHidden>
+            {route === 'personer' && (
+              <a href="#main" className="skip-link" onClick={skipTo('list')} data-testid="skip-to-list">
+                {t('app.skipToList')}
+              </a>
+            )}
+            <a href="#main" className="skip-link" onClick={skipTo('main')}>
+              {t('app.skipToContent')}
             </a>
             <Title order={2} size="h4">
               {t('app.name')}
             </Title>
             {training && (
-              <Badge color="yellow" variant="filled" c="dark.9">
+              <Badge color="yellow" variant="light">
                 {t('app.training')}
               </Badge>
             )}
@@ -112,6 +129,9 @@ function Shell() {
               </Stack>
             )}
             <LanguageSwitch />
+            <ActionIcon variant="default" size="lg" aria-label={t('shortcuts.help')} title={t('shortcuts.help')} onClick={() => setHelp(true)} data-testid="shortcuts-button">
+              ?
+            </ActionIcon>
             <Button
               variant="default"
               size="xs"
@@ -130,7 +150,7 @@ function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Hovedmenu">
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('app.mainMenu')}>
         {routes.filter((r) => can(operator ?? null, routeOperation[r]).allowed).map((r) => (
           <NavLink key={r} href={`#/${r}`} label={t(navKey[r])} active={route === r} onClick={(e) => { e.preventDefault(); go(r); }} />
         ))}
@@ -143,14 +163,16 @@ function Shell() {
       <AppShell.Footer>
         <StatusBar />
       </AppShell.Footer>
+      <ShortcutsOverlay opened={help} onClose={() => setHelp(false)} />
     </AppShell>
   );
 }
 
 export function App() {
+  const { t } = useTranslation();
   const session = useOp('session.current', {}, { enabled: hasTransport() });
   if (!hasTransport()) return <NoToken />;
-  if (session.isPending) return <Loader m="xl" aria-label="Indlæser" />;
+  if (session.isPending) return <Loader m="xl" aria-label={t('app.loading')} />;
   if (!session.data?.operator) return <SignIn />;
   return <Shell />;
 }

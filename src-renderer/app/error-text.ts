@@ -36,12 +36,24 @@ function fieldKey(path: string): string {
   return parts.at(-1) ?? path;
 }
 
+/** A scope refusal that names the operator's units (main sends them as `details.units`) says which. */
+function reasonKey(e: ErrorLike): string {
+  const reason = String(e.details?.reason);
+  if (reason !== 'scope' || !Array.isArray(e.details?.units) || e.details.units.length === 0) return reason;
+  return e.details.noAccount === true ? 'scopeNoAccount' : 'scopeUnits';
+}
+
+function reasonParams(e: ErrorLike): Record<string, string> {
+  const units = e.details?.units;
+  return Array.isArray(units) ? { units: units.filter((u): u is string => typeof u === 'string').join(', ') } : {};
+}
+
 /** The error as one line for the operator. */
 export function translateError(error: unknown, { language, t }: Texts): string {
   if (!isErrorLike(error)) return error instanceof Error ? error.message : String(error);
   const code = t(`errors.codes.${error.code}`, { defaultValue: '' });
   if (danish(language) || code === '') return error.message || code;
-  const reason = typeof error.details?.reason === 'string' ? t(`errors.reasons.${error.details.reason}`, { defaultValue: '' }) : '';
+  const reason = typeof error.details?.reason === 'string' ? t(`errors.reasons.${reasonKey(error)}`, { defaultValue: '', ...reasonParams(error) }) : '';
   const fields = Object.keys(fieldsOf(error));
   if (fields.length === 0) return reason || code;
   const names = fields.map((f) => t(`errors.fieldNames.${fieldKey(f)}`, { defaultValue: f }));

@@ -9,7 +9,7 @@ export function StatusBar() {
   const { t } = useTranslation();
   const status = useOp('system.status', {}, { refetchInterval: 30_000 });
   return (
-    <Group gap="lg" px="md" h="100%" role="status" aria-label="Systemstatus">
+    <Group gap="lg" px="md" h="100%" role="status" aria-label={t('app.systemStatus')}>
       {(status.data?.systems ?? []).map((s) => (
         <Tooltip key={s.system} label={s.message} withArrow>
           <Group gap={6} data-testid={`status-${s.system}`} tabIndex={0} aria-label={`${t(`systems.${s.system}`)}: ${t(`systems.${s.state}`)}`}>

@@ -56,7 +56,7 @@ const ROW = 36;
 const cols = '170px 1.3fr 1fr 1fr 110px 1.4fr';
 
 function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRow) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const q = useOpPages('audit.search', { filter, limit: 200 });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const parent = useRef<HTMLDivElement>(null);
@@ -74,8 +74,8 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
   if (q.error) return <Alert color="red">{errorText(q.error)}</Alert>;
   return (
     <Stack gap={4}>
-      <div style={{ display: 'grid', gridTemplateColumns: cols, fontWeight: 600, fontSize: 13, padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)' }} role="row">
-        <span>{t('audit.time')}</span><span>{t('audit.action')}</span><span>{t('audit.operator')}</span><span>Person</span><span>{t('audit.outcome')}</span><span>{t('audit.reason')}</span>
+      <div style={{ display: 'grid', gridTemplateColumns: cols, fontWeight: 600, fontSize: 13, padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)' }} aria-hidden="true">
+        <span>{t('audit.time')}</span><span>{t('audit.action')}</span><span>{t('audit.operator')}</span><span>{t('audit.personCol')}</span><span>{t('audit.outcome')}</span><span>{t('audit.reason')}</span>
       </div>
       <div ref={parent} style={{ height: '55vh', overflow: 'auto' }} data-testid="audit-rows" tabIndex={0} aria-label={t('audit.title')}>
         {q.isSuccess && rows.length === 0 && <Text p="md">{t('audit.none')}</Text>}
@@ -94,8 +94,8 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
               >
                 <span>{fmtTime(r.at)}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                  <Badge size="xs" variant="light" color={r.source === 'console' ? 'blue' : 'grape'} mr={6}>{r.source === 'console' ? 'Konsol' : 'IdP'}</Badge>
-                  {auditActionLabel(r.action)}
+                  <Badge size="xs" variant="light" color={r.source === 'console' ? 'blue' : 'grape'} mr={6}>{t(`audit.sources.${r.source}`)}</Badge>
+                  {auditActionLabel(r.action, i18n.language)}
                 </span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.operator ?? '–'}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.person ?? '–'}</span>
@@ -112,7 +112,7 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
 }
 
 function Charts({ filter }: { filter: AuditFilter }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const stats = useOp('audit.stats', { filter });
   const perDay = useMemo(() => {
     const data = stats.data?.perDay ?? [];
@@ -123,12 +123,12 @@ function Charts({ filter }: { filter: AuditFilter }) {
     for (const d of data) {
       if (!top.includes(d.action)) continue;
       const row = days.get(d.day) ?? { day: d.day };
-      row[auditActionLabel(d.action)] = d.count;
+      row[auditActionLabel(d.action, i18n.language)] = d.count;
       days.set(d.day, row);
     }
     const colors = ['blue.6', 'teal.6', 'orange.6', 'grape.6', 'red.6'];
-    return { data: [...days.values()], series: top.map((a, i) => ({ name: auditActionLabel(a), color: colors[i] ?? 'gray.6' })) };
-  }, [stats.data]);
+    return { data: [...days.values()], series: top.map((a, i) => ({ name: auditActionLabel(a, i18n.language), color: colors[i] ?? 'gray.6' })) };
+  }, [stats.data, i18n.language]);
   if (!stats.data) return null;
   return (
     <Card withBorder>
@@ -302,7 +302,7 @@ function RetentionCard() {
 }
 
 export default function AuditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const operator = useOperator();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [debounced] = useDebouncedValue(draft, 300);
@@ -313,7 +313,7 @@ export default function AuditPage() {
   const savedKey = `lia.audit.saved.${operator?.username ?? ''}`;
   const [saved, setSaved] = useState<Record<string, Draft>>(() => JSON.parse(localStorage.getItem(savedKey) ?? '{}') as Record<string, Draft>);
   const [saveName, setSaveName] = useState('');
-  const actionOptions = Object.entries(auditActionLabels).map(([value, label]) => ({ value, label }));
+  const actionOptions = Object.keys(auditActionLabels).map((value) => ({ value, label: auditActionLabel(value, i18n.language) }));
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   return (
@@ -332,8 +332,8 @@ export default function AuditPage() {
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, md: 2, lg: 4 }}>
               <Group grow gap="xs" align="flex-start">
-                <DateInput label={t('audit.from')} value={draft.from} onChange={(from) => set({ from })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder="dd-mm-åååå" data-testid="period-from" />
-                <DateInput label={t('audit.to')} value={draft.to} onChange={(to) => set({ to })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder="dd-mm-åååå" data-testid="period-to" />
+                <DateInput label={t('audit.from')} value={draft.from} onChange={(from) => set({ from })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder={t('audit.datePlaceholder')} data-testid="period-from" />
+                <DateInput label={t('audit.to')} value={draft.to} onChange={(to) => set({ to })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder={t('audit.datePlaceholder')} data-testid="period-to" />
               </Group>
               <MultiSelect label={t('audit.actions')} data={actionOptions} value={draft.actions} onChange={(actions) => set({ actions })} searchable clearable />
               <TextInput label={t('audit.operator')} value={draft.operator} onChange={(e) => set({ operator: e.currentTarget.value })} />
@@ -367,14 +367,14 @@ export default function AuditPage() {
         <ExportPanel draft={draft} />
         <RetentionCard />
       </Stack>
-      <Drawer opened={picked !== null} onClose={() => setPicked(null)} position="right" size="lg" title={picked ? auditActionLabel(picked.action) : ''}>
+      <Drawer opened={picked !== null} onClose={() => setPicked(null)} position="right" size="lg" title={picked ? auditActionLabel(picked.action, i18n.language) : ''}>
         {picked && (
           <Stack>
             <Table>
               <Table.Tbody>
                 {([
                   [t('audit.time'), fmtTime(picked.at)], [t('audit.source'), picked.source === 'console' ? t('audit.sourceConsole') : t('audit.sourceIdp')],
-                  [t('audit.action'), `${auditActionLabel(picked.action)} (${picked.action})`], [t('audit.operator'), picked.operator], ['Person', picked.person], [t('audit.ou'), picked.ou],
+                  [t('audit.action'), `${auditActionLabel(picked.action, i18n.language)} (${picked.action})`], [t('audit.operator'), picked.operator], [t('audit.personCol'), picked.person], [t('audit.ou'), picked.ou],
                   [t('audit.outcome'), picked.outcome ? t(`audit.outcomes.${picked.outcome}`) : picked.kind], [t('audit.reason'), picked.reason], [t('audit.message'), picked.message],
                   ['Korrelations-id', picked.correlationId], ['Arbejdsstation', picked.workstation],
                 ] as Array<[string, string | null]>).map(([k, v]) => (

@@ -1,6 +1,6 @@
-import { forwardRef, memo, startTransition, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { forwardRef, memo, startTransition, useEffect, useImperativeHandle, useRef } from 'react';
 import { Text, TextInput } from '@mantine/core';
-import { useHotkeys } from '@mantine/hooks';
+import { focusFirstRow, SEARCH_ID } from '../../app/shortcuts.tsx';
 
 /** Quiet time after the last keystroke before the list is asked: a burst of typing costs one query, not one per key. */
 export const SEARCH_DEBOUNCE_MS = 120;
@@ -64,7 +64,6 @@ export const SearchBox = memo(
         cb.current.onCommit(text);
       },
     }));
-    useHotkeys(useMemo(() => [['mod+K', () => input.current?.focus()]], []));
 
     return (
       <TextInput
@@ -87,10 +86,16 @@ export const SearchBox = memo(
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit(e.currentTarget.value);
+          // One Tab (or Arrow Down) from the search to the first result, past the toolbar and filters
+          // (Ctrl+K and Shift+Tab reach those); with no result, Tab goes on as usual.
+          else if (((e.key === 'Tab' && !e.shiftKey) || e.key === 'ArrowDown') && !e.altKey && !e.ctrlKey && !e.metaKey && !typing.current) {
+            if (focusFirstRow()) e.preventDefault();
+          }
         }}
         autoFocus
+        id={SEARCH_ID}
         rightSection={
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="dimmed" aria-hidden>
             Ctrl K
           </Text>
         }

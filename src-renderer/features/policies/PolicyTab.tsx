@@ -195,7 +195,7 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
           <Stack gap={4} role="status" data-testid="tester-result">
             {result.problems.length === 0 ? <Text c="green.9">{t('policies.testerOk')}</Text> : (
               <List size="sm" c="red.9">
-                {result.problems.map((p) => <List.Item key={p.code}>{p.message} <Badge size="xs" variant="outline" color="gray">{p.code}</Badge></List.Item>)}
+                {result.problems.map((p) => <List.Item key={p.code} data-code={p.code}>{t(`codes.password.${p.code}`, p.params ?? {})}</List.Item>)}
               </List>
             )}
             {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'}>{result.leak.message}</Text>}

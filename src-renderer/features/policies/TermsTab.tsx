@@ -185,7 +185,8 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
             <Group gap="xs">
               {Object.entries(r.counts).map(([s, n]) => <Badge key={s} color={color(s)} variant="light" data-testid={`count-${s}`}>{t(`policies.terms.states.${s}`)}: {n}</Badge>)}
             </Group>
-            <ScrollArea h={420}>
+            {/* Scrolled from the keyboard too: the region takes focus and is named by its table. */}
+            <ScrollArea h={420} viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': t('policies.terms.report') }}>
               <Table striped stickyHeader data-testid="report-table">
                 <Table.Thead>
                   <Table.Tr>

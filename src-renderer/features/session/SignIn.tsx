@@ -30,7 +30,7 @@ export function SignIn() {
   const fields = fieldErrors(login.error);
 
   return (
-    <Container size={520} py="xl">
+    <Container size={520} py="xl" component="main">
       <Stack>
         <Title order={1} size="h2">
           {t('app.name')}

@@ -28,6 +28,8 @@ describe('can()', () => {
       expect(can(agent, name, pupil)).toEqual({ allowed: true, scope: [SCHOOLS, DAYCARE] });
       expect(can(agent, name, clerk)).toEqual({
         allowed: false, code: 'forbidden', reason: 'scope', message: 'Personen ligger uden for dine enheder: Skoler, Børn og Unge / Dagtilbud.',
+        // The same units as parameters, for a refusal said in another language.
+        units: ['Skoler', 'Børn og Unge / Dagtilbud'], noAccount: false,
       });
     }
   });

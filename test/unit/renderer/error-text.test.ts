@@ -29,6 +29,10 @@ describe('an error from main, as the operator reads it', () => {
     expect(translateError({ code: 'forbidden', message: 'Din rolle giver ikke adgang til: Lås AD-konto op.', details: { reason: 'role' } }, texts('en'))).toBe(
       'Your role does not give access to this.',
     );
+    // With the units main names (details.units), English names them too.
+    const scoped = { ...refusedScope, details: { ...refusedScope.details, units: ['Skoler', 'Skoler / Elever'], noAccount: false } };
+    expect(translateError(scoped, texts('en'))).toBe('The person is outside your units: Skoler, Skoler / Elever.');
+    expect(translateError({ ...scoped, details: { ...scoped.details, noAccount: true } }, texts('en'))).toBe('The person has no AD account in your units: Skoler, Skoler / Elever.');
     expect(translateError({ code: 'unavailable-ad', message: 'Active Directory svarer ikke (timeout).' }, texts('en'))).toBe('Active Directory is not responding. Try again shortly.');
   });
 

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeopleQuery, PersonRow, SortKey } from '../../../../shared/domain/people.ts';
 import type { Column } from '../columns.tsx';
 import { block, BLOCK, type ListPage } from './blocks.ts';
+import { LIST_ID, SEARCH_ID } from '../../../app/shortcuts.tsx';
 
 const ROW = 40;
 export type Sort = { key: SortKey; dir: 'asc' | 'desc' };
@@ -87,7 +88,9 @@ const Row = memo(function Row({ r, index, shown, loading, onOpen }: { r: PersonR
         } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
           e.preventDefault();
           const next = (e.currentTarget as HTMLElement)[e.key === 'ArrowDown' ? 'nextElementSibling' : 'previousElementSibling'] as HTMLElement | null;
-          next?.focus();
+          // Above the first person is the search box (Arrow Down from there comes back here).
+          if (next?.tabIndex === 0) next.focus();
+          else if (e.key === 'ArrowUp' && index === 0) document.getElementById(SEARCH_ID)?.focus();
         }
       }}
     >
@@ -145,7 +148,7 @@ export const PeopleTable = memo(function PeopleTable({ query, first, loading, sh
   const padBottom = items.length ? virtual.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
 
   return (
-    <div ref={parent} style={{ height: 'calc(100vh - 400px)', minHeight: 320, overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
+    <div ref={parent} id={LIST_ID} style={{ height: 'calc(100vh - 400px)', minHeight: 320, overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
       <table style={{ width: Math.max(width, 900), borderCollapse: 'collapse', tableLayout: 'fixed', fontSize: 14 }} aria-rowcount={total}>
         <colgroup>
           {shown.map((c) => (

@@ -7,13 +7,13 @@ import { useOp } from '../../../app/ops.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel } from './Panel.tsx';
 
-/** The journal's label for an action: the shared labels, else the operation's own Danish summary. */
-const actionLabel = (action: string) =>
-  Object.hasOwn(auditActionLabels, action) ? auditActionLabel(action) : ((peopleOps as Record<string, { summary: string }>)[action]?.summary ?? action);
+/** The journal's label for an action in the operator's language: the shared labels, else the operation's own (Danish) summary. */
+const actionLabel = (action: string, language: string) =>
+  Object.hasOwn(auditActionLabels, action) ? auditActionLabel(action, language) : ((peopleOps as Record<string, { summary: string }>)[action]?.summary ?? action);
 
 /** What was done to the person, from the console's journal and the IdP's log, newest first. */
 export function HistoryPanel({ personId }: { personId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const h = useOp('people.history', { personId });
   return (
     <Panel title={t('people.panelHistory')} testId="panel-history">
@@ -31,7 +31,7 @@ export function HistoryPanel({ personId }: { personId: string }) {
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  {actionLabel(r.action)}
+                  {actionLabel(r.action, i18n.language)}
                   {r.kind === 'intent' ? ' …' : r.outcome && r.outcome !== 'success' ? ` (${r.outcome})` : ''}
                 </Table.Td>
                 <Table.Td>{r.operator ?? '–'}</Table.Td>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { IdpPanel as IdpPanelData } from '../../../../shared/operations/people.ts';
@@ -73,7 +73,9 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
               <Table.Th>{t('people.device')}</Table.Th>
               <Table.Th>{t('people.deviceType')}</Table.Th>
               <Table.Th>{t('people.lastUsed')}</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>{t('people.deviceActions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -83,7 +85,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
                   {d.name} {d.serialNumber && <Text span size="xs" c="dimmed">({d.serialNumber})</Text>}{' '}
                   {d.locked && <Badge color="red" size="xs">{t('people.deviceLocked')}</Badge>}
                 </Table.Td>
-                <Table.Td>{d.type}</Table.Td>
+                <Table.Td>{t(`codes.device.${d.type}`)}</Table.Td>
                 <Table.Td>{fmtDate(d.lastUsed)}</Table.Td>
                 <Table.Td>
                   {may('people.deviceAction') && (

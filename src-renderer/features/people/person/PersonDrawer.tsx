@@ -1,5 +1,5 @@
 import '../i18n.ts';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Drawer, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { can } from '../../../../shared/access.ts';
@@ -37,19 +37,40 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
   // The same decision main makes on every call, asked for this person.
   const may: May = (op) => !!p && can(operator, op, { dn: p.dn }).allowed;
 
+  // After a write the button that opened the dialog may be gone (Unlock, once unlocked): focus goes to
+  // the outcome, which also reads it out, instead of falling to the page behind the drawer.
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!outcome) return;
+    // After the dialog's own focus return (Mantine's, a few ms after it closes) found nothing to land on.
+    const timer = setTimeout(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) outcomeRef.current?.focus();
+    }, 60);
+    return () => clearTimeout(timer);
+  }, [outcome]);
+
   const done = (message: string) => {
     setRequest(null);
     setOutcome(message);
   };
 
   return (
-    <Drawer opened={personId !== null} onClose={onClose} position="right" size="xl" title={p?.displayName ?? ''}>
+    <Drawer
+      opened={personId !== null}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={p?.displayName ?? t('people.personPage')}
+      // Esc closes the dialog on top only: Mantine's drawer and modal each listen on the window.
+      closeOnEscape={request === null && !resetting}
+    >
       {overview.isLoading && <Loader size="sm" />}
       {overview.error && <Alert color="red">{errorText(overview.error)}</Alert>}
       {p && overview.data && (
         <Stack>
           {outcome && (
-            <Alert color="green" withCloseButton onClose={() => setOutcome(null)} data-testid="person-outcome">
+            <Alert color="green" withCloseButton onClose={() => setOutcome(null)} data-testid="person-outcome" ref={outcomeRef} tabIndex={-1} role="status">
               {outcome}
             </Alert>
           )}

@@ -112,7 +112,7 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
               <Alert color="orange" data-testid="policy-problems">
                 <List size="sm">
                   {current.problems.map((p) => (
-                    <List.Item key={p.code}>{p.message}</List.Item>
+                    <List.Item key={p.code}>{t(`codes.password.${p.code}`, p.params ?? {})}</List.Item>
                   ))}
                 </List>
               </Alert>
