@@ -20,6 +20,7 @@ import { createBulkService } from '../services/bulk/index.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
 import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
+import { syncSystemsFor } from '../services/people/sync/systems.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
@@ -27,7 +28,7 @@ import { openAuditStore, type AuditStore } from '../store/audit-store.ts';
 import { openBulkStore } from '../store/bulk-store.ts';
 import { openJournal, type Journal } from '../store/journal.ts';
 import { openMitIdCreateStore } from '../store/mitid-create-store.ts';
-import { openPeopleSnapshot } from '../store/people-snapshot.ts';
+import { openPeopleStore } from '../store/people-store.ts';
 import { fileConfigStore } from '../store/policies-config-store.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
 import { fileRetentionStore } from '../store/retention-store.ts';
@@ -131,17 +132,19 @@ function connect(env: Environment, dataDir: string, journal: Journal): Connected
   const sweeper = guard ? setInterval(() => void guard.sweep().catch(() => {}), sweepEvery) : null;
   sweeper?.unref();
   const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid };
-  // The cache belongs to exactly these systems: other settings never see another AD's people.
-  const peopleCache = openPeopleSnapshot(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
+  // The facts store belongs to exactly these systems: other settings never see another AD's people.
+  const peopleStore = openPeopleStore(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
+  const people = createPeopleIndex(connections, { store: peopleStore, systems: syncSystemsFor(connections) });
   return {
     environment: env,
     connections,
-    people: createPeopleIndex(connections, peopleCache),
+    people,
     close: async () => {
       if (sweeper) clearInterval(sweeper);
+      people.close();
       await raw.close();
       createStore?.close();
-      peopleCache.close();
+      peopleStore.close();
     },
   };
 }

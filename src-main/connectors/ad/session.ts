@@ -8,7 +8,7 @@ import { groupNameOf, parseDn, rdn } from '../../../shared/dn.ts';
 import { inScope } from '../../../shared/roles.ts';
 import { rankPeople } from '../../../shared/search.ts';
 import type { MirroredPolicySpec, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
-import type { AdDirectorySession } from './ad-directory.ts';
+import type { AdDirectorySession, ReadOptions } from './ad-directory.ts';
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
 import { encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, isGuid } from './decode.ts';
 import { BINARY_ATTRS, buf, collator, flagsOf, hopelessSearch, PEOPLE, PERSON_ATTRS, peopleFilter, readRanged, str, strs, SUMMARY_ATTRS, toSummary } from './entries.ts';
@@ -91,8 +91,9 @@ export function openAdSession(
    * Every matching person. The next page is asked for before this one is decoded, so decoding
    * overlaps the DC's work on the next page instead of adding to the total (1.5 s at 100,000
    * people), and a page's raw entries are garbage once decoded rather than all held to the end.
+   * A cancelled read stops after the page in flight (the DC drops the abandoned paged search).
    */
-  async function loadPeople(c: Client, filter: Filter): Promise<PersonSummary[]> {
+  async function loadPeople(c: Client, filter: Filter, opts: ReadOptions = {}): Promise<PersonSummary[]> {
     const pages = c.searchPaginated(baseDn, {
       scope: 'sub',
       filter,
@@ -106,6 +107,10 @@ export function openAdSession(
     for (;;) {
       const page = await next;
       if (page.done) return people;
+      if (opts.signal?.aborted) {
+        await pages.return(undefined).catch(() => undefined);
+        throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.');
+      }
       next = pages.next();
       try {
         for (const e of page.value.searchEntries) people.push(toSummary(e));
@@ -114,6 +119,7 @@ export function openAdSession(
         await next.catch(() => undefined);
         throw err;
       }
+      opts.onProgress?.(people.length);
     }
   }
 
@@ -164,13 +170,22 @@ export function openAdSession(
       return run({ action: 'læse domænecontrollerens ændringstæller' }, async (c) => {
         const r = await c.search('', { scope: 'base', attributes: ['highestCommittedUSN', 'dsServiceName'] });
         const e = r.searchEntries[0] ?? { dn: '' };
-        return { dsa: str(e, 'dsServiceName') ?? '', usn: Number(str(e, 'highestCommittedUSN') ?? 0) };
+        const dsa = str(e, 'dsServiceName') ?? '';
+        // The DC's database identity: a restore from backup gives the same DC a new invocationId, so USNs
+        // from before are meaningless. Any authenticated user may read it on the NTDS Settings object.
+        let invocationId: string | null = null;
+        if (dsa) {
+          const n = await c.search(dsa, { scope: 'base', attributes: ['invocationId'], explicitBufferAttributes: ['invocationId'] }).catch(() => null);
+          const g = n?.searchEntries[0] ? buf(n.searchEntries[0], 'invocationId') : null;
+          invocationId = g && g.length === 16 ? guidToString(g) : null;
+        }
+        return { dsa, invocationId, usn: Number(str(e, 'highestCommittedUSN') ?? 0) };
       });
     },
 
-    async loadPeopleChangedSince(usn: number) {
+    async loadPeopleChangedSince(usn: number, opts?: ReadOptions) {
       const filter = new AndFilter({ filters: [...PEOPLE(), new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) })] });
-      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter));
+      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter, opts));
     },
 
     async listAllIds() {
@@ -187,8 +202,8 @@ export function openAdSession(
       });
     },
 
-    async loadAllPeople() {
-      return run({ action: 'hente personer' }, (c) => loadPeople(c, new AndFilter({ filters: PEOPLE() })));
+    async loadAllPeople(opts?: ReadOptions) {
+      return run({ action: 'hente personer' }, (c) => loadPeople(c, new AndFilter({ filters: PEOPLE() }), opts));
     },
 
     async getPerson(personId: string): Promise<Person> {
