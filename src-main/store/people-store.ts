@@ -42,8 +42,11 @@ export interface PeopleStore {
    * are not there, so the engine reads the system whole again.
    */
   load<F>(system: SyncSystem, schema: z.ZodType<F>, signal?: AbortSignal): Promise<LoadedSystem<F> | null>;
-  /** One refresh's changes and the cursor that goes with them, in one transaction. */
-  apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string): Promise<void>;
+  /**
+   * One refresh's changes and the cursor that goes with them, in one transaction. `onlyFacts`: keys re-read
+   * outside a refresh (readNow) — the facts change, the sync record (cursor, when, how) stays.
+   */
+  apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts?: { onlyFacts?: boolean }): Promise<void>;
   /** The stored sync record of a system (no facts). */
   record(system: SyncSystem): SyncRecord | null;
   close(): void;
@@ -151,7 +154,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       });
     },
 
-    apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string): Promise<void> {
+    apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts: { onlyFacts?: boolean } = {}): Promise<void> {
       return serial(async () => {
         if (!open) return;
         const before = record(system);
@@ -171,7 +174,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             del.run(env, system, key);
             if (++n % SLICE === 0) await slice();
           }
-          putSync.run(
+          if (!opts.onlyFacts) putSync.run(
             env,
             system,
             changes.cursor,

@@ -123,7 +123,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     size: () => st.facts.size,
   });
 
-  async function apply(system: SyncSystem, st: SystemState, changes: SourceChanges<unknown>, at: string): Promise<void> {
+  async function apply(system: SyncSystem, st: SystemState, changes: SourceChanges<unknown>, at: string, onlyFacts = false): Promise<void> {
     await serial(async () => {
       if (closed) return;
       let keys: Set<string> | null;
@@ -150,7 +150,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       }
       st.cursor = changes.cursor;
       try {
-        await opts.store?.apply(system, changes, at);
+        await opts.store?.apply(system, changes, at, { onlyFacts });
       } catch {
         // The facts are in memory; a store that cannot be written only costs a slower next start (its
         // previous facts and cursor stay together, so the next start's delta is still right).
@@ -288,7 +288,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       await restoring;
       const changes = await st.spec.source.readNow(keys, { signal: new AbortController().signal, progress: () => {}, now });
       // Whatever the adapter says, a readNow only touches the keys it read.
-      await apply(system, st, { ...changes, mode: 'delta', cursor: st.cursor }, new Date(now()).toISOString());
+      await apply(system, st, { ...changes, mode: 'delta', cursor: st.cursor }, new Date(now()).toISOString(), true);
     },
 
     cancel(system) {
