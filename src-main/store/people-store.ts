@@ -82,7 +82,9 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     'INSERT INTO people_facts (env, system, key, read_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data',
   );
   const del = db.prepare('DELETE FROM people_facts WHERE env = ? AND system = ? AND key = ?');
-  const clearSystem = db.prepare('DELETE FROM people_facts WHERE system = ?');
+  const keysOf = db.prepare('SELECT key FROM people_facts WHERE env = ? AND system = ?');
+  // Another environment's facts of the system go in batches (a DELETE of 100,000 rows at once stalls).
+  const clearOthers = db.prepare('DELETE FROM people_facts WHERE (env, system, key) IN (SELECT env, system, key FROM people_facts WHERE system = ? AND env <> ? LIMIT 1000)');
   const clearOtherSync = db.prepare('DELETE FROM people_sync WHERE system = ? AND env <> ?');
   const all = db.prepare('SELECT key, read_at, data FROM people_facts WHERE env = ? AND system = ?');
   const getSync = db.prepare('SELECT cursor, method, last_full_at, last_delta_at, calls FROM people_sync WHERE env = ? AND system = ?');
@@ -160,12 +162,24 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
         const before = record(system);
         db.exec('BEGIN IMMEDIATE');
         try {
-          if (changes.mode === 'full') {
-            // Everything of the system goes, another environment's facts included (they are stale anyway).
-            clearSystem.run(system);
-            clearOtherSync.run(system, env);
-          }
           let n = 0;
+          if (changes.mode === 'full') {
+            // A full read replaces the system's facts: keys it did not return go, and so do another
+            // environment's facts (stale anyway). Upserting over the old rows is cheaper than deleting all.
+            while (Number(clearOthers.run(system, env).changes) > 0) await slice();
+            clearOtherSync.run(system, env);
+            const fresh = new Set(changes.upserts.map((u) => u.key));
+            const gone: string[] = [];
+            for (const r of keysOf.iterate(env, system)) {
+              const key = String((r as { key: unknown }).key);
+              if (!fresh.has(key)) gone.push(key);
+              if (++n % (SLICE * 10) === 0) await slice();
+            }
+            for (const key of gone) {
+              del.run(env, system, key);
+              if (++n % SLICE === 0) await slice();
+            }
+          }
           for (const u of changes.upserts) {
             put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact));
             if (++n % SLICE === 0) await slice();

@@ -45,6 +45,17 @@ describe('the people facts store', () => {
     again.close();
   });
 
+  it('replaces a system whole on a full read: keys it did not return are gone', async () => {
+    const s = openPeopleStore(fresh(), 'env');
+    await s.apply('mitid', full(2500), at);
+    await s.apply('mitid', { ...full(1200), upserts: full(1200).upserts.map((u) => ({ ...u, fact: { ...u.fact, name: 'igen' } })) }, at);
+    const loaded = await s.load('mitid', Fact);
+    expect(loaded?.facts.size).toBe(1200);
+    expect(loaded?.facts.get('k1199')?.fact.name).toBe('igen');
+    expect(loaded?.facts.has('k1200')).toBe(false);
+    s.close();
+  });
+
   it('never shows one environment the facts of another, and a full read of one clears the other', async () => {
     const file = fresh();
     const a = openPeopleStore(file, 'env-a');

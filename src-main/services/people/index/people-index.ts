@@ -110,14 +110,18 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   // ------------------------------------------------------------------ facts → rows
 
   /** Mirror the engine's facts of one system into the merge's maps; the AD ids whose row may change. */
-  function mirror(change: FactsChange): { all: boolean; ad: Set<string>; uuids: Set<string> | null } {
+  async function mirror(change: FactsChange): Promise<{ all: boolean; ad: Set<string>; uuids: Set<string> | null }> {
     const ad = new Set<string>();
+    const step = slicer(10_000);
     if (change.system === 'ad') {
       const held = engine.facts<AdFact>('ad');
       const maxAge = facts.maxPasswordAgeDays;
       if (!change.keys) {
         people.clear();
-        for (const [k, s] of held) if (isPerson(s.fact)) people.set(k, s.fact);
+        for (const [k, s] of held) {
+          if (isPerson(s.fact)) people.set(k, s.fact);
+          await step();
+        }
       } else {
         for (const k of change.keys) {
           if (k === DOMAIN_KEY) continue;
@@ -136,7 +140,12 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const wasLoaded = mitidLoaded;
       mitidLoaded = true;
       if (!change.keys) {
-        facts.mitid = new Map([...held].map(([k, s]) => [k, s.fact]));
+        const next = new Map<string, MitIdFacts>();
+        for (const [k, s] of held) {
+          next.set(k, s.fact);
+          await step();
+        }
+        facts.mitid = next;
       } else {
         for (const k of change.keys) {
           const f = held.get(k)?.fact;
@@ -148,7 +157,12 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     }
     const held = engine.facts<IdpPerson | null>('idp');
     if (!change.keys) {
-      facts.idp = new Map([...held].map(([k, s]) => [k, s.fact]));
+      const next = new Map<string, IdpPerson | null>();
+      for (const [k, s] of held) {
+        next.set(k, s.fact);
+        await step();
+      }
+      facts.idp = next;
       return { all: true, ad, uuids: new Set() };
     }
     for (const k of change.keys) {
@@ -162,7 +176,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
 
   async function onChange(change: FactsChange): Promise<void> {
     if (closed) return;
-    const d = mirror(change);
+    const d = await mirror(change);
     if (d.all) await rebuildAll();
     else await rebuildSome(d.ad, d.uuids ?? new Set(), change.system !== 'idp');
   }
@@ -170,7 +184,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** Every row again (a full read, the start): in slices, the old rows stay in use until the new are done. */
   async function rebuildAll(): Promise<void> {
     const list = [...people.values()];
-    matchIdentities(facts, list, conn.linkRule);
+    await matchIdentities(facts, list, conn.linkRule, slicer(5_000));
     const ctx = context();
     const now = Date.now();
     const step = slicer(2_000);
@@ -207,8 +221,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const dirty = new Set(adIds);
     const orphanDirty = new Set<string>();
     if (rematch) {
-      const before = new Map(facts.mitidFor);
-      matchIdentities(facts, [...people.values()], conn.linkRule);
+      const before = facts.mitidFor;
+      await matchIdentities(facts, [...people.values()], conn.linkRule, slicer(5_000));
       for (const [id, uuid] of facts.mitidFor) if (before.get(id) !== uuid) dirty.add(id);
       for (const id of before.keys()) if (!facts.mitidFor.has(id)) dirty.add(id);
       if (uuids.size > 0) for (const [id, uuid] of facts.mitidFor) if (uuids.has(uuid)) dirty.add(id);

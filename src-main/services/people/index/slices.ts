@@ -43,7 +43,12 @@ export async function sortSliced<T>(items: readonly T[], cmp: (a: T, b: T) => nu
  * comparator sorts the whole thing (sliced, so still without stalling).
  */
 export async function sortByKeyThenExact<T>(items: readonly T[], key: (x: T) => string, exact: (a: T, b: T) => number): Promise<T[]> {
-  const keyed = items.map((x) => ({ x, k: key(x) }));
+  const keyed: Array<{ x: T; k: string }> = [];
+  const keying = slicer(5_000);
+  for (const x of items) {
+    keyed.push({ x, k: key(x) });
+    await keying();
+  }
   const sorted = (await sortSliced(keyed, (p, q) => (p.k < q.k ? -1 : p.k > q.k ? 1 : 0))).map((p) => p.x);
   const step = slicer(20_000);
   const limit = sorted.length * 4 + 1000;

@@ -15,7 +15,8 @@ export const LEGACY_INTERVAL_MS = 10 * 60_000;
 export function syncSystemsFor(conn: Connections): SyncSystems {
   return (env) => {
     const systems: Partial<Record<SyncSystem, SourceSpec<unknown>>> = {
-      ad: { source: createAdSource({ session: env.session }), schema: AdFact, intervalMs: AD_INTERVAL_MS } as SourceSpec<unknown>,
+      // The training directory has no change counter: each of its refreshes is a whole read.
+      ad: { source: createAdSource({ session: env.session }), schema: AdFact, intervalMs: conn.directory.kind === 'ad' ? AD_INTERVAL_MS : LEGACY_INTERVAL_MS } as SourceSpec<unknown>,
     };
     if (conn.mitid) {
       systems.mitid = { source: legacyMitIdSource(conn.mitid, () => env.known('mitid')), schema: MitIdFacts, intervalMs: LEGACY_INTERVAL_MS } as SourceSpec<unknown>;
