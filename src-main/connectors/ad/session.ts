@@ -16,6 +16,12 @@ import { isLdapResultError, type WriteContext } from './errors.ts';
 import { readResultantPolicy } from './policy-read.ts';
 import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
 
+/** What (objectCategory=person)(objectClass=user) selects, decided on an entry the DC returned. */
+function isPersonEntry(e: Entry): boolean {
+  const category = (str(e, 'objectCategory') ?? '').split(',')[0]?.trim().toLowerCase();
+  return category === 'cn=person' && strs(e, 'objectClass').some((c) => c.toLowerCase() === 'user');
+}
+
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
 const PSO_PRECEDENCE = 5;
 
@@ -93,11 +99,11 @@ export function openAdSession(
    * people), and a page's raw entries are garbage once decoded rather than all held to the end.
    * A cancelled read stops after the page in flight (the DC drops the abandoned paged search).
    */
-  async function loadPeople(c: Client, filter: Filter, opts: ReadOptions = {}): Promise<PersonSummary[]> {
+  async function loadPeople(c: Client, filter: Filter, opts: ReadOptions = {}, only?: { attributes: string[]; accept(e: Entry): boolean }): Promise<PersonSummary[]> {
     const pages = c.searchPaginated(baseDn, {
       scope: 'sub',
       filter,
-      attributes: SUMMARY_ATTRS,
+      attributes: only ? [...SUMMARY_ATTRS, ...only.attributes] : SUMMARY_ATTRS,
       explicitBufferAttributes: BINARY_ATTRS,
       paged: { pageSize },
       timeLimit: searchSeconds,
@@ -113,7 +119,7 @@ export function openAdSession(
       }
       next = pages.next();
       try {
-        for (const e of page.value.searchEntries) people.push(toSummary(e));
+        for (const e of page.value.searchEntries) if (!only || only.accept(e)) people.push(toSummary(e));
       } catch (err) {
         // Not expected (toSummary does not throw), but never leave the next page's request dangling.
         await next.catch(() => undefined);
@@ -184,8 +190,11 @@ export function openAdSession(
     },
 
     async loadPeopleChangedSince(usn: number, opts?: ReadOptions) {
-      const filter = new AndFilter({ filters: [...PEOPLE(), new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) })] });
-      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter, opts));
+      // uSNChanged alone, and the people picked out here: the DC answers a range on its ordered uSNChanged
+      // index from the index, while AND-ing it with objectCategory/objectClass makes Samba walk every person
+      // (0.7 s against 2.4–2.8 s at 100,000 people). What changed that is not a person is little and dropped.
+      const filter = new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) });
+      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter, opts, { attributes: ['objectClass', 'objectCategory'], accept: isPersonEntry }));
     },
 
     async listAllIds() {

@@ -59,7 +59,7 @@ it('keeps the event loop answering while a whole read of 60,000 people is applie
   expect(index.query(PeopleQuery.parse({})).indexed).toBe(people.length);
   expect(index.query(PeopleQuery.parse({ filter: { mitidState: 'Active' } })).rows.length).toBe(40_000);
   console.log(`hel læsning anvendt på ${Math.round(took)} ms; længste pause i event-løkken ${Math.round(longest)} ms, ${ticks} tik`);
-  expect(ticks).toBeGreaterThan(took / 50);
+  expect(ticks).toBeGreaterThan(20);
   expect(longest).toBeLessThan(took / 5);
   index.close();
 }, 120_000);

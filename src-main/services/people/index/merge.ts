@@ -133,7 +133,20 @@ export function orphanRow(m: MitIdFacts): PersonRow {
   };
 }
 
-export const entryOf = (ad: PersonSummary | null, row: PersonRow): Entry => ({ ad, row, folded: foldedFindable(row) });
+/**
+ * One index entry. The searchable text is folded on first use (a search) and then kept: a start shows the
+ * first rows without folding 100,000 names first; the index folds the rest in the background.
+ */
+export function entryOf(ad: PersonSummary | null, row: PersonRow): Entry {
+  let folded: string | undefined;
+  return {
+    ad,
+    row,
+    get folded() {
+      return (folded ??= foldedFindable(row));
+    },
+  };
+}
 
 /** A person's match keys, remembered per person object (a fact object is replaced when the person changes). */
 const matchKeys = new WeakMap<LinkRule, WeakMap<PersonSummary, { subject: string | null; email: string | null }>>();

@@ -211,6 +211,17 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     byId.clear();
     for (const e of entries) byId.set(e.row.id, e);
     bump();
+    background(foldAhead(next));
+  }
+
+  /** Fold the rows' search text behind the first rows, so the first search does not fold them all at once. */
+  async function foldAhead(list: readonly Entry[]): Promise<void> {
+    const step = slicer(2_000);
+    for (const e of list) {
+      if (closed || list !== entries) return;
+      void e.folded;
+      await step();
+    }
   }
 
   /**

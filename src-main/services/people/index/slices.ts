@@ -43,13 +43,17 @@ export async function sortSliced<T>(items: readonly T[], cmp: (a: T, b: T) => nu
  * comparator sorts the whole thing (sliced, so still without stalling).
  */
 export async function sortByKeyThenExact<T>(items: readonly T[], key: (x: T) => string, exact: (a: T, b: T) => number): Promise<T[]> {
-  const keyed: Array<{ x: T; k: string }> = [];
+  // The keys, each with its item's position, sorted by the engine's own string sort (no comparator
+  // callback: about 0.1 s for 100,000 instead of a second in a comparator-driven sort).
+  const keyed: string[] = [];
   const keying = slicer(5_000);
-  for (const x of items) {
-    keyed.push({ x, k: key(x) });
+  for (let i = 0; i < items.length; i++) {
+    keyed.push(`${key(items[i] as T)}\u0000${i.toString(36).padStart(4, '0')}`);
     await keying();
   }
-  const sorted = (await sortSliced(keyed, (p, q) => (p.k < q.k ? -1 : p.k > q.k ? 1 : 0))).map((p) => p.x);
+  keyed.sort();
+  await yieldToLoop();
+  const sorted = keyed.map((k) => items[Number.parseInt(k.slice(k.lastIndexOf('\u0000') + 1), 36)] as T);
   const step = slicer(20_000);
   const limit = sorted.length * 4 + 1000;
   let moves = 0;
