@@ -55,17 +55,16 @@ function watch(core: Core, who: Caller) {
     last = now;
   }, 10);
   let stopped = false;
-  const loop = (async () => {
+  // Two loops, so a slow system.status (it pings the DC) does not thin out the trivial call's samples.
+  const every = async (op: 'session.current' | 'system.status', into: number[]) => {
     while (!stopped) {
       const t0 = performance.now();
-      await core.dispatch('session.current', {}, who);
-      current.push(performance.now() - t0);
-      const t1 = performance.now();
-      await core.dispatch('system.status', {}, who);
-      status.push(performance.now() - t1);
+      await core.dispatch(op, {}, who);
+      into.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-  })();
+  };
+  const loop = Promise.all([every('session.current', current), every('system.status', status)]);
   return {
     async stop() {
       stopped = true;
@@ -135,17 +134,22 @@ const bench: Benchmark = {
       await rename(some.slice(CHANGES, 2 * CHANGES), 'Bench Varm');
       const s0 = performance.now();
       core = await start();
+      const coreMs = performance.now() - s0;
       const who2: Caller = { slot: memorySlot(), workstation: 'bench-2' };
+      const l0 = performance.now();
       await call(core, 'session.login', { username: OPERATORS.helpdesk, password: SEED_PASSWORD }, who2);
+      const loginMs = performance.now() - l0;
+      const p0 = performance.now();
       const page = await call(core, 'people.list', { limit: 100 }, who2);
-      const firstRowsMs = performance.now() - s0;
+      // The console's own work: start and first page; the sign-in (a bind to the DC) in between is the operator's.
+      const firstRowsMs = coreMs + (performance.now() - p0);
       let visible = 0;
       while (visible < CHANGES && performance.now() - s0 < 120_000) {
         visible = (await call(core, 'people.list', { text: 'Bench Varm', limit: 100 }, who2)).total;
         if (visible < CHANGES) await new Promise((r) => setTimeout(r, 20));
       }
       const allVisibleMs = performance.now() - s0;
-      console.log(`  varm start: ${page.rows.length} rækker (af ${page.indexed}) efter ${round(firstRowsMs, 0)} ms (start + login + første side); alle ${visible} ændringer synlige efter ${round(allVisibleMs, 0)} ms`);
+      console.log(`  varm start: ${page.rows.length} rækker (af ${page.indexed}) efter ${round(firstRowsMs, 0)} ms (kernen ${round(coreMs, 0)} ms + første side; login ${round(loginMs, 0)} ms ikke medregnet); alle ${visible} ændringer synlige ${round(allVisibleMs, 0)} ms efter start`);
       await core.people().idle();
       await core.close();
       await admin.unbind();
@@ -154,8 +158,9 @@ const bench: Benchmark = {
       const metrics: BenchResult['metrics'] = {
         adDeltaAfter50Changes: { value: round(deltaMs, 1), unit: 'ms' },
         adChangesVisible: { value: seen.total, unit: `af ${CHANGES} ændringer`, better: 'higher' },
-        warmStartFirstRows: { value: round(firstRowsMs, 1), unit: 'ms (ny kerne + login + første side fra lageret)' },
-        warmStartAllChangesVisible: { value: round(allVisibleMs, 1), unit: `ms (kun AD's ${CHANGES} ændringer; MitID Erhverv og IdP: del B)` },
+        warmStartFirstRows: { value: round(firstRowsMs, 1), unit: 'ms (ny kerne + første side fra lageret; login ikke medregnet)' },
+        warmStartLogin: { value: round(loginMs, 1), unit: 'ms (operatørens bind mod DC\'en, mellem start og første side)' },
+        warmStartAllChangesVisible: { value: round(allVisibleMs, 1), unit: `ms fra start (inkl. login; kun AD's ${CHANGES} ændringer; MitID Erhverv og IdP: del B)` },
         responsivenessP99: { value: currentP99, unit: 'ms (session.current hver 250 ms under fuld læsning)' },
         responsivenessMax: { value: currentMax, unit: 'ms' },
         eventLoopLongestPause: { value: round(polled.gap, 0), unit: 'ms' },

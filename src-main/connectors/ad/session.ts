@@ -1,5 +1,6 @@
 // One operator's session against AD: their own bind (bound again after a dropped connection), and every
 // read and write of the DirectoryPort under it, so AD's delegation decides what each operator may change.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
@@ -21,6 +22,9 @@ function isPersonEntry(e: Entry): boolean {
   const category = (str(e, 'objectCategory') ?? '').split(',')[0]?.trim().toLowerCase();
   return category === 'cn=person' && strs(e, 'objectClass').some((c) => c.toLowerCase() === 'user');
 }
+
+/** Entries decoded between yields to the event loop. */
+const DECODE_SLICE = 200;
 
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
 const PSO_PRECEDENCE = 5;
@@ -119,7 +123,12 @@ export function openAdSession(
       }
       next = pages.next();
       try {
-        for (const e of page.value.searchEntries) if (!only || only.accept(e)) people.push(toSummary(e));
+        // Decoding a page takes tens of milliseconds: yield now and then, so the main process keeps answering.
+        let n = 0;
+        for (const e of page.value.searchEntries) {
+          if (!only || only.accept(e)) people.push(toSummary(e));
+          if (++n % DECODE_SLICE === 0) await yieldToLoop();
+        }
       } catch (err) {
         // Not expected (toSummary does not throw), but never leave the next page's request dangling.
         await next.catch(() => undefined);

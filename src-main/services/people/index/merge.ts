@@ -173,6 +173,11 @@ export async function matchIdentities(
   step: () => Promise<void> | undefined = () => undefined,
 ): Promise<void> {
   const mitidFor = new Map<string, string>();
+  if (facts.mitid.size === 0) {
+    // Nothing to match (MitID Erhverv not set up or not read yet): no need to key 100,000 people.
+    facts.mitidFor = mitidFor;
+    return;
+  }
   const bySubject = new Map<string, string>();
   const byEmail = new Map<string, string>();
   for (const p of people) {
