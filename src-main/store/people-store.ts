@@ -46,10 +46,17 @@ export interface PeopleStore {
    * One refresh's changes and the cursor that goes with them, in one transaction. `onlyFacts`: keys re-read
    * outside a refresh (readNow) — the facts change, the sync record (cursor, when, how) stays.
    */
-  apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts?: { onlyFacts?: boolean }): Promise<void>;
+  apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts?: ApplyOptions<F>): Promise<void>;
   /** The stored sync record of a system (no facts). */
   record(system: SyncSystem): SyncRecord | null;
   close(): void;
+}
+
+export interface ApplyOptions<F> {
+  /** Keys re-read outside a refresh (readNow): the facts change, the sync record (cursor, when, how) stays. */
+  onlyFacts?: boolean;
+  /** Each fact's place in the order `load` returns them (e.g. a name key), so a start need not sort them. */
+  sortKey?: (fact: F) => string | null;
 }
 
 const RecordRow = z.object({ cursor: z.string().nullable(), method: z.string().nullable(), last_full_at: z.string().nullable(), last_delta_at: z.string().nullable(), calls: z.string() });
@@ -76,16 +83,27 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
           PRIMARY KEY (env, system)
         )`);
     },
+    (d) => {
+      // Facts clustered in the order the list shows them (sort_key leads the primary key), so a start reads
+      // them in name order with a plain scan. A cache: the old rows go, and with them every cursor (a cursor
+      // must never outlive its facts); the next refresh reads whole.
+      d.exec(`DROP TABLE people_facts; DELETE FROM people_sync;
+        CREATE TABLE people_facts (
+          env TEXT NOT NULL, system TEXT NOT NULL, sort_key TEXT NOT NULL, key TEXT NOT NULL, read_at TEXT NOT NULL, data TEXT NOT NULL,
+          PRIMARY KEY (env, system, sort_key, key), UNIQUE (env, system, key)
+        ) WITHOUT ROWID`);
+    },
   ]);
   const put = db.prepare(
-    'INSERT INTO people_facts (env, system, key, read_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data',
+    'INSERT INTO people_facts (env, system, key, read_at, data, sort_key) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key',
   );
   const del = db.prepare('DELETE FROM people_facts WHERE env = ? AND system = ? AND key = ?');
   const keysOf = db.prepare('SELECT key FROM people_facts WHERE env = ? AND system = ?');
   // Another environment's facts of the system go in batches (a DELETE of 100,000 rows at once stalls).
   const clearOthers = db.prepare('DELETE FROM people_facts WHERE (env, system, key) IN (SELECT env, system, key FROM people_facts WHERE system = ? AND env <> ? LIMIT 1000)');
   const clearOtherSync = db.prepare('DELETE FROM people_sync WHERE system = ? AND env <> ?');
-  const all = db.prepare('SELECT key, read_at, data FROM people_facts WHERE env = ? AND system = ?');
+  const all = db.prepare('SELECT key, read_at, data FROM people_facts WHERE env = ? AND system = ? ORDER BY sort_key, key');
   const getSync = db.prepare('SELECT cursor, method, last_full_at, last_delta_at, calls FROM people_sync WHERE env = ? AND system = ?');
   const putSync = db.prepare(
     'INSERT INTO people_sync (env, system, cursor, method, last_full_at, last_delta_at, calls) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
@@ -156,7 +174,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       });
     },
 
-    apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts: { onlyFacts?: boolean } = {}): Promise<void> {
+    apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts: ApplyOptions<F> = {}): Promise<void> {
       return serial(async () => {
         if (!open) return;
         const before = record(system);
@@ -181,7 +199,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             }
           }
           for (const u of changes.upserts) {
-            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact));
+            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '');
             if (++n % SLICE === 0) await slice();
           }
           for (const key of changes.deletes) {

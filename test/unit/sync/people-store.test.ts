@@ -56,6 +56,17 @@ describe('the people facts store', () => {
     s.close();
   });
 
+  it('gives the facts back in the order of their sort key (the list restores nearly sorted)', async () => {
+    const s = openPeopleStore(fresh(), 'env');
+    const names = ['Øse', 'Anna', 'Ærling', 'Bo', 'Åge', 'Zara'];
+    await s.apply('ad', { ...full(0), upserts: names.map((name, i) => ({ key: `k${i}`, fact: { name, n: i }, readAt: at })) }, at, {
+      sortKey: (f: { name: string }) => f.name.toLowerCase().replace('æ', '{0').replace('ø', '{1').replace('å', '{2'),
+    });
+    const loaded = await s.load('ad', Fact);
+    expect([...(loaded?.facts.values() ?? [])].map((x) => x.fact.name)).toEqual(['Anna', 'Bo', 'Zara', 'Ærling', 'Øse', 'Åge']);
+    s.close();
+  });
+
   it('never shows one environment the facts of another, and a full read of one clears the other', async () => {
     const file = fresh();
     const a = openPeopleStore(file, 'env-a');
@@ -108,7 +119,7 @@ describe('the people facts store', () => {
     const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).not.toContain('people_snapshot');
     expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync']));
-    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 1 }]);
+    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 2 }]);
     check.close();
   });
 });

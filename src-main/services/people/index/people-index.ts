@@ -14,7 +14,7 @@ import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } 
 import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { adMatchFor, buildRow, entryOf, expectedSubject, matchIdentities, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
 import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
-import { danishNameKey, slicer, sortByKeyThenExact } from './slices.ts';
+import { danishNameKey, mergeSorted, slicer, sortByKeyThenExact } from './slices.ts';
 
 /** How often the index looks for systems due a refresh while someone uses the list. */
 const TICK_MS = 60_000;
@@ -195,15 +195,19 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     }
     const matched = new Set(facts.mitidFor.values());
     const nextOrphans = new Set<string>();
+    const orphanEntries: Entry[] = [];
     if (mitidLoaded) {
       for (const m of facts.mitid.values()) {
         if (matched.has(m.summary.uuid)) continue;
         nextOrphans.add(m.summary.uuid);
-        next.push(entryOf(null, orphanRow(m)));
+        orphanEntries.push(entryOf(null, orphanRow(m)));
         await step();
       }
     }
-    const sorted = await sortByKeyThenExact(next, nameKey, (a, b) => compareRows(a.row, b.row));
+    // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
+    const exact = (a: Entry, b: Entry) => compareRows(a.row, b.row);
+    const sorted = await mergeSorted(await sortByKeyThenExact(next, nameKey, exact), await sortByKeyThenExact(orphanEntries, nameKey, exact), exact);
+    next.push(...orphanEntries);
     if (closed) return;
     entries = next;
     byName = sorted;

@@ -43,6 +43,9 @@ export async function sortSliced<T>(items: readonly T[], cmp: (a: T, b: T) => nu
  * comparator sorts the whole thing (sliced, so still without stalling).
  */
 export async function sortByKeyThenExact<T>(items: readonly T[], key: (x: T) => string, exact: (a: T, b: T) => number): Promise<T[]> {
+  // Restored from the store in name order: the exact insertion pass alone (about one comparison each).
+  const presorted = await insertionSorted(items.slice(), exact, items.length / 8 + 100);
+  if (presorted) return presorted;
   // The keys, each with its item's position, sorted by the engine's own string sort (no comparator
   // callback: about 0.1 s for 100,000 instead of a second in a comparator-driven sort).
   const keyed: string[] = [];
@@ -54,8 +57,12 @@ export async function sortByKeyThenExact<T>(items: readonly T[], key: (x: T) => 
   keyed.sort();
   await yieldToLoop();
   const sorted = keyed.map((k) => items[Number.parseInt(k.slice(k.lastIndexOf('\u0000') + 1), 36)] as T);
+  return (await insertionSorted(sorted, exact, sorted.length * 4 + 1000)) ?? sortSliced(items, exact);
+}
+
+/** Insertion sort in place, in slices; null once it has moved more than `limit` items (input far from sorted). */
+async function insertionSorted<T>(sorted: T[], exact: (a: T, b: T) => number, limit: number): Promise<T[] | null> {
   const step = slicer(20_000);
-  const limit = sorted.length * 4 + 1000;
   let moves = 0;
   for (let i = 1; i < sorted.length; i++) {
     const x = sorted[i] as T;
@@ -66,10 +73,27 @@ export async function sortByKeyThenExact<T>(items: readonly T[], key: (x: T) => 
       moves++;
     }
     sorted[j + 1] = x;
-    if (moves > limit) return sortSliced(items, exact);
+    if (moves > limit) return null;
     await step(i - j);
   }
   return sorted;
+}
+
+/** Two sorted lists as one, in slices. */
+export async function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): Promise<T[]> {
+  if (b.length === 0) return a.slice();
+  if (a.length === 0) return b.slice();
+  const out: T[] = [];
+  const step = slicer(20_000);
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    out.push(cmp(b[j] as T, a[i] as T) < 0 ? (b[j++] as T) : (a[i++] as T));
+    await step();
+  }
+  while (i < a.length) out.push(a[i++] as T);
+  while (j < b.length) out.push(b[j++] as T);
+  return out;
 }
 
 /**

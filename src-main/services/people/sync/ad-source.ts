@@ -14,7 +14,8 @@ import type { KnownFacts, SourceChanges, SyncContext, SyncSource } from './sourc
 
 /** The domain's own facts, held under DOMAIN_KEY beside the people. */
 export const AdDomainFact = z.object({ kind: z.literal('domain'), maxPasswordAgeDays: z.number().nullable() }).strict();
-export const AdFact = z.union([AdDomainFact, PersonSummary]);
+// People first: nearly every fact is one (a union tries its options in order; 100,000 parse at a start).
+export const AdFact = z.union([PersonSummary, AdDomainFact]);
 export type AdFact = z.infer<typeof AdFact>;
 export const DOMAIN_KEY = 'domain';
 export const isPerson = (f: AdFact): f is PersonSummary => !('kind' in f);

@@ -18,6 +18,8 @@ export interface SourceSpec<F> {
   intervalMs: number;
   /** Systems whose refresh must have finished first (e.g. an IdP read per AD person needs the AD people). */
   after?: readonly SyncSystem[];
+  /** The order facts are stored in and restored in (the list's name order: a start need not sort). */
+  sortKey?: (fact: F) => string | null;
 }
 
 /** Facts whose key is in `keys` changed (new, changed or gone); `keys` null: any may have (a full read, a restore). */
@@ -150,7 +152,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       }
       st.cursor = changes.cursor;
       try {
-        await opts.store?.apply(system, changes, at, { onlyFacts });
+        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}) });
       } catch {
         // The facts are in memory; a store that cannot be written only costs a slower next start (its
         // previous facts and cursor stay together, so the next start's delta is still right).

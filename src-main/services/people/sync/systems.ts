@@ -4,7 +4,8 @@
 import type { Connections } from '../../../ports.ts';
 import type { SyncSystems } from '../index/people-index.ts';
 import { MitIdFacts } from '../index/merge.ts';
-import { AdFact, createAdSource } from './ad-source.ts';
+import { danishNameKey } from '../index/slices.ts';
+import { AdFact, createAdSource, isPerson } from './ad-source.ts';
 import type { SourceSpec } from './engine.ts';
 import { IdpFact, legacyIdpSource, legacyMitIdSource } from './legacy-sources.ts';
 import type { SyncSystem } from './source.ts';
@@ -16,7 +17,13 @@ export function syncSystemsFor(conn: Connections): SyncSystems {
   return (env) => {
     const systems: Partial<Record<SyncSystem, SourceSpec<unknown>>> = {
       // The training directory has no change counter: each of its refreshes is a whole read.
-      ad: { source: createAdSource({ session: env.session }), schema: AdFact, intervalMs: conn.directory.kind === 'ad' ? AD_INTERVAL_MS : LEGACY_INTERVAL_MS } as SourceSpec<unknown>,
+      ad: {
+        source: createAdSource({ session: env.session }),
+        schema: AdFact,
+        intervalMs: conn.directory.kind === 'ad' ? AD_INTERVAL_MS : LEGACY_INTERVAL_MS,
+        // Stored in the list's name order, so a start restores the people nearly sorted.
+        sortKey: (f: AdFact) => (isPerson(f) ? `${danishNameKey(f.displayName)}\u0000${f.id}` : null),
+      } as SourceSpec<unknown>,
     };
     if (conn.mitid) {
       systems.mitid = { source: legacyMitIdSource(conn.mitid, () => env.known('mitid')), schema: MitIdFacts, intervalMs: LEGACY_INTERVAL_MS } as SourceSpec<unknown>;
