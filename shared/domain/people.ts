@@ -181,6 +181,17 @@ export const SourceFreshness = z.object({
   message: z.string().nullable(),
   /** The facts shown are the local cache's from the last run (loadedAt says when); a new read follows. */
   fromCache: z.boolean(),
+  /** When the system was last read whole, and last asked only for what changed (null: not yet). */
+  lastFullAt: z.string().nullable().optional(),
+  lastDeltaAt: z.string().nullable().optional(),
+  /** How the last read was done, in the adapter's words (e.g. "uSNChanged-delta; sletninger: …"). */
+  method: z.string().nullable().optional(),
+  /** What a read in progress is doing now (Danish, for the status line). */
+  phase: z.string().nullable().optional(),
+  /** External calls the last read made, per endpoint. */
+  calls: z.record(z.string(), z.number()).optional(),
+  /** A read is running and can be cancelled (people.cancelRefresh). */
+  cancellable: z.boolean().optional(),
 });
 export type SourceFreshness = z.infer<typeof SourceFreshness>;
 

@@ -23,9 +23,13 @@ export interface LinkableAccount {
   userPrincipalName?: string | null;
 }
 
+/** Rules parsed once per rule object: the people index asks for 100,000 subjects in one merge. */
+const parsedRules = new WeakMap<LinkRuleInput, LinkRule>();
+
 /** The subjectNameId an account must have in MitID Erhverv, or null when the rule cannot produce one. */
 export function subjectNameIdFor(account: LinkableAccount, ruleInput: LinkRuleInput): string | null {
-  const rule = LinkRule.parse(ruleInput);
+  let rule = parsedRules.get(ruleInput);
+  if (!rule) parsedRules.set(ruleInput, (rule = LinkRule.parse(ruleInput)));
   let value: string | null;
   if (rule.kind === 'upn') {
     value = account.userPrincipalName?.trim() || null;

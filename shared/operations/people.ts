@@ -112,6 +112,25 @@ export const peopleOps = {
     input: z.object({}).strict(),
     output: z.object({ started: z.boolean() }),
   }),
+  'people.syncStatus': op({
+    summary: 'Status for synkroniseringen af personlisten',
+    access: 'signed-in',
+    scope: 'none',
+    writes: false,
+    input: z.object({}).strict(),
+    // Per system: last full read, last delta, method, progress; never a person.
+    output: z.object({ sources: z.array(SourceFreshness) }),
+  }),
+  'people.cancelRefresh': op({
+    summary: 'Afbryd indlæsningen af personlisten',
+    access: 'signed-in',
+    scope: 'none',
+    writes: false,
+    invalidates: ['people.list'],
+    input: z.object({}).strict(),
+    /** False when nothing was being read. */
+    output: z.object({ cancelled: z.boolean() }),
+  }),
   'people.export': op({
     summary: 'Eksportér personlisten',
     access: 'signed-in',

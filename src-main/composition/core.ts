@@ -21,6 +21,7 @@ import { createBulkService } from '../services/bulk/index.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
 import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
+import { syncSystemsFor } from '../services/people/sync/systems.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
@@ -30,7 +31,7 @@ import { openBulkStore } from '../store/bulk-store.ts';
 import { openJournal, type Journal } from '../store/journal.ts';
 import { loadMachinePolicy } from '../store/machine-policy.ts';
 import { openMitIdCreateStore } from '../store/mitid-create-store.ts';
-import { openPeopleSnapshot } from '../store/people-snapshot.ts';
+import { openPeopleStore } from '../store/people-store.ts';
 import { fileConfigStore } from '../store/policies-config-store.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
 import { fileRetentionStore } from '../store/retention-store.ts';
@@ -147,17 +148,19 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
   const sweeper = guard ? setInterval(() => runInBackground('mitid.createGuard.sweep', guard.sweep(), (e) => logError('sweep', 'mitid.createGuard.sweep', e)), sweepEvery) : null;
   sweeper?.unref();
   const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid };
-  // The cache belongs to exactly these systems: other settings never see another AD's people.
-  const peopleCache = openPeopleSnapshot(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
+  // The facts store belongs to exactly these systems: other settings never see another AD's people.
+  const peopleStore = openPeopleStore(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
+  const people = createPeopleIndex(connections, { store: peopleStore, systems: syncSystemsFor(connections) });
   return {
     environment: env,
     connections,
-    people: createPeopleIndex(connections, peopleCache),
+    people,
     close: async () => {
       if (sweeper) clearInterval(sweeper);
+      people.close();
       await raw.close();
       createStore?.close();
-      peopleCache.close();
+      peopleStore.close();
     },
   };
 }

@@ -4,6 +4,32 @@ import { useOp } from '../app/ops.ts';
 
 const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-red-6)', 'not-configured': 'var(--mantine-color-gray-5)', unknown: 'var(--mantine-color-yellow-6)' } as const;
 
+/** When each system's people were last read (whole or only the changes), or that a read is running. */
+function PeopleSync() {
+  const { t } = useTranslation();
+  const sync = useOp('people.syncStatus', {}, { refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 2_000 : 30_000) });
+  const sources = (sync.data?.sources ?? []).filter((s) => s.state !== 'not-configured' && s.state !== 'not-loaded');
+  if (sources.length === 0) return null;
+  const at = (iso: string) => new Date(iso).toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' });
+  return (
+    <Group gap={8} data-testid="status-people-sync">
+      <Text size="xs" c="dimmed">{t('systems.sync')}:</Text>
+      {sources.map((s) => {
+        const last = s.lastDeltaAt && (!s.lastFullAt || s.lastDeltaAt > s.lastFullAt) ? t('systems.syncDelta', { at: at(s.lastDeltaAt) }) : s.lastFullAt ? t('systems.syncFull', { at: at(s.lastFullAt) }) : '';
+        const text = s.state === 'loading' ? `${t('systems.syncLoading')}${s.total > 0 ? ` ${s.done}/${s.total}` : s.done > 0 ? ` ${s.done}` : ''}` : s.state === 'failed' ? t('systems.syncFailed') : last;
+        const tip = [s.phase, s.method, s.message].filter(Boolean).join(' · ');
+        return (
+          <Tooltip key={s.system} label={tip} disabled={!tip} withArrow>
+            <Text size="xs" tabIndex={0} data-testid={`status-sync-${s.system}`}>
+              {t(`systems.${s.system}`)} {text}
+            </Text>
+          </Tooltip>
+        );
+      })}
+    </Group>
+  );
+}
+
 /** One indicator per connected system, refreshed every 30 s. */
 export function StatusBar() {
   const { t } = useTranslation();
@@ -20,6 +46,7 @@ export function StatusBar() {
           </Group>
         </Tooltip>
       ))}
+      <PeopleSync />
       {status.data && status.data.outbox.pending > 0 && (
         <Tooltip label={status.data.outbox.lastError ?? t('systems.outboxHelp')} withArrow>
           <Text size="xs" c={status.data.outbox.lastError ? 'orange' : 'dimmed'} data-testid="outbox" tabIndex={0}>

@@ -19,10 +19,16 @@ export interface AdDirectoryOptions {
   rangeStep?: number;
 }
 
-/** What the AD adapter offers beyond the port (tests, benchmark, diagnostics). */
+/** A long read: cancellable between pages, reporting how many people are in so far. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  onProgress?(people: number): void;
+}
+
+/** What the adapter offers beyond the port: the sync engine's reads (sync/ad-source.ts), diagnostics. */
 export interface AdDirectorySession extends DirectorySession {
   /** Every person under the base DN (paged search). */
-  loadAllPeople(): Promise<PersonSummary[]>;
+  loadAllPeople(opts?: ReadOptions): Promise<PersonSummary[]>;
   /** Member DNs of a group, read with ranged retrieval. */
   listGroupMembers(groupDn: string): Promise<string[]>;
   /** All decoded account flags of one person. */
@@ -30,12 +36,13 @@ export interface AdDirectorySession extends DirectorySession {
   /** The DC this session is talking to right now. */
   readonly server: string;
   /**
-   * Where this DC's change counter stands. USNs are per DC: a delta is only valid against the same
-   * `dsa` (the DC's NTDS Settings object), so a cache keeps both.
+   * Where this DC's change counter stands. USNs are per DC database: a delta is only valid against the
+   * same `invocationId` (another DC, or this DC restored from a backup, has another), so a cursor keeps
+   * both. `invocationId` is null when it cannot be read; `dsa` (the NTDS Settings DN) then stands in.
    */
-  readSyncPoint(): Promise<{ dsa: string; usn: number }>;
+  readSyncPoint(): Promise<{ dsa: string; invocationId: string | null; usn: number }>;
   /** People created, changed or moved on this DC after `usn`. */
-  loadPeopleChangedSince(usn: number): Promise<PersonSummary[]>;
+  loadPeopleChangedSince(usn: number, opts?: ReadOptions): Promise<PersonSummary[]>;
   /**
    * Every person's personId (objectGUID) and nothing else: how a delta notices deletions. Tombstones in
    * CN=Deleted Objects would be cheaper, but by default only administrators may read them.

@@ -1,5 +1,6 @@
 // One operator's session against AD: their own bind (bound again after a dropped connection), and every
 // read and write of the DirectoryPort under it, so AD's delegation decides what each operator may change.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
@@ -8,13 +9,22 @@ import { groupNameOf, parseDn, rdn } from '../../../shared/dn.ts';
 import { inScope } from '../../../shared/roles.ts';
 import { rankPeople } from '../../../shared/search.ts';
 import type { MirroredPolicySpec, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
-import type { AdDirectorySession } from './ad-directory.ts';
+import type { AdDirectorySession, ReadOptions } from './ad-directory.ts';
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
 import { encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, isGuid } from './decode.ts';
 import { BINARY_ATTRS, buf, collator, flagsOf, hopelessSearch, PEOPLE, PERSON_ATTRS, peopleFilter, readRanged, str, strs, SUMMARY_ATTRS, toSummary } from './entries.ts';
 import { isLdapResultError, type WriteContext } from './errors.ts';
 import { readResultantPolicy } from './policy-read.ts';
 import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
+
+/** What (objectCategory=person)(objectClass=user) selects, decided on an entry the DC returned. */
+function isPersonEntry(e: Entry): boolean {
+  const category = (str(e, 'objectCategory') ?? '').split(',')[0]?.trim().toLowerCase();
+  return category === 'cn=person' && strs(e, 'objectClass').some((c) => c.toLowerCase() === 'user');
+}
+
+/** Entries decoded between yields to the event loop. */
+const DECODE_SLICE = 200;
 
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
 const PSO_PRECEDENCE = 5;
@@ -91,12 +101,13 @@ export function openAdSession(
    * Every matching person. The next page is asked for before this one is decoded, so decoding
    * overlaps the DC's work on the next page instead of adding to the total (1.5 s at 100,000
    * people), and a page's raw entries are garbage once decoded rather than all held to the end.
+   * A cancelled read stops after the page in flight (the DC drops the abandoned paged search).
    */
-  async function loadPeople(c: Client, filter: Filter): Promise<PersonSummary[]> {
+  async function loadPeople(c: Client, filter: Filter, opts: ReadOptions = {}, only?: { attributes: string[]; accept(e: Entry): boolean }): Promise<PersonSummary[]> {
     const pages = c.searchPaginated(baseDn, {
       scope: 'sub',
       filter,
-      attributes: SUMMARY_ATTRS,
+      attributes: only ? [...SUMMARY_ATTRS, ...only.attributes] : SUMMARY_ATTRS,
       explicitBufferAttributes: BINARY_ATTRS,
       paged: { pageSize },
       timeLimit: searchSeconds,
@@ -106,14 +117,24 @@ export function openAdSession(
     for (;;) {
       const page = await next;
       if (page.done) return people;
+      if (opts.signal?.aborted) {
+        await pages.return(undefined).catch(() => undefined);
+        throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.');
+      }
       next = pages.next();
       try {
-        for (const e of page.value.searchEntries) people.push(toSummary(e));
+        // Decoding a page takes tens of milliseconds: yield now and then, so the main process keeps answering.
+        let n = 0;
+        for (const e of page.value.searchEntries) {
+          if (!only || only.accept(e)) people.push(toSummary(e));
+          if (++n % DECODE_SLICE === 0) await yieldToLoop();
+        }
       } catch (err) {
         // Not expected (toSummary does not throw), but never leave the next page's request dangling.
         await next.catch(() => undefined);
         throw err;
       }
+      opts.onProgress?.(people.length);
     }
   }
 
@@ -164,13 +185,25 @@ export function openAdSession(
       return run({ action: 'læse domænecontrollerens ændringstæller' }, async (c) => {
         const r = await c.search('', { scope: 'base', attributes: ['highestCommittedUSN', 'dsServiceName'] });
         const e = r.searchEntries[0] ?? { dn: '' };
-        return { dsa: str(e, 'dsServiceName') ?? '', usn: Number(str(e, 'highestCommittedUSN') ?? 0) };
+        const dsa = str(e, 'dsServiceName') ?? '';
+        // The DC's database identity: a restore from backup gives the same DC a new invocationId, so USNs
+        // from before are meaningless. Any authenticated user may read it on the NTDS Settings object.
+        let invocationId: string | null = null;
+        if (dsa) {
+          const n = await c.search(dsa, { scope: 'base', attributes: ['invocationId'], explicitBufferAttributes: ['invocationId'] }).catch(() => null);
+          const g = n?.searchEntries[0] ? buf(n.searchEntries[0], 'invocationId') : null;
+          invocationId = g && g.length === 16 ? guidToString(g) : null;
+        }
+        return { dsa, invocationId, usn: Number(str(e, 'highestCommittedUSN') ?? 0) };
       });
     },
 
-    async loadPeopleChangedSince(usn: number) {
-      const filter = new AndFilter({ filters: [...PEOPLE(), new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) })] });
-      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter));
+    async loadPeopleChangedSince(usn: number, opts?: ReadOptions) {
+      // uSNChanged alone, and the people picked out here: the DC answers a range on its ordered uSNChanged
+      // index from the index, while AND-ing it with objectCategory/objectClass makes Samba walk every person
+      // (0.7 s against 2.4–2.8 s at 100,000 people). What changed that is not a person is little and dropped.
+      const filter = new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: String(Math.floor(usn) + 1) });
+      return run({ action: 'hente ændrede personer' }, (c) => loadPeople(c, filter, opts, { attributes: ['objectClass', 'objectCategory'], accept: isPersonEntry }));
     },
 
     async listAllIds() {
@@ -187,8 +220,8 @@ export function openAdSession(
       });
     },
 
-    async loadAllPeople() {
-      return run({ action: 'hente personer' }, (c) => loadPeople(c, new AndFilter({ filters: PEOPLE() })));
+    async loadAllPeople(opts?: ReadOptions) {
+      return run({ action: 'hente personer' }, (c) => loadPeople(c, new AndFilter({ filters: PEOPLE() }), opts));
     },
 
     async getPerson(personId: string): Promise<Person> {

@@ -79,6 +79,10 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
       return { started: true };
     },
 
+    'people.syncStatus': async () => ({ sources: index().sources() }),
+
+    'people.cancelRefresh': async () => ({ cancelled: index().cancelRefresh() }),
+
     'people.export': async (input, ctx) => {
       const idx = index();
       await idx.ensure(ctx.requireSession().directory);

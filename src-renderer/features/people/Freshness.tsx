@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SourceFreshness } from '../../../shared/domain/people.ts';
 
 /** A time today as 14:05; an older one with its date, so yesterday's cache does not look fresh. */
-function when(iso: string | null): string {
+export function when(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
   const time = d.toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' });
@@ -18,7 +18,16 @@ export function Freshness({ sources }: { sources: SourceFreshness[] }) {
       {sources.map((s) => {
         const vars = { done: s.done.toLocaleString('da-DK'), total: s.total.toLocaleString('da-DK'), at: when(s.loadedAt) };
         const cached = s.fromCache && (s.state === 'ok' || s.state === 'loading');
-        const tip = s.message ?? (cached ? t('people.sourceCachedTip') : null);
+        // How the system was read and when: the last whole read, the last delta, the adapter's method.
+        const details = [
+          s.state === 'loading' && s.phase ? s.phase : null,
+          s.lastFullAt ? t('people.sourceLastFull', { at: when(s.lastFullAt) }) : null,
+          s.lastDeltaAt ? t('people.sourceLastDelta', { at: when(s.lastDeltaAt) }) : null,
+          s.method ? t('people.sourceMethod', { method: s.method }) : null,
+        ].filter(Boolean);
+        const tip = [s.message ?? (cached ? t('people.sourceCachedTip') : null), ...details].filter(Boolean).join(' · ') || null;
+        // A read whose total is not known yet (AD's paged search) shows how many are in so far.
+        const state = s.state === 'loading' && s.total === 0 ? t('people.sourceLoadingCount', vars) : t(`people.sourceState.${s.state}`, vars);
         return (
         <Tooltip key={s.system} label={tip ?? ''} disabled={!tip}>
           <Badge
@@ -28,7 +37,7 @@ export function Freshness({ sources }: { sources: SourceFreshness[] }) {
             data-from-cache={cached ? 'true' : undefined}
           >
             {t(`people.source.${s.system}`)}:{' '}
-            {cached ? t(s.state === 'loading' ? 'people.sourceCachedLoading' : 'people.sourceCached', vars) : t(`people.sourceState.${s.state}`, vars)}
+            {cached ? t(s.state === 'loading' ? 'people.sourceCachedLoading' : 'people.sourceCached', vars) : state}
           </Badge>
         </Tooltip>
         );

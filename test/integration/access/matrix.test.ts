@@ -33,6 +33,8 @@ const expected: Record<OpName, Expect> = {
   'people.search': { roles: ALL, scope: 'filtered' },
   'people.list': { roles: ALL, scope: 'filtered' },
   'people.refresh': { roles: ALL, scope: 'none' },
+  'people.syncStatus': { roles: ALL, scope: 'none' },
+  'people.cancelRefresh': { roles: ALL, scope: 'none' },
   'people.export': { roles: ALL, scope: 'filtered' },
   'people.get': { roles: ALL, scope: 'person' },
   'people.overview': { roles: ALL, scope: 'person' },
@@ -98,7 +100,7 @@ const expected: Record<OpName, Expect> = {
  * people cannot slip past the scope by being declared 'none'.
  */
 const helpdeskWithoutPeople = new Set<OpName>([
-  'system.status', 'people.refresh', 'people.views.list', 'people.views.save', 'people.views.delete', 'people.views.setDefault',
+  'system.status', 'people.refresh', 'people.syncStatus', 'people.cancelRefresh', 'people.views.list', 'people.views.save', 'people.views.delete', 'people.views.setDefault',
   'jobs.get', 'jobs.cancel', 'policy.list', 'policy.get', 'policy.preview', 'policy.adStatus', 'policy.validatePassword',
   'policy.getConfig', 'terms.get', 'terms.diff',
   // How many of a policy domain's people hold an identity: a count for the NSIS switch, never a person.

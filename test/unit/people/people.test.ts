@@ -6,6 +6,7 @@ import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { Connections } from '../../../src-main/ports.ts';
 import { toCsv } from '../../../src-main/services/people/export.ts';
 import { createPeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
+import { syncSystemsFor } from '../../../src-main/services/people/sync/systems.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 
@@ -58,7 +59,7 @@ describe('the people index over the training directory (AD only)', () => {
 
   it('serves filtered, sorted views and exports exactly them', async () => {
     const session = await directory.signIn('admin', TRAINING_PASSWORD);
-    const index = createPeopleIndex(conn);
+    const index = createPeopleIndex(conn, { systems: syncSystemsFor(conn), tickMs: 0 });
     await index.ensure(session);
     const all = index.query(PeopleQuery.parse({}));
     expect(all.indexed).toBe(accounts.length);

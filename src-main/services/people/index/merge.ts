@@ -133,37 +133,82 @@ export function orphanRow(m: MitIdFacts): PersonRow {
   };
 }
 
-export const entryOf = (ad: PersonSummary | null, row: PersonRow): Entry => ({ ad, row, folded: foldedFindable(row) });
+/**
+ * One index entry. The searchable text is folded on first use (a search) and then kept: a start shows the
+ * first rows without folding 100,000 names first; the index folds the rest in the background.
+ */
+export function entryOf(ad: PersonSummary | null, row: PersonRow): Entry {
+  let folded: string | undefined;
+  return {
+    ad,
+    row,
+    get folded() {
+      return (folded ??= foldedFindable(row));
+    },
+  };
+}
 
-/** Match identities to AD people: by local credential (link rule) first, then by e-mail. */
-export function matchIdentities(facts: PeopleFacts, people: readonly PersonSummary[], linkRule: LinkRule): void {
-  facts.mitidFor.clear();
+/** A person's match keys, remembered per person object (a fact object is replaced when the person changes). */
+const matchKeys = new WeakMap<LinkRule, WeakMap<PersonSummary, { subject: string | null; email: string | null }>>();
+function keysOf(p: PersonSummary, linkRule: LinkRule) {
+  let byPerson = matchKeys.get(linkRule);
+  if (!byPerson) matchKeys.set(linkRule, (byPerson = new WeakMap()));
+  let k = byPerson.get(p);
+  if (!k) {
+    const s = expectedSubject(p, linkRule);
+    byPerson.set(p, (k = { subject: s ? s.toLowerCase() : null, email: p.email ? p.email.trim().toLowerCase() : null }));
+  }
+  return k;
+}
+
+/**
+ * Match identities to AD people: by local credential (link rule) first, then by e-mail. `step` is called
+ * once per person or identity and may yield to the event loop (100,000 people take a few hundred ms);
+ * the matches are swapped in at the end, so nothing half-matched is ever seen.
+ */
+export async function matchIdentities(
+  facts: PeopleFacts,
+  people: readonly PersonSummary[],
+  linkRule: LinkRule,
+  step: () => Promise<void> | undefined = () => undefined,
+): Promise<void> {
+  const mitidFor = new Map<string, string>();
+  if (facts.mitid.size === 0) {
+    // Nothing to match (MitID Erhverv not set up or not read yet): no need to key 100,000 people.
+    facts.mitidFor = mitidFor;
+    return;
+  }
   const bySubject = new Map<string, string>();
   const byEmail = new Map<string, string>();
   for (const p of people) {
-    const s = expectedSubject(p, linkRule);
-    if (s) bySubject.set(s.toLowerCase(), p.id);
-    if (p.email) byEmail.set(p.email.trim().toLowerCase(), p.id);
+    const k = keysOf(p, linkRule);
+    if (k.subject) bySubject.set(k.subject, p.id);
+    if (k.email) byEmail.set(k.email, p.id);
+    await step();
   }
   const taken = new Set<string>();
   const matched = new Set<string>();
-  for (const m of facts.mitid.values()) {
+  const identities = [...facts.mitid.values()];
+  for (const m of identities) {
     const id = m.localIds?.map((s) => bySubject.get(s.toLowerCase())).find(Boolean);
     if (id && !taken.has(id)) {
-      facts.mitidFor.set(id, m.summary.uuid);
+      mitidFor.set(id, m.summary.uuid);
       taken.add(id);
       matched.add(m.summary.uuid);
     }
+    await step();
   }
-  for (const m of facts.mitid.values()) {
+  for (const m of identities) {
     if (matched.has(m.summary.uuid)) continue;
     const id = m.summary.emailAddress ? byEmail.get(m.summary.emailAddress.trim().toLowerCase()) : undefined;
     if (id && !taken.has(id)) {
-      facts.mitidFor.set(id, m.summary.uuid);
+      mitidFor.set(id, m.summary.uuid);
       taken.add(id);
       matched.add(m.summary.uuid);
     }
+    await step();
   }
+  facts.mitidFor = mitidFor;
 }
 
 /** Every row, rebuilt from the facts (O(n); a few ms per 10,000 people): AD people, then orphan identities. */

@@ -1,26 +1,52 @@
 // The people index: one merged row per person, built in main and served to the renderer a window at a
-// time. AD is read first and makes the rows usable at once; MitID Erhverv and the IdP enrich them as they
-// arrive (sources.ts), the rows are rebuilt from the facts (merge.ts), and views are array passes over
-// pre-folded text (query.ts). The version number tells the renderer to fetch again. This file is the
-// lifecycle: when to read, the local cache of the last complete read, and the public API.
-import { z } from 'zod';
+// time. The facts come from the sync engine (sync/engine.ts), which opens from the local store at once and
+// then asks each system what changed; the index re-merges only the rows those changes touch (merge.ts),
+// and a whole rebuild (a full read, the start) runs in slices so the main process keeps answering. Views
+// are array passes over pre-folded text (query.ts); the version number tells the renderer to fetch again.
 import type { DriftCounts, PeopleQuery, PersonRow, SourceFreshness } from '../../../../shared/domain/people.ts';
-import { PersonSummary } from '../../../../shared/domain/person.ts';
+import type { PersonSummary } from '../../../../shared/domain/person.ts';
+import type { IdpPerson } from '../../../../shared/idp/people.ts';
 import type { Scope } from '../../../../shared/roles.ts';
 import type { Connections, DirectorySession } from '../../../ports.ts';
-import type { PeopleSnapshot } from '../../../store/people-snapshot.ts';
+import type { PeopleStore } from '../../../store/people-store.ts';
 import { runInBackground } from '../../../background.ts';
-import { adMatchFor, buildRow, entryOf, expectedSubject, IdpFacts, matchIdentities, mergeEntries, MitIdFacts, type MergeContext, type PeopleFacts } from './merge.ts';
+import { DOMAIN_KEY, isPerson, type AdFact } from '../sync/ad-source.ts';
+import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
+import type { KnownFacts, SyncSystem } from '../sync/source.ts';
+import { adMatchFor, buildRow, entryOf, expectedSubject, matchIdentities, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
 import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
-import { readAdPeople, readIdentityDetails, readIdp, readMitId } from './sources.ts';
+import { danishNameKey, mergeSorted, slicer, sortByKeyThenExact } from './slices.ts';
 
-/** Older than this, the next list request starts a refresh in the background (the old rows stay). */
-const STALE_MS = 10 * 60_000;
+/** How often the index looks for systems due a refresh while someone uses the list. */
+const TICK_MS = 60_000;
+/** Nobody asked for the list for this long: no more background refreshes (the session may be gone). */
+const IDLE_MS = 30 * 60_000;
+
+/** What the composition root gives the index to build each system's adapter from. */
+export interface SyncEnv {
+  /** The operator session the list is read under (the latest that asked for it). */
+  session(): DirectorySession | null;
+  /** The AD people the engine holds now. */
+  adPeople(): PersonSummary[];
+  known<F>(system: SyncSystem): KnownFacts<F>;
+}
+
+export type SyncSystems = (env: SyncEnv) => Partial<Record<SyncSystem, SourceSpec<unknown>>>;
+
+export interface PeopleIndexOptions {
+  /** The adapters, one per configured system (chosen in one place: sync/systems.ts). */
+  systems: SyncSystems;
+  store?: PeopleStore | null;
+  /** Background refresh tick (ms); 0 = only when the list is asked for. */
+  tickMs?: number;
+}
 
 export interface PeopleIndex {
   /** Start (or join) a build; resolves when AD is in (the rows are usable), MitID/IdP go on in the background. */
   ensure(session: DirectorySession): Promise<void>;
   refresh(session: DirectorySession): Promise<void>;
+  /** Cancel the reads in progress; true when one was running. */
+  cancelRefresh(): boolean;
   /** Resolves when every source has finished its current read (tests). */
   idle(): Promise<void>;
   /** The view, limited to the operator's scope (null = everyone); `indexed` counts the people in scope. */
@@ -31,241 +57,322 @@ export interface PeopleIndex {
    * an identity that matches someone is not an orphan, whatever the last merge said.
    */
   adMatchFor(identity: { localIds: readonly string[]; email: string | null }): PersonRow | null;
-  /** Re-read one person from all three systems (after a write). */
+  /** Re-read one person from all three systems now (after a write, or "check now"). */
   refreshPerson(session: DirectorySession, personId: string): Promise<PersonRow | null>;
   version(): number;
   sources(): SourceFreshness[];
   driftCounts(scope?: Scope): DriftCounts;
   ous(scope?: Scope): string[];
   nsisStatuses(scope?: Scope): string[];
+  /** The engine (status, tests, benchmark). */
+  readonly engine: SyncEngine;
+  close(): void;
 }
 
-/** The cached AD part, parsed on the way back in: the cache file is as untrusted as any other input. */
-const CachedAd = z.object({ people: z.array(PersonSummary), maxPasswordAgeDays: z.number().nullable() });
-
 /** One index per set of connections: changing the settings (new connections) starts a fresh one. */
-export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | null = null): PeopleIndex {
+export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): PeopleIndex {
   let version = 0;
   let entries: Entry[] = [];
   const byId = new Map<string, Entry>();
+  /** The entries in name order (the list's default), kept up to date incrementally. */
+  let byName: Entry[] = [];
+  const people = new Map<string, PersonSummary>();
   const facts: PeopleFacts = { mitid: new Map(), mitidFor: new Map(), idp: new Map(), maxPasswordAgeDays: null };
-  const state: Record<'ad' | 'mitid' | 'idp', SourceFreshness> = {
-    ad: { system: 'ad', state: 'not-loaded', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
-    mitid: { system: 'mitid', state: conn.mitid ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
-    idp: { system: 'idp', state: conn.idp ? 'not-loaded' : 'not-configured', loadedAt: null, done: 0, total: 0, message: null, fromCache: false },
-  };
-  let adBuild: Promise<void> | null = null;
-  let background: Promise<void> = Promise.resolve();
+  /** Identities no AD person matches (their rows are orphans). */
+  let orphans = new Set<string>();
+  let mitidLoaded = false;
+  let session: DirectorySession | null = null;
+  let lastUse = 0;
+  let started: Promise<void> | null = null;
+  let closed = false;
   let cache: { key: string; version: number; rows: PersonRow[] } | null = null;
-  let byName: { version: number; entries: Entry[] } | null = null;
+  let facets = new Map<string, unknown>();
   const visible = scopedView();
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
 
-  const context = (): MergeContext => ({
-    facts,
-    linkRule: conn.linkRule,
-    mitid: { loaded: state.mitid.loadedAt !== null, loading: state.mitid.state === 'loading' },
-  });
-  const adPeople = () => entries.filter((e) => e.ad).map((e) => e.ad as PersonSummary);
-  // Partial results show up about twenty times during a read, whatever the size.
-  const mergeEvery = () => Math.max(500, Math.ceil(entries.length / 20));
+  const env: SyncEnv = {
+    session: () => session,
+    adPeople: () => [...people.values()],
+    known: <F>(system: SyncSystem): KnownFacts<F> => {
+      const m = () => engine.facts<F>(system);
+      return { get: (k) => m().get(k), keys: () => m().keys(), size: () => m().size };
+    },
+  };
+  const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange });
+
+  const context = (): MergeContext => ({ facts, linkRule: conn.linkRule, mitid: { loaded: mitidLoaded, loading: false } });
   const bump = () => {
     version++;
     cache = null;
+    facets = new Map();
   };
+  const nameKey = (e: Entry) => `${danishNameKey(e.row.displayName)}\u0000${e.row.id}`;
 
-  /** Rebuild every row from the facts; `match` first when the identities or the people changed. */
-  function remerge(opts: { people?: PersonSummary[]; match?: boolean } = {}): void {
-    const people = opts.people ?? adPeople();
-    if (opts.match) matchIdentities(facts, people, conn.linkRule);
-    entries = mergeEntries(context(), people);
+  // ------------------------------------------------------------------ facts → rows
+
+  /** Mirror the engine's facts of one system into the merge's maps; the AD ids whose row may change. */
+  async function mirror(change: FactsChange): Promise<{ all: boolean; ad: Set<string>; uuids: Set<string> | null }> {
+    const ad = new Set<string>();
+    const step = slicer(10_000);
+    if (change.system === 'ad') {
+      const held = engine.facts<AdFact>('ad');
+      const maxAge = facts.maxPasswordAgeDays;
+      if (!change.keys) {
+        people.clear();
+        for (const [k, s] of held) {
+          if (isPerson(s.fact)) people.set(k, s.fact);
+          await step();
+        }
+      } else {
+        for (const k of change.keys) {
+          if (k === DOMAIN_KEY) continue;
+          const f = held.get(k)?.fact;
+          if (f && isPerson(f)) people.set(k, f);
+          else people.delete(k);
+          ad.add(k);
+        }
+      }
+      const domain = held.get(DOMAIN_KEY)?.fact;
+      if (domain && !isPerson(domain)) facts.maxPasswordAgeDays = domain.maxPasswordAgeDays;
+      return { all: !change.keys || facts.maxPasswordAgeDays !== maxAge, ad, uuids: new Set() };
+    }
+    if (change.system === 'mitid') {
+      const held = engine.facts<MitIdFacts>('mitid');
+      const wasLoaded = mitidLoaded;
+      mitidLoaded = true;
+      if (!change.keys) {
+        const next = new Map<string, MitIdFacts>();
+        for (const [k, s] of held) {
+          next.set(k, s.fact);
+          await step();
+        }
+        facts.mitid = next;
+      } else {
+        for (const k of change.keys) {
+          const f = held.get(k)?.fact;
+          if (f) facts.mitid.set(k, f);
+          else facts.mitid.delete(k);
+        }
+      }
+      return { all: !wasLoaded || !change.keys, ad, uuids: change.keys ? new Set(change.keys) : null };
+    }
+    const held = engine.facts<IdpPerson | null>('idp');
+    if (!change.keys) {
+      const next = new Map<string, IdpPerson | null>();
+      for (const [k, s] of held) {
+        next.set(k, s.fact);
+        await step();
+      }
+      facts.idp = next;
+      return { all: true, ad, uuids: new Set() };
+    }
+    for (const k of change.keys) {
+      const s = held.get(k);
+      if (s) facts.idp.set(k, s.fact);
+      else facts.idp.delete(k);
+      ad.add(k);
+    }
+    return { all: false, ad, uuids: new Set() };
+  }
+
+  async function onChange(change: FactsChange): Promise<void> {
+    if (closed) return;
+    const d = await mirror(change);
+    if (d.all) await rebuildAll();
+    else await rebuildSome(d.ad, d.uuids ?? new Set(), change.system !== 'idp');
+  }
+
+  /** Every row again (a full read, the start): in slices, the old rows stay in use until the new are done. */
+  async function rebuildAll(): Promise<void> {
+    const list = [...people.values()];
+    await matchIdentities(facts, list, conn.linkRule, slicer(5_000));
+    const ctx = context();
+    const now = Date.now();
+    const step = slicer(2_000);
+    const next: Entry[] = [];
+    for (const ad of list) {
+      next.push(entryOf(ad, buildRow(ctx, ad, now)));
+      await step();
+    }
+    const matched = new Set(facts.mitidFor.values());
+    const nextOrphans = new Set<string>();
+    const orphanEntries: Entry[] = [];
+    if (mitidLoaded) {
+      for (const m of facts.mitid.values()) {
+        if (matched.has(m.summary.uuid)) continue;
+        nextOrphans.add(m.summary.uuid);
+        orphanEntries.push(entryOf(null, orphanRow(m)));
+        await step();
+      }
+    }
+    // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
+    const exact = (a: Entry, b: Entry) => compareRows(a.row, b.row);
+    const sorted = await mergeSorted(await sortByKeyThenExact(next, nameKey, exact), await sortByKeyThenExact(orphanEntries, nameKey, exact), exact);
+    next.push(...orphanEntries);
+    if (closed) return;
+    entries = next;
+    byName = sorted;
+    orphans = nextOrphans;
     byId.clear();
     for (const e of entries) byId.set(e.row.id, e);
     bump();
+    background(foldAhead(next));
   }
 
-  // ------------------------------------------------------------------ reading the systems
-
-  async function loadMitId(): Promise<void> {
-    const mitid = conn.mitid;
-    if (!mitid) return;
-    state.mitid = { ...state.mitid, state: 'loading', done: 0, total: 0, message: null };
-    try {
-      let sinceMerge = 0;
-      await readMitId(mitid, facts.mitid, {
-        searched(fresh) {
-          facts.mitid = fresh;
-          state.mitid.total = fresh.size;
-          state.mitid.loadedAt = state.mitid.loadedAt ?? new Date().toISOString();
-          remerge({ match: true });
-        },
-        detail() {
-          state.mitid.done++;
-          if (++sinceMerge >= mergeEvery()) {
-            sinceMerge = 0;
-            remerge({ match: true });
-          }
-        },
-      });
-      state.mitid = { ...state.mitid, state: 'ok', loadedAt: new Date().toISOString(), message: null, fromCache: false };
-      remerge({ match: true });
-      persist('mitid', [...facts.mitid.values()]);
-    } catch (e) {
-      state.mitid = { ...state.mitid, state: 'failed', message: e instanceof Error ? e.message : 'MitID Erhverv svarede ikke.' };
-      bump();
+  /** Fold the rows' search text behind the first rows, so the first search does not fold them all at once. */
+  async function foldAhead(list: readonly Entry[]): Promise<void> {
+    const step = slicer(2_000);
+    for (const e of list) {
+      if (closed || list !== entries) return;
+      void e.folded;
+      await step();
     }
   }
 
-  async function loadIdp(): Promise<void> {
-    if (!conn.idp) return;
-    const people = adPeople();
-    state.idp = { ...state.idp, state: 'loading', done: 0, total: people.length, message: null };
-    let sinceMerge = 0;
-    const failures = await readIdp(conn, people, facts.idp, () => {
-      state.idp.done++;
-      if (++sinceMerge >= mergeEvery()) {
-        sinceMerge = 0;
-        remerge();
+  /**
+   * Only the rows these changes touch: the AD people named, the people whose matched identity changed
+   * (or who were matched to another), and identities that became or stopped being orphans.
+   */
+  async function rebuildSome(adIds: Set<string>, uuids: Set<string>, rematch: boolean): Promise<void> {
+    const dirty = new Set(adIds);
+    const orphanDirty = new Set<string>();
+    if (rematch) {
+      const before = facts.mitidFor;
+      await matchIdentities(facts, [...people.values()], conn.linkRule, slicer(5_000));
+      for (const [id, uuid] of facts.mitidFor) if (before.get(id) !== uuid) dirty.add(id);
+      for (const id of before.keys()) if (!facts.mitidFor.has(id)) dirty.add(id);
+      if (uuids.size > 0) for (const [id, uuid] of facts.mitidFor) if (uuids.has(uuid)) dirty.add(id);
+      if (mitidLoaded) {
+        const matched = new Set(facts.mitidFor.values());
+        const now = new Set<string>();
+        for (const uuid of facts.mitid.keys()) if (!matched.has(uuid)) now.add(uuid);
+        for (const u of now) if (!orphans.has(u) || uuids.has(u)) orphanDirty.add(u);
+        for (const u of orphans) if (!now.has(u)) orphanDirty.add(u);
+        orphans = now;
       }
-    });
-    const failed = failures > 0 && failures === people.length;
-    state.idp = {
-      ...state.idp,
-      state: failed ? 'failed' : 'ok',
-      loadedAt: failed ? state.idp.loadedAt : new Date().toISOString(),
-      message: failures > 0 ? `${failures} personer kunne ikke hentes fra IdP'en.` : null,
-      fromCache: failed && state.idp.fromCache,
-    };
-    remerge();
-    if (!failed) persist('idp', [...facts.idp.entries()]);
-  }
-
-  async function build(session: DirectorySession): Promise<void> {
-    state.ad = { ...state.ad, state: 'loading', message: null };
-    try {
-      const { people, maxPasswordAgeDays } = await readAdPeople(session);
-      facts.maxPasswordAgeDays = maxPasswordAgeDays;
-      state.ad = { ...state.ad, state: 'ok', loadedAt: new Date().toISOString(), done: people.length, total: people.length, message: null, fromCache: false };
-      remerge({ people, match: true });
-      persist('ad', { people, maxPasswordAgeDays });
-    } catch (e) {
-      state.ad = { ...state.ad, state: 'failed', message: e instanceof Error ? e.message : 'Active Directory svarede ikke.' };
-      bump();
-      throw e;
     }
-    background = Promise.all([loadMitId(), loadIdp()]).then(() => {});
-  }
-
-  function start(session: DirectorySession): Promise<void> {
-    const p = build(session).finally(() => {
-      if (adBuild === p) adBuild = null;
-    });
-    adBuild = p;
-    return p;
-  }
-
-  // ------------------------------------------------------------------ the local cache
-
-  /** Keep a complete read for the next start. A cache that cannot be written only costs a slower start. */
-  function persist(source: 'ad' | 'mitid' | 'idp', data: unknown): void {
-    const loadedAt = state[source].loadedAt;
-    if (!snapshot || !loadedAt) return;
-    try {
-      snapshot.save({ [source]: { loadedAt, data } });
-    } catch {
-      // Disk full, file locked: the next complete read tries again.
+    if (dirty.size === 0 && orphanDirty.size === 0) return;
+    const ctx = context();
+    const now = Date.now();
+    const replaced = new Map<string, Entry | null>();
+    for (const id of dirty) {
+      const ad = people.get(id);
+      replaced.set(id, ad ? entryOf(ad, buildRow(ctx, ad, now)) : null);
     }
-  }
-
-  /** A cached part as its schema says, or null (absent, or not what this version of the console writes). */
-  function cached<T extends z.ZodType>(source: 'ad' | 'mitid' | 'idp', schema: T): { loadedAt: string; data: z.output<T> } | null {
-    const part = snapshot?.load(source);
-    if (!part) return null;
-    const parsed = schema.safeParse(part.data);
-    return parsed.success ? { loadedAt: part.loadedAt, data: parsed.data } : null;
-  }
-
-  /** The rows as last seen, before any system has answered; false when there is nothing (usable) cached. */
-  function restore(): boolean {
-    const ad = cached('ad', CachedAd);
-    if (!ad) return false;
-    facts.maxPasswordAgeDays = ad.data.maxPasswordAgeDays;
-    const n = ad.data.people.length;
-    state.ad = { ...state.ad, state: 'ok', loadedAt: ad.loadedAt, done: n, total: n, message: null, fromCache: true };
-    const mitid = conn.mitid ? cached('mitid', z.array(MitIdFacts)) : null;
-    if (mitid) {
-      facts.mitid = new Map(mitid.data.map((m) => [m.summary.uuid, m]));
-      state.mitid = { ...state.mitid, state: 'ok', loadedAt: mitid.loadedAt, done: mitid.data.length, total: mitid.data.length, fromCache: true };
+    for (const uuid of orphanDirty) {
+      const m = facts.mitid.get(uuid);
+      replaced.set(`mitid:${uuid}`, m && orphans.has(uuid) ? entryOf(null, orphanRow(m)) : null);
     }
-    const idp = conn.idp ? cached('idp', IdpFacts) : null;
-    if (idp) {
-      for (const [id, p] of idp.data) facts.idp.set(id, p);
-      state.idp = { ...state.idp, state: 'ok', loadedAt: idp.loadedAt, done: idp.data.length, total: idp.data.length, fromCache: true };
+    const fresh: Entry[] = [];
+    const keep = (e: Entry) => !replaced.has(e.row.id);
+    const nextEntries = entries.filter(keep);
+    const nextByName = byName.filter(keep);
+    for (const [id, e] of replaced) {
+      byId.delete(id);
+      if (!e) continue;
+      fresh.push(e);
+      byId.set(id, e);
     }
-    remerge({ people: ad.data.people, match: true });
-    return true;
-  }
-
-  // ------------------------------------------------------------------ one person, after a write
-
-  async function refreshMitIdOf(ad: PersonSummary): Promise<void> {
-    const mitid = conn.mitid;
-    if (!mitid || state.mitid.loadedAt === null) return;
-    const uuid = facts.mitidFor.get(ad.id);
-    try {
-      const subject = expectedSubject(ad, conn.linkRule);
-      const found = subject ? await mitid.findBySubjectNameId(subject, { emailAddress: ad.email }) : null;
-      const summary = found ?? (uuid ? (facts.mitid.get(uuid)?.summary ?? null) : null);
-      if (summary) {
-        const d = await readIdentityDetails(mitid, summary.uuid);
-        facts.mitid.set(summary.uuid, { summary: { ...summary, status: d.status }, localIds: d.localIds, allowSigning: d.allowSigning });
-        facts.mitidFor.set(ad.id, summary.uuid);
-      } else if (uuid) {
-        facts.mitidFor.delete(ad.id);
+    nextEntries.push(...fresh);
+    // Into name order by binary search: a few comparisons per changed row instead of a sort of all.
+    for (const e of fresh) {
+      let lo = 0;
+      let hi = nextByName.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareRows((nextByName[mid] as Entry).row, e.row) <= 0) lo = mid + 1;
+        else hi = mid;
       }
-    } catch {
-      // Keep what we had; the detail panel shows MitID Erhverv's own error.
+      nextByName.splice(lo, 0, e);
     }
+    entries = nextEntries;
+    byName = nextByName;
+    bump();
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  const hasAd = () => engine.facts('ad').size > 0;
+  const timer = (opts.tickMs ?? TICK_MS) > 0
+    ? setInterval(() => {
+        if (session && Date.now() - lastUse < IDLE_MS) engine.refreshStale();
+      }, opts.tickMs ?? TICK_MS)
+    : null;
+  timer?.unref();
+
+  const background = (p: Promise<unknown>) => {
+    // Not awaited on purpose: each system's outcome is in its status, which the list shows, so the failure
+    // is reported there and not logged twice.
+    runInBackground('people.sync', p, () => undefined);
+  };
+
+  function freshness(): SourceFreshness[] {
+    return engine.status().map((s) => {
+      const last = [s.lastFullAt, s.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1) ?? null;
+      return {
+        system: s.system,
+        state: s.configured ? s.state : 'not-configured',
+        loadedAt: last,
+        done: s.progress ? s.progress.done : s.size,
+        total: s.progress ? s.progress.total : s.size,
+        message: s.message,
+        fromCache: s.fromCache,
+        lastFullAt: s.lastFullAt,
+        lastDeltaAt: s.lastDeltaAt,
+        method: s.method,
+        phase: s.progress?.phase ?? null,
+        calls: s.calls,
+        cancellable: s.state === 'loading',
+      };
+    });
+  }
+
+  function memo<T>(name: string, scope: Scope | undefined, fn: () => T): T {
+    const key = `${name}:${JSON.stringify(scope ?? null)}`;
+    if (!facets.has(key)) facets.set(key, fn());
+    return facets.get(key) as T;
   }
 
   return {
-    async ensure(session) {
-      if (adBuild) return adBuild;
-      if (state.ad.loadedAt === null) {
-        // Open at once from the local cache and read every system again behind it.
-        if (restore()) {
-          // Not awaited: the cached rows answer now; a failed read shows in the AD source's state.
-          runInBackground('people.index', start(session));
-          return;
-        }
-        return start(session);
+    engine,
+    async ensure(s) {
+      session = s;
+      lastUse = Date.now();
+      // Open at once from the local store; then ask every system what changed, behind the rows.
+      started ??= engine.restore().then(() => {
+        if (hasAd()) background(engine.refresh());
+      });
+      await started;
+      if (!hasAd()) {
+        // Nothing to show yet: this read is what the list waits for; the others follow behind it.
+        const ad = engine.refreshSystem('ad');
+        background(engine.refresh());
+        await ad;
+        return;
       }
-      const stale = Date.now() - Date.parse(state.ad.loadedAt) > STALE_MS;
-      const busy = state.mitid.state === 'loading' || state.idp.state === 'loading';
-      if (stale && !busy) {
-        // As above: the old rows answer now; the list shows the AD source as failed if the read fails.
-        runInBackground('people.index', start(session));
-      }
+      engine.refreshStale();
     },
-    async refresh(session) {
-      if (adBuild) return adBuild;
-      return start(session);
+    async refresh(s) {
+      session = s;
+      lastUse = Date.now();
+      await engine.restore();
+      const ad = engine.refreshSystem('ad');
+      background(engine.refresh());
+      await ad;
     },
+    cancelRefresh: () => engine.cancel(),
     async idle() {
-      // Waits for the read to end, however it ends: its failure went to its own caller and state.ad.
-      if (adBuild) await adBuild.catch(() => {});
-      await background;
+      await started?.catch(() => undefined);
+      await engine.idle();
     },
     query(q, scope) {
       const key = JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
       const indexed = inView(entries, scope).length;
       if (cache && cache.key === key && cache.version === version) return { rows: cache.rows, indexed };
-      // Most views are in name order: the entries are sorted by name once per version, and such a view is
-      // then a filter pass (≈ 10 ms at 100,000 people instead of a collator sort per keystroke).
+      // Most views are in name order: the entries are kept in name order, and such a view is a filter pass.
       let rows: PersonRow[];
       if (q.sort === 'displayName') {
-        if (!byName || byName.version !== version) byName = { version, entries: [...entries].sort((a, b) => compareRows(a.row, b.row)) };
-        rows = filterEntries(inView(byName.entries, scope), q).map((e) => e.row);
+        rows = filterEntries(inView(byName, scope), q).map((e) => e.row);
         if (q.dir === 'desc') rows.reverse();
       } else {
         rows = runQuery(inView(entries, scope), q);
@@ -275,44 +382,35 @@ export function createPeopleIndex(conn: Connections, snapshot: PeopleSnapshot | 
     },
     row: (id) => byId.get(id)?.row ?? null,
     adMatchFor: (identity) => adMatchFor(entries, conn.linkRule, identity),
-    async refreshPerson(session, personId) {
-      let ad: PersonSummary;
-      try {
-        ad = await session.getPerson(personId);
-      } catch {
-        // The row stays as it was: the write it follows is answered already, and the next read retries.
-        return null;
-      }
-      await refreshMitIdOf(ad);
-      if (conn.idp) {
+    async refreshPerson(s, personId) {
+      session = s;
+      await engine.readNow('ad', [personId]).catch(() => undefined);
+      const ad = people.get(personId);
+      if (!ad) return null;
+      const mitid = conn.mitid;
+      if (mitid && engine.configured('mitid') && mitidLoaded) {
         try {
-          facts.idp.set(personId, await conn.idp.getPerson(conn.idpKey(ad.dn, ad.username)));
+          // The identity may be new (just created): look it up by the link rule, as MitID Erhverv has it now.
+          const subject = expectedSubject(ad, conn.linkRule);
+          const found = subject ? await mitid.findBySubjectNameId(subject, { emailAddress: ad.email }) : null;
+          const uuid = found?.uuid ?? facts.mitidFor.get(personId);
+          if (uuid) await engine.readNow('mitid', [uuid]);
         } catch {
-          // Keep what we had.
+          // Keep what we had; the detail panel shows MitID Erhverv's own error.
         }
       }
-      const row = buildRow(context(), ad, Date.now());
-      const next = entryOf(ad, row);
-      // A background merge may have replaced the array while we waited: find the entry again.
-      const current = byId.get(personId);
-      const at = current ? entries.indexOf(current) : -1;
-      if (at >= 0) entries[at] = next;
-      else entries.push(next);
-      byId.set(personId, next);
-      // An identity that now matches an AD person is no longer an orphan row.
-      const orphan = row.mitid.uuid ? byId.get(`mitid:${row.mitid.uuid}`) : undefined;
-      if (orphan) {
-        entries = entries.filter((x) => x !== orphan);
-        byId.delete(orphan.row.id);
-      }
-      bump();
-      return row;
+      if (engine.configured('idp')) await engine.readNow('idp', [personId]).catch(() => undefined);
+      return byId.get(personId)?.row ?? null;
     },
     version: () => version,
-    sources: () => [{ ...state.ad }, { ...state.mitid }, { ...state.idp }],
-    driftCounts: (scope) => driftCountsOf(inView(entries, scope)),
-    ous: (scope) => ousOf(inView(entries, scope)),
-    nsisStatuses: (scope) => nsisStatusesOf(inView(entries, scope)),
+    sources: freshness,
+    driftCounts: (scope) => memo('drift', scope, () => driftCountsOf(inView(entries, scope))),
+    ous: (scope) => memo('ous', scope, () => ousOf(inView(entries, scope))),
+    nsisStatuses: (scope) => memo('nsis', scope, () => nsisStatusesOf(inView(entries, scope))),
+    close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      engine.close();
+    },
   };
 }
-

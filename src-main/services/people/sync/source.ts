@@ -1,15 +1,11 @@
 // The contract between the sync engine and its adapters, one per system (AD, MitID Erhverv, the IdP).
 // An adapter knows how to ask its system what changed since a cursor as cheaply as that system allows;
 // the engine decides when to ask, stores the answer (each fact with when it was read) and tells the
-// people index. Types only, so both sides can be built and tested apart.
+// people index. Types only, so both sides can be built and tested apart. What is stored of an answer
+// is domain vocabulary (shared/domain/sync.ts), which the people store speaks too.
+import type { SourceChanges, Stamped, SyncSystem } from '../../../../shared/domain/sync.ts';
 
-export type SyncSystem = 'ad' | 'mitid' | 'idp';
-
-/** A fact as stored: what the system said and when it was read (ISO time). */
-export interface Stamped<F> {
-  fact: F;
-  readAt: string;
-}
+export type { SourceChanges, Stamped, SyncSystem };
 
 /** What the adapter may consult of what the engine already holds for its system. */
 export interface KnownFacts<F> {
@@ -32,22 +28,6 @@ export interface SyncContext {
   progress(p: SyncProgress): void;
   /** The clock, injectable so budgets and revalidation can be tested without waiting. */
   now(): number;
-}
-
-/** What one refresh of one system found. */
-export interface SourceChanges<F> {
-  /** 'full' replaces everything held for the system: keys not in `upserts` are gone. */
-  mode: 'full' | 'delta';
-  /** Facts read in this refresh (new, changed or re-validated), each stamped with when it was read. */
-  upserts: Array<{ key: string } & Stamped<F>>;
-  /** Keys the system no longer has (a delta's deletions; empty for 'full'). */
-  deletes: string[];
-  /** Opaque to the engine: persisted with the facts in one transaction and handed back next time. */
-  cursor: string | null;
-  /** External calls made, per endpoint name: the status line shows them and the budget tests count them. */
-  calls: Record<string, number>;
-  /** How this was read, for the status line (e.g. "uSNChanged-delta", "DirSync", "ændringsfeed side 3"). */
-  method: string;
 }
 
 export interface SyncSource<F> {

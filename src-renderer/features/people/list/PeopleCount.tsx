@@ -11,6 +11,8 @@ const MemoFreshness = memo(Freshness, (a, b) => JSON.stringify(a.sources) === JS
 export function PeopleCount({ page }: { page: ListPage | undefined }) {
   const { t } = useTranslation();
   const refresh = useOpMutation('people.refresh');
+  const cancel = useOpMutation('people.cancelRefresh');
+  const cancellable = page?.sources.some((s) => s.cancellable) ?? false;
   return (
     <Group justify="space-between">
       <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
@@ -22,6 +24,11 @@ export function PeopleCount({ page }: { page: ListPage | undefined }) {
           <Button size="compact-xs" variant="subtle" onClick={() => refresh.mutate({})}>
             {t('people.refresh')}
           </Button>
+          {cancellable && (
+            <Button size="compact-xs" variant="subtle" color="red" title={t('people.cancelRefreshHelp')} onClick={() => cancel.mutate({})} data-testid="people-cancel-refresh">
+              {t('people.cancelRefresh')}
+            </Button>
+          )}
         </Group>
       )}
     </Group>

@@ -1,0 +1,338 @@
+// The sync engine: one adapter (SyncSource) per configured system, one local store. It opens from the
+// store at once, then asks each system what changed since its cursor — per system, independently, each on
+// its own interval — applies the answer to the store (facts and cursor in one transaction) and tells the
+// people index which keys changed, so the index re-merges only those rows. A refresh in progress can be
+// cancelled; `readNow` re-reads named keys (a person's "check now", write-through after a console write).
+import type { z } from 'zod';
+import { ConsoleError } from '../../../../shared/errors.ts';
+import type { PeopleStore } from '../../../store/people-store.ts';
+import type { KnownFacts, SourceChanges, Stamped, SyncProgress, SyncSource, SyncSystem } from './source.ts';
+
+export const SYSTEMS: readonly SyncSystem[] = ['ad', 'mitid', 'idp'];
+
+export interface SourceSpec<F> {
+  source: SyncSource<F>;
+  /** What one stored fact must look like (the store is as untrusted as any input). */
+  schema: z.ZodType<F>;
+  /** Refresh when the last successful refresh is older than this. */
+  intervalMs: number;
+  /** Systems whose refresh must have finished first (e.g. an IdP read per AD person needs the AD people). */
+  after?: readonly SyncSystem[];
+  /** The order facts are stored in and restored in (the list's name order: a start need not sort). */
+  sortKey?: (fact: F) => string | null;
+}
+
+/** Facts whose key is in `keys` changed (new, changed or gone); `keys` null: any may have (a full read, a restore). */
+export interface FactsChange {
+  system: SyncSystem;
+  keys: ReadonlySet<string> | null;
+}
+
+export interface SystemStatus {
+  system: SyncSystem;
+  configured: boolean;
+  state: 'not-loaded' | 'loading' | 'ok' | 'failed';
+  /** The facts are the local store's from an earlier run; no refresh has succeeded since the start. */
+  fromCache: boolean;
+  lastFullAt: string | null;
+  lastDeltaAt: string | null;
+  /** How the last refresh read the system (the adapter's words). */
+  method: string | null;
+  /** External calls the last refresh made, per endpoint. */
+  calls: Record<string, number>;
+  progress: SyncProgress | null;
+  message: string | null;
+  /** Facts held. */
+  size: number;
+}
+
+export interface SyncEngine {
+  /** Load every system's facts from the store (once); resolves when they are in the index. */
+  restore(): Promise<void>;
+  /** Refresh one system now (joins a refresh in progress); rejects when it fails. */
+  refreshSystem(system: SyncSystem): Promise<void>;
+  /** Refresh these systems (default all), each after the ones it depends on; never rejects (see status). */
+  refresh(systems?: readonly SyncSystem[]): Promise<void>;
+  /** Start a refresh of every system whose last one is older than its interval; in the background. */
+  refreshStale(): void;
+  /** Re-read exactly these keys of a system now and apply them. */
+  readNow(system: SyncSystem, keys: readonly string[]): Promise<void>;
+  /** Cancel the refreshes in progress (of one system or all); true when one was running. */
+  cancel(system?: SyncSystem): boolean;
+  facts<F>(system: SyncSystem): ReadonlyMap<string, Stamped<F>>;
+  status(): SystemStatus[];
+  configured(system: SyncSystem): boolean;
+  /** Resolves when no refresh is running or queued. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+export interface EngineOptions {
+  store: PeopleStore | null;
+  systems: Partial<Record<SyncSystem, SourceSpec<unknown>>>;
+  /** Told after each applied change, in order; the engine waits for it (the index re-merges here). */
+  onChange(change: FactsChange): Promise<void>;
+  now?: () => number;
+}
+
+interface SystemState {
+  spec: SourceSpec<unknown>;
+  facts: Map<string, Stamped<unknown>>;
+  cursor: string | null;
+  /** When the last refresh succeeded (ms), for staleness. */
+  refreshedAt: number | null;
+  running: Promise<void> | null;
+  abort: AbortController | null;
+  status: SystemStatus;
+}
+
+const CANCELLED = 'Indlæsningen blev afbrudt.';
+
+const failureText = (system: SyncSystem, e: unknown): string => {
+  if (e instanceof ConsoleError || e instanceof Error) return e.message;
+  return `${{ ad: 'Active Directory', mitid: 'MitID Erhverv', idp: "IdP'en" }[system]} svarede ikke.`;
+};
+
+export function createSyncEngine(opts: EngineOptions): SyncEngine {
+  const now = opts.now ?? Date.now;
+  const states = new Map<SyncSystem, SystemState>();
+  for (const system of SYSTEMS) {
+    const spec = opts.systems[system];
+    if (!spec) continue;
+    states.set(system, {
+      spec,
+      facts: new Map(),
+      cursor: null,
+      refreshedAt: null,
+      running: null,
+      abort: null,
+      status: { system, configured: true, state: 'not-loaded', fromCache: false, lastFullAt: null, lastDeltaAt: null, method: null, calls: {}, progress: null, message: null, size: 0 },
+    });
+  }
+  let closed = false;
+  let restoring: Promise<void> | null = null;
+  // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
+  let applyQueue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = applyQueue.then(fn, fn);
+    applyQueue = next.catch(() => undefined);
+    return next;
+  };
+
+  const known = (st: SystemState): KnownFacts<unknown> => ({
+    get: (key) => st.facts.get(key),
+    keys: () => st.facts.keys(),
+    size: () => st.facts.size,
+  });
+
+  async function apply(system: SyncSystem, st: SystemState, changes: SourceChanges<unknown>, at: string, onlyFacts = false): Promise<void> {
+    await serial(async () => {
+      if (closed) return;
+      let keys: Set<string> | null;
+      if (changes.mode === 'full') {
+        const next = new Map<string, Stamped<unknown>>();
+        for (const u of changes.upserts) {
+          // A key re-read (readNow) after this refresh read it keeps the newer fact.
+          const held = st.facts.get(u.key);
+          next.set(u.key, held && held.readAt > u.readAt ? held : { fact: u.fact, readAt: u.readAt });
+        }
+        changes = { ...changes, upserts: [...next].map(([key, s]) => ({ key, ...s })) };
+        st.facts = next;
+        keys = null;
+      } else {
+        keys = new Set();
+        for (const u of changes.upserts) {
+          st.facts.set(u.key, { fact: u.fact, readAt: u.readAt });
+          keys.add(u.key);
+        }
+        for (const k of changes.deletes) {
+          st.facts.delete(k);
+          keys.add(k);
+        }
+      }
+      st.cursor = changes.cursor;
+      try {
+        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}) });
+      } catch {
+        // The facts are in memory; a store that cannot be written only costs a slower next start (its
+        // previous facts and cursor stay together, so the next start's delta is still right).
+      }
+      st.status.size = st.facts.size;
+      await opts.onChange({ system, keys });
+    });
+  }
+
+  function ensureConfigured(system: SyncSystem): SystemState {
+    const st = states.get(system);
+    if (!st) throw new ConsoleError('not-found', 'Systemet er ikke sat op.');
+    return st;
+  }
+
+  async function runRefresh(system: SyncSystem, st: SystemState): Promise<void> {
+    const abort = new AbortController();
+    st.abort = abort;
+    const prev = st.status.state;
+    st.status = { ...st.status, state: 'loading', progress: { phase: 'Starter', done: 0, total: 0 }, message: null };
+    try {
+      // A refresh needs the stored cursor: never start one before the store has been read.
+      await restoring;
+      const changes = await st.spec.source.refresh(st.cursor, known(st), {
+        signal: abort.signal,
+        progress: (p) => {
+          st.status.progress = { ...p };
+        },
+        now,
+      });
+      if (abort.signal.aborted) throw new ConsoleError('cancelled', CANCELLED);
+      const at = new Date(now()).toISOString();
+      await apply(system, st, changes, at);
+      st.refreshedAt = now();
+      st.status = {
+        ...st.status,
+        state: 'ok',
+        fromCache: false,
+        method: changes.method,
+        calls: { ...changes.calls },
+        lastFullAt: changes.mode === 'full' ? at : st.status.lastFullAt,
+        lastDeltaAt: changes.mode === 'delta' ? at : st.status.lastDeltaAt,
+        progress: null,
+        message: null,
+      };
+    } catch (e) {
+      const cancelled = abort.signal.aborted || (e instanceof ConsoleError && e.code === 'cancelled');
+      st.status = {
+        ...st.status,
+        // A cancelled or failed read keeps what was held before.
+        state: cancelled ? (prev === 'loading' || prev === 'not-loaded' ? (st.facts.size > 0 ? 'ok' : 'not-loaded') : prev) : 'failed',
+        progress: null,
+        message: cancelled ? CANCELLED : failureText(system, e),
+      };
+      if (cancelled) throw new ConsoleError('cancelled', CANCELLED);
+      throw e;
+    } finally {
+      st.abort = null;
+    }
+  }
+
+  function refreshSystem(system: SyncSystem): Promise<void> {
+    const st = ensureConfigured(system);
+    if (closed) return Promise.resolve();
+    if (st.running) return st.running;
+    const p = (async () => {
+      // Dependencies first (joining theirs when they run); a failed dependency does not stop this one.
+      for (const dep of st.spec.after ?? []) {
+        const d = states.get(dep);
+        if (d?.running) await d.running.catch(() => undefined);
+      }
+      await runRefresh(system, st);
+    })().finally(() => {
+      if (st.running === p) st.running = null;
+    });
+    st.running = p;
+    return p;
+  }
+
+  const ordered = (systems: readonly SyncSystem[]) => SYSTEMS.filter((s) => systems.includes(s) && states.has(s));
+
+  const engine: SyncEngine = {
+    restore() {
+      restoring ??= (async () => {
+        for (const system of ordered(SYSTEMS)) {
+          const st = states.get(system) as SystemState;
+          const loaded = (await opts.store?.load(system, st.spec.schema)) ?? null;
+          if (!loaded || closed) continue;
+          await serial(async () => {
+            // A refresh that finished first has newer facts: keep them.
+            if (st.refreshedAt !== null) return;
+            st.facts = loaded.facts;
+            st.cursor = loaded.sync.cursor;
+            const last = [loaded.sync.lastFullAt, loaded.sync.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1);
+            st.refreshedAt = last ? Date.parse(last) : null;
+            st.status = {
+              ...st.status,
+              state: st.status.state === 'loading' ? 'loading' : 'ok',
+              fromCache: true,
+              lastFullAt: loaded.sync.lastFullAt,
+              lastDeltaAt: loaded.sync.lastDeltaAt,
+              method: loaded.sync.method,
+              calls: loaded.sync.calls,
+              size: st.facts.size,
+            };
+            await opts.onChange({ system, keys: null });
+          });
+        }
+      })();
+      return restoring;
+    },
+
+    refreshSystem,
+
+    async refresh(systems = SYSTEMS) {
+      // Start all at once; each waits for the systems it depends on itself.
+      await Promise.all(ordered(systems).map((s) => refreshSystem(s).catch(() => undefined)));
+    },
+
+    refreshStale() {
+      if (closed) return;
+      const t = now();
+      for (const [system, st] of states) {
+        if (st.running) continue;
+        if (st.refreshedAt === null || t - st.refreshedAt >= st.spec.intervalMs) {
+          // Fire-and-forget on purpose: the outcome is in the system's status, which the list shows.
+          void refreshSystem(system).catch(() => undefined);
+        }
+      }
+    },
+
+    async readNow(system, keys) {
+      const st = ensureConfigured(system);
+      if (keys.length === 0 || closed) return;
+      await restoring;
+      const changes = await st.spec.source.readNow(keys, { signal: new AbortController().signal, progress: () => {}, now });
+      // Whatever the adapter says, a readNow only touches the keys it read.
+      await apply(system, st, { ...changes, mode: 'delta', cursor: st.cursor }, new Date(now()).toISOString(), true);
+    },
+
+    cancel(system) {
+      let any = false;
+      for (const [s, st] of states) {
+        if (system && s !== system) continue;
+        if (st.abort && !st.abort.signal.aborted) {
+          st.abort.abort(new ConsoleError('cancelled', CANCELLED));
+          any = true;
+        }
+      }
+      return any;
+    },
+
+    facts<F>(system: SyncSystem) {
+      return (states.get(system)?.facts ?? new Map()) as ReadonlyMap<string, Stamped<F>>;
+    },
+
+    status() {
+      return SYSTEMS.map((system) => {
+        const st = states.get(system);
+        return st
+          ? { ...st.status, calls: { ...st.status.calls }, progress: st.status.progress && { ...st.status.progress } }
+          : { system, configured: false, state: 'not-loaded' as const, fromCache: false, lastFullAt: null, lastDeltaAt: null, method: null, calls: {}, progress: null, message: null, size: 0 };
+      });
+    },
+
+    configured: (system) => states.has(system),
+
+    async idle() {
+      for (;;) {
+        const running = [...states.values()].map((s) => s.running).filter((p): p is Promise<void> => p !== null);
+        if (running.length === 0) break;
+        await Promise.all(running.map((p) => p.catch(() => undefined)));
+      }
+      await applyQueue;
+    },
+
+    close() {
+      closed = true;
+      engine.cancel();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,61 @@
+// The people list's sync status and cancel, through the dispatcher in the training environment (the
+// training directory, the MitID Erhverv and IdP simulators over real sockets).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
+import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+
+let env: Awaited<ReturnType<typeof testCore>>;
+let core: Core;
+const helpdesk = caller('ws-helpdesk');
+
+async function call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpOutput<N>> {
+  const r = await core.dispatch(name, input, helpdesk);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.data as OpOutput<N>;
+}
+
+beforeAll(async () => {
+  env = await testCore({ simulators: true });
+  core = env.core;
+  const r = await core.dispatch('session.login', { username: 'helpdesk', password: TRAINING_PASSWORD }, helpdesk);
+  expect(r.ok).toBe(true);
+}, 120_000);
+
+afterAll(async () => env?.dispose());
+
+it('says per system how it was read and when, without building the list itself', async () => {
+  // Nobody has asked for the list yet: the status asks nothing of the systems.
+  const before = await call('people.syncStatus', {});
+  expect(before.sources.map((s) => s.state)).toEqual(['not-loaded', 'not-loaded', 'not-loaded']);
+  await call('people.list', { limit: 1 });
+  await core.people().idle();
+  const { sources } = await call('people.syncStatus', {});
+  const [ad, mitid, idp] = sources;
+  expect(ad).toMatchObject({ system: 'ad', state: 'ok', fromCache: false, method: 'fuld læsning (mappen har ingen ændringstæller)', cancellable: false });
+  expect(mitid).toMatchObject({ system: 'mitid', state: 'ok', method: 'fuld læsning (søgning + 2 kald pr. identitet)' });
+  expect(idp).toMatchObject({ system: 'idp', state: 'ok', method: 'fuld læsning (1 kald pr. person)' });
+  for (const s of sources) {
+    expect(Date.parse(s.lastFullAt ?? '')).toBeGreaterThan(0);
+    expect(s.loadedAt).toBe(s.lastFullAt);
+  }
+  // The calls one refresh made, per endpoint: two per identity for MitID Erhverv, one per person for the IdP.
+  expect(mitid?.calls?.['identities.search']).toBe(1);
+  expect(mitid?.calls?.['identity.get']).toBe(mitid?.total);
+  expect(idp?.calls?.['person.get']).toBe(ad?.total ? ad.total - 1 : -1);
+}, 120_000);
+
+it('cancels a long read: the rows read before stay, the status says it was cancelled', async () => {
+  const before = await call('people.list', { limit: 1 });
+  expect(await call('people.cancelRefresh', {})).toEqual({ cancelled: false });
+  await call('people.refresh', {});
+  // Wait until MitID Erhverv's per-identity reads are under way, then cancel.
+  await expect.poll(async () => (await call('people.syncStatus', {})).sources[1], { timeout: 30_000, interval: 20 }).toMatchObject({ state: 'loading', cancellable: true });
+  expect(await call('people.cancelRefresh', {})).toEqual({ cancelled: true });
+  await core.people().idle();
+  const after = await call('people.list', { limit: 1 });
+  const mitid = after.sources[1];
+  expect(mitid).toMatchObject({ state: 'ok', message: 'Indlæsningen blev afbrudt.', cancellable: false });
+  expect(mitid?.lastFullAt).toBe(before.sources[1]?.lastFullAt);
+  expect(after.indexed).toBe(before.indexed);
+}, 120_000);

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSyncEngine, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
+import { openPeopleStore } from '../../../src-main/store/people-store.ts';
+import { memorySystem } from './memory-system.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const fresh = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lia-engine-'));
+  dirs.push(d);
+  return join(d, 'people.sqlite');
+};
+const Fact = z.object({ v: z.number() });
+type Fact = z.infer<typeof Fact>;
+const spec = (source: ReturnType<typeof memorySystem<Fact>>['source'], extra: Partial<SourceSpec<Fact>> = {}) =>
+  ({ source, schema: Fact, intervalMs: 60_000, ...extra }) as SourceSpec<unknown>;
+const people = (n: number): Array<[string, Fact]> => Array.from({ length: n }, (_, i) => [`p${i}`, { v: i }]);
+
+describe('the sync engine', () => {
+  it('reads whole once, then asks only for what changed, and tells the index exactly which keys', async () => {
+    const ad = memorySystem<Fact>('ad', people(100));
+    const changes: FactsChange[] = [];
+    const engine = createSyncEngine({ store: openPeopleStore(fresh(), 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
+    await engine.restore();
+    await engine.refreshSystem('ad');
+    expect(changes).toEqual([{ system: 'ad', keys: null }]);
+    ad.set('p3', { v: 333 });
+    ad.remove('p4');
+    ad.set('new', { v: -1 });
+    await engine.refreshSystem('ad');
+    expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
+    expect([...(changes[1]?.keys ?? [])].sort()).toEqual(['new', 'p3', 'p4']);
+    expect(engine.facts<Fact>('ad').get('p3')?.fact).toEqual({ v: 333 });
+    expect(engine.facts('ad').has('p4')).toBe(false);
+    expect(engine.facts('ad').size).toBe(100);
+    const st = engine.status().find((s) => s.system === 'ad');
+    expect(st).toMatchObject({ state: 'ok', method: 'delta', calls: { changes: 1 }, fromCache: false });
+    expect(st?.lastFullAt).not.toBeNull();
+    expect(st?.lastDeltaAt).not.toBeNull();
+  });
+
+  it('opens from the store at once, marked as cached, and continues with a delta from the stored cursor', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(50));
+    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await first.restore();
+    await first.refreshSystem('ad');
+    first.close();
+    ad.set('p1', { v: 1000 });
+    const changes: FactsChange[] = [];
+    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
+    await second.restore();
+    expect(second.facts('ad').size).toBe(50);
+    expect(second.status()[0]).toMatchObject({ state: 'ok', fromCache: true, method: 'alt' });
+    await second.refreshSystem('ad');
+    expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
+    expect([...(changes.at(-1)?.keys ?? [])]).toEqual(['p1']);
+    expect(second.status()[0]?.fromCache).toBe(false);
+  });
+
+  it('cancels a refresh: nothing applied, the facts held stay, the status says it was cancelled', async () => {
+    const ad = memorySystem<Fact>('ad', people(10));
+    const engine = createSyncEngine({ store: null, systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await engine.refreshSystem('ad');
+    ad.set('p0', { v: 99 });
+    ad.hold();
+    const run = engine.refreshSystem('ad');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(engine.status()[0]).toMatchObject({ state: 'loading', progress: { phase: 'venter' } });
+    expect(engine.cancel()).toBe(true);
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(engine.status()[0]).toMatchObject({ state: 'ok', message: 'Indlæsningen blev afbrudt.', progress: null });
+    expect(engine.facts<Fact>('ad').get('p0')?.fact).toEqual({ v: 0 });
+    expect(engine.cancel()).toBe(false);
+  });
+
+  it('runs a system after the ones it depends on; a failing system does not hold up the others', async () => {
+    const ad = memorySystem<Fact>('ad', people(5));
+    const idp = memorySystem<Fact>('idp', people(5));
+    const mitid = memorySystem<Fact>('mitid', people(5));
+    mitid.failWith = new Error('MitID Erhverv svarede ikke.');
+    const order: string[] = [];
+    const gate = ad.hold();
+    const engine = createSyncEngine({
+      store: null,
+      systems: { ad: spec(ad.source), idp: spec(idp.source, { after: ['ad'] }), mitid: spec(mitid.source) },
+      onChange: async (c) => void order.push(c.system),
+    });
+    const all = engine.refresh();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual([]);
+    gate.release();
+    await all;
+    expect(order).toEqual(['ad', 'idp']);
+    expect(engine.status().map((s) => s.state)).toEqual(['ok', 'failed', 'ok']);
+    expect(engine.status()[1]?.message).toBe('MitID Erhverv svarede ikke.');
+  });
+
+  it('refreshes only what is stale, and readNow touches only the keys it read', async () => {
+    let now = Date.parse('2026-12-01T08:00:00Z');
+    const ad = memorySystem<Fact>('ad', people(5));
+    const mitid = memorySystem<Fact>('mitid', people(5));
+    const changes: FactsChange[] = [];
+    const engine = createSyncEngine({
+      store: null,
+      systems: { ad: spec(ad.source, { intervalMs: 60_000 }), mitid: spec(mitid.source, { intervalMs: 600_000 }) },
+      onChange: async (c) => void changes.push(c),
+      now: () => now,
+    });
+    await engine.refresh();
+    now += 120_000;
+    engine.refreshStale();
+    await engine.idle();
+    expect([ad.asked.delta, mitid.asked.delta]).toEqual([1, 0]);
+    mitid.set('p2', { v: 22 });
+    await engine.readNow('mitid', ['p2']);
+    expect(mitid.asked.readNow).toEqual(['p2']);
+    expect([...(changes.at(-1)?.keys ?? [])]).toEqual(['p2']);
+    expect(engine.facts<Fact>('mitid').get('p2')).toEqual({ fact: { v: 22 }, readAt: new Date(now).toISOString() });
+  });
+});

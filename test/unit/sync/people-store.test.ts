@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { z } from 'zod';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPeopleStore } from '../../../src-main/store/people-store.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const fresh = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lia-people-store-'));
+  dirs.push(d);
+  return join(d, 'people.sqlite');
+};
+const Fact = z.object({ name: z.string(), n: z.number() }).strict();
+const at = '2026-12-01T10:00:00.000Z';
+const full = (n: number, cursor = 'c1') => ({
+  mode: 'full' as const,
+  upserts: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, fact: { name: `navn ${i}`, n: i }, readAt: at })),
+  deletes: [],
+  cursor,
+  calls: { search: 1 },
+  method: 'fuld',
+});
+
+describe('the people facts store', () => {
+  it('keeps each fact with when it was read, and the cursor with the facts it goes with', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env-a');
+    await s.apply('ad', full(2500), '2026-12-01T10:00:05.000Z');
+    await s.apply('ad', { mode: 'delta', upserts: [{ key: 'k1', fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' }], deletes: ['k2'], cursor: 'c2', calls: { delta: 1 }, method: 'delta' }, '2026-12-01T11:00:01.000Z');
+    s.close();
+    const again = openPeopleStore(file, 'env-a');
+    const loaded = await again.load('ad', Fact);
+    expect(loaded?.facts.size).toBe(2499);
+    expect(loaded?.facts.get('k1')).toEqual({ fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' });
+    expect(loaded?.facts.get('k0')?.readAt).toBe(at);
+    expect(loaded?.facts.has('k2')).toBe(false);
+    expect(loaded?.sync).toEqual({ cursor: 'c2', method: 'delta', lastFullAt: '2026-12-01T10:00:05.000Z', lastDeltaAt: '2026-12-01T11:00:01.000Z', calls: { delta: 1 } });
+    // Another system's facts are apart.
+    expect(await again.load('mitid', Fact)).toBeNull();
+    again.close();
+  });
+
+  it('replaces a system whole on a full read: keys it did not return are gone', async () => {
+    const s = openPeopleStore(fresh(), 'env');
+    await s.apply('mitid', full(2500), at);
+    await s.apply('mitid', { ...full(1200), upserts: full(1200).upserts.map((u) => ({ ...u, fact: { ...u.fact, name: 'igen' } })) }, at);
+    const loaded = await s.load('mitid', Fact);
+    expect(loaded?.facts.size).toBe(1200);
+    expect(loaded?.facts.get('k1199')?.fact.name).toBe('igen');
+    expect(loaded?.facts.has('k1200')).toBe(false);
+    s.close();
+  });
+
+  it('gives the facts back in the order of their sort key (the list restores nearly sorted)', async () => {
+    const s = openPeopleStore(fresh(), 'env');
+    const names = ['Øse', 'Anna', 'Ærling', 'Bo', 'Åge', 'Zara'];
+    await s.apply('ad', { ...full(0), upserts: names.map((name, i) => ({ key: `k${i}`, fact: { name, n: i }, readAt: at })) }, at, {
+      sortKey: (f: { name: string }) => f.name.toLowerCase().replace('æ', '{0').replace('ø', '{1').replace('å', '{2'),
+    });
+    const loaded = await s.load('ad', Fact);
+    expect([...(loaded?.facts.values() ?? [])].map((x) => x.fact.name)).toEqual(['Anna', 'Bo', 'Zara', 'Ærling', 'Øse', 'Åge']);
+    s.close();
+  });
+
+  it('never shows one environment the facts of another, and a full read of one clears the other', async () => {
+    const file = fresh();
+    const a = openPeopleStore(file, 'env-a');
+    await a.apply('ad', full(3), at);
+    a.close();
+    const b = openPeopleStore(file, 'env-b');
+    expect(await b.load('ad', Fact)).toBeNull();
+    await b.apply('ad', full(1, 'cb'), at);
+    expect((await b.load('ad', Fact))?.facts.size).toBe(1);
+    b.close();
+    expect(await openPeopleStore(file, 'env-a').load('ad', Fact)).toBeNull();
+  });
+
+  it('treats one row that does not parse as nothing stored (its cursor would claim facts that are not there)', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env');
+    await s.apply('idp', full(10), at);
+    s.close();
+    const db = new DatabaseSync(file);
+    db.prepare("UPDATE people_facts SET data = ? WHERE key = 'k7'").run(JSON.stringify({ name: 'x', n: 'not a number' }));
+    db.close();
+    expect(await openPeopleStore(file, 'env').load('idp', Fact)).toBeNull();
+    const db2 = new DatabaseSync(file);
+    db2.prepare("UPDATE people_facts SET data = '{not json' WHERE key = 'k7'").run();
+    db2.close();
+    expect(await openPeopleStore(file, 'env').load('idp', Fact)).toBeNull();
+  });
+
+  it('writes a refresh whole or not at all: a failure half-way keeps the previous facts and cursor', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env');
+    await s.apply('ad', full(3000, 'first'), at);
+    const bad = full(3000, 'second');
+    // A fact that cannot be serialised (a BigInt) two thirds in: the slices before it were written.
+    (bad.upserts[2000] as { fact: unknown }).fact = { name: 'x', n: 10n };
+    await expect(s.apply('ad', bad, at)).rejects.toThrow();
+    const loaded = await s.load('ad', Fact);
+    expect(loaded?.sync.cursor).toBe('first');
+    expect(loaded?.facts.size).toBe(3000);
+    s.close();
+  });
+
+  it('replaces the old snapshot table in the same file', async () => {
+    const file = fresh();
+    const db = new DatabaseSync(file);
+    db.exec("CREATE TABLE schema_versions (store TEXT PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_versions VALUES ('people-snapshot', 1); CREATE TABLE people_snapshot (source TEXT PRIMARY KEY, data TEXT)");
+    db.close();
+    openPeopleStore(file, 'env').close();
+    const check = new DatabaseSync(file);
+    const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+    expect(tables).not.toContain('people_snapshot');
+    expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync']));
+    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 2 }]);
+    check.close();
+  });
+});
