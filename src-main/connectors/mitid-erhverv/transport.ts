@@ -62,6 +62,13 @@ export function unexpectedStatus(res: TextResponse, what: string): ConsoleError 
   if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 });
   if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 });
   if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 });
+  if (res.status === 429) {
+    // Not retried here: the caller's budget slows down (and honours Retry-After) instead of hammering.
+    return new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at sænke tempoet (429, ${what})`, {
+      status: 429,
+      ...(res.retryAfter === undefined ? {} : { retryAfter: res.retryAfter }),
+    });
+  }
   return unexpectedAnswer(MITID, res.status, what);
 }
 
