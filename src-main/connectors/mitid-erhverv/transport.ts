@@ -201,9 +201,10 @@ export class MitIdTransport implements Exchange {
     });
   }
 
-  /** Retries per the shared policy: idempotent calls only, on unavailability, with jittered backoff. */
-  withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    return withRetry(MITID, this.retry, idempotent, signal, fn, (e) => this.emit(e));
+  /** Retries per the shared policy (or `retries` of them): idempotent calls only, on unavailability, with jittered backoff. */
+  withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>, retries?: number): Promise<T> {
+    const policy = retries === undefined ? this.retry : { ...this.retry, retries: Math.max(0, Math.floor(retries)) };
+    return withRetry(MITID, policy, idempotent, signal, fn, (e) => this.emit(e));
   }
 
   async close(): Promise<void> {

@@ -73,6 +73,17 @@ describe('the call budget', () => {
     expect(b.snapshot().slowdowns).toBe(11);
   });
 
+  it('counts the refusals of calls that were in flight together as one slow-down', () => {
+    const b = new CallBudget({ callsPerMinute: 100 }, T0);
+    for (let i = 0; i < 4; i++) b.slowDown(T0 + 10 * MIN + i, '30');
+    expect(b.rate(T0 + 10 * MIN)).toBe(50);
+    expect(b.snapshot().slowdowns).toBe(1);
+    // A longer Retry-After among them lengthens the pause.
+    b.slowDown(T0 + 10 * MIN + 10, '90');
+    expect(b.pausedFor(T0 + 10 * MIN)).toBe(90_010);
+    expect(b.rate(T0 + 10 * MIN)).toBe(50);
+  });
+
   it('reads Retry-After as seconds or an HTTP date, bounded, and ignores nonsense', () => {
     expect(retryAfterMs('5', T0)).toBe(5000);
     expect(retryAfterMs(new Date(T0 + 30_000).toUTCString(), T0)).toBe(30_000);

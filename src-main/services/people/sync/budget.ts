@@ -126,16 +126,20 @@ export class CallBudget {
 
   /**
    * The service said "too many" (429) or "not now" (503): halve the rate, drop what was saved up, and
-   * pause for Retry-After (bounded) or the default pause. Returns the pause in ms.
+   * pause for Retry-After (bounded) or the default pause. Returns the pause in ms. The answers to calls
+   * already in flight when the first came back are the same event: they may lengthen the pause, but do
+   * not halve the rate again.
    */
   slowDown(now: number, retryAfter?: unknown): number {
     this.refill(now);
     const asked = retryAfterMs(retryAfter, now);
     const pause = Math.min(this.o.maxPauseMs, asked ?? this.o.defaultPauseMs);
-    this.s.rate = Math.max(this.o.callsPerMinute * this.o.minShare, this.s.rate / 2);
+    if (this.s.pausedUntil <= now) {
+      this.s.rate = Math.max(this.o.callsPerMinute * this.o.minShare, this.s.rate / 2);
+      this.s.slowdowns++;
+    }
     this.s.tokens = 0;
     this.s.pausedUntil = Math.max(this.s.pausedUntil, now + pause);
-    this.s.slowdowns++;
     return pause;
   }
 

@@ -153,7 +153,8 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
             searched.set(item.uuid.toLowerCase(), { ...item, uuid: item.uuid.toLowerCase() });
             if (searched.size % 5000 === 0) ctx.progress({ phase: 'Søger i MitID Erhverv', done: searched.size, total: known.size() });
           },
-          { signal: ctx.signal },
+          // One retry at most: the search is "very unstable" [C], but a storm must not be answered by a volley.
+          { signal: ctx.signal, retries: 1 },
         );
       } catch (e) {
         if (ctx.signal.aborted || (isConsoleError(e) && e.code === 'cancelled')) throw cancelledError();
