@@ -75,8 +75,10 @@ describe('the people change feed', () => {
 
   it('holds a lagging change back with everything behind it, never skipping it', async () => {
     const start = (await drain(undefined, 1000)).next;
-    sim.faults.feedLagMs = 400;
+    // Long enough that a loaded machine still reads before it ends; nothing in the test waits on a guess.
+    sim.faults.feedLagMs = 2_000;
     await idp.lockIdentity(who(10), ctx);
+    const lagFrom = Date.now(); // the change was made before the answer: visible by lagFrom + 2 s
     sim.faults.feedLagMs = 0;
     await idp.lockIdentity(who(11), ctx); // visible at once, but behind the lagging one
     const early = await drain(start);
@@ -84,21 +86,20 @@ describe('the people change feed', () => {
     expect(early.next).toBe(start);
     // A read by person is current all the same.
     expect((await idp.getPerson(who(10))).locked).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, Math.max(0, lagFrom + 2_050 - Date.now())));
     const late = await drain(early.next);
     expect(late.items.map((c) => c.username)).toEqual(['p010', 'p011']);
   });
 
   it('gives a change applied late a position from when it landed, after a reader who already passed', async () => {
     const start = (await drain(undefined, 1000)).next;
-    sim.faults.applyAfterTimeout = { rate: 1, applyDelayMs: 300, holdMs: 50 };
+    sim.faults.applyAfterTimeout = { rate: 1, applyDelayMs: 2_000, holdMs: 50 };
     await expect(idp.lockIdentity(who(20), ctx)).rejects.toMatchObject({ code: 'unavailable-idp' });
     sim.faults.applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
     await idp.lockIdentity(who(21), ctx);
     const before = await drain(start);
     expect(before.items.map((c) => c.username)).toEqual(['p021']);
-    await new Promise((r) => setTimeout(r, 350));
-    expect(sim.pendingApplies()).toBe(0);
+    while (sim.pendingApplies() > 0) await new Promise((r) => setTimeout(r, 50));
     const after = await drain(before.next);
     expect(after.items.map((c) => c.username)).toEqual(['p020']);
     expect(after.items[0]!.person!.locked).not.toBeNull();

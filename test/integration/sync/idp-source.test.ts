@@ -98,18 +98,21 @@ describe('the IdP adapter', () => {
     const ctx = testContext();
     store.apply(await source.refresh(null, store, ctx));
     const [a, b, c] = [...sim.state.people.values()].filter((p) => p.locked === null && p.nsisStatus === 'ACTIVE');
-    sim.faults.applyAfterTimeout = { rate: 1, applyDelayMs: 300, holdMs: 30 };
+    // Long enough that a loaded machine still refreshes before they land; the test then waits until they have.
+    sim.faults.applyAfterTimeout = { rate: 1, applyDelayMs: 2_000, holdMs: 30 };
     await expect(idp.lockIdentity(a!, ctxWrite)).rejects.toMatchObject({ code: 'unavailable-idp' });
     sim.faults.applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
-    sim.faults.feedLagMs = 300;
+    sim.faults.feedLagMs = 2_000;
     await idp.lockIdentity(b!, ctxWrite);
+    const lagFrom = Date.now(); // the change was made before the answer: visible by lagFrom + 2 s
     sim.faults.feedLagMs = 0;
     await idp.lockIdentity(c!, ctxWrite); // visible at once, but behind the lagging one: held back with it
     const early = await source.refresh(store.cursor, store, ctx);
     store.apply(early);
     expect(early.upserts).toEqual([]);
     expect(store.get(idpPersonKey(a!))!.fact.locked).toBeNull();
-    await new Promise((r) => setTimeout(r, 400));
+    while (sim.pendingApplies() > 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, Math.max(0, lagFrom + 2_050 - Date.now())));
     const later = await source.refresh(store.cursor, store, ctx);
     store.apply(later);
     expect(later.upserts.map((u) => u.key).sort()).toEqual([idpPersonKey(a!), idpPersonKey(b!), idpPersonKey(c!)].sort());
