@@ -145,7 +145,8 @@ describe('the MitID Erhverv adapter', () => {
     ctx.advance(10 * MIN);
 
     // The search answers; every read is refused 429 with Retry-After: 120.
-    sim.faults.startStorm({ status: 429, forMs: 1_500, retryAfterSeconds: 120, endpoints: 'reads' });
+    // Long enough to outlast the search on a loaded machine; the test waits for its end below.
+    sim.faults.startStorm({ status: 429, forMs: 5_000, retryAfterSeconds: 120, endpoints: 'reads' });
     sim.resetStats();
     const stormy = await source.refresh(store.cursor, store, ctx);
     store.apply(stormy);
@@ -166,7 +167,7 @@ describe('the MitID Erhverv adapter', () => {
     await expect(source.readNow([suspended[0]!.uuid], ctx)).rejects.toMatchObject({ code: 'unavailable-mitid', message: expect.stringContaining('prøv igen om 60 s') });
 
     // After the pause (and the storm): what waited is read, the rate climbs back slowly.
-    await new Promise((r) => setTimeout(r, 1_600));
+    await new Promise((r) => setTimeout(r, Math.max(0, sim.faults.storm.untilMs + 50 - Date.now())));
     ctx.advance(61_000 + 2 * MIN);
     sim.resetStats();
     const after = await source.refresh(store.cursor, store, ctx);
