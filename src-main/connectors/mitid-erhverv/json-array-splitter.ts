@@ -233,22 +233,29 @@ export class SearchBodySplitter {
     const bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     const whole = wholeUtf8Length(bytes);
     this.pending = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : Buffer.alloc(0);
-    this.carry += bytes.toString('utf8', 0, whole);
+    let text = bytes.toString('utf8', 0, whole);
     if (!this.started) {
+      this.carry += text;
       const m = this.head.exec(this.carry);
       if (!m) return this.carry.length < 256 ? [] : this.handOver();
       this.started = true;
-      this.carry = this.carry.slice(m[0].length);
+      text = this.carry.slice(m[0].length);
+      this.carry = '';
     }
-    const cut = this.carry.lastIndexOf('},{');
-    if (cut < 0) return this.carry.length > SearchBodySplitter.MAX_CARRY ? this.handOver() : [];
+    // Only the new text is searched, and the held text is copied once, into the string that is parsed.
+    const cut = text.lastIndexOf('},{');
+    if (cut < 0) {
+      this.carry += text;
+      return this.carry.length > SearchBodySplitter.MAX_CARRY ? this.handOver() : [];
+    }
     let items: unknown[];
     try {
-      items = JSON.parse(`[${this.carry.slice(0, cut + 1)}]`) as unknown[];
+      items = JSON.parse(`[${this.carry}${text.slice(0, cut + 1)}]`) as unknown[];
     } catch {
+      this.carry += text;
       return this.handOver();
     }
-    this.carry = this.carry.slice(cut + 2);
+    this.carry = text.slice(cut + 2);
     return items;
   }
 
