@@ -101,6 +101,13 @@ export const MitIdProfile = z.object({
   createConfirmation: z
     .object({ absentSearches: z.number().int().min(1).max(20).default(3), windowSeconds: z.number().int().min(1).max(86_400).default(300) })
     .default({ absentSearches: 3, windowSeconds: 300 }),
+  /**
+   * The people list's background reads of single identities (authenticators + identity, 2 calls each): calls
+   * per minute, shared by changed identities and the rolling revalidation. Default 460: 100,000 identities ×
+   * 2 calls = 200,000 calls ÷ 460 per minute = 435 minutes, within a 7.4-hour working day (37 h a week).
+   * Absent = that default (services/people/sync/budget.ts), so settings files from before it stay valid as they are.
+   */
+  syncCallsPerMinute: z.number().int().min(1).max(10_000).optional(),
 });
 export type MitIdProfile = z.infer<typeof MitIdProfile>;
 

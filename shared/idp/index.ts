@@ -7,3 +7,4 @@ export * from './audit.ts';
 export * from './api.ts';
 export * from './journal.ts';
 export * from './claims.ts';
+export * from './changes.ts';

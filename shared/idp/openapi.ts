@@ -30,6 +30,7 @@ import {
   WriteBody,
 } from './api.ts';
 import { claimComponents, claimKeyParam, claimOps } from './claims.ts';
+import { PersonChange, PersonChangePage } from './changes.ts';
 
 /**
  * The OpenAPI 3.1 document of the IdP admin API, generated from the zod schemas so the two cannot drift.
@@ -54,6 +55,8 @@ const components: [string, z.ZodType, string][] = [
   ['TermsAcceptance', TermsAcceptance, 'A person\'s acceptance, pinned to the version and hash accepted.'],
   ['AcceptancePage', AcceptancePage, 'A page of acceptances.'],
   ['IdpPerson', IdpPerson, 'A person as the Local IdP sees them.'],
+  ['PersonChange', PersonChange, 'One person in the change feed: the person as they are now, or a tombstone (removed = true, person = null).'],
+  ['PersonChangePage', PersonChangePage, 'A page of the people change feed, oldest first.'],
   ['MfaDevice', MfaDevice, 'One of a person\'s MFA devices.'],
   ['DevicePage', DevicePage, 'A page of MFA devices.'],
   ['WriteBody', WriteBody, 'Body of writes that need nothing but who and why.'],
@@ -116,7 +119,7 @@ interface Op {
   tag: string;
   summary: string;
   description?: string;
-  query?: 'page' | 'audit' | 'tokens' | 'heads' | 'workstation';
+  query?: 'page' | 'audit' | 'tokens' | 'heads' | 'workstation' | 'changes';
   body?: string;
   ok: { status: number; schema?: string; description: string };
   errors: number[];
@@ -144,6 +147,11 @@ const ops: Op[] = [
   },
   { method: 'get', path: '/terms/addendum/versions/{version}', id: 'getTermsVersion', tag: 'Terms of use', summary: 'One addendum version', ok: { status: 200, schema: 'TermsVersion', description: 'The version' }, errors: [404] },
   { method: 'get', path: '/terms/addendum/versions/{version}/acceptances', id: 'listVersionAcceptances', tag: 'Terms of use', summary: 'Who accepted this version', query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
+  {
+    method: 'get', path: '/people/changes', id: 'listPersonChanges', tag: 'People', summary: 'People whose facts changed since a cursor (the change feed), one bounded page',
+    description: 'Every write that changes a person\'s facts (NSIS status and level, identity lock, MFA devices, terms acceptance) moves the person to a new position at the end of the feed; each item is the person as they are when the page is read, so a person changed twice appears once. Removed people come as tombstones. Without `after` the feed starts from the beginning (every person, then everything since). Continue with `after = next` while `hasMore`. A change applied late gets its position when it is applied, and a change the IdP has not made visible yet holds back the ones behind it: a reader\'s cursor never passes a change it has not seen. A cursor the IdP cannot continue from (its feed was rebuilt) is answered from the beginning with `reset: true`. Changes that only the passing of time makes (a timed device lock running out, an addendum taking effect later) are not in the feed.',
+    query: 'changes', ok: { status: 200, schema: 'PersonChangePage', description: 'A page' }, errors: [],
+  },
   { method: 'get', path: P, id: 'getPerson', tag: 'People', summary: 'A person: NSIS status, identity lock, terms status', ok: { status: 200, schema: 'IdpPerson', description: 'The person' }, errors: [404] },
   { method: 'get', path: `${P}/terms-acceptances`, id: 'listTermsAcceptances', tag: 'Terms of use', summary: "A person's acceptances, oldest first", query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
   { method: 'post', path: `${P}/lock`, id: 'lockIdentity', tag: 'People', summary: 'Lock the whole identity (DEACTIVATE_BY_ADMIN)', body: 'WriteBody', ok: { status: 200, schema: 'IdpPerson', description: 'Locked' }, errors: [404] },
@@ -201,6 +209,10 @@ const queryParams: Record<NonNullable<Op['query']>, Json[]> = {
   heads: [
     { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Return heads with seq > after' },
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } },
+  ],
+  changes: [
+    { name: 'after', in: 'query', schema: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' }, description: '`next` of the previous page; absent = from the beginning' },
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
   ],
   workstation: [{ name: 'workstation', in: 'query', required: true, schema: { type: 'string' }, description: 'The workstation\'s name as the console sends it' }],
 };

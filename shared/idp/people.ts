@@ -48,6 +48,14 @@ export const IdpPerson = z.object({
   acceptedTermsVersion: z.number().int().nullable().describe('Newest addendum version the person has accepted; null when none.'),
   mustAcceptTerms: z.boolean().describe('True when the current addendum requires acceptance the person has not given.'),
   deviceCount: z.number().int().min(0),
+  nsisLevel: NsisLevel.optional().describe('The highest NSIS level among the person\'s usable (unlocked) MFA devices; none without one. Absent from an IdP older than the change feed.'),
+  devices: z
+    .object({
+      locked: z.number().int().min(0).describe('Devices that cannot be used now.'),
+      types: z.array(z.string()).describe('The kinds of device the person has, each once, sorted (an open string: a newer IdP may add kinds).'),
+    })
+    .optional()
+    .describe('A summary of the MFA devices, so a change to any of them is a change of the person. Absent from an IdP older than the change feed.'),
 });
 export type IdpPerson = z.infer<typeof IdpPerson>;
 

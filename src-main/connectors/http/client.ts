@@ -32,6 +32,14 @@ export interface HttpRequest {
 export interface TextResponse {
   status: number;
   text: string;
+  /** The Retry-After header of a 429/503 as sent (seconds or an HTTP date), for a caller that paces itself. */
+  retryAfter?: string;
+}
+
+/** The Retry-After header, when there is one (axios lower-cases header names). */
+function retryAfterOf(res: AxiosResponse): string | undefined {
+  const v: unknown = (res.headers as Record<string, unknown> | undefined)?.['retry-after'];
+  return typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : undefined;
 }
 
 export interface HttpEvent {
@@ -145,12 +153,13 @@ export class HttpClient implements Exchange {
     const { res, started } = await this.open<string>(req, false);
     const text = typeof res.data === 'string' ? res.data : '';
     this.emit({ type: 'request', method: req.method, path: req.path, status: res.status, ms: Date.now() - started, ...(res.status >= 400 ? { note: excerpt(text) } : {}) });
+    const retryAfter = retryAfterOf(res);
     if (this.o.isUnavailable(res.status, text)) {
       this.breakerFailure();
-      throw new AttemptFailure(unavailableAnswer(this.system, res.status), true);
+      throw new AttemptFailure(unavailableAnswer(this.system, res.status, retryAfter), true);
     }
     this.breaker?.success();
-    return { status: res.status, text };
+    return retryAfter === undefined ? { status: res.status, text } : { status: res.status, text, retryAfter };
   }
 
   /**
@@ -162,12 +171,13 @@ export class HttpClient implements Exchange {
     if (res.status < 200 || res.status >= 300) {
       const text = await readSome(res.data, 64 * 1024);
       this.emit({ type: 'request', method: req.method, path: req.path, status: res.status, note: excerpt(text) });
+      const retryAfter = retryAfterOf(res);
       if (this.o.isUnavailable(res.status, text)) {
         this.breakerFailure();
-        throw new AttemptFailure(unavailableAnswer(this.system, res.status), true);
+        throw new AttemptFailure(unavailableAnswer(this.system, res.status, retryAfter), true);
       }
       this.breaker?.success();
-      return { answer: { status: res.status, text } };
+      return { answer: retryAfter === undefined ? { status: res.status, text } : { status: res.status, text, retryAfter } };
     }
     this.breaker?.success();
     this.emit({ type: 'request', method: req.method, path: req.path, status: res.status });

@@ -84,8 +84,8 @@ export function transportFailure(system: HttpSystem, e: unknown, ctx: TransportC
 }
 
 /** An answer that says "not now" (503 and friends): retriable, outcome unknown. */
-export function unavailableAnswer(system: HttpSystem, status: number): ConsoleError {
-  return new ConsoleError(system.unavailable, `${system.name} svarer ikke (${status})`, { status });
+export function unavailableAnswer(system: HttpSystem, status: number, retryAfter?: string): ConsoleError {
+  return new ConsoleError(system.unavailable, `${system.name} svarer ikke (${status})`, retryAfter === undefined ? { status } : { status, retryAfter });
 }
 
 /** A non-2xx answer with no meaning of the system's own. `what` names the call for the operator. */

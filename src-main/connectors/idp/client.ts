@@ -13,6 +13,7 @@ import { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/passwo
 import { NsisTerms, PublishTermsVersion, TermsVersion } from '../../../shared/idp/terms.ts';
 import { IdpPerson, MfaDevice, SerialNumber, TestPushResult } from '../../../shared/idp/people.ts';
 import { AuditEventWrite, AuditHead, AuditPage, AuditReadQuery, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import { PersonChangePage, PersonChangesQuery } from '../../../shared/idp/changes.ts';
 import {
   AcknowledgedHead,
   Attestation,
@@ -145,6 +146,10 @@ export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
       get(`/terms/addendum/versions/${input(z.number().int().min(1), version)}/acceptances`, AcceptancePage, page(p)),
 
     getPerson: async (person) => get(who(person), IdpPerson),
+    listPersonChanges: async (after, limit, opts) => {
+      const q = input(PersonChangesQuery, { after, limit });
+      return h.request({ method: 'GET', path: '/people/changes', schema: PersonChangePage, idempotent: true, query: { after: q.after, limit: q.limit }, signal: opts?.signal });
+    },
     listTermsAcceptances: async (person, p) => get(`${who(person)}/terms-acceptances`, AcceptancePage, page(p)),
     lockIdentity: async (person, ctx) => write('POST', `${who(person)}/lock`, input(WriteBody, ctx), IdpPerson),
     unlockIdentity: async (person, ctx) => write('POST', `${who(person)}/unlock`, input(WriteBody, ctx), IdpPerson),

@@ -52,6 +52,8 @@ export interface RequestSpec<T extends z.ZodType> {
   schema: T | null;
   /** May be repeated safely: GETs, and writes made idempotent by the contract (audit events by id). */
   idempotent: boolean;
+  /** Cancels the call and its retries: ConsoleError('cancelled'). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface IdpHttp {
@@ -122,7 +124,7 @@ export function createIdpHttp(opts: IdpHttpOptions): IdpHttp {
   });
   return {
     async request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>> {
-      const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent };
+      const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent, signal: spec.signal };
       if (spec.schema !== null) return getJson(h, spec.schema, call);
       await sendExpecting(h, call);
       return undefined as z.output<T>;

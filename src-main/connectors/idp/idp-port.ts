@@ -3,6 +3,7 @@ import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/p
 import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
 import type { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import type { PersonChangePage } from '../../../shared/idp/changes.ts';
 import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
 /**
@@ -42,6 +43,11 @@ export interface IdpPort extends AuditLogSource {
   listVersionAcceptances(version: number, page?: PageQuery): Promise<Page<TermsAcceptance>>;
 
   getPerson(person: PersonKey): Promise<IdpPerson>;
+  /**
+   * One page of the people change feed after `after` (undefined: from the beginning), oldest first. Pass
+   * `next` back as `after`; `reset` says the IdP started over from the beginning (the cursor was stale).
+   */
+  listPersonChanges(after: string | undefined, limit?: number, opts?: { signal?: AbortSignal }): Promise<PersonChangePage>;
   listTermsAcceptances(person: PersonKey, page?: PageQuery): Promise<Page<TermsAcceptance>>;
   lockIdentity(person: PersonKey, ctx: WriteContext): Promise<IdpPerson>;
   unlockIdentity(person: PersonKey, ctx: WriteContext): Promise<IdpPerson>;

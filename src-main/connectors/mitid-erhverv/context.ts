@@ -2,7 +2,7 @@
 // the three shapes of a call over the shared stack (call, read = getJson, write).
 import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
-import { send } from '../http/client.ts';
+import { send, type Exchange } from '../http/client.ts';
 import { getJson, sendExpecting } from '../http/json.ts';
 import type { MitIdErhvervClientOptions } from './client.ts';
 import type { CallOptions } from './port.ts';
@@ -36,9 +36,23 @@ export function call(
   return send(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent });
 }
 
+/** The transport, or a view of it with the caller's number of retries. */
+function exchangeFor(ctx: ClientContext, opts?: CallOptions): Exchange {
+  const retries = opts?.retries;
+  if (retries === undefined) return ctx.t;
+  const t = ctx.t;
+  return {
+    system: t.system,
+    retry: { ...t.retry, retries: Math.max(0, Math.floor(retries)) },
+    attempt: (req) => t.attempt(req),
+    answerError: (res, what) => t.answerError(res, what),
+    emit: (e) => t.emit(e),
+  };
+}
+
 /** An idempotent read whose 200 answer is parsed with `schema`; anything else is mapped with `what`. */
 export function read<S extends z.ZodType>(ctx: ClientContext, schema: S, path: string, what: string, opts?: CallOptions): Promise<z.output<S>> {
-  return getJson(ctx.t, schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
+  return getJson(exchangeFor(ctx, opts), schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
 }
 
 /** An idempotent write whose answer must be one of `ok`; anything else is mapped with `what`. */

@@ -182,3 +182,110 @@ export class JsonArraySplitter {
     out.push(JSON.parse(bytes.toString('utf8')));
   }
 }
+
+/** Bytes of `b` that end on a whole UTF-8 character (a character cut by the chunk boundary waits). */
+function wholeUtf8Length(b: Buffer): number {
+  const n = b.length;
+  for (let k = 1; k <= Math.min(4, n); k++) {
+    const c = b[n - k] as number;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead byte
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > k ? n - k : n;
+  }
+  return n;
+}
+
+/**
+ * The search parser: a fast path for the shape the service sends — `{"employees":[{…},{…},…]}` without
+ * whitespace between elements — and the exact byte splitter above for anything else. The fast path decodes
+ * each chunk once and looks only for the last `},{` in it: everything before it is complete elements,
+ * parsed with ONE native JSON.parse per chunk, so no JavaScript touches the bytes one by one (the exact
+ * splitter's quote-by-quote scan cost more than the parsing itself). Only the cut matters: if that last
+ * `},{` lies inside a string (or one level down), the text before it ends inside an open string (or an
+ * open array), so the parse fails — it cannot succeed with wrong elements — and the rest of the body goes
+ * to the exact splitter. Hostile text costs speed, never correctness; memory stays one chunk and one element.
+ */
+export class SearchBodySplitter {
+  private readonly property: string;
+  private readonly head: RegExp;
+  private exact: JsonArraySplitter | null = null;
+  /** Decoded text not parsed yet: before the array, or from the start of an element. */
+  private carry = '';
+  /** The start of a UTF-8 character cut off by the end of the last chunk. */
+  private pending: Buffer = Buffer.alloc(0);
+  private started = false;
+  /** Without a `},{` the fast path holds text back; past this much it hands over to the exact splitter. */
+  static readonly MAX_CARRY = 1 << 20;
+
+  constructor(property: string) {
+    this.property = property.toLowerCase();
+    const escaped = this.property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.head = new RegExp(`^\\s*\\{\\s*"${escaped}"\\s*:\\s*\\[`, 'i');
+  }
+
+  /** True once the exact splitter has taken over (for tests and the benchmark's notes). */
+  get exactMode(): boolean {
+    return this.exact !== null;
+  }
+
+  push(chunk: Buffer): unknown[] {
+    if (this.exact) return this.exact.push(chunk);
+    const bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    const whole = wholeUtf8Length(bytes);
+    this.pending = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : Buffer.alloc(0);
+    let text = bytes.toString('utf8', 0, whole);
+    if (!this.started) {
+      this.carry += text;
+      const m = this.head.exec(this.carry);
+      if (!m) return this.carry.length < 256 ? [] : this.handOver();
+      this.started = true;
+      text = this.carry.slice(m[0].length);
+      this.carry = '';
+    }
+    // Only the new text is searched, and the held text is copied once, into the string that is parsed.
+    const cut = text.lastIndexOf('},{');
+    if (cut < 0) {
+      this.carry += text;
+      return this.carry.length > SearchBodySplitter.MAX_CARRY ? this.handOver() : [];
+    }
+    let items: unknown[];
+    try {
+      items = JSON.parse(`[${this.carry}${text.slice(0, cut + 1)}]`) as unknown[];
+    } catch {
+      this.carry += text;
+      return this.handOver();
+    }
+    this.carry = text.slice(cut + 2);
+    return items;
+  }
+
+  /** The end of the body: the last elements, or a SyntaxError when it broke off inside the array. */
+  end(): unknown[] {
+    if (!this.exact && this.started && this.pending.length === 0) {
+      const m = /\]\s*\}\s*$/.exec(this.carry);
+      if (m) {
+        const rest = this.carry.slice(0, m.index);
+        try {
+          const items = rest.trim() === '' ? [] : (JSON.parse(`[${rest}]`) as unknown[]);
+          this.carry = '';
+          return items;
+        } catch {
+          // Not the plain shape after all: the exact splitter decides.
+        }
+      }
+    }
+    const out = this.exact ? [] : this.handOver();
+    this.exact!.end();
+    return out;
+  }
+
+  /** From here on the exact splitter reads, starting with what the fast path holds. */
+  private handOver(): unknown[] {
+    const exact = new JsonArraySplitter(this.property);
+    this.exact = exact;
+    const held = Buffer.concat([Buffer.from(this.started ? `{"${this.property}":[${this.carry}` : this.carry, 'utf8'), this.pending]);
+    this.carry = '';
+    this.pending = Buffer.alloc(0);
+    return exact.push(held);
+  }
+}

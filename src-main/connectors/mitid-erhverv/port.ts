@@ -42,6 +42,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-call timeout for each attempt, overriding the client's default. */
   timeoutMs?: number;
+  /**
+   * Retries after an unavailable answer, overriding the client's policy (reads only). The sync budget
+   * passes 0: it slows down itself after a 503 instead of the call trying again at once.
+   */
+  retries?: number;
 }
 
 /**

@@ -6,7 +6,7 @@ import Parser from 'stream-json/Parser.js';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { ConsoleError } from '../../../shared/errors.ts';
-import { JsonArraySplitter } from './json-array-splitter.ts';
+import { SearchBodySplitter } from './json-array-splitter.ts';
 
 /**
  * `splitter` (default): find each element's bytes and JSON.parse it natively — fast, bounded memory.
@@ -28,21 +28,27 @@ export async function forEachEmployee(
     for await (const item of viaStreamJson(body)) if (!(await onItem(item))) return;
     return;
   }
-  const splitter = new JsonArraySplitter('employees');
-  for await (const chunk of body) {
-    let items: unknown[];
+  const splitter = new SearchBodySplitter('employees');
+  const parsed = (fn: () => unknown[]): unknown[] => {
     try {
-      items = splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return fn();
     } catch (e) {
       if (e instanceof SyntaxError) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format i søgningen');
       throw e;
     }
+  };
+  const hand = async (items: unknown[]): Promise<boolean> => {
     for (const item of items) {
       const r = onItem(item);
-      if (!(typeof r === 'boolean' ? r : await r)) return;
+      if (!(typeof r === 'boolean' ? r : await r)) return false;
     }
+    return true;
+  };
+  for await (const chunk of body) {
+    if (!(await hand(parsed(() => splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))))))) return;
   }
-  splitter.end();
+  // The body ended: the last elements, or an error when it broke off inside the array.
+  await hand(parsed(() => splitter.end()));
 }
 
 async function* viaStreamJson(body: Readable): AsyncGenerator<unknown> {

@@ -80,6 +80,7 @@ export async function streamSearch(
         body.destroy();
       }
     }),
+    opts?.retries,
   );
   return delivered;
 }

@@ -62,6 +62,13 @@ export function unexpectedStatus(res: TextResponse, what: string): ConsoleError 
   if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 });
   if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 });
   if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 });
+  if (res.status === 429) {
+    // Not retried here: the caller's budget slows down (and honours Retry-After) instead of hammering.
+    return new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at sænke tempoet (429, ${what})`, {
+      status: 429,
+      ...(res.retryAfter === undefined ? {} : { retryAfter: res.retryAfter }),
+    });
+  }
   return unexpectedAnswer(MITID, res.status, what);
 }
 
@@ -194,9 +201,10 @@ export class MitIdTransport implements Exchange {
     });
   }
 
-  /** Retries per the shared policy: idempotent calls only, on unavailability, with jittered backoff. */
-  withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    return withRetry(MITID, this.retry, idempotent, signal, fn, (e) => this.emit(e));
+  /** Retries per the shared policy (or `retries` of them): idempotent calls only, on unavailability, with jittered backoff. */
+  withRetry<T>(idempotent: boolean, signal: AbortSignal | undefined, fn: () => Promise<T>, retries?: number): Promise<T> {
+    const policy = retries === undefined ? this.retry : { ...this.retry, retries: Math.max(0, Math.floor(retries)) };
+    return withRetry(MITID, policy, idempotent, signal, fn, (e) => this.emit(e));
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,17 @@ export class IdpSimFaults {
   dropNextWrites = 0;
   /** Share of writes applied and then answered by a dropped connection. */
   dropAfterApplyRate = 0;
+  /**
+   * Feed lag: a change to a person shows up in the change feed only this many ms after it was applied
+   * (reads by person are current). The feed holds back what is behind a lagging change, never skips it.
+   */
+  feedLagMs = 0;
+  /**
+   * Late application: with `rate`, a write is not answered for `holdMs` (the connection is then dropped, the
+   * client gives up) and is applied `applyDelayMs` after it arrived — with a feed position from then, so a
+   * reader who already passed the time it was sent still gets it.
+   */
+  applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
 
   random: () => number;
 
@@ -44,5 +55,7 @@ export class IdpSimFaults {
     this.latencyMs = { min: 0, max: 0 };
     this.dropNextWrites = 0;
     this.dropAfterApplyRate = 0;
+    this.feedLagMs = 0;
+    this.applyAfterTimeout = { rate: 0, applyDelayMs: 0, holdMs: 0 };
   }
 }

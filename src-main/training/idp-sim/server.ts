@@ -14,6 +14,7 @@ import { SerialNumber } from '../../../shared/idp/people.ts';
 import { AuditEventWrite, AuditReadQuery } from '../../../shared/idp/audit.ts';
 import { AssignTokenBody, LockDeviceBody, TokenStatusQuery, WriteBody } from '../../../shared/idp/api.ts';
 import { AttestationRequest, HeadReadQuery, JournalBatch, JournalId, JournalListQuery } from '../../../shared/idp/journal.ts';
+import { PersonChangesQuery } from '../../../shared/idp/changes.ts';
 import { IdpState, SimError, pageSlice } from './state.ts';
 import type { IdpSnapshot } from './state.ts';
 import type { IdpSeedOptions } from './seed.ts';
@@ -56,6 +57,14 @@ export interface IdpSimulator {
   faults: IdpSimFaults;
   /** Number of requests that reached the router (for tests of retry behaviour). */
   requestCount(): number;
+  /**
+   * Calls per endpoint, as "METHOD /path/{param}" (e.g. "GET /people/changes", "GET /people/{domain}/{username}"),
+   * whatever their outcome: what tests and benchmarks count a console's calls by. A copy.
+   */
+  calls(): Record<string, number>;
+  resetCalls(): void;
+  /** Writes held back by late application that have not been applied yet. */
+  pendingApplies(): number;
   /** Writes the state to `file` (no-op without one). */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -174,6 +183,8 @@ type Handler = (ctx: Ctx) => { status: number; body?: unknown };
 
 interface Route {
   method: string;
+  /** The endpoint as counted: "GET /people/{domain}/{username}". */
+  name: string;
   pattern: RegExp;
   write: boolean;
   handler: Handler;
@@ -181,10 +192,17 @@ interface Route {
 
 const seg = '([^/]+)';
 
+/** A route's path with its parameters named, for the per-endpoint call counts. */
+function endpointName(path: string): string {
+  const names = path.startsWith('/people/') ? ['{domain}', '{username}', '{id}'] : ['{id}', '{id2}'];
+  let n = 0;
+  return path.replaceAll(seg, () => names[n++] ?? '{x}');
+}
+
 function buildRoutes(state: IdpState): Route[] {
   const routes: Route[] = [];
   const add = (method: string, path: string, handler: Handler) =>
-    routes.push({ method, pattern: new RegExp(`^${IDP_API_BASE}${path}$`), write: method !== 'GET', handler });
+    routes.push({ method, name: `${method} ${endpointName(path)}`, pattern: new RegExp(`^${IDP_API_BASE}${path}$`), write: method !== 'GET', handler });
   const q = (ctx: Ctx) => Object.fromEntries(ctx.query);
   const person = (ctx: Ctx): PersonKey => ({ domain: parse(Domain, ctx.params[0]), username: parse(Username, ctx.params[1]) });
   const pageQ = (ctx: Ctx) => parse(PageQuery, { cursor: ctx.query.get('cursor') ?? undefined, limit: ctx.query.get('limit') ?? undefined });
@@ -213,6 +231,11 @@ function buildRoutes(state: IdpState): Route[] {
     return ok(state.acceptancesOfVersion(version(ctx.params[0]), p.cursor, p.limit));
   });
 
+  // The change feed: one call per page of changed people, not one per person.
+  add('GET', '/people/changes', (ctx) => {
+    const { after, limit } = parse(PersonChangesQuery, q(ctx));
+    return ok(state.readChanges(after, limit));
+  });
   add('GET', `/people/${seg}/${seg}`, (ctx) => ok(state.personView(person(ctx))));
   add('POST', `/people/${seg}/${seg}/lock`, (ctx) => ok(state.lockIdentity(person(ctx), parse(WriteBody, ctx.body))));
   add('POST', `/people/${seg}/${seg}/unlock`, (ctx) => ok(state.unlockIdentity(person(ctx), parse(WriteBody, ctx.body))));
@@ -297,7 +320,10 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
   const routes = buildRoutes(state);
   // The fault PRNG gets its own seed so a test's pattern of faults repeats.
   const faults = new IdpSimFaults(opts.faultSeed);
+  state.feedLag = () => faults.feedLagMs;
   let requests = 0;
+  let calls: Record<string, number> = {};
+  const scheduled = new Set<ReturnType<typeof setTimeout>>();
 
   const authorized = (req: IncomingMessage): boolean => {
     const key = req.headers[API_KEY_HEADER.toLowerCase()];
@@ -311,6 +337,8 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
     requests++;
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const method = req.method ?? 'GET';
+    const endpoint = routes.find((r) => r.method === method && r.pattern.test(url.pathname))?.name ?? `${method} (ukendt)`;
+    calls[endpoint] = (calls[endpoint] ?? 0) + 1;
     const latency = faults.latency();
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     if (faults.chance(faults.unavailableRate)) {
@@ -340,6 +368,27 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
       });
       const body = route.write ? await readBody(req) : undefined;
       const ctx = { params, query: url.searchParams, body };
+      if (route.write && faults.chance(faults.applyAfterTimeout.rate)) {
+        // Applied late, whether or not anyone still waits: with the time (and feed position) of then.
+        const { applyDelayMs, holdMs } = faults.applyAfterTimeout;
+        const timer = setTimeout(() => {
+          scheduled.delete(timer);
+          const at = clock();
+          pinned = at;
+          try {
+            const r = route.handler(ctx);
+            if (log && r.status < 300) log.append({ t: at, m: method, p: url.pathname, b: body });
+          } catch {
+            // Refused when it landed: nothing changed.
+          } finally {
+            pinned = null;
+          }
+        }, applyDelayMs);
+        scheduled.add(timer);
+        await new Promise((r) => setTimeout(r, holdMs));
+        req.socket.destroy();
+        return;
+      }
       // Attestation keys are made on first use and must outlive a restart like the rest of the state.
       const hadKey = state.attestation !== null;
       let result: { status: number; body?: unknown };
@@ -416,8 +465,15 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
     state,
     faults,
     requestCount: () => requests,
+    calls: () => ({ ...calls }),
+    resetCalls: () => {
+      calls = {};
+    },
+    pendingApplies: () => scheduled.size,
     save,
     async stop() {
+      for (const t of scheduled) clearTimeout(t);
+      scheduled.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

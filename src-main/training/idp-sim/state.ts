@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IdpErrorCode, Page, PersonKey } from '../../../shared/idp/common.ts';
 import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
 import { fullServiceViolations } from '../../../shared/idp/password-policy.ts';
@@ -6,6 +6,8 @@ import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } fr
 import type { DeviceType, HardwareToken, IdpPerson, MfaDevice, NsisLevel, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEvent, AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
 import type { AssignTokenBody, LockDeviceBody, WriteBody } from '../../../shared/idp/api.ts';
+import type { PersonChange, PersonChangePage } from '../../../shared/idp/changes.ts';
+import { nsisLevels } from '../../../shared/idp/people.ts';
 import { attest, certificateView, createAttestationKey } from './attestation.ts';
 import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, ChainedEvent, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
@@ -85,6 +87,22 @@ export interface AttestationKey {
   certPem: string;
 }
 
+/** One position of the change feed: a person's facts changed (or they were removed) at `seq`. */
+interface FeedEntry {
+  seq: number;
+  key: string;
+  /** Epoch ms from which the feed shows it (feed lag); the feed never skips an entry that is not visible yet. */
+  visibleAt: number;
+}
+
+interface FeedLatest {
+  seq: number;
+  domain: string;
+  username: string;
+  changedAt: string;
+  removed: boolean;
+}
+
 export const personKeyOf = (domain: string, username: string): string => `${domain.toLowerCase()}\\${username.toLowerCase()}`;
 
 export function sha256Hex(text: string): string {
@@ -128,6 +146,17 @@ export class IdpState {
   readonly journals = new Map<string, SimJournal>();
   attestation: AttestationKey | null = null;
   readonly clock: () => number;
+  /**
+   * The change feed: a sequence bumped by every write that changes a person's facts. `feedLog` is ascending
+   * by seq; `feedLatest` is each person's newest position, so an entry a newer one supersedes is skipped.
+   * The epoch is new with every state, so a cursor from before a rebuild is answered from the start.
+   */
+  private feedSeq = 0;
+  private readonly feedLog: FeedEntry[] = [];
+  private readonly feedLatest = new Map<string, FeedLatest>();
+  readonly feedEpoch = randomBytes(6).toString('base64url');
+  /** Feed lag in ms for changes made now (the server wires it to its fault switch). */
+  feedLag: () => number = () => 0;
 
   constructor(nsisTerms: NsisTerms, clock: () => number = Date.now) {
     this.nsisTerms = nsisTerms;
@@ -177,6 +206,81 @@ export class IdpState {
 
   addPerson(p: SimPerson): void {
     this.people.set(personKeyOf(p.domain, p.username), p);
+    this.touch(p);
+  }
+
+  /** Training and test hook: the IdP no longer has this person (AD deleted them); the feed gets a tombstone. */
+  removePerson(key: PersonKey): void {
+    const p = this.person(key);
+    const k = personKeyOf(p.domain, p.username);
+    this.people.delete(k);
+    this.devices.delete(k);
+    this.acceptances.delete(k);
+    this.touch(p, true);
+  }
+
+  // ----- the change feed ------------------------------------------------------------------------
+
+  /** A person's facts changed now: a new feed position, after every position handed out so far. */
+  touch(p: { domain: string; username: string }, removed = false): void {
+    const key = personKeyOf(p.domain, p.username);
+    const seq = ++this.feedSeq;
+    const now = this.clock();
+    this.feedLatest.set(key, { seq, domain: p.domain, username: p.username, changedAt: new Date(now).toISOString(), removed });
+    this.feedLog.push({ seq, key, visibleAt: now + Math.max(0, this.feedLag()) });
+    // Superseded entries are dead weight: drop them now and then (seqs stay ascending).
+    if (this.feedLog.length > 2 * this.feedLatest.size + 10_000) {
+      const kept = this.feedLog.filter((e) => this.feedLatest.get(e.key)?.seq === e.seq);
+      this.feedLog.length = 0;
+      this.feedLog.push(...kept);
+    }
+  }
+
+  /** Every person: their facts changed (a new addendum version changes who must accept). */
+  touchEveryone(): void {
+    for (const p of this.people.values()) this.touch(p);
+  }
+
+  feedCursor(seq: number): string {
+    return `${this.feedEpoch}.${seq}`;
+  }
+
+  /**
+   * One page of the feed after `after`. Only a contiguous run of visible entries is handed out: a lagging
+   * change holds back those behind it instead of being skipped, so a reader's cursor never passes it.
+   */
+  readChanges(after: string | undefined, limit: number): PersonChangePage {
+    let from = 0;
+    let reset = false;
+    if (after !== undefined) {
+      const m = /^([A-Za-z0-9_-]+)\.(\d{1,15})$/.exec(after);
+      if (!m) throw new SimError('validation', 'Ugyldig cursor til ændringsfeedet');
+      const seq = Number(m[2]);
+      if (m[1] !== this.feedEpoch || seq > this.feedSeq) reset = true;
+      else from = seq;
+    }
+    let lo = 0;
+    let hi = this.feedLog.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.feedLog[mid]!.seq <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const now = this.clock();
+    const items: PersonChange[] = [];
+    let pos = from;
+    let i = lo;
+    for (; i < this.feedLog.length && items.length < limit; i++) {
+      const e = this.feedLog[i]!;
+      if (e.visibleAt > now) break;
+      pos = e.seq;
+      const latest = this.feedLatest.get(e.key);
+      if (!latest || latest.seq !== e.seq) continue;
+      const person = latest.removed ? null : this.personView({ domain: latest.domain, username: latest.username });
+      items.push({ domain: latest.domain, username: latest.username, removed: latest.removed, person, changedAt: latest.changedAt });
+    }
+    const hasMore = i < this.feedLog.length && this.feedLog[i]!.visibleAt <= now;
+    return { items, next: this.feedCursor(pos), head: this.feedCursor(this.feedSeq), hasMore, reset };
   }
 
   person(key: PersonKey): SimPerson {
@@ -190,6 +294,9 @@ export class IdpState {
     const k = personKeyOf(p.domain, p.username);
     const acc = this.acceptances.get(k) ?? [];
     const newest = acc.reduce<number | null>((m, a) => (m === null || a.version > m ? a.version : m), null);
+    const devices = (this.devices.get(k) ?? []).map((d) => this.deviceView(d));
+    const usable = devices.filter((d) => !d.locked);
+    const level = usable.reduce((best, d) => Math.max(best, nsisLevels.indexOf(d.nsisLevel)), 0);
     return {
       domain: p.domain,
       username: p.username,
@@ -199,7 +306,9 @@ export class IdpState {
       locked: p.locked,
       acceptedTermsVersion: newest,
       mustAcceptTerms: this.mustAccept(acc),
-      deviceCount: (this.devices.get(k) ?? []).length,
+      deviceCount: devices.length,
+      nsisLevel: nsisLevels[level]!,
+      devices: { locked: devices.length - usable.length, types: [...new Set(devices.map((d) => d.type))].sort() },
     };
   }
 
@@ -218,6 +327,7 @@ export class IdpState {
       p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
     }
     p.locked = { by: body.actor.username, at: this.nowIso(), reason: body.reason };
+    this.touch(p);
     this.adminEvent('DEACTIVATE_BY_ADMIN', `Identiteten er spærret af kommunen. Begrundelse: ${body.reason}`, p, body);
     return this.personView(key);
   }
@@ -228,6 +338,7 @@ export class IdpState {
       p.nsisStatus = p.statusBeforeLock ?? 'ACTIVE';
       p.statusBeforeLock = null;
       p.locked = null;
+      this.touch(p);
     }
     this.adminEvent('REACTIVATE_BY_ADMIN', `Spærringen af identiteten er ophævet. Begrundelse: ${body.reason}`, p, body);
     return this.personView(key);
@@ -281,6 +392,7 @@ export class IdpState {
     d.lockedIndefinitely = untilMs === null;
     d.lockedUntilMs = untilMs;
     d.lockedReason = body.reason;
+    this.touch(p);
     this.adminEvent('LOCK_MFA_DEVICE', `MFA-enheden "${d.name}" er spærret. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
     return this.deviceView(d);
   }
@@ -290,6 +402,7 @@ export class IdpState {
     d.lockedIndefinitely = false;
     d.lockedUntilMs = null;
     d.lockedReason = null;
+    this.touch(p);
     this.adminEvent('UNLOCK_MFA_DEVICE', `Spærringen af MFA-enheden "${d.name}" er ophævet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
     return this.deviceView(d);
   }
@@ -304,6 +417,7 @@ export class IdpState {
         t.deviceId = null;
       }
     }
+    this.touch(p);
     this.adminEvent('DELETED_MFA_DEVICE', `MFA-enheden "${d.name}" er fjernet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id} (${d.type})`);
   }
 
@@ -356,6 +470,7 @@ export class IdpState {
     this.devices.set(k, list);
     t.assignedTo = { domain: p.domain, username: p.username };
     t.deviceId = d.id;
+    this.touch(p);
     this.adminEvent('KODEVISER_ASSIGNED', `Kodeviser ${t.serialNumber} tildelt. Begrundelse: ${body.reason}`, p, body);
     return this.deviceView(d);
   }
@@ -372,6 +487,7 @@ export class IdpState {
     if (idx >= 0) list.splice(idx, 1);
     t.assignedTo = null;
     t.deviceId = null;
+    this.touch(p);
     this.adminEvent('DELETED_MFA_DEVICE', `Kodeviser ${serialNumber} frigivet. Begrundelse: ${body.reason}`, p, body);
   }
 
@@ -440,6 +556,8 @@ export class IdpState {
       reason: body.reason,
     };
     this.termsVersions.push(v);
+    // Who must accept may change for everyone (a version in effect now that asks for acceptance again).
+    if (Date.parse(v.effectiveFrom) <= this.clock()) this.touchEveryone();
     this.adminEvent(
       'CHANGE_TERMS_AND_CONDITIONS',
       `Vilkårstillæg version ${v.version} er udgivet${v.requiresReacceptance ? ' (kræver ny accept)' : ''}. Begrundelse: ${body.reason}`,
@@ -465,6 +583,7 @@ export class IdpState {
     };
     const k = personKeyOf(p.domain, p.username);
     this.acceptances.set(k, [...(this.acceptances.get(k) ?? []), a]);
+    this.touch(p);
     this.appendEvent({ action: 'ACCEPTED_TERMS', message: `Vilkår version ${cur.version} accepteret`, person: p, performer: null, details: null });
     return a;
   }

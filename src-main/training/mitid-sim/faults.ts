@@ -32,6 +32,15 @@ export const MitIdSimSwitches = z
     duplicateRefusal: z.boolean(),
     subjectNameIdMatch: z.enum(['case-insensitive', 'exact']),
     rejectUnknownFields: z.boolean(),
+    storm: z
+      .object({
+        status: z.union([z.literal(429), z.literal(503)]),
+        forMs: ms,
+        retryAfterSeconds: z.number().int().min(0).max(86_400),
+        endpoints: z.enum(['all', 'reads']),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -82,6 +91,12 @@ export class MitIdSimFaults {
   subjectNameIdMatch: 'case-insensitive' | 'exact' = 'case-insensitive';
   /** Refuse a create whose body has a property the API does not know (compared case-insensitively), so a misspelt field fails. */
   rejectUnknownFields = true;
+  /**
+   * A storm: until `untilMs` (epoch ms) every call — or with `endpoints: 'reads'` every GET, so the search
+   * still answers — is answered `status` (429 Too Many Requests or 503 ServiceUnavailable), with a
+   * Retry-After header when `retryAfterSeconds` > 0. The token call is spared. Set with `forMs`.
+   */
+  storm = { status: 429 as 429 | 503, untilMs: 0, retryAfterSeconds: 0, endpoints: 'all' as 'all' | 'reads' };
 
   random: () => number;
   /** Set by the server: invalidates every token issued so far. */
@@ -116,18 +131,34 @@ export class MitIdSimFaults {
     this.duplicateRefusal = true;
     this.subjectNameIdMatch = 'case-insensitive';
     this.rejectUnknownFields = true;
+    this.storm = { status: 429, untilMs: 0, retryAfterSeconds: 0, endpoints: 'all' };
+  }
+
+  /** Starts a storm now, for `forMs`. */
+  startStorm(s: { status: 429 | 503; forMs: number; retryAfterSeconds?: number; endpoints?: 'all' | 'reads' }): void {
+    this.storm = { status: s.status, untilMs: Date.now() + s.forMs, retryAfterSeconds: s.retryAfterSeconds ?? 0, endpoints: s.endpoints ?? 'all' };
+  }
+
+  /** Whether a storm answers this call (never the token call). */
+  storming(method: string, path: string, now = Date.now()): boolean {
+    if (now >= this.storm.untilMs || path.endsWith('/tls/authenticate')) return false;
+    return this.storm.endpoints === 'all' || method === 'GET';
   }
 
   /** Apply switches (validated: the control endpoint takes them from a test in another process). */
   apply(raw: unknown): void {
     const s = MitIdSimSwitches.parse(raw);
-    const { search, applyAfterTimeout, failAfterApply, failBeforeApply, latencyMs, ...flat } = s;
+    const { search, applyAfterTimeout, failAfterApply, failBeforeApply, latencyMs, storm, ...flat } = s;
     Object.assign(this, flat);
     if (latencyMs) this.latencyMs = { ...latencyMs };
     if (search) this.search = { ...this.search, ...search };
     if (applyAfterTimeout) this.applyAfterTimeout = { ...this.applyAfterTimeout, ...applyAfterTimeout };
     if (failAfterApply) this.failAfterApply = { ...this.failAfterApply, ...failAfterApply };
     if (failBeforeApply) this.failBeforeApply = { ...this.failBeforeApply, ...failBeforeApply };
+    if (storm) {
+      const { forMs, ...rest } = storm;
+      this.storm = { ...this.storm, ...rest, ...(forMs !== undefined ? { untilMs: Date.now() + forMs } : {}) };
+    }
   }
 
   /** The switches as they stand (what the control endpoint shows). */
@@ -147,6 +178,7 @@ export class MitIdSimFaults {
       duplicateRefusal: this.duplicateRefusal,
       subjectNameIdMatch: this.subjectNameIdMatch,
       rejectUnknownFields: this.rejectUnknownFields,
+      storm: { status: this.storm.status, forMs: Math.max(0, this.storm.untilMs - Date.now()), retryAfterSeconds: this.storm.retryAfterSeconds, endpoints: this.storm.endpoints },
     };
   }
 

@@ -42,6 +42,8 @@ export interface MitIdSimStats {
   /** Creates applied (each one 20 DKK for real), including those applied after the client gave up. */
   createsApplied: number;
   searches: number;
+  /** Calls answered 429/503 by a storm (see faults.storm). */
+  throttled: number;
   tokensIssued: number;
   unauthorized: number;
   /** Requests being handled right now, and the most at once (to check a client's concurrency limit). */
@@ -183,7 +185,7 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
   const state = new MitIdSimState();
   const faults = new MitIdSimFaults(opts.seed);
   const freshStats = (): MitIdSimStats => ({
-    requests: 0, createRequests: 0, createsApplied: 0, searches: 0, tokensIssued: 0, unauthorized: 0, inFlight: 0, maxInFlight: 0, byRoute: {}, calls: {},
+    requests: 0, createRequests: 0, createsApplied: 0, searches: 0, throttled: 0, tokensIssued: 0, unauthorized: 0, inFlight: 0, maxInFlight: 0, byRoute: {}, calls: {},
   });
   const stats: MitIdSimStats = freshStats();
   const recorded: RecordedRequest[] = [];
@@ -540,6 +542,15 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
     if (method !== 'GET' && !path.endsWith('/tls/authenticate')) {
       recorded.push({ at: new Date().toISOString(), method, path, endpoint, rawBody: Buffer.concat(chunks).toString('utf8') });
       if (recorded.length > 5000) recorded.splice(0, recorded.length - 5000);
+    }
+    if (faults.storming(method, path)) {
+      // Counted above like any call: a client that hammers through a storm shows in the counts.
+      const { status, retryAfterSeconds } = faults.storm;
+      stats.throttled++;
+      stats.byRoute[`storm-${status}`] = (stats.byRoute[`storm-${status}`] ?? 0) + 1;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(retryAfterSeconds > 0 ? { 'retry-after': String(retryAfterSeconds) } : {}) });
+      res.end(status === 429 ? 'Too Many Requests' : 'ServiceUnavailable');
+      return;
     }
     const latency = faults.latency();
     if (latency > 0) await sleep(latency);

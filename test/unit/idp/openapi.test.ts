@@ -16,7 +16,14 @@ it('documents every operation of the contract with auth, errors and schemas', ()
   const doc = idpOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
   expect(doc.openapi).toBe('3.1.0');
   const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
-  expect(ops.length).toBe(32 + 4); // + the four create-claim operations
+  expect(ops.length).toBe(32 + 4 + 1); // + the four create-claim operations + the people change feed
+  // The change feed: one page per call, with the cursor in and out, tombstones in the item.
+  const feed = doc.paths['/people/changes']!['get'] as unknown as { parameters: { name: string }[]; responses: Record<string, unknown> };
+  expect(feed.parameters.map((p) => p.name)).toEqual(['after', 'limit']);
+  expect(JSON.stringify(feed.responses['200'])).toContain('PersonChangePage');
+  for (const f of ['"next"', '"head"', '"hasMore"', '"reset"']) expect(JSON.stringify(doc.components.schemas['PersonChangePage'])).toContain(f);
+  for (const f of ['"removed"', '"person"', '"changedAt"']) expect(JSON.stringify(doc.components.schemas['PersonChange'])).toContain(f);
+  for (const f of ['"nsisLevel"', '"devices"']) expect(JSON.stringify(doc.components.schemas['IdpPerson'])).toContain(f);
   // The journal anchor and the attestation: batches refused with 409 when they do not continue the chain.
   expect(doc.paths['/audit/journals/{journalId}/batches']!['post']!.responses).toHaveProperty('409');
   expect(doc.paths['/audit/journals/{journalId}/heads/{seq}']!['get']!.responses).toHaveProperty('404');

@@ -1,0 +1,299 @@
+// The MitID Erhverv adapter of the sync engine. One streamed search per refresh; the two per-identity
+// calls (authenticators + identity) only for identities that are new, whose search summary changed or
+// whose details are still unknown, for keys the console asks about (readNow: "check now", write-through),
+// and for a rolling revalidation of the least recently read identities under a call budget. A 429 or 503
+// slows the budget down and stops this refresh's reads (the rest wait for the next one) instead of
+// hammering. Identities missing from the search are deletes.
+import { z } from 'zod';
+import { ConsoleError, isConsoleError } from '../../../../shared/errors.ts';
+import type { MitIdIdentitySummary } from '../../../../shared/mitid/domain.ts';
+import type { MitIdErhvervPort } from '../../../connectors/mitid-erhverv/port.ts';
+import type { MitIdFacts } from '../index/merge.ts';
+import { BudgetState, CallBudget, DEFAULT_CALLS_PER_MINUTE, type BudgetOptions } from './budget.ts';
+import type { KnownFacts, SourceChanges, SyncContext, SyncSource } from './source.ts';
+
+/** Endpoint names as the simulator counts them, so the status line and the tests speak of the same calls. */
+export const MITID_SEARCH_CALL = 'POST /identity/employee/search';
+export const MITID_IDENTITY_CALL = 'GET /identity/employee/{uuid}';
+export const MITID_AUTHENTICATORS_CALL = 'GET /identity/employee/{uuid}/authenticators';
+
+export interface MitIdSourceOptions {
+  /** settings.mitid.syncCallsPerMinute (default DEFAULT_CALLS_PER_MINUTE). */
+  callsPerMinute?: number | undefined;
+  budget?: Partial<Omit<BudgetOptions, 'callsPerMinute'>>;
+  /** Identities read at once (the client has its own limit too). */
+  concurrency?: number;
+  /**
+   * An identity read this recently is not taken for deleted when the search lacks it: the search lags
+   * behind creates ("very unstable" [C]), and write-through reads a new identity before the search has it.
+   */
+  searchGraceMs?: number;
+}
+
+/** The adapter's cursor: the budget's state, so it is spent across refreshes and restarts. */
+const Cursor = z.object({ v: z.literal(1), budget: BudgetState });
+
+function parseCursor(cursor: string | null): BudgetState | null {
+  if (cursor === null) return null;
+  try {
+    const r = Cursor.safeParse(JSON.parse(cursor));
+    return r.success ? r.data.budget : null;
+  } catch {
+    return null;
+  }
+}
+
+const SUMMARY_FIELDS = ['uuid', 'id', 'status', 'givenName', 'surname', 'cprNumber', 'emailAddress', 'rid'] as const;
+
+/** Did the search say something else about this identity than what we hold? */
+export function summaryChanged(a: MitIdIdentitySummary, b: MitIdIdentitySummary): boolean {
+  return SUMMARY_FIELDS.some((f) => a[f] !== b[f]);
+}
+
+/** A 429/503 (or kin), a timeout or a refused connection, or the open circuit: the service needs air. */
+function slowDownSignal(e: unknown): { retryAfter: unknown } | null {
+  if (!isConsoleError(e) || e.code !== 'unavailable-mitid') return null;
+  const d = e.details ?? {};
+  const status = typeof d['status'] === 'number' ? d['status'] : null;
+  if (status !== null && [429, 502, 503, 504].includes(status)) return { retryAfter: d['retryAfter'] };
+  if (d['circuit'] === 'open') return { retryAfter: d['retryAfterSeconds'] };
+  if (d['reason'] === 'timeout' || d['reason'] === 'connection' || d['reason'] === 'connection-refused') return { retryAfter: undefined };
+  return null;
+}
+
+const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra MitID Erhverv blev annulleret');
+
+type Details = { localIds: string[]; allowSigning: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
+type ReadOutcome = { kind: 'read'; details: Details } | { kind: 'gone' } | { kind: 'failed' } | { kind: 'stop' };
+
+export interface MitIdSource extends SyncSource<MitIdFacts> {
+  /** The budget as it stands, for the status line ("budget 450 kald/min"). */
+  budgetText(now: number): string;
+}
+
+export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOptions = {}): MitIdSource {
+  const callsPerMinute = opts.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE;
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const graceMs = opts.searchGraceMs ?? 10 * 60_000;
+  /** Held in memory between refreshes; restored from the cursor when this adapter has none yet. */
+  let budget: CallBudget | null = null;
+  /** The facts the engine held at the last refresh: readNow takes a summary's CPR and id from them. */
+  let lastKnown: KnownFacts<MitIdFacts> | null = null;
+
+  const budgetFor = (cursor: string | null, now: number): CallBudget =>
+    (budget ??= new CallBudget({ ...opts.budget, callsPerMinute }, now, parseCursor(cursor)));
+  const cursorOf = (b: CallBudget) => JSON.stringify({ v: 1, budget: b.snapshot() });
+
+  /** The two per-identity calls, counted as made; a slow-down signal pauses the budget. */
+  async function readDetails(uuid: string, b: CallBudget, calls: Record<string, number>, ctx: SyncContext): Promise<ReadOutcome> {
+    calls[MITID_AUTHENTICATORS_CALL] = (calls[MITID_AUTHENTICATORS_CALL] ?? 0) + 1;
+    calls[MITID_IDENTITY_CALL] = (calls[MITID_IDENTITY_CALL] ?? 0) + 1;
+    // No retries inside the client: after a 503 the budget slows down instead of the call trying again.
+    const call = { signal: ctx.signal, retries: 0 };
+    const [auths, identity] = await Promise.allSettled([mitid.listAuthenticators(uuid, call), mitid.getIdentity(uuid, call)]);
+    if (auths.status === 'fulfilled' && identity.status === 'fulfilled') {
+      const i = identity.value;
+      return {
+        kind: 'read',
+        details: {
+          localIds: auths.value.filter((a) => a.kind === 'local' && a.id).map((a) => a.id as string),
+          allowSigning: i.allowSigning,
+          identity: { status: i.status, givenName: i.givenName, surname: i.surname, emailAddress: i.emailAddress, rid: i.rid },
+        },
+      };
+    }
+    const errors = [auths, identity].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (ctx.signal.aborted || errors.some((e) => isConsoleError(e) && e.code === 'cancelled')) throw cancelledError();
+    const signal = errors.map(slowDownSignal).find((s) => s !== null);
+    if (signal) {
+      b.slowDown(ctx.now(), signal.retryAfter);
+      return { kind: 'stop' };
+    }
+    if (errors.some((e) => isConsoleError(e) && e.code === 'not-found')) return { kind: 'gone' };
+    return { kind: 'failed' };
+  }
+
+  /** Runs `fn` over the items with bounded concurrency until one says stop (or the refresh is cancelled). */
+  async function each<T>(items: readonly T[], fn: (item: T) => Promise<'go' | 'stop'>, ctx: SyncContext): Promise<void> {
+    let next = 0;
+    let stopped = false;
+    const worker = async () => {
+      while (!stopped && next < items.length) {
+        if (ctx.signal.aborted) throw cancelledError();
+        const item = items[next++] as T;
+        if ((await fn(item)) === 'stop') stopped = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  }
+
+  return {
+    system: 'mitid',
+
+    budgetText: (now) => budget?.describe(now) ?? `budget ${callsPerMinute} kald/min`,
+
+    async refresh(cursor: string | null, known: KnownFacts<MitIdFacts>, ctx: SyncContext): Promise<SourceChanges<MitIdFacts>> {
+      lastKnown = known;
+      const full = cursor === null;
+      const b = budgetFor(cursor, ctx.now());
+      const calls: Record<string, number> = {};
+      const paused = b.pausedFor(ctx.now());
+      if (paused > 0) {
+        // Retry-After is honoured: not even the search is sent until the pause is over.
+        return { mode: 'delta', upserts: [], deletes: [], cursor: cursorOf(b), calls, method: `venter (${b.describe(ctx.now())})` };
+      }
+
+      // 1. The search: every identity's summary, streamed.
+      const searched = new Map<string, MitIdIdentitySummary>();
+      ctx.progress({ phase: 'Søger i MitID Erhverv', done: 0, total: known.size() });
+      calls[MITID_SEARCH_CALL] = 1;
+      try {
+        await mitid.searchAll(
+          (item) => {
+            searched.set(item.uuid.toLowerCase(), { ...item, uuid: item.uuid.toLowerCase() });
+            if (searched.size % 5000 === 0) ctx.progress({ phase: 'Søger i MitID Erhverv', done: searched.size, total: known.size() });
+          },
+          // One retry at most: the search is "very unstable" [C], but a storm must not be answered by a volley.
+          { signal: ctx.signal, retries: 1 },
+        );
+      } catch (e) {
+        if (ctx.signal.aborted || (isConsoleError(e) && e.code === 'cancelled')) throw cancelledError();
+        const signal = slowDownSignal(e);
+        if (signal) b.slowDown(ctx.now(), signal.retryAfter);
+        throw e;
+      }
+      const searchedAt = ctx.now();
+
+      // 2. What must be read: new identities, changed summaries, details still unknown.
+      const must: string[] = [];
+      for (const [uuid, s] of searched) {
+        const k = known.get(uuid);
+        if (!k || summaryChanged(k.fact.summary, s) || k.fact.localIds === null || k.fact.allowSigning === null) must.push(uuid);
+      }
+      const upserts = new Map<string, { key: string } & { fact: MitIdFacts; readAt: string }>();
+      const gone = new Set<string>();
+      let failed = 0;
+      let stopped = false;
+      let mustDone = 0;
+      const readOne = async (uuid: string): Promise<'go' | 'stop'> => {
+        const r = await readDetails(uuid, b, calls, ctx);
+        if (r.kind === 'stop') {
+          stopped = true;
+          return 'stop';
+        }
+        if (r.kind === 'gone') gone.add(uuid);
+        else if (r.kind === 'failed') failed++;
+        else upserts.set(uuid, { key: uuid, fact: { summary: searched.get(uuid)!, localIds: r.details.localIds, allowSigning: r.details.allowSigning }, readAt: new Date(ctx.now()).toISOString() });
+        return 'go';
+      };
+      await each(
+        must,
+        async (uuid) => {
+          b.spend(2, ctx.now());
+          const r = await readOne(uuid);
+          ctx.progress({ phase: 'Læser nye og ændrede identiteter i MitID Erhverv', done: ++mustDone, total: must.length });
+          return r;
+        },
+        ctx,
+      );
+
+      // 3. The rolling revalidation: the least recently read first, as far as the budget reaches.
+      let revalidated = 0;
+      if (!stopped) {
+        const mustSet = new Set(must);
+        const candidates = [...searched.keys()].filter((u) => !mustSet.has(u)).sort((x, y) => (known.get(x)?.readAt ?? '').localeCompare(known.get(y)?.readAt ?? ''));
+        const reach = Math.min(candidates.length, Math.floor(b.available(ctx.now()) / 2));
+        const phase = `Genvaliderer identiteter i MitID Erhverv (${b.describe(ctx.now())})`;
+        await each(
+          candidates,
+          async (uuid) => {
+            if (!b.tryTake(2, ctx.now())) return 'stop';
+            const r = await readOne(uuid);
+            ctx.progress({ phase, done: ++revalidated, total: reach });
+            return r;
+          },
+          ctx,
+        );
+      }
+
+      // 4. What was not read stays as it was: a new identity with unknown details (read next time), a
+      // changed one with its old facts (its summary still differs next time, so it is read then).
+      for (const uuid of must) {
+        if (upserts.has(uuid) || gone.has(uuid)) continue;
+        const k = known.get(uuid);
+        if (!k) upserts.set(uuid, { key: uuid, fact: { summary: searched.get(uuid)!, localIds: null, allowSigning: null }, readAt: new Date(searchedAt).toISOString() });
+        else if (full) upserts.set(uuid, { key: uuid, fact: k.fact, readAt: k.readAt });
+      }
+      if (full) {
+        // A full answer names every identity: those not read keep what was held, with when it was read.
+        for (const uuid of searched.keys()) {
+          if (upserts.has(uuid) || gone.has(uuid)) continue;
+          const k = known.get(uuid);
+          if (k) upserts.set(uuid, { key: uuid, fact: { ...k.fact, summary: searched.get(uuid)! }, readAt: k.readAt });
+        }
+      }
+      const deletes: string[] = full ? [] : [...gone];
+      if (!full) {
+        for (const uuid of known.keys()) {
+          if (searched.has(uuid) || gone.has(uuid)) continue;
+          const readAt = Date.parse(known.get(uuid)?.readAt ?? '');
+          // Just read (write-through of a create): the search may not list it yet.
+          if (Number.isFinite(readAt) && searchedAt - readAt < graceMs) continue;
+          deletes.push(uuid);
+        }
+      }
+      const now = ctx.now();
+      const changed = must.filter((u) => upserts.has(u) && upserts.get(u)!.fact.localIds !== null).length;
+      ctx.progress({ phase: `MitID Erhverv er læst: ${changed} nye/ændrede, ${revalidated} genvalideret (${b.describe(now)})`, done: searched.size, total: searched.size });
+      const notes = [`søgning med ${searched.size} identiteter`, `${changed} nye/ændrede læst`, `${revalidated} genvalideret`];
+      if (stopped) notes.push(`MitID Erhverv bad om ro – ${must.length - mustDone} venter til næste gang`);
+      if (failed > 0) notes.push(`${failed} kunne ikke læses`);
+      return {
+        mode: full ? 'full' : 'delta',
+        upserts: [...upserts.values()],
+        deletes,
+        cursor: cursorOf(b),
+        calls,
+        method: `${notes.join(', ')}; ${b.describe(now)}`,
+      };
+    },
+
+    async readNow(keys: readonly string[], ctx: SyncContext): Promise<SourceChanges<MitIdFacts>> {
+      const b = budgetFor(null, ctx.now());
+      const paused = b.pausedFor(ctx.now());
+      if (paused > 0) {
+        const s = Math.ceil(paused / 1000);
+        throw new ConsoleError('unavailable-mitid', `MitID Erhverv har bedt konsollen vente – prøv igen om ${s} s`, { retryAfterSeconds: s });
+      }
+      const unique = [...new Set(keys.map((k) => k.toLowerCase()))];
+      const calls: Record<string, number> = {};
+      const upserts: SourceChanges<MitIdFacts>['upserts'] = [];
+      const deletes: string[] = [];
+      let stopped = false;
+      let done = 0;
+      await each(
+        unique,
+        async (uuid) => {
+          b.spend(2, ctx.now());
+          const r = await readDetails(uuid, b, calls, ctx);
+          ctx.progress({ phase: 'Tjekker identiteter i MitID Erhverv', done: ++done, total: unique.length });
+          if (r.kind === 'stop') {
+            stopped = true;
+            return 'stop';
+          }
+          if (r.kind === 'gone') deletes.push(uuid);
+          if (r.kind !== 'read') return 'go';
+          const old = lastKnown?.get(uuid)?.fact.summary;
+          const i = r.details.identity;
+          // The identity read has no CPR or numeric id: those come from the last search, when we have it.
+          const summary: MitIdIdentitySummary = { uuid, id: old?.id ?? null, cprNumber: old?.cprNumber ?? null, status: i.status, givenName: i.givenName, surname: i.surname, emailAddress: i.emailAddress, rid: i.rid };
+          upserts.push({ key: uuid, fact: { summary, localIds: r.details.localIds, allowSigning: r.details.allowSigning }, readAt: new Date(ctx.now()).toISOString() });
+          return 'go';
+        },
+        ctx,
+      );
+      if (stopped) throw new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at vente (${b.describe(ctx.now())})`);
+      return { mode: 'delta', upserts, deletes, cursor: cursorOf(b), calls, method: 'tjek nu' };
+    },
+  };
+}

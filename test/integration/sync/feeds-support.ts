@@ -1,0 +1,51 @@
+// What the sync adapter tests share: a tiny in-memory stand-in for the engine's facts store (apply a
+// SourceChanges as the contract says), and a SyncContext with a clock the test moves.
+import type { KnownFacts, SourceChanges, Stamped, SyncContext, SyncProgress } from '../../../src-main/services/people/sync/source.ts';
+
+export class MemoryFacts<F> implements KnownFacts<F> {
+  readonly facts = new Map<string, Stamped<F>>();
+  cursor: string | null = null;
+
+  get(key: string): Stamped<F> | undefined {
+    return this.facts.get(key);
+  }
+  keys(): Iterable<string> {
+    return this.facts.keys();
+  }
+  size(): number {
+    return this.facts.size;
+  }
+
+  /** As the engine applies a refresh: 'full' replaces everything, 'delta' upserts and deletes. */
+  apply(c: SourceChanges<F>): void {
+    if (c.mode === 'full') this.facts.clear();
+    for (const u of c.upserts) this.facts.set(u.key, { fact: u.fact, readAt: u.readAt });
+    for (const k of c.deletes) this.facts.delete(k);
+    if (c.cursor !== null) this.cursor = c.cursor;
+  }
+}
+
+export interface TestContext extends SyncContext {
+  /** Moves the clock on. */
+  advance(ms: number): void;
+  phases: SyncProgress[];
+  controller: AbortController;
+}
+
+export function testContext(start = Date.parse('2026-12-01T08:00:00.000Z')): TestContext {
+  let t = start;
+  const controller = new AbortController();
+  const phases: SyncProgress[] = [];
+  return {
+    signal: controller.signal,
+    controller,
+    phases,
+    progress: (p) => phases.push(p),
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+export const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
