@@ -21,7 +21,7 @@ import { createBulkService } from '../services/bulk/index.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
 import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
-import { syncSystemsFor } from '../services/people/sync/systems.ts';
+import { syncSystemsFor, type SyncSettings } from '../services/people/sync/systems.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
@@ -122,7 +122,7 @@ interface Connected {
   close(): Promise<void>;
 }
 
-function connect(env: Environment, dataDir: string, journal: Journal, logError: LogError): Connected {
+function connect(env: Environment, dataDir: string, journal: Journal, logError: LogError, sync: SyncSettings): Connected {
   const raw = env.connections;
   // Every MitID Erhverv create in the console goes through one guard: a per-person lock, the IdP claim,
   // and the persisted "afventer bekræftelse" state (services/mitid/create-guard.ts).
@@ -150,7 +150,7 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
   const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid };
   // The facts store belongs to exactly these systems: other settings never see another AD's people.
   const peopleStore = openPeopleStore(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
-  const people = createPeopleIndex(connections, { store: peopleStore, systems: syncSystemsFor(connections) });
+  const people = createPeopleIndex(connections, { store: peopleStore, systems: syncSystemsFor(connections, sync) });
   return {
     environment: env,
     connections,
@@ -233,10 +233,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const jobs = createJobRegistry(toPayload);
 
   // ---------------------------------------------------------------- the environment, connected
-  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError);
+  const syncSettings = (): SyncSettings => ({ mitidCallsPerMinute: settings.read().mitid?.syncCallsPerMinute });
+  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings());
   const reconnect = async () => {
     const old = now;
-    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError);
+    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings());
     await old.close();
   };
   const connections = () => now.connections;

@@ -33,16 +33,22 @@ it('says per system how it was read and when, without building the list itself',
   const { sources } = await call('people.syncStatus', {});
   const [ad, mitid, idp] = sources;
   expect(ad).toMatchObject({ system: 'ad', state: 'ok', fromCache: false, method: 'fuld læsning (mappen har ingen ændringstæller)', cancellable: false });
-  expect(mitid).toMatchObject({ system: 'mitid', state: 'ok', method: 'fuld læsning (søgning + 2 kald pr. identitet)' });
-  expect(idp).toMatchObject({ system: 'idp', state: 'ok', method: 'fuld læsning (1 kald pr. person)' });
+  expect(mitid).toMatchObject({ system: 'mitid', state: 'ok' });
+  expect(mitid?.method).toMatch(/^søgning med \d+ identiteter, \d+ nye\/ændrede læst/);
+  expect(idp).toMatchObject({ system: 'idp', state: 'ok' });
+  expect(idp?.method).toMatch(/^ændringsfeed, \d+ sider? \(fuld læsning\)$/);
   for (const s of sources) {
     expect(Date.parse(s.lastFullAt ?? '')).toBeGreaterThan(0);
     expect(s.loadedAt).toBe(s.lastFullAt);
   }
-  // The calls one refresh made, per endpoint: two per identity for MitID Erhverv, one per person for the IdP.
-  expect(mitid?.calls?.['identities.search']).toBe(1);
-  expect(mitid?.calls?.['identity.get']).toBe(mitid?.total);
-  expect(idp?.calls?.['person.get']).toBe(ad?.total ? ad.total - 1 : -1);
+  // The calls the first refresh made, per endpoint: one search and each new identity's two reads for MitID
+  // Erhverv; for the IdP its change feed a page per 1,000 people, and no call per person.
+  expect(mitid?.calls?.['POST /identity/employee/search']).toBe(1);
+  expect(mitid?.calls?.['GET /identity/employee/{uuid}']).toBe(mitid?.total);
+  expect(mitid?.calls?.['GET /identity/employee/{uuid}/authenticators']).toBe(mitid?.total);
+  expect(idp?.calls?.['GET /people/changes']).toBe(Math.ceil((idp?.total ?? 0) / 1000) || 1);
+  expect(idp?.calls?.['GET /people/{domain}/{username}']).toBeUndefined();
+  expect(idp?.total).toBeGreaterThan(1000);
 }, 120_000);
 
 it('cancels a long read: the rows read before stay, the status says it was cancelled', async () => {

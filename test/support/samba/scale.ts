@@ -60,6 +60,8 @@ const DEPARTMENT: Record<string, string> = {
 
 export interface ScaleUser {
   dn: string;
+  /** Who the record is, as the benchmarks seed the other systems (MitID Erhverv, the IdP) with them. */
+  person: { username: string; givenName: string; surname: string; displayName: string; email: string | null };
   /** The department (or "Elever") whose team groups the person joins; null for former staff. */
   team: string | null;
   ldif: string;
@@ -113,7 +115,7 @@ function scaleUser(a: TrainingAccount, dns: Set<string>, usernames: Set<string>)
     givenName: a.givenName,
     surname: a.surname,
     displayName: a.displayName,
-    email: a.email ? `${username}@${DNS_DOMAIN}` : null,
+    email: a.email ? `${username}@${DNS_DOMAIN}` : null, // as `person` below
     // Consultants carry their firm's number in employeeNumber, which the console falls back to.
     employeeId: external ? null : a.employeeId,
     title: a.title,
@@ -126,7 +128,8 @@ function scaleUser(a: TrainingAccount, dns: Set<string>, usernames: Set<string>)
   });
   if (external && a.employeeId) attrs.push(['employeeNumber', `K-${a.employeeId}`]);
   const team = pupil ? SCALE_GROUPS.pupils : department === 'Fratrådte' ? null : department;
-  return { dn, team, ldif: addRecord(dn, attrs) };
+  const email = a.email ? `${username}@${DNS_DOMAIN}` : null;
+  return { dn, team, ldif: addRecord(dn, attrs), person: { username, givenName: a.givenName, surname: a.surname, displayName: a.displayName, email } };
 }
 
 /** The two new OUs (before the users) with the same delegation as the seed's department OUs. */

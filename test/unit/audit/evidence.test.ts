@@ -106,7 +106,8 @@ describe('evidence packages', () => {
     const job = await untilDone(auditor, id);
     expect(job.state).toBe('cancelled');
     expect(existsSync(core.evidenceDir) ? readdirSync(core.evidenceDir) : []).toEqual([]);
-  });
+    // 20,000 journal rows written first: on a loaded machine that alone can pass vitest's 5 s default.
+  }, 60_000);
 
   it('removes a .partial export left by a crash at the next start, and journals it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lia-partial-'));

@@ -15,11 +15,13 @@ const directory: SeedPerson[] = Array.from({ length: 1500 }, (_, i) => ({
 }));
 
 describe('seedIdpState', () => {
-  it('builds 100,000+ events over 13 months from a directory well under 2 s', () => {
+  // A bound, not a benchmark: about 1 s on a quiet machine; 6 s leaves room for a shared, loaded one and
+  // still catches a seed that went quadratic (tens of seconds).
+  it('builds 100,000+ events over 13 months from a directory in a few seconds', () => {
     const t0 = performance.now();
     const s = seedIdpState({ people: directory, now: NOW });
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(6000);
     expect(s.audit.length).toBeGreaterThanOrEqual(100_000);
     const first = Date.parse(s.audit[0]!.time);
     expect((NOW - first) / 86_400_000).toBeGreaterThan(380);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PeopleQuery, type PersonRow } from '../../../shared/domain/people.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
-import type { IdpPerson } from '../../../shared/idp/people.ts';
+import { IdpPerson } from '../../../shared/idp/people.ts';
 import type { Connections } from '../../../src-main/ports.ts';
 import { createPeopleIndex, type PeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
 import { MitIdFacts } from '../../../src-main/services/people/index/merge.ts';
 import { AdFact } from '../../../src-main/services/people/sync/ad-source.ts';
 import type { SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
-import { IdpFact } from '../../../src-main/services/people/sync/legacy-sources.ts';
+import { idpPersonKey } from '../../../src-main/services/people/sync/idp-source.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 import { prng } from '../../../src-main/training/prng.ts';
@@ -43,18 +43,20 @@ const identity = (p: PersonSummary, i: number, how: 'local' | 'email' | 'orphan'
   localIds: how === 'local' ? [`${p.username}@fjordby.dk`] : how === 'orphan' ? [] : null,
   allowSigning: i % 3 === 0,
 });
+/** The IdP's feed names people by its own key, not the AD id. */
+const idpKey = (p: PersonSummary) => idpPersonKey({ domain: 'fjordby.kommune.test', username: p.username });
 const idpOf = (p: PersonSummary, i: number): IdpPerson => ({
   domain: 'fjordby.kommune.test', username: p.username, displayName: p.displayName, passwordPolicyDomain: 'fjordby', nsisStatus: i % 5 === 0 ? 'SUBSTANTIAL' : 'NONE',
   locked: null, acceptedTermsVersion: i % 4 === 0 ? 2 : null, mustAcceptTerms: false, deviceCount: i % 3,
 });
 
-function indexOver(ad: MemorySystem<AdFact>, mitid: MemorySystem<MitIdFacts>, idp: MemorySystem<IdpFact>): PeopleIndex {
+function indexOver(ad: MemorySystem<AdFact>, mitid: MemorySystem<MitIdFacts>, idp: MemorySystem<IdpPerson>): PeopleIndex {
   return createPeopleIndex(conn(), {
     tickMs: 0,
     systems: () => ({
       ad: { source: ad.source, schema: AdFact, intervalMs: 60_000 } as SourceSpec<unknown>,
       mitid: { source: mitid.source, schema: MitIdFacts, intervalMs: 60_000 } as SourceSpec<unknown>,
-      idp: { source: idp.source, schema: IdpFact, intervalMs: 60_000 } as SourceSpec<unknown>,
+      idp: { source: idp.source, schema: IdpPerson, intervalMs: 60_000 } as SourceSpec<unknown>,
     }),
   });
 }
@@ -65,15 +67,22 @@ describe('the people index, incrementally', () => {
     const people = await trainingPeople(1500);
     const ad = memorySystem<AdFact>('ad', people.map((p) => [p.id, p]));
     const mitid = memorySystem<MitIdFacts>('mitid');
-    const idp = memorySystem<IdpFact>('idp');
+    const idp = memorySystem<IdpPerson>('idp');
     people.forEach((p, i) => {
       if (i % 2 === 0) mitid.set(`u-${i}`, identity(p, i, i % 4 === 0 ? 'local' : 'email'));
       if (i % 11 === 0) mitid.set(`o-${i}`, { ...identity(p, i, 'orphan'), summary: { ...identity(p, i, 'orphan').summary, uuid: `o-${i}` } });
-      if (i % 3 !== 2) idp.set(p.id, i % 13 === 0 ? null : idpOf(p, i));
+      if (i % 3 !== 2) idp.set(idpKey(p), idpOf(p, i));
     });
     const index = indexOver(ad, mitid, idp);
     await index.ensure(await createTrainingDirectory([]).signIn('x', 'y').catch(() => ({}) as never));
     await index.idle();
+    // The IdP's facts reach the rows through its own key; people it does not hold read as not in the IdP.
+    const first = new Map(all(index).map((r) => [r.id, r]));
+    people.forEach((p, i) => {
+      const row = first.get(p.id);
+      expect(row?.idp.loaded).toBe(true);
+      expect(row?.idp.deviceCount).toBe(i % 3 !== 2 ? i % 3 : null);
+    });
     const rand = prng(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     for (let round = 0; round < 6; round++) {
@@ -98,7 +107,8 @@ describe('the people index, incrementally', () => {
           const m = identity(p, 10_000 + k, 'email');
           mitid.set(`nyu-${round}-${k}`, { ...m, summary: { ...m.summary, uuid: `nyu-${round}-${k}` } });
         }
-        else idp.set(id, idpOf(p, Math.floor(rand() * 100)));
+        else if (r < 0.95) idp.set(idpKey(p), idpOf(p, Math.floor(rand() * 100)));
+        else idp.remove(idpKey(p));
       }
       await index.refresh({} as never);
       await index.idle();

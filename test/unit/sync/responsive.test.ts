@@ -33,7 +33,10 @@ it('keeps the event loop answering while a whole read of 60,000 people is applie
       allowSigning: false,
     }),
   );
-  const conn = { directory, linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, mitid: null, idp: null } as unknown as Connections;
+  const conn = {
+    directory, linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, mitid: null, idp: null,
+    idpKey: (_dn: string, username: string) => ({ domain: 'fjordby.kommune.test', username }),
+  } as unknown as Connections;
   const index = createPeopleIndex(conn, {
     tickMs: 0,
     store: openPeopleStore(join(dir, 'people.sqlite'), 'x'),

@@ -29,7 +29,8 @@ export interface PeopleFacts {
   mitid: Map<string, MitIdFacts>;
   /** The identity matched to each AD person (person id → identity uuid). */
   mitidFor: Map<string, string>;
-  idp: Map<string, IdpPerson | null>;
+  /** The IdP's people by the IdP's own key (idpPersonKey: `domain\\username`, lower-cased). */
+  idp: Map<string, IdpPerson>;
   /** The domain's maximum password age, for each row's expiry (a PSO may differ: the detail shows it). */
   maxPasswordAgeDays: number | null;
 }
@@ -44,6 +45,10 @@ export interface MergeContext {
   facts: PeopleFacts;
   linkRule: LinkRule;
   mitid: MitIdProgress;
+  /** The IdP's key of an AD person (the composition decides the IdP domain). */
+  idpKey(ad: PersonSummary): string;
+  /** The IdP has been read whole: a person it does not hold is not in the IdP (rather than not read yet). */
+  idpLoaded: boolean;
 }
 
 function isExpected(p: PersonSummary): boolean {
@@ -65,7 +70,7 @@ export function buildRow(ctx: MergeContext, ad: PersonSummary, now: number): Per
   const { facts } = ctx;
   const uuid = facts.mitidFor.get(ad.id) ?? null;
   const m = uuid ? (facts.mitid.get(uuid) ?? null) : null;
-  const idp = facts.idp.get(ad.id);
+  const idp = facts.idp.get(ctx.idpKey(ad)) ?? (ctx.idpLoaded ? null : undefined);
   const mitidKnown = ctx.mitid.loaded || ctx.mitid.loading;
   const expected = expectedSubject(ad, ctx.linkRule);
   const localCredential = m ? (m.localIds === null ? null : expected !== null && m.localIds.includes(expected)) : mitidKnown ? false : null;
@@ -209,16 +214,6 @@ export async function matchIdentities(
     await step();
   }
   facts.mitidFor = mitidFor;
-}
-
-/** Every row, rebuilt from the facts (O(n); a few ms per 10,000 people): AD people, then orphan identities. */
-export function mergeEntries(ctx: MergeContext, people: readonly PersonSummary[], now = Date.now()): Entry[] {
-  const next = people.map((ad) => entryOf(ad, buildRow(ctx, ad, now)));
-  if (ctx.mitid.loaded) {
-    const matched = new Set(ctx.facts.mitidFor.values());
-    for (const m of ctx.facts.mitid.values()) if (!matched.has(m.summary.uuid)) next.push(entryOf(null, orphanRow(m)));
-  }
-  return next;
 }
 
 /** The AD person an identity belongs to by its local credentials or its e-mail, if any. */

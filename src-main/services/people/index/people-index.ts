@@ -11,6 +11,7 @@ import type { Connections, DirectorySession } from '../../../ports.ts';
 import type { PeopleStore } from '../../../store/people-store.ts';
 import { runInBackground } from '../../../background.ts';
 import { DOMAIN_KEY, isPerson, type AdFact } from '../sync/ad-source.ts';
+import { idpPersonKey } from '../sync/idp-source.ts';
 import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
 import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { adMatchFor, buildRow, entryOf, expectedSubject, matchIdentities, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
@@ -81,6 +82,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** Identities no AD person matches (their rows are orphans). */
   let orphans = new Set<string>();
   let mitidLoaded = false;
+  let idpLoaded = false;
+  /** The IdP's key of each AD person, and back: the feed names people by the IdP's key. */
+  const idpKeyOf = (p: PersonSummary) => idpPersonKey(conn.idpKey(p.dn, p.username));
+  const adIdByIdpKey = new Map<string, string>();
   let session: DirectorySession | null = null;
   let lastUse = 0;
   let started: Promise<void> | null = null;
@@ -100,7 +105,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   };
   const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange });
 
-  const context = (): MergeContext => ({ facts, linkRule: conn.linkRule, mitid: { loaded: mitidLoaded, loading: false } });
+  const context = (): MergeContext => ({ facts, linkRule: conn.linkRule, mitid: { loaded: mitidLoaded, loading: false }, idpKey: idpKeyOf, idpLoaded });
   const bump = () => {
     version++;
     cache = null;
@@ -119,16 +124,24 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const maxAge = facts.maxPasswordAgeDays;
       if (!change.keys) {
         people.clear();
+        adIdByIdpKey.clear();
         for (const [k, s] of held) {
-          if (isPerson(s.fact)) people.set(k, s.fact);
+          if (isPerson(s.fact)) {
+            people.set(k, s.fact);
+            adIdByIdpKey.set(idpKeyOf(s.fact), k);
+          }
           await step();
         }
       } else {
         for (const k of change.keys) {
           if (k === DOMAIN_KEY) continue;
+          const before = people.get(k);
+          if (before) adIdByIdpKey.delete(idpKeyOf(before));
           const f = held.get(k)?.fact;
-          if (f && isPerson(f)) people.set(k, f);
-          else people.delete(k);
+          if (f && isPerson(f)) {
+            people.set(k, f);
+            adIdByIdpKey.set(idpKeyOf(f), k);
+          } else people.delete(k);
           ad.add(k);
         }
       }
@@ -156,9 +169,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       }
       return { all: !wasLoaded || !change.keys, ad, uuids: change.keys ? new Set(change.keys) : null };
     }
-    const held = engine.facts<IdpPerson | null>('idp');
+    const held = engine.facts<IdpPerson>('idp');
+    const wasLoaded = idpLoaded;
+    idpLoaded = true;
     if (!change.keys) {
-      const next = new Map<string, IdpPerson | null>();
+      const next = new Map<string, IdpPerson>();
       for (const [k, s] of held) {
         next.set(k, s.fact);
         await step();
@@ -170,9 +185,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const s = held.get(k);
       if (s) facts.idp.set(k, s.fact);
       else facts.idp.delete(k);
-      ad.add(k);
+      const id = adIdByIdpKey.get(k);
+      if (id) ad.add(id);
     }
-    return { all: false, ad, uuids: new Set() };
+    return { all: !wasLoaded, ad, uuids: new Set() };
   }
 
   async function onChange(change: FactsChange): Promise<void> {
@@ -399,7 +415,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
           // Keep what we had; the detail panel shows MitID Erhverv's own error.
         }
       }
-      if (engine.configured('idp')) await engine.readNow('idp', [personId]).catch(() => undefined);
+      // Not read now: the row keeps what the feed said; the detail panel shows the IdP's own error.
+      if (engine.configured('idp')) await engine.readNow('idp', [idpKeyOf(ad)]).catch(() => undefined);
       return byId.get(personId)?.row ?? null;
     },
     version: () => version,

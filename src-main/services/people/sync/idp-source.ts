@@ -6,7 +6,7 @@ import type { PersonKey } from '../../../../shared/idp/common.ts';
 import { PAGE_LIMIT_MAX } from '../../../../shared/idp/common.ts';
 import type { IdpPerson } from '../../../../shared/idp/people.ts';
 import type { IdpPort } from '../../../connectors/idp/idp-port.ts';
-import { pool } from '../index/sources.ts';
+import { pool } from './pool.ts';
 import type { KnownFacts, SourceChanges, SyncContext, SyncSource } from './source.ts';
 
 /** Endpoint names as the simulator counts them, so the status line and the tests speak of the same calls. */
