@@ -45,6 +45,36 @@ describe('the sync engine', () => {
     expect(st?.lastDeltaAt).not.toBeNull();
   });
 
+  it('answers for AD as soon as its facts are restored; the others load behind, each refresh after its own', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(20));
+    const mitid = memorySystem<Fact>('mitid', people(30_000));
+    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source), mitid: spec(mitid.source) }, onChange: async () => {} });
+    await first.restore();
+    await first.refresh();
+    first.close();
+    const seen: string[] = [];
+    const second = createSyncEngine({
+      store: openPeopleStore(file, 'x'),
+      systems: { ad: spec(ad.source), mitid: spec(mitid.source) },
+      onChange: async (c) => void seen.push(c.system),
+    });
+    await second.restore('ad');
+    // AD's rows are in; MitID Erhverv's 30,000 facts are not yet.
+    expect(second.facts('ad').size).toBe(20);
+    expect(second.facts('mitid').size).toBe(0);
+    expect(seen).toEqual(['ad']);
+    // AD's refresh need not wait for MitID Erhverv's facts; MitID Erhverv's own refresh does (its cursor).
+    await second.refreshSystem('ad');
+    expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
+    await second.refreshSystem('mitid');
+    expect(mitid.asked).toMatchObject({ full: 1, delta: 1 });
+    expect(second.facts('mitid').size).toBe(30_000);
+    await second.idle();
+    expect(seen.filter((x) => x === 'mitid').length).toBeGreaterThanOrEqual(1);
+    second.close();
+  });
+
   it('opens from the store at once, marked as cached, and continues with a delta from the stored cursor', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(50));

@@ -354,8 +354,9 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     async ensure(s) {
       session = s;
       lastUse = Date.now();
-      // Open at once from the local store; then ask every system what changed, behind the rows.
-      started ??= engine.restore().then(() => {
+      // Open at once from the local store (AD's facts are the rows; the others load behind them); then ask
+      // every system what changed, each as soon as its own facts are in.
+      started ??= engine.restore('ad').then(() => {
         if (hasAd()) background(engine.refresh());
       });
       await started;
@@ -371,7 +372,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     async refresh(s) {
       session = s;
       lastUse = Date.now();
-      await engine.restore();
+      await engine.restore('ad');
       const ad = engine.refreshSystem('ad');
       background(engine.refresh());
       await ad;

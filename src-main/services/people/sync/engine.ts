@@ -47,8 +47,11 @@ export interface SystemStatus {
 }
 
 export interface SyncEngine {
-  /** Load every system's facts from the store (once); resolves when they are in the index. */
-  restore(): Promise<void>;
+  /**
+   * Load every system's facts from the store (once). Resolves when they are in the index — or, with
+   * `until`, as soon as that system's are (the others go on loading).
+   */
+  restore(until?: SyncSystem): Promise<void>;
   /** Refresh one system now (joins a refresh in progress); rejects when it fails. */
   refreshSystem(system: SyncSystem): Promise<void>;
   /** Refresh these systems (default all), each after the ones it depends on; never rejects (see status). */
@@ -111,6 +114,8 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   }
   let closed = false;
   let restoring: Promise<void> | null = null;
+  /** Each system's part of the restore (resolves when its facts are in, and those of the systems before it). */
+  const restored = new Map<SyncSystem, Promise<void>>();
   // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
   let applyQueue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -174,8 +179,8 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const prev = st.status.state;
     st.status = { ...st.status, state: 'loading', progress: { phase: 'Starter', done: 0, total: 0 }, message: null };
     try {
-      // A refresh needs the stored cursor: never start one before the store has been read.
-      await restoring;
+      // A refresh needs the stored cursor: never start one before the store has been read for its system.
+      await (restored.get(system) ?? restoring);
       const changes = await st.spec.source.refresh(st.cursor, known(st), {
         signal: abort.signal,
         progress: (p) => {
@@ -232,37 +237,47 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     return p;
   }
 
+  /** Load one system's facts from the store into the engine and the index (unless a refresh beat it). */
+  async function restoreOne(system: SyncSystem): Promise<void> {
+    const st = states.get(system) as SystemState;
+    const loaded = (await opts.store?.load(system, st.spec.schema)) ?? null;
+    if (!loaded || closed) return;
+    await serial(async () => {
+      // A refresh that finished first has newer facts: keep them.
+      if (st.refreshedAt !== null) return;
+      st.facts = loaded.facts;
+      st.cursor = loaded.sync.cursor;
+      const last = [loaded.sync.lastFullAt, loaded.sync.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1);
+      st.refreshedAt = last ? Date.parse(last) : null;
+      st.status = {
+        ...st.status,
+        state: st.status.state === 'loading' ? 'loading' : 'ok',
+        fromCache: true,
+        lastFullAt: loaded.sync.lastFullAt,
+        lastDeltaAt: loaded.sync.lastDeltaAt,
+        method: loaded.sync.method,
+        calls: loaded.sync.calls,
+        size: st.facts.size,
+      };
+      await opts.onChange({ system, keys: null });
+    });
+  }
+
   const ordered = (systems: readonly SyncSystem[]) => SYSTEMS.filter((s) => systems.includes(s) && states.has(s));
 
   const engine: SyncEngine = {
-    restore() {
-      restoring ??= (async () => {
+    restore(until) {
+      if (!restoring) {
+        // One system after the other, in order (AD first: its rows are what the list shows); a caller may
+        // wait for just the system it needs, and each refresh waits only for its own system's facts.
+        let chain: Promise<void> = Promise.resolve();
         for (const system of ordered(SYSTEMS)) {
-          const st = states.get(system) as SystemState;
-          const loaded = (await opts.store?.load(system, st.spec.schema)) ?? null;
-          if (!loaded || closed) continue;
-          await serial(async () => {
-            // A refresh that finished first has newer facts: keep them.
-            if (st.refreshedAt !== null) return;
-            st.facts = loaded.facts;
-            st.cursor = loaded.sync.cursor;
-            const last = [loaded.sync.lastFullAt, loaded.sync.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1);
-            st.refreshedAt = last ? Date.parse(last) : null;
-            st.status = {
-              ...st.status,
-              state: st.status.state === 'loading' ? 'loading' : 'ok',
-              fromCache: true,
-              lastFullAt: loaded.sync.lastFullAt,
-              lastDeltaAt: loaded.sync.lastDeltaAt,
-              method: loaded.sync.method,
-              calls: loaded.sync.calls,
-              size: st.facts.size,
-            };
-            await opts.onChange({ system, keys: null });
-          });
+          chain = chain.then(() => restoreOne(system));
+          restored.set(system, chain);
         }
-      })();
-      return restoring;
+        restoring = chain;
+      }
+      return (until && restored.get(until)) || restoring;
     },
 
     refreshSystem,
@@ -287,7 +302,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     async readNow(system, keys) {
       const st = ensureConfigured(system);
       if (keys.length === 0 || closed) return;
-      await restoring;
+      await (restored.get(system) ?? restoring);
       const changes = await st.spec.source.readNow(keys, { signal: new AbortController().signal, progress: () => {}, now });
       // Whatever the adapter says, a readNow only touches the keys it read.
       await apply(system, st, { ...changes, mode: 'delta', cursor: st.cursor }, new Date(now()).toISOString(), true);
@@ -321,6 +336,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     configured: (system) => states.has(system),
 
     async idle() {
+      await restoring?.catch(() => undefined);
       for (;;) {
         const running = [...states.values()].map((s) => s.running).filter((p): p is Promise<void> => p !== null);
         if (running.length === 0) break;
