@@ -49,7 +49,7 @@ type Ask = { cmd: 'calls' } | { cmd: 'reset' } | { cmd: 'suspend'; usernames: st
 
 /** The simulators' child process and a request/answer over its IPC channel. */
 async function startSimulators(): Promise<{ ready: SimReady; ask(r: Ask): Promise<Record<string, unknown>>; child: ChildProcess }> {
-  const child = fork(join(import.meta.dirname, 'support', 'sync-simulators.ts'), [], { env: { ...process.env, BENCH_AD_PEOPLE: String(PEOPLE) }, stdio: 'inherit' });
+  const child = fork(join(import.meta.dirname, 'support', 'sync-simulators.ts'), [], { env: { ...process.env, BENCH_AD_PEOPLE: String(PEOPLE), BENCH_SYNC_SIMULATORS: '1' }, stdio: 'inherit' });
   let next = 0;
   const waiting = new Map<number, (m: Record<string, unknown>) => void>();
   const ready = await new Promise<SimReady>((resolve, reject) => {
@@ -320,7 +320,10 @@ const bench: Benchmark = {
       };
       return { ...result, metricPass, pass: Object.values(metricPass).every(Boolean) };
     } finally {
-      await sims.ask({ cmd: 'stop' }).catch(() => undefined);
+      // The child exits once its simulators have stopped; it sends no answer to 'stop'.
+      const exited = new Promise((r) => sims.child.once('exit', r));
+      sims.child.send({ cmd: 'stop', id: 0 } satisfies SimRequest);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       sims.child.kill();
       await dc.stop();
       rmSync(dataDir, { recursive: true, force: true });

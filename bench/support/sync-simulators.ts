@@ -92,4 +92,5 @@ async function main(): Promise<void> {
   send(ready);
 }
 
-await main();
+// Imported by the benchmark for its types and link rule; started as the child only when forked as one.
+if (process.env.BENCH_SYNC_SIMULATORS === '1') await main();
