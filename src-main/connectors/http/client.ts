@@ -27,6 +27,11 @@ export interface HttpRequest {
   /** This attempt's timeout, over the client's default. */
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Work nobody is waiting for (the people list's sync): it never takes the last free slot, so an
+   * operator's call is not queued behind thousands of background reads.
+   */
+  background?: boolean | undefined;
 }
 
 export interface TextResponse {
@@ -102,6 +107,8 @@ export class HttpClient implements Exchange {
   private readonly ax: AxiosInstance;
   private readonly agents: Array<http.Agent | https.Agent>;
   private readonly limit: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
+  /** Background calls queue here first: at most concurrency − 1 of them are inside `limit` at once. */
+  private readonly backgroundLimit: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
 
   constructor(o: HttpClientOptions) {
     this.o = o;
@@ -124,6 +131,7 @@ export class HttpClient implements Exchange {
       headers: { Accept: 'application/json', ...o.headers },
     });
     this.limit = o.concurrency === undefined ? undefined : pLimit(o.concurrency);
+    this.backgroundLimit = o.concurrency === undefined || o.concurrency < 2 ? undefined : pLimit(o.concurrency - 1);
     this.breaker = o.breaker ? new CircuitBreaker(o.system, o.breaker) : undefined;
   }
 
@@ -139,13 +147,19 @@ export class HttpClient implements Exchange {
     return this.o.answerError?.(res, what) ?? unexpectedAnswer(this.system, res.status, what);
   }
 
-  /** Run `fn` in one of the concurrency slots (at once when there is no limit). */
-  limited<T>(fn: () => Promise<T>): Promise<T> {
-    return this.limit ? this.limit(fn) : fn();
+  /**
+   * Run `fn` in one of the concurrency slots (at once when there is no limit). A background call first
+   * waits in its own lane of one slot fewer, so one slot is always free for a call someone waits for.
+   */
+  limited<T>(fn: () => Promise<T>, background = false): Promise<T> {
+    const limit = this.limit;
+    if (!limit) return fn();
+    const bg = this.backgroundLimit;
+    return background && bg ? bg(() => limit(fn)) : limit(fn);
   }
 
   attempt(req: HttpRequest): Promise<TextResponse> {
-    return this.limited(() => this.attemptOutsideLimit(req));
+    return this.limited(() => this.attemptOutsideLimit(req), req.background === true);
   }
 
   /** One exchange, no limit, no retry (a token call must not wait for the slots its callers hold). */

@@ -33,7 +33,7 @@ export function call(
   opts?: CallOptions,
   idempotent = true,
 ): Promise<TextResponse> {
-  return send(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent });
+  return send(ctx.t, { method, path, body, signal: opts?.signal, timeoutMs: opts?.timeoutMs, background: opts?.background, idempotent });
 }
 
 /** The transport, or a view of it with the caller's number of retries. */
@@ -52,7 +52,7 @@ function exchangeFor(ctx: ClientContext, opts?: CallOptions): Exchange {
 
 /** An idempotent read whose 200 answer is parsed with `schema`; anything else is mapped with `what`. */
 export function read<S extends z.ZodType>(ctx: ClientContext, schema: S, path: string, what: string, opts?: CallOptions): Promise<z.output<S>> {
-  return getJson(exchangeFor(ctx, opts), schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, idempotent: true, ok: [200], what });
+  return getJson(exchangeFor(ctx, opts), schema, { method: 'GET', path, signal: opts?.signal, timeoutMs: opts?.timeoutMs, background: opts?.background, idempotent: true, ok: [200], what });
 }
 
 /** An idempotent write whose answer must be one of `ok`; anything else is mapped with `what`. */

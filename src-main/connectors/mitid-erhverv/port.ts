@@ -47,6 +47,11 @@ export interface CallOptions {
    * passes 0: it slows down itself after a 503 instead of the call trying again at once.
    */
   retries?: number;
+  /**
+   * Nobody waits for this call (the people list's sync): it leaves one of the client's slots free, so an
+   * operator's action is never queued behind a whole read of MitID Erhverv.
+   */
+  background?: boolean;
 }
 
 /**

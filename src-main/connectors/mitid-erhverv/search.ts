@@ -40,6 +40,7 @@ export async function streamSearch(
     body: { maxCount: 0, removeUuidFromResultSet: false },
     signal: opts?.signal,
     timeoutMs: opts?.timeoutMs,
+    background: opts?.background,
   };
   const stopped = control.stopped ?? (() => false);
   let delivered = 0;

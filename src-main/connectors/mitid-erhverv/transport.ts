@@ -49,6 +49,8 @@ export interface RequestSpec {
   body?: unknown;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** The sync's reads: they leave one slot free for an operator's call (HttpClient.limited). */
+  background?: boolean | undefined;
 }
 
 /** 503 and its kin, and a 5xx whose (unstructured) body says ServiceUnavailable [C]. */
@@ -181,7 +183,7 @@ export class MitIdTransport implements Exchange {
         }
       }
       return res;
-    });
+    }, spec.background === true);
   }
 
   /** Streamed variant for the search: the slot is held until the consumer is done with the body. */
@@ -198,7 +200,7 @@ export class MitIdTransport implements Exchange {
         }
         throw new AttemptFailure(unexpectedStatus(r.answer, 'søgning'), false);
       }
-    });
+    }, spec.background === true);
   }
 
   /** Retries per the shared policy (or `retries` of them): idempotent calls only, on unavailability, with jittered backoff. */

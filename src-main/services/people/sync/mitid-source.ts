@@ -89,7 +89,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
     calls[MITID_AUTHENTICATORS_CALL] = (calls[MITID_AUTHENTICATORS_CALL] ?? 0) + 1;
     calls[MITID_IDENTITY_CALL] = (calls[MITID_IDENTITY_CALL] ?? 0) + 1;
     // No retries inside the client: after a 503 the budget slows down instead of the call trying again.
-    const call = { signal: ctx.signal, retries: 0 };
+    const call = { signal: ctx.signal, retries: 0, background: true };
     const [auths, identity] = await Promise.allSettled([mitid.listAuthenticators(uuid, call), mitid.getIdentity(uuid, call)]);
     if (auths.status === 'fulfilled' && identity.status === 'fulfilled') {
       const i = identity.value;
@@ -154,7 +154,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
             if (searched.size % 5000 === 0) ctx.progress({ phase: 'Søger i MitID Erhverv', done: searched.size, total: known.size() });
           },
           // One retry at most: the search is "very unstable" [C], but a storm must not be answered by a volley.
-          { signal: ctx.signal, retries: 1 },
+          { signal: ctx.signal, retries: 1, background: true },
         );
       } catch (e) {
         if (ctx.signal.aborted || (isConsoleError(e) && e.code === 'cancelled')) throw cancelledError();
