@@ -237,7 +237,8 @@ test('an operator saves a filtered view, finds it again after a reload, makes it
     await expect(manage.getByTestId('views-row')).toContainText('Standard');
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SHOTS}/people-12-manage-views.png` });
-    await manage.getByRole('button', { name: 'Luk' }).click();
+    // The dialog's own close button (the corner X is named "Luk" too, for screen readers).
+    await manage.getByRole('button', { name: 'Luk' }).last().click();
     await page.reload();
     await expect(page.getByTestId('views-button')).toHaveText('Visning: låste KONTI');
     await expect(page.getByRole('combobox', { name: 'AD-konto låst' })).toHaveValue('Ja');
