@@ -2,7 +2,7 @@
 // own CA, expiring tokens, every endpoint of shared/reference/mitid-erhverv-idm-api.md with the observed
 // status codes and quirks, a create counter, and switchable faults. Used in-process by the training
 // environment and by the tests.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -202,8 +202,9 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
   }
   const saveState = async (): Promise<void> => {
     if (!opts.statePath) return;
-    // Write-then-rename, so a crash never leaves half a file.
-    const tmp = `${opts.statePath}.tmp`;
+    // Write-then-rename, so a crash never leaves half a file; a temp name of its own, because two
+    // simulators on the same file (the old and the new environment after a settings change) may save at once.
+    const tmp = `${opts.statePath}.${randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify(state.snapshot()));
     await rename(tmp, opts.statePath);
   };
