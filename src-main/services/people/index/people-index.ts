@@ -354,9 +354,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     async ensure(s) {
       session = s;
       lastUse = Date.now();
-      // Open at once from the local store (AD's facts are the rows; the others load behind them); then ask
-      // every system what changed, each as soon as its own facts are in.
-      started ??= engine.restore('ad').then(() => {
+      // Open from the local store with all three systems' facts, so the first rows agree with the last run
+      // (engine.restore('ad') would answer sooner, with MitID Erhverv and the IdP still unknown for a few
+      // seconds at 100,000 people); then ask every system what changed, each as soon as its facts are in.
+      started ??= engine.restore().then(() => {
         if (hasAd()) background(engine.refresh());
       });
       await started;
@@ -372,7 +373,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     async refresh(s) {
       session = s;
       lastUse = Date.now();
-      await engine.restore('ad');
+      await engine.restore();
       const ad = engine.refreshSystem('ad');
       background(engine.refresh());
       await ad;
