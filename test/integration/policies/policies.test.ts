@@ -1,13 +1,16 @@
 // The policies operations through the dispatcher, against the training directory and the IdP simulator
 // reached over a real socket by the real client.
-import { createServer } from 'node:http';
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { Core } from '../../../src-main/composition/core.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
-import { startRangeServer } from './range-server.ts';
+import { checkLeaked } from '../../../src-main/services/policies/leaked.ts';
+import { startRangeSimulator } from '../../../src-main/training/range-sim.ts';
+import type { TrainingEnvironment } from '../../../src-main/training/environment.ts';
 import { policyEvidenceContext } from '../../../src-main/services/audit/evidence-context.ts';
 import { sqlOf } from '../../support/sql.ts';
 
@@ -135,50 +138,79 @@ describe('password policy', () => {
 });
 
 describe('password validator with the leaked-password range API', () => {
-  it('asks with five hex characters only, flags a leaked password, and says so when the service is down', async () => {
-    const range = await startRangeServer({ 'Sommerfugl-Hus-2026!': 42 });
-    try {
-      const cfg = await ok<OpOutput<'policy.getConfig'>>(core.dispatch('policy.getConfig', {}, admin));
-      await ok(core.dispatch('policy.updateConfig', { config: { ...cfg.config, leakedPasswordEndpoint: range.url }, reason: 'Testtjeneste for lækkede kodeord' }, admin));
-      const p = await nsisPolicy();
-      const leaked = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: 'Sommerfugl-Hus-2026!' }, helpdesk));
-      expect(leaked.leak.state).toBe('leaked');
-      expect(leaked.problems.map((x) => x.code)).toContain('LEAKED_PASSWORD');
-      expect(leaked.ok).toBe(false);
-      const fine = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: 'Grøn-Vandkande-Ved-Fjorden-9' }, helpdesk));
-      expect(fine.leak.state).toBe('not-leaked');
-      expect(fine.ok).toBe(true);
-      expect(range.requests.length).toBe(2);
-      for (const path of range.requests) expect(path).toMatch(/^\/range\/[0-9A-F]{5}$/);
-      // The password is never journaled.
-      const all = sqlOf(core.journal).prepare('SELECT summary FROM journal').all() as { summary: string }[];
-      expect(all.some((r) => r.summary.includes('Sommerfugl'))).toBe(false);
-    } finally {
-      await range.close();
-    }
+  // The training environment brings its own k-anonymity range service (training/range-sim.ts) over real
+  // HTTPS with its own CA; the console's real lookup asks it instead of the internet.
+  const sim = () => {
+    const leaked = (core.environment() as TrainingEnvironment).simulators.leaked;
+    if (!leaked) throw new Error('the training environment started no range simulator');
+    return leaked;
+  };
+  const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex').toUpperCase();
+
+  it('refuses a known leaked password, passes a fresh one, and only five hex characters leave the process', async () => {
+    const leakedPassword = 'Sommerfugl-Hus-2026!';
+    const fresh = `Grøn-Vandkande-${randomUUID()}`;
     const p = await nsisPolicy();
-    const down = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: 'Grøn-Vandkande-Ved-Fjorden-9' }, helpdesk));
-    expect(down.leak.state).toBe('unavailable');
-    expect(down.leak.message).toContain('kan ikke nås');
-    expect(down.ok).toBe(true);
+    const before = sim().requests.length;
+    const leaked = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: leakedPassword }, helpdesk));
+    expect(leaked.leak).toMatchObject({ state: 'leaked', count: 42 });
+    expect(leaked.problems.map((x) => x.code)).toContain('LEAKED_PASSWORD');
+    expect(leaked.ok).toBe(false);
+    const fine = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: fresh }, helpdesk));
+    expect(fine.leak.state).toBe('not-leaked');
+    expect(fine.ok).toBe(true);
+    expect(fine.leak.message).not.toContain('kan ikke nås');
+
+    // Exactly one request per check, each carrying the first five hex characters of the SHA-1 and nothing
+    // more: not the password, not the rest of the hash (the match against the padded answer is made here).
+    const asked = sim().requests.slice(before);
+    expect(asked).toEqual([`/range/${sha1(leakedPassword).slice(0, 5)}`, `/range/${sha1(fresh).slice(0, 5)}`]);
+    for (const path of asked) expect(path).toMatch(/^\/range\/[0-9A-F]{5}$/);
+    for (const secret of [leakedPassword, fresh, sha1(leakedPassword).slice(5), sha1(fresh).slice(5), encodeURIComponent(fresh)]) {
+      expect(asked.join('\n')).not.toContain(secret);
+    }
+    // The password is never journaled.
+    const all = sqlOf(core.journal).prepare('SELECT summary FROM journal').all() as { summary: string }[];
+    expect(all.some((r) => r.summary.includes('Sommerfugl') || r.summary.includes(fresh))).toBe(false);
   });
 
-  it('a range API that does not answer in time gives a clear Danish message, not a hang', async () => {
-    const silent = createServer(() => {});
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  it('the service address is https only', async () => {
+    const cfg = await ok<OpOutput<'policy.getConfig'>>(core.dispatch('policy.getConfig', {}, admin));
+    const r = await core.dispatch('policy.updateConfig', { config: { ...cfg.config, leakedPasswordEndpoint: 'http://pwned.kommune.dk/range/' }, reason: 'Forsøg med http' }, admin);
+    expect(r).toMatchObject({ ok: false, error: { code: 'validation', details: { fields: { 'config.leakedPasswordEndpoint': 'Adressen skal begynde med https://' } } } });
+    await ok(core.dispatch('policy.updateConfig', { config: { ...cfg.config, leakedPasswordEndpoint: 'https://pwned.kommune.dk/range/' }, reason: 'Kommunens eget spejl' }, admin));
+    // Even so, training keeps asking its own simulator: a trainee's typing never reaches the internet.
+    const before = sim().requests.length;
+    const p = await nsisPolicy();
+    const r2 = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: 'Password1' }, helpdesk));
+    expect(r2.leak.state).toBe('leaked');
+    expect(sim().requests.length).toBe(before + 1);
+    // An http:// address given to the lookup itself is refused before anything is sent.
+    expect(await checkLeaked('x', { endpoint: 'http://127.0.0.1:9/range/', timeoutMs: 500 })).toMatchObject({ state: 'unavailable', message: expect.stringContaining('https://') });
+  });
+
+  it('a service that cannot be reached or does not answer in time says so in Danish, not a hang', async () => {
+    // The simulator's certificate is trusted only with its CA: without it the TLS handshake fails.
+    expect(await checkLeaked('Password1', { endpoint: sim().url, timeoutMs: 2000 })).toMatchObject({ state: 'unavailable', message: expect.stringContaining('kan ikke nås') });
+    expect(await checkLeaked('Password1', { endpoint: sim().url, timeoutMs: 2000, ca: sim().caPem })).toMatchObject({ state: 'leaked' });
+    const stopped = await startRangeSimulator();
+    await stopped.stop();
+    expect(await checkLeaked('Password1', { endpoint: stopped.url, timeoutMs: 2000, ca: stopped.caPem })).toMatchObject({ state: 'unavailable', message: expect.stringContaining('kan ikke nås') });
+
+    // A socket that accepts and never speaks: the TLS handshake waits until the time limit.
+    const sockets: Socket[] = [];
+    const quiet = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => quiet.listen(0, '127.0.0.1', r));
     try {
-      const { port } = silent.address() as AddressInfo;
-      const cfg = await ok<OpOutput<'policy.getConfig'>>(core.dispatch('policy.getConfig', {}, admin));
-      await ok(core.dispatch('policy.updateConfig', { config: { ...cfg.config, leakedPasswordEndpoint: `http://127.0.0.1:${port}/range`, leakedPasswordTimeoutMs: 500 }, reason: 'Test af tidsgrænse' }, admin));
-      const p = await nsisPolicy();
+      const { port } = quiet.address() as AddressInfo;
       const t0 = Date.now();
-      const r = await ok<OpOutput<'policy.validatePassword'>>(core.dispatch('policy.validatePassword', { domain: p.domain, password: 'Grøn-Vandkande-Ved-Fjorden-9' }, helpdesk));
+      const r = await checkLeaked('Password1', { endpoint: `https://127.0.0.1:${port}/range`, timeoutMs: 500 });
       expect(Date.now() - t0).toBeLessThan(3000);
-      expect(r.leak.state).toBe('unavailable');
-      expect(r.leak.message).toContain('svarede ikke inden for 0,5 s');
+      expect(r.state).toBe('unavailable');
+      expect(r.message).toContain('svarede ikke inden for 0,5 s');
     } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((r) => silent.close(() => r()));
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => quiet.close(() => r()));
     }
   });
 });
