@@ -19,7 +19,7 @@ import { HardwareToken, MfaDevice, SerialNumber } from './people.ts';
  *   POST /people/{domain}/{username}/devices/{deviceId}/lock|unlock|remove|test-push
  *   POST /people/{domain}/{username}/hardware-tokens
  *   POST /people/{domain}/{username}/hardware-tokens/{serialNumber}/release
- *   GET  /hardware-tokens?status=free|assigned
+ *   GET  /hardware-tokens?status=free|assigned      GET /hardware-tokens/{serialNumber}
  *   GET  /audit/head     GET /audit/events?after=&limit=     POST /audit/events
  */
 export const LockDeviceBody = WriteContext.extend({

@@ -2,8 +2,25 @@ import { z } from 'zod';
 import { Actor, PAGE_LIMIT_MAX, Timestamp } from './common.ts';
 
 /**
- * Some of the peer's ~75 action types (OS2faktor `LogAction`). The wire carries actions as open strings
- * so a new type on the server never breaks a read; this list is for labels and filters only.
+ * Actions this contract adds where OS2faktor's LogAction has none. They carry the prefix LIA_ (Lokal IdP
+ * Admin) so that nobody mistakes them for OS2faktor's own: OS2faktor cannot lock or unlock one device, hand
+ * out a hardware token from a pool over an API, sign evidence, or change a mail template over an API.
+ */
+export const ownActions = {
+  lockDevice: 'LIA_LOCK_MFA_DEVICE',
+  unlockDevice: 'LIA_UNLOCK_MFA_DEVICE',
+  assignToken: 'LIA_KODEVISER_ASSIGNED',
+  evidenceAttested: 'LIA_EVIDENCE_ATTESTED',
+  /** The automatic 5-minute lock after 5 wrong codes (OS2faktor does it, but has no action of its own for it). */
+  deviceLockedByWrongCodes: 'LIA_MFA_DEVICE_LOCKED_WRONG_CODES',
+  /** OS2faktor's LogAction (as read) has no action for a template change. */
+  changeMailTemplate: 'LIA_CHANGE_EMAIL_TEMPLATE',
+} as const;
+
+/**
+ * Some of the peer's ~75 action types (OS2faktor `LogAction`), then this contract's own. The wire carries
+ * actions as open strings so a new type on the server never breaks a read; this list is for labels and
+ * filters only.
  */
 export const knownAuditActions = [
   'LOGIN',
@@ -28,10 +45,15 @@ export const knownAuditActions = [
   'MITID_ERVHERV_ACTION',
   'ADMIN_MFA_TEST',
   'UNLOCK_ACCOUNT',
-  'LOCK_MFA_DEVICE',
-  'UNLOCK_MFA_DEVICE',
-  'KODEVISER_ASSIGNED',
+  'SENT_EBOKS',
+  'SENT_MAIL',
+  ...Object.values(ownActions),
 ] as const;
+
+/** OS2faktor keeps every event 13 months and login events 3 months. */
+export const RETENTION_MONTHS = { all: 13, logins: 3 } as const;
+/** The actions of OS2faktor's 3-month login report (ReportType.LOGIN_HISTORY): kept 3 months. */
+export const loginRetentionActions: readonly string[] = ['LOGIN', 'OIDC_AUTHORIZATION_CODE_REQUEST', 'OIDC_AUTHORIZATION_CODE_REQUEST_RESPONSE'];
 
 export const AuditAction = z.string().trim().min(1).max(100);
 
@@ -58,7 +80,7 @@ export const AuditEvent = z.object({
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 export const AuditHead = z.object({
-  head: z.number().int().min(0).describe('Newest id; 0 when the log is empty.'),
+  head: z.number().int().min(0).nullable().describe('Newest id; null when the log is empty, as OS2faktor answers (the maximum id of no rows). Older servers of this contract answered 0; read both as "no events".'),
 });
 
 export const AUDIT_PAGE_DEFAULT = 100;

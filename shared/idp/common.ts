@@ -11,6 +11,14 @@ export const IDP_API_BASE = '/api/v1';
 /** Header for API-key authentication (same name as OS2faktor's machine API). */
 export const API_KEY_HEADER = 'ApiKey';
 
+/**
+ * Header naming the console operation a call belongs to (the journal's correlation id). The IdP stores it on
+ * the audit events the call causes, so the console folds them into the row of the action that caused them.
+ */
+export const CORRELATION_HEADER = 'X-Correlation-Id';
+/** What the IdP accepts as a correlation id; anything else is ignored, never stored. */
+export const CorrelationId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/);
+
 /** ISO 8601 timestamp with offset, e.g. 2026-11-23T11:40:41.000Z. */
 export const Timestamp = z.iso.datetime({ offset: true });
 

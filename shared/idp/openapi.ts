@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_HEADER, Actor, Health, IDP_API_BASE, IdpErrorBody, PersonKey, WriteContext, idpErrorCodes } from './common.ts';
+import { API_KEY_HEADER, CORRELATION_HEADER, Actor, Health, IDP_API_BASE, IdpErrorBody, PersonKey, WriteContext, idpErrorCodes } from './common.ts';
 import { PasswordPolicy, PasswordPolicySettings, PasswordPolicyUpdate } from './password-policy.ts';
 import { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from './terms.ts';
 import { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from './people.ts';
@@ -31,6 +31,7 @@ import {
 } from './api.ts';
 import { claimComponents, claimKeyParam, claimOps } from './claims.ts';
 import { PersonChange, PersonChangePage } from './changes.ts';
+import { mailTemplateComponents, mailTemplateOps, mailTemplateTypeParam } from './mail-templates.ts';
 
 /**
  * The OpenAPI 3.1 document of the IdP admin API, generated from the zod schemas so the two cannot drift.
@@ -83,6 +84,7 @@ const components: [string, z.ZodType, string][] = [
   ['AttestationRequest', AttestationRequest, 'An evidence manifest to sign (the bytes, base64).'],
   ['Attestation', Attestation, 'The IdP\'s signature over the manifest bytes, with its certificate.'],
   ...claimComponents,
+  ...mailTemplateComponents,
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -123,7 +125,20 @@ interface Op {
   body?: string;
   ok: { status: number; schema?: string; description: string };
   errors: number[];
+  /** Where this contract goes beyond OS2faktor: emitted as x-beyond-os2faktor. */
+  beyond?: string;
 }
+
+/**
+ * Where this contract goes beyond OS2faktor Login (2026r2, read from its source), by tag; an operation can
+ * say more. OS2faktor's only machine API here is the audit-log read (`/api/auditlog/head`, `/read`).
+ */
+const beyondByTag: Record<string, string> = {
+  'Journal anchor': 'OS2faktor keeps no console journals and acknowledges no hash-chain heads; this is the console\'s own trust anchor.',
+  Attestation: 'OS2faktor signs no evidence; this is the console\'s own.',
+  'Create claims': 'OS2faktor has no create claims; this is the console\'s own guard against paying twice for a MitID Erhverv identity.',
+};
+const deviceBeyond = 'OS2faktor\'s helpdesk cannot lock, unlock or remove a single self-registered device; this contract can, with a reason, audited as LIA_* actions (this contract\'s own names). The automatic 5-minute lock after 5 wrong codes is OS2faktor\'s.';
 
 const ref = (id: string): Json => ({ $ref: `#/components/schemas/${id}` });
 const P = '/people/{domain}/{username}';
@@ -146,26 +161,27 @@ const ops: Op[] = [
     body: 'PublishTermsVersion', ok: { status: 201, schema: 'TermsVersion', description: 'Published' }, errors: [409],
   },
   { method: 'get', path: '/terms/addendum/versions/{version}', id: 'getTermsVersion', tag: 'Terms of use', summary: 'One addendum version', ok: { status: 200, schema: 'TermsVersion', description: 'The version' }, errors: [404] },
-  { method: 'get', path: '/terms/addendum/versions/{version}/acceptances', id: 'listVersionAcceptances', tag: 'Terms of use', summary: 'Who accepted this version', query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
+  { method: 'get', path: '/terms/addendum/versions/{version}/acceptances', id: 'listVersionAcceptances', tag: 'Terms of use', beyond: 'OS2faktor does not say which version a person accepted; this contract does.', summary: 'Who accepted this version', query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
   {
     method: 'get', path: '/people/changes', id: 'listPersonChanges', tag: 'People', summary: 'People whose facts changed since a cursor (the change feed), one bounded page',
     description: 'Every write that changes a person\'s facts (NSIS status and level, identity lock, MFA devices, terms acceptance) moves the person to a new position at the end of the feed; each item is the person as they are when the page is read, so a person changed twice appears once. Removed people come as tombstones. Without `after` the feed starts from the beginning (every person, then everything since). Continue with `after = next` while `hasMore`. A change applied late gets its position when it is applied, and a change the IdP has not made visible yet holds back the ones behind it: a reader\'s cursor never passes a change it has not seen. A cursor the IdP cannot continue from (its feed was rebuilt) is answered from the beginning with `reset: true`. Changes that only the passing of time makes (a timed device lock running out, an addendum taking effect later) are not in the feed.',
     query: 'changes', ok: { status: 200, schema: 'PersonChangePage', description: 'A page' }, errors: [],
   },
   { method: 'get', path: P, id: 'getPerson', tag: 'People', summary: 'A person: NSIS status, identity lock, terms status', ok: { status: 200, schema: 'IdpPerson', description: 'The person' }, errors: [404] },
-  { method: 'get', path: `${P}/terms-acceptances`, id: 'listTermsAcceptances', tag: 'Terms of use', summary: "A person's acceptances, oldest first", query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
+  { method: 'get', path: `${P}/terms-acceptances`, id: 'listTermsAcceptances', tag: 'Terms of use', beyond: 'OS2faktor records only a flag and a time per person; here every acceptance is pinned to the addendum version and both content hashes.', summary: "A person's acceptances, oldest first", query: 'page', ok: { status: 200, schema: 'AcceptancePage', description: 'A page' }, errors: [404] },
   { method: 'post', path: `${P}/lock`, id: 'lockIdentity', tag: 'People', summary: 'Lock the whole identity (DEACTIVATE_BY_ADMIN)', body: 'WriteBody', ok: { status: 200, schema: 'IdpPerson', description: 'Locked' }, errors: [404] },
   { method: 'post', path: `${P}/unlock`, id: 'unlockIdentity', tag: 'People', summary: 'Lift the identity lock (REACTIVATE_BY_ADMIN)', body: 'WriteBody', ok: { status: 200, schema: 'IdpPerson', description: 'Unlocked' }, errors: [404] },
   { method: 'get', path: `${P}/devices`, id: 'listDevices', tag: 'MFA devices', summary: "A person's MFA devices", query: 'page', ok: { status: 200, schema: 'DevicePage', description: 'A page' }, errors: [404] },
-  { method: 'post', path: `${P}/devices/{deviceId}/lock`, id: 'lockDevice', tag: 'MFA devices', summary: 'Lock one device', body: 'LockDeviceBody', ok: { status: 200, schema: 'MfaDevice', description: 'Locked' }, errors: [404] },
-  { method: 'post', path: `${P}/devices/{deviceId}/unlock`, id: 'unlockDevice', tag: 'MFA devices', summary: 'Unlock one device', body: 'WriteBody', ok: { status: 200, schema: 'MfaDevice', description: 'Unlocked' }, errors: [404] },
-  { method: 'post', path: `${P}/devices/{deviceId}/remove`, id: 'removeDevice', tag: 'MFA devices', summary: 'Remove one device (a hardware token returns to the pool)', body: 'WriteBody', ok: { status: 204, description: 'Removed' }, errors: [404] },
+  { method: 'post', path: `${P}/devices/{deviceId}/lock`, id: 'lockDevice', tag: 'MFA devices', beyond: deviceBeyond, summary: 'Lock one device', body: 'LockDeviceBody', ok: { status: 200, schema: 'MfaDevice', description: 'Locked' }, errors: [404] },
+  { method: 'post', path: `${P}/devices/{deviceId}/unlock`, id: 'unlockDevice', tag: 'MFA devices', beyond: deviceBeyond, summary: 'Unlock one device', body: 'WriteBody', ok: { status: 200, schema: 'MfaDevice', description: 'Unlocked' }, errors: [404] },
+  { method: 'post', path: `${P}/devices/{deviceId}/remove`, id: 'removeDevice', tag: 'MFA devices', beyond: deviceBeyond, summary: 'Remove one device (a hardware token returns to the pool)', body: 'WriteBody', ok: { status: 204, description: 'Removed' }, errors: [404] },
   { method: 'post', path: `${P}/devices/{deviceId}/test-push`, id: 'sendTestPush', tag: 'MFA devices', summary: 'Send a test push (app and browser extension only)', description: '422 device-state for other types or a locked device.', body: 'WriteBody', ok: { status: 200, schema: 'TestPushResult', description: 'Outcome' }, errors: [404, 422] },
   { method: 'post', path: `${P}/hardware-tokens`, id: 'assignHardwareToken', tag: 'MFA devices', summary: 'Assign a hardware token from the pool', description: '409 token-assigned when someone else has it.', body: 'AssignTokenBody', ok: { status: 200, schema: 'MfaDevice', description: 'The new device' }, errors: [404, 409] },
   { method: 'post', path: `${P}/hardware-tokens/{serialNumber}/release`, id: 'releaseHardwareToken', tag: 'MFA devices', summary: 'Release a hardware token back to the pool', body: 'WriteBody', ok: { status: 204, description: 'Released' }, errors: [404] },
+  { method: 'get', path: '/hardware-tokens/{serialNumber}', id: 'getHardwareToken', tag: 'MFA devices', summary: 'One hardware token of the pool: free, or whose', description: 'Lets the console validate a typed serial number before it assigns: 404 when the IdP has no such token.', ok: { status: 200, schema: 'HardwareToken', description: 'The token' }, errors: [404] },
   { method: 'get', path: '/hardware-tokens', id: 'listHardwareTokens', tag: 'MFA devices', summary: 'The hardware-token pool', query: 'tokens', ok: { status: 200, schema: 'HardwareTokenPage', description: 'A page' }, errors: [] },
-  { method: 'get', path: '/audit/head', id: 'getAuditHead', tag: 'Audit log', summary: 'Newest event id', ok: { status: 200, schema: 'AuditHead', description: 'The head' }, errors: [] },
-  { method: 'get', path: '/audit/events', id: 'readAuditEvents', tag: 'Audit log', summary: 'Events after an id, ascending, bounded page', description: 'Ids increase but may skip: continue with `after = next` while `hasMore`.', query: 'audit', ok: { status: 200, schema: 'AuditPage', description: 'A page' }, errors: [] },
+  { method: 'get', path: '/audit/head', id: 'getAuditHead', tag: 'Audit log', summary: 'Newest event id', description: 'As OS2faktor\'s GET /api/auditlog/head: `head` is null while the log is empty. Events are kept 13 months, login events (LOGIN and the OIDC authorization-code events) 3 months, as OS2faktor keeps them; ids are never reused.', ok: { status: 200, schema: 'AuditHead', description: 'The head' }, errors: [] },
+  { method: 'get', path: '/audit/events', id: 'readAuditEvents', tag: 'Audit log', beyond: 'OS2faktor reads 100 rows after an offset and answers a bare array ([] when empty); this contract pages with after/limit and answers {items, next, hasMore} ({items: [], next: after, hasMore: false} when empty).', summary: 'Events after an id, ascending, bounded page', description: 'Ids increase but may skip: continue with `after = next` while `hasMore`.', query: 'audit', ok: { status: 200, schema: 'AuditPage', description: 'A page' }, errors: [] },
   {
     method: 'post', path: '/audit/journals/{journalId}/batches', id: 'shipJournalBatch', tag: 'Journal anchor', summary: 'Store an outbox batch and acknowledge its chain head',
     description: 'The events are stored as by writeAuditEvent (idempotent by eventId). The batch must continue the chain the IdP acknowledged for this journal: the record after the newest acknowledged head must carry that head\'s hash as prevHash. Otherwise 409 conflict with details.acknowledged = the newest head, and nothing is stored. The same batch again answers with the head it made. The IdP keeps every acknowledged head.',
@@ -178,11 +194,12 @@ const ops: Op[] = [
   { method: 'get', path: '/attestation/certificate', id: 'getAttestationCertificate', tag: 'Attestation', summary: 'The certificate the IdP signs evidence with', ok: { status: 200, schema: 'AttestationCertificate', description: 'The certificate' }, errors: [] },
   {
     method: 'post', path: '/attestation/signatures', id: 'attestEvidence', tag: 'Attestation', summary: 'Sign an evidence manifest',
-    description: 'RSASSA-PKCS1-v1_5 with SHA-256 over the decoded manifest bytes, so `openssl dgst -sha256 -verify <public key> -signature <sig> manifest.json` checks it. The IdP records the manifest\'s SHA-256 in its audit log (EVIDENCE_ATTESTED).',
+    description: 'RSASSA-PKCS1-v1_5 with SHA-256 over the decoded manifest bytes, so `openssl dgst -sha256 -verify <public key> -signature <sig> manifest.json` checks it. The IdP records the manifest\'s SHA-256 in its audit log (LIA_EVIDENCE_ATTESTED).',
     body: 'AttestationRequest', ok: { status: 201, schema: 'Attestation', description: 'Signed' }, errors: [],
   },
-  { method: 'post', path: '/audit/events', id: 'writeAuditEvent', tag: 'Audit log', summary: 'Write an event from the console (idempotent by eventId)', body: 'AuditEventWrite', ok: { status: 201, schema: 'AuditWriteResult', description: 'Stored (200 with created=false when the eventId was already stored with the same content)' }, errors: [409] },
+  { method: 'post', path: '/audit/events', id: 'writeAuditEvent', tag: 'Audit log', beyond: 'OS2faktor\'s audit-log API is read-only; writing the console\'s events into the IdP\'s log is this contract\'s own.', summary: 'Write an event from the console (idempotent by eventId)', body: 'AuditEventWrite', ok: { status: 201, schema: 'AuditWriteResult', description: 'Stored (200 with created=false when the eventId was already stored with the same content)' }, errors: [409] },
   ...claimOps.map((o): Op => ({ ...o, errors: [...o.errors] })),
+  ...mailTemplateOps.map((o): Op => ({ ...o, errors: [...o.errors] })),
 ];
 
 const pathParams: Record<string, Json> = {
@@ -194,6 +211,7 @@ const pathParams: Record<string, Json> = {
   journalId: { name: 'journalId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
   seq: { name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
   key: claimKeyParam as unknown as Json,
+  type: mailTemplateTypeParam as unknown as Json,
 };
 const pageParams: Json[] = [
   { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
@@ -216,9 +234,19 @@ const queryParams: Record<NonNullable<Op['query']>, Json[]> = {
   ],
   workstation: [{ name: 'workstation', in: 'query', required: true, schema: { type: 'string' }, description: 'The workstation\'s name as the console sends it' }],
 };
+/** Sent with every call the console makes for an operator's action; stored on the audit events the call causes. */
+const correlationParam: Json = {
+  name: CORRELATION_HEADER,
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
+  description:
+    'The console operation this call belongs to (the correlation id of its journal records). The IdP stores it as `correlationId` on every audit event the call causes, so the console shows those events in the row of the action that caused them. A value that does not match the pattern is ignored.',
+};
 const errorText: Record<number, string> = {
   400: 'validation',
   401: 'unauthenticated (missing or wrong ApiKey / bearer token)',
+  403: 'forbidden (e.g. a fixed Full Service template)',
   404: 'not-found',
   409: 'conflict (stale version, event id reused with other content) or token-assigned',
   422: 'full-service-rule or device-state',
@@ -240,7 +268,9 @@ export function idpOpenApiDocument(): Json {
     }
     const o: { [k: string]: Json } = { operationId: op.id, tags: [op.tag], summary: op.summary };
     if (op.description) o['description'] = op.description;
-    const params = [...names.map((n) => pathParams[n]!), ...(op.query ? queryParams[op.query] : [])];
+    const beyond = op.beyond ?? beyondByTag[op.tag];
+    if (beyond) o['x-beyond-os2faktor'] = beyond;
+    const params = [...names.map((n) => pathParams[n]!), ...(op.query ? queryParams[op.query] : []), correlationParam];
     if (params.length > 0) o['parameters'] = params;
     if (op.body) o['requestBody'] = { required: true, content: { 'application/json': { schema: ref(op.body) } } };
     o['responses'] = responses;
@@ -252,11 +282,11 @@ export function idpOpenApiDocument(): Json {
       title: 'IdP admin API',
       version: '1.0.0',
       description:
-        'The admin API a Local IdP (or an adapter in front of one) implements for the Lokal IdP Admin console: password policy per domain, terms of use, people\'s MFA devices and the central audit log. Modelled on the data model of OS2faktor Login. Generated from shared/idp (zod); do not edit by hand. Every write carries the operator (actor) and a reason, which the IdP records in its audit log.',
+        'The admin API a Local IdP (or an adapter in front of one) implements for the Lokal IdP Admin console: password policy per domain, terms of use, people\'s MFA devices and the central audit log. Modelled on the data model of OS2faktor Login. Generated from shared/idp (zod); do not edit by hand. Every write carries the operator (actor) and a reason, which the IdP records in its audit log. Audit action names are OS2faktor\'s LogAction names where OS2faktor has the action; actions this contract adds are prefixed LIA_ and marked as its own. Operations marked x-beyond-os2faktor go beyond what OS2faktor offers.',
     },
     servers: [{ url: IDP_API_BASE }],
     security: [{ apiKey: [] }, { bearer: [] }],
-    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Journal anchor', 'Attestation', 'Create claims'].map((name) => ({ name })),
+    tags: ['Forbindelse', 'Password policy', 'Terms of use', 'People', 'MFA devices', 'Audit log', 'Journal anchor', 'Attestation', 'Create claims', 'Mail templates'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

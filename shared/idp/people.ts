@@ -41,6 +41,9 @@ export const IdpPerson = z.object({
   displayName: z.string(),
   passwordPolicyDomain: z.string().describe('The policy that governs this person\'s password: their domain, a pupils sub-domain or a pseudo-domain.'),
   nsisStatus: z.string().describe('Read as an open string: a newer IdP may add statuses.'),
+  nsisLevel: NsisLevel.nullable()
+    .optional()
+    .describe('The NSIS assurance level the identity has now (its identity proofing and activation); null or absent when the IdP does not say.'),
   locked: z
     .object({ by: z.string(), at: Timestamp, reason: z.string() })
     .nullable()
@@ -48,7 +51,6 @@ export const IdpPerson = z.object({
   acceptedTermsVersion: z.number().int().nullable().describe('Newest addendum version the person has accepted; null when none.'),
   mustAcceptTerms: z.boolean().describe('True when the current addendum requires acceptance the person has not given.'),
   deviceCount: z.number().int().min(0),
-  nsisLevel: NsisLevel.optional().describe('The highest NSIS level among the person\'s usable (unlocked) MFA devices; none without one. Absent from an IdP older than the change feed.'),
   devices: z
     .object({
       locked: z.number().int().min(0).describe('Devices that cannot be used now.'),

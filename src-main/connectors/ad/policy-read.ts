@@ -2,7 +2,7 @@
 import type { Client, Entry } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { groupNameOf } from '../../../shared/dn.ts';
-import type { PasswordPolicy } from '../directory-port.ts';
+import type { AdPasswordPolicies, AdPso, PasswordPolicy } from '../directory-port.ts';
 import { intervalToMinutes } from './decode.ts';
 import { str } from './entries.ts';
 import { isLdapResultError } from './errors.ts';
@@ -48,7 +48,7 @@ export async function readPsoPolicy(c: Client, psoDn: string): Promise<PasswordP
 export async function readDomainPolicy(c: Client, baseDn: string): Promise<PasswordPolicy> {
   const r = await c.search(baseDn, { scope: 'base', attributes: ['minPwdLength', 'pwdHistoryLength', 'pwdProperties', 'maxPwdAge', 'minPwdAge', 'lockoutThreshold', 'lockoutDuration', 'lockOutObservationWindow'] });
   const e = r.searchEntries[0];
-  if (!e) throw new ConsoleError('not-found', 'Domæneobjektet (søgebasen) findes ikke i Active Directory.');
+  if (!e) throw new ConsoleError('not-found', 'Domæneobjektet (søgebasen) findes ikke i Active Directory.').withKey('adBaseMissing');
   const props = int(str(e, 'pwdProperties'));
   const minAge = intervalToMinutes(str(e, 'minPwdAge'));
   return {
@@ -73,4 +73,32 @@ export async function readResultantPolicy(c: Client, personDn: string, baseDn: s
   const r = await c.search(personDn, { scope: 'base', attributes: ['msDS-ResultantPSO'] });
   const psoDn = str(r.searchEntries[0] ?? { dn: '' }, 'msDS-ResultantPSO');
   return psoDn ? readPsoPolicy(c, psoDn) : readDomainPolicy(c, baseDn);
+}
+
+/**
+ * The domain's default policy and every PSO in the Password Settings Container the operator may list
+ * (one-level search), each read as readPsoPolicy does (a hidden one comes back with its name only).
+ */
+export async function readAllPolicies(c: Client, baseDn: string): Promise<AdPasswordPolicies> {
+  const domain = await readDomainPolicy(c, baseDn);
+  const container = `CN=Password Settings Container,CN=System,${baseDn}`;
+  let entries: Entry[] = [];
+  try {
+    entries = (await c.search(container, { scope: 'one', filter: '(objectClass=msDS-PasswordSettings)', attributes: ['cn', 'msDS-PasswordSettingsPrecedence', 'msDS-PSOAppliesTo'] })).searchEntries;
+  } catch (err) {
+    if (!(isLdapResultError(err) && (err.code === 32 || err.code === 50))) throw err;
+  }
+  const psos: AdPso[] = [];
+  for (const e of entries) {
+    const p = await readPsoPolicy(c, e.dn);
+    const applies = e['msDS-PSOAppliesTo'];
+    psos.push({
+      ...p,
+      source: 'pso',
+      precedence: int(str(e, 'msDS-PasswordSettingsPrecedence')),
+      appliesTo: applies === undefined ? [] : (Array.isArray(applies) ? applies : [applies]).map(String),
+    });
+  }
+  psos.sort((a, b) => (a.precedence ?? Infinity) - (b.precedence ?? Infinity) || a.name.localeCompare(b.name));
+  return { domain, psos };
 }

@@ -9,6 +9,7 @@ import { str, strs } from './entries.ts';
 import { isConnectionError, isLdapResultError, mapResultError } from './errors.ts';
 import { rdn } from '../../../shared/dn.ts';
 import type { MirroredPolicySettings } from '../directory-port.ts';
+import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
 
 /** A PSO's settings: exactly what the directory port mirrors. */
 export type PsoSettings = MirroredPolicySettings;
@@ -72,7 +73,7 @@ function attributesOf(spec: PsoSpec): Record<string, string[]> {
 function toConsoleError(e: unknown): ConsoleError {
   if (e instanceof ConsoleError) return e;
   if (isLdapResultError(e) && !isConnectionError(e)) return mapResultError(e, { action: 'skrive adgangskodepolitikken (PSO) i Active Directory', subject: 'Adgangskodepolitikken' });
-  return new ConsoleError('unavailable-ad', 'Active Directory svarede ikke, da adgangskodepolitikken (PSO) skulle skrives.');
+  return new ConsoleError('unavailable-ad', 'Active Directory svarede ikke, da adgangskodepolitikken (PSO) skulle skrives.').withKey('adPsoNoAnswer');
 }
 
 async function exists(client: Client, dn: string): Promise<boolean> {
@@ -87,7 +88,7 @@ async function exists(client: Client, dn: string): Promise<boolean> {
 
 /** Creates the PSO or replaces every setting and its targets; returns its DN. */
 export async function writePso(client: Client, baseDn: string, spec: PsoSpec): Promise<{ dn: string; created: boolean }> {
-  if (spec.appliesTo.length === 0) throw new ConsoleError('validation', 'Angiv mindst én AD-gruppe, som politikken skal gælde for.');
+  if (spec.appliesTo.length === 0) throw new ConsoleError('validation', 'Angiv mindst én AD-gruppe, som politikken skal gælde for.').withKey('adPsoNoGroup');
   const dn = `${rdn('CN', spec.name)},${psoContainer(baseDn)}`;
   const attrs = attributesOf(spec);
   try {
@@ -140,20 +141,21 @@ export async function deletePso(client: Client, dn: string): Promise<void> {
 }
 
 /**
- * Where AD is weaker than the IdP policy (Danish, one line per field): the console shows these so an
- * AD policy that lets through what the IdP forbids does not go unnoticed.
+ * Where AD is weaker than the IdP policy (one line per field, in the operator's language): the console shows
+ * these so an AD policy that lets through what the IdP forbids does not go unnoticed.
  */
-export function weakerInAd(ad: { [K in keyof PsoSettings]?: PsoSettings[K] | null }, idp: PasswordPolicySettings): string[] {
+export function weakerInAd(ad: { [K in keyof PsoSettings]?: PsoSettings[K] | null }, idp: PasswordPolicySettings, language: ReadinessLanguage = 'da'): string[] {
+  const w = readinessText(language).weaker;
   const want = psoSettingsFromPolicy(idp);
   const out: string[] = [];
-  if (ad.minLength != null && ad.minLength < want.minLength) out.push(`AD kræver kun ${ad.minLength} tegn (IdP: ${want.minLength}).`);
-  if (ad.historyLength != null && ad.historyLength < want.historyLength) out.push(`AD husker kun ${ad.historyLength} adgangskoder (IdP: ${want.historyLength}).`);
-  if (ad.complexity === false && want.complexity) out.push('AD kræver ikke kompleksitet (IdP gør).');
+  if (ad.minLength != null && ad.minLength < want.minLength) out.push(w.minLength(ad.minLength, want.minLength));
+  if (ad.historyLength != null && ad.historyLength < want.historyLength) out.push(w.history(ad.historyLength, want.historyLength));
+  if (ad.complexity === false && want.complexity) out.push(w.complexity);
   if (want.maxAgeDays !== null && (ad.maxAgeDays === null || (ad.maxAgeDays !== undefined && ad.maxAgeDays > want.maxAgeDays))) {
-    out.push(`Adgangskoder udløber ${ad.maxAgeDays == null ? 'aldrig' : `først efter ${ad.maxAgeDays} dage`} i AD (IdP: ${want.maxAgeDays} dage).`);
+    out.push(w.maxAge(ad.maxAgeDays ?? null, want.maxAgeDays));
   }
   if (ad.lockoutThreshold != null && (ad.lockoutThreshold === 0 || ad.lockoutThreshold > want.lockoutThreshold)) {
-    out.push(ad.lockoutThreshold === 0 ? 'AD spærrer aldrig konti ved forkerte forsøg.' : `AD spærrer først efter ${ad.lockoutThreshold} forsøg (IdP: ${want.lockoutThreshold}).`);
+    out.push(ad.lockoutThreshold === 0 ? w.neverLocks : w.lockout(ad.lockoutThreshold, want.lockoutThreshold));
   }
   return out;
 }

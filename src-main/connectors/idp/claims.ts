@@ -24,7 +24,7 @@ export function claimKeyFor(subjectNameId: string): string {
 
 function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  if (!r.success) throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => i.message).join('; ')}`).withKey('idpBadInput');
   return r.data;
 }
 

@@ -11,7 +11,7 @@ import {
 import type { PageQuery as PageQueryInput } from '../../../shared/idp/common.ts';
 import { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
 import { NsisTerms, PublishTermsVersion, TermsVersion } from '../../../shared/idp/terms.ts';
-import { IdpPerson, MfaDevice, SerialNumber, TestPushResult } from '../../../shared/idp/people.ts';
+import { HardwareToken, IdpPerson, MfaDevice, SerialNumber, TestPushResult } from '../../../shared/idp/people.ts';
 import { AuditEventWrite, AuditHead, AuditPage, AuditReadQuery, AuditWriteResult } from '../../../shared/idp/audit.ts';
 import { PersonChangePage, PersonChangesQuery } from '../../../shared/idp/changes.ts';
 import {
@@ -40,6 +40,7 @@ import {
   TokenStatusQuery,
   WriteBody,
 } from '../../../shared/idp/api.ts';
+import { MailTemplate, MailTemplateList, MailTemplateType, MailTemplateUpdate } from '../../../shared/idp/mail-templates.ts';
 import type { IdpProfile } from '../../../shared/domain/settings.ts';
 import type { IdpPort } from './idp-port.ts';
 import { idpHttpFrom, type IdpClientOptions, type IdpHttp, type RequestSpec } from './http.ts';
@@ -63,7 +64,7 @@ export function idpClientOptionsFromProfile(profile: IdpProfile, secret: string,
 function input<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => `${i.path.join('.') || 'værdi'}: ${i.message}`).join('; ')}`);
+    throw new ConsoleError('validation', `Ugyldige data til Lokal IdP: ${r.error.issues.map((i) => `${i.path.join('.') || 'værdi'}: ${i.message}`).join('; ')}`).withKey('idpBadInput');
   }
   return r.data;
 }
@@ -73,7 +74,7 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex
 /** The addendum and the NSIS terms are pinned by hash: an answer whose hash does not fit is not trusted. */
 function checkHash<T extends { content: string; contentHash: string }>(t: T): T {
   if (sha256(t.content) !== t.contentHash) {
-    throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte vilkår, hvis indhold ikke passer til deres SHA-256');
+    throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte vilkår, hvis indhold ikke passer til deres SHA-256').withKey('idpTermsHash');
   }
   return t;
 }
@@ -161,6 +162,7 @@ export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
       await write('POST', `${who(person)}/devices/${deviceId(id)}/remove`, input(WriteBody, ctx), null);
     },
     sendTestPush: async (person, id, ctx) => write('POST', `${who(person)}/devices/${deviceId(id)}/test-push`, input(WriteBody, ctx), TestPushResult),
+    getHardwareToken: async (serialNumber) => notFoundAsNull(get(`/hardware-tokens/${enc(input(SerialNumber, serialNumber))}`, HardwareToken)),
     listHardwareTokens: async (q) => {
       const status = q?.status === undefined ? undefined : input(TokenStatusQuery, q.status);
       return get('/hardware-tokens', HardwareTokenPage, { ...page(q), status });
@@ -171,12 +173,16 @@ export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
       await write('POST', `${who(person)}/hardware-tokens/${enc(input(SerialNumber, serialNumber))}/release`, input(WriteBody, ctx), null);
     },
 
-    auditHead: async () => (await get('/audit/head', AuditHead)).head,
+    listMailTemplates: async () => (await get('/mail-templates', MailTemplateList)).items,
+    updateMailTemplate: async (type, update) =>
+      write('PUT', `/mail-templates/${enc(input(MailTemplateType, type))}`, input(MailTemplateUpdate, update), MailTemplate),
+
+    auditHead: async () => (await get('/audit/head', AuditHead)).head ?? 0,
     readAudit: async (after, limit) => {
       const q = input(AuditReadQuery, { after, limit });
       const p = await get('/audit/events', AuditPage, { after: q.after, limit: q.limit });
       if (p.items.some((e, i) => e.id <= (i === 0 ? q.after : p.items[i - 1]!.id))) {
-        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte hændelser uden for rækkefølge');
+        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte hændelser uden for rækkefølge').withKey('idpEventsOrder');
       }
       return p;
     },
@@ -195,7 +201,7 @@ export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
       const q = input(HeadReadQuery, { after, limit });
       const p = await get(`/audit/journals/${enc(input(JournalId, journalId))}/heads`, HeadPage, { after: q.after, limit: q.limit });
       if (p.items.some((x, i) => x.seq <= (i === 0 ? q.after : p.items[i - 1]!.seq))) {
-        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte journalhoveder uden for rækkefølge');
+        throw new ConsoleError('unavailable-idp', 'Lokal IdP sendte journalhoveder uden for rækkefølge').withKey('idpJournalOrder');
       }
       return p;
     },

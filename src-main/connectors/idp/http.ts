@@ -3,7 +3,8 @@
 // operator). TLS, timeouts, retries, the https-only check and zod parsing are the stack's.
 import type { z } from 'zod';
 import { ConsoleError } from '../../../shared/errors.ts';
-import { API_KEY_HEADER, IDP_API_BASE, IdpErrorBody } from '../../../shared/idp/common.ts';
+import { API_KEY_HEADER, CORRELATION_HEADER, CorrelationId, IDP_API_BASE, IdpErrorBody } from '../../../shared/idp/common.ts';
+import { currentCorrelationId } from '../../correlation.ts';
 import { createHttpClient, type HttpMethod, type TextResponse } from '../http/client.ts';
 import { unexpectedAnswer } from '../http/errors.ts';
 import { getJson, sendExpecting } from '../http/json.ts';
@@ -90,18 +91,18 @@ export function idpAnswerError(res: TextResponse): ConsoleError {
   const violations = details && Array.isArray(details['violations']) ? { violations: details['violations'] } : {};
   switch (s) {
     case 400:
-      return new ConsoleError('validation', withMsg('Lokal IdP afviste forespørgslen som ugyldig'), base);
+      return new ConsoleError('validation', withMsg('Lokal IdP afviste forespørgslen som ugyldig'), base).withKey('idpBadRequest', { detail: message ?? '' });
     case 401:
       // The console's key, not the operator's sign-in: so not 'unauthenticated'.
-      return new ConsoleError('unavailable-idp', 'Lokal IdP afviste konsollens adgangsnøgle (401) – kontrollér indstillingerne', base);
+      return new ConsoleError('unavailable-idp', 'Lokal IdP afviste konsollens adgangsnøgle (401) – kontrollér indstillingerne', base).withKey('idpKeyRefused');
     case 403:
-      return new ConsoleError('forbidden', withMsg('Lokal IdP nægtede adgang (403)'), base);
+      return new ConsoleError('forbidden', withMsg('Lokal IdP nægtede adgang (403)'), base).withKey('idpForbidden', { detail: message ?? '' });
     case 404:
-      return new ConsoleError('not-found', withMsg('Lokal IdP kender ikke det ønskede (404)'), base);
+      return new ConsoleError('not-found', withMsg('Lokal IdP kender ikke det ønskede (404)'), base).withKey('idpNotFound', { detail: message ?? '' });
     case 409:
-      return new ConsoleError('conflict', withMsg('Lokal IdP meldte konflikt (409)'), base);
+      return new ConsoleError('conflict', withMsg('Lokal IdP meldte konflikt (409)'), base).withKey('idpConflict', { detail: message ?? '' });
     case 422:
-      return new ConsoleError('refused', withMsg('Lokal IdP afviste ændringen'), { ...base, ...violations });
+      return new ConsoleError('refused', withMsg('Lokal IdP afviste ændringen'), { ...base, ...violations }).withKey('idpRefused', { detail: message ?? '' });
     default:
       return unexpectedAnswer(IDP, s);
   }
@@ -124,7 +125,10 @@ export function createIdpHttp(opts: IdpHttpOptions): IdpHttp {
   });
   return {
     async request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>> {
-      const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent, signal: spec.signal };
+      // The console operation this call is part of: the IdP stores it on the audit events it writes.
+      const correlation = CorrelationId.safeParse(currentCorrelationId());
+      const headers = correlation.success ? { [CORRELATION_HEADER]: correlation.data } : undefined;
+      const call = { method: spec.method, path: spec.path, query: spec.query, body: spec.body, idempotent: spec.idempotent, signal: spec.signal, headers };
       if (spec.schema !== null) return getJson(h, spec.schema, call);
       await sendExpecting(h, call);
       return undefined as z.output<T>;

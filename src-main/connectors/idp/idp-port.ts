@@ -4,6 +4,7 @@ import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } fr
 import type { HardwareToken, IdpPerson, MfaDevice, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
 import type { PersonChangePage } from '../../../shared/idp/changes.ts';
+import type { MailTemplate, MailTemplateUpdate } from '../../../shared/idp/mail-templates.ts';
 import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
 /**
@@ -57,9 +58,16 @@ export interface IdpPort extends AuditLogSource {
   unlockDevice(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<MfaDevice>;
   removeDevice(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<void>;
   sendTestPush(person: PersonKey, deviceId: string, ctx: WriteContext): Promise<TestPushResult>;
+  /** One token of the pool (free, or whose); null when the IdP has no token with that serial number. */
+  getHardwareToken(serialNumber: string): Promise<HardwareToken | null>;
   listHardwareTokens(query?: PageQuery & { status?: 'free' | 'assigned' }): Promise<Page<HardwareToken>>;
   assignHardwareToken(person: PersonKey, serialNumber: string, ctx: WriteContext): Promise<MfaDevice>;
   releaseHardwareToken(person: PersonKey, serialNumber: string, ctx: WriteContext): Promise<void>;
+
+  /** Every mail template: the fixed Full Service ones and the municipality's own. */
+  listMailTemplates(): Promise<MailTemplate[]>;
+  /** 403 → forbidden for a fixed template; 409 → conflict when `basedOnVersion` is stale. */
+  updateMailTemplate(type: MailTemplate['type'], update: MailTemplateUpdate): Promise<MailTemplate>;
 
   /** Idempotent by `eventId`: a retried write never duplicates (the result says whether it was new). */
   writeAuditEvent(event: AuditEventWrite): Promise<AuditWriteResult>;

@@ -135,14 +135,14 @@ export function createOs2faktorAuditLog(opts: Os2faktorAuditLogOptions): AuditLo
     },
     /** `limit` is ignored: OS2faktor always answers with up to 100 rows. */
     async readAudit(after: number): Promise<AuditPage> {
-      if (!Number.isSafeInteger(after) || after < 0) throw new ConsoleError('validation', 'Ugyldig position i hændelsesloggen');
+      if (!Number.isSafeInteger(after) || after < 0) throw new ConsoleError('validation', 'Ugyldig position i hændelsesloggen').withKey('idpBadLogPosition');
       const offset = after;
       const rows = await h.request({ method: 'GET', path: '/api/auditlog/read', query: { offset }, schema: z.array(Os2faktorAuditRow), idempotent: true });
       let items: AuditEvent[];
       try {
         items = rows.filter((r) => r.id > offset).sort((a, b) => a.id - b.id).map(mapOs2faktorRow);
       } catch {
-        throw new ConsoleError('unavailable-idp', 'OS2faktor sendte en hændelse med et tidspunkt, konsollen ikke kan læse');
+        throw new ConsoleError('unavailable-idp', 'OS2faktor sendte en hændelse med et tidspunkt, konsollen ikke kan læse').withKey('idpBadLogTime');
       }
       // A full page means there may be more; an empty one ends the read.
       return { items, next: items.at(-1)?.id ?? offset, hasMore: rows.length >= OS2FAKTOR_PAGE_SIZE };

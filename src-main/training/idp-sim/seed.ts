@@ -44,6 +44,8 @@ export interface IdpSeedOptions {
 }
 
 const DAY = 86_400_000;
+/** The training municipality switched its IdP to Full Service mode this many days before the seed's now. */
+export const FULL_SERVICE_MIGRATED_DAYS_AGO = 30;
 
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -68,13 +70,22 @@ export function defaultSeedPeople(count = 400, seed = 7): SeedPerson[] {
   return out;
 }
 
+/**
+ * The fixed NSIS terms, in the simulator's own words: the obligations an account holder accepts under NSIS
+ * and OS2faktor's fixed Full Service text covers (personal use, safekeeping, own devices, approving only
+ * one's own logins, reporting at once, the municipality's right to lock, logging). Not OS2faktor's wording.
+ */
 export const NSIS_TERMS_TEXT = `Vilkår for brug af erhvervsidentitet (NSIS)
 
-1. Du skal opbevare dine loginoplysninger, så andre ikke kan få adgang til dem.
-2. Du må ikke overlade din erhvervsidentitet eller dine MFA-enheder til andre.
-3. Du skal straks give besked til kommunen, hvis du har mistanke om, at andre kender dit kodeord eller har adgang til en af dine MFA-enheder.
-4. Kommunen kan spærre din erhvervsidentitet, hvis der er mistanke om misbrug.
-5. Dine handlinger med erhvervsidentiteten logges og kan kontrolleres efter NSIS-kravene.`;
+1. Erhvervsidentiteten er personlig. Den må kun bruges af dig og kun i forbindelse med dit arbejde for kommunen.
+2. Du skal opbevare dit kodeord, så andre ikke kan få adgang til det. Du må ikke skrive det ned sammen med dit brugernavn eller bruge det samme kodeord andre steder.
+3. Du må kun registrere og bruge MFA-enheder, som du selv har fuld kontrol over, og du må ikke overlade dem til andre.
+4. Du må kun godkende et login, som du selv har startet. Afvis en anmodning, du ikke kender.
+5. Du skal straks give kommunen besked, hvis du har mistanke om, at andre kender dit kodeord eller har adgang til en af dine MFA-enheder, eller hvis du mister en MFA-enhed.
+6. Du skal give besked, hvis dine oplysninger ændrer sig.
+7. Kommunen kan spærre din erhvervsidentitet ved mistanke om misbrug, og når dit arbejde for kommunen ophører.
+8. Dine handlinger med erhvervsidentiteten logges og opbevares, så de kan kontrolleres efter NSIS-kravene.
+9. Du accepterer vilkårene, når du aktiverer erhvervsidentiteten, og igen, når de ændres.`;
 
 const ADDENDUM_V1 = `Kommunens tillæg til vilkårene
 
@@ -246,7 +257,9 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
   const now = opts.now ?? Date.now();
   const r = prng(opts.seed ?? 20261123);
   const people = opts.people && opts.people.length > 0 ? opts.people : defaultSeedPeople();
-  const nsisTermsAt = new Date(now - 500 * DAY).toISOString();
+  // The fixed NSIS text came into force with the switch to Full Service mode, a month ago; the addendum
+  // (the municipality's old terms) has not been reviewed since — one of the readiness findings.
+  const nsisTermsAt = new Date(now - FULL_SERVICE_MIGRATED_DAYS_AGO * DAY).toISOString();
   const state = new IdpState(
     { label: 'NSIS-vilkår for erhvervsidentiteter', content: NSIS_TERMS_TEXT, contentHash: sha256Hex(NSIS_TERMS_TEXT), updatedAt: nsisTermsAt },
     opts.clock,
@@ -309,6 +322,11 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
       maxPasswordChangesPerDayEnabled: true,
     }, at),
   );
+
+  // Temporary staff: an NSIS sub-domain still at the municipality's old 12 characters, from before the
+  // Full Service rule (seeded as it stood; the simulator refuses to save it like this today).
+  const temps = `vikarer.${main}`;
+  state.policies.set(temps.toLowerCase(), policy(temps, `Vikarer (${temps})`, 'sub-domain', main, { ...mainSettings, minLength: 12, triesBeforeLock: 10 }, at));
 
   // Terms: v1 thirteen months ago, v2 two months ago requiring re-acceptance.
   const v1At = now - 395 * DAY;

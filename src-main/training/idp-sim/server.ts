@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { API_KEY_HEADER, Domain, IDP_API_BASE, PageQuery, Username, idpStatusFor } from '../../../shared/idp/common.ts';
+import { API_KEY_HEADER, CORRELATION_HEADER, CorrelationId, Domain, IDP_API_BASE, PageQuery, Username, idpStatusFor } from '../../../shared/idp/common.ts';
 import type { IdpErrorCode, PersonKey } from '../../../shared/idp/common.ts';
 import { PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
 import { PublishTermsVersion } from '../../../shared/idp/terms.ts';
@@ -21,6 +21,7 @@ import type { IdpSeedOptions } from './seed.ts';
 import { seedIdpState } from './seed.ts';
 import { IdpSimFaults } from './faults.ts';
 import { registerCreateClaimRoutes } from './claims.ts';
+import { registerMailTemplateRoutes } from './mail-templates.ts';
 
 export interface IdpSimulatorOptions extends IdpSeedOptions {
   host?: string;
@@ -46,6 +47,8 @@ export interface IdpSimulatorOptions extends IdpSeedOptions {
    * Ignored when `state` or `file` is given.
    */
   changeLog?: string;
+  /** Run OS2faktor's retention (13 months; logins 3 months) at start and daily (default true). */
+  retention?: boolean;
 }
 
 export interface IdpSimulator {
@@ -83,7 +86,7 @@ async function loadState(file: string, opts: IdpSimulatorOptions): Promise<IdpSt
   return IdpState.fromSnapshot(JSON.parse(text) as IdpSnapshot, opts.clock);
 }
 
-type LogEntry = { t: number; m: string; p: string; b: unknown } | { key: { keyPem: string; certPem: string } };
+type LogEntry = { t: number; m: string; p: string; b: unknown; c?: string | null } | { key: { keyPem: string; certPem: string } };
 
 /**
  * The change log: a header naming what the state was seeded from (people, seed, size, time), then one JSON
@@ -267,13 +270,14 @@ function buildRoutes(state: IdpState): Route[] {
     state.releaseHardwareToken(person(ctx), parse(SerialNumber, ctx.params[2]), parse(WriteBody, ctx.body));
     return { status: 204 };
   });
+  add('GET', `/hardware-tokens/${seg}`, (ctx) => ok(state.hardwareToken(parse(SerialNumber, ctx.params[0]))));
   add('GET', '/hardware-tokens', (ctx) => {
     const p = pageQ(ctx);
     const status = ctx.query.get('status');
     return ok(state.listHardwareTokens(status === null ? undefined : parse(TokenStatusQuery, status), p.cursor, p.limit));
   });
 
-  add('GET', '/audit/head', () => ok({ head: state.auditHead() }));
+  add('GET', '/audit/head', () => ok({ head: state.auditHeadAnswer() }));
   add('GET', '/audit/events', (ctx) => {
     const { after, limit } = parse(AuditReadQuery, q(ctx));
     return ok(state.readAudit(after, limit));
@@ -297,6 +301,7 @@ function buildRoutes(state: IdpState): Route[] {
   add('GET', '/attestation/certificate', () => ok(state.attestationCertificate()));
   add('POST', '/attestation/signatures', (ctx) => ({ status: 201, body: state.attestEvidence(parse(AttestationRequest, ctx.body)) }));
   registerCreateClaimRoutes(add, state);
+  registerMailTemplateRoutes(add, state);
   return routes;
 }
 
@@ -393,15 +398,21 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
       const hadKey = state.attestation !== null;
       let result: { status: number; body?: unknown };
       const at = clock();
+      // The console operation the call belongs to: stored on the audit events the write causes.
+      const header = req.headers[CORRELATION_HEADER.toLowerCase()];
+      const correlation = CorrelationId.safeParse(typeof header === 'string' ? header : undefined);
+      const correlationId = correlation.success ? correlation.data : null;
       pinned = at;
+      state.correlationId = correlationId;
       try {
         result = route.handler(ctx);
       } finally {
         pinned = null;
+        state.correlationId = null;
         if (log && !hadKey && state.attestation) log.append({ key: state.attestation });
       }
       // Written before the answer: an acknowledged write is never lost by a restart.
-      if (log && route.write && result.status < 300) log.append({ t: at, m: method, p: url.pathname, b: body });
+      if (log && route.write && result.status < 300) log.append({ t: at, m: method, p: url.pathname, b: body, c: correlationId });
       if (route.write && result.status < 300 && faults.dropThisWrite()) {
         // The write is applied; the client never hears about it.
         req.socket.destroy();
@@ -435,15 +446,23 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
       if (!route) continue;
       const params = route.pattern.exec(entry.p)!.slice(1).map((x) => decodeURIComponent(x));
       pinned = entry.t;
+      state.correlationId = entry.c ?? null;
       try {
         route.handler({ params, query: new URLSearchParams(), body: entry.b });
       } catch {
         // A write refused now was refused then too, and changed nothing.
       } finally {
         pinned = null;
+        state.correlationId = null;
       }
     }
   }
+  // OS2faktor's nightly cleanup: events older than 13 months go, login events after 3 months.
+  if (opts.retention !== false) state.applyRetention();
+  const retention = setInterval(() => {
+    if (opts.retention !== false) state.applyRetention();
+  }, 24 * 3_600_000);
+  retention.unref();
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -474,6 +493,7 @@ export async function startIdpSimulator(opts: IdpSimulatorOptions = {}): Promise
     async stop() {
       for (const t of scheduled) clearTimeout(t);
       scheduled.clear();
+      clearInterval(retention);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

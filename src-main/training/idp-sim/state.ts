@@ -5,9 +5,9 @@ import { fullServiceViolations } from '../../../shared/idp/password-policy.ts';
 import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
 import type { DeviceType, HardwareToken, IdpPerson, MfaDevice, NsisLevel, TestPushResult } from '../../../shared/idp/people.ts';
 import type { AuditEvent, AuditEventWrite, AuditPage, AuditWriteResult } from '../../../shared/idp/audit.ts';
+import { RETENTION_MONTHS, loginRetentionActions, ownActions } from '../../../shared/idp/audit.ts';
 import type { AssignTokenBody, LockDeviceBody, WriteBody } from '../../../shared/idp/api.ts';
 import type { PersonChange, PersonChangePage } from '../../../shared/idp/changes.ts';
-import { nsisLevels } from '../../../shared/idp/people.ts';
 import { attest, certificateView, createAttestationKey } from './attestation.ts';
 import type { AcknowledgedHead, Attestation, AttestationCertificate, AttestationRequest, ChainedEvent, HeadPage, JournalBatch, JournalBatchResult, JournalView } from '../../../shared/idp/journal.ts';
 
@@ -47,6 +47,8 @@ export interface SimDevice {
   lastUsed: string | null;
   registered: string;
   serialNumber: string | null;
+  /** Wrong codes in a row (absent in files from before the automatic lock). */
+  wrongCodes?: number;
 }
 
 interface StoredWrite {
@@ -103,6 +105,10 @@ interface FeedLatest {
   removed: boolean;
 }
 
+/** OS2faktor locks an MFA device for 5 minutes after 5 wrong codes. */
+export const DEVICE_WRONG_CODES_BEFORE_LOCK = 5;
+export const DEVICE_LOCK_MINUTES = 5;
+
 export const personKeyOf = (domain: string, username: string): string => `${domain.toLowerCase()}\\${username.toLowerCase()}`;
 
 export function sha256Hex(text: string): string {
@@ -141,6 +147,7 @@ export class IdpState {
   readonly hardwareTokens = new Map<string, HardwareToken>();
   /** Ascending by id. */
   readonly audit: AuditEvent[] = [];
+  private highestId = 0;
   private readonly writes = new Map<string, StoredWrite>();
   private nextDeviceSeq = 1;
   readonly journals = new Map<string, SimJournal>();
@@ -157,6 +164,8 @@ export class IdpState {
   readonly feedEpoch = randomBytes(6).toString('base64url');
   /** Feed lag in ms for changes made now (the server wires it to its fault switch). */
   feedLag: () => number = () => 0;
+  /** The console operation the write being applied belongs to (its X-Correlation-Id); set by the server per call. */
+  correlationId: string | null = null;
 
   constructor(nsisTerms: NsisTerms, clock: () => number = Date.now) {
     this.nsisTerms = nsisTerms;
@@ -296,18 +305,18 @@ export class IdpState {
     const newest = acc.reduce<number | null>((m, a) => (m === null || a.version > m ? a.version : m), null);
     const devices = (this.devices.get(k) ?? []).map((d) => this.deviceView(d));
     const usable = devices.filter((d) => !d.locked);
-    const level = usable.reduce((best, d) => Math.max(best, nsisLevels.indexOf(d.nsisLevel)), 0);
     return {
       domain: p.domain,
       username: p.username,
       displayName: p.displayName,
       passwordPolicyDomain: p.policyDomain,
       nsisStatus: p.nsisStatus,
+      // An identity that was never issued or activated has no assurance; an activated one was proofed to "betydelig".
+      nsisLevel: p.nsisStatus === 'NOT_ISSUED' || p.nsisStatus === 'NOT_ACTIVATED' ? 'none' : 'substantial',
       locked: p.locked,
       acceptedTermsVersion: newest,
       mustAcceptTerms: this.mustAccept(acc),
       deviceCount: devices.length,
-      nsisLevel: nsisLevels[level]!,
       devices: { locked: devices.length - usable.length, types: [...new Set(devices.map((d) => d.type))].sort() },
     };
   }
@@ -393,7 +402,7 @@ export class IdpState {
     d.lockedUntilMs = untilMs;
     d.lockedReason = body.reason;
     this.touch(p);
-    this.adminEvent('LOCK_MFA_DEVICE', `MFA-enheden "${d.name}" er spærret. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
+    this.adminEvent(ownActions.lockDevice, `MFA-enheden "${d.name}" er spærret. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
     return this.deviceView(d);
   }
 
@@ -403,7 +412,7 @@ export class IdpState {
     d.lockedUntilMs = null;
     d.lockedReason = null;
     this.touch(p);
-    this.adminEvent('UNLOCK_MFA_DEVICE', `Spærringen af MFA-enheden "${d.name}" er ophævet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
+    this.adminEvent(ownActions.unlockDevice, `Spærringen af MFA-enheden "${d.name}" er ophævet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
     return this.deviceView(d);
   }
 
@@ -421,6 +430,34 @@ export class IdpState {
     this.adminEvent('DELETED_MFA_DEVICE', `MFA-enheden "${d.name}" er fjernet. Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id} (${d.type})`);
   }
 
+  /**
+   * Training hook: the person typed a wrong code on this device at login. Like OS2faktor, 5 wrong codes in a
+   * row lock the device for 5 minutes by themselves; a right code (codeAccepted) starts the count again.
+   */
+  wrongCode(key: PersonKey, deviceId: string): MfaDevice {
+    const { p, d } = this.device(key, deviceId);
+    if (this.deviceView(d).locked) return this.deviceView(d);
+    d.wrongCodes = (d.wrongCodes ?? 0) + 1;
+    if (d.wrongCodes >= DEVICE_WRONG_CODES_BEFORE_LOCK) {
+      d.wrongCodes = 0;
+      d.lockedUntilMs = this.clock() + DEVICE_LOCK_MINUTES * 60_000;
+      d.lockedIndefinitely = false;
+      d.lockedReason = null;
+      this.appendEvent({
+        action: ownActions.deviceLockedByWrongCodes,
+        message: `MFA-enheden "${d.name}" er spærret i ${DEVICE_LOCK_MINUTES} minutter efter ${DEVICE_WRONG_CODES_BEFORE_LOCK} forkerte koder`,
+        person: p,
+        performer: null,
+        details: `Enhed: ${d.id}`,
+      });
+    }
+    return this.deviceView(d);
+  }
+
+  codeAccepted(key: PersonKey, deviceId: string): void {
+    this.device(key, deviceId).d.wrongCodes = 0;
+  }
+
   testPush(key: PersonKey, deviceId: string, body: WriteBody): TestPushResult {
     const { p, d } = this.device(key, deviceId);
     if (d.type !== 'app' && d.type !== 'browser-extension') {
@@ -431,6 +468,12 @@ export class IdpState {
     d.lastUsed = at;
     this.adminEvent('ADMIN_MFA_TEST', `Test-push sendt til "${d.name}". Begrundelse: ${body.reason}`, p, body, `Enhed: ${d.id}`);
     return { deviceId: d.id, outcome: 'approved', at };
+  }
+
+  hardwareToken(serialNumber: string): HardwareToken {
+    const t = this.hardwareTokens.get(serialNumber);
+    if (!t) throw new SimError('not-found', `Kodeviseren ${serialNumber} findes ikke`);
+    return { ...t, assignedTo: t.assignedTo ? { ...t.assignedTo } : null };
   }
 
   listHardwareTokens(status: 'free' | 'assigned' | undefined, cursor: string | undefined, limit: number): Page<HardwareToken> {
@@ -471,7 +514,7 @@ export class IdpState {
     t.assignedTo = { domain: p.domain, username: p.username };
     t.deviceId = d.id;
     this.touch(p);
-    this.adminEvent('KODEVISER_ASSIGNED', `Kodeviser ${t.serialNumber} tildelt. Begrundelse: ${body.reason}`, p, body);
+    this.adminEvent(ownActions.assignToken, `Kodeviser ${t.serialNumber} tildelt. Begrundelse: ${body.reason}`, p, body);
     return this.deviceView(d);
   }
 
@@ -488,7 +531,8 @@ export class IdpState {
     t.assignedTo = null;
     t.deviceId = null;
     this.touch(p);
-    this.adminEvent('DELETED_MFA_DEVICE', `Kodeviser ${serialNumber} frigivet. Begrundelse: ${body.reason}`, p, body);
+    // OS2faktor logs a released hardware token as KODEVISER_RESET, not as a deleted device.
+    this.adminEvent('KODEVISER_RESET', `Kodeviser ${serialNumber} frigivet. Begrundelse: ${body.reason}`, p, body);
   }
 
   // ----- password policies ----------------------------------------------------------------------
@@ -602,8 +646,40 @@ export class IdpState {
 
   // ----- audit log ------------------------------------------------------------------------------
 
+  /** The newest id ever given (ids never repeat, even after retention has deleted the newest events). */
   auditHead(): number {
-    return this.audit.at(-1)?.id ?? 0;
+    this.highestId = Math.max(this.highestId, this.audit.at(-1)?.id ?? 0);
+    return this.highestId;
+  }
+
+  /**
+   * The head as OS2faktor's `GET /api/auditlog/head` answers it: the largest id in the log, which is null
+   * when the log is empty (SQL MAX over no rows), not 0.
+   */
+  auditHeadAnswer(): number | null {
+    return this.audit.at(-1)?.id ?? null;
+  }
+
+  /**
+   * OS2faktor's retention: every event is kept 13 months, login events (its 3-month LOGIN_HISTORY report
+   * types) 3 months. Returns how many events were deleted. Ids are not reused.
+   */
+  applyRetention(now = this.clock()): number {
+    this.auditHead();
+    const monthsAgo = (n: number) => {
+      const d = new Date(now);
+      d.setUTCMonth(d.getUTCMonth() - n);
+      return d.getTime();
+    };
+    const all = monthsAgo(RETENTION_MONTHS.all);
+    const logins = monthsAgo(RETENTION_MONTHS.logins);
+    const keep = this.audit.filter((e) => {
+      const t = Date.parse(e.time);
+      return t >= all && (t >= logins || !loginRetentionActions.includes(e.action));
+    });
+    const removed = this.audit.length - keep.length;
+    if (removed > 0) this.audit.splice(0, this.audit.length, ...keep);
+    return removed;
   }
 
   /** Index of the first event with id > after (binary search: ids ascend but skip). */
@@ -739,7 +815,7 @@ export class IdpState {
     this.ensureAttestationKey();
     const a = attest(this.attestation!, req, this.nowIso());
     this.appendEvent({
-      action: 'EVIDENCE_ATTESTED',
+      action: ownActions.evidenceAttested,
       message: `Manifestet for en revisionspakke er underskrevet (SHA-256 ${a.manifestSha256})`,
       person: null,
       performer: { username: req.actor.username, displayName: req.actor.displayName ?? null },
@@ -793,6 +869,7 @@ export class IdpState {
       person: p,
       performer: { username: body.actor.username, displayName: body.actor.displayName ?? null },
       details,
+      correlationId: this.correlationId,
       source: 'idp-admin-api',
     });
   }

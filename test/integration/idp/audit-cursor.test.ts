@@ -13,7 +13,8 @@ let sim: IdpSimulator;
 let idp: IdpPort;
 
 beforeAll(async () => {
-  sim = await startIdpSimulator({ now: NOW, seed: 5 });
+  // A large log read by cursor; retention (tested in os2faktor-fidelity) would thin the seeded year of logins.
+  sim = await startIdpSimulator({ now: NOW, seed: 5, retention: false });
   idp = createIdpClient({ baseUrl: sim.url, auth: { kind: 'api-key', apiKey: sim.apiKey }, retryDelayMs: 10 });
 });
 afterAll(async () => {

@@ -9,6 +9,7 @@ import type { AuditEventWrite } from '../../../shared/idp/audit.ts';
 import { createIdpClient } from '../../../src-main/connectors/idp/client.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
 import { startIdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
+import { withCorrelation } from '../../../src-main/correlation.ts';
 import type { IdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
 import type { SeedPerson } from '../../../src-main/training/idp-sim/seed.ts';
 
@@ -252,8 +253,23 @@ describe('people and their MFA devices', () => {
     expect((await idp.listDevices(anne)).items.map((d) => d.id)).not.toContain(app.id);
     expect((await rejection(idp.removeDevice(anne, app.id, ctx))).code).toBe('not-found');
     const events = (await idp.readAudit(head)).items;
-    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['UNLOCK_MFA_DEVICE', 'LOCK_MFA_DEVICE', 'DELETED_MFA_DEVICE']));
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['LIA_UNLOCK_MFA_DEVICE', 'LIA_LOCK_MFA_DEVICE', 'DELETED_MFA_DEVICE']));
     for (const ev of events) expect(ev.message).toContain(ctx.reason);
+  });
+
+  it('sends the console operation\'s correlation id with each call; the IdP stores it on the events it writes', async () => {
+    const head = await idp.auditHead();
+    const app = (await idp.listDevices(peter)).items.find((d) => d.type !== 'hardware-token')!;
+    await withCorrelation('op-7f3a.unlock', () => idp.unlockDevice(peter, app.id, ctx));
+    await idp.lockDevice(peter, app.id, ctx);
+    // A value that is not a correlation id (spaces, control characters) is not sent and never stored.
+    await withCorrelation('x y\u0007', () => idp.unlockDevice(peter, app.id, ctx));
+    const events = (await idp.readAudit(head)).items.filter((e) => e.person?.username === 'pejo');
+    expect(events.map((e) => [e.action, e.correlationId])).toEqual([
+      ['LIA_UNLOCK_MFA_DEVICE', 'op-7f3a.unlock'],
+      ['LIA_LOCK_MFA_DEVICE', null],
+      ['LIA_UNLOCK_MFA_DEVICE', null],
+    ]);
   });
 
   it('refuses a test push to a device that cannot receive one', async () => {
@@ -268,7 +284,11 @@ describe('people and their MFA devices', () => {
     const free = await idp.listHardwareTokens({ status: 'free', limit: 5 });
     expect(free.items.length).toBeGreaterThan(0);
     const serial = free.items[0]!.serialNumber;
+    // One token by its serial number: free before, Peter's after; an unknown serial is null, not an error.
+    expect(await idp.getHardwareToken(serial)).toMatchObject({ serialNumber: serial, assignedTo: null });
+    expect(await idp.getHardwareToken('KV-000000')).toBeNull();
     const device = await idp.assignHardwareToken(peter, serial, ctx);
+    expect(await idp.getHardwareToken(serial)).toMatchObject({ assignedTo: peter, deviceId: device.id });
     expect(device).toMatchObject({ type: 'hardware-token', serialNumber: serial });
     expect((await idp.listDevices(peter)).items.map((d) => d.id)).toContain(device.id);
     const again = await idp.assignHardwareToken(peter, serial, ctx);

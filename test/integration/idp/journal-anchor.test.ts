@@ -117,7 +117,7 @@ describe('journal anchor', () => {
     expect(a.certificate.fingerprintSha256).toBe(cert.fingerprintSha256);
     expect(verify('sha256', manifest, x.publicKey, Buffer.from(a.signatureBase64, 'base64'))).toBe(true);
     expect(verify('sha256', Buffer.from('{"rows": 4}\n'), x.publicKey, Buffer.from(a.signatureBase64, 'base64'))).toBe(false);
-    expect(sim.state.audit.at(-1)).toMatchObject({ action: 'EVIDENCE_ATTESTED', performer: { username: 'revisor' } });
+    expect(sim.state.audit.at(-1)).toMatchObject({ action: 'LIA_EVIDENCE_ATTESTED', performer: { username: 'revisor' } });
     expect(sim.state.audit.at(-1)?.message).toContain(a.manifestSha256);
   });
 });

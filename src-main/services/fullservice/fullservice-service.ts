@@ -1,0 +1,142 @@
+import type { fullServiceOps, ReadinessItem, ReadinessReport } from '../../../shared/operations/fullservice.ts';
+import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
+import type { PersonSummary } from '../../../shared/domain/person.ts';
+import { inScope } from '../../../shared/roles.ts';
+import { keyedError } from '../../../shared/errors.ts';
+import type { Connections, FeatureService } from '../../ports.ts';
+import type { PeopleIndex } from '../people/index/people-index.ts';
+import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
+import type { DirectorySession } from '../../connectors/directory-port.ts';
+import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/policy-service.ts';
+import { csvDocument } from '../csv.ts';
+import { adItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
+import { readinessPdf } from './readiness-pdf.ts';
+import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
+
+export interface FullServiceDeps {
+  connections(): Connections;
+  index(): PeopleIndex;
+  config: PoliciesConfigStore;
+}
+
+const issued = (s: string | null | undefined) => !!s && s.toUpperCase() !== 'NOT_ISSUED';
+
+export function createFullServiceService(deps: FullServiceDeps): FeatureService<typeof fullServiceOps> {
+  const idp = () => requireIdp(deps.connections().idp);
+
+  /** An identity as far as the people list has matched it (no extra calls). */
+  const hasIdentity = (p: PersonSummary): boolean => {
+    const row = deps.index().row(p.id);
+    if (!row) return false;
+    return row.mitid.state === 'Active' || row.mitid.state === 'Suspended' || issued(row.idp.nsisStatus);
+  };
+
+  async function scopeOf(policy: PasswordPolicy, directory: DirectorySession): Promise<PersonSummary[] | null> {
+    return peopleInScope(policy, await allPeople(directory), deps.config.read());
+  }
+
+  async function check(directory: DirectorySession, language: ReadinessLanguage): Promise<ReadinessReport> {
+    const words = readinessText(language).details;
+    const port = idp();
+    const config = deps.config.read();
+    const [policies, nsis, current, templates] = await Promise.all([listPolicies(port), port.getNsisTerms(), port.getCurrentTerms(), port.listMailTemplates()]);
+    let ad: Awaited<ReturnType<DirectorySession['readPasswordPolicies']>> | { error: string };
+    try {
+      ad = await directory.readPasswordPolicies();
+    } catch (e) {
+      ad = { error: e instanceof Error ? e.message : String(e) };
+    }
+    // The people list knows who holds an identity; give its first read a moment to bring MitID and the IdP in.
+    const index = deps.index();
+    try {
+      await index.ensure(directory);
+      const reading = () => index.sources().some((x) => x.system !== 'ad' && (x.state === 'loading' || x.state === 'not-loaded'));
+      // Only a first read is waited for (at most 20 s); a check never waits for a source that has answered.
+      if (reading()) await Promise.race([index.idle(), new Promise((r) => setTimeout(r, 20_000).unref())]);
+    } catch {
+      // The count below says unknown when the list could not be read.
+    }
+    let people: PersonSummary[] | null = null;
+    let peopleError: string | null = null;
+    try {
+      people = await allPeople(directory);
+    } catch (e) {
+      peopleError = e instanceof Error ? e.message : String(e);
+    }
+    const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && s.state === 'ok');
+    const items: ReadinessItem[] = [];
+    // A list over the IdP's NSIS domains: one AD domain today, several later — each domain is checked alike.
+    const nsisPolicies = policies.filter((p) => p.settings.nsis);
+    for (const p of nsisPolicies) {
+      items.push(...policyItems(p, language));
+      const groups = Object.entries(config.domainGroups).find(([d]) => d.toLowerCase() === p.domain.toLowerCase())?.[1] ?? [];
+      items.push(adItem(p, groups, ad, language));
+      const scope = people ? peopleInScope(p, people, config) : null;
+      items.push(
+        forcedItem(
+          p,
+          peopleError !== null
+            ? { unknown: words.forcedAdUnreadable(peopleError) }
+            : scope === null
+              ? { unknown: words.forcedScopeUnknown }
+              : !identitiesKnown
+                ? { unknown: words.forcedNotRead }
+                : forcedChange(p, scope, hasIdentity),
+          language,
+        ),
+      );
+    }
+    items.push(...termsItems(nsis, current, language), ...mailItems(templates, language));
+    return {
+      checkedAt: new Date().toISOString(),
+      domains: policies.map((p) => ({ domain: p.domain, displayName: p.displayName, kind: p.kind, nsis: p.settings.nsis })),
+      items,
+      ready: items.every((i) => i.status === 'ok'),
+    };
+  }
+
+  return {
+    'readiness.check': async (input, ctx) => check(ctx.requireSession().directory, input.language),
+
+    'readiness.exportPdf': async (input, ctx) => {
+      const { operator, directory } = ctx.requireSession();
+      const report = await check(directory, input.language);
+      const producer = `${operator.displayName} (${operator.username})`;
+      const pdf = await readinessPdf(report, producer, input.language);
+      return { filename: readinessText(input.language).pdf.filename(report.checkedAt.slice(0, 10)), pdfBase64: pdf.toString('base64'), ready: report.ready };
+    },
+
+    'readiness.exportForced': async (input, ctx) => {
+      const { directory } = ctx.requireSession();
+      const policy = await idp().getPasswordPolicy(input.domain);
+      const scope = await scopeOf(policy, directory);
+      if (scope === null) throw keyedError('validation', 'domainScopeUnknown', `Konsollen ved ikke, hvilke personer ${policy.domain} omfatter.`, { domain: policy.domain });
+      const { since, people } = forcedChange(policy, scope.filter((p) => inScope(ctx.scope, p.dn)), hasIdentity);
+      const x = readinessText(input.language);
+      const rows = people.map((p) => [p.displayName, p.username, p.email, p.ouPath, p.passwordLastSet ? x.format.date(p.passwordLastSet) : x.csv.never, policy.domain]);
+      const day = new Date().toISOString().slice(0, 10);
+      return {
+        filename: x.csv.filename(policy.domain, day),
+        csv: csvDocument(x.csv.headers(since), rows),
+        rows: rows.length,
+      };
+    },
+
+    'mail.list': async () => ({ templates: await idp().listMailTemplates() }),
+
+    'mail.update': async (input, ctx) => {
+      const { operator } = ctx.requireSession();
+      const { type, reason, basedOnVersion, enabled, subject, body } = input;
+      const template = await idp().updateMailTemplate(type, {
+        actor: { username: operator.username, displayName: operator.displayName },
+        reason,
+        basedOnVersion,
+        ...(enabled !== undefined ? { enabled } : {}),
+        ...(subject !== undefined ? { subject } : {}),
+        ...(body !== undefined ? { body } : {}),
+      });
+      ctx.record({ operation: 'mail.update', reason, outcome: 'success', summary: { type, version: template.version, enabled: template.enabled, subject: template.subject, body: template.body } });
+      return { template };
+    },
+  };
+}
