@@ -125,3 +125,8 @@ export const MitIdPerson = z.object({
   cpr: z.string().nullable().optional(),
 });
 export type MitIdPerson = z.infer<typeof MitIdPerson>;
+
+/** An active private MitID among an identity's authenticators (explicit status values only: "Pending" is not active). */
+export function hasActivePrivateMitId(auths: readonly { kind: string; status: string | null }[]): boolean {
+  return auths.some((a) => a.kind === 'private-mitid' && mitIdStateOf(a.status) === 'active');
+}

@@ -1,13 +1,20 @@
+import { issueText, type PortableIssue } from '../../shared/validation-text.ts';
+
 /**
- * How an error from main reads on screen. Errors cross as `{ code, message, details? }`: `message` is
- * Danish, written by main for the case at hand, and is what Danish mode shows. Any other language shows
- * the code's own text from the locale table (`errors.codes`), refined by `details.reason` (why access was
- * refused) and naming the fields of a validation error. Pure: the caller passes the language and `t`.
+ * How an error from main reads on screen. Errors cross as `{ code, message, key?, params?, details? }`:
+ * `message` is Danish, written by main for the case at hand, and is what Danish mode shows. Any other
+ * language shows the message by its key (`errors.messages.<key>` with `params`) when main named one,
+ * else the code's own text from the locale table (`errors.codes`), refined by `details.reason` (why access
+ * was refused) and naming the fields of a validation error; a field's text is zod's own message in the
+ * language (from the portable issue main sends) or the field's hint. Never main's Danish text.
+ * Pure: the caller passes the language and `t`.
  */
 
 export interface ErrorLike {
   code: string;
   message: string;
+  key?: string | undefined;
+  params?: Record<string, string | number> | undefined;
   details?: Record<string, unknown> | undefined;
 }
 
@@ -53,6 +60,8 @@ export function translateError(error: unknown, { language, t }: Texts): string {
   if (!isErrorLike(error)) return error instanceof Error ? error.message : String(error);
   const code = t(`errors.codes.${error.code}`, { defaultValue: '' });
   if (danish(language) || code === '') return error.message || code;
+  const keyed = error.key ? t(`errors.messages.${error.key}`, { defaultValue: '', ...(error.params ?? {}) }) : '';
+  if (keyed) return keyed;
   const reason = typeof error.details?.reason === 'string' ? t(`errors.reasons.${reasonKey(error)}`, { defaultValue: '', ...reasonParams(error) }) : '';
   const fields = Object.keys(fieldsOf(error));
   if (fields.length === 0) return reason || code;
@@ -65,5 +74,16 @@ export function translateFields(error: unknown, { language, t }: Texts): Record<
   if (!isErrorLike(error)) return {};
   const fields = fieldsOf(error);
   if (danish(language)) return fields;
-  return Object.fromEntries(Object.keys(fields).map((f) => [f, t(`errors.fieldHints.${fieldKey(f)}`, { defaultValue: t('errors.fieldInvalid') })]));
+  const issues = (typeof error.details?.issues === 'object' && error.details.issues !== null ? error.details.issues : {}) as Record<string, PortableIssue | undefined>;
+  const hint = (f: string) => t(`errors.fieldHints.${fieldKey(f)}`, { defaultValue: '' });
+  const fieldRefs = (error.details?.fieldKeys ?? {}) as Record<string, { key?: unknown; params?: unknown } | undefined>;
+  return Object.fromEntries(
+    Object.keys(fields).map((f) => {
+      const ref = fieldRefs[f];
+      const keyed = typeof ref?.key === 'string' ? t(ref.key, { defaultValue: '', ...((ref.params as Record<string, unknown> | undefined) ?? {}) }) : '';
+      const issue = issues[f];
+      const zodText = issue && typeof issue.code === 'string' ? issueText(issue, language) : null;
+      return [f, keyed || hint(f) || zodText || t('errors.fieldInvalid')];
+    }),
+  );
 }

@@ -31,7 +31,7 @@ export function tlsOptionsFor(profile: AdProfile): ConnectionOptions {
     try {
       opts.ca = readFileSync(profile.caFile.trim(), 'utf8');
     } catch {
-      throw new ConsoleError('validation', 'CA-filen i AD-profilen kan ikke læses. Vælg PEM-filen med den CA, der har udstedt domænecontrollernes certifikater.');
+      throw new ConsoleError('validation', 'CA-filen i AD-profilen kan ikke læses. Vælg PEM-filen med den CA, der har udstedt domænecontrollernes certifikater.').withKey('adCaUnreadable');
     }
   }
   return opts;
@@ -98,7 +98,7 @@ export async function connectWithFailover(profile: AdProfile, creds: BindCredent
     throw new ConsoleError(
       'validation',
       'AD-profilen bruger ldap:// uden StartTLS, så adgangskoden ville blive sendt ukrypteret. Brug ldaps:// eller slå StartTLS til.',
-    );
+    ).withKey('adPlainBindRefused');
   }
   const tls = tlsOptionsFor(profile);
   const reasons: string[] = [];

@@ -1,5 +1,5 @@
 // Turning what ldapts and Node throw into ConsoleErrors with Danish messages that name AD.
-import { ConsoleError } from '../../../shared/errors.ts';
+import { ConsoleError, keyedError } from '../../../shared/errors.ts';
 
 /** The subset of ldapts' ResultCodeError we rely on (numeric LDAP result code + server text). */
 interface LdapResultError {
@@ -54,7 +54,7 @@ export function describeConnectionError(e: unknown, host: string, timeoutMs: num
 
 export function unavailable(reasons: string[], details?: Record<string, unknown>): ConsoleError {
   const text = reasons.length === 1 ? reasons[0] : reasons.join('; ');
-  return new ConsoleError('unavailable-ad', `Active Directory svarer ikke (${text}).`, details);
+  return new ConsoleError('unavailable-ad', `Active Directory svarer ikke (${text}).`, details).withKey('adUnavailable');
 }
 
 /** AD's sub-codes in a failed bind ("… AcceptSecurityContext error, data 775, …"). */
@@ -62,19 +62,19 @@ export function bindFailure(e: LdapResultError): ConsoleError {
   const data = /data ([0-9a-f]{3,8})/i.exec(e.message)?.[1]?.toLowerCase();
   switch (data) {
     case '775':
-      return new ConsoleError('unauthenticated', 'Kontoen er låst i Active Directory. Bed en kollega eller IT om at låse den op.');
+      return keyedError('unauthenticated', 'adBindLocked', 'Kontoen er låst i Active Directory. Bed en kollega eller IT om at låse den op.');
     case '533':
-      return new ConsoleError('unauthenticated', 'Kontoen er deaktiveret i Active Directory.');
+      return keyedError('unauthenticated', 'adBindDisabled', 'Kontoen er deaktiveret i Active Directory.');
     case '701':
-      return new ConsoleError('unauthenticated', 'Kontoen er udløbet i Active Directory.');
+      return keyedError('unauthenticated', 'adBindExpired', 'Kontoen er udløbet i Active Directory.');
     case '532':
     case '773':
-      return new ConsoleError('unauthenticated', 'Adgangskoden skal skiftes, før du kan logge ind. Skift den i Windows og prøv igen.');
+      return keyedError('unauthenticated', 'adBindMustChange', 'Adgangskoden skal skiftes, før du kan logge ind. Skift den i Windows og prøv igen.');
     case '530':
     case '531':
-      return new ConsoleError('unauthenticated', 'Kontoen må ikke logge ind fra denne maskine eller på dette tidspunkt (Active Directory).');
+      return keyedError('unauthenticated', 'adBindRestricted', 'Kontoen må ikke logge ind fra denne maskine eller på dette tidspunkt (Active Directory).');
     default:
-      return new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode (Active Directory).');
+      return keyedError('unauthenticated', 'adBindWrong', 'Forkert brugernavn eller adgangskode (Active Directory).');
   }
 }
 
@@ -82,21 +82,21 @@ export function bindFailure(e: LdapResultError): ConsoleError {
 function passwordRefusal(message: string): ConsoleError {
   const short = /too short.*?(\d+)\s*characters/i.exec(message);
   if (short) {
-    return new ConsoleError('refused', `Active Directory afviste adgangskoden: den er for kort. Den skal være mindst ${short[1]} tegn.`, { reason: 'too-short', minLength: Number(short[1]) });
+    return keyedError('refused', 'adPasswordTooShortMin', `Active Directory afviste adgangskoden: den er for kort. Den skal være mindst ${short[1]} tegn.`, { min: Number(short[1]) }, { reason: 'too-short', minLength: Number(short[1]) });
   }
   if (/too short/i.test(message)) {
-    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den er for kort.', { reason: 'too-short' });
+    return keyedError('refused', 'adPasswordTooShort', 'Active Directory afviste adgangskoden: den er for kort.', undefined, { reason: 'too-short' });
   }
   if (/complexity/i.test(message)) {
-    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den opfylder ikke kravene til kompleksitet (store og små bogstaver, tal og tegn, og ikke brugerens navn).', { reason: 'complexity' });
+    return keyedError('refused', 'adPasswordComplexity', 'Active Directory afviste adgangskoden: den opfylder ikke kravene til kompleksitet (store og små bogstaver, tal og tegn, og ikke brugerens navn).', undefined, { reason: 'complexity' });
   }
   if (/history|already used/i.test(message)) {
-    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den har været brugt før.', { reason: 'history' });
+    return keyedError('refused', 'adPasswordHistory', 'Active Directory afviste adgangskoden: den har været brugt før.', undefined, { reason: 'history' });
   }
   if (/too young|minimum password age/i.test(message)) {
-    return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den må ikke skiftes igen så hurtigt.', { reason: 'min-age' });
+    return keyedError('refused', 'adPasswordMinAge', 'Active Directory afviste adgangskoden: den må ikke skiftes igen så hurtigt.', undefined, { reason: 'min-age' });
   }
-  return new ConsoleError('refused', 'Active Directory afviste adgangskoden: den opfylder ikke domænets adgangskodepolitik (længde, kompleksitet eller historik).', { reason: 'policy' });
+  return keyedError('refused', 'adPasswordPolicy', 'Active Directory afviste adgangskoden: den opfylder ikke domænets adgangskodepolitik (længde, kompleksitet eller historik).', undefined, { reason: 'policy' });
 }
 
 export interface WriteContext {
@@ -112,29 +112,29 @@ export function mapResultError(e: LdapResultError, ctx: WriteContext): ConsoleEr
   if (/0000052D/i.test(msg) || /check_password_restrictions/i.test(msg)) return passwordRefusal(msg);
   switch (e.code) {
     case 50:
-      return new ConsoleError('forbidden', `Active Directory tillader ikke, at du ${ctx.action}: din konto har ikke rettigheden (AD-delegering).`);
+      return new ConsoleError('forbidden', `Active Directory tillader ikke, at du ${ctx.action}: din konto har ikke rettigheden (AD-delegering).`).withKey('adNoRight');
     case 32:
-      return new ConsoleError('not-found', `${ctx.subject ?? 'Objektet'} findes ikke (længere) i Active Directory.`);
+      return new ConsoleError('not-found', `${ctx.subject ?? 'Objektet'} findes ikke (længere) i Active Directory.`).withKey('adObjectGone');
     case 49:
       return bindFailure(e);
     case 8:
     case 13:
-      return new ConsoleError('refused', 'Active Directory kræver en krypteret forbindelse (ldaps:// eller StartTLS) til dette.');
+      return keyedError('refused', 'adNeedsTls', 'Active Directory kræver en krypteret forbindelse (ldaps:// eller StartTLS) til dette.');
     case 16:
-      return new ConsoleError('conflict', 'Værdien er ændret i Active Directory, siden den blev læst (en anden har ændret den). Hent personen igen og prøv igen.');
+      return keyedError('conflict', 'adChangedMeanwhile', 'Værdien er ændret i Active Directory, siden den blev læst (en anden har ændret den). Hent personen igen og prøv igen.');
     case 19:
-      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (værdien overholder ikke en regel i AD).`);
+      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (værdien overholder ikke en regel i AD).`).withKey('adConstraint');
     case 21:
     case 34:
-      return new ConsoleError('validation', `Active Directory afviste at ${ctx.action}: ugyldig værdi eller DN.`);
+      return new ConsoleError('validation', `Active Directory afviste at ${ctx.action}: ugyldig værdi eller DN.`).withKey('adInvalidValue');
     case 53:
-      return new ConsoleError('refused', `Active Directory ville ikke ${ctx.action}.`);
+      return new ConsoleError('refused', `Active Directory ville ikke ${ctx.action}.`).withKey('adUnwilling');
     case 3:
-      return new ConsoleError('unavailable-ad', 'Active Directory nåede ikke at svare (tidsgrænse på serveren).');
+      return keyedError('unavailable-ad', 'adTimeLimit', 'Active Directory nåede ikke at svare (tidsgrænse på serveren).');
     case 51:
     case 52:
-      return new ConsoleError('unavailable-ad', 'Active Directory er optaget eller utilgængelig lige nu.');
+      return keyedError('unavailable-ad', 'adBusy', 'Active Directory er optaget eller utilgængelig lige nu.');
     default:
-      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (LDAP-kode ${e.code}).`);
+      return new ConsoleError('refused', `Active Directory afviste at ${ctx.action} (LDAP-kode ${e.code}).`).withKey('adRefusedCode', { ldapCode: e.code });
   }
 }

@@ -14,7 +14,7 @@ import { connectWithFailover, destroyClient, type Connected } from './connection
 import { encodeUnicodePwd, fileTimeToIso, guidToBuffer, guidToString, isGuid } from './decode.ts';
 import { BINARY_ATTRS, buf, collator, flagsOf, hopelessSearch, PEOPLE, PERSON_ATTRS, peopleFilter, readRanged, str, strs, SUMMARY_ATTRS, toSummary } from './entries.ts';
 import { isLdapResultError, type WriteContext } from './errors.ts';
-import { readResultantPolicy } from './policy-read.ts';
+import { readAllPolicies, readResultantPolicy } from './policy-read.ts';
 import { psoContainer, psoNameFor, readPso as readPsoSettings, writePso } from './pso.ts';
 
 /** What (objectCategory=person)(objectClass=user) selects, decided on an entry the DC returned. */
@@ -56,7 +56,7 @@ export function openAdSession(
    * failover; that is why the session keeps the operator's password in this closure until close().
    */
   async function client(): Promise<Connected> {
-    if (closed) throw new ConsoleError('unauthenticated', 'Sessionen mod Active Directory er lukket. Log ind igen.');
+    if (closed) throw new ConsoleError('unauthenticated', 'Sessionen mod Active Directory er lukket. Log ind igen.').withKey('adSessionClosed');
     if (conn.client.isBound) return conn;
     // Calls that arrive together share one reconnect instead of each opening a connection.
     reconnecting ??= (async () => {
@@ -84,7 +84,7 @@ export function openAdSession(
   }
 
   async function findPerson(c: Client, personId: string, attributes: string[]): Promise<Entry> {
-    if (!isGuid(personId)) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId });
+    if (!isGuid(personId)) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId }).withKey('personNotInAd');
     const res = await c.search(baseDn, {
       scope: 'sub',
       filter: new AndFilter({ filters: [...PEOPLE(), new EqualityFilter({ attribute: 'objectGUID', value: guidToBuffer(personId) })] }),
@@ -93,7 +93,7 @@ export function openAdSession(
       sizeLimit: 2,
     });
     const e = res.searchEntries[0];
-    if (!e) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId });
+    if (!e) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId }).withKey('personNotInAd');
     return e;
   }
 
@@ -119,7 +119,7 @@ export function openAdSession(
       if (page.done) return people;
       if (opts.signal?.aborted) {
         await pages.return(undefined).catch(() => undefined);
-        throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.');
+        throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.').withKey('loadCancelled');
       }
       next = pages.next();
       try {
@@ -144,7 +144,7 @@ export function openAdSession(
     try {
       if (parseDn(groupDn).length === 0) throw new Error('tomt');
     } catch {
-      throw new ConsoleError('validation', 'Gruppens DN er ikke et gyldigt DN.');
+      throw new ConsoleError('validation', 'Gruppens DN er ikke et gyldigt DN.').withKey('groupDnInvalid');
     }
     return groupDn;
   }
@@ -251,7 +251,7 @@ export function openAdSession(
       validGroupDn(groupDn);
       return run({ action: 'læse gruppens medlemmer', subject: 'Gruppen' }, async (c) => {
         const exists = await c.search(groupDn, { scope: 'base', attributes: ['1.1'] });
-        if (exists.searchEntries.length === 0) throw new ConsoleError('not-found', 'Gruppen findes ikke i Active Directory.');
+        if (exists.searchEntries.length === 0) throw new ConsoleError('not-found', 'Gruppen findes ikke i Active Directory.').withKey('groupNotInAd');
         return readRanged(c, groupDn, 'member', rangeStep);
       });
     },
@@ -265,7 +265,7 @@ export function openAdSession(
 
     async resetPassword(personId: string, newPassword: string, mustChange: boolean) {
       if (newPassword === '' || newPassword.length > 256) {
-        throw new ConsoleError('validation', 'Adgangskoden skal være mellem 1 og 256 tegn.');
+        throw new ConsoleError('validation', 'Adgangskoden skal være mellem 1 og 256 tegn.').withKey('passwordLength');
       }
       await run({ action: 'nulstille adgangskoden', subject: 'Personen' }, async (c) => {
         const e = await findPerson(c, personId, ['1.1']);
@@ -281,7 +281,7 @@ export function openAdSession(
       await run({ action: enabled ? 'aktivere kontoen' : 'deaktivere kontoen', subject: 'Personen' }, async (c) => {
         const e = await findPerson(c, personId, ['userAccountControl']);
         const raw = str(e, 'userAccountControl');
-        if (raw === null) throw new ConsoleError('forbidden', 'Du kan ikke læse kontoens status (userAccountControl) i Active Directory.');
+        if (raw === null) throw new ConsoleError('forbidden', 'Du kan ikke læse kontoens status (userAccountControl) i Active Directory.').withKey('adCannotReadStatus');
         const old = Number.parseInt(raw, 10) >>> 0;
         const next = enabled ? old & ~0x2 : old | 0x2;
         if (next === old) return;
@@ -326,6 +326,10 @@ export function openAdSession(
       return run({ action: 'skrive adgangskodepolitikken (PSO) i AD' }, (c) =>
         writePso(c, baseDn, { name: psoNameFor(spec.domain), precedence: PSO_PRECEDENCE, settings: spec.settings, appliesTo: spec.appliesTo }),
       );
+    },
+
+    async readPasswordPolicies() {
+      return run({ action: 'læse adgangskodepolitikkerne i AD' }, (c) => readAllPolicies(c, baseDn));
     },
 
     async readMirroredPolicy(domain: string) {

@@ -1,7 +1,7 @@
 // Signing an operator in: how the typed name becomes a bind name, finding their own entry, and their
 // groups (tokenGroups, nested membership included) for the role mapping.
 import { AndFilter, EqualityFilter, OrFilter, type Client, type Entry, type Filter } from 'ldapts';
-import { ConsoleError } from '../../../shared/errors.ts';
+import { keyedError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import { parseDn } from '../../../shared/dn.ts';
 import type { DirectoryGroup } from '../directory-port.ts';
@@ -60,7 +60,7 @@ export async function findSelf(client: Client, baseDn: string, lookup: Filter[])
     });
     if (res.searchEntries.length === 1) return res.searchEntries[0] as Entry;
   }
-  throw new ConsoleError('unauthenticated', 'Din konto blev ikke fundet under søgebasen i AD-profilen.');
+  throw keyedError('unauthenticated', 'accountNotUnderBase', 'Din konto blev ikke fundet under søgebasen i AD-profilen.');
 }
 
 /** Every group the operator is in, nested included, from tokenGroups (how roles are computed). */

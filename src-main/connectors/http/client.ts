@@ -95,7 +95,7 @@ export interface Exchange {
 /** The one https-only check for every address a secret or certificate is sent to. */
 export function assertSecureBaseUrl(system: HttpSystem, url: string, allowLoopbackHttp = false): string {
   const problem = insecureUrlProblem(url, { allowLoopbackHttp });
-  if (problem) throw new ConsoleError('validation', `${system.name}-adressen afvist: ${problem}.`);
+  if (problem) throw new ConsoleError('validation', `${system.name}-adressen afvist: ${problem}.`).withKey('httpAddressRefused', { system: system.name, problem });
   return url.replace(/\/+$/, '');
 }
 

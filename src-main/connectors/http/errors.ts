@@ -19,12 +19,12 @@ export class AttemptFailure extends Error {
 }
 
 export function cancelled(system: HttpSystem): ConsoleError {
-  return new ConsoleError('cancelled', `Kaldet til ${system.name} blev annulleret`);
+  return new ConsoleError('cancelled', `Kaldet til ${system.name} blev annulleret`).withKey('httpCancelled', { system: system.name });
 }
 
 export function timedOut(system: HttpSystem, timeoutMs: number): ConsoleError {
   const s = danishSeconds(timeoutMs);
-  return new ConsoleError(system.unavailable, system.timeoutMessage?.(s) ?? `${system.name} svarer ikke (intet svar inden for ${s} s)`, { reason: 'timeout' });
+  return new ConsoleError(system.unavailable, system.timeoutMessage?.(s) ?? `${system.name} svarer ikke (intet svar inden for ${s} s)`, { reason: 'timeout' }).withKey('httpTimeout', { system: system.name, seconds: s });
 }
 
 const tlsClientRefused = /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE|ALERT_CERTIFICATE_UNKNOWN|ALERT_ACCESS_DENIED|ALERT_DECRYPT_ERROR/;
@@ -53,7 +53,7 @@ export function transportFailure(system: HttpSystem, e: unknown, ctx: TransportC
   if (ctx.deadline?.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED') return new AttemptFailure(timedOut(system, ctx.timeoutMs), true);
   if (tlsServerUntrusted.test(code)) {
     return new AttemptFailure(
-      new ConsoleError(system.unavailable, `${system.genitive} servercertifikat kunne ikke verificeres – tjek CA-filen i indstillingerne`, { reason: 'tls-server', tlsCode: code }),
+      new ConsoleError(system.unavailable, `${system.genitive} servercertifikat kunne ikke verificeres – tjek CA-filen i indstillingerne`, { reason: 'tls-server', tlsCode: code }).withKey('httpServerCertificate', { system: system.name }),
       false,
     );
   }
@@ -65,34 +65,34 @@ export function transportFailure(system: HttpSystem, e: unknown, ctx: TransportC
           ? `${system.name} afviste systemcertifikatet (TLS) – tjek at det rigtige certifikat er valgt og stadig er gyldigt`
           : `${system.name} kræver et klientcertifikat (TLS), men der er ikke valgt noget`,
         { reason: 'tls-client', tlsCode: code },
-      ),
+      ).withKey('httpClientCertificate', { system: system.name, chosen: ctx.clientCertificate ? 1 : 0 }),
       false,
     );
   }
   if (tlsOther.test(code) || /certificate/i.test(message)) {
-    return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås: TLS-forbindelsen kunne ikke oprettes`, { reason: 'tls', tlsCode: code || undefined }), false);
+    return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås: TLS-forbindelsen kunne ikke oprettes`, { reason: 'tls', tlsCode: code || undefined }).withKey('httpTls', { system: system.name }), false);
   }
-  if (code === 'ECONNREFUSED') return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås (forbindelsen blev afvist)`, { reason: 'connection-refused' }), true);
+  if (code === 'ECONNREFUSED') return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås (forbindelsen blev afvist)`, { reason: 'connection-refused' }).withKey('httpRefused', { system: system.name }), true);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås (ukendt værtsnavn)`, { reason: 'dns', netCode: code }), true);
+    return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} kan ikke nås (ukendt værtsnavn)`, { reason: 'dns', netCode: code }).withKey('httpDns', { system: system.name }), true);
   }
   if (!code && err.isAxiosError !== true) {
     // Not from the network at all: a bug of ours, not a reason to try again.
-    return new AttemptFailure(new ConsoleError('internal', `Uventet fejl i forbindelsen til ${system.name}`, undefined, { cause: e }), false);
+    return new AttemptFailure(new ConsoleError('internal', `Uventet fejl i forbindelsen til ${system.name}`, undefined, { cause: e }).withKey('httpUnexpected', { system: system.name }), false);
   }
-  return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} svarer ikke (forbindelsen blev afbrudt)`, { reason: 'connection', netCode: code || undefined }), true);
+  return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} svarer ikke (forbindelsen blev afbrudt)`, { reason: 'connection', netCode: code || undefined }).withKey('httpConnectionLost', { system: system.name }), true);
 }
 
 /** An answer that says "not now" (503 and friends): retriable, outcome unknown. */
 export function unavailableAnswer(system: HttpSystem, status: number, retryAfter?: string): ConsoleError {
-  return new ConsoleError(system.unavailable, `${system.name} svarer ikke (${status})`, retryAfter === undefined ? { status } : { status, retryAfter });
+  return new ConsoleError(system.unavailable, `${system.name} svarer ikke (${status})`, retryAfter === undefined ? { status } : { status, retryAfter }).withKey('httpUnavailableStatus', { system: system.name, status });
 }
 
 /** A non-2xx answer with no meaning of the system's own. `what` names the call for the operator. */
 export function unexpectedAnswer(system: HttpSystem, status: number, what?: string): ConsoleError {
   const call = what ? `, ${what}` : '';
-  if (status >= 500) return new ConsoleError(system.unavailable, `${system.name} fejlede (${status}${call})`, { status });
-  return new ConsoleError(system.unavailable, `${system.name} svarede uventet (${status}${call})`, { status });
+  if (status >= 500) return new ConsoleError(system.unavailable, `${system.name} fejlede (${status}${call})`, { status }).withKey('httpServerError', { system: system.name, status });
+  return new ConsoleError(system.unavailable, `${system.name} svarede uventet (${status}${call})`, { status }).withKey('httpUnexpectedStatus', { system: system.name, status });
 }
 
 /** A log excerpt of an error body: one line, bounded. Never parsed, never shown as is. */

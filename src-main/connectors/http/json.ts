@@ -11,13 +11,13 @@ export function parseJson<S extends z.ZodType>(system: HttpSystem, text: string,
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ConsoleError(system.unavailable, `${system.name} svarede med et uventet format (ikke JSON)`);
+    throw new ConsoleError(system.unavailable, `${system.name} svarede med et uventet format (ikke JSON)`).withKey('httpNotJson', { system: system.name });
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
     throw new ConsoleError(system.unavailable, `${system.name} svarede med et uventet format`, {
       issues: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(svaret)'}: ${i.message}`),
-    });
+    }).withKey('httpBadFormat', { system: system.name });
   }
   return r.data;
 }

@@ -116,7 +116,7 @@ export class CircuitBreaker {
       this.system.unavailable,
       `${this.system.name} svarer ikke – forbindelsen er sat på pause efter gentagne fejl. Prøv igen om ${seconds} s.`,
       { circuit: 'open', retryAfterSeconds: seconds },
-    );
+    ).withKey('httpCircuitOpen', { system: this.system.name, seconds });
   }
 
   success(): void {

@@ -25,7 +25,7 @@ const badFile = (system?: HttpSystem) =>
   new ConsoleError(
     'validation',
     `Systemcertifikatet${system ? ` til ${system.name}` : ''} kunne ikke åbnes – forkert adgangskode eller ugyldig PKCS#12-fil`,
-  );
+  ).withKey('certificateUnreadable');
 
 export function openPkcs12(pkcs12: Uint8Array, passphrase: string, system?: HttpSystem): ClientCredentials {
   const pfx = Buffer.from(pkcs12);

@@ -47,7 +47,7 @@ async function requestCredential(
   const present = async () => isPresent(await listAuthenticators(ctx, id, opts));
   const before = await present();
   if (before === 'ours') return { outcome: 'already-assigned' };
-  if (before === 'other') throw new ConsoleError('conflict', conflictMessage);
+  if (before === 'other') throw new ConsoleError('conflict', conflictMessage).withKey('mitidAuthenticatorConflict');
   return sendNonIdempotent<CredentialOutcome>(
     ctx,
     {
@@ -61,7 +61,7 @@ async function requestCredential(
         if (res.status >= 200 && res.status < 300) return { outcome: 'assigned' };
         if (res.status === 409 || res.status >= 500) {
           if ((await present()) === 'ours') return { outcome: uncertain ? 'reconciled' : 'already-assigned' };
-          if (res.status === 409) throw new ConsoleError('conflict', conflictMessage);
+          if (res.status === 409) throw new ConsoleError('conflict', conflictMessage).withKey('mitidAuthenticatorConflict');
         }
         throw unexpectedStatus(res, 'tildel loginmiddel');
       },
@@ -73,7 +73,7 @@ async function requestCredential(
 
 export function requestLocalCredential(ctx: ClientContext, uuid: string, subjectNameId: string, opts?: CallOptions): Promise<CredentialOutcome> {
   const sni = subjectNameId.trim();
-  if (!sni) throw new ConsoleError('validation', 'Brugerid (subjectNameId) mangler');
+  if (!sni) throw new ConsoleError('validation', 'Brugerid (subjectNameId) mangler').withKey('mitidNoSubjectNameId');
   return requestCredential(
     ctx,
     uuid,

@@ -74,6 +74,6 @@ export function expectStatus(res: TextResponse, ok: readonly number[], what: str
 
 export function assertUuid(uuid: string): string {
   const t = uuid.trim();
-  if (!/^[0-9a-fA-F-]{8,64}$/.test(t)) throw new ConsoleError('validation', 'Ugyldigt MitID Erhverv-id (uuid)');
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(t)) throw new ConsoleError('validation', 'Ugyldigt MitID Erhverv-id (uuid)').withKey('mitidBadUuid');
   return t;
 }

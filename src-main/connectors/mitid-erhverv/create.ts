@@ -18,7 +18,7 @@ export function unknownOutcome(e: ConsoleError, reason?: string): ConsoleError {
     e.code,
     `Oprettelsen i MitID Erhverv har ukendt udfald – slå identiteten op, før der oprettes igen (${e.message})`,
     { ...e.details, outcome: 'unknown', ...(reason ? { reason } : {}) },
-  );
+  ).withKey('mitidCreateUnknown');
 }
 
 /** A CPR or e-mail match that is not linked to this person: said as it is, with the fix. */
@@ -29,7 +29,7 @@ export function existsUnlinked(m: NonNullable<PersonMatch['unlinked']>, subjectN
     `Personen findes i MitID Erhverv, men er ikke koblet: MitID Erhverv har allerede en identitet med samme ${m.by === 'cpr' ? 'CPR-nummer' : 'e-mailadresse'}, og ${held}${subjectNameId ? ` (forventet ${subjectNameId})` : ''}. ` +
       'Ret koblingen: er det samme person (fx en omdøbt konto), så brug "Registrér det rigtige bruger-id" under Afvigelser; er det en anden person, så ret e-mail eller CPR i AD. Der er ikke oprettet noget.',
     { outcome: 'exists-unlinked', existingUuid: m.identity.uuid, localIds: m.localIds, matchedBy: m.by },
-  );
+  ).withKey('mitidExistsUnlinked', { by: m.by === 'cpr' ? 'CPR' : 'e-mail' });
 }
 
 export function createBody(ctx: ClientContext, input: NewMitIdIdentity): CreateEmployeeRequest {
@@ -60,11 +60,11 @@ type Created = { uuid: string; outcome: CreateOutcome };
 
 export async function createIdentity(ctx: ClientContext, rawInput: NewMitIdIdentityInput, opts?: CallOptions): Promise<Created> {
   const parsedInput = NewMitIdIdentity.safeParse(rawInput);
-  if (!parsedInput.success) throw new ConsoleError('validation', parsedInput.error.issues[0]?.message ?? 'Ugyldige oplysninger til MitID Erhverv');
+  if (!parsedInput.success) throw new ConsoleError('validation', parsedInput.error.issues[0]?.message ?? 'Ugyldige oplysninger til MitID Erhverv').withKey('mitidBadInput');
   const input = parsedInput.data;
   if (!input.subjectNameId && !input.cprNumber) {
     // Without either there is no safe way to find out whether a failed create landed.
-    throw new ConsoleError('validation', 'Angiv brugerid (subjectNameId) eller CPR-nummer, så en oprettelse kan genfindes');
+    throw new ConsoleError('validation', 'Angiv brugerid (subjectNameId) eller CPR-nummer, så en oprettelse kan genfindes').withKey('mitidCreateNeedsId');
   }
   const body = createBody(ctx, input);
   const lookup = async (): Promise<PersonMatch> => {
@@ -104,10 +104,10 @@ export async function createIdentity(ctx: ClientContext, rawInput: NewMitIdIdent
             throw new ConsoleError('conflict', `MitID Erhverv har allerede en identitet med brugerid'et ${input.subjectNameId ?? ''} for en anden person (CPR-nummeret passer ikke). Der er ikke oprettet noget.`, {
               outcome: 'id-taken',
               existingUuid: m.heldByOther.uuid,
-            });
+            }).withKey('mitidSubjectNameIdTaken', { subjectNameId: input.subjectNameId ?? '' });
           }
           // The service says it exists, the (lagging) search does not show it yet: not ours to decide now.
-          throw unknownOutcome(new ConsoleError('conflict', 'MitID Erhverv melder, at identiteten allerede findes, men den ses ikke i søgningen endnu', { status: 409 }), 'conflict-unseen');
+          throw unknownOutcome(new ConsoleError('conflict', 'MitID Erhverv melder, at identiteten allerede findes, men den ses ikke i søgningen endnu', { status: 409 }).withKey('mitidExistsUnseen'), 'conflict-unseen');
         }
         if (res.status >= 500) {
           // A generic 500 may or may not have landed.

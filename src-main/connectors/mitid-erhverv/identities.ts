@@ -39,14 +39,14 @@ export async function setQualifiedEligibility(
       'refused',
       'Opgradering til kvalificeret signatur sker i MitID Erhverv: brugeren får en e-mail og validerer med sit private MitID.',
       { capability: 'qualifiedEligibilityUpdate' },
-    );
+    ).withKey('mitidQualifiedInMitid');
   }
   await putProfile(ctx, uuid, profile, allow, opts);
 }
 
 export async function updateEmail(ctx: ClientContext, uuid: string, emailAddress: string, opts?: CallOptions): Promise<void> {
   const email = emailAddress.trim();
-  if (!email) throw new ConsoleError('validation', 'E-mailadressen mangler');
+  if (!email) throw new ConsoleError('validation', 'E-mailadressen mangler').withKey('mitidNoEmail');
   await write(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile/nonsensitive`, { emailAddress: email }, [200, 204], 'skift e-mail', opts);
 }
 
@@ -63,7 +63,7 @@ export async function putProfile(ctx: ClientContext, uuid: string, profile: MitI
     ...(qualified === undefined ? {} : { allowQualifiedCertificateIssuance: qualified }),
   });
   const res = await call(ctx, 'PUT', `${A}/identity/employee/${enc(assertUuid(uuid))}/profile`, body, opts);
-  if (res.status === 409) throw new ConsoleError('conflict', 'CPR-nummeret hører allerede til en anden identitet i MitID Erhverv');
+  if (res.status === 409) throw new ConsoleError('conflict', 'CPR-nummeret hører allerede til en anden identitet i MitID Erhverv').withKey('mitidCprTaken');
   expectStatus(res, [200, 201, 204], 'opdater profil');
 }
 

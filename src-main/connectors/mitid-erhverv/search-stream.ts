@@ -33,7 +33,7 @@ export async function forEachEmployee(
     try {
       return fn();
     } catch (e) {
-      if (e instanceof SyntaxError) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format i søgningen');
+      if (e instanceof SyntaxError) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format i søgningen').withKey('mitidSearchFormat');
       throw e;
     }
   };

@@ -53,7 +53,7 @@ export async function streamSearch(
         await forEachEmployee(body, ctx.o.searchParser, (raw) => {
           if (stopped()) return false;
           const parsed = SearchItem.safeParse(raw);
-          if (!parsed.success) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format i søgningen');
+          if (!parsed.success) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv svarede med et uventet format i søgningen').withKey('mitidSearchFormat');
           delivered++;
           let r: void | Promise<void>;
           try {
@@ -74,7 +74,7 @@ export async function streamSearch(
       } catch (e) {
         if (consumerError || isConsoleError(e) || stopped()) throw e;
         if (opts?.signal?.aborted) throw new AttemptFailure(cancelled(MITID), false);
-        const f = new ConsoleError('unavailable-mitid', 'MitID Erhverv svarer ikke (søgningen blev afbrudt undervejs)', { reason: 'search-aborted' });
+        const f = new ConsoleError('unavailable-mitid', 'MitID Erhverv svarer ikke (søgningen blev afbrudt undervejs)', { reason: 'search-aborted' }).withKey('mitidSearchAborted');
         if (delivered === 0) throw new AttemptFailure(f, true);
         throw f;
       } finally {

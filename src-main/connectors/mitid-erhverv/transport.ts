@@ -60,16 +60,16 @@ export function isServiceUnavailable(status: number, text: string): boolean {
 
 /** A non-2xx answer we have no specific meaning for. The body is logged (excerpt), never parsed. */
 export function unexpectedStatus(res: TextResponse, what: string): ConsoleError {
-  if (res.status === 400) return new ConsoleError('refused', `MitID Erhverv afviste forespørgslen (400, ${what})`, { status: 400 });
-  if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 });
-  if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 });
-  if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 });
+  if (res.status === 400) return new ConsoleError('refused', `MitID Erhverv afviste forespørgslen (400, ${what})`, { status: 400 }).withKey('mitidBadRequest', { what });
+  if (res.status === 403) return new ConsoleError('refused', `MitID Erhverv nægtede adgang (403, ${what}) – mangler systemcertifikatet en rettighed?`, { status: 403 }).withKey('mitidForbidden', { what });
+  if (res.status === 404) return new ConsoleError('not-found', 'Identiteten findes ikke i MitID Erhverv', { status: 404 }).withKey('mitidIdentityNotFound');
+  if (res.status === 409) return new ConsoleError('conflict', `MitID Erhverv melder konflikt (409, ${what})`, { status: 409 }).withKey('mitidConflict', { what });
   if (res.status === 429) {
     // Not retried here: the caller's budget slows down (and honours Retry-After) instead of hammering.
     return new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at sænke tempoet (429, ${what})`, {
       status: 429,
       ...(res.retryAfter === undefined ? {} : { retryAfter: res.retryAfter }),
-    });
+    }).withKey('mitidSlowDown', { what });
   }
   return unexpectedAnswer(MITID, res.status, what);
 }
@@ -144,12 +144,12 @@ export class MitIdTransport implements Exchange {
           'unavailable-mitid',
           'MitID Erhverv afbrød forbindelsen ved login – sker det hver gang, er systemcertifikatet måske ikke godkendt eller udløbet',
           e.details,
-        );
+        ).withKey('mitidLoginReset');
       }
       throw e;
     }
     if (res.status === 401 || res.status === 403) {
-      throw new ConsoleError('refused', `MitID Erhverv afviste systemcertifikatet (${res.status}) – har det rettigheden "Adgang til IdM services i MitID Erhverv"?`, { status: res.status });
+      throw new ConsoleError('refused', `MitID Erhverv afviste systemcertifikatet (${res.status}) – har det rettigheden "Adgang til IdM services i MitID Erhverv"?`, { status: res.status }).withKey('mitidCertificateRefused', { status: res.status });
     }
     if (res.status !== 200) throw unexpectedStatus(res, 'log ind');
     const parsed = parseJson(MITID, res.text, TokenResponse);
@@ -179,7 +179,7 @@ export class MitIdTransport implements Exchange {
         res = await this.http.attemptOutsideLimit(this.withToken(spec, token));
         if (res.status === 401) {
           this.invalidateToken(token);
-          throw new AttemptFailure(new ConsoleError('refused', 'MitID Erhverv afviste adgangen (401) selv med et nyt token', { status: 401 }), false);
+          throw new AttemptFailure(new ConsoleError('refused', 'MitID Erhverv afviste adgangen (401) selv med et nyt token', { status: 401 }).withKey('mitidTokenRefused'), false);
         }
       }
       return res;

@@ -2,12 +2,12 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import { failedLoginActions, type AuditRow, type JournalCheck } from '../../../shared/domain/audit.ts';
+import { auditActionLabel, failedLoginActions, type AuditRow, type JournalCheck } from '../../../shared/domain/audit.ts';
 import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
 import type { Operator } from '../../../shared/roles.ts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { describeCheck } from './journal-anchor.ts';
-import { actionLabel, roleLabels, type EvidenceLanguage } from './evidence-i18n.ts';
+import { roleLabels, type EvidenceLanguage } from './evidence-i18n.ts';
 
 /**
  * The evidence package's report (rapport.pdf), laid out for an NSIS auditor: a cover, a summary with
@@ -521,7 +521,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
   heading(2, t.perAction);
   const actions = [...stats.perAction.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   table(null, [{ header: t.action, width: 230 }, { header: t.code, width: contentWidth() - 300 }, { header: t.count, width: 70, align: 'right' }],
-    actions.map(([a, c]) => [actionLabel(a, input.language), a, n(c)]));
+    actions.map(([a, c]) => [auditActionLabel(a, input.language), a, n(c)]));
 
   heading(2, t.perOperator);
   const operators = [...stats.perOperator.values()].sort((a, b) => b.actions - a.actions || a.label.localeCompare(b.label));
@@ -537,7 +537,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
   if (problems.length === 0) para(t.noProblems);
   else {
     table(null, [{ header: t.action, width: contentWidth() - 195 }, { header: t.refused, width: 65, align: 'right' }, { header: t.failed, width: 65, align: 'right' }, { header: t.unknownOutcome, width: 65, align: 'right' }],
-      problems.map(([a, p]) => [`${actionLabel(a, input.language)} (${a})`, n(p.refused), n(p.failed), n(p.unknown)]));
+      problems.map(([a, p]) => [`${auditActionLabel(a, input.language)} (${a})`, n(p.refused), n(p.failed), n(p.unknown)]));
     para(t.problemsNote, { size: 8.5, color: MUTED });
   }
 
@@ -545,11 +545,11 @@ export async function writeReport(input: ReportInput): Promise<void> {
   if (stats.sensitiveCounts.size === 0) para(t.noSensitive);
   else {
     table(null, [{ header: t.action, width: contentWidth() - 70 }, { header: t.count, width: 70, align: 'right' }],
-      [...stats.sensitiveCounts.entries()].map(([a, c]) => [actionLabel(a, input.language), n(c)]));
+      [...stats.sensitiveCounts.entries()].map(([a, c]) => [auditActionLabel(a, input.language), n(c)]));
     const sensitiveTotal = [...stats.sensitiveCounts.values()].reduce((x, y) => x + y, 0);
     para(t.sensitiveList(n(stats.sensitive.length), sensitiveTotal > stats.sensitive.length ? n(sensitiveTotal) : null), { size: 9 });
     table(null, [{ header: t.time, width: 78 }, { header: t.operator, width: 100 }, { header: t.action, width: 95 }, { header: t.target, width: 90 }, { header: t.reason, width: contentWidth() - 363 }],
-      stats.sensitive.map((r) => [timeOf(r.at), r.operator ?? '–', actionLabel(r.action, input.language), clip(input.maskCpr(r.person)), clip(input.maskCpr(r.reason))]), 8);
+      stats.sensitive.map((r) => [timeOf(r.at), r.operator ?? '–', auditActionLabel(r.action, input.language), clip(input.maskCpr(r.person)), clip(input.maskCpr(r.reason))]), 8);
   }
 
   heading(2, t.policies);
@@ -590,7 +590,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
           timeOf(r.at),
           r.operator ?? '–',
           rolesOf(r.operator),
-          actionLabel(r.action, input.language),
+          auditActionLabel(r.action, input.language),
           clip(input.maskCpr(r.person), 80),
           clip(r.ou, 120),
           clip(input.maskCpr(reason)),

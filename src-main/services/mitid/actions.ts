@@ -23,7 +23,7 @@ export type AssignOutcome = 'created' | 'reconciled' | 'credential-requested' | 
 
 function expectedId(person: MitIdPerson, rule: LinkRule): string {
   const id = subjectNameIdFor({ sAMAccountName: person.username, userPrincipalName: person.userPrincipalName ?? null }, rule);
-  if (!id) throw new ConsoleError('validation', 'Kontoen kan ikke knyttes til MitID Erhverv: forbindelsesreglen giver intet bruger-id (mangler UPN?).');
+  if (!id) throw new ConsoleError('validation', 'Kontoen kan ikke knyttes til MitID Erhverv: forbindelsesreglen giver intet bruger-id (mangler UPN?).').withKey('mitidNoLinkId');
   return id;
 }
 
@@ -76,8 +76,8 @@ export async function assignLocalAuthenticator(
     const r = await mitid.requestLocalCredential(state.identity.uuid, subjectNameId, opts);
     return { outcome: r.outcome === 'already-assigned' ? 'already-assigned' : 'credential-requested', uuid: state.identity.uuid, subjectNameId };
   }
-  if (!person.email) throw new ConsoleError('validation', 'Personen har ingen e-mailadresse i AD; MitID Erhverv kræver en.');
-  if (!person.givenName?.trim() || !person.surname?.trim()) throw new ConsoleError('validation', 'Personen mangler for- eller efternavn i AD.');
+  if (!person.email) throw new ConsoleError('validation', 'Personen har ingen e-mailadresse i AD; MitID Erhverv kræver en.').withKey('personNoEmail');
+  if (!person.givenName?.trim() || !person.surname?.trim()) throw new ConsoleError('validation', 'Personen mangler for- eller efternavn i AD.').withKey('personNoName');
   const input = { givenName: person.givenName, surname: person.surname, emailAddress: person.email, cprNumber: person.cpr ?? null, subjectNameId };
   const guard = (mitid as GuardedMitIdPort).createGuard;
   if (guard) {
@@ -99,7 +99,7 @@ export async function revokeLocalAuthenticator(mitid: MitIdErhvervPort, rule: Li
 
 async function requireIdentity(mitid: MitIdErhvervPort, rule: LinkRule, person: MitIdPerson, opts?: CallOptions): Promise<MitIdIdentitySummary> {
   const state = await identityFor(mitid, rule, person, opts);
-  if (!state.identity) throw new ConsoleError('not-found', 'Personen har ingen erhvervsidentitet i MitID Erhverv.');
+  if (!state.identity) throw new ConsoleError('not-found', 'Personen har ingen erhvervsidentitet i MitID Erhverv.').withKey('noIdentity');
   return state.identity;
 }
 
@@ -122,7 +122,7 @@ export async function reactivateIdentity(mitid: MitIdErhvervPort, rule: LinkRule
   const state = mitIdStateOf(identity.status);
   if (state === 'active') return { uuid: identity.uuid, outcome: 'already-active' };
   if (state !== 'suspended') {
-    throw new ConsoleError('refused', `Identiteten er ikke suspenderet, men har status "${identity.status}" i MitID Erhverv; den kan ikke genaktiveres herfra.`);
+    throw new ConsoleError('refused', `Identiteten er ikke suspenderet, men har status "${identity.status}" i MitID Erhverv; den kan ikke genaktiveres herfra.`).withKey('mitidNotSuspended', { status: identity.status });
   }
   await mitid.reactivate(identity.uuid, opts);
   return { uuid: identity.uuid, outcome: 'reactivated' };

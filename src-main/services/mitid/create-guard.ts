@@ -165,10 +165,10 @@ export class CreateGuard {
    */
   async create(raw: NewMitIdIdentityInput, opts?: CallOptions): Promise<GuardedCreate> {
     const parsed = NewMitIdIdentity.safeParse(raw);
-    if (!parsed.success) throw new ConsoleError('validation', parsed.error.issues[0]?.message ?? 'Ugyldige oplysninger til MitID Erhverv');
+    if (!parsed.success) throw new ConsoleError('validation', parsed.error.issues[0]?.message ?? 'Ugyldige oplysninger til MitID Erhverv').withKey('mitidBadInput');
     const input = parsed.data;
     const sni = input.subjectNameId;
-    if (!sni) throw new ConsoleError('validation', 'Personen kan ikke oprettes uden brugerid (subjectNameId): så kan en oprettelse ikke genfindes.');
+    if (!sni) throw new ConsoleError('validation', 'Personen kan ikke oprettes uden brugerid (subjectNameId): så kan en oprettelse ikke genfindes.').withKey('mitidCreateNeedsSni');
     const key = keyOf(sni);
     return this.locked(key, () => this.createLocked(key, sni, input, opts));
   }
@@ -204,7 +204,7 @@ export class CreateGuard {
       throw new ConsoleError(
         'unavailable-idp',
         'Den lokale IdP er ikke sat op, så konsollen kan ikke sikre, at ingen anden arbejdsstation opretter personen samtidig. Der er ikke oprettet noget i MitID Erhverv.',
-      );
+      ).withKey('claimsNoIdp');
     }
     const claimKey = claimKeyFor(sni);
     let acquired;
@@ -216,13 +216,13 @@ export class CreateGuard {
           'unavailable-idp',
           'Den lokale IdP kender ikke oprettelses-claims (dens IdP-admin-API er for gammelt), så konsollen kan ikke sikre, at ingen anden arbejdsstation opretter personen samtidig. Der er ikke oprettet noget i MitID Erhverv.',
           { reason: 'claims-unsupported' },
-        );
+        ).withKey('claimsUnsupported');
       }
       throw new ConsoleError(
         'unavailable-idp',
         `Den lokale IdP svarer ikke, så oprettelsen kan ikke registreres dér først. Der er ikke oprettet noget i MitID Erhverv – prøv igen, når IdP'en svarer.${isConsoleError(e) ? ` (${e.message})` : ''}`,
         { reason: 'claim-unavailable' },
-      );
+      ).withKey('claimsUnavailable');
     }
     if (!acquired.granted) {
       const c = acquired.claim;
@@ -243,7 +243,7 @@ export class CreateGuard {
           ? `Lokal IdP har registreret, at ${sni} blev oprettet fra arbejdsstationen ${c.workstation ?? 'ukendt'}, men identiteten findes ikke længere i MitID Erhverv. Afklar det med den arbejdsstation, før personen oprettes igen. Der er ikke oprettet noget.`
           : `Arbejdsstationen ${c.workstation ?? 'ukendt'} er i gang med at oprette ${sni} i MitID Erhverv (eller venter på at få oprettelsen bekræftet) siden ${new Date(c.updatedAt).toLocaleString('da-DK')}. Konsollen opretter ikke personen igen; prøv igen senere.`,
         { outcome: 'claimed-elsewhere', workstation: c.workstation, claimState: c.state },
-      );
+      ).withKey('claimedElsewhere', { workstation: c.workstation ?? '?', subjectNameId: sni });
     }
     if (acquired.claim.state === 'pending' && !certainAbsent) {
       // Our own earlier attempt is unconfirmed at the IdP though this folder has no record of it (restored
@@ -327,6 +327,11 @@ export class CreateGuard {
     return out;
   }
 
+  /** Every create this console has not seen land: in flight or awaiting confirmation (the failed-transfer queue). */
+  unconfirmed(): Array<{ subjectNameId: string; since: string; message: string | null; pending: PendingCreateView }> {
+    return this.d.store.open().filter((r) => r.state !== 'created').map((r) => ({ subjectNameId: r.subjectNameId, since: r.since, message: r.message, pending: this.view(r) }));
+  }
+
   close(): void {
     this.d.store.close();
   }
@@ -351,7 +356,7 @@ export function guardMitIdPort(port: MitIdErhvervPort, guard: CreateGuard): Guar
         return async (input: NewMitIdIdentityInput, opts?: CallOptions) => {
           const r = await guard.create(input, opts);
           if (r.outcome === 'pending-confirmation') {
-            throw new ConsoleError('conflict', pendingMessage(r.pending), { outcome: 'pending-confirmation' });
+            throw new ConsoleError('conflict', pendingMessage(r.pending), { outcome: 'pending-confirmation' }).withKey('createPending');
           }
           return r;
         };

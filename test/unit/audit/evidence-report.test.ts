@@ -40,7 +40,8 @@ function expectArchivalAndTagged(file: string, lang: string) {
   expect(raw).toContain('/OutputIntents');
 }
 
-describe('the report of an exported package', () => {
+// Each test writes a whole package with its PDF (fonts embedded): seconds on a busy shared machine.
+describe('the report of an exported package', { timeout: 30_000 }, () => {
   const t = useTestCore({ beforeEach, afterEach });
   let core: Core;
   beforeEach(() => {

@@ -134,6 +134,7 @@ describe('people export', () => {
     mitid: { state: 'other', status: HOSTILE[1]!, uuid: null, localCredential: null, allowSigning: null },
     idp: { loaded: true, nsisStatus: HOSTILE[4]!, deviceCount: 0, acceptedTermsVersion: null, locked: false },
     drift: [],
+    states: { account: 'active', identity: 'other', signing: 'unknown' },
   });
   const rows = HOSTILE.map((h, i) => row(h, `u${i}`));
   const columns = ['displayName', 'username', 'employeeId', 'ouPath', 'mitidState', 'nsisStatus'];

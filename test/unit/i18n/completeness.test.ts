@@ -1,14 +1,16 @@
+import { AccountState, IdentityState, SigningState, blockerKinds } from '../../../shared/domain/person-state.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditActionLabels, auditActionLabelsEn, auditOutcomes } from '../../../shared/domain/audit.ts';
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
-import { driftKinds, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
-import { acceptanceStates, policyGroups } from '../../../shared/domain/policies.ts';
+import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
+import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
 import { systems } from '../../../shared/domain/settings.ts';
-import { errorCodes } from '../../../shared/errors.ts';
+import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
+import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
 
@@ -67,9 +69,17 @@ const enumerations: Record<string, readonly string[]> = {
   'codes.device.*': deviceTypes,
   'codes.password.*': passwordResults,
   'errors.codes.*': errorCodes,
+  'errors.messages.*': messageKeys,
   'errors.reasons.*': ['signed-out', 'role', 'scope', 'scopeUnits', 'scopeNoAccount'],
   'people.col.*': peopleColumnIds,
-  'people.driftFix.*': driftKinds,
+  // A column without a short name falls back to its full one (defaultValue).
+  'people.colShort.*': ['username', 'adState', 'passwordAge', 'deviceCount', 'nsisStatus', 'passwordExpires', 'localCredential', 'employeeId'],
+  'people.chip.*': ['locked', 'disabled', 'passwordExpired', 'mustChange', 'noMfa', 'noIdentity', 'drift'],
+  'people.state.account.*': AccountState.options,
+  'people.state.identity.*': IdentityState.options,
+  'people.state.signing.*': SigningState.options,
+  'people.blocker.*': blockerKinds,
+  'people.driftFix.*': FixableDriftKind.options,
   'people.driftKind.*': driftKinds,
   'people.history.*': ['console', 'idp'],
   'people.mitid.*': MitIdRowState.options,
@@ -82,7 +92,9 @@ const enumerations: Record<string, readonly string[]> = {
   'policies.fields.*.label': policyGroups.flatMap((g) => g.fields),
   'policies.groups.*': policyGroups.map((g) => g.id),
   'policies.kind.*': domainKinds,
+  'policies.leak.*': LeakCheck.shape.state.options,
   'policies.terms.states.*': ['all', 'missing', ...acceptanceStates],
+  'readiness.fixes.button.*': ReadinessFix.options.map((o) => o.shape.kind.value),
   'roles.*': roles,
   'systems.*': [...systems, 'ok', 'down', 'not-configured', 'unknown'],
 };

@@ -64,4 +64,32 @@ describe('an error from main, as the operator reads it', () => {
       typeof o === 'object' && o !== null ? Object.entries(o).flatMap(([k, v]) => keys(v, `${p}${k}.`)) : [p];
     expect(keys(en.errors).sort()).toEqual(keys(da.errors).sort());
   });
+
+  it('in English says main\'s keyed message in English, with its values', () => {
+    const refused = { code: 'refused', message: 'Active Directory afviste adgangskoden: den er for kort. Den skal være mindst 12 tegn.', key: 'adPasswordTooShortMin', params: { min: 12 } };
+    expect(translateError(refused, texts('en'))).toBe('Active Directory refused the password: it is too short. It must have at least 12 characters.');
+    expect(translateError(refused, texts('da'))).toBe(refused.message);
+    // A key the tables do not know falls back to the code's text, never to the Danish message.
+    expect(translateError({ ...refused, key: 'noSuchKey' }, texts('en'))).toBe('The system refused the change.');
+  });
+
+  it('in English words a field by its password-rule code, or by zod\'s English locale from the portable issue', () => {
+    const policy = {
+      code: 'validation',
+      message: 'Adgangskoden opfylder ikke personens politik: Adgangskoden er for kort – AD kræver mindst 14 tegn.',
+      key: 'passwordNotAccepted',
+      details: { fields: { password: 'Adgangskoden er for kort – AD kræver mindst 14 tegn' }, fieldKeys: { password: { key: 'codes.password.TOO_SHORT', params: { min: 14 } } } },
+    };
+    expect(translateError(policy, texts('en'))).toBe("The password does not meet the person's password policy.");
+    expect(translateFields(policy, texts('en'))).toEqual({ password: 'The password is too short – it must have at least 14 characters' });
+    const tooBig = {
+      code: 'validation',
+      message: 'Ugyldige oplysninger – limit: For stor: forventede tal havde <= 1000',
+      details: { fields: { limit: 'For stor: forventede tal havde <= 1000' }, issues: { limit: { code: 'too_big', path: 'limit', origin: 'number', maximum: 1000, inclusive: true, input: 0 } } },
+    };
+    expect(translateFields(tooBig, texts('en'))).toEqual({ limit: 'Too big: expected number to be <=1000' });
+    // A schema's own (Danish-only) message is marked custom: English shows the field's hint or the generic one.
+    const custom = { ...tooBig, details: { ...tooBig.details, issues: { limit: { ...tooBig.details.issues.limit, custom: true } } } };
+    expect(translateFields(custom, texts('en'))).toEqual({ limit: 'Not valid – correct the field.' });
+  });
 });
