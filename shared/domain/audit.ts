@@ -19,6 +19,12 @@ export const AuditFilter = z
     text: z.string().max(200).optional(),
     correlationId: z.string().max(100).optional(),
     source: z.enum(['all', 'console', 'idp']).default('all'),
+    /**
+     * One row per action: a console action's intent is folded into its outcome, and the IdP's events that
+     * carry the action's correlation id into the same row (as `echoes`). Off for exports and evidence,
+     * which keep every record.
+     */
+    fold: z.boolean().optional(),
   })
   .strict()
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'Slutdatoen ligger før startdatoen', path: ['to'] });
@@ -40,8 +46,30 @@ export const AuditRow = z.object({
   message: z.string().nullable(),
   correlationId: z.string().nullable(),
   workstation: z.string().nullable(),
+  /** Which kind of the action it was (a device action's `test-push`, a drift fix's category), for a specific label. */
+  variant: z.string().nullable().optional(),
+  /** In a folded timeline: the IdP's own events caused by this console action (its actions, oldest first). */
+  echoes: z.array(z.string()).optional(),
 });
 export type AuditRow = z.infer<typeof AuditRow>;
+
+/** Which kind of an operation a journal record is, from the operation's input (null: the operation has one kind). */
+export function auditVariant(operation: string, input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const i = input as Record<string, unknown>;
+  switch (operation) {
+    case 'people.deviceAction':
+      return typeof i['action'] === 'string' ? i['action'] : null;
+    case 'people.setIdentityLock':
+      return typeof i['locked'] === 'boolean' ? (i['locked'] ? 'lock' : 'unlock') : null;
+    case 'people.setSigning':
+      return typeof i['allow'] === 'boolean' ? (i['allow'] ? 'allow' : 'revoke') : null;
+    case 'people.fixDrift':
+      return typeof i['kind'] === 'string' ? i['kind'] : null;
+    default:
+      return null;
+  }
+}
 
 /** Danish labels for the console's own operations and the IdP's action taxonomy (OS2faktor's names). */
 export const auditActionLabels: Record<string, string> = {
@@ -54,23 +82,42 @@ export const auditActionLabels: Record<string, string> = {
   'people.export': 'Personliste eksporteret',
   'people.resetPassword': 'Adgangskode nulstillet',
   'people.deviceAction': 'MFA-enhed ændret',
+  'people.deviceAction:lock': 'MFA-enhed spærret',
+  'people.deviceAction:unlock': 'MFA-enhed låst op',
+  'people.deviceAction:remove': 'MFA-enhed fjernet',
+  'people.deviceAction:test-push': 'Test-push sendt til MFA-enhed',
+  'people.deviceAction:release-token': 'Kodeviser frigivet',
+  'people.assignHardwareToken': 'Kodeviser tildelt',
   'people.setIdentityLock': 'Identitet spærret/genåbnet i IdP',
+  'people.setIdentityLock:lock': 'Identitet spærret i IdP',
+  'people.setIdentityLock:unlock': 'Identitet genåbnet i IdP',
   'people.assignLocalAuthenticator': 'Lokalt loginmiddel tildelt',
   'people.revokeLocalAuthenticator': 'Lokalt loginmiddel fjernet',
   'people.setSigning': 'Kvalificeret signatur ændret',
+  'people.setSigning:allow': 'Kvalificeret signatur tildelt',
+  'people.setSigning:revoke': 'Kvalificeret signatur fjernet',
   'people.suspendIdentity': 'Erhvervsidentitet spærret',
   'people.reactivateIdentity': 'Erhvervsidentitet genåbnet',
   'people.fixDrift': 'Uoverensstemmelse rettet',
+  'people.fixDrift:identity-missing': 'Afvigelse rettet: erhvervsidentitet oprettet',
+  'people.fixDrift:credential-missing': 'Afvigelse rettet: lokalt loginmiddel tildelt',
+  'people.fixDrift:suspended-active-ad': 'Afvigelse rettet: identitet genåbnet',
+  'people.fixDrift:active-disabled-ad': 'Afvigelse rettet: identitet spærret',
+  'people.fixDrift:subject-mismatch': 'Afvigelse rettet: kobling til AD rettet',
+  'people.fixDrift:only-in-mitid': 'Afvigelse rettet: identitet uden AD-konto spærret',
+  'transfers.retry': 'Fejlet MitID Erhverv-overførsel genkørt',
   'bulk.start': 'Masseopgave startet',
   'bulk.pause': 'Masseopgave sat på pause',
   'bulk.resume': 'Masseopgave genoptaget',
   'bulk.cancel': 'Masseopgave annulleret',
+  'bulk.addNote': 'Note tilføjet til masseopgave',
   'bulk.retryFailed': 'Fejlede rækker forsøgt igen',
   'bulk.job': 'Masseopgave (forløb)',
   'bulk.row': 'Masseopgave: én person',
   'policy.update': 'Adgangskodepolitik gemt',
   'policy.mirrorToAd': 'Adgangskodepolitik skrevet til AD',
   'policy.updateConfig': 'Opsætning af politikker ændret',
+  'mail.update': 'Mailskabelon ændret',
   'terms.publish': 'Vilkår offentliggjort',
   'terms.exportAcceptances': 'Accepter af vilkår eksporteret',
   'audit.setRetention': 'Opbevaringsperioder ændret',
@@ -78,7 +125,7 @@ export const auditActionLabels: Record<string, string> = {
   'audit.purge': 'Hændelser slettet efter opbevaringsperioden',
   'audit.journalTampered': 'Journalen er manipuleret (fundet ved start)',
   'audit.evidenceCleanup': 'Ufærdig revisionspakke slettet',
-  EVIDENCE_ATTESTED: 'Revisionspakke underskrevet af IdP',
+  LIA_EVIDENCE_ATTESTED: 'Revisionspakke underskrevet af IdP',
   LOGIN: 'Login',
   WRONG_PASSWORD: 'Forkert adgangskode',
   TOO_MANY_ATTEMPTS: 'For mange forsøg',
@@ -97,13 +144,17 @@ export const auditActionLabels: Record<string, string> = {
   ADDED_ROLE_BY_ADMIN: 'Rolle tildelt af administrator',
   CHANGE_PASSWORD_SETTINGS: 'Adgangskodepolitik ændret',
   CHANGE_TERMS_AND_CONDITIONS: 'Vilkår ændret',
-  KODEVISER_RESET: 'Kodeviser nulstillet',
-  KODEVISER_ASSIGNED: 'Kodeviser tildelt',
+  KODEVISER_RESET: 'Kodeviser frigivet (nulstillet)',
+  LIA_KODEVISER_ASSIGNED: 'Kodeviser tildelt',
   MITID_ERVHERV_ACTION: 'Handling i MitID Erhverv',
   ADMIN_MFA_TEST: 'Test-besked sendt til MFA-enhed',
   UNLOCK_ACCOUNT: 'Konto låst op',
-  LOCK_MFA_DEVICE: 'MFA-enhed spærret',
-  UNLOCK_MFA_DEVICE: 'MFA-enhed genåbnet',
+  LIA_LOCK_MFA_DEVICE: 'MFA-enhed spærret',
+  LIA_UNLOCK_MFA_DEVICE: 'MFA-enhed genåbnet',
+  LIA_MFA_DEVICE_LOCKED_WRONG_CODES: 'MFA-enhed spærret efter forkerte koder',
+  LIA_CHANGE_EMAIL_TEMPLATE: 'Mailskabelon ændret',
+  SENT_EBOKS: 'Sendt til Digital Post',
+  SENT_MAIL: 'Mail sendt',
 };
 
 /** The same labels in English, for an operator working in English (the same keys: a unit test holds them equal). */
@@ -117,23 +168,42 @@ export const auditActionLabelsEn: Record<string, string> = {
   'people.export': 'People list exported',
   'people.resetPassword': 'Password reset',
   'people.deviceAction': 'MFA device changed',
+  'people.deviceAction:lock': 'MFA device blocked',
+  'people.deviceAction:unlock': 'MFA device unlocked',
+  'people.deviceAction:remove': 'MFA device removed',
+  'people.deviceAction:test-push': 'Test push sent to MFA device',
+  'people.deviceAction:release-token': 'Code display released',
+  'people.assignHardwareToken': 'Code display assigned',
   'people.setIdentityLock': 'Identity blocked/reopened in the IdP',
+  'people.setIdentityLock:lock': 'Identity blocked in the IdP',
+  'people.setIdentityLock:unlock': 'Identity reopened in the IdP',
   'people.assignLocalAuthenticator': 'Local credential assigned',
   'people.revokeLocalAuthenticator': 'Local credential removed',
   'people.setSigning': 'Qualified signature changed',
+  'people.setSigning:allow': 'Qualified signature granted',
+  'people.setSigning:revoke': 'Qualified signature removed',
   'people.suspendIdentity': 'Business identity suspended',
   'people.reactivateIdentity': 'Business identity reactivated',
   'people.fixDrift': 'Drift fixed',
+  'people.fixDrift:identity-missing': 'Drift fixed: business identity created',
+  'people.fixDrift:credential-missing': 'Drift fixed: local credential assigned',
+  'people.fixDrift:suspended-active-ad': 'Drift fixed: identity reactivated',
+  'people.fixDrift:active-disabled-ad': 'Drift fixed: identity suspended',
+  'people.fixDrift:subject-mismatch': 'Drift fixed: link to AD corrected',
+  'people.fixDrift:only-in-mitid': 'Drift fixed: identity without AD account suspended',
+  'transfers.retry': 'Failed MitID Erhverv transfer retried',
   'bulk.start': 'Bulk job started',
   'bulk.pause': 'Bulk job paused',
   'bulk.resume': 'Bulk job resumed',
   'bulk.cancel': 'Bulk job cancelled',
+  'bulk.addNote': 'Note added to bulk job',
   'bulk.retryFailed': 'Failed rows retried',
   'bulk.job': 'Bulk job (run)',
   'bulk.row': 'Bulk job: one person',
   'policy.update': 'Password policy saved',
   'policy.mirrorToAd': 'Password policy written to AD',
   'policy.updateConfig': 'Policy setup changed',
+  'mail.update': 'Mail template changed',
   'terms.publish': 'Terms published',
   'terms.exportAcceptances': 'Terms acceptances exported',
   'audit.setRetention': 'Retention periods changed',
@@ -141,7 +211,7 @@ export const auditActionLabelsEn: Record<string, string> = {
   'audit.purge': 'Events deleted after the retention period',
   'audit.journalTampered': 'The journal has been tampered with (found at start)',
   'audit.evidenceCleanup': 'Unfinished evidence package deleted',
-  EVIDENCE_ATTESTED: 'Evidence package signed by the IdP',
+  LIA_EVIDENCE_ATTESTED: 'Evidence package signed by the IdP',
   LOGIN: 'Sign-in',
   WRONG_PASSWORD: 'Wrong password',
   TOO_MANY_ATTEMPTS: 'Too many attempts',
@@ -161,18 +231,31 @@ export const auditActionLabelsEn: Record<string, string> = {
   CHANGE_PASSWORD_SETTINGS: 'Password policy changed',
   CHANGE_TERMS_AND_CONDITIONS: 'Terms changed',
   KODEVISER_RESET: 'Code display reset',
-  KODEVISER_ASSIGNED: 'Code display assigned',
+  LIA_KODEVISER_ASSIGNED: 'Code display assigned',
   MITID_ERVHERV_ACTION: 'Action in MitID Erhverv',
   ADMIN_MFA_TEST: 'Test message sent to MFA device',
   UNLOCK_ACCOUNT: 'Account unlocked',
-  LOCK_MFA_DEVICE: 'MFA device blocked',
-  UNLOCK_MFA_DEVICE: 'MFA device reopened',
+  LIA_LOCK_MFA_DEVICE: 'MFA device blocked',
+  LIA_UNLOCK_MFA_DEVICE: 'MFA device reopened',
+  LIA_MFA_DEVICE_LOCKED_WRONG_CODES: 'MFA device blocked after wrong codes',
+  LIA_CHANGE_EMAIL_TEMPLATE: 'Mail template changed',
+  SENT_EBOKS: 'Sent to Digital Post',
+  SENT_MAIL: 'Mail sent',
 };
 
-/** An audit action as the operator reads it, in Danish (the default, as evidence packages use) or English. */
-export function auditActionLabel(action: string, language: string = 'da'): string {
+/**
+ * An audit action as the operator reads it, in Danish (the default, as evidence packages use) or English;
+ * with its variant (`auditVariant`) the specific label when there is one ("Test-push sendt", not "MFA-enhed ændret").
+ */
+export function auditActionLabel(action: string, language: string = 'da', variant?: string | null): string {
   const labels = language.startsWith('en') ? auditActionLabelsEn : auditActionLabels;
-  return labels[action] ?? action;
+  if (variant && Object.hasOwn(labels, `${action}:${variant}`)) return labels[`${action}:${variant}`]!;
+  return Object.hasOwn(labels, action) ? labels[action]! : action;
+}
+
+/** Whether the shared labels know the action (else a caller may fall back to the operation's own summary). */
+export function hasAuditActionLabel(action: string): boolean {
+  return Object.hasOwn(auditActionLabels, action);
 }
 
 /** Failed-login actions, for the auditors' chart. */

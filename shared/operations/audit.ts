@@ -5,6 +5,10 @@ import { isSafeReasonText, Reason } from '../domain/person.ts';
 
 const auditors = ['administrator', 'auditor'] as const;
 
+/** The raw bytes of one upload chunk, and their base64 length. */
+export const PACKAGE_CHUNK_BYTES = 512 * 1024;
+export const PACKAGE_CHUNK_BASE64 = Math.ceil(PACKAGE_CHUNK_BYTES / 3) * 4;
+
 export const JobView = z.object({
   id: z.string(),
   kind: z.string(),
@@ -86,12 +90,42 @@ export const auditOps = {
       .refine((i) => !i.fullCpr || (i.reason?.length ?? 0) >= 5, { message: 'Fulde CPR-numre kræver en begrundelse', path: ['reason'] }),
     output: z.object({ job: JobView }),
   }),
+  'audit.downloadEvidence': op({
+    summary: 'Hent en revisionspakke som zip-fil',
+    access: auditors,
+    scope: 'none',
+    writes: false,
+    sensitive: true,
+    /** The export job that wrote the package (only its owner may fetch it); main finds the folder. */
+    input: z.object({ job: z.string().uuid() }).strict(),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+  }),
+  'audit.uploadPackageFile': op({
+    summary: 'Send en del af en pakke til kontrol',
+    access: auditors,
+    scope: 'none',
+    writes: false,
+    /** One chunk of one picked file (≤ 512 KiB before base64, under the web host's body limit). */
+    input: z
+      .object({
+        upload: z.string().uuid().optional(),
+        name: z.string().min(1).max(200),
+        offset: z.number().int().min(0),
+        data: z.string().max(PACKAGE_CHUNK_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Ugyldige data'),
+      })
+      .strict(),
+    output: z.object({ upload: z.string().uuid(), bytes: z.number().int() }),
+  }),
   'audit.verifyPackage': op({
     summary: 'Kontrollér en revisionspakke',
     access: auditors,
     scope: 'none',
     writes: false,
-    input: z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
+    /** A folder on this machine, or the files the auditor picked and sent (audit.uploadPackageFile). */
+    input: z.union([
+      z.object({ folder: z.string().trim().min(1, 'Angiv mappen').max(4096) }).strict(),
+      z.object({ upload: z.string().uuid() }).strict(),
+    ]),
     output: PackageCheck,
   }),
   'audit.attestationCertificate': op({

@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import type { AuditFilter, AuditRow } from '../../shared/domain/audit.ts';
+import { auditVariant, type AuditFilter, type AuditRow } from '../../shared/domain/audit.ts';
 import type { AuditEvent } from '../../shared/idp/audit.ts';
 import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 
@@ -107,14 +107,16 @@ export function openAuditStore(file: string): AuditStore {
       table: 'journal', key: 'seq', action: 'operation', fts: 'journal_fts', personId: 'target', ou: 'target_ou', outcome: 'outcome',
       operator: (v) => ["(operator_username = ? OR operator_name LIKE ? ESCAPE '\\')", v, `%${likeEscape(v)}%`],
       select: `at, 'c' AS src, seq AS id, operation AS action, kind, operator_name || ' (' || operator_username || ')' AS operator,
-              target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation`,
+              target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation,
+              coalesce(json_extract(summary, '$.input'),
+                (SELECT json_extract(i.summary, '$.input') FROM journal i WHERE i.seq = json_extract(journal.summary, '$.intent'))) AS input_json`,
     },
     // The IdP's log carries neither an outcome nor the person's OU: those filters are the console's.
     idp: {
       table: 'idp_events', key: 'id', action: 'action', fts: 'idp_events_fts', personId: 'person_username', ou: null, outcome: null,
       operator: (v) => ["operator LIKE ? ESCAPE '\\'", `%${likeEscape(v)}%`],
       select: `at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
-              NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation`,
+              NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation, NULL AS input_json`,
     },
   };
 
@@ -138,9 +140,27 @@ export function openAuditStore(file: string): AuditStore {
     if (f.outcome && c.outcome) add(`${c.outcome} = ?`, f.outcome);
     if (f.correlationId) add('correlation_id = ?', f.correlationId);
     if (f.text?.trim()) add(`${c.key} IN (SELECT rowid FROM ${c.fts} WHERE ${c.fts} MATCH ?)`, ftsQuery(f.text));
+    if (f.fold && source === 'console') {
+      // An intent whose outcome is recorded is that outcome's row; one without (still running, or cut off) stays.
+      add(`NOT (kind = 'intent' AND EXISTS (SELECT 1 FROM journal o WHERE o.correlation_id = journal.correlation_id
+        AND o.kind = 'outcome' AND o.operation = journal.operation))`);
+    }
+    if (f.fold && source === 'idp' && f.source === 'all') {
+      // The IdP's events caused by a console action (by its correlation id) are shown in that action's row.
+      add('NOT (correlation_id IS NOT NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.correlation_id = idp_events.correlation_id))');
+    }
     return { sql: `SELECT ${c.select} FROM ${c.table} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params };
   }
 
+  const variantOf = (r: Record<string, unknown>): string | null => {
+    if (typeof r.input_json !== 'string') return null;
+    try {
+      return auditVariant(String(r.action), JSON.parse(r.input_json));
+    } catch {
+      // A summary that is not JSON names no variant; the row keeps the operation's general label.
+      return null;
+    }
+  };
   const toRow = (r: Record<string, unknown>): AuditRow => ({
     key: `${r.src}:${r.id}`,
     source: r.src === 'c' ? 'console' : 'idp',
@@ -156,7 +176,27 @@ export function openAuditStore(file: string): AuditStore {
     message: (r.message as string | null) ?? null,
     correlationId: (r.correlation_id as string | null) ?? null,
     workstation: (r.workstation as string | null) ?? null,
+    variant: r.src === 'c' ? variantOf(r) : null,
+    echoes: [],
   });
+
+  /** The IdP's own events (not the copies of the journal it keeps) that carry these correlation ids, by id. */
+  function echoesOf(rows: AuditRow[]): AuditRow[] {
+    const ids = [...new Set(rows.filter((r) => r.source === 'console' && r.correlationId).map((r) => r.correlationId as string))];
+    if (!ids.length) return rows;
+    const found = new Map<string, string[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const hits = db.prepare(`SELECT correlation_id, action FROM idp_events WHERE correlation_id IN (${chunk.map(() => '?').join(',')})
+        AND coalesce(source, '') <> 'console' ORDER BY id`).all(...chunk) as Array<{ correlation_id: string; action: string }>;
+      for (const h of hits) {
+        const list = found.get(h.correlation_id) ?? [];
+        if (!list.includes(h.action)) list.push(h.action);
+        found.set(h.correlation_id, list);
+      }
+    }
+    return rows.map((r) => (r.source === 'console' && r.correlationId && found.has(r.correlationId) ? { ...r, echoes: found.get(r.correlationId)! } : r));
+  }
 
   const branches = (f: AuditFilter) => [branch('console', f), branch('idp', f)].filter((b): b is Branch => b !== null);
 
@@ -204,7 +244,8 @@ export function openAuditStore(file: string): AuditStore {
       const more = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
       const last = pageRows.at(-1);
-      return { rows: pageRows.map(toRow), nextCursor: more && last ? `${last.at}|${last.src}|${last.id}` : null };
+      const out = pageRows.map(toRow);
+      return { rows: filter.fold ? echoesOf(out) : out, nextCursor: more && last ? `${last.at}|${last.src}|${last.id}` : null };
     },
     count(filter) {
       return branches(filter).reduce(
@@ -244,7 +285,7 @@ export function openAuditStore(file: string): AuditStore {
       const params = bs.flatMap((b) => b.params);
       // Days are cut in UTC here; close enough for a chart, and it keeps the query on plain text prefixes.
       const perDay = (db.prepare(`SELECT substr(at, 1, 10) AS day, action, count(*) AS count FROM (${union}) GROUP BY day, action ORDER BY day`).all(...params) as Array<{ day: string; action: string; count: number }>);
-      const perOperator = db.prepare(`SELECT operator, count(*) AS count FROM (${union}) WHERE src = 'c' AND kind = 'intent' GROUP BY operator ORDER BY count DESC LIMIT 20`).all(...params) as Array<{ operator: string; count: number }>;
+      const perOperator = db.prepare(`SELECT operator, count(*) AS count FROM (${union}) WHERE src = 'c' AND ${filter.fold ? "kind <> 'event'" : "kind = 'intent'"} GROUP BY operator ORDER BY count DESC LIMIT 20`).all(...params) as Array<{ operator: string; count: number }>;
       const failedLoginsPerDay = db.prepare(`SELECT substr(at, 1, 10) AS day, count(*) AS count FROM (${union}) WHERE action IN ('WRONG_PASSWORD','TOO_MANY_ATTEMPTS','REJECT_MFA') GROUP BY day ORDER BY day`).all(...params) as Array<{ day: string; count: number }>;
       return { perDay: perDay.map((r) => ({ ...r, count: Number(r.count) })), perOperator: perOperator.map((r) => ({ ...r, count: Number(r.count) })), failedLoginsPerDay: failedLoginsPerDay.map((r) => ({ ...r, count: Number(r.count) })) };
     },

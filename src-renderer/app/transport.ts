@@ -1,6 +1,6 @@
 import type { PreloadBridge } from '../../shared/bridge.ts';
 import type { OpInput, OpName, OpOutput, OpResult } from '../../shared/operations/index.ts';
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode, MessageParams } from '../../shared/errors.ts';
 
 declare global {
   interface Window {
@@ -12,10 +12,15 @@ declare global {
 export class OpError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  /** The message by key and values, for the operator's language (see shared/errors.ts). */
+  readonly key: string | undefined;
+  readonly params: MessageParams | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, ref?: { key?: string | undefined; params?: MessageParams | undefined }) {
     super(message);
     this.code = code;
     this.details = details;
+    this.key = ref?.key;
+    this.params = ref?.params;
   }
   /** Field → message, when the error is a validation error. */
   get fields(): Record<string, string> {
@@ -52,7 +57,7 @@ async function viaHttp(operation: string, input: unknown): Promise<OpResult<OpNa
       credentials: 'same-origin',
     });
   } catch {
-    return { ok: false, error: { code: 'internal', message: 'Konsollens værtsproces svarer ikke. Er den stoppet?' } };
+    return { ok: false, error: { code: 'internal', message: 'Konsollens værtsproces svarer ikke. Er den stoppet?', key: 'hostDown' } };
   }
   return (await res.json()) as OpResult<OpName>;
 }
@@ -61,5 +66,6 @@ async function viaHttp(operation: string, input: unknown): Promise<OpResult<OpNa
 export async function invoke<N extends OpName>(operation: N, input: OpInput<N>): Promise<OpOutput<N>> {
   const result = window.lokalIdp ? await window.lokalIdp.invoke(operation, input) : await viaHttp(operation, input);
   if (result.ok) return result.data as OpOutput<N>;
-  throw new OpError(result.error.code as ErrorCode, result.error.message, result.error.details);
+  const { code, message, details, key, params } = result.error;
+  throw new OpError(code as ErrorCode, message, details, { key, params });
 }

@@ -1,12 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { openConsole, openModal, SHOTS, signIn } from './support.ts';
 
-const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-
-test('an auditor reviews the merged timeline, verifies the chain and exports an evidence package', async ({ page }) => {
+test('an auditor reviews the merged timeline and verifies the chain', async ({ page }) => {
+  // Two sign-ins, a write and a verify: more than a minute on a busy machine.
+  test.setTimeout(150_000);
   // Something to review: a helpdesk unlock with a reason.
   await openConsole(page);
   await signIn(page, 'helpdesk');
@@ -26,10 +23,13 @@ test('an auditor reviews the merged timeline, verifies the chain and exports an 
   await expect(page.getByTestId('audit-row').first()).toBeVisible();
   // Free text finds the unlock by its reason.
   await page.getByTestId('audit-text').fill('ferie');
-  await expect(page.getByTestId('audit-row')).toHaveCount(2); // intent and outcome
+  // One row per action: the intent is folded into its outcome.
+  await expect(page.getByTestId('audit-row')).toHaveCount(1);
   await expect(page.getByTestId('audit-row').first()).toContainText('AD-konto låst op');
+  await expect(page.getByTestId('audit-row').first()).toContainText('Gennemført');
   await page.getByTestId('audit-row').first().click();
   await expect(page.getByRole('dialog')).toContainText('Glemt kode efter ferie');
+  // Following the action's correlation id shows each of its records: intent and outcome.
   await page.getByRole('button', { name: 'Samme korrelations-id' }).click();
   await expect(page.getByTestId('audit-row')).toHaveCount(2);
   await page.getByRole('button', { name: 'Nulstil filtre' }).click();
@@ -38,14 +38,5 @@ test('an auditor reviews the merged timeline, verifies the chain and exports an 
   await expect(page.getByTestId('verify-result')).toContainText('Kæden er intakt');
   await page.screenshot({ path: `${SHOTS}/06-revision.png` });
 
-  // Today as the period, typed the way a Dane writes dates; then export.
-  const [y, m, d] = today().split('-');
-  await page.getByTestId('period-from').fill(`${d}-${m}-${y}`);
-  await page.getByTestId('period-to').fill(`${d}.${m}.${y}`);
-  await page.getByTestId('period-to').press('Tab');
-  await page.getByTestId('export-start').click();
-  await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 30_000 });
-  await page.getByRole('button', { name: 'Kontrollér', exact: true }).click();
-  await expect(page.getByTestId('package-ok')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/07-evidence.png`, fullPage: false });
+  // The evidence package (own period, download, picked-package check): auditor-day.spec.ts.
 });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openConsole, openModal, SHOTS, signIn } from './support.ts';
+import { downloadPackage } from './evidence-support.ts';
 
 // The auditor's 30-day evidence package from the training environment, exported through the console and
 // read back the way an archive or a screen reader meets it: poppler's pdfinfo, pdffonts and pdftotext.
@@ -40,15 +41,16 @@ test('an auditor exports 30 days in training and gets a tagged, archival, number
   const now = new Date();
   const [fy, fm, fd] = ymd(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 29));
   const [ty, tm, td] = ymd(now);
-  await page.getByTestId('period-from').fill(`${fd}-${fm}-${fy}`);
-  await page.getByTestId('period-to').fill(`${td}-${tm}-${ty}`);
-  await page.getByTestId('period-to').press('Tab');
-  await page.getByTestId('export-start').click();
-  await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
-  const folder = await page.getByLabel('Kontrollér en pakke').inputValue();
-  expect(folder).toMatch(/revisionspakke-/);
+  // The package's own period, shown in its dialog: the last 30 days up to today by default.
+  await page.getByTestId('export-open').click();
+  const dialog = page.getByRole('dialog', { name: 'Revisionspakke' });
+  await expect(dialog.getByTestId('export-from')).toHaveValue(`${fd}.${fm}.${fy}`);
+  await expect(dialog.getByTestId('export-to')).toHaveValue(`${td}.${tm}.${ty}`);
+  await dialog.getByTestId('export-start').click();
+  await expect(dialog.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  // The package arrives as a download (a zip), not as a path on the machine that made it.
+  const { folder, name: packageId } = await downloadPackage(page);
   const file = join(folder, 'rapport.pdf');
-  const packageId = folder.split(/[\\/]/).at(-1)!;
 
   // Archival and accessible: PDF/A-2a in the XMP, tagged, every font embedded, Danish as the document language.
   const info = tool('pdfinfo', file);

@@ -1,6 +1,8 @@
 import type { AuditFilter } from '../../../shared/domain/audit.ts';
 import type { auditOps, EvidenceScope } from '../../../shared/operations/audit.ts';
 import { exportEvidence, verifyEvidencePackage } from './evidence.ts';
+import { createPackageUploads, zipPackage, type PackageUploads } from './package-files.ts';
+import { ConsoleError } from '../../../shared/errors.ts';
 import { checkJournal } from './journal-anchor.ts';
 import { policyEvidenceContext } from './evidence-context.ts';
 import { applyRetention } from './retention.ts';
@@ -43,10 +45,13 @@ export interface AuditServiceDeps {
   evidenceDir: string;
   /** Ship the outbox and pull the IdP's log now. */
   syncAudit(): Promise<void>;
+  /** Packages picked for "Kontrollér en pakke", staged in main (default: a private temporary folder). */
+  uploads?: PackageUploads;
 }
 
 /** Revision: the merged timeline, the journal's check, evidence packages, retention, and long jobs. */
 export function createAuditService(deps: AuditServiceDeps): FeatureService<typeof auditOps> {
+  const uploads = deps.uploads ?? createPackageUploads();
   return {
     'audit.search': async (input) => deps.audit.search(input.filter, { cursor: input.cursor, limit: input.limit }),
 
@@ -80,9 +85,22 @@ export function createAuditService(deps: AuditServiceDeps): FeatureService<typeo
       return { job };
     },
 
-    'audit.verifyPackage': async (input) => {
+    'audit.downloadEvidence': async (input, ctx) => {
+      const job = deps.jobs.get(input.job, ctx.requireSession().operator.username);
+      const result = job.kind === 'audit.exportEvidence' && job.state === 'succeeded' ? (job.result as { folder?: unknown }) : null;
+      if (typeof result?.folder !== 'string') throw new ConsoleError('not-found', 'Pakken er ikke færdig.').withKey('packageNotReady');
+      const { fileName, bytes } = zipPackage(deps.evidenceDir, result.folder);
+      return { fileName, base64: Buffer.from(bytes).toString('base64') };
+    },
+
+    'audit.uploadPackageFile': async (input, ctx) =>
+      uploads.append(ctx.requireSession().operator.username, { upload: input.upload, name: input.name, offset: input.offset, data: Buffer.from(input.data, 'base64') }),
+
+    'audit.verifyPackage': async (input, ctx) => {
       const idp = deps.connections().idp;
-      return verifyEvidencePackage(input.folder, idp ? () => idp.attestationCertificate() : undefined);
+      const current = idp ? () => idp.attestationCertificate() : undefined;
+      if ('folder' in input) return verifyEvidencePackage(input.folder, current);
+      return uploads.check(ctx.requireSession().operator.username, input.upload, (folder) => verifyEvidencePackage(folder, current));
     },
 
     'audit.attestationCertificate': async () => {

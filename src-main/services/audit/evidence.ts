@@ -5,10 +5,11 @@ import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { AuditFilter, AuditRow, JournalCheck, PackageCheck } from '../../../shared/domain/audit.ts';
+import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import { checkJournal } from './journal-anchor.ts';
-import { actionLabel, evidenceColumnsByLanguage, sourceLabel, type EvidenceLanguage } from './evidence-i18n.ts';
+import { evidenceColumnsByLanguage, sourceLabel, type EvidenceLanguage } from './evidence-i18n.ts';
 import { ReportCollector, writeReport, type AttestationPlan, type PolicyContext } from './evidence-report.ts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { Operator } from '../../../shared/roles.ts';
@@ -63,7 +64,7 @@ export function createCsvWriter(file: string, columns: readonly string[] = evide
 
 export function cells(r: AuditRow, fullCpr: boolean, language: EvidenceLanguage = 'da'): string[] {
   const m = fullCpr ? (s: string | null) => s : maskCpr;
-  return [r.at, sourceLabel[language][r.source], actionLabel(r.action, language), r.action, r.kind, r.operator ?? '', m(r.person) ?? '', r.personId ?? '', r.ou ?? '', r.outcome ?? '', m(r.reason) ?? '', m(r.message) ?? '', r.correlationId ?? '', r.workstation ?? ''];
+  return [r.at, sourceLabel[language][r.source], auditActionLabel(r.action, language), r.action, r.kind, r.operator ?? '', m(r.person) ?? '', r.personId ?? '', r.ou ?? '', r.outcome ?? '', m(r.reason) ?? '', m(r.message) ?? '', r.correlationId ?? '', r.workstation ?? ''];
 }
 
 /**
@@ -87,7 +88,7 @@ function sha256File(file: string): Promise<string> {
 }
 
 function checkCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new ConsoleError('cancelled', 'Eksporten blev annulleret.');
+  if (signal.aborted) throw new ConsoleError('cancelled', 'Eksporten blev annulleret.').withKey('exportCancelled');
 }
 
 /** Folders and files of evidence hold personal data: owner only on POSIX (Windows ignores the modes). */

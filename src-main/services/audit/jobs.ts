@@ -67,12 +67,12 @@ export function createJobRegistry(toPayload: (e: unknown) => ErrorPayload) {
     },
     get(id: string, owner: string): JobView {
       const job = jobs.get(id);
-      if (!job || job.owner !== owner) throw new ConsoleError('not-found', 'Opgaven findes ikke.');
+      if (!job || job.owner !== owner) throw new ConsoleError('not-found', 'Opgaven findes ikke.').withKey('jobMissing');
       return view(job);
     },
     cancel(id: string, owner: string): JobView {
       const job = jobs.get(id);
-      if (!job || job.owner !== owner) throw new ConsoleError('not-found', 'Opgaven findes ikke.');
+      if (!job || job.owner !== owner) throw new ConsoleError('not-found', 'Opgaven findes ikke.').withKey('jobMissing');
       job.controller.abort();
       return view(job);
     },

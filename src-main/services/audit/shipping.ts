@@ -71,7 +71,7 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
           r.seq !== prev.seq + 1
             ? `Journalen mangler poster ${prev.seq + 1}–${r.seq - 1} efter det, IdP'en har bekræftet. ${REFUSED}`
             : `Post ${r.seq} bygger ikke på post ${prev.seq}, som IdP'en har bekræftet. ${REFUSED}`,
-        );
+        ).withKey('journalGap');
       }
       out.push(r);
       prev = { seq: r.seq, hash: r.hash };
@@ -101,7 +101,7 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
           reconciled = true;
           continue;
         }
-        throw new ConsoleError('conflict', `Lokal IdP afviste journalen: ${e.message.replace(/^Lokal IdP meldte konflikt \(409\): /, '')}. ${REFUSED}`);
+        throw new ConsoleError('conflict', `Lokal IdP afviste journalen: ${e.message.replace(/^Lokal IdP meldte konflikt \(409\): /, '')}. ${REFUSED}`).withKey('journalRefused');
       }
       journal.outbox.advance(last.seq);
       journal.outbox.markAnchored();

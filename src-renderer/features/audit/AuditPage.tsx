@@ -3,22 +3,23 @@ import '@mantine/charts/styles.css';
 import 'dayjs/locale/da';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
-  Alert, Badge, Button, Card, Checkbox, Drawer, Group, MultiSelect, NumberInput, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title,
+  Alert, Badge, Button, Card, Drawer, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title,
 } from '@mantine/core';
 import { BarChart, LineChart } from '@mantine/charts';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, type JournalCheck, type PackageCheck } from '../../../shared/domain/audit.ts';
+import { auditActionLabel, auditActionLabels, type AuditFilter, type AuditRow, type JournalCheck } from '../../../shared/domain/audit.ts';
 import i18n from '../../app/i18n.ts';
+import { formatterFor, useFormat, type Formatter } from '../../app/format.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useOp, useOpMutation, useOpPages } from '../../app/ops.ts';
-import { OpError } from '../../app/transport.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import { inBackground } from '../../app/background.ts';
+import { EvidenceButton, PackageCheckCard } from './EvidenceDialog.tsx';
 
 i18n.addResourceBundle('da', 'translation', da, true, true);
 i18n.addResourceBundle('en', 'translation', en, true, true);
@@ -27,7 +28,8 @@ type Draft = { from: string | null; to: string | null; actions: string[]; operat
 const emptyDraft: Draft = { from: null, to: null, actions: [], operator: '', person: '', ou: '', outcome: null, text: '', source: 'all', correlationId: null };
 
 function toFilter(d: Draft): AuditFilter {
-  const f: AuditFilter = { actions: d.actions, source: d.source };
+  // One row per action; following one action's correlation id shows each of its records instead.
+  const f: AuditFilter = { actions: d.actions, source: d.source, fold: !d.correlationId };
   if (d.from) f.from = d.from;
   if (d.to) f.to = d.to;
   if (d.operator.trim()) f.operator = d.operator.trim();
@@ -39,19 +41,16 @@ function toFilter(d: Draft): AuditFilter {
   return f;
 }
 
-/** Typed dates as Danes write them: 23-11-2026, 23.11.2026 or 23/11/2026 (also ISO). */
-function parseDanishDate(text: string): string | null {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  if (iso) return text.trim();
-  const m = /^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$/.exec(text.trim());
-  if (!m) return null;
-  const [, d, mo, y] = m as unknown as [string, string, string, string];
-  const date = new Date(Number(y), Number(mo) - 1, Number(d));
-  if (date.getMonth() !== Number(mo) - 1) return null;
-  return `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+/** A typed date in the language's order (day first; also ISO) as Mantine's 'YYYY-MM-DD', or null. */
+function dateParserFor(fmt: Formatter) {
+  return (text: string): string | null => {
+    const d = fmt.parseDate(text);
+    return d ? `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` : null;
+  };
 }
 
-const fmtTime = (iso: string) => new Date(iso).toLocaleString('da-DK', { dateStyle: 'short', timeStyle: 'medium' });
+/** A journal line's moment: date and time with seconds, in the operator's language. */
+const fmtTime = (iso: string) => formatterFor(i18n.language).dateTime(iso, { seconds: true });
 const ROW = 36;
 const cols = '170px 1.3fr 1fr 1fr 110px 1.4fr';
 
@@ -95,11 +94,14 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
                 <span>{fmtTime(r.at)}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
                   <Badge size="xs" variant="light" color={r.source === 'console' ? 'blue' : 'grape'} mr={6}>{t(`audit.sources.${r.source}`)}</Badge>
-                  {auditActionLabel(r.action, i18n.language)}
+                  {auditActionLabel(r.action, i18n.language, r.variant)}
                 </span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.operator ?? '–'}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.person ?? '–'}</span>
-                <span>{r.outcome ? t(`audit.outcomes.${r.outcome}`) : r.kind === 'intent' ? '…' : ''}</span>
+                <span>
+                  {r.outcome ? t(`audit.outcomes.${r.outcome}`) : r.kind === 'intent' ? '…' : ''}
+                  {(r.echoes?.length ?? 0) > 0 && <Badge size="xs" variant="light" color="grape" ml={4} data-testid="audit-echo">{t('audit.sources.idp')}</Badge>}
+                </span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.reason ?? r.message ?? ''}</span>
               </div>
             );
@@ -111,9 +113,20 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
   );
 }
 
+/** A chart's day (yyyy-mm-dd) as a short tick in the operator's language: "5. dec." / "5 Dec". */
+function dayTick(locale: string) {
+  const f = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
+  return (day: string) => {
+    const [y, m, d] = day.split('-').map(Number);
+    return y && m && d ? f.format(new Date(y, m - 1, d)) : day;
+  };
+}
+
 function Charts({ filter }: { filter: AuditFilter }) {
   const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const stats = useOp('audit.stats', { filter });
+  const tick = useMemo(() => dayTick(fmt.locale), [fmt.locale]);
   const perDay = useMemo(() => {
     const data = stats.data?.perDay ?? [];
     const totals = new Map<string, number>();
@@ -122,99 +135,27 @@ function Charts({ filter }: { filter: AuditFilter }) {
     const days = new Map<string, Record<string, number | string>>();
     for (const d of data) {
       if (!top.includes(d.action)) continue;
-      const row = days.get(d.day) ?? { day: d.day };
+      // The day is shown (axis and tooltip) as the operator's language writes it.
+      const row = days.get(d.day) ?? { day: tick(d.day) };
       row[auditActionLabel(d.action, i18n.language)] = d.count;
       days.set(d.day, row);
     }
     const colors = ['blue.6', 'teal.6', 'orange.6', 'grape.6', 'red.6'];
     return { data: [...days.values()], series: top.map((a, i) => ({ name: auditActionLabel(a, i18n.language), color: colors[i] ?? 'gray.6' })) };
-  }, [stats.data, i18n.language]);
+  }, [stats.data, i18n.language, tick]);
+  const failed = useMemo(() => (stats.data?.failedLoginsPerDay ?? []).map((d) => ({ day: tick(d.day), count: d.count })), [stats.data, tick]);
   if (!stats.data) return null;
+  const count = t('audit.count');
+  const number = (n: number) => fmt.number(n);
   return (
     <Card withBorder>
       <Stack>
         <Group justify="space-between"><Title order={2} size="h4">{t('audit.charts')}</Title><Text size="sm" c="dimmed">{t('audit.events', { count: stats.data.total })}</Text></Group>
         <SimpleGrid cols={{ base: 1, lg: 3 }}>
-          <Stack gap={4}><Text size="sm" fw={600}>{t('audit.perDay')}</Text><BarChart h={180} data={perDay.data} dataKey="day" series={perDay.series} type="stacked" withLegend={false} /></Stack>
-          <Stack gap={4}><Text size="sm" fw={600}>{t('audit.perOperator')}</Text><BarChart h={180} data={stats.data.perOperator} dataKey="operator" series={[{ name: 'count', label: 'Antal', color: 'blue.6' }]} /></Stack>
-          <Stack gap={4}><Text size="sm" fw={600}>{t('audit.failedLogins')}</Text><LineChart h={180} data={stats.data.failedLoginsPerDay} dataKey="day" series={[{ name: 'count', label: 'Antal', color: 'red.6' }]} withDots={false} /></Stack>
+          <Stack gap={4} data-testid="chart-per-day"><Text size="sm" fw={600}>{t('audit.perDay')}</Text><BarChart h={220} data={perDay.data} dataKey="day" series={perDay.series} type="stacked" withLegend legendProps={{ verticalAlign: 'bottom', height: 60 }} valueFormatter={number} /></Stack>
+          <Stack gap={4} data-testid="chart-per-operator"><Text size="sm" fw={600}>{t('audit.perOperator')}</Text><BarChart h={220} data={stats.data.perOperator} dataKey="operator" series={[{ name: 'count', label: count, color: 'blue.6' }]} withLegend legendProps={{ verticalAlign: 'bottom' }} valueFormatter={number} /></Stack>
+          <Stack gap={4} data-testid="chart-failed-logins"><Text size="sm" fw={600}>{t('audit.failedLogins')}</Text><LineChart h={220} data={failed} dataKey="day" series={[{ name: 'count', label: t('audit.failedLoginsSeries'), color: 'red.6' }]} withDots={false} withLegend legendProps={{ verticalAlign: 'bottom' }} valueFormatter={number} /></Stack>
         </SimpleGrid>
-      </Stack>
-    </Card>
-  );
-}
-
-function ExportPanel({ draft }: { draft: Draft }) {
-  const { t } = useTranslation();
-  const [scope, setScope] = useState<'all' | 'admin' | 'person' | 'ou' | 'policy'>('all');
-  const [fullCpr, setFullCpr] = useState(false);
-  const [reason, setReason] = useState('');
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [error, setError] = useState<OpError | null>(null);
-  const job = useOp('jobs.get', { id: jobId ?? '00000000-0000-4000-8000-000000000000' }, {
-    enabled: jobId !== null,
-    refetchInterval: (q) => (q.state.data?.job.state === 'running' ? 400 : false),
-  });
-  const [folder, setFolder] = useState('');
-  const verify = useOpMutation('audit.verifyPackage');
-  const j = job.data?.job;
-  const result = j?.state === 'succeeded' ? (j.result as { folder: string; rows: number; attestation: { signed: true; fingerprintSha256: string } | { signed: false; reason: string } }) : null;
-  const cert = useOp('audit.attestationCertificate', {});
-  const exportEvidence = useOpMutation('audit.exportEvidence');
-  const cancel = useOpMutation('jobs.cancel');
-
-  const start = async () => {
-    setError(null);
-    if (!draft.from || !draft.to) {
-      setError(new OpError('validation', t('audit.needPeriod')));
-      return;
-    }
-    const s = scope === 'person' ? { kind: 'person' as const, person: draft.person } : scope === 'ou' ? { kind: 'ou' as const, ou: draft.ou } : { kind: scope };
-    try {
-      // The package is written in the operator's console language.
-      const language = i18n.language === 'en' ? ('en' as const) : ('da' as const);
-      const r = await exportEvidence.mutateAsync({ from: draft.from, to: draft.to, scope: s, fullCpr, language, ...(fullCpr ? { reason } : {}) });
-      setJobId(r.job.id);
-    } catch (e) {
-      setError(e instanceof OpError ? e : new OpError('internal', String(e)));
-    }
-  };
-
-  return (
-    <Card withBorder>
-      <Stack>
-        <Title order={2} size="h4">{t('audit.export')}</Title>
-        <Text size="sm" c="dimmed">{t('audit.exportHelp')}</Text>
-        <Select label={t('audit.scope')} value={scope} onChange={(v) => setScope((v ?? 'all') as typeof scope)} allowDeselect={false}
-          data={[{ value: 'all', label: t('audit.scopeAll') }, { value: 'admin', label: t('audit.scopeAdmin') }, { value: 'person', label: t('audit.scopePerson') }, { value: 'ou', label: t('audit.scopeOu') }, { value: 'policy', label: t('audit.scopePolicy') }]} />
-        <Checkbox label={t('audit.fullCpr')} checked={fullCpr} onChange={(e) => setFullCpr(e.currentTarget.checked)} />
-        {fullCpr && <Textarea label={t('audit.fullCprReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors(error).reason} autosize />}
-        {error && !error.fields.reason && <Alert color="red" role="alert">{errorText(error)}</Alert>}
-        {j?.state === 'running' ? (
-          <Stack gap={4}>
-            <Text size="sm">{j.progress.phase}: {j.progress.done.toLocaleString('da-DK')}{j.progress.total !== null ? ` / ${j.progress.total.toLocaleString('da-DK')}` : ''}</Text>
-            <Progress value={j.progress.total ? (100 * j.progress.done) / j.progress.total : 5} animated aria-label={j.progress.phase} />
-            <Button variant="default" onClick={() => jobId && cancel.mutate({ id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
-          </Stack>
-        ) : (
-          <Button onClick={() => inBackground(start())} w="fit-content" data-testid="export-start">{t('audit.start')}</Button>
-        )}
-        {result && (
-          <Alert color={result.attestation.signed ? 'green' : 'orange'} data-testid="export-done" title={t('audit.done', { folder: result.folder })}>
-            {result.attestation.signed ? t('audit.doneSigned', { fingerprint: result.attestation.fingerprintSha256 }) : t('audit.doneUnsigned', { reason: result.attestation.reason })}
-          </Alert>
-        )}
-        {j?.state === 'cancelled' && <Alert color="gray">{t('audit.cancelled')}</Alert>}
-        {j?.state === 'failed' && <Alert color="red">{j.error ? errorText(j.error) : null}</Alert>}
-        <Group align="flex-end">
-          <TextInput label={t('audit.verifyPackage')} placeholder={t('audit.folder')} value={folder || result?.folder || ''} onChange={(e) => setFolder(e.currentTarget.value)} style={{ flex: 1 }} />
-          <Button variant="light" onClick={() => verify.mutate({ folder: folder || result?.folder || '' })} loading={verify.isPending}>{t('audit.check')}</Button>
-        </Group>
-        {verify.data && <PackageCheckResult check={verify.data} />}
-        <Text size="xs" c="dimmed" data-testid="idp-certificate">
-          {cert.data?.certificate ? t('audit.idpCertificate', { fingerprint: cert.data.certificate.fingerprintSha256, subject: cert.data.certificate.subject }) : cert.data?.message ?? ''}
-        </Text>
-        {verify.error && <Alert color="red">{errorText(verify.error)}</Alert>}
       </Stack>
     </Card>
   );
@@ -240,25 +181,6 @@ function JournalCheckResult({ check }: { check: JournalCheck }) {
         )}
         {check.findingsOmitted > 0 && <Text size="sm">{t('audit.verifyMore', { count: check.findingsOmitted })}</Text>}
         <Text size="xs" c="dimmed">{t('audit.verifyJournalId', { id: check.journalId, workstation: check.workstation })}</Text>
-      </Stack>
-    </Alert>
-  );
-}
-
-/** The outcome of "Kontrollér en pakke": files, and who signed the manifest (by certificate fingerprint). */
-function PackageCheckResult({ check }: { check: PackageCheck }) {
-  const { t } = useTranslation();
-  const sig = check.signature;
-  return (
-    <Alert color={check.ok ? 'green' : sig.state === 'unsigned' && check.problems.length === 0 ? 'orange' : 'red'} data-testid={check.ok ? 'package-ok' : 'package-bad'}
-      title={check.ok ? t('audit.packageOk', { count: check.checked }) : sig.state === 'unsigned' && check.problems.length === 0 ? t('audit.packageUnsigned') : t('audit.packageBad')}>
-      <Stack gap={4}>
-        <Text size="sm" data-testid="package-signature">{sig.message}</Text>
-        {check.problems.length > 0 && (
-          <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {check.problems.map((p, i) => <li key={i}><Text size="sm">{p}</Text></li>)}
-          </ul>
-        )}
       </Stack>
     </Alert>
   );
@@ -303,6 +225,7 @@ function RetentionCard() {
 
 export default function AuditPage() {
   const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const operator = useOperator();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [debounced] = useDebouncedValue(draft, 300);
@@ -313,7 +236,7 @@ export default function AuditPage() {
   const savedKey = `lia.audit.saved.${operator?.username ?? ''}`;
   const [saved, setSaved] = useState<Record<string, Draft>>(() => JSON.parse(localStorage.getItem(savedKey) ?? '{}') as Record<string, Draft>);
   const [saveName, setSaveName] = useState('');
-  const actionOptions = Object.keys(auditActionLabels).map((value) => ({ value, label: auditActionLabel(value, i18n.language) }));
+  const actionOptions = Object.keys(auditActionLabels).filter((a) => !a.includes(':')).map((value) => ({ value, label: auditActionLabel(value, i18n.language) }));
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   return (
@@ -322,6 +245,7 @@ export default function AuditPage() {
         <Group justify="space-between">
           <Title order={1} size="h2">{t('audit.title')}</Title>
           <Group>
+            <EvidenceButton timelinePeriod={{ from: draft.from, to: draft.to }} />
             <Button variant="default" onClick={() => refresh.mutate({})} loading={refresh.isPending}>{t('audit.refresh')}</Button>
             <Button variant="default" onClick={() => verify.mutate({})} loading={verify.isPending} data-testid="verify-journal">{t('audit.verify')}</Button>
           </Group>
@@ -332,8 +256,8 @@ export default function AuditPage() {
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, md: 2, lg: 4 }}>
               <Group grow gap="xs" align="flex-start">
-                <DateInput label={t('audit.from')} value={draft.from} onChange={(from) => set({ from })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder={t('audit.datePlaceholder')} data-testid="period-from" />
-                <DateInput label={t('audit.to')} value={draft.to} onChange={(to) => set({ to })} clearable valueFormat="DD-MM-YYYY" dateParser={parseDanishDate} placeholder={t('audit.datePlaceholder')} data-testid="period-to" />
+                <DateInput label={t('audit.from')} value={draft.from} onChange={(from) => set({ from })} clearable valueFormat={fmt.dateInputFormat} dateParser={dateParserFor(fmt)} placeholder={fmt.datePlaceholder} data-testid="period-from" />
+                <DateInput label={t('audit.to')} value={draft.to} onChange={(to) => set({ to })} clearable valueFormat={fmt.dateInputFormat} dateParser={dateParserFor(fmt)} placeholder={fmt.datePlaceholder} data-testid="period-to" />
               </Group>
               <MultiSelect label={t('audit.actions')} data={actionOptions} value={draft.actions} onChange={(actions) => set({ actions })} searchable clearable />
               <TextInput label={t('audit.operator')} value={draft.operator} onChange={(e) => set({ operator: e.currentTarget.value })} />
@@ -364,19 +288,20 @@ export default function AuditPage() {
         </Card>
         <Timeline filter={filter} onPick={setPicked} />
         <Charts filter={filter} />
-        <ExportPanel draft={draft} />
+        <PackageCheckCard />
         <RetentionCard />
       </Stack>
-      <Drawer opened={picked !== null} onClose={() => setPicked(null)} position="right" size="lg" title={picked ? auditActionLabel(picked.action, i18n.language) : ''}>
+      <Drawer opened={picked !== null} onClose={() => setPicked(null)} position="right" size="lg" title={picked ? auditActionLabel(picked.action, i18n.language, picked.variant) : ''}>
         {picked && (
           <Stack>
             <Table>
               <Table.Tbody>
                 {([
                   [t('audit.time'), fmtTime(picked.at)], [t('audit.source'), picked.source === 'console' ? t('audit.sourceConsole') : t('audit.sourceIdp')],
-                  [t('audit.action'), `${auditActionLabel(picked.action, i18n.language)} (${picked.action})`], [t('audit.operator'), picked.operator], [t('audit.personCol'), picked.person], [t('audit.ou'), picked.ou],
+                  [t('audit.action'), `${auditActionLabel(picked.action, i18n.language, picked.variant)} (${picked.action})`], [t('audit.operator'), picked.operator], [t('audit.personCol'), picked.person], [t('audit.ou'), picked.ou],
                   [t('audit.outcome'), picked.outcome ? t(`audit.outcomes.${picked.outcome}`) : picked.kind], [t('audit.reason'), picked.reason], [t('audit.message'), picked.message],
                   ['Korrelations-id', picked.correlationId], ['Arbejdsstation', picked.workstation],
+                  ...(picked.echoes?.length ? [[t('audit.sourceIdp'), (picked.echoes ?? []).map((a) => auditActionLabel(a, i18n.language)).join(', ')]] : []),
                 ] as Array<[string, string | null]>).map(([k, v]) => (
                   <Table.Tr key={k}><Table.Th w={160}>{k}</Table.Th><Table.Td style={{ wordBreak: 'break-word' }}>{v ?? '–'}</Table.Td></Table.Tr>
                 ))}

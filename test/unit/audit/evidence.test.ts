@@ -42,7 +42,7 @@ async function seedActions() {
   }
 }
 
-describe('evidence packages', () => {
+describe('evidence packages', { timeout: 30_000 }, () => {
   it('writes CSV, XLSX, PDF and a manifest that verifies offline with sha256sum', async () => {
     await seedActions();
     const auditor = await as('revisor');
