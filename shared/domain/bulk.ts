@@ -39,6 +39,9 @@ export const bulkSkipReasons = [
   'no-email',
   'missing-name',
   'account-disabled',
+  'account-expired',
+  'identity-suspended',
+  'identity-pending-validation',
   'already-assigned',
   'no-identity',
   'already-signing',
@@ -81,6 +84,10 @@ export const BulkCounts = z.object({
 });
 export type BulkCounts = z.infer<typeof BulkCounts>;
 
+/** A note added to a job after the fact, by whom and when. */
+export const BulkJobNote = z.object({ at: z.string(), by: z.string(), text: z.string() });
+export type BulkJobNote = z.infer<typeof BulkJobNote>;
+
 export const BulkJobView = z.object({
   id: z.string(),
   action: BulkAction,
@@ -102,6 +109,8 @@ export const BulkJobView = z.object({
   skips: z.record(z.string(), z.number().int()),
   /** The per-row result file, written when the job stops (completed or cancelled). */
   resultFile: z.string().nullable(),
+  /** Notes added after the fact (e.g. why a job was paused, once it was). */
+  notes: z.array(BulkJobNote),
 });
 export type BulkJobView = z.infer<typeof BulkJobView>;
 
@@ -148,6 +157,9 @@ export const bulkSkipDa: Record<BulkSkipReason, string> = {
   'no-email': 'Ingen e-mailadresse i AD (MitID Erhverv kræver en)',
   'missing-name': 'Mangler for- eller efternavn i AD',
   'account-disabled': 'AD-kontoen er deaktiveret',
+  'account-expired': 'AD-kontoen er udløbet',
+  'identity-suspended': 'Erhvervsidentiteten er suspenderet',
+  'identity-pending-validation': 'Erhvervsidentiteten afventer validering af personen',
   'already-assigned': 'Har allerede det lokale loginmiddel',
   'no-identity': 'Har ingen erhvervsidentitet i MitID Erhverv',
   'already-signing': 'Må allerede signere',

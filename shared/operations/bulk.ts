@@ -84,6 +84,16 @@ export const bulkOps = {
     input: z.object({ jobId: JobId, reason: Reason }).strict(),
     output: z.object({ job: BulkJobView }),
   }),
+  'bulk.addNote': op({
+    summary: 'Tilføj note til masseopgave',
+    access: bulkRoles,
+    scope: 'none',
+    writes: true,
+    invalidates: ['bulk.get', 'bulk.list'],
+    // The note is the reason field: journaled like every reason, shown on the job.
+    input: z.object({ jobId: JobId, reason: Reason }).strict(),
+    output: z.object({ job: BulkJobView }),
+  }),
   'bulk.retryFailed': op({
     summary: 'Prøv fejlede rækker igen',
     access: bulkRoles,

@@ -3,8 +3,10 @@
 // sync) — through the store's own connection. Every statement here is synchronous and short; none spans
 // an await. Rows are zod-parsed on the way out: the file is in the hands of the people it records.
 import type { SQLInputValue } from 'node:sqlite';
+import { z } from 'zod';
 import {
   BulkAction,
+  BulkJobNote,
   BulkJobState,
   BulkPauseCode,
   BulkPlan,
@@ -192,7 +194,20 @@ export function openBulkStore(file: string) {
     );
     CREATE INDEX IF NOT EXISTS bulk_rows_state ON bulk_rows(job_id, state, seq);
       `),
+    // Notes added to a job after the fact (a paused or cancelled job's reason stands; a note explains more).
+    (d) =>
+      d.exec(`
+    CREATE TABLE IF NOT EXISTS bulk_notes (
+      job_id TEXT NOT NULL REFERENCES bulk_jobs(id),
+      at TEXT NOT NULL,
+      by_name TEXT NOT NULL,
+      text TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS bulk_notes_job ON bulk_notes(job_id, at);
+      `),
   ]);
+  const insertNote = db.prepare('INSERT INTO bulk_notes (job_id, at, by_name, text) VALUES (?, ?, ?, ?)');
+  const selectNotes = db.prepare('SELECT at, by_name AS by, text FROM bulk_notes WHERE job_id = ? ORDER BY at, rowid');
 
   const insertJob = db.prepare(`INSERT INTO bulk_jobs (id, action, target_kind, target_label, state, created_at, created_by)
     VALUES (?, ?, ?, ?, 'planned', ?, ?)`);
@@ -273,6 +288,10 @@ export function openBulkStore(file: string) {
       return c;
     },
 
+    addNote(jobId: string, note: { at: string; by: string; text: string }): void {
+      insertNote.run(jobId, note.at, note.by, note.text);
+    },
+
     view(job: BulkJobRecord): BulkJobView {
       const plan: Record<string, number> = {};
       for (const r of countPlans.all(job.id) as Array<{ plan: string; n: number }>) plan[r.plan] = Number(r.n);
@@ -295,6 +314,7 @@ export function openBulkStore(file: string) {
         plan,
         skips,
         resultFile: job.resultFile,
+        notes: z.array(BulkJobNote).parse(selectNotes.all(job.id)),
       };
     },
 

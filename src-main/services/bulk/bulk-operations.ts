@@ -26,6 +26,8 @@ export function bulkOperations(bulk: BulkService): FeatureService<typeof bulkOps
 
     'bulk.cancel': async (input, ctx) => ({ job: bulk.cancel(input.jobId, actor(ctx), input.reason) }),
 
+    'bulk.addNote': async (input, ctx) => ({ job: bulk.addNote(input.jobId, actor(ctx), input.reason) }),
+
     'bulk.retryFailed': async (input, ctx) => bulk.retryFailed(input.jobId, actor(ctx), input.reason, input.seqs),
 
     'bulk.resultFile': async (input) => bulk.resultFile(input.jobId),

@@ -40,7 +40,7 @@ export interface Actor {
 const defaultOutage: OutagePolicy = { baseDelayMs: 2_000, maxDelayMs: 30_000, pauseAfter: 6 };
 
 function mitidOrFail(mitid: MitIdErhvervPort | null): MitIdErhvervPort {
-  if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger, før en masseopgave kan køre.');
+  if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger, før en masseopgave kan køre.').withKey('mitidNotConfigured');
   return mitid;
 }
 
@@ -62,11 +62,11 @@ export function createBulkService(deps: BulkServiceDeps) {
 
   const mustGet = (jobId: string): BulkJobRecord => {
     const job = store.getJob(jobId);
-    if (!job) throw new ConsoleError('not-found', 'Masseopgaven findes ikke.');
+    if (!job) throw new ConsoleError('not-found', 'Masseopgaven findes ikke.').withKey('bulkJobMissing');
     return job;
   };
   const conflict = (job: BulkJobRecord, what: string): never => {
-    throw new ConsoleError('conflict', `Opgaven kan ikke ${what}: den ${stateDa[job.state] ?? job.state}.`, { state: job.state });
+    throw new ConsoleError('conflict', `Opgaven kan ikke ${what}: den ${stateDa[job.state] ?? job.state}.`, { state: job.state }).withKey('bulkJobState', { state: job.state });
   };
   const view = (jobId: string): BulkJobView => store.view(mustGet(jobId));
 
@@ -161,9 +161,11 @@ export function createBulkService(deps: BulkServiceDeps) {
     },
 
     /** The dry run: validates every row and stores the plan as a job in state "planned". */
-    async plan(session: DirectorySession, operator: Operator, action: BulkAction, target: BulkTarget, scope: Scope = null): Promise<BulkJobView> {
+    async plan(session: DirectorySession, operator: Operator, action: BulkAction, target: BulkTarget, scope: Scope = null, targetLabel?: string): Promise<BulkJobView> {
       const mitid = mitidOrFail(deps.mitid());
-      const { label, candidates: all } = await resolveTarget(session, target);
+      const { label: resolvedLabel, candidates: all } = await resolveTarget(session, target);
+      // A caller that knows what the people have in common (a drift category) names the job after it.
+      const label = targetLabel ?? resolvedLabel;
       // Nobody outside the operator's scope enters a job; to the operator they are not in the directory.
       const candidates = all.map((c) => (c.person && !inScope(scope, c.person.dn) ? { input: c.input, person: null, skip: 'not-in-directory' as const } : c));
       const rows = await planRows(action, candidates, mitid, deps.linkRule());
@@ -248,13 +250,21 @@ export function createBulkService(deps: BulkServiceDeps) {
       return view(jobId);
     },
 
+    /** A note on the job, any time after it was planned; the job itself is not touched. */
+    addNote(jobId: string, actor: Actor, text: string): BulkJobView {
+      const job = mustGet(jobId);
+      store.addNote(jobId, { at: new Date().toISOString(), by: actor.operator.displayName, text });
+      event(job, 'note', {}, actor, text);
+      return view(jobId);
+    },
+
     /** Failed rows back to pending; a finished job runs again for just those rows. */
     retryFailed(jobId: string, actor: Actor, reason: string, seqs?: number[]): { job: BulkJobView; retried: number } {
       const job = mustGet(jobId);
       if (!['completed', 'cancelled', 'paused'].includes(job.state) || runs.has(jobId)) conflict(job, 'køre fejlede rækker igen');
       mitidOrFail(deps.mitid());
       const retried = store.retryFailed(jobId, seqs);
-      if (retried === 0) throw new ConsoleError('validation', 'Der er ingen fejlede rækker at prøve igen.');
+      if (retried === 0) throw new ConsoleError('validation', 'Der er ingen fejlede rækker at prøve igen.').withKey('bulkNothingToRetry');
       event(job, 'retry-failed', { retried, seqs: seqs ?? 'alle' }, actor, reason);
       if (job.state !== 'paused') {
         store.setJob(jobId, { state: 'running', operator: actor.operator, workstation: actor.workstation, reason, finishedAt: null, pauseCode: null, pauseMessage: null });

@@ -12,6 +12,17 @@ import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { NewBulkRow } from '../../store/bulk-store.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
+import { accountStateOf, blockers, personStates, type Blocker } from '../../../shared/domain/person-state.ts';
+
+/** A blocker from the shared state model, as the plan's skip reason. */
+const skipFor: Partial<Record<Blocker, BulkSkipReason>> = {
+  'account-disabled': 'account-disabled',
+  'account-expired': 'account-expired',
+  'no-identity': 'no-identity',
+  'identity-suspended': 'identity-suspended',
+  'identity-pending-validation': 'identity-pending-validation',
+  'already-signing': 'already-signing',
+};
 
 /** What the AD adapter's sessions offer beyond the port. */
 interface BulkCapableSession extends DirectorySession {
@@ -59,7 +70,7 @@ export async function resolveTarget(session: DirectorySession, target: BulkTarge
     case 'ou': {
       const all = await loadAllPeople(session);
       const people = all.filter((p) => dnIsWithin(p.dn, target.ou) && p.dn.toLowerCase() !== target.ou.toLowerCase());
-      if (people.length === 0) throw new ConsoleError('validation', `Der er ingen personer i enheden ${ouLabel(target.ou)} (eller enheden findes ikke).`);
+      if (people.length === 0) throw new ConsoleError('validation', `Der er ingen personer i enheden ${ouLabel(target.ou)} (eller enheden findes ikke).`).withKey('bulkOuEmpty', { ou: ouLabel(target.ou) });
       people.sort((a, b) => a.username.localeCompare(b.username, 'da'));
       return { label: `Enhed: ${ouLabel(target.ou)}`, candidates: people.map((p) => ({ input: p.username, person: p })) };
     }
@@ -68,7 +79,7 @@ export async function resolveTarget(session: DirectorySession, target: BulkTarge
       const all = await loadAllPeople(session);
       let people: PersonSummary[];
       if (typeof s.listGroupMembers === 'function') {
-        if (!/^\s*CN\s*=/i.test(target.group)) throw new ConsoleError('validation', 'Angiv gruppens fulde DN, fx CN=Signatur,OU=Grupper,DC=kommune,DC=dk.');
+        if (!/^\s*CN\s*=/i.test(target.group)) throw new ConsoleError('validation', 'Angiv gruppens fulde DN, fx CN=Signatur,OU=Grupper,DC=kommune,DC=dk.').withKey('bulkGroupDn');
         const members = new Set((await s.listGroupMembers(target.group)).map((d) => d.toLowerCase()));
         people = all.filter((p) => members.has(p.dn.toLowerCase()));
       } else {
@@ -78,13 +89,13 @@ export async function resolveTarget(session: DirectorySession, target: BulkTarge
         const hits = await Promise.all(all.map((p) => limit(async () => ((await session.getPerson(p.id)).groups.some((g) => g.toLowerCase() === name) ? p : null))));
         people = hits.filter((p): p is PersonSummary => p !== null);
       }
-      if (people.length === 0) throw new ConsoleError('validation', `Gruppen ${groupNameOf(target.group)} har ingen personer som medlemmer (eller findes ikke).`);
+      if (people.length === 0) throw new ConsoleError('validation', `Gruppen ${groupNameOf(target.group)} har ingen personer som medlemmer (eller findes ikke).`).withKey('bulkGroupEmpty', { group: groupNameOf(target.group) });
       people.sort((a, b) => a.username.localeCompare(b.username, 'da'));
       return { label: `Gruppe: ${groupNameOf(target.group)}`, candidates: people.map((p) => ({ input: p.username, person: p })) };
     }
     case 'csv': {
       const parsed = parseUsernameCsv(target.csv);
-      if (parsed.usernames.length === 0 && parsed.invalid.length === 0) throw new ConsoleError('validation', 'CSV-filen indeholder ingen brugernavne.');
+      if (parsed.usernames.length === 0 && parsed.invalid.length === 0) throw new ConsoleError('validation', 'CSV-filen indeholder ingen brugernavne.').withKey('bulkCsvEmpty');
       const all = await loadAllPeople(session);
       const byName = new Map<string, PersonSummary>();
       for (const p of all) byName.set(p.username.toLowerCase(), p);
@@ -207,8 +218,9 @@ export async function planRows(
     }
     const sni = subjectNameIdFor({ sAMAccountName: p.username, userPrincipalName: null }, rule);
     if (!sni) row.skipReason = 'no-subject-name-id';
-    // Credentials and reactivation are not handed to accounts that cannot sign in.
-    else if (!p.enabled && action !== 'suspend') row.skipReason = 'account-disabled';
+    // Credentials and reactivation are not handed to accounts that cannot sign in (disabled or expired).
+    else if (action !== 'suspend' && accountStateOf(p, Date.now()) === 'disabled') row.skipReason = 'account-disabled';
+    else if (action !== 'suspend' && accountStateOf(p, Date.now()) === 'expired') row.skipReason = 'account-expired';
     else open.push({ row, key: String(i), subjectNameId: sni, email: p.email });
   });
   if (open.length === 0) return rows;
@@ -229,11 +241,17 @@ export async function planRows(
         else if (!person.givenName?.trim() || !person.surname?.trim()) set('skip', 'missing-name');
         else set('create');
         break;
-      case 'allow-signing':
-        if (!st.identity) set('skip', 'no-identity');
-        else if (st.allowSigning) set('skip', 'already-signing');
+      case 'allow-signing': {
+        // The shared state model decides: no signing upgrade for a suspended identity or one awaiting validation.
+        const states = personStates(
+          { ad: null, mitid: { status: st.identity?.status ?? null, allowSigning: st.allowSigning, privateMitIdActive: st.allowSigning ? true : null } },
+          Date.now(),
+        );
+        const first = blockers('allow-signing', { states, email: o.email }).find((b) => skipFor[b]);
+        if (first) set('skip', skipFor[first] ?? null);
         else set('allow-signing');
         break;
+      }
       case 'suspend':
         if (!st.identity) set('skip', 'no-identity');
         else if (mitIdStateOf(st.identity.status) === 'suspended') set('skip', 'already-suspended');

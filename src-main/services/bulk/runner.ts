@@ -176,7 +176,7 @@ export class BulkRun {
     const mitid = this.d.mitid();
     let outcome: RowOutcome;
     try {
-      if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.');
+      if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.').withKey('mitidNotConfigured');
       outcome = await execute(job.action, row, mitid, this.d.linkRule());
     } catch (e) {
       if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.store.isOpen()) {

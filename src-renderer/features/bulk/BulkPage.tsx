@@ -5,9 +5,10 @@ import { useOp } from '../../app/ops.ts';
 import './i18n.ts';
 import { JobPanel, stateColor } from './JobPanel.tsx';
 import { NewJob } from './NewJob.tsx';
+import { formatterFor } from '../../app/format.ts';
 
 function History({ onOpen, current }: { onOpen(id: string): void; current: string | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const list = useOp('bulk.list', { limit: 50 }, { refetchInterval: 3_000 });
   const jobs = list.data?.jobs ?? [];
   return (
@@ -36,7 +37,7 @@ function History({ onOpen, current }: { onOpen(id: string): void; current: strin
                 {jobs.map((j) => (
                   <Table.Tr key={j.id} bg={j.id === current ? 'var(--mantine-color-blue-light)' : undefined}>
                     <Table.Td>
-                      {new Date(j.createdAt).toLocaleString('da-DK')} {t('bulk.by', { user: j.createdBy })}
+                      {formatterFor(i18n.language).dateTime(j.createdAt)} {t('bulk.by', { user: j.createdBy })}
                     </Table.Td>
                     <Table.Td>{t(`bulk.actions.${j.action}`)}</Table.Td>
                     <Table.Td>{j.targetLabel}</Table.Td>
@@ -88,7 +89,8 @@ function Waiting({ onOpen, current }: { onOpen(id: string): void; current: strin
 
 export function BulkPage() {
   const { t } = useTranslation();
-  const [jobId, setJobId] = useState<string | null>(null);
+  // A job named in the address (#/masseopgaver/<id>), e.g. planned from the drift view, opens at once.
+  const [jobId, setJobId] = useState<string | null>(() => decodeURIComponent(window.location.hash.split('/')[2] ?? '') || null);
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -9,6 +9,10 @@ import { errorText, fieldErrors } from '../../app/errors.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { OpError } from '../../app/transport.ts';
 import { inBackground } from '../../app/background.ts';
+import { formatterFor } from '../../app/format.ts';
+import i18n from '../../app/i18n.ts';
+
+const fmtWhen = (iso: string) => formatterFor(i18n.language).dateTime(iso);
 
 const SHOWN = 500;
 type Filter = 'all' | 'todo' | 'failed' | 'skipped' | 'done';
@@ -126,6 +130,43 @@ function RowsTable({ rows, onRetry, busy }: { rows: BulkRowView[]; onRetry?: (se
 
 type Command = 'bulk.start' | 'bulk.pause' | 'bulk.resume' | 'bulk.cancel' | 'bulk.retryFailed';
 
+/** Notes added after the fact, and a field to add one (any time after the job was started). */
+function JobNotes({ job }: { job: BulkJobView }) {
+  const { t } = useTranslation();
+  const add = useOpMutation('bulk.addNote', { refresh: 'awaited' });
+  const [text, setText] = useState('');
+  const errors = add.error instanceof OpError ? fieldErrors(add.error) : {};
+  return (
+    <Stack gap={4} data-testid="bulk-notes">
+      <Title order={3} size="h5">
+        {t('bulk.notes')}
+      </Title>
+      {job.notes.map((n, i) => (
+        <Text key={i} size="sm" data-testid="bulk-note">
+          {fmtWhen(n.at)} · {n.by}: {n.text}
+        </Text>
+      ))}
+      <Group align="flex-end" gap="xs">
+        <Textarea label={t('bulk.noteLabel')} description={t('bulk.noteHelp')} value={text} onChange={(e) => setText(e.currentTarget.value)} autosize minRows={1} w={480} error={errors['reason']} data-testid="bulk-note-text" />
+        <Button
+          variant="light"
+          loading={add.isPending}
+          disabled={text.trim().length === 0}
+          data-testid="bulk-note-add"
+          onClick={() => inBackground(add.mutateAsync({ jobId: job.id, reason: text }).then(() => setText('')))}
+        >
+          {t('bulk.addNote')}
+        </Button>
+      </Group>
+      {add.error && !errors['reason'] && (
+        <Alert color="red" role="alert">
+          {errorText(add.error)}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
 /** One job: the dry-run plan, then start, live progress, pause/resume/cancel, failed rows, result file. */
 export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void }) {
   const { t } = useTranslation();
@@ -162,7 +203,10 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
     setBusy(true);
     setError(null);
     try {
-      const input = { jobId, reason, ...extra };
+      // Pause and cancel act at once, on the first click: with nothing typed, the job's own reason stands
+      // (anything typed is journaled as the note of the pause or cancel).
+      const stopping = op === 'bulk.pause' || op === 'bulk.cancel';
+      const input = { jobId, reason: stopping && reason.trim().length < 5 && job?.reason ? job.reason : reason, ...extra };
       if (op === 'bulk.start') await commands['bulk.start'].mutateAsync({ ...input, concurrency });
       else if (op === 'bulk.retryFailed') await commands['bulk.retryFailed'].mutateAsync(input);
       else await commands[op].mutateAsync(input);
@@ -208,7 +252,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
               {t(`bulk.actions.${job.action}`)} – {job.targetLabel}
             </Title>
             <Text size="xs" c="dimmed">
-              {t('bulk.created')} {new Date(job.createdAt).toLocaleString('da-DK')} {t('bulk.by', { user: job.createdBy })}
+              {t('bulk.created')} {fmtWhen(job.createdAt)} {t('bulk.by', { user: job.createdBy })}
             </Text>
           </Stack>
           <Group gap="xs">
@@ -323,6 +367,8 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
             {errorText(error)}
           </Alert>
         )}
+
+        {job.state !== 'planned' && <JobNotes job={job} />}
 
         {job.state !== 'planned' && (
           <Group>

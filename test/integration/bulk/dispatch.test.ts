@@ -51,6 +51,7 @@ describe('roles', () => {
     'bulk.pause': { jobId: fakeJob, reason: 'Forsøg på pause' },
     'bulk.resume': { jobId: fakeJob, reason: 'Forsøg på at genoptage' },
     'bulk.cancel': { jobId: fakeJob, reason: 'Forsøg på at annullere' },
+    'bulk.addNote': { jobId: fakeJob, reason: 'Forsøg på en note' },
     'bulk.retryFailed': { jobId: fakeJob, reason: 'Forsøg på at prøve igen' },
     'bulk.resultFile': { jobId: fakeJob },
   };
@@ -105,6 +106,18 @@ describe('through the dispatcher', () => {
 
     // A finished job cannot be paused; the refusal is journaled like any refused write.
     expect(await core.dispatch('bulk.pause', { jobId: job.id, reason: 'For sent at stoppe' }, useradmin)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // A note can be added after the fact: on the job, by whom, and in the job's story under its id; the
+    // job itself is untouched. Hostile text stays text; a note too short to say anything is refused.
+    const note = '=HYPERLINK("x") Sat på pause: borgerservice bad om det';
+    const noted = await ok<OpOutput<'bulk.addNote'>>(core.dispatch('bulk.addNote', { jobId: job.id, reason: note }, admin));
+    expect(noted.job.state).toBe('completed');
+    expect(noted.job.counts).toEqual(end.job.counts);
+    expect(noted.job.notes).toEqual([{ at: expect.any(String), by: expect.stringContaining('dministrator'), text: note }]);
+    expect((await ok<OpOutput<'bulk.get'>>(core.dispatch('bulk.get', { jobId: job.id }, useradmin))).job.notes.map((n) => n.text)).toEqual([note]);
+    const noteEvent = core.journal.list({ limit: 100_000 }).filter((r) => r.operation === 'bulk.job' && r.correlationId === job.id && r.summary.event === 'note');
+    expect(noteEvent.map((r) => [r.operatorUsername, r.reason])).toEqual([['admin', note]]);
+    expect(await core.dispatch('bulk.addNote', { jobId: job.id, reason: 'kort' }, admin)).toMatchObject({ ok: false, error: { code: 'validation' } });
   });
 
   it('dry-runs an OU with the same answer per person as the single-person lookup', async () => {
@@ -121,6 +134,10 @@ describe('through the dispatcher', () => {
       if (!p) throw new Error(`unknown ${row.username}`);
       if (!p.enabled) {
         expect(row.skipReason).toBe('account-disabled');
+        continue;
+      }
+      if (p.accountExpires !== null && Date.parse(p.accountExpires) <= Date.now()) {
+        expect(row.skipReason, row.username).toBe('account-expired');
         continue;
       }
       const st = await identityFor(mitid, linkRule, { username: p.username, givenName: p.givenName, surname: p.surname, email: p.email });

@@ -68,7 +68,8 @@ describe('the dry run', () => {
     const rowsOf = async (action: 'suspend' | 'reactivate' | 'allow-signing') => byUser(p.bulk.get((await p.bulk.plan(p.session, operator, action, people)).id, [], 0, 100).rows);
     expect(await rowsOf('suspend')).toEqual({ pl0001: 'suspend', pl0002: 'already-suspended', pl0003: 'suspend', pl0004: 'suspend', pl0009: 'no-identity' });
     expect(await rowsOf('reactivate')).toEqual({ pl0001: 'already-active', pl0002: 'reactivate', pl0003: 'already-active', pl0004: 'already-active', pl0009: 'no-identity' });
-    expect(await rowsOf('allow-signing')).toEqual({ pl0001: 'allow-signing', pl0002: 'allow-signing', pl0003: 'already-signing', pl0004: 'allow-signing', pl0009: 'no-identity' });
+    // A suspended identity is not planned for signing (the same blocker the person page shows).
+    expect(await rowsOf('allow-signing')).toEqual({ pl0001: 'allow-signing', pl0002: 'identity-suspended', pl0003: 'already-signing', pl0004: 'allow-signing', pl0009: 'no-identity' });
   });
 
   it('reads a CSV of usernames: unknown names, repeats and garbage are skipped with their reason', async () => {

@@ -36,10 +36,28 @@ describe('stores: schema versions and their own connections', () => {
     const versions = Object.fromEntries(
       (new DatabaseSync(file).prepare('SELECT store, version FROM schema_versions').all() as Array<{ store: string; version: number }>).map((r) => [r.store, r.version]),
     );
-    expect(versions).toEqual({ journal: 3, audit: 1, bulk: 1 });
+    expect(versions).toEqual({ journal: 3, audit: 1, bulk: 2 });
     bulk.close();
     audit.close();
     journal.close();
+  });
+
+  it('upgrades a bulk store from before notes: its jobs stay, and notes can be added', () => {
+    const file = fresh();
+    const first = openBulkStore(file);
+    first.createJob({ id: 'job-old', action: 'suspend', targetKind: 'people', targetLabel: 'x', createdBy: 'u' }, []);
+    first.close();
+    // The file as version 1 left it: no notes table.
+    const db = new DatabaseSync(file);
+    db.exec("DROP TABLE bulk_notes; UPDATE schema_versions SET version = 1 WHERE store = 'bulk'");
+    db.close();
+    const bulk = openBulkStore(file);
+    const job = bulk.getJob('job-old');
+    expect(job).not.toBeNull();
+    expect(bulk.view(job!).notes).toEqual([]);
+    bulk.addNote('job-old', { at: '2026-12-06T08:00:00.000Z', by: 'Brugeradministrator', text: 'Sat på pause efter aftale' });
+    expect(bulk.view(job!).notes).toEqual([{ at: '2026-12-06T08:00:00.000Z', by: 'Brugeradministrator', text: 'Sat på pause efter aftale' }]);
+    bulk.close();
   });
 
   it('refuses a file from a newer version of the console instead of guessing at it', () => {
