@@ -20,7 +20,7 @@ export const PoliciesConfig = z
       .string()
       .trim()
       .url('Angiv en gyldig adresse, fx https://api.pwnedpasswords.com/range/')
-      .refine((u) => /^https?:\/\//i.test(u), 'Adressen skal begynde med https:// (eller http:// i et testmiljø)'),
+      .refine((u) => /^https:\/\//i.test(u), 'Adressen skal begynde med https://'),
     leakedPasswordTimeoutMs: z.number().int().min(500).max(30_000),
     /** Which people each policy domain governs (for the consequences), as OUs; empty = the whole AD domain. */
     domainOus: z.record(z.string(), z.array(z.string().trim().min(1).max(1000)).max(50)),
@@ -108,7 +108,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
-    invalidates: ['policy.list'],
+    invalidates: ['policy.list', 'readiness.check'],
     input: z.object({ domain: Domain, basedOnVersion: Version, settings: PasswordPolicySettings, reason: Reason }).strict(),
     output: z.object({ policy: PasswordPolicy, previous: PasswordPolicy, adMirror: AdMirrorResult }),
   }),
@@ -139,7 +139,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
-    invalidates: ['policy.adStatus'],
+    invalidates: ['policy.adStatus', 'readiness.check'],
     input: z.object({ domain: Domain, reason: Reason }).strict(),
     output: AdMirrorResult,
   }),
@@ -199,7 +199,7 @@ export const policiesOps = {
     access: editors,
     scope: 'none',
     writes: true,
-    invalidates: ['terms.get', 'terms.acceptanceReport'],
+    invalidates: ['terms.get', 'terms.acceptanceReport', 'readiness.check'],
     input: z
       .object({
         content: z.string().trim().min(1, 'Tillægget må ikke være tomt').max(200_000),
@@ -231,7 +231,8 @@ export const policiesOps = {
     scope: 'filtered',
     writes: false,
     sensitive: true,
-    input: ReportInput,
+    /** `language`: the operator's console language; the file's headers, words and dates follow it. */
+    input: ReportInput.extend({ language: z.enum(['da', 'en']).default('da') }),
     output: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
   }),
 };

@@ -14,6 +14,8 @@ export const sessionOps = {
       training: z.boolean(),
       /** Only in the training environment: the ready-made operators, shown on the sign-in screen. */
       trainingOperators: z.array(z.object({ username: z.string(), password: z.string(), role: z.string() })),
+      /** The console language IT fixes with the machine policy (`Language`); null: the operator chooses. */
+      policyLanguage: z.enum(['da', 'en']).nullable().default(null),
     }),
   }),
   'session.login': op({

@@ -29,6 +29,8 @@ export interface PoliciesServiceDeps {
   /** The people list: what it has already matched tells which domains issue identities, at no cost. */
   index(): PeopleIndex;
   config: PoliciesConfigStore;
+  /** The environment's own leaked-password service, used instead of the configured endpoint when present. */
+  leakedPasswordService?: () => { endpoint: string; ca: string } | undefined;
 }
 
 /** Password policies (IdP, mirrored into AD) and the terms of use with versions and acceptance. */
@@ -108,7 +110,7 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
         settings,
         input.password,
         { ...(input.username ? { username: input.username } : {}), ...(input.displayName ? { displayName: input.displayName } : {}) },
-        { endpoint: c.leakedPasswordEndpoint, timeoutMs: c.leakedPasswordTimeoutMs },
+        { ...(deps.leakedPasswordService?.() ?? { endpoint: c.leakedPasswordEndpoint }), timeoutMs: c.leakedPasswordTimeoutMs },
       );
     },
 
@@ -141,9 +143,11 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
     'terms.exportAcceptances': async (input, ctx) => {
       const conn = deps.connections();
       const people = (await allPeople(ctx.requireSession().directory)).filter((p) => inScope(ctx.scope, p.dn));
-      const report = await acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, input);
+      const { language, ...query } = input;
+      const report = await acceptanceReport(requireIdp(conn.idp), people, conn.idpKey, query);
       const day = new Date().toISOString().slice(0, 10);
-      return { filename: `vilkaar-accept-v${report.version.version}-${day}.csv`, csv: acceptanceCsv(report.version, report.rows), rows: report.rows.length };
+      const name = language === 'en' ? 'terms-acceptance' : 'vilkaar-accept';
+      return { filename: `${name}-v${report.version.version}-${day}.csv`, csv: acceptanceCsv(report.version, report.rows, language), rows: report.rows.length };
     },
   };
 }

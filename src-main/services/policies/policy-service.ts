@@ -10,13 +10,13 @@ import { dnIsWithin } from '../../../shared/dn.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
-import { checkLeaked } from './leaked.ts';
+import { checkLeaked, type LeakedOptions } from './leaked.ts';
 
 const DAY = 86_400_000;
 const nf = (n: number) => n.toLocaleString('da-DK');
 
 export function requireIdp(idp: IdpPort | null): IdpPort {
-  if (!idp) throw new ConsoleError('unavailable-idp', 'Den lokale IdP er ikke sat op. Udfyld IdP-forbindelsen under Indstillinger.');
+  if (!idp) throw new ConsoleError('unavailable-idp', 'Den lokale IdP er ikke sat op. Udfyld IdP-forbindelsen under Indstillinger.').withKey('idpNotConfigured');
   return idp;
 }
 
@@ -311,13 +311,13 @@ export async function updatePolicy(
     throw new ConsoleError('refused', `Politikken kan ikke gemmes: ${violations.map((v) => v.message).join('; ')}.`, {
       violations,
       fields: Object.fromEntries(violations.map((v) => [`settings.${v.field}`, v.message])),
-    });
+    }).withKey('policyFullServiceViolations');
   }
   const previous = await idp.getPasswordPolicy(input.domain);
   // Taking a domain out of (or into) NSIS decides whether the Full Service rule protects it at all:
   // that is an administrator's call, not a user administrator's.
   if (previous.settings.nsis !== input.settings.nsis && !mayChange(operator, 'policy.nsisFlag')) {
-    throw new ConsoleError('forbidden', 'Kun en administrator kan ændre, om et domæne er et NSIS-domæne.', { fields: { 'settings.nsis': 'Kun en administrator kan ændre dette' } });
+    throw new ConsoleError('forbidden', 'Kun en administrator kan ændre, om et domæne er et NSIS-domæne.', { fields: { 'settings.nsis': 'Kun en administrator kan ændre dette' } }).withKey('policyNsisAdminOnly');
   }
   // Not even an administrator takes the NSIS rule off a domain whose people hold MitID Erhverv identities.
   const refused = await identityGuard(previous.domain, previous.settings, input.settings, () => identities(previous));
@@ -325,7 +325,7 @@ export async function updatePolicy(
     throw new ConsoleError('refused', refused.message, {
       identities: refused.facts,
       fields: { 'settings.nsis': refused.facts.state === 'issuing' ? 'Domænet udsteder MitID Erhverv-identiteter' : 'Det kan ikke afgøres, om domænet udsteder MitID Erhverv-identiteter' },
-    });
+    }).withKey('policyNsisIdentities');
   }
   try {
     if (previous.version !== input.basedOnVersion) throw new ConsoleError('conflict', 'stale');
@@ -344,7 +344,7 @@ export async function updatePolicy(
       'conflict',
       `${theirs.updatedBy ?? 'En anden'} gemte politikken for ${theirs.domain} (version ${theirs.version}) ${when}, mens du redigerede. Vælg hvilken udgave der skal gælde.`,
       { theirs, mine: { basedOnVersion: input.basedOnVersion, settings: input.settings }, diff: diffPolicySettings(theirs.settings, input.settings) },
-    );
+    ).withKey('policyStale', { by: theirs.updatedBy ?? '?', domain: theirs.domain, version: theirs.version });
   }
 }
 
@@ -353,7 +353,7 @@ export async function validatePasswordAgainst(
   settings: PasswordPolicySettings,
   password: string,
   ctx: { username?: string; displayName?: string },
-  leak: { endpoint: string; timeoutMs: number },
+  leak: LeakedOptions,
 ): Promise<{ ok: boolean; problems: PasswordCheck[]; leak: LeakCheck }> {
   const leakResult: LeakCheck = settings.checkLeakedPasswords && password.length > 0
     ? await checkLeaked(password, leak)

@@ -36,9 +36,9 @@ export async function publishTerms(
   input: { content: string; requiresReacceptance: boolean; effectiveFrom?: string | undefined; basedOnVersion: number | null; reason: string },
 ): Promise<TermsVersion> {
   const problems = addendumProblems(input.content);
-  if (problems.length > 0) throw new ConsoleError('validation', problems.join(' '), { fields: { content: problems[0] } });
+  if (problems.length > 0) throw new ConsoleError('validation', problems.join(' '), { fields: { content: problems[0] } }).withKey('termsInvalid');
   if (input.effectiveFrom && Date.parse(input.effectiveFrom) < Date.now() - 5 * 60_000) {
-    throw new ConsoleError('validation', 'Ikrafttrædelsen kan ikke ligge i fortiden.', { fields: { effectiveFrom: 'Vælg et tidspunkt fra nu af' } });
+    throw new ConsoleError('validation', 'Ikrafttrædelsen kan ikke ligge i fortiden.', { fields: { effectiveFrom: 'Vælg et tidspunkt fra nu af' } }).withKey('termsEffectivePast');
   }
   try {
     return await idp.publishTermsVersion({
@@ -51,7 +51,7 @@ export async function publishTerms(
     });
   } catch (e) {
     if (e instanceof ConsoleError && e.code === 'conflict') {
-      throw new ConsoleError('conflict', 'En anden har udgivet en ny version af tillægget, mens du redigerede. Hent den nyeste og sammenlign, før du udgiver.', e.details);
+      throw new ConsoleError('conflict', 'En anden har udgivet en ny version af tillægget, mens du redigerede. Hent den nyeste og sammenlign, før du udgiver.', e.details).withKey('termsStale');
     }
     throw e;
   }
@@ -95,11 +95,11 @@ export async function acceptanceReport(
   q: ReportQuery,
 ): Promise<{ version: TermsVersion; rows: AcceptanceRow[]; counts: Record<string, number>; total: number }> {
   const versions = await allVersions(idp);
-  if (versions.length === 0) throw new ConsoleError('not-found', 'Der er endnu ikke udgivet nogen version af vilkårstillægget.');
+  if (versions.length === 0) throw new ConsoleError('not-found', 'Der er endnu ikke udgivet nogen version af vilkårstillægget.').withKey('termsNone');
   let target: TermsVersion;
   if (q.version !== undefined) {
     const v = versions.find((x) => x.version === q.version);
-    if (!v) throw new ConsoleError('not-found', `Version ${q.version} af vilkårstillægget findes ikke.`);
+    if (!v) throw new ConsoleError('not-found', `Version ${q.version} af vilkårstillægget findes ikke.`).withKey('termsVersionMissing', { version: q.version });
     target = v;
   } else {
     target = (await idp.getCurrentTerms()) ?? versions[versions.length - 1]!;
@@ -145,15 +145,29 @@ export async function acceptanceReport(
   return { version: target, rows, counts, total };
 }
 
-const dk = (iso: string | null) => (iso ? new Date(iso).toLocaleString('da-DK', { timeZone: 'Europe/Copenhagen' }) : '');
+const acceptanceStateLabelsEn: Record<AcceptanceState, string> = {
+  accepted: 'Accepted',
+  'accepted-newer': 'Accepted a newer version',
+  'accepted-older-valid': 'Older acceptance still holds',
+  stale: 'Must accept again',
+  none: 'Has not accepted',
+};
+
+/** A moment as the Danish clock reads it (the municipality's time zone), in the report's language. */
+const at = (iso: string | null, language: 'da' | 'en') =>
+  iso ? new Date(iso).toLocaleString(language === 'en' ? 'en-GB' : 'da-DK', { timeZone: 'Europe/Copenhagen', timeZoneName: 'short' }) : '';
 
 /**
  * Semicolon-separated UTF-8 with BOM, so Danish Excel opens it with æøå intact; a name that reads as a
- * formula stays text (services/csv.ts).
+ * formula stays text (services/csv.ts). Headers, state words and times in the operator's language.
  */
-export function acceptanceCsv(version: TermsVersion, rows: readonly AcceptanceRow[]): string {
+export function acceptanceCsv(version: TermsVersion, rows: readonly AcceptanceRow[], language: 'da' | 'en' = 'da'): string {
+  const en = language === 'en';
+  const labels = en ? acceptanceStateLabelsEn : acceptanceStateLabels;
   return csvDocument(
-    ['Navn', 'Brugernavn', 'Enhed', 'Nyeste accepterede version', 'Accepteret (nyeste)', `Accepteret version ${version.version}`, 'Status'],
-    rows.map((r) => [r.displayName, r.username, r.ouPath, r.acceptedVersion, dk(r.acceptedAt), dk(r.acceptedThisAt), acceptanceStateLabels[r.state]]),
+    en
+      ? ['Name', 'Username', 'Unit', 'Latest accepted version', 'Accepted (latest)', `Accepted version ${version.version}`, 'Status']
+      : ['Navn', 'Brugernavn', 'Enhed', 'Nyeste accepterede version', 'Accepteret (nyeste)', `Accepteret version ${version.version}`, 'Status'],
+    rows.map((r) => [r.displayName, r.username, r.ouPath, r.acceptedVersion, at(r.acceptedAt, language), at(r.acceptedThisAt, language), labels[r.state]]),
   );
 }

@@ -1,4 +1,4 @@
-import { ConsoleError } from '../../../shared/errors.ts';
+import { keyedError } from '../../../shared/errors.ts';
 import type { sessionOps } from '../../../shared/operations/session.ts';
 import type { Environment, FeatureService } from '../../ports.ts';
 import { operatorFromIdentity } from './roles.ts';
@@ -6,6 +6,8 @@ import { operatorFromIdentity } from './roles.ts';
 export interface SessionServiceDeps {
   environment(): Environment;
   version: string;
+  /** The language the machine policy fixes, if it fixes one. */
+  policyLanguage?: () => 'da' | 'en' | null;
 }
 
 /** Signing in with one's own AD account: the bind is the operator's, the roles come from their groups. */
@@ -13,7 +15,7 @@ export function createSessionService(deps: SessionServiceDeps): FeatureService<t
   return {
     'app.info': async () => {
       const env = deps.environment();
-      return { version: deps.version, training: env.isTraining, trainingOperators: [...env.operatorCards] };
+      return { version: deps.version, training: env.isTraining, trainingOperators: [...env.operatorCards], policyLanguage: deps.policyLanguage?.() ?? null };
     },
 
     'session.login': async (input, call) => {
@@ -22,7 +24,7 @@ export function createSessionService(deps: SessionServiceDeps): FeatureService<t
       const operator = operatorFromIdentity(directory.identity, env.roleMapping());
       if (operator.roles.length === 0) {
         await directory.close();
-        throw new ConsoleError('forbidden', 'Din konto er ikke medlem af nogen af konsollens rollegrupper. Kontakt en administrator.');
+        throw keyedError('forbidden', 'noRoleGroup', 'Din konto er ikke medlem af nogen af konsollens rollegrupper. Kontakt en administrator.');
       }
       // The earlier bind is replaced either way; one that fails to close must not refuse the sign-in.
       if (call.session) await call.session.directory.close().catch(() => {});

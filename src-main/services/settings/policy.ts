@@ -19,7 +19,7 @@ export function managedSettingsStore(inner: SettingsStore, loaded: LoadedPolicy)
           'forbidden',
           `Indstillingerne blev ikke gemt: ${changed.map((l) => l.field).join(', ')} styres af IT og kan ikke ændres her. ${changed[0]!.reason}.`,
           { locked: changed.map((l) => ({ field: l.field, key: l.key })), fields: Object.fromEntries(changed.map((l) => [`settings.${l.field}`, l.reason])) },
-        );
+        ).withKey('settingsLockedByIt');
       }
       inner.write(settings);
     },
@@ -61,7 +61,7 @@ export function managedRetentionStore(inner: RetentionStore, loaded: LoadedPolic
           'forbidden',
           `Opbevaringsperioden blev ikke gemt: IT kræver ${below.map((k) => `${floorText[k]} i mindst ${floor(k)} måneder`).join(', ')} (styres af IT).`,
           { fields: Object.fromEntries(below.map((k) => [`settings.${k}`, `Mindst ${floor(k)} måneder (styres af IT)`])) },
-        );
+        ).withKey('retentionFloorByIt');
       }
       return inner.write(settings);
     },

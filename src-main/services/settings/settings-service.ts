@@ -53,7 +53,7 @@ export function createSettingsService(deps: SettingsServiceDeps): FeatureService
     'settings.setSecret': async (input) => {
       // The secret is bound to the address saved now; a later change of address makes it unusable.
       const binding = secretBinding(input.key, core.settings.read());
-      if (binding === null) throw new ConsoleError('validation', needsAddress[input.key], { fields: { value: needsAddress[input.key] } });
+      if (binding === null) throw new ConsoleError('validation', needsAddress[input.key], { fields: { value: needsAddress[input.key] } }).withKey('settingsNeedsAddress');
       core.secrets.set(input.key, input.value, binding);
       // Clients built with their secrets are built again; an environment without stored secrets has none.
       if (deps.environment().usesStoredSecrets) await reconnect();

@@ -30,7 +30,7 @@ function ConfigForm({ initial }: { initial: PoliciesConfig }) {
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Title order={3} size="h5">{t('policies.config')}</Title>
+        <Title order={2} size="h5">{t('policies.config')}</Title>
         <TextInput label={t('policies.leakedEndpoint')} description={t('policies.leakedEndpointHelp')} value={endpoint} onChange={(e) => setEndpoint(e.currentTarget.value)} error={f['config.leakedPasswordEndpoint']} />
         <NumberInput label={t('policies.leakedTimeout')} value={timeout} min={500} max={30_000} onChange={(v) => setTimeoutMs(Number(v))} error={f['config.leakedPasswordTimeoutMs']} maw={200} />
         <Textarea label={t('policies.domainOus')} description={t('policies.domainOusHelp')} value={ous} autosize minRows={2} onChange={(e) => setOus(e.currentTarget.value)} error={Object.entries(f).find(([k]) => k.startsWith('config.domainOus'))?.[1]} />

@@ -10,6 +10,7 @@ import { useCan, useOperator } from '../session/useOperator.ts';
 import { mayChange } from '../../../shared/access.ts';
 import { ConfigCard } from './ConfigCard.tsx';
 import { inBackground } from '../../app/background.ts';
+import { formatterFor, useFormat } from '../../app/format.ts';
 
 type Settings = PasswordPolicySettings;
 
@@ -162,7 +163,8 @@ function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin, nsi
 }
 
 function Tester({ domain, draft }: { domain: string; draft: Settings }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   const [username, setUsername] = useState('');
@@ -182,7 +184,7 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
   return (
     <Card withBorder>
       <Stack gap="xs">
-        <Title order={3} size="h5">{t('policies.tester')}</Title>
+        <Title order={2} size="h5">{t('policies.tester')}</Title>
         <Text size="sm" c="dimmed">{t('policies.testerHelp')}</Text>
         <Group align="flex-end" grow>
           <PasswordInput label={t('policies.testerPassword')} value={password} autoComplete="off" onChange={(e) => setPassword(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && inBackground(check())} data-testid="tester-password" />
@@ -198,7 +200,7 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
                 {result.problems.map((p) => <List.Item key={p.code} data-code={p.code}>{t(`codes.password.${p.code}`, p.params ?? {})}</List.Item>)}
               </List>
             )}
-            {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'}>{result.leak.message}</Text>}
+            {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'} data-testid="tester-leak">{i18n.language === 'en' ? t(`policies.leak.${result.leak.state}`, { count: fmt.number(result.leak.count ?? 0) }) : result.leak.message}</Text>}
           </Stack>
         )}
       </Stack>
@@ -227,7 +229,7 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
   return (
     <Card withBorder data-testid="ad-panel">
       <Stack gap="xs">
-        <Title order={3} size="h5">{t('policies.ad.title')}</Title>
+        <Title order={2} size="h5">{t('policies.ad.title')}</Title>
         {s.error && <Alert color="red">{s.error}</Alert>}
         {!s.groups.length && <Text size="sm">{t('policies.ad.notMapped')}</Text>}
         {s.groups.length > 0 && <Text size="sm">{t('policies.ad.groups', { groups: s.groups.join('; ') })}</Text>}
@@ -273,7 +275,7 @@ function ReviewModal({ policy, basedOn, draft, onClose, onSaved, onConflict }: {
             {pv.stale && <Alert color="yellow">{t('policies.stale')}</Alert>}
             {pv.violations.length > 0 && <Alert color="red">{pv.violations.map((v) => v.message).join('. ')}</Alert>}
             <DiffTable rows={pv.diff} fromLabel={t('policies.from')} toLabel={t('policies.to')} testId="review-diff" />
-            <Title order={3} size="h5">{t('policies.consequences')}</Title>
+            <Title order={2} size="h5">{t('policies.consequences')}</Title>
             <List spacing={4} data-testid="consequences">
               {pv.consequences.map((c) => <List.Item key={c}>{c}</List.Item>)}
             </List>
@@ -361,7 +363,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
   };
   // The municipality's own name is the most guessed word: the first label of its main domain.
   const municipality = (policy.parentDomain ?? policy.domain).split('.')[0]!.replace(/^elever$/i, '');
-  const when = new Date(policy.updatedAt).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'da-DK');
+  const when = formatterFor(i18n.language).dateTime(policy.updatedAt);
 
   return (
     <Stack>
@@ -378,7 +380,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
         {policyGroups.map((g) => (
           <Card withBorder key={g.id} component="fieldset" style={{ minWidth: 0 }}>
             <Stack gap="sm">
-              <Title order={3} size="h5" component="legend">{t(`policies.groups.${g.id}`)}</Title>
+              <Title order={2} size="h5" component="legend">{t(`policies.groups.${g.id}`)}</Title>
               {g.fields.map((f) => <FieldInput key={f} f={f} draft={draft} set={set} error={errors[f]} disabled={!canEdit} municipality={municipality} isAdmin={isAdmin} nsisLock={nsisLock} />)}
             </Stack>
           </Card>

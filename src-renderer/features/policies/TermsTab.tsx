@@ -11,18 +11,22 @@ import { useOp, useOpMutation, useRefreshAfter } from '../../app/ops.ts';
 import { useCan } from '../session/useOperator.ts';
 import { Markdown } from './Markdown.tsx';
 import { inBackground } from '../../app/background.ts';
+import { useFormat } from '../../app/format.ts';
 
 const SHOWN = 500;
 
 function useWhen() {
-  const { i18n } = useTranslation();
-  return (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'da-DK') : '–');
+  const fmt = useFormat();
+  return (iso: string | null) => fmt.dateTime(iso) || '–';
 }
 
 function PublishModal({ content, basedOn, next, onClose, onDone }: { content: string; basedOn: number | null; next: number; onClose(): void; onDone(v: number): void }) {
   const { t } = useTranslation();
   const [reaccept, setReaccept] = useState<string | null>(null);
   const [from, setFrom] = useState('');
+  const fmt = useFormat();
+  const fromDate = from.trim() ? fmt.parseDateTime(from) : null;
+  const fromBad = from.trim() !== '' && fromDate === null;
   const [reason, setReason] = useState('');
   // Not refreshed here: refetching the terms remounts the editor (and this dialog) before a per-call
   // onSuccess could run. onDone refreshes once the result is safely handed over.
@@ -37,14 +41,16 @@ function PublishModal({ content, basedOn, next, onClose, onDone }: { content: st
             <Radio value="no" label={t('policies.terms.reacceptNo')} />
           </Stack>
         </Radio.Group>
-        <TextInput type="datetime-local" label={t('policies.terms.effectiveFrom')} description={t('policies.terms.effectiveHelp')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} error={f.effectiveFrom} maw={280} />
+        {/* Typed in the language's order (dd.mm.åååå tt.mm in Danish), never the browser's mm/dd/yyyy. */}
+        <TextInput label={t('policies.terms.effectiveFrom')} description={t('policies.terms.effectiveHelp')} value={from} placeholder={fmt.dateTimePlaceholder}
+          onChange={(e) => setFrom(e.currentTarget.value)} error={f.effectiveFrom ?? (fromBad ? t('policies.terms.effectiveInvalid', { example: fmt.dateTimePlaceholder }) : undefined)} maw={280} data-testid="terms-effective-from" />
         <Textarea label={t('policies.reason')} description={t('policies.reasonHelp')} value={reason} autosize minRows={2} onChange={(e) => setReason(e.currentTarget.value)} error={f.reason} />
         {publish.error && !f.reason && !f.effectiveFrom && <Alert color="red" role="alert">{errorText(publish.error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('policies.cancel')}</Button>
-          <Button disabled={reaccept === null} loading={publish.isPending}
+          <Button disabled={reaccept === null || fromBad} loading={publish.isPending}
             onClick={() => publish.mutate(
-              { content, requiresReacceptance: reaccept === 'yes', basedOnVersion: basedOn, reason, ...(from ? { effectiveFrom: new Date(from).toISOString() } : {}) },
+              { content, requiresReacceptance: reaccept === 'yes', basedOnVersion: basedOn, reason, ...(fromDate ? { effectiveFrom: fromDate.toISOString() } : {}) },
               { onSuccess: (r) => onDone(r.version.version) },
             )}>
             {t('policies.terms.publish')}
@@ -85,7 +91,7 @@ function History({ versions }: { versions: TermsVersion[] }) {
   return (
     <Card withBorder>
       <Stack>
-        <Title order={3} size="h5">{t('policies.terms.history')}</Title>
+        <Title order={2} size="h5">{t('policies.terms.history')}</Title>
         <Table striped data-testid="terms-history">
           <Table.Thead>
             <Table.Tr>
@@ -128,7 +134,7 @@ function History({ versions }: { versions: TermsVersion[] }) {
 }
 
 function Report({ versions, current }: { versions: TermsVersion[]; current: number | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const when = useWhen();
   const [version, setVersion] = useState<string>('current');
   const [ou, setOu] = useState('');
@@ -149,7 +155,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
   const exportCsv = async () => {
     setExportError(null);
     try {
-      const out = await exportAcceptances.mutateAsync(input);
+      const out = await exportAcceptances.mutateAsync({ ...input, language: i18n.language === 'en' ? 'en' : 'da' });
       download(out.filename, 'text/csv;charset=utf-8', { text: out.csv });
     } catch (e) {
       setExportError(errorText(e));
@@ -160,7 +166,7 @@ function Report({ versions, current }: { versions: TermsVersion[]; current: numb
   return (
     <Card withBorder>
       <Stack>
-        <Title order={3} size="h5">{t('policies.terms.report')}</Title>
+        <Title order={2} size="h5">{t('policies.terms.report')}</Title>
         <Group align="flex-end">
           <Select label={t('policies.terms.reportVersion')} value={version} onChange={(v) => setVersion(v ?? 'current')} allowDeselect={false} w={200}
             data={[{ value: 'current', label: `${t('policies.terms.reportCurrent')}${current ? ` (${current})` : ''}` }, ...versions.map((v) => ({ value: String(v.version), label: `${t('policies.terms.version')} ${v.version}` }))]} />
@@ -232,7 +238,7 @@ function Addendum({ current, newest, canEdit, published, setPublished }: {
   return (
     <Card withBorder>
       <Stack>
-        <Title order={3} size="h5">{t('policies.terms.addendum')}</Title>
+        <Title order={2} size="h5">{t('policies.terms.addendum')}</Title>
         <Text size="sm" c="dimmed">{current ? t('policies.terms.current', { version: current.version, at: when(current.effectiveFrom) }) : t('policies.terms.noCurrent')}</Text>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Textarea label={t('policies.terms.editor')} description={t('policies.terms.editorHelp')} value={text} autosize minRows={10} maxRows={24} readOnly={!canEdit}
@@ -285,7 +291,7 @@ export function TermsTab() {
       <Card withBorder>
         <Stack gap="xs">
           <Group justify="space-between">
-            <Title order={3} size="h5">{t('policies.terms.nsisTitle')}</Title>
+            <Title order={2} size="h5">{t('policies.terms.nsisTitle')}</Title>
             <Badge color="gray">{nsis.label}</Badge>
           </Group>
           <Text size="sm" c="dimmed">{t('policies.terms.nsisHelp')}</Text>

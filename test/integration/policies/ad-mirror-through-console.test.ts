@@ -1,31 +1,20 @@
 // The whole path an administrator takes, through the console's own dispatcher in live mode: sign in to
 // the real Samba AD DC, save a 15-character NSIS policy on the IdP (simulator), and the console writes it
 // to AD as a PSO for the mapped group — after which AD itself refuses a 12-character password.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Settings } from '../../../shared/domain/settings.ts';
 import { connectWithFailover } from '../../../src-main/connectors/ad/connection.ts';
 import { encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
 import { psoContainer, psoNameFor } from '../../../src-main/connectors/ad/pso.ts';
-import { createCore, type Core } from '../../../src-main/composition/core.ts';
-import { memorySlot } from '../../../src-main/dispatch/session.ts';
-import { fileSettingsStore, memorySecretStore, secretBinding } from '../../../src-main/store/settings-store.ts';
-import { startIdpSimulator, type IdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
+import { liveCoreWithIdp, type LiveCore } from '../../support/live-core.ts';
 import { sambaContext, testProfile, type SambaContext } from '../../support/samba/context.ts';
-import { makeTestPki } from '../../support/pki.ts';
 
 const DOMAIN = 'kommune.test';
 let ctx: SambaContext;
-let sim: IdpSimulator;
-let core: Core;
+let live: LiveCore;
 let fixtures: Client;
-let dataDir: string;
 let groupDn: string;
 let userDn: string;
-const caller = { slot: memorySlot(), workstation: 'test' };
 const quietly = async (p: Promise<unknown> | undefined) => {
   await p?.catch(() => {});
 };
@@ -46,41 +35,20 @@ beforeAll(async () => {
   });
   await fixtures.modify(groupDn, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [userDn] }) }));
 
-  // Over https, as settings require (a secret is never configured for a plain-http address).
-  const pki = makeTestPki('IdP-simulator');
-  sim = await startIdpSimulator({ people: [{ username: 'kaj.spejl', domain: DOMAIN, displayName: 'Kaj Konsolspejl' }], auditEvents: 100, tls: { cert: pki.server.certPem, key: pki.server.keyPem } });
-  dataDir = mkdtempSync(join(tmpdir(), 'lia-mirror-'));
-  const idpCa = join(dataDir, 'idp-ca.pem');
-  writeFileSync(idpCa, pki.ca.certPem);
-  const settings = fileSettingsStore(join(dataDir, 'settings.json'));
-  settings.write(Settings.parse({
-    mode: 'live',
-    ad: profile,
-    idp: { baseUrl: sim.url, auth: 'api-key', caFile: idpCa },
-    roleMapping: { administrator: [ctx.facts.roleGroups.administrator] },
-  }));
-  const secrets = memorySecretStore();
-  secrets.set('idp.apiKey', sim.apiKey, secretBinding('idp.apiKey', settings.read()) ?? '');
-  core = await createCore({ dataDir, settings, secrets, version: 'test', auditSyncIntervalMs: 0, logError: () => {} });
+  live = await liveCoreWithIdp(ctx, [{ username: 'kaj.spejl', domain: DOMAIN, displayName: 'Kaj Konsolspejl' }]);
 });
 
 afterAll(async () => {
-  await quietly(core?.close());
-  await quietly(sim?.stop());
+  await quietly(live?.dispose());
   if (fixtures) {
     await quietly(fixtures.del(`CN=${psoNameFor(DOMAIN)},${psoContainer(ctx.baseDn)}`));
     await quietly(fixtures.del(userDn));
     await quietly(fixtures.del(groupDn));
     await quietly(fixtures.unbind());
   }
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(op: string, input: unknown) {
-  const r = await core.dispatch(op, input, caller);
-  if (!r.ok) throw new Error(`${op}: ${r.error.code} ${r.error.message}`);
-  return r.data as Record<string, unknown>;
-}
+const call = (op: string, input: unknown) => live.call(op, input);
 
 it('saving a 15-character policy writes it to AD, and AD then refuses a 12-character password', async () => {
   await call('session.login', { username: ctx.facts.operators.administrator, password: ctx.facts.password });
@@ -107,6 +75,6 @@ it('saving a 15-character policy writes it to AD, and AD then refuses a 12-chara
   expect(String(refused)).toMatch(/too short|0000052D/i);
 
   // The journal holds the save with the old and new values.
-  const rows = core.journal.list().filter((r) => r.operation === 'policy.update');
+  const rows = live.core.journal.list().filter((r) => r.operation === 'policy.update');
   expect(rows.map((r) => r.kind)).toEqual(['intent', 'event', 'outcome']);
 });
