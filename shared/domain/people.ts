@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Blocker, PersonStates } from './person-state.ts';
 
 // The people feature's shared pieces: the merged row (AD + MitID Erhverv + IdP), the list query, drift
 // kinds, CPR masking, the search folding and the speakable passphrase. No Node, no DOM.
@@ -6,6 +7,9 @@ import { z } from 'zod';
 /** Mismatches between AD and MitID Erhverv, in the order the drift view lists them. */
 export const driftKinds = [
   'identity-missing',
+  // Expected to have an identity, but one cannot be created until AD is fixed (no e-mail, no name):
+  // their own category, with what to fix, instead of a create that would fail after the reason is typed.
+  'identity-blocked',
   'suspended-active-ad',
   'active-disabled-ad',
   'credential-missing',
@@ -14,6 +18,9 @@ export const driftKinds = [
 ] as const;
 export const DriftKind = z.enum(driftKinds);
 export type DriftKind = z.infer<typeof DriftKind>;
+/** The drift the console can fix itself; the others are fixed where the row says (e.g. in AD). */
+export const FixableDriftKind = DriftKind.exclude(['identity-blocked']);
+export type FixableDriftKind = z.infer<typeof FixableDriftKind>;
 
 /** OUs whose people are not expected to have a business identity (pupils). */
 export const NO_IDENTITY_OU_PARTS = ['Elever'] as const;
@@ -56,11 +63,17 @@ export const PersonRow = z.object({
   idp: z.object({
     loaded: z.boolean(),
     nsisStatus: z.string().nullable(),
+    /** The identity's NSIS assurance level as the IdP says it (none, low, substantial, high). */
+    nsisLevel: z.string().nullable().optional(),
     deviceCount: z.number().int().nullable(),
     acceptedTermsVersion: z.number().int().nullable(),
     locked: z.boolean().nullable(),
   }),
   drift: z.array(DriftKind),
+  /** With drift 'identity-blocked': what stands in the way of creating the identity (the same decision main makes on a create). */
+  identityBlocker: Blocker.optional(),
+  /** The person's states (shared/domain/person-state.ts): what every screen shows. */
+  states: PersonStates,
 });
 export type PersonRow = z.infer<typeof PersonRow>;
 
@@ -131,6 +144,7 @@ export const peopleColumnIds = [
   'signing',
   'deviceCount',
   'nsisStatus',
+  'nsisLevel',
   'terms',
   'drift',
 ] as const;

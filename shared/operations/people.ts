@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { MessageParams } from '../errors.ts';
 import { op } from '../operation.ts';
 import { Person, PersonSummary, Reason } from '../domain/person.ts';
-import { DriftCounts, DriftKind, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SourceFreshness, ViewName } from '../domain/people.ts';
+import { DriftCounts, FixableDriftKind, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SourceFreshness, ViewName } from '../domain/people.ts';
 import { PasswordCheck } from '../domain/policies.ts';
+import { Blocker, PersonStates } from '../domain/person-state.ts';
 import { AuditRow } from '../domain/audit.ts';
 import { IdpPerson, MfaDevice, TestPushResult } from '../idp/people.ts';
 import { TermsAcceptance } from '../idp/terms.ts';
@@ -19,7 +21,7 @@ const WriteResult = z.object({ outcome: z.string(), message: z.string(), row: Pe
 
 /** A panel's data, or why that system could not answer (the other panels still show). */
 function panel<T extends z.ZodType>(data: T) {
-  return z.union([z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]);
+  return z.union([z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), code: z.string(), message: z.string(), key: z.string().optional(), params: MessageParams.optional() })]);
 }
 
 export const MitIdPanel = z.object({
@@ -43,6 +45,8 @@ export const MitIdPanel = z.object({
   canSetQualifiedEligibility: z.boolean(),
   /** The identity's state from its explicit status value (absent when there is no identity). */
   identityState: z.enum(['active', 'suspended', 'pending', 'other']).optional(),
+  /** The identity has an active private MitID (signing then is active, not waiting for the person). */
+  privateMitIdActive: z.boolean().nullable().default(null),
   /** A paid create whose outcome is not known yet ("afventer bekræftelse"): never sent again meanwhile. */
   pendingCreate: z
     .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string(), message: z.string().nullable() })
@@ -141,6 +145,8 @@ export const peopleOps = {
     input: PeopleQuery.extend({
       format: z.enum(['csv', 'xlsx']),
       columns: z.array(z.string().max(50)).min(1).max(40),
+      /** The operator's console language: headers, status words and the file's name follow it. */
+      language: z.enum(['da', 'en']).default('da'),
     }).strict(),
     output: z.object({ filename: z.string(), mime: z.string(), base64: z.string(), rows: z.number().int() }),
   }),
@@ -178,6 +184,10 @@ export const peopleOps = {
         .nullable(),
       mitid: panel(MitIdPanel),
       idp: panel(IdpPanel),
+      /** The person's states from this read, by the same function as the list's rows (shared/domain/person-state.ts). */
+      states: PersonStates,
+      /** Per checked action, what stands in its way (empty: it can be tried); main refuses it for the same reason. */
+      blockers: z.record(z.enum(['assign-local', 'allow-signing', 'suspend', 'reactivate']), z.array(Blocker)),
     }),
     target: (i) => ({ personId: i.personId }),
   }),
@@ -316,7 +326,7 @@ export const peopleOps = {
     scope: 'person',
     writes: true,
     invalidates: ['people.list', 'people.overview', 'people.history'],
-    input: z.object({ personId: PersonId, reason: Reason, kind: DriftKind }).strict(),
+    input: z.object({ personId: PersonId, reason: Reason, kind: FixableDriftKind }).strict(),
     output: WriteResult,
     // For an identity only in MitID Erhverv the id is "mitid:<uuid>": no AD person to scope on.
     target: (i) => ({ personId: i.personId }),

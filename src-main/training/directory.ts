@@ -1,4 +1,4 @@
-import { ConsoleError } from '../../shared/errors.ts';
+import { ConsoleError, keyedError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import { inScope } from '../../shared/roles.ts';
 import { foldText, rankPeople } from '../../shared/search.ts';
@@ -52,7 +52,7 @@ function groupFor(name: string): DirectoryGroup {
  * The training environment's directory: the same port as the AD adapter, kept in memory and seeded
  * with a fictitious municipality. Changes last until the console stops.
  */
-export function createTrainingDirectory(accounts: TrainingAccount[] = generateTrainingAccounts()): DirectoryPort & {
+export function createTrainingDirectory(accounts: TrainingAccount[] = generateTrainingAccounts(), seedPsos: readonly MirroredPolicySpec[] = []): DirectoryPort & {
   accounts: TrainingAccount[];
 } {
   const entries = accounts.map<Entry>((a) => ({
@@ -63,6 +63,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
   const byGuid = new Map(entries.map((e) => [e.account.guid, e]));
   // Mirrored password policies (PSOs) by IdP domain, shared by every operator's session as AD's would be.
   const psos = new Map<string, { settings: MirroredPolicySettings; appliesTo: string[] }>();
+  for (const p of seedPsos) psos.set(p.domain, { settings: { ...p.settings }, appliesTo: [...p.appliesTo] });
   const byUsername = new Map(entries.map((e) => [e.foldedUsername, e]));
 
   const summary = (e: Entry): PersonSummary => ({
@@ -95,7 +96,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
 
   const find = (personId: string): Entry => {
     const e = byGuid.get(personId.toLowerCase());
-    if (!e) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.', { personId });
+    if (!e) throw keyedError('not-found', 'personNotInAd', 'Personen findes ikke i Active Directory.', undefined, { personId });
     return e;
   };
 
@@ -111,9 +112,9 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
       const e = byUsername.get(bare);
       // Same answer for unknown user and wrong password: no user enumeration.
       if (!e || !e.account.password || e.account.password !== password) {
-        throw new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode.');
+        throw keyedError('unauthenticated', 'adBindWrong', 'Forkert brugernavn eller adgangskode.');
       }
-      if (!e.account.enabled) throw new ConsoleError('unauthenticated', 'Kontoen er deaktiveret.');
+      if (!e.account.enabled) throw keyedError('unauthenticated', 'adBindDisabled', 'Kontoen er deaktiveret.');
       return {
         identity: {
           dn: e.dn,
@@ -170,6 +171,20 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
           const created = !psos.has(spec.domain);
           psos.set(spec.domain, { settings: { ...spec.settings }, appliesTo: [...spec.appliesTo] });
           return { dn: `CN=LIA-${spec.domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, created };
+        },
+        async readPasswordPolicies() {
+          return {
+            domain: trainingDomainPolicy,
+            psos: [...psos].map(([domain, pso]) => ({
+              ...trainingDomainPolicy,
+              ...pso.settings,
+              source: 'pso' as const,
+              name: `LIA-${domain}`,
+              dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`,
+              precedence: 5,
+              appliesTo: [...pso.appliesTo],
+            })),
+          };
         },
         async readMirroredPolicy(domain: string) {
           const pso = psos.get(domain);

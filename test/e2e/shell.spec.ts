@@ -65,6 +65,10 @@ test('English is one click away, and keyboard navigation reaches the menu', asyn
 test('an auditor sees no unlock button, and the web host refuses the direct call', async ({ page, request }) => {
   await openConsole(page);
   await signIn(page, 'revisor');
+  // An auditor lands on Revision; the people list is one click away.
+  await page.getByRole('navigation').getByRole('link', { name: 'Personer' }).click();
+  // Earlier tests unlock people: ask the list for the locked ones rather than hoping one is in view.
+  await page.getByTestId('people-filters').getByText('Låst', { exact: true }).click();
   const locked = page.getByTestId('person-row').filter({ hasText: 'Låst' }).first();
   await locked.click();
   await expect(page.getByRole('dialog')).toBeVisible();

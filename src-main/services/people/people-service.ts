@@ -1,4 +1,4 @@
-import { ConsoleError } from '../../../shared/errors.ts';
+import { ConsoleError, keyedError } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { MAX_SAVED_VIEWS } from '../../../shared/domain/people.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
@@ -8,10 +8,11 @@ import type { AuditStore } from '../../store/audit-store.ts';
 import type { ViewsStore } from '../../store/views-store.ts';
 import type { PeopleIndex } from './index/people-index.ts';
 import { operatorViewKey } from '../../store/views-store.ts';
-import { toCsv, toXlsx } from './export.ts';
+import { exportFilename, toCsv, toXlsx } from './export.ts';
 import {
   assign,
   checkNewPassword,
+  decide,
   deviceAction,
   history,
   identityLock,
@@ -47,7 +48,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
   });
   /** The person the operation names, as the dispatcher read it and checked it against the scope. */
   const person = (ctx: Call): Person => {
-    if (!ctx.target?.person) throw new ConsoleError('not-found', 'Personen findes ikke i Active Directory.');
+    if (!ctx.target?.person) throw keyedError('not-found', 'personNotInAd', 'Personen findes ikke i Active Directory.');
     return ctx.target.person;
   };
   const savedViews = (ctx: Call) => ({ views: deps.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
@@ -86,12 +87,11 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
     'people.export': async (input, ctx) => {
       const idx = index();
       await idx.ensure(ctx.requireSession().directory);
-      const { format, columns, ...q } = input;
+      const { format, columns, language, ...q } = input;
       const { rows } = idx.query(q, ctx.scope);
-      const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
-      const body = format === 'csv' ? toCsv(rows, columns) : await toXlsx(rows, columns);
+      const body = format === 'csv' ? toCsv(rows, columns, language) : await toXlsx(rows, columns, language);
       return {
-        filename: `personer-${stamp}.${format}`,
+        filename: exportFilename(language, format),
         mime: format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         base64: body.toString('base64'),
         rows: rows.length,
@@ -110,7 +110,13 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
         source: ad.source, name: ad.name, readable: ad.readable, minLength: ad.minLength, historyLength: ad.historyLength, complexity: ad.complexity,
         maxAgeDays: ad.maxAgeDays, lockoutThreshold: ad.lockoutThreshold, lockoutDurationMinutes: ad.lockoutDurationMinutes,
       };
-      return { person: p, row: index().row(p.id), adPolicy, ...panels };
+      const decided = decide(p, panels.mitid);
+      const row = index().row(p.id);
+      // The page read the systems just now: a list row that says otherwise is read again behind it.
+      if (row && panels.mitid.ok && JSON.stringify(row.states) !== JSON.stringify(decided.states)) {
+        runInBackground('people.refreshPerson', index().refreshPerson(s.directory, p.id));
+      }
+      return { person: p, row, adPolicy, ...panels, ...decided };
     },
 
     'people.history': async (_input, ctx) => ({ items: history(deps.audit, person(ctx)) }),
@@ -210,9 +216,9 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
     'people.views.save': async (input, ctx) => {
       const r = deps.views.save(viewOwner(ctx), input, MAX_SAVED_VIEWS);
       if (!r.ok && r.reason === 'exists') {
-        throw new ConsoleError('conflict', `Du har allerede en visning med navnet “${input.name}”. Vil du overskrive den?`, { name: input.name });
+        throw keyedError('conflict', 'viewExists', `Du har allerede en visning med navnet “${input.name}”. Vil du overskrive den?`, { name: input.name }, { name: input.name });
       }
-      if (!r.ok) throw new ConsoleError('conflict', `Du kan højst gemme ${MAX_SAVED_VIEWS} visninger. Slet en, før du gemmer en ny.`);
+      if (!r.ok) throw keyedError('conflict', 'viewLimit', `Du kan højst gemme ${MAX_SAVED_VIEWS} visninger. Slet en, før du gemmer en ny.`, { max: MAX_SAVED_VIEWS });
       return savedViews(ctx);
     },
 
@@ -230,4 +236,4 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
 
 /** Views belong to the signed-in operator; nothing in the input can name someone else's. */
 const viewOwner = (ctx: Call) => operatorViewKey(ctx.requireSession().operator);
-const noSuchView = (name: string) => new ConsoleError('not-found', `Du har ingen gemt visning med navnet “${name}”.`);
+const noSuchView = (name: string) => keyedError('not-found', 'viewMissing', `Du har ingen gemt visning med navnet “${name}”.`, { name });

@@ -1,4 +1,4 @@
-import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
+import { ConsoleError, isConsoleError, keyedError, type MessageParams } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { maskCpr, formatCpr } from '../../../shared/domain/people.ts';
 import { adComplexityProblems, checkPassword, type PasswordCheck } from '../../../shared/domain/policies.ts';
@@ -14,7 +14,8 @@ import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Connections } from '../../ports.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
-import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
+import { hasActivePrivateMitId, mitIdStateOf } from '../../../shared/mitid/domain.ts';
+import { blockerDa, blockers, personStates, type Blocker, type CheckedAction, type PersonStates } from '../../../shared/domain/person-state.ts';
 import { pendingMessage } from '../mitid/create-guard.ts';
 import {
   assignLocalAuthenticator,
@@ -28,12 +29,12 @@ import {
 } from '../mitid/actions.ts';
 
 export function requireMitId(conn: Connections): MitIdErhvervPort {
-  if (!conn.mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger.');
+  if (!conn.mitid) throw keyedError('unavailable-mitid', 'mitidNotConfigured', 'MitID Erhverv er ikke sat op. Udfyld forbindelsen under Indstillinger.');
   return conn.mitid;
 }
 
 export function requireIdpPort(conn: Connections): IdpPort {
-  if (!conn.idp) throw new ConsoleError('unavailable-idp', 'Den lokale IdP er ikke sat op. Udfyld IdP-forbindelsen under Indstillinger.');
+  if (!conn.idp) throw keyedError('unavailable-idp', 'idpNotConfigured', 'Den lokale IdP er ikke sat op. Udfyld IdP-forbindelsen under Indstillinger.');
   return conn.idp;
 }
 
@@ -41,9 +42,9 @@ export function mitIdPersonOf(p: Person): MitIdPerson {
   return { username: p.username, givenName: p.givenName, surname: p.surname, email: p.email, cpr: null };
 }
 
-function failure(e: unknown): { ok: false; code: string; message: string } {
-  if (isConsoleError(e)) return { ok: false, code: e.code, message: e.message };
-  return { ok: false, code: 'internal', message: 'Systemet svarede ikke som forventet.' };
+function failure(e: unknown): { ok: false; code: string; message: string; key?: string; params?: MessageParams } {
+  if (isConsoleError(e)) return { ok: false, code: e.code, message: e.message, ...(e.ref ? { key: e.ref.key, ...(e.ref.params ? { params: e.ref.params } : {}) } : {}) };
+  return { ok: false, code: 'internal', message: 'Systemet svarede ikke som forventet.', key: 'unexpectedAnswer' };
 }
 
 export async function mitIdPanel(conn: Connections, person: Person): Promise<MitIdPanel> {
@@ -58,6 +59,7 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
       localCredential: null,
       authenticators: [],
       signingState: 'none',
+      privateMitIdActive: null,
       canSetQualifiedEligibility: mitid.capabilities.qualifiedEligibilityUpdate,
       pendingCreate,
       link: 'none',
@@ -66,7 +68,7 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
   }
   const [full, auths] = await Promise.all([mitid.getIdentity(state.identity.uuid), mitid.listAuthenticators(state.identity.uuid)]);
   // Explicit status values only: "Inactive" or "Pending" is not an active private MitID.
-  const privateMitId = auths.some((a) => a.kind === 'private-mitid' && mitIdStateOf(a.status) === 'active');
+  const privateMitId = hasActivePrivateMitId(auths);
   return {
     pendingCreate,
     link: state.localCredential ? 'linked' : 'unlinked',
@@ -85,9 +87,42 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
     },
     localCredential: state.localCredential,
     authenticators: auths,
-    signingState: !full.allowSigning ? 'none' : privateMitId ? 'active' : 'waiting-for-person',
+    // The same function the list's rows use: the page and the list cannot say different things.
+    signingState: signingOf(personStates({ ad: null, mitid: { status: full.status, allowSigning: full.allowSigning, privateMitIdActive: privateMitId } }, Date.now())),
+    privateMitIdActive: privateMitId,
     canSetQualifiedEligibility: mitid.capabilities.qualifiedEligibilityUpdate,
   };
+}
+
+const signingOf = (s: PersonStates): MitIdPanel['signingState'] => (s.signing === 'unknown' ? 'none' : s.signing);
+
+/** The person's states and each checked action's blockers, from a fresh read (MitID panel as read, or not at all). */
+export function decide(person: Person, mitid: { ok: true; data: MitIdPanel } | { ok: false } | null, now = Date.now()) {
+  const m = mitid?.ok ? mitid.data : null;
+  const states = personStates(
+    {
+      ad: person,
+      mitid: m
+        ? {
+            status: m.identity?.status ?? null,
+            allowSigning: m.identity?.allowSigning ?? null,
+            privateMitIdActive: m.privateMitIdActive ?? null,
+            pendingCreate: m.pendingCreate !== null,
+          }
+        : null,
+    },
+    now,
+  );
+  const facts = { states, email: person.email, givenName: person.givenName, surname: person.surname, hasLocalCredential: m ? m.localCredential !== null : null };
+  const actions: CheckedAction[] = ['assign-local', 'allow-signing', 'suspend', 'reactivate'];
+  return { states, blockers: Object.fromEntries(actions.map((a) => [a, blockers(a, facts)])) as Record<CheckedAction, Blocker[]> };
+}
+
+/** Main refuses an action whose precondition fails, with the same reason the page shows on the disabled button. */
+export async function requirePossible(conn: Connections, person: Person, action: CheckedAction): Promise<void> {
+  const panel = await mitIdPanel(conn, person);
+  const first = decide(person, { ok: true, data: panel }).blockers[action][0];
+  if (first) throw new ConsoleError('refused', `${blockerDa[first]}.`);
 }
 
 export async function idpPanel(conn: Connections, person: Person): Promise<IdpPanel> {
@@ -108,7 +143,7 @@ export async function overviewPanels(conn: Connections, person: Person) {
 export async function revealCpr(conn: Connections, person: Person): Promise<string> {
   const state = await identityFor(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
   const cpr = state.identity?.cprNumber;
-  if (!cpr) throw new ConsoleError('not-found', 'Der er ikke registreret et CPR-nummer for personen i MitID Erhverv.');
+  if (!cpr) throw keyedError('not-found', 'noCpr', 'Der er ikke registreret et CPR-nummer for personen i MitID Erhverv.');
   return formatCpr(cpr);
 }
 
@@ -134,7 +169,7 @@ export async function checkNewPassword(
     names.push(`AD: ${ad.name}`);
     const len = Array.from(password).length;
     if (ad.minLength !== null && len < ad.minLength) {
-      problems.push({ code: 'TOO_SHORT', message: `Adgangskoden er for kort – AD kræver mindst ${ad.minLength} tegn` });
+      problems.push({ code: 'TOO_SHORT', message: `Adgangskoden er for kort – AD kræver mindst ${ad.minLength} tegn`, params: { min: ad.minLength } });
     }
     if (ad.complexity) {
       const failed = adComplexityProblems(password, { username: person.username, displayName: person.displayName });
@@ -163,9 +198,17 @@ export async function resetPassword(
 ): Promise<void> {
   const check = await checkNewPassword(conn, session, person, password);
   if (!check.ok) {
-    throw new ConsoleError('validation', `Adgangskoden opfylder ikke personens politik: ${check.problems.map((p) => p.message).join('; ')}.`, {
-      fields: { password: check.problems[0]?.message ?? '' },
-    });
+    const first = check.problems[0];
+    throw new ConsoleError(
+      'validation',
+      `Adgangskoden opfylder ikke personens politik: ${check.problems.map((p) => p.message).join('; ')}.`,
+      {
+        fields: { password: first?.message ?? '' },
+        // The first problem by its code (the renderer's `codes.password.*`), for an operator in another language.
+        ...(first ? { fieldKeys: { password: { key: `codes.password.${first.code}`, params: first.params ?? {} } } } : {}),
+      },
+      { ref: { key: 'passwordNotAccepted' } },
+    );
   }
   await session.resetPassword(person.id, password, mustChange);
 }
@@ -180,7 +223,8 @@ const assignMessages = {
 } as const;
 
 export async function assign(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
-  if (!person.enabled) throw new ConsoleError('refused', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
+  if (!person.enabled) throw keyedError('refused', 'accountDisabledForAssign', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
+  await requirePossible(conn, person, 'assign-local');
   const r = await assignLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
   if (r.outcome === 'pending-confirmation') return { outcome: r.outcome, message: r.pending ? pendingMessage(r.pending) : 'Oprettelsen afventer bekræftelse.' };
   return { outcome: r.outcome, message: assignMessages[r.outcome] };
@@ -203,6 +247,7 @@ export async function signing(
   session?: DirectorySession,
 ): Promise<{ outcome: string; message: string }> {
   const mitid = requireMitId(conn);
+  if (allow) await requirePossible(conn, person, 'allow-signing');
   const group = conn.signingGroupDn && session ? conn.signingGroupDn : null;
   const groupName = group ? firstRdnValue(group) : '';
   const wasMember = group ? person.groups.some((g) => g.localeCompare(groupName, 'da', { sensitivity: 'base' }) === 0) : false;
@@ -252,7 +297,7 @@ export async function relink(conn: Connections, person: Person): Promise<{ outco
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
   const expected = state.subjectNameId;
-  if (!state.identity || !expected) throw new ConsoleError('not-found', 'Personen har ingen erhvervsidentitet i MitID Erhverv.');
+  if (!state.identity || !expected) throw keyedError('not-found', 'noIdentity', 'Personen har ingen erhvervsidentitet i MitID Erhverv.');
   const auths = await mitid.listAuthenticators(state.identity.uuid);
   for (const a of auths) if (a.kind === 'local' && a.id !== expected) await mitid.revokeCredential(state.identity.uuid, a.uuid);
   const r = await mitid.requestLocalCredential(state.identity.uuid, expected);
@@ -317,7 +362,7 @@ export async function deviceAction(
     case 'release-token': {
       const devices = await idp.listDevices(key, { limit: 1000 });
       const device = devices.items.find((d) => d.id === deviceId);
-      if (!device?.serialNumber) throw new ConsoleError('validation', 'Enheden er ikke en kodeviser.');
+      if (!device?.serialNumber) throw keyedError('validation', 'notCodeDisplay', 'Enheden er ikke en kodeviser.');
       await idp.releaseHardwareToken(key, device.serialNumber, ctx);
       return { outcome: 'released', message: `Kodeviseren ${device.serialNumber} er frigivet og kan gives til en anden.`, push: null };
     }
@@ -336,14 +381,17 @@ export async function identityLock(conn: Connections, person: Person, locked: bo
 
 // ------------------------------------------------------------------ history
 
-/** Console journal records about the person (by id) and IdP events about them (by username), newest first. */
+/**
+ * What was done to the person, one row per action: the console's actions (by id) with their outcome and the IdP
+ * events they caused folded in, and the IdP's other events about them (by username), newest first.
+ */
 export function history(audit: AuditStore, person: Person): AuditRow[] {
   const out: AuditRow[] = [];
   const seen = new Set<string>();
   for (const key of [person.id, person.username]) {
     let cursor: string | undefined;
     for (let i = 0; i < 5; i++) {
-      const page = audit.search({ actions: [], source: 'all', person: key }, { limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = audit.search({ actions: [], source: 'all', person: key, fold: true }, { limit: 200, ...(cursor ? { cursor } : {}) });
       for (const r of page.rows) {
         const mine = r.source === 'console' ? r.personId === person.id : r.personId?.toLowerCase() === person.username.toLowerCase();
         if (mine && !seen.has(r.key)) {

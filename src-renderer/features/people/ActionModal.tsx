@@ -4,6 +4,8 @@ import { ReasonField } from '../../components/ReasonField.tsx';
 import { useTranslation } from 'react-i18next';
 import type { OpError } from '../../app/transport.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
+import i18n from '../../app/i18n.ts';
+import { formatterFor } from '../../app/format.ts';
 
 export interface ActionRequest {
   /** Modal title, e.g. "Lås op: Søren Hansen". */
@@ -82,5 +84,8 @@ export function ActionModal({ request, onClose, onDone }: { request: ActionReque
   );
 }
 
-export const fmtDate = (iso: string | null | undefined, withTime = true) =>
-  iso ? new Date(iso).toLocaleString('da-DK', withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }) : '–';
+/** A date (and time) in the operator's language, through the one formatter; '–' when there is none. */
+export const fmtDate = (iso: string | null | undefined, withTime = true) => {
+  const f = formatterFor(i18n.language);
+  return (withTime ? f.dateTime(iso) : f.date(iso)) || '–';
+};

@@ -1,22 +1,22 @@
 import { Badge, Group, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SourceFreshness } from '../../../shared/domain/people.ts';
+import { formatterFor, useFormat } from '../../app/format.ts';
+import i18n from '../../app/i18n.ts';
 
-/** A time today as 14:05; an older one with its date, so yesterday's cache does not look fresh. */
+/** A time today as 14.05; an older one with its date, so yesterday's cache does not look fresh. */
 export function when(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const time = d.toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' });
-  return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString('da-DK', { day: 'numeric', month: 'numeric' })} ${time}`;
+  return formatterFor(i18n.language).short(iso);
 }
 
 /** How fresh each source of the people list is: read at, reading n/m, from the cache, failed, not set up. */
 export function Freshness({ sources }: { sources: SourceFreshness[] }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   return (
     <Group gap={6} data-testid="people-freshness">
       {sources.map((s) => {
-        const vars = { done: s.done.toLocaleString('da-DK'), total: s.total.toLocaleString('da-DK'), at: when(s.loadedAt) };
+        const vars = { done: fmt.number(s.done), total: fmt.number(s.total), at: when(s.loadedAt) };
         const cached = s.fromCache && (s.state === 'ok' || s.state === 'loading');
         // How the system was read and when: the last whole read, the last delta, the adapter's method.
         const details = [

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ViewName, type PeopleViewSettings, type SavedPeopleView } from '../../../shared/domain/people.ts';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
+import { fmtDate } from './ActionModal.tsx';
 
 type ViewsOp = 'people.views.save' | 'people.views.delete' | 'people.views.setDefault';
 
@@ -305,7 +306,7 @@ function ManageViewsModal(props: {
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs" c="dimmed">
-                    {new Date(v.updatedAt).toLocaleString('da-DK', { dateStyle: 'short', timeStyle: 'short' })}
+                    {fmtDate(v.updatedAt)}
                   </Text>
                 </Table.Td>
                 <Table.Td>

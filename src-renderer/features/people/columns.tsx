@@ -1,8 +1,14 @@
 import type { ReactNode } from 'react';
 import { Badge, Group, Text } from '@mantine/core';
+import { AccountBadge, MitIdStates } from './StateBadges.tsx';
 import type { TFunction } from 'i18next';
 import type { PeopleColumnId, PersonRow, SortKey } from '../../../shared/domain/people.ts';
 import { fmtDate } from './ActionModal.tsx';
+import { NsisLevelBadge } from '../actions/Kodeviser.tsx';
+import { NsisLevel } from '../../../shared/idp/people.ts';
+
+/** The row's level as the IdP said it; a value this console does not know reads as none shown. */
+const nsisLevelOf = (v: string | null | undefined) => NsisLevel.safeParse(v).data ?? null;
 
 export interface Column {
   /** The shared ids: saved views and the export name columns the same way. */
@@ -14,63 +20,33 @@ export interface Column {
 
 export function AdBadges({ r, t }: { r: PersonRow; t: TFunction }) {
   if (!r.ad) return <Text size="xs" c="dimmed">–</Text>;
-  return (
-    <Group gap={4} wrap="nowrap">
-      {r.ad.enabled ? (
-        <Badge color="green" variant="light" size="sm">
-          {t('people.enabled')}
-        </Badge>
-      ) : (
-        <Badge color="gray" size="sm">
-          {t('people.disabledShort')}
-        </Badge>
-      )}
-      {r.ad.locked && (
-        <Badge color="red" size="sm">
-          {t('people.locked')}
-        </Badge>
-      )}
-    </Group>
-  );
+  return <AccountBadge state={r.states.account} t={t} size="xs" />;
 }
 
 export function MitIdBadges({ r, t }: { r: PersonRow; t: TFunction }) {
-  const s = r.mitid.state;
-  const color = s === 'Active' ? 'green' : s === 'Suspended' ? 'orange' : s === 'none' ? 'gray' : 'yellow';
-  return (
-    <Group gap={4} wrap="nowrap">
-      <Badge color={color} variant={s === 'Active' ? 'light' : 'outline'} size="sm">
-        {t(`people.mitid.${s}`)}
-      </Badge>
-      {r.mitid.allowSigning && (
-        <Badge color="violet" variant="light" size="sm">
-          {t('people.signingYes')}
-        </Badge>
-      )}
-    </Group>
-  );
+  return <MitIdStates states={r.states} t={t} size="xs" />;
 }
 
 const yn = (v: boolean | null, t: TFunction) => (v === null ? '…' : v ? t('people.yes') : t('people.no'));
 
 /** Every column the list can show; the ids are the export's ids too. */
 export const allColumns: Column[] = [
-  { id: 'displayName', width: 220, sort: 'displayName', cell: (r) => r.displayName },
-  { id: 'username', width: 130, sort: 'username', cell: (r) => <Text ff="monospace" size="sm">{r.username}</Text> },
+  { id: 'displayName', width: 170, sort: 'displayName', cell: (r) => r.displayName },
+  { id: 'username', width: 95, sort: 'username', cell: (r) => <Text ff="monospace" size="sm">{r.username}</Text> },
   { id: 'email', width: 220, cell: (r) => r.email ?? '–' },
   { id: 'employeeId', width: 110, cell: (r) => r.employeeId ?? '–' },
-  { id: 'ouPath', width: 200, sort: 'ouPath', cell: (r) => r.ouPath || '–' },
-  { id: 'adState', width: 150, sort: 'adState', cell: (r, t) => <AdBadges r={r} t={t} /> },
-  { id: 'passwordAge', width: 200, sort: 'passwordAge', cell: (r, t) => (r.ad?.passwordAgeDays == null ? '–' : t('people.days', { count: r.ad.passwordAgeDays })) },
+  { id: 'ouPath', width: 130, sort: 'ouPath', cell: (r) => r.ouPath || '–' },
+  { id: 'adState', width: 100, sort: 'adState', cell: (r, t) => <AdBadges r={r} t={t} /> },
+  { id: 'passwordAge', width: 75, sort: 'passwordAge', cell: (r, t) => (r.ad?.passwordAgeDays == null ? '–' : t('people.days', { count: r.ad.passwordAgeDays })) },
   { id: 'passwordExpires', width: 170, cell: (r) => fmtDate(r.ad?.passwordExpires, false) },
   { id: 'accountExpires', width: 120, sort: 'accountExpires', cell: (r) => fmtDate(r.ad?.accountExpires, false) },
-  { id: 'mitidState', width: 190, sort: 'mitidState', cell: (r, t) => <MitIdBadges r={r} t={t} /> },
+  { id: 'mitidState', width: 208, sort: 'mitidState', cell: (r, t) => <MitIdBadges r={r} t={t} /> },
   { id: 'localCredential', width: 150, cell: (r, t) => yn(r.mitid.localCredential, t) },
   { id: 'signing', width: 100, cell: (r, t) => yn(r.mitid.allowSigning, t) },
-  { id: 'deviceCount', width: 120, sort: 'deviceCount', cell: (r) => (r.idp.deviceCount ?? (r.idp.loaded ? '–' : '…')) },
+  { id: 'deviceCount', width: 55, sort: 'deviceCount', cell: (r) => (r.idp.deviceCount ?? (r.idp.loaded ? '–' : '…')) },
   {
     id: 'nsisStatus',
-    width: 150,
+    width: 90,
     sort: 'nsisStatus',
     cell: (r, t) => (
       <Group gap={4} wrap="nowrap">
@@ -83,10 +59,11 @@ export const allColumns: Column[] = [
       </Group>
     ),
   },
-  { id: 'terms', width: 70, sort: 'terms', cell: (r) => (r.idp.acceptedTermsVersion === null ? '–' : `v${r.idp.acceptedTermsVersion}`) },
+  { id: 'nsisLevel', width: 100, cell: (r) => <NsisLevelBadge level={nsisLevelOf(r.idp.nsisLevel)} /> },
+  { id: 'terms', width: 52, sort: 'terms', cell: (r) => (r.idp.acceptedTermsVersion === null ? '–' : `v${r.idp.acceptedTermsVersion}`) },
   {
     id: 'drift',
-    width: 200,
+    width: 110,
     sort: 'drift',
     cell: (r, t) =>
       r.drift.length === 0 ? (

@@ -2,6 +2,7 @@
 // and what the row says (states, drift). Pure: the same facts give the same rows.
 import { z } from 'zod';
 import { NO_IDENTITY_OU_PARTS, type DriftKind, type PersonRow } from '../../../../shared/domain/people.ts';
+import { blockers, personStates, type Blocker } from '../../../../shared/domain/person-state.ts';
 import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import { IdpPerson } from '../../../../shared/idp/people.ts';
 import { MitIdIdentitySummary } from '../../../../shared/mitid/domain.ts';
@@ -17,6 +18,8 @@ export const MitIdFacts = z.object({
   /** Ids of the identity's local credentials (subjectNameIds); null until read. */
   localIds: z.array(z.string()).nullable(),
   allowSigning: z.boolean().nullable(),
+  /** The identity has an active private MitID (signing is active, not waiting for the person); null: not read. */
+  privateMitIdActive: z.boolean().nullable().optional(),
 });
 export type MitIdFacts = z.infer<typeof MitIdFacts>;
 
@@ -56,7 +59,8 @@ function isExpected(p: PersonSummary): boolean {
 }
 
 function departed(p: PersonSummary, now: number): boolean {
-  return !p.enabled || (p.accountExpires !== null && Date.parse(p.accountExpires) < now);
+  const account = personStates({ ad: p, mitid: null }, now).account;
+  return account === 'disabled' || account === 'expired';
 }
 
 /** The subjectNameId the link rule gives an AD person. */
@@ -74,10 +78,26 @@ export function buildRow(ctx: MergeContext, ad: PersonSummary, now: number): Per
   const mitidKnown = ctx.mitid.loaded || ctx.mitid.loading;
   const expected = expectedSubject(ad, ctx.linkRule);
   const localCredential = m ? (m.localIds === null ? null : expected !== null && m.localIds.includes(expected)) : mitidKnown ? false : null;
+  const states = personStates(
+    {
+      ad,
+      mitid: m
+        ? { status: m.summary.status, allowSigning: m.allowSigning, privateMitIdActive: m.privateMitIdActive ?? null }
+        : mitidKnown && ctx.mitid.loaded
+          ? { status: null, allowSigning: null, privateMitIdActive: null }
+          : null,
+    },
+    now,
+  );
   const drift: DriftKind[] = [];
+  let identityBlocker: Blocker | undefined;
   if (ctx.mitid.loaded) {
     if (!m) {
-      if (ad.enabled && ad.email && isExpected(ad) && !departed(ad, now)) drift.push('identity-missing');
+      if (ad.enabled && isExpected(ad) && !departed(ad, now)) {
+        // The same preconditions a create is refused with: what cannot be created is its own category.
+        identityBlocker = blockers('assign-local', { states, email: ad.email, givenName: ad.givenName, surname: ad.surname })[0];
+        drift.push(identityBlocker ? 'identity-blocked' : 'identity-missing');
+      }
     } else {
       if (m.summary.status === 'Suspended' && !departed(ad, now)) drift.push('suspended-active-ad');
       if (m.summary.status === 'Active' && departed(ad, now)) drift.push('active-disabled-ad');
@@ -108,9 +128,11 @@ export function buildRow(ctx: MergeContext, ad: PersonSummary, now: number): Per
       ? { state: mitidState(m.summary.status), status: m.summary.status, uuid: m.summary.uuid, localCredential, allowSigning: m.allowSigning }
       : { state: ctx.mitid.loaded ? 'none' : 'unknown', status: null, uuid: null, localCredential, allowSigning: null },
     idp: idp
-      ? { loaded: true, nsisStatus: idp.nsisStatus, deviceCount: idp.deviceCount, acceptedTermsVersion: idp.acceptedTermsVersion, locked: idp.locked !== null }
+      ? { loaded: true, nsisStatus: idp.nsisStatus, nsisLevel: idp.nsisLevel ?? null, deviceCount: idp.deviceCount, acceptedTermsVersion: idp.acceptedTermsVersion, locked: idp.locked !== null }
       : { loaded: idp === null, nsisStatus: null, deviceCount: null, acceptedTermsVersion: null, locked: null },
     drift,
+    ...(identityBlocker ? { identityBlocker } : {}),
+    states,
   };
 }
 
@@ -135,6 +157,7 @@ export function orphanRow(m: MitIdFacts): PersonRow {
     },
     idp: { loaded: false, nsisStatus: null, deviceCount: null, acceptedTermsVersion: null, locked: null },
     drift: ['only-in-mitid'],
+    states: personStates({ ad: null, mitid: { status: m.summary.status, allowSigning: m.allowSigning, privateMitIdActive: m.privateMitIdActive ?? null } }, Date.now()),
   };
 }
 

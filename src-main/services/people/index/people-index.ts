@@ -355,8 +355,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       session = s;
       lastUse = Date.now();
       // Open from the local store with all three systems' facts, so the first rows agree with the last run
-      // (engine.restore('ad') would answer sooner, with MitID Erhverv and the IdP still unknown for a few
-      // seconds at 100,000 people); then ask every system what changed, each as soon as its facts are in.
+      // (AD's alone would answer sooner, with MitID Erhverv and the IdP still unknown for a few seconds at
+      // 100,000 people); then ask every system what changed, each as soon as its facts are in.
       started ??= engine.restore().then(() => {
         if (hasAd()) background(engine.refresh());
       });

@@ -4,20 +4,30 @@ import { useTranslation } from 'react-i18next';
 import { useOpMutation } from '../../../app/ops.ts';
 import { Freshness } from '../Freshness.tsx';
 import type { ListPage } from './blocks.ts';
+import { useFormat } from '../../../app/format.ts';
 
 const MemoFreshness = memo(Freshness, (a, b) => JSON.stringify(a.sources) === JSON.stringify(b.sources));
 
 /** How many people the view holds, how fresh each source is, and a way to read them all again. */
-export function PeopleCount({ page }: { page: ListPage | undefined }) {
+export function PeopleCount({ page, scopeLabel }: { page: ListPage | undefined; scopeLabel?: string | null }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const refresh = useOpMutation('people.refresh');
   const cancel = useOpMutation('people.cancelRefresh');
   const cancellable = page?.sources.some((s) => s.cancellable) ?? false;
   return (
-    <Group justify="space-between">
-      <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
-        {page ? t('people.view', { count: page.total, total: page.total.toLocaleString('da-DK'), indexed: page.indexed.toLocaleString('da-DK') }) : t('people.loadingRows')}
-      </Text>
+    <Group justify="space-between" wrap="nowrap">
+      <Group gap="sm" wrap="nowrap">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
+          {page ? t('people.view', { count: page.total, total: fmt.number(page.total), indexed: fmt.number(page.indexed) }) : t('people.loadingRows')}
+        </Text>
+        {/* A scoped operator's list is their own OUs by default, and it says so. */}
+        {scopeLabel && (
+          <Text size="sm" fw={600} data-testid="people-scope">
+            {t('people.scopedTo', { ous: scopeLabel })}
+          </Text>
+        )}
+      </Group>
       {page && (
         <Group gap="xs">
           <MemoFreshness sources={page.sources} />

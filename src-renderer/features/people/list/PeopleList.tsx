@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Alert, Group, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -18,7 +18,20 @@ import { useColumns } from './useColumns.ts';
 import { inBackground } from '../../../app/background.ts';
 
 /** Waits for the operator's saved views (one small local read), so the list opens straight in the default view. */
-export function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void; operator: string | undefined }) {
+export function PeopleList({
+  onOpen,
+  operator,
+  scopeLabel,
+  lead,
+  trail,
+}: {
+  onOpen: (id: string) => void;
+  operator: string | undefined;
+  scopeLabel?: string | null;
+  /** Shown first and last in the toolbar row (the page's title and tabs). */
+  lead?: ReactNode;
+  trail?: ReactNode;
+}) {
   const { t } = useTranslation();
   const views = useSavedViews(operator);
   const qc = useQueryClient();
@@ -35,7 +48,7 @@ export function PeopleList({ onOpen, operator }: { onOpen: (id: string) => void;
   }
   // Views that cannot be read must not keep the list away: it opens plain, and the menu says why.
   const list = views.data?.views ?? [];
-  return <PeopleListView onOpen={onOpen} operator={operator} views={list} viewsError={views.error} initial={list.find((v) => v.isDefault) ?? null} />;
+  return <PeopleListView onOpen={onOpen} operator={operator} scopeLabel={scopeLabel ?? null} lead={lead} trail={trail} views={list} viewsError={views.error} initial={list.find((v) => v.isDefault) ?? null} />;
 }
 
 /** Each result brings the OU and status lists anew; the same content keeps the same array, so the filters need not render again. */
@@ -52,12 +65,18 @@ function useSameArray(next: string[] | undefined): string[] | undefined {
 function PeopleListView({
   onOpen,
   operator,
+  scopeLabel,
+  lead,
+  trail,
   views,
   viewsError,
   initial,
 }: {
   onOpen: (id: string) => void;
   operator: string | undefined;
+  scopeLabel: string | null;
+  lead: ReactNode;
+  trail: ReactNode;
   views: SavedPeopleView[];
   viewsError: OpError | null;
   initial: SavedPeopleView | null;
@@ -112,12 +131,14 @@ function PeopleListView({
   const exported = usePeopleExport(query, cols);
 
   return (
-    <Stack gap="xs">
-      <Group align="flex-end" wrap="nowrap">
+    <Stack gap={6}>
+      <Group align="center" wrap="nowrap" gap="sm">
+        {lead}
         <SearchBox ref={search} label={t('people.search')} initial={initial?.settings.text ?? ''} onTyping={onTyping} onCommit={onCommit} />
         <SavedViews operator={operator} views={views} initialActive={initial?.name ?? null} current={current} getText={getText} onApply={applyView} />
         <ColumnChooser cols={cols} setCols={setCols} />
         <ExportMenu busy={exported.busy} onExport={exported.onExport} />
+        {trail}
       </Group>
       {viewsError && (
         <Alert color="orange" variant="light">
@@ -125,7 +146,7 @@ function PeopleListView({
         </Alert>
       )}
       <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
-      <PeopleCount page={d} />
+      <PeopleCount page={d} scopeLabel={scopeLabel} />
       {first.error && <Alert color="red">{errorText(first.error)}</Alert>}
       {exported.message && (
         <Alert color="green" withCloseButton onClose={exported.clearMessage}>

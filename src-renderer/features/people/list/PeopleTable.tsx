@@ -1,4 +1,4 @@
-import { createContext, forwardRef, memo, useContext, useEffect, useImperativeHandle, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { createContext, forwardRef, memo, useContext, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,12 @@ import type { Column } from '../columns.tsx';
 import { block, BLOCK, type ListPage } from './blocks.ts';
 import { LIST_ID, SEARCH_ID } from '../../../app/shortcuts.tsx';
 
-const ROW = 40;
+/** Dense rows: 15+ people on a 1366×768 screen. */
+const ROW = 30;
+/** Rows rendered beyond the visible ones, above and below. */
+const OVERSCAN = 8;
+/** The app's footer (32 px) and the main area's bottom padding. */
+const FOOTER_ROOM = 32 + 16 + 2;
 export type Sort = { key: SortKey; dir: 'asc' | 'desc' };
 
 const TableHead = memo(function TableHead({ shown, sort, onSort }: { shown: Column[]; sort: Sort; onSort: (key: SortKey) => void }) {
@@ -15,33 +20,51 @@ const TableHead = memo(function TableHead({ shown, sort, onSort }: { shown: Colu
   return (
     <thead style={{ position: 'sticky', top: 0, background: 'var(--mantine-color-body)', zIndex: 1 }}>
       <tr>
-        {shown.map((c) => (
-          <th
-            key={c.id}
-            style={{ textAlign: 'left', padding: '6px 8px', borderBottom: '1px solid var(--mantine-color-gray-4)', whiteSpace: 'nowrap' }}
-            aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-          >
-            {c.sort ? (
-              <button type="button" onClick={() => onSort(c.sort!)} style={{ all: 'unset', cursor: 'pointer', fontWeight: 600 }}>
-                {t(`people.col.${c.id}`)} {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-              </button>
-            ) : (
-              <span style={{ fontWeight: 600 }}>{t(`people.col.${c.id}`)}</span>
-            )}
-          </th>
-        ))}
+        {shown.map((c, i) => {
+          // A narrow column shows its short name; the full one is its tooltip.
+          const label = t(`people.colShort.${c.id}`, { defaultValue: t(`people.col.${c.id}`) });
+          return (
+            <th
+              key={c.id}
+              title={t(`people.col.${c.id}`)}
+              style={{
+                textAlign: 'left',
+                padding: '4px 6px',
+                borderBottom: '1px solid var(--mantine-color-gray-4)',
+                whiteSpace: 'nowrap',
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                background: 'var(--mantine-color-body)',
+                ...(i === 0 ? stickyCell : null),
+                ...(i === 0 ? { zIndex: 2 } : null),
+              }}
+              aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+            >
+              {c.sort ? (
+                <button type="button" onClick={() => onSort(c.sort!)} style={{ all: 'unset', cursor: 'pointer', fontWeight: 600 }}>
+                  {label} {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                </button>
+              ) : (
+                <span style={{ fontWeight: 600 }}>{label}</span>
+              )}
+            </th>
+          );
+        })}
       </tr>
     </thead>
   );
 });
 
-const cellStyle = { padding: '0 8px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
+const cellStyle = { padding: '0 6px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
+/** The name column stays in view when the table scrolls sideways (with extra columns chosen). */
+const stickyCell = { position: 'sticky', left: 0, zIndex: 1, background: 'inherit', boxShadow: 'inset -1px 0 0 var(--mantine-color-gray-3)' } as const;
+const firstCellStyle = { ...cellStyle, ...stickyCell, fontWeight: 500 } as const;
 
 /** A row's cells render again only when the row's data or the columns change (rows keep their identity across polls). */
 const Cells = memo(function Cells({ r, shown }: { r: PersonRow; shown: Column[] }) {
   const { t } = useTranslation();
-  return shown.map((c) => (
-    <td key={c.id} style={cellStyle}>
+  return shown.map((c, i) => (
+    <td key={c.id} style={i === 0 ? firstCellStyle : cellStyle}>
       {c.cell(r, t)}
     </td>
   ));
@@ -59,11 +82,15 @@ export interface TypingHandle {
  */
 const StaleBody = forwardRef<TypingHandle, { loading: boolean; children: ReactNode }>(function StaleBody({ loading, children }, ref) {
   const [typing, setTyping] = useState(false);
+  // Marked at once, not in a transition: a click right after a keystroke must never land on a row of the
+  // view that is going away.
   useImperativeHandle(ref, () => ({ set: setTyping }), []);
   return (
     <Typing.Provider value={typing}>
-      {/* Dimmed as one: a single translucent body is cheaper to paint than one per row. */}
-      <tbody style={{ opacity: typing || loading ? 0.55 : 1 }}>{children}</tbody>
+      {/* Marked busy as one body, not dimmed: translucent text would fall below WCAG's 4.5:1 contrast. */}
+      <tbody aria-busy={typing || loading} style={{ cursor: typing || loading ? 'progress' : undefined }}>
+        {children}
+      </tbody>
     </Typing.Provider>
   );
 });
@@ -77,9 +104,11 @@ const Row = memo(function Row({ r, index, shown, loading, onOpen }: { r: PersonR
     <tr
       tabIndex={0}
       aria-rowindex={index + 1}
+      data-person-id={r.id}
       data-testid={stale ? 'person-row-stale' : 'person-row'}
+      data-states={`${r.states.account} ${r.states.identity} ${r.states.signing}`}
       aria-busy={stale || undefined}
-      style={{ height: ROW, cursor: 'pointer', borderBottom: '1px solid var(--mantine-color-gray-2)', background: index % 2 ? 'var(--mantine-color-gray-0)' : undefined }}
+      style={{ height: ROW, cursor: 'pointer', borderBottom: '1px solid var(--mantine-color-gray-2)', background: index % 2 ? 'var(--mantine-color-gray-0)' : 'var(--mantine-color-body)' }}
       onClick={() => r.source === 'ad' && onOpen(r.id)}
       onKeyDown={(e) => {
         if ((e.key === 'Enter' || e.key === ' ') && r.source === 'ad') {
@@ -123,9 +152,9 @@ export const PeopleTable = memo(function PeopleTable({ query, first, loading, sh
   const total = first?.total ?? 0;
   const version = first?.version ?? 0;
 
-  // A generous overscan (≈ one screen above and below) keeps Page Up/Down and quick scrolls filled;
-  // the DOM still holds only ~80 rows whatever the total.
-  const virtual = useVirtualizer({ count: total, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 60 });
+  // Every row in the DOM is laid out, layerized (its sticky name cell) and painted on each frame the
+  // operator types in: a small overscan keeps that to the screen plus a few rows (~30 in all).
+  const virtual = useVirtualizer({ count: total, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: OVERSCAN });
   const items = virtual.getVirtualItems();
   const firstBlock = Math.floor((items[0]?.index ?? 0) / BLOCK);
   const lastBlock = Math.floor((items.at(-1)?.index ?? 0) / BLOCK);
@@ -144,12 +173,33 @@ export const PeopleTable = memo(function PeopleTable({ query, first, loading, sh
   }, [query]);
 
   const width = shown.reduce((a, c) => a + c.width, 0);
+  // The list fills the screen down to the footer: its height is what is left below its top edge.
+  const [height, setHeight] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const fit = () => {
+      const top = parent.current?.getBoundingClientRect().top;
+      if (top !== undefined) setHeight(Math.max(240, Math.floor(window.innerHeight - top - FOOTER_ROOM)));
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    const observer = new ResizeObserver(fit);
+    if (parent.current?.parentElement) observer.observe(parent.current.parentElement);
+    return () => {
+      window.removeEventListener('resize', fit);
+      observer.disconnect();
+    };
+  }, []);
   const padTop = items[0]?.start ?? 0;
   const padBottom = items.length ? virtual.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
 
   return (
-    <div ref={parent} id={LIST_ID} style={{ height: 'calc(100vh - 400px)', minHeight: 320, overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
-      <table style={{ width: Math.max(width, 900), borderCollapse: 'collapse', tableLayout: 'fixed', fontSize: 14 }} aria-rowcount={total}>
+    // contain: the table's layout and paint stay inside this box, so a keystroke in the search box (or a
+    // status chip ticking) never lays out or repaints the table, and the table's updates never the page.
+    <div ref={parent} id={LIST_ID} style={{ height: height ?? 'calc(100vh - 260px)', overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, contain: 'content' }}
+      data-testid="people-table"
+    >
+      {/* Full width; wider than the screen only when more columns are chosen than fit. */}
+      <table style={{ width: '100%', minWidth: width, borderCollapse: 'collapse', tableLayout: 'fixed', fontSize: 13 }} aria-rowcount={total}>
         <colgroup>
           {shown.map((c) => (
             <col key={c.id} style={{ width: c.width }} />

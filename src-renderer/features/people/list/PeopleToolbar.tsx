@@ -7,6 +7,7 @@ import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { allColumns } from '../columns.tsx';
 import { inBackground } from '../../../app/background.ts';
+import { formatterFor } from '../../../app/format.ts';
 
 export const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { cols: PeopleColumnId[]; setCols: (next: PeopleColumnId[]) => void }) {
   const { t } = useTranslation();
@@ -50,7 +51,7 @@ export const ExportMenu = memo(function ExportMenu({ busy, onExport }: { busy: b
 
 /** Exports the list as shown (query and columns) and says how it went; `onExport` keeps its identity while they do. */
 export function usePeopleExport(query: PeopleQuery, cols: PeopleColumnId[]) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -61,16 +62,16 @@ export function usePeopleExport(query: PeopleQuery, cols: PeopleColumnId[]) {
       setError(null);
       setMessage(null);
       try {
-        const r = await exportList({ ...query, format, columns: cols });
+        const r = await exportList({ ...query, format, columns: cols, language: i18n.language === 'en' ? 'en' : 'da' });
         download(r.filename, r.mime, { base64: r.base64 });
-        setMessage(t('people.exported', { rows: r.rows.toLocaleString('da-DK'), file: r.filename }));
+        setMessage(t('people.exported', { rows: formatterFor(i18n.language).number(r.rows), file: r.filename }));
       } catch (e) {
         setError(errorText(e));
       } finally {
         setBusy(false);
       }
     },
-    [query, cols, t, exportList],
+    [query, cols, t, i18n, exportList],
   );
   const onExport = useCallback((format: 'csv' | 'xlsx') => inBackground(run(format)), [run]);
   return { busy, message, error, onExport, clearMessage: () => setMessage(null) };

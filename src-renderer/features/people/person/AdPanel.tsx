@@ -6,6 +6,8 @@ import type { Person } from '../../../../shared/domain/person.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel, Row, type Ask, type May } from './Panel.tsx';
+import { AccountBadge } from '../StateBadges.tsx';
+import type { PersonStates } from '../../../../shared/domain/person-state.ts';
 
 type AdPolicy = OpOutput<'people.overview'>['adPolicy'];
 
@@ -21,14 +23,14 @@ function policyLine(t: TFunction, a: NonNullable<AdPolicy>): string {
 }
 
 /** The person in Active Directory: account state, the facts a caller is checked against, AD's policy; unlock and reset. */
-export function AdPanel({ p, policy, may, ask, onReset }: { p: Person; policy: AdPolicy; may: May; ask: Ask; onReset: () => void }) {
+export function AdPanel({ p, states, policy, may, ask, onReset }: { p: Person; states: PersonStates; policy: AdPolicy; may: May; ask: Ask; onReset: () => void }) {
   const { t } = useTranslation();
   const unlock = useOpMutation('people.unlockAccount');
   return (
     <Panel title={t('people.panelAd')} testId="panel-ad">
       <Group gap={4} mb="xs">
-        {p.enabled ? <Badge color="green" variant="light">{t('people.enabled')}</Badge> : <Badge color="gray">{t('people.disabled')}</Badge>}
-        {p.locked && <Badge color="red">{t('people.locked')}</Badge>}
+        <AccountBadge state={states.account} t={t} />
+        {p.locked && states.account !== 'locked' && <Badge color="red">{t('people.locked')}</Badge>}
         {p.mustChangePassword && <Badge color="yellow" variant="light">{t('people.mustChange')}</Badge>}
       </Group>
       <Table>

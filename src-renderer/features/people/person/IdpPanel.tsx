@@ -6,6 +6,7 @@ import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel, Row, type Ask, type May } from './Panel.tsx';
+import { AssignTokenButton, NsisLevelBadge } from '../../actions/Kodeviser.tsx';
 
 /** The person in the Local IdP: NSIS status, terms, MFA devices and the identity lock; their writes. */
 export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true; data: IdpPanelData } | { ok: false; code: string; message: string }; may: May; ask: Ask }) {
@@ -49,6 +50,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
               </Group>
             }
           />
+          <Row k={t('actions.nsisLevel.identity')} v={<NsisLevelBadge level={ip.nsisLevel} />} />
           <Row
             k={t('people.termsAccepted')}
             v={
@@ -72,6 +74,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
             <Table.Tr>
               <Table.Th>{t('people.device')}</Table.Th>
               <Table.Th>{t('people.deviceType')}</Table.Th>
+              <Table.Th>{t('actions.nsisLevel.title')}</Table.Th>
               <Table.Th>{t('people.lastUsed')}</Table.Th>
               <Table.Th>
                 <VisuallyHidden>{t('people.deviceActions')}</VisuallyHidden>
@@ -86,6 +89,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
                   {d.locked && <Badge color="red" size="xs">{t('people.deviceLocked')}</Badge>}
                 </Table.Td>
                 <Table.Td>{t(`codes.device.${d.type}`)}</Table.Td>
+                <Table.Td><NsisLevelBadge level={d.nsisLevel} /></Table.Td>
                 <Table.Td>{fmtDate(d.lastUsed)}</Table.Td>
                 <Table.Td>
                   {may('people.deviceAction') && (
@@ -120,6 +124,11 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
             ))}
           </Table.Tbody>
         </Table>
+      )}
+      {may('people.assignHardwareToken') && (
+        <Group mt="sm">
+          <AssignTokenButton p={p} ask={ask} />
+        </Group>
       )}
       {may('people.setIdentityLock') && (
         <Group mt="sm">

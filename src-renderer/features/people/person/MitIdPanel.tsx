@@ -1,14 +1,19 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { MitIdPanel as MitIdPanelData } from '../../../../shared/operations/people.ts';
 import { errorText } from '../../../app/errors.ts';
 import { useOpMutation } from '../../../app/ops.ts';
-import { mitidWrites, Panel, Row, type Ask, type May } from './Panel.tsx';
+import { GuardedButton, mitidWrites, Panel, Row, type Ask, type May } from './Panel.tsx';
+import { IdentityBadge, SigningBadge } from '../StateBadges.tsx';
+import type { Blocker, CheckedAction, PersonStates } from '../../../../shared/domain/person-state.ts';
+import { fmtDate } from '../ActionModal.tsx';
 
 /** The person in MitID Erhverv: identity, CPR (masked until revealed), local authenticator, signing; their writes. */
 export function MitIdPanel({
   p,
+  states,
+  blockers,
   panel,
   may,
   ask,
@@ -16,6 +21,8 @@ export function MitIdPanel({
   onCpr,
 }: {
   p: Person;
+  states: PersonStates;
+  blockers: Record<CheckedAction, Blocker[]>;
   panel: { ok: true; data: MitIdPanelData } | { ok: false; code: string; message: string };
   may: May;
   ask: Ask;
@@ -40,7 +47,6 @@ export function MitIdPanel({
   const id = m.identity;
   const name = p.displayName;
   const state = m.identityState ?? (id ? 'other' : undefined);
-  const stateColor = state === 'active' ? 'green' : state === 'pending' ? 'yellow' : 'orange';
   return (
     <Panel title={t('people.panelMitid')} testId="panel-mitid">
       {m.pendingCreate && (
@@ -48,10 +54,10 @@ export function MitIdPanel({
           <Text size="sm">{m.pendingCreate.message}</Text>
           <Text size="xs" c="dimmed" mt={4}>
             {t('people.pendingCreateProgress', {
-              since: new Date(m.pendingCreate.since).toLocaleString('da-DK'),
+              since: fmtDate(m.pendingCreate.since),
               checks: m.pendingCreate.absentChecks,
               needed: m.pendingCreate.absentSearches,
-              at: new Date(m.pendingCreate.earliestRetryAt).toLocaleString('da-DK'),
+              at: fmtDate(m.pendingCreate.earliestRetryAt),
             })}
           </Text>
         </Alert>
@@ -69,7 +75,11 @@ export function MitIdPanel({
             <>
               <Row
                 k={t('people.identityStatus')}
-                v={<Badge color={stateColor} variant="light" data-testid="mitid-state">{t(`people.mitidState.${state ?? 'other'}`, { status: id.status })}</Badge>}
+                v={
+                  <span data-testid="mitid-state">
+                    <IdentityBadge state={states.identity} t={t} />
+                  </span>
+                }
               />
               <Row
                 k={t('people.cpr')}
@@ -105,10 +115,10 @@ export function MitIdPanel({
                 k={t('people.signing')}
                 v={
                   <Stack gap={2}>
-                    <Badge color={m.signingState === 'active' ? 'green' : m.signingState === 'none' ? 'gray' : 'yellow'} variant="light" data-testid="signing-state">
-                      {t(`people.signingState.${m.signingState}`)}
-                    </Badge>
-                    {m.signingState === 'waiting-for-person' && <Text size="xs">{t('people.signingWaitingHelp')}</Text>}
+                    <span data-testid="signing-state">
+                      <SigningBadge state={states.signing} t={t} />
+                    </span>
+                    {states.signing === 'waiting-for-person' && <Text size="xs">{t('people.signingWaitingHelp')}</Text>}
                   </Stack>
                 }
               />
@@ -119,7 +129,8 @@ export function MitIdPanel({
       {mitidWrites.some(may) && (
         <Group mt="sm">
           {!m.localCredential && may('people.assignLocalAuthenticator') && (
-            <Button
+            <GuardedButton
+              blocker={blockers['assign-local'][0]}
               onClick={() =>
                 ask({
                   title: `${t('people.assign')}: ${name}`,
@@ -133,7 +144,7 @@ export function MitIdPanel({
               }
             >
               {t('people.assign')}
-            </Button>
+            </GuardedButton>
           )}
           {m.localCredential && may('people.revokeLocalAuthenticator') && (
             <Button
@@ -152,8 +163,9 @@ export function MitIdPanel({
             </Button>
           )}
           {id && !id.allowSigning && may('people.setSigning') && (
-            <Button
+            <GuardedButton
               variant="light"
+              blocker={blockers['allow-signing'][0]}
               onClick={() =>
                 ask({
                   title: `${t('people.upgrade')}: ${name}`,
@@ -163,7 +175,7 @@ export function MitIdPanel({
               }
             >
               {t('people.upgrade')}
-            </Button>
+            </GuardedButton>
           )}
           {id?.allowSigning && may('people.setSigning') && (
             <Button

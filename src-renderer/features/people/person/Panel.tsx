@@ -1,5 +1,7 @@
-import type { ReactNode } from 'react';
-import { Card, Table, Text, Title } from '@mantine/core';
+import { useId, type ReactNode } from 'react';
+import { Button, Card, Stack, Table, Text, Title, type ButtonProps } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Blocker } from '../../../../shared/domain/person-state.ts';
 import type { OpName } from '../../../../shared/operations/index.ts';
 import type { ActionRequest } from '../ActionModal.tsx';
 
@@ -35,5 +37,31 @@ export function Panel({ title, children, testId }: { title: string; children: Re
       </Title>
       {children}
     </Card>
+  );
+}
+
+/**
+ * An action button that main would refuse now (shared/domain/person-state.ts `blockers`): shown, but
+ * disabled, with the reason under it — before any reason is typed.
+ */
+export function GuardedButton({ blocker, onClick, children, ...props }: ButtonProps & { blocker: Blocker | undefined; onClick: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  const id = useId();
+  if (!blocker) {
+    return (
+      <Button {...props} onClick={onClick}>
+        {children}
+      </Button>
+    );
+  }
+  return (
+    <Stack gap={2} align="flex-start">
+      <Button {...props} disabled aria-describedby={id} data-blocked={blocker}>
+        {children}
+      </Button>
+      <Text size="xs" id={id} data-testid="action-blocked">
+        {t('people.cannotBecause', { reason: t(`people.blocker.${blocker}`) })}
+      </Text>
+    </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import '../i18n.ts';
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Drawer, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
+import { AccountBadge, IdentityBadge, SigningBadge } from '../StateBadges.tsx';
 import { useTranslation } from 'react-i18next';
 import { can } from '../../../../shared/access.ts';
 import { errorText } from '../../../app/errors.ts';
@@ -19,7 +20,7 @@ import { ResetPasswordModal } from './ResetPasswordModal.tsx';
  * this person. The drawer keeps what outlives a panel's re-render: the dialog open, the outcome shown
  * and a revealed CPR number, each tied to the person it belongs to.
  */
-export function PersonDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
+export function PersonDrawer({ personId, onClose, onClosed }: { personId: string | null; onClose: () => void; onClosed: () => void }) {
   const { t } = useTranslation();
   const operator = useOperator();
   const overview = useOp('people.overview', { personId: personId ?? '' }, { enabled: personId !== null });
@@ -37,18 +38,32 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
   // The same decision main makes on every call, asked for this person.
   const may: May = (op) => !!p && can(operator, op, { dn: p.dn }).allowed;
 
-  // After a write the button that opened the dialog may be gone (Unlock, once unlocked): focus goes to
-  // the outcome, which also reads it out, instead of falling to the page behind the drawer.
+  // Focus goes back to the control that opened a dialog; after a write that control may be gone
+  // (Lås op, once unlocked): focus then goes to the outcome, which also reads it out, instead of falling
+  // to the page behind the drawer.
+  const opener = useRef<HTMLElement | null>(null);
+  const ask = (r: ActionRequest) => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setRequest(r);
+  };
   const outcomeRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!outcome) return;
-    // After the dialog's own focus return (Mantine's, a few ms after it closes) found nothing to land on.
+    // After the dialog's own focus return (Mantine's, a few ms after it closes).
     const timer = setTimeout(() => {
-      const active = document.activeElement;
-      if (!active || active === document.body || !active.isConnected) outcomeRef.current?.focus();
-    }, 60);
+      const back = opener.current;
+      if (back?.isConnected && !back.hasAttribute('disabled')) back.focus();
+      else outcomeRef.current?.focus();
+    }, 120);
     return () => clearTimeout(timer);
   }, [outcome]);
+  // The opener may go only when the fresh data arrives (the button of a state that is no more), however
+  // late that is: then the focus, dropped to the page, goes to the outcome.
+  useEffect(() => {
+    if (!outcome) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) outcomeRef.current?.focus();
+  }, [outcome, overview.data]);
 
   const done = (message: string) => {
     setRequest(null);
@@ -59,6 +74,9 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
     <Drawer
       opened={personId !== null}
       onClose={onClose}
+      // The page returns the focus itself once the drawer is gone (the opener may have been replaced).
+      returnFocus={false}
+      onExitTransitionEnd={onClosed}
       position="right"
       size="xl"
       title={p?.displayName ?? t('people.personPage')}
@@ -79,16 +97,28 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
               {t('people.noWrite')}
             </Text>
           )}
-          <AdPanel p={p} policy={overview.data.adPolicy} may={may} ask={setRequest} onReset={() => setResetting(true)} />
+          <Group
+            gap={4}
+            data-testid="person-states"
+            aria-label={t('people.statesLabel')}
+            data-states={`${overview.data.states.account} ${overview.data.states.identity} ${overview.data.states.signing}`}
+          >
+            <AccountBadge state={overview.data.states.account} t={t} />
+            <IdentityBadge state={overview.data.states.identity} t={t} />
+            <SigningBadge state={overview.data.states.signing} t={t} />
+          </Group>
+          <AdPanel p={p} states={overview.data.states} policy={overview.data.adPolicy} may={may} ask={ask} onReset={() => setResetting(true)} />
           <MitIdPanel
             p={p}
+            states={overview.data.states}
+            blockers={overview.data.blockers}
             panel={overview.data.mitid}
             may={may}
-            ask={setRequest}
+            ask={ask}
             cpr={cpr}
             onCpr={setCpr}
           />
-          <IdpPanel p={p} panel={overview.data.idp} may={may} ask={setRequest} />
+          <IdpPanel p={p} panel={overview.data.idp} may={may} ask={ask} />
           <HistoryPanel personId={p.id} />
         </Stack>
       )}

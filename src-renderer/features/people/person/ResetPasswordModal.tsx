@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Code, CopyButton, Group, List, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { ReasonField } from '../../../components/ReasonField.tsx';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -33,6 +33,12 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
   const [mustChange, setMustChange] = useState(true);
   const [reason, setReason] = useState('');
   const [shown, setShown] = useState<{ password: string; message: string } | null>(null);
+  // The form (and its focused submit button) is replaced by the shown-once view: focus moves to "Done"
+  // instead of falling to the page (data-autofocus only acts when the modal opens).
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (shown) doneRef.current?.focus();
+  }, [shown]);
   const [debounced] = useDebouncedValue(password, 250);
   const check = useOp('people.checkPassword', { personId, password: debounced }, { enabled: debounced.length > 0 && !shown });
   const reset = useOpMutation('people.resetPassword');
@@ -60,7 +66,7 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
             </CopyButton>
           </Group>
           <Group justify="flex-end">
-            <Button onClick={close} data-autofocus>
+            <Button onClick={close} data-autofocus ref={doneRef}>
               {t('people.done')}
             </Button>
           </Group>
@@ -73,9 +79,11 @@ function ResetForm({ personId, onShown, onClose }: { personId: string; onShown: 
             reset.mutate(
               { personId, password, mustChange, reason },
               {
-                onSuccess: (r) => {
-                  setShown({ password, message: r.message });
-                  onShown({ message: r.message });
+                onSuccess: () => {
+                  // Said by the renderer, in the operator's language (main's message is Danish).
+                  const message = t(mustChange ? 'people.resetDoneMustChange' : 'people.resetDone');
+                  setShown({ password, message });
+                  onShown({ message });
                 },
                 onError: (err) => setError(err),
               },
