@@ -23,6 +23,8 @@ import type { OpInput, OpName, OpOutput } from '../shared/operations/index.ts';
 import { createMitIdErhvervClient } from '../src-main/connectors/mitid-erhverv/index.ts';
 import { connectWithFailover } from '../src-main/connectors/ad/connection.ts';
 import { createCore, type Core } from '../src-main/composition/core.ts';
+import { DEFAULT_CALLS_PER_MINUTE } from '../src-main/services/people/sync/budget.ts';
+import { MITID_INTERVAL_MS } from '../src-main/services/people/sync/systems.ts';
 import { memorySlot } from '../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore, secretBinding } from '../src-main/store/settings-store.ts';
 import { startDc } from '../test/support/samba/dc.ts';
@@ -214,7 +216,7 @@ const bench: Benchmark = {
       console.log(`  MitID Erhverv, én opdatering efter ${CHANGES} ændringer: ${mitidSteadyCalls} kald ${JSON.stringify(afterMitId.mitid)} på ${round(mitidRefreshMs, 0)} ms (${status[1]?.method}); synlige: ${suspendedSeen}`);
       console.log(`  IdP, én opdatering efter ${CHANGES} ændringer: ${idpSteadyCalls} kald ${JSON.stringify(afterIdp.idp)} på ${round(idpFeedMs, 0)} ms (${status[2]?.method}); synlige: ${lockedSeen}`);
       // The budget's allowance for one refresh interval (the configured rate × the interval).
-      const budgetPerInterval = Math.round((460 * 10 * 60_000) / 60_000);
+      const budgetPerInterval = Math.round((DEFAULT_CALLS_PER_MINUTE * MITID_INTERVAL_MS) / 60_000);
       const mitidAllowed = 1 + 2 * CHANGES + budgetPerInterval;
 
       // The reference for the warm start: one MitID Erhverv search stream on its own (the product client).

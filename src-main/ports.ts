@@ -6,6 +6,9 @@ import type { Person } from '../shared/domain/person.ts';
 import type { RoleMapping, SystemStatus } from '../shared/domain/settings.ts';
 import type { auditOps } from '../shared/operations/audit.ts';
 import type { bulkOps } from '../shared/operations/bulk.ts';
+import type { transfersOps } from '../shared/operations/transfers.ts';
+import type { tokensOps } from '../shared/operations/tokens.ts';
+import type { driftFixOps } from '../shared/operations/driftfix.ts';
 import type { peopleOps } from '../shared/operations/people.ts';
 import type { sessionOps } from '../shared/operations/session.ts';
 import type { settingsOps } from '../shared/operations/settings.ts';
@@ -13,6 +16,7 @@ import type { PersonKey } from '../shared/idp/common.ts';
 import type { LinkRule } from '../shared/mitid/link-rule.ts';
 import type { OperationSpec } from '../shared/operation.ts';
 import type { PoliciesConfig, policiesOps } from '../shared/operations/policies.ts';
+import type { fullServiceOps } from '../shared/operations/fullservice.ts';
 import type { Operator, Scope } from '../shared/roles.ts';
 import type { DirectoryPort, DirectorySession } from './connectors/directory-port.ts';
 import type { CreateClaimsPort } from './connectors/idp/claims.ts';
@@ -68,6 +72,11 @@ export interface Environment {
   roleMapping(): RoleMapping;
   /** The policies feature's settings until an administrator saves their own. */
   readonly policyDefaults: PoliciesConfig;
+  /**
+   * A leaked-password service the environment brings along, used instead of the configured endpoint
+   * (training: its local k-anonymity range simulator, so training never asks the internet). Absent in live.
+   */
+  readonly leakedPasswordService?: { endpoint: string; ca: string };
   /** Ready-made operators offered on the sign-in screen (none in live). */
   readonly operatorCards: readonly OperatorCard[];
   /** Names exactly these systems, so a cache of other systems' people is never shown. */
@@ -141,4 +150,8 @@ export interface Services {
   audit: FeatureService<typeof auditOps>;
   policies: FeatureService<typeof policiesOps>;
   bulk: FeatureService<typeof bulkOps>;
+  transfers: FeatureService<typeof transfersOps>;
+  tokens: FeatureService<typeof tokensOps>;
+  driftFix: FeatureService<typeof driftFixOps>;
+  fullService: FeatureService<typeof fullServiceOps>;
 }

@@ -18,11 +18,17 @@ import { applyRetention } from '../services/audit/retention.ts';
 import { createAuditShipping, type AuditShipping } from '../services/audit/shipping.ts';
 import { bulkOperations } from '../services/bulk/bulk-operations.ts';
 import { createBulkService } from '../services/bulk/index.ts';
+import { createTransfersService } from '../services/transfers/transfers-service.ts';
+import { createTokensService } from '../services/tokens/tokens-service.ts';
+import { createDriftFixService } from '../services/bulk/drift-fix.ts';
+import { openTransferQueue } from '../store/transfer-queue.ts';
+import { currentCorrelationId } from '../correlation.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
 import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
 import { syncSystemsFor, type SyncSettings } from '../services/people/sync/systems.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
+import { createFullServiceService } from '../services/fullservice/fullservice-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
@@ -54,6 +60,8 @@ export interface CoreOptions {
   version: string;
   /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
   trainingPeople?: number;
+  /** A training drill: the MitID Erhverv simulator's switches from the start (see TrainingOptions.mitidSwitches). */
+  trainingMitIdSwitches?: unknown;
   /** Start the MitID Erhverv and IdP simulators in the training environment (default true). */
   trainingSimulators?: boolean;
   /** How often the outbox ships to the IdP and the IdP's log is pulled (ms; 0 = only on demand). */
@@ -109,7 +117,8 @@ async function chooseEnvironment(opts: CoreOptions, store: SettingsStore): Promi
   const settings = store.read();
   const env =
     settings.mode === 'training'
-      ? await trainingEnvironment({ dataDir: opts.dataDir, ...(opts.trainingPeople ? { people: opts.trainingPeople } : {}), simulators: opts.trainingSimulators !== false })
+      ? await trainingEnvironment({ dataDir: opts.dataDir, ...(opts.trainingPeople ? { people: opts.trainingPeople } : {}), simulators: opts.trainingSimulators !== false,
+          ...(opts.trainingMitIdSwitches !== undefined ? { mitidSwitches: opts.trainingMitIdSwitches } : {}) })
       : liveEnvironment(settings, opts.secrets);
   return opts.adjustEnvironment ? opts.adjustEnvironment(env) : env;
 }
@@ -137,7 +146,8 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
           ...(env.createConfirm ? { policy: env.createConfirm } : {}),
           onEvent: (e) =>
             journal.append({
-              kind: 'event', operation: 'mitid.createGuard', operator: SYSTEM_OPERATOR, workstation: hostname(), correlationId: randomUUID(),
+              // In the name of the console action that asked for the create (its correlation id), when there is one.
+              kind: 'event', operation: 'mitid.createGuard', operator: SYSTEM_OPERATOR, workstation: hostname(), correlationId: currentCorrelationId() ?? randomUUID(),
               target: { id: e.subjectNameId, label: e.subjectNameId, ou: null }, reason: null,
               outcome: e.event === 'pending' ? 'unknown' : null, summary: { ...e },
             }),
@@ -224,6 +234,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // ---------------------------------------------------------------- stores
   const journal = openJournal(join(opts.dataDir, 'journal.sqlite'));
   const audit = openAuditStore(journal.file);
+  const transferQueue = openTransferQueue(journal.file);
   const shipping = createAuditShipping(journal, audit);
   const views = openViewsStore(join(opts.dataDir, 'views.sqlite'));
   const ownRetention = fileRetentionStore(join(opts.dataDir, 'retention.json'));
@@ -261,13 +272,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     linkRule: () => now.connections.linkRule,
     resultDir: join(opts.dataDir, 'bulk'),
   });
+  const policiesConfig = fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults);
   const handlers = createHandlers({
-    session: createSessionService({ environment, version: opts.version }),
+    session: createSessionService({ environment, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
     settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, locks: () => locksOf(machinePolicy) }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
-    policies: createPoliciesService({ connections, index: people, config: fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults) }),
+    policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService }),
+    fullService: createFullServiceService({ connections, index: people, config: policiesConfig }),
     bulk: bulkOperations(bulk),
+    transfers: createTransfersService({ connections, index: people, queue: transferQueue }),
+    tokens: createTokensService({ connections, index: people }),
+    driftFix: createDriftFixService({ index: people, bulk }),
   });
 
   // ---------------------------------------------------------------- background work
@@ -300,6 +316,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       // Unshipped records simply stay in the outbox for the next start.
       await now.close();
       bulkStore.close();
+      transferQueue.close();
       audit.close();
       journal.close();
       views.close();

@@ -37,6 +37,13 @@ export interface PasswordPolicy {
   lockoutWindowMinutes: number | null;
 }
 
+/** A PSO as listed from the Password Settings Container. */
+export type AdPso = PasswordPolicy & { source: 'pso'; precedence: number | null; appliesTo: string[] };
+export interface AdPasswordPolicies {
+  domain: PasswordPolicy;
+  psos: AdPso[];
+}
+
 /** The settings AD can enforce itself (a PSO's fields). */
 export interface MirroredPolicySettings {
   minLength: number;
@@ -91,6 +98,11 @@ export interface DirectorySession {
    * applies to the given groups, so AD itself enforces it. Creates or updates; under the operator's bind.
    */
   mirrorPasswordPolicy(spec: MirroredPolicySpec): Promise<{ dn: string; created: boolean }>;
+  /**
+   * The password policies AD has now: the domain's default and every fine-grained policy (PSO) the operator
+   * can see, with precedence (lower wins) and the groups it applies to. For checks, not for one person.
+   */
+  readPasswordPolicies(): Promise<AdPasswordPolicies>;
   /** The mirrored PSO of a domain as AD has it now, or null when there is none (or it cannot be read). */
   readMirroredPolicy(domain: string): Promise<(MirroredPolicySettings & { appliesTo: string[] }) | null>;
   close(): Promise<void>;

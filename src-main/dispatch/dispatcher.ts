@@ -8,6 +8,12 @@ import type { ActiveSession, Call, ResolvedTarget } from '../ports.ts';
 import type { CallContext } from './session.ts';
 import type { Journal, JournalOutcome } from '../store/journal.ts';
 import { parentDn } from '../../shared/dn.ts';
+import { withCorrelation } from '../correlation.ts';
+import { portableIssues, setZodLanguage } from '../../shared/validation-text.ts';
+
+// Main words zod's messages in Danish (the journal, a Danish UI); the renderer rewords each issue in the
+// operator's language from the portable issue sent along (shared/validation-text.ts).
+setZodLanguage('da');
 
 export type Handler<N extends OpName> = (input: OpParsedInput<N>, call: Call) => Promise<OpOutput<N>>;
 /** Every operation in the contract must have a handler: the type makes a missing one a compile error. */
@@ -32,14 +38,9 @@ export async function directoryTarget(session: ActiveSession, personId: string):
   return { id: personId, person: p, dn: p.dn, label: `${p.displayName} (${p.username})`, ou: parentDn(p.dn) };
 }
 
-/** Field path → message, for the UI to put next to the field. */
-function zodFields(err: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of err.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '(input)';
-    fields[key] ??= issue.message;
-  }
-  return fields;
+/** Field path → Danish message for the UI to put next to the field, and each issue as code + values. */
+function zodDetails(err: z.ZodError): { fields: Record<string, string>; issues: Record<string, unknown> } {
+  return portableIssues(err);
 }
 
 function redact(input: unknown, secretFields: readonly string[] | undefined): unknown {
@@ -61,16 +62,17 @@ export function createDispatcher(deps: DispatcherDeps) {
   return async function dispatch(name: string, rawInput: unknown, call: CallContext): Promise<DispatchResult> {
     const correlationId = call.correlationId ?? randomUUID();
     if (!isOpName(name)) {
-      return { ok: false, error: { code: 'not-found', message: `Ukendt operation: ${name.slice(0, 80)}` } };
+      return { ok: false, error: { code: 'not-found', message: `Ukendt operation: ${name.slice(0, 80)}`, key: 'unknownOperation', params: { name: name.slice(0, 80) } } };
     }
     const spec = operations[name] as OperationSpec;
     const journaled = spec.writes || spec.sensitive === true;
 
-    const parsed = spec.input.safeParse(rawInput ?? {});
+    // reportInput: the issue learns the wrong value's type; portableIssues drops the value itself.
+    const parsed = spec.input.safeParse(rawInput ?? {}, { reportInput: true });
     if (!parsed.success) {
-      const fields = zodFields(parsed.error);
-      const list = Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join('; ');
-      return { ok: false, error: { code: 'validation', message: `Ugyldige oplysninger – ${list}`, details: { fields } } };
+      const details = zodDetails(parsed.error);
+      const list = Object.entries(details.fields).map(([f, m]) => `${f}: ${m}`).join('; ');
+      return { ok: false, error: { code: 'validation', message: `Ugyldige oplysninger – ${list}`, details } };
     }
     const input = parsed.data;
 
@@ -131,7 +133,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       session,
       requireSession() {
         const s = call.slot.get();
-        if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
+        if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
         return s;
       },
       setSession: (next) => call.slot.set(next),
@@ -140,7 +142,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       // Extra events a service journals: in this call's name, with its correlation id.
       record(event) {
         const operator = event.operator ?? call.slot.get()?.operator;
-        if (!operator) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.');
+        if (!operator) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
         deps.journal.append({
           kind: 'event', operation: event.operation, operator, workstation: call.workstation, correlationId,
           target: event.target ?? null, reason: event.reason, outcome: event.outcome, summary: event.summary,
@@ -152,7 +154,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       // A target that could not be read: the handler would fail the same way; say why once.
       if (targetError !== null) throw targetError;
       const handler = deps.handlers[name] as (i: unknown, c: Call) => Promise<unknown>;
-      const result = await handler(input, ctx);
+      // The systems the handler calls hear the same correlation id (the IdP puts it on its audit events).
+      const result = await withCorrelation(correlationId, () => handler(input, ctx));
       const out = spec.output.safeParse(result);
       if (!out.success) {
         throw new Error(`Output of ${name} does not match its contract: ${out.error.message}`);
@@ -186,7 +189,7 @@ function outcomeFor(code: string): 'refused' | 'failed' | 'unknown' {
 export function toPayload(e: unknown): ErrorPayload {
   if (e instanceof ConsoleError) return e.toPayload();
   if (e instanceof z.ZodError) {
-    return { code: 'validation', message: 'Ugyldige oplysninger', details: { fields: zodFields(e) } };
+    return { code: 'validation', message: 'Ugyldige oplysninger', details: zodDetails(e) };
   }
   return { code: 'internal', message: 'Der opstod en intern fejl. Prøv igen, eller kontakt IT-afdelingen.' };
 }

@@ -6,5 +6,5 @@ import type { Handlers } from './dispatcher.ts';
  * service. The type makes an operation without one a compile error.
  */
 export function createHandlers(s: Services): Handlers {
-  return { ...s.session, ...s.settings, ...s.people, ...s.audit, ...s.policies, ...s.bulk };
+  return { ...s.session, ...s.settings, ...s.people, ...s.audit, ...s.policies, ...s.bulk, ...s.transfers, ...s.tokens, ...s.driftFix, ...s.fullService };
 }

@@ -38,11 +38,22 @@ if (trainingPeople !== undefined && !(Number.isInteger(trainingPeople) && traini
   process.exit(2);
 }
 
+// A training drill (LOKALIDP_TRAINING_MITID_FAULTS, JSON of the MitID Erhverv simulator's switches), e.g.
+// {"failAfterApply":{"rate":1,"answer":"503"}}: writes land but answer with an error.
+let trainingMitIdSwitches: unknown;
+try {
+  trainingMitIdSwitches = process.env.LOKALIDP_TRAINING_MITID_FAULTS ? JSON.parse(process.env.LOKALIDP_TRAINING_MITID_FAULTS) : undefined;
+} catch {
+  console.error('LOKALIDP_TRAINING_MITID_FAULTS skal være JSON med MitID Erhverv-simulatorens kontakter.');
+  process.exit(2);
+}
+
 let core: Core;
 try {
   core = await createCore({
     dataDir,
     trainingPeople,
+    ...(trainingMitIdSwitches !== undefined ? { trainingMitIdSwitches } : {}),
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     // Without Electron's safeStorage there is no OS-protected place for secrets: keep them in memory only.
     secrets: memorySecretStore(),

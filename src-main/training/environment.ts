@@ -9,6 +9,7 @@ import type { LinkRule } from '../../shared/mitid/link-rule.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { pingStatus, idpKeyFor } from '../connectors/status.ts';
 import type { Environment } from '../ports.ts';
+import type { MirroredPolicySpec } from '../connectors/directory-port.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
 import { DEFAULT_LEAKED_ENDPOINT } from '../store/policies-config-store.ts';
 import { createTrainingDirectory } from './directory.ts';
@@ -16,6 +17,7 @@ import { startTrainingIdp, type TrainingIdp } from './idp-sim/training.ts';
 import type { SeedPerson } from './idp-sim/seed.ts';
 import { operatorFromIdentity } from '../services/session/roles.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from './mitid-sim/training.ts';
+import { startRangeSimulator, type RangeSimulator } from './range-sim.ts';
 import {
   generateTrainingAccounts,
   ouDn,
@@ -48,10 +50,16 @@ export const trainingOperatorCards = trainingOperators.map((o) => ({
 export const trainingPolicyDefaults: PoliciesConfig = {
   leakedPasswordEndpoint: DEFAULT_LEAKED_ENDPOINT,
   leakedPasswordTimeoutMs: 5000,
-  domainOus: { [`elever.${TRAINING_DOMAIN}`]: [`OU=Elever,OU=Skoler,${TRAINING_BASE_DN}`] },
+  domainOus: {
+    [`elever.${TRAINING_DOMAIN}`]: [`OU=Elever,OU=Skoler,${TRAINING_BASE_DN}`],
+    [`vikarer.${TRAINING_DOMAIN}`]: [`OU=Vikarer,${TRAINING_BASE_DN}`],
+    'betroede-medarbejdere': [ouDn(['IT'])],
+  },
   domainGroups: {
     [TRAINING_DOMAIN]: [`CN=Alle medarbejdere,OU=Grupper,${TRAINING_BASE_DN}`],
     [`elever.${TRAINING_DOMAIN}`]: [`CN=Elever,OU=Grupper,${TRAINING_BASE_DN}`],
+    [`vikarer.${TRAINING_DOMAIN}`]: [`CN=Vikarer,OU=Grupper,${TRAINING_BASE_DN}`],
+    'betroede-medarbejdere': trainingOperators.flatMap((o) => o.groups).map((g) => `CN=${g},OU=Grupper,${TRAINING_BASE_DN}`),
   },
 };
 
@@ -81,22 +89,38 @@ export function trainingIdpPeople(accounts: readonly TrainingAccount[]): SeedPer
   });
 }
 
+/**
+ * AD as the training municipality left it before the switch to Full Service: a PSO for its staff from the
+ * old days (12 characters, 10 attempts) that no longer matches the IdP's policy, and the temps' PSO matching
+ * their (still too weak) IdP policy. The readiness screen finds both.
+ */
+const oldPso = { minLength: 12, historyLength: 5, complexity: true, maxAgeDays: null, minAgeDays: 0, lockoutThreshold: 10, lockoutDurationMinutes: 5, lockoutWindowMinutes: 5 };
+export const trainingSeedPsos: MirroredPolicySpec[] = [
+  { domain: TRAINING_DOMAIN, settings: oldPso, appliesTo: [`CN=Alle medarbejdere,OU=Grupper,${TRAINING_BASE_DN}`] },
+  { domain: `vikarer.${TRAINING_DOMAIN}`, settings: oldPso, appliesTo: [`CN=Vikarer,OU=Grupper,${TRAINING_BASE_DN}`] },
+];
+
 export interface TrainingOptions {
   dataDir: string;
   /** Size of the training municipality (default 2,400 people); benchmarks ask for 100,000. */
   people?: number;
   /** Start the MitID Erhverv and IdP simulators (default true). */
   simulators?: boolean;
+  /**
+   * A drill: the MitID Erhverv simulator's hostile switches from the start (say, writes applied and then
+   * answered with an error), so a training session meets the failed-transfer queue for real.
+   */
+  mitidSwitches?: unknown;
 }
 
 /** The training environment, and its simulators for drills and tests. */
 export interface TrainingEnvironment extends Environment {
-  simulators: { mitid: TrainingMitId | null; idp: TrainingIdp | null };
+  simulators: { mitid: TrainingMitId | null; idp: TrainingIdp | null; leaked: RangeSimulator | null };
 }
 
 export async function trainingEnvironment(opts: TrainingOptions): Promise<TrainingEnvironment> {
   const accounts = generateTrainingAccounts(undefined, opts.people);
-  const directory = createTrainingDirectory(accounts);
+  const directory = createTrainingDirectory(accounts, trainingSeedPsos);
   const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
   const sims = opts.simulators !== false;
   // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
@@ -115,6 +139,8 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
         include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
         notYet: (p) => newHires.has(p.username),
       });
+  // Checked by the simulator's own schema of its switches: an unknown switch stops the start, with the reason.
+  if (mitid && opts.mitidSwitches !== undefined) mitid.simulator.faults.apply(opts.mitidSwitches);
   const idp = !sims
     ? null
     : await startTrainingIdp(
@@ -122,6 +148,8 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
         // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
         { changeLog: join(stateDir, `idp-${size}.log`) },
       );
+  // The leaked-password check asks the local range simulator (same protocol, real HTTPS), never the internet.
+  const leaked = sims ? await startRangeSimulator() : null;
   const createClaims = idp ? createIdpClaimsClient({ baseUrl: idp.simulator.url, auth: { kind: 'api-key', apiKey: idp.simulator.apiKey }, timeoutMs: 10_000 }) : null;
   return {
     isTraining: true,
@@ -142,15 +170,18 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
         createClaims?.close();
         await idp?.stop();
         await mitid?.stop();
+        await leaked?.stop();
       },
     },
     roleMapping: () => trainingRoleMapping,
     policyDefaults: trainingPolicyDefaults,
+    ...(leaked ? { leakedPasswordService: { endpoint: leaked.url, ca: leaked.caPem } } : {}),
     operatorCards: trainingOperatorCards,
     cacheKey: `training:${size}`,
     usesStoredSecrets: false,
-    // Short in training, so a trainee sees an unconfirmed create settle within the session.
-    createConfirm: { absentSearches: 2, windowMs: 30_000 },
-    simulators: { mitid, idp },
+    // Short in training, so a trainee sees an unconfirmed create settle within the session; never shorter
+    // than twice a drill's search lag, or the guard would take a create that landed for one that did not.
+    createConfirm: { absentSearches: 2, windowMs: Math.max(30_000, 2 * (mitid?.simulator.faults.searchLagMs ?? 0)) },
+    simulators: { mitid, idp, leaked },
   };
 }

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useCallback, type MouseEvent } from 'react';
-import { ActionIcon, AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense, useCallback, useEffect, type MouseEvent } from 'react';
+import { ActionIcon, AppShell, Badge, Button, Group, Loader, NavLink, SegmentedControl, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
@@ -8,11 +8,13 @@ import { TrainingBanner } from '../components/TrainingBanner.tsx';
 import { BulkPage } from '../features/bulk/BulkPage.tsx';
 import { PeoplePage } from '../features/people/PeoplePage.tsx';
 import { PoliciesPage } from '../features/policies/PoliciesPage.tsx';
+import { ReadinessPage } from '../features/fullservice/ReadinessPage.tsx';
 import { NoToken, SignIn } from '../features/session/SignIn.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
+import { TransfersPage } from '../features/actions/TransfersPage.tsx';
 import { setLanguage, type Language } from './i18n.ts';
 import { queryKey, useOp, useOpMutation } from './ops.ts';
-import { routes, useRoute, type Route } from './routes.ts';
+import { clearRoute, homeRoute, routes, useRoute, type Route } from './routes.ts';
 import { focusFirstRow, ShortcutsOverlay, useGlobalShortcuts } from './shortcuts.tsx';
 import { hasTransport } from './transport.ts';
 import { can } from '../../shared/access.ts';
@@ -25,7 +27,9 @@ const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
 const routeOperation: Record<Route, OpName> = {
   personer: 'people.list',
   masseopgaver: 'bulk.list',
+  overfoersler: 'transfers.list',
   politikker: 'policy.list',
+  fullservice: 'readiness.check',
   revision: 'audit.search',
   indstillinger: 'settings.get',
 };
@@ -33,25 +37,49 @@ const routeOperation: Record<Route, OpName> = {
 const navKey: Record<Route, string> = {
   personer: 'nav.people',
   masseopgaver: 'nav.bulk',
+  overfoersler: 'nav.transfers',
   politikker: 'nav.policies',
+  fullservice: 'nav.fullService',
   revision: 'nav.audit',
   indstillinger: 'nav.settings',
 };
 
-function LanguageSwitch() {
+/**
+ * The console language IT fixes with the machine policy (`Language`), if it does: applied at once, also
+ * over a choice saved on this workstation, and the header switch shows it locked.
+ */
+function usePolicyLanguage(): Language | null {
+  const { i18n } = useTranslation();
+  const info = useOp('app.info', {}, { enabled: hasTransport() });
+  const fixed = info.data?.policyLanguage ?? null;
+  useEffect(() => {
+    if (fixed && i18n.language !== fixed) setLanguage(fixed);
+  }, [fixed, i18n.language]);
+  return fixed;
+}
+
+function LanguageSwitch({ locked }: { locked: boolean }) {
   const { t, i18n } = useTranslation();
-  return (
+  const control = (
     <SegmentedControl
       size="xs"
-      aria-label={t('app.language')}
+      aria-label={locked ? t('app.languageLocked') : t('app.language')}
       value={i18n.language}
       onChange={(v) => setLanguage(v as Language)}
+      disabled={locked}
+      data-testid="language-switch"
       data={[
         { value: 'da', label: 'Dansk' },
         { value: 'en', label: 'English' },
       ]}
     />
   );
+  // A disabled control gets no hover: the tooltip sits on a wrapper, the reason is also in the name.
+  return locked ? (
+    <Tooltip label={t('app.languageLocked')} withArrow>
+      <div data-testid="language-locked">{control}</div>
+    </Tooltip>
+  ) : control;
 }
 
 function Page({ route }: { route: Route }) {
@@ -65,6 +93,10 @@ function Page({ route }: { route: Route }) {
       return <PoliciesPage />;
     case 'masseopgaver':
       return <BulkPage />;
+    case 'overfoersler':
+      return <TransfersPage />;
+    case 'fullservice':
+      return <ReadinessPage />;
     case 'revision':
       return (
         <Suspense fallback={<Loader m="xl" aria-label={t('app.loading')} />}>
@@ -77,11 +109,12 @@ function Page({ route }: { route: Route }) {
 function Shell() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [route, go] = useRoute();
   const info = useOp('app.info', {});
   const operator = useOp('session.current', {}).data?.operator;
+  const [route, go] = useRoute(homeRoute(operator?.roles));
   const logout = useOpMutation('session.logout');
   const training = info.data?.training ?? false;
+  const languageLocked = (info.data?.policyLanguage ?? null) !== null;
   const toPeople = useCallback(() => {
     if (window.location.hash.replace(/^#\/?/, '').split('/')[0] !== 'personer') go('personer');
   }, [go]);
@@ -128,7 +161,7 @@ function Shell() {
                 </Text>
               </Stack>
             )}
-            <LanguageSwitch />
+            <LanguageSwitch locked={languageLocked} />
             <ActionIcon variant="default" size="lg" aria-label={t('shortcuts.help')} title={t('shortcuts.help')} onClick={() => setHelp(true)} data-testid="shortcuts-button">
               ?
             </ActionIcon>
@@ -138,6 +171,7 @@ function Shell() {
               onClick={() =>
                 logout.mutate({}, {
                   onSuccess: () => {
+                    clearRoute();
                     // Back to the sign-in screen, and nothing of the last operator's data left in the cache.
                     qc.setQueryData(queryKey('session.current', {}), { operator: null });
                     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session.current' });
@@ -170,6 +204,7 @@ function Shell() {
 
 export function App() {
   const { t } = useTranslation();
+  usePolicyLanguage();
   const session = useOp('session.current', {}, { enabled: hasTransport() });
   if (!hasTransport()) return <NoToken />;
   if (session.isPending) return <Loader m="xl" aria-label={t('app.loading')} />;

@@ -1,22 +1,24 @@
 import { Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useOp } from '../app/ops.ts';
+import { useFormat } from '../app/format.ts';
 
 const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-red-6)', 'not-configured': 'var(--mantine-color-gray-5)', unknown: 'var(--mantine-color-yellow-6)' } as const;
 
 /** When each system's people were last read (whole or only the changes), or that a read is running. */
 function PeopleSync() {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const sync = useOp('people.syncStatus', {}, { refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 2_000 : 30_000) });
   const sources = (sync.data?.sources ?? []).filter((s) => s.state !== 'not-configured' && s.state !== 'not-loaded');
   if (sources.length === 0) return null;
-  const at = (iso: string) => new Date(iso).toLocaleTimeString('da-DK', { hour: '2-digit', minute: '2-digit' });
+  const at = (iso: string) => fmt.time(iso);
   return (
     <Group gap={8} data-testid="status-people-sync">
       <Text size="xs" c="dimmed">{t('systems.sync')}:</Text>
       {sources.map((s) => {
         const last = s.lastDeltaAt && (!s.lastFullAt || s.lastDeltaAt > s.lastFullAt) ? t('systems.syncDelta', { at: at(s.lastDeltaAt) }) : s.lastFullAt ? t('systems.syncFull', { at: at(s.lastFullAt) }) : '';
-        const text = s.state === 'loading' ? `${t('systems.syncLoading')}${s.total > 0 ? ` ${s.done}/${s.total}` : s.done > 0 ? ` ${s.done}` : ''}` : s.state === 'failed' ? t('systems.syncFailed') : last;
+        const text = s.state === 'loading' ? `${t('systems.syncLoading')}${s.total > 0 ? ` ${fmt.number(s.done)}/${fmt.number(s.total)}` : s.done > 0 ? ` ${fmt.number(s.done)}` : ''}` : s.state === 'failed' ? t('systems.syncFailed') : last;
         const tip = [s.phase, s.method, s.message].filter(Boolean).join(' · ');
         return (
           <Tooltip key={s.system} label={tip} disabled={!tip} withArrow>

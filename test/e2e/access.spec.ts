@@ -33,13 +33,13 @@ async function open(page: Page, p: Row) {
   return drawer;
 }
 
-const everyScreen = ['Personer', 'Masseopgaver', 'Politikker', 'Revision', 'Indstillinger'];
+const everyScreen = ['Personer', 'Masseopgaver', 'Fejlede overførsler', 'Politikker', 'Klar til Full Service', 'Revision', 'Indstillinger'];
 const cases = [
   { user: 'admin', nav: everyScreen, clerk: { reset: true, cpr: true, identity: true, device: true }, pupil: true },
-  { user: 'brugeradmin', nav: ['Personer', 'Masseopgaver', 'Politikker'], clerk: { reset: true, cpr: true, identity: true, device: true }, pupil: true },
-  { user: 'helpdesk', nav: ['Personer', 'Politikker'], clerk: { reset: true, cpr: true, identity: false, device: true }, pupil: true },
-  { user: 'helpdesk.skole', nav: ['Personer', 'Politikker'], clerk: null, pupil: true },
-  { user: 'revisor', nav: ['Personer', 'Politikker', 'Revision', 'Indstillinger'], clerk: { reset: false, cpr: false, identity: false, device: false }, pupil: false },
+  { user: 'brugeradmin', nav: ['Personer', 'Masseopgaver', 'Fejlede overførsler', 'Politikker'], clerk: { reset: true, cpr: true, identity: true, device: true }, pupil: true },
+  { user: 'helpdesk', nav: ['Personer', 'Fejlede overførsler', 'Politikker'], clerk: { reset: true, cpr: true, identity: false, device: true }, pupil: true },
+  { user: 'helpdesk.skole', nav: ['Personer', 'Fejlede overførsler', 'Politikker'], clerk: null, pupil: true },
+  { user: 'revisor', nav: ['Personer', 'Fejlede overførsler', 'Politikker', 'Klar til Full Service', 'Revision', 'Indstillinger'], clerk: { reset: false, cpr: false, identity: false, device: false }, pupil: false },
 ] as const;
 
 for (const c of cases) {
@@ -49,6 +49,8 @@ for (const c of cases) {
     await openConsole(page);
     await signIn(page, c.user);
     await expect(page.getByRole('navigation').getByRole('link')).toHaveText([...c.nav]);
+    // An auditor lands on Revision; everyone reaches the list from the menu.
+    await page.getByRole('navigation').getByRole('link', { name: 'Personer' }).click();
 
     if (c.clerk === null) {
       // Someone outside the agent's units is not in their list at all.

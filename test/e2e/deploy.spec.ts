@@ -4,45 +4,28 @@
 // bypassed. Runs in the training environment (the policy chooses it), so it needs no DC.
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLiveHost, type LiveHost } from './live/host.ts';
+import { startPolicyHost, type LiveHost } from './live/host.ts';
 import { SHOTS } from './support.ts';
 
 const token = randomBytes(24).toString('base64url');
-let dir: string;
 let host: LiveHost;
+let dispose: () => Promise<void>;
 
 test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lia-e2e-deploy-'));
-  const policy = join(dir, 'policy.json');
-  writeFileSync(
-    policy,
-    JSON.stringify({
+  ({ host, dispose } = await startPolicyHost(
+    {
       Environment: 'training',
       AdDomainControllers: ['ldaps://dc1.fjordby.dk', 'ldaps://dc2.fjordby.dk'],
       AdBaseDn: 'DC=fjordby,DC=dk',
       IdpBaseUrl: 'https://idp.fjordby.dk',
       RoleAuditors: ['GG-Revision'],
       RetentionConsoleMonthsMin: 24,
-    }),
-  );
-  // The host reads the policy where IT would drop it; LIA_MACHINE_POLICY points there for the test.
-  const before = process.env.LIA_MACHINE_POLICY;
-  process.env.LIA_MACHINE_POLICY = policy;
-  try {
-    host = await startLiveHost({ dataDir: join(dir, 'data'), token });
-  } finally {
-    if (before === undefined) delete process.env.LIA_MACHINE_POLICY;
-    else process.env.LIA_MACHINE_POLICY = before;
-  }
+    },
+    token,
+  ));
 });
 
-test.afterAll(async () => {
-  await host?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+test.afterAll(async () => dispose?.());
 
 async function apiAdmin(request: APIRequestContext): Promise<Record<string, string>> {
   const headers = { Authorization: `Bearer ${token}` };
@@ -83,7 +66,7 @@ test('locked fields show as locked with the reason; the others stay editable', a
 
   await upn.fill('fjordby.dk');
   await page.getByRole('button', { name: 'Gem', exact: true }).click();
-  await expect(page.getByText('Indstillingerne er gemt.')).toBeVisible();
+  await expect(page.getByText('Indstillingerne er gemt.')).toBeVisible({ timeout: 30_000 });
   await page.reload();
   await expect(page.getByLabel('UPN-suffiks for brugernavne uden domæne')).toHaveValue('fjordby.dk');
   await expect(page.getByLabel('Søgebase (base DN)')).toHaveValue('DC=fjordby,DC=dk');

@@ -11,6 +11,14 @@ export interface SimView {
   identities: Array<{ uuid: string; emailAddress: string; status: string; localIds: string[] }>;
 }
 
+/** The switches a live test may turn: outages, dropped answers, a write applied then answered 503, search lag. */
+export interface MitIdFaults {
+  unavailableRate?: number;
+  dropAfterApplyRate?: number;
+  failAfterApply?: { rate: number };
+  searchLagMs?: number;
+}
+
 export async function startSimControl(mitid: MitIdSimulator): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     let body = '';
@@ -33,11 +41,21 @@ export async function startSimControl(mitid: MitIdSimulator): Promise<{ url: str
         return send(200, view);
       }
       if (req.method === 'POST' && req.url === '/mitid/faults') {
-        const f = JSON.parse(body || '{}') as { unavailableRate?: number; dropAfterApplyRate?: number };
+        const f = JSON.parse(body || '{}') as MitIdFaults;
         mitid.faults.reset();
         mitid.faults.unavailableRate = f.unavailableRate ?? 0;
         mitid.faults.dropAfterApplyRate = f.dropAfterApplyRate ?? 0;
+        if (f.failAfterApply) mitid.faults.failAfterApply = { rate: f.failAfterApply.rate, answer: '503' };
+        mitid.faults.searchLagMs = f.searchLagMs ?? 0;
         return send(200, { ok: true });
+      }
+      if (req.method === 'POST' && req.url === '/mitid/seed') {
+        // An identity MitID Erhverv already holds (made before the console, or by another tool): seeded, so
+        // it is not a create and costs nothing.
+        const f = JSON.parse(body || '{}') as { givenName: string; surname: string; emailAddress: string; subjectNameId: string; status: string };
+        const identity = mitid.state.insert({ givenName: f.givenName, surname: f.surname, emailAddress: f.emailAddress, status: f.status });
+        identity.authenticators.push(mitid.state.newAuthenticator('LocalIdentityProvider', f.subjectNameId));
+        return send(200, { uuid: identity.uuid });
       }
       send(404, { error: 'unknown' });
     });
@@ -52,6 +70,12 @@ export async function simView(): Promise<SimView> {
   return (await r.json()) as SimView;
 }
 
-export async function setMitIdFaults(f: { unavailableRate?: number; dropAfterApplyRate?: number }): Promise<void> {
+/** Puts an identity into the simulator as if MitID Erhverv already held it (not a create). */
+export async function seedIdentity(identity: { givenName: string; surname: string; emailAddress: string; subjectNameId: string; status: string }): Promise<void> {
+  const r = await fetch(`${process.env.LIVE_SIM_CONTROL}/mitid/seed`, { method: 'POST', body: JSON.stringify(identity) });
+  if (!r.ok) throw new Error(`could not seed ${identity.emailAddress}`);
+}
+
+export async function setMitIdFaults(f: MitIdFaults): Promise<void> {
   await fetch(`${process.env.LIVE_SIM_CONTROL}/mitid/faults`, { method: 'POST', body: JSON.stringify(f) });
 }

@@ -61,6 +61,8 @@ const expected: Record<OpName, Expect> = {
   'audit.verifyJournal': { roles: [A, R], scope: 'none' },
   'audit.exportEvidence': { roles: [A, R], scope: 'none' },
   'audit.verifyPackage': { roles: [A, R], scope: 'none' },
+  'audit.downloadEvidence': { roles: [A, R], scope: 'none' },
+  'audit.uploadPackageFile': { roles: [A, R], scope: 'none' },
   'audit.attestationCertificate': { roles: [A, R], scope: 'none' },
   'audit.getRetention': { roles: [A, R], scope: 'none' },
   'audit.setRetention': { roles: [A], scope: 'none' },
@@ -90,8 +92,19 @@ const expected: Record<OpName, Expect> = {
   'bulk.pause': { roles: [A, U], scope: 'none' },
   'bulk.resume': { roles: [A, U], scope: 'none' },
   'bulk.cancel': { roles: [A, U], scope: 'none' },
+  'bulk.addNote': { roles: [A, U], scope: 'none' },
   'bulk.retryFailed': { roles: [A, U], scope: 'none' },
   'bulk.resultFile': { roles: [A, U], scope: 'none' },
+  'transfers.list': { roles: ALL, scope: 'filtered' },
+  'transfers.retry': { roles: [A, U], scope: 'person' },
+  'people.checkHardwareToken': { roles: [A, U, H], scope: 'person' },
+  'people.assignHardwareToken': { roles: [A, U, H], scope: 'person' },
+  'bulk.planDriftFix': { roles: [A, U], scope: 'filtered' },
+  'readiness.check': { roles: [A, R], scope: 'none' },
+  'readiness.exportPdf': { roles: [A, R], scope: 'none' },
+  'readiness.exportForced': { roles: [A, R], scope: 'filtered' },
+  'mail.list': { roles: [A, U, R], scope: 'none' },
+  'mail.update': { roles: [A, U], scope: 'none' },
 };
 
 /**
@@ -177,6 +190,8 @@ beforeAll(async () => {
     'audit.stats': () => ({ filter: {} }),
     'audit.exportEvidence': () => ({ from: '2026-01-01', to: '2026-01-01', scope: { kind: 'admin' } }),
     'audit.verifyPackage': () => ({ folder: env.dataDir }),
+    'audit.downloadEvidence': () => ({ job }),
+    'audit.uploadPackageFile': () => ({ name: 'SHA256SUMS', offset: 0, data: '' }),
     'audit.setRetention': () => ({ settings: retention, reason }),
     'audit.purgeNow': () => ({ reason }),
     'jobs.get': () => ({ id: job }),
@@ -197,8 +212,15 @@ beforeAll(async () => {
     'bulk.pause': () => ({ jobId: job, reason }),
     'bulk.resume': () => ({ jobId: job, reason }),
     'bulk.cancel': () => ({ jobId: job, reason }),
+    'bulk.addNote': () => ({ jobId: job, reason }),
     'bulk.retryFailed': () => ({ jobId: job, reason }),
     'bulk.resultFile': () => ({ jobId: job }),
+    'transfers.retry': (personId) => ({ key: 'c:1', personId, reason }),
+    'people.checkHardwareToken': (personId) => ({ personId, serialNumber: 'KV-0' }),
+    'people.assignHardwareToken': (personId) => ({ personId, serialNumber: 'KV-0', reason }),
+    'bulk.planDriftFix': () => ({ drift: 'identity-missing' }),
+    'readiness.exportForced': () => ({ domain: policy.domain }),
+    'mail.update': () => ({ type: 'NEW_USER', basedOnVersion: 1, enabled: false, reason }),
   };
   for (const name of opNames) {
     const spec = operations[name] as OperationSpec;

@@ -33,6 +33,17 @@ describe('dispatcher', () => {
     expect(r.error.details?.fields).toMatchObject({ username: 'Angiv brugernavn' });
   });
 
+  it('sends each validation issue as code and values, never the input, so the renderer can word it in English', async () => {
+    const r = await core.dispatch('people.search', { text: 'hemmelig-værdi', limit: 'mange' }, caller());
+    if (r.ok) throw new Error('expected a validation error');
+    // Main words zod's own messages in Danish (zod's Danish locale) …
+    expect(r.error.details?.fields).toEqual({ limit: expect.stringMatching(/^Ugyldigt input: forventede tal, fik streng/) });
+    // … and sends the issue portably: the wrong value's type survives, the value itself does not.
+    expect(r.error.details?.issues).toMatchObject({ limit: { code: 'invalid_type', expected: 'number', path: 'limit', input: '' } });
+    expect(JSON.stringify(r.error)).not.toContain('mange');
+    expect(JSON.stringify(r.error)).not.toContain('hemmelig');
+  });
+
   it('rejects unknown fields instead of ignoring them', async () => {
     const r = await core.dispatch('people.search', { text: 'a', limit: 5, admin: true }, caller());
     expect(r).toMatchObject({ ok: false, error: { code: 'validation' } });

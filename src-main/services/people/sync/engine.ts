@@ -47,11 +47,8 @@ export interface SystemStatus {
 }
 
 export interface SyncEngine {
-  /**
-   * Load every system's facts from the store (once). Resolves when they are in the index — or, with
-   * `until`, as soon as that system's are (the others go on loading).
-   */
-  restore(until?: SyncSystem): Promise<void>;
+  /** Load every system's facts from the store (once, AD first); resolves when all are in the index. */
+  restore(): Promise<void>;
   /** Refresh one system now (joins a refresh in progress); rejects when it fails. */
   refreshSystem(system: SyncSystem): Promise<void>;
   /** Refresh these systems (default all), each after the ones it depends on; never rejects (see status). */
@@ -266,10 +263,10 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   const ordered = (systems: readonly SyncSystem[]) => SYSTEMS.filter((s) => systems.includes(s) && states.has(s));
 
   const engine: SyncEngine = {
-    restore(until) {
+    restore() {
       if (!restoring) {
-        // One system after the other, in order (AD first: its rows are what the list shows); a caller may
-        // wait for just the system it needs, and each refresh waits only for its own system's facts.
+        // One system after the other, in order (AD first: its rows are what the list shows); each refresh
+        // waits only for its own system's facts (its cursor), not for the others'.
         let chain: Promise<void> = Promise.resolve();
         for (const system of ordered(SYSTEMS)) {
           chain = chain.then(() => restoreOne(system));
@@ -277,7 +274,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         }
         restoring = chain;
       }
-      return (until && restored.get(until)) || restoring;
+      return restoring;
     },
 
     refreshSystem,

@@ -6,7 +6,7 @@
 // hammering. Identities missing from the search are deletes.
 import { z } from 'zod';
 import { ConsoleError, isConsoleError } from '../../../../shared/errors.ts';
-import type { MitIdIdentitySummary } from '../../../../shared/mitid/domain.ts';
+import { hasActivePrivateMitId, type MitIdIdentitySummary } from '../../../../shared/mitid/domain.ts';
 import type { MitIdErhvervPort } from '../../../connectors/mitid-erhverv/port.ts';
 import type { MitIdFacts } from '../index/merge.ts';
 import { BudgetState, CallBudget, DEFAULT_CALLS_PER_MINUTE, type BudgetOptions } from './budget.ts';
@@ -63,7 +63,7 @@ function slowDownSignal(e: unknown): { retryAfter: unknown } | null {
 
 const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra MitID Erhverv blev annulleret');
 
-type Details = { localIds: string[]; allowSigning: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
+type Details = { localIds: string[]; allowSigning: boolean; privateMitIdActive: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
 type ReadOutcome = { kind: 'read'; details: Details } | { kind: 'gone' } | { kind: 'failed' } | { kind: 'stop' };
 
 export interface MitIdSource extends SyncSource<MitIdFacts> {
@@ -98,6 +98,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         details: {
           localIds: auths.value.filter((a) => a.kind === 'local' && a.id).map((a) => a.id as string),
           allowSigning: i.allowSigning,
+          privateMitIdActive: hasActivePrivateMitId(auths.value),
           identity: { status: i.status, givenName: i.givenName, surname: i.surname, emailAddress: i.emailAddress, rid: i.rid },
         },
       };
@@ -183,7 +184,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         }
         if (r.kind === 'gone') gone.add(uuid);
         else if (r.kind === 'failed') failed++;
-        else upserts.set(uuid, { key: uuid, fact: { summary: searched.get(uuid)!, localIds: r.details.localIds, allowSigning: r.details.allowSigning }, readAt: new Date(ctx.now()).toISOString() });
+        else upserts.set(uuid, { key: uuid, fact: { summary: searched.get(uuid)!, localIds: r.details.localIds, allowSigning: r.details.allowSigning, privateMitIdActive: r.details.privateMitIdActive }, readAt: new Date(ctx.now()).toISOString() });
         return 'go';
       };
       await each(
@@ -287,7 +288,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
           const i = r.details.identity;
           // The identity read has no CPR or numeric id: those come from the last search, when we have it.
           const summary: MitIdIdentitySummary = { uuid, id: old?.id ?? null, cprNumber: old?.cprNumber ?? null, status: i.status, givenName: i.givenName, surname: i.surname, emailAddress: i.emailAddress, rid: i.rid };
-          upserts.push({ key: uuid, fact: { summary, localIds: r.details.localIds, allowSigning: r.details.allowSigning }, readAt: new Date(ctx.now()).toISOString() });
+          upserts.push({ key: uuid, fact: { summary, localIds: r.details.localIds, allowSigning: r.details.allowSigning, privateMitIdActive: r.details.privateMitIdActive }, readAt: new Date(ctx.now()).toISOString() });
           return 'go';
         },
         ctx,
