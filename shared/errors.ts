@@ -218,6 +218,20 @@ export const messageKeys = [
   'settingsNeedsAddress',
   'notSignedIn',
   'mitidBadInput',
+  'signInToReadAd',
+  'syncSystemNotSetUp',
+  'idpKeyInvalid',
+  'idpRefreshCancelled',
+  'idpUnreadable',
+  'mitidRefreshCancelled',
+  'mitidWaitSeconds',
+  'mitidBudgetWait',
+  'signInMissing',
+  'actionBlocked',
+  'signingGroupNotRestored',
+  'orphanHasOwner',
+  'driftOnlyInMitidOnIdentity',
+  'adNotConfigured',
 ] as const;
 export type MessageKey = (typeof messageKeys)[number];
 

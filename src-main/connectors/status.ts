@@ -22,7 +22,7 @@ export const idpKeyFor = (dn: string, username: string): PersonKey => ({ domain:
 /** Active Directory before it is set up: every sign-in says so in Danish. */
 export function unconfiguredDirectory(): DirectoryPort {
   const fail = () => {
-    throw new ConsoleError('unavailable-ad', 'Active Directory er ikke sat op endnu. Udfyld AD-forbindelsen under Indstillinger.');
+    throw new ConsoleError('unavailable-ad', 'Active Directory er ikke sat op endnu. Udfyld AD-forbindelsen under Indstillinger.').withKey('adNotConfigured');
   };
   return { kind: 'ad', signIn: async () => fail(), ping: async () => ({ ok: false, message: 'Active Directory er ikke sat op.' }) };
 }

@@ -1,4 +1,4 @@
-import { ConsoleError, keyedError } from '../../shared/errors.ts';
+import { keyedError, type ConsoleError } from '../../shared/errors.ts';
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import { inScope } from '../../shared/roles.ts';
 import { foldText, rankPeople } from '../../shared/search.ts';
@@ -26,11 +26,14 @@ const trainingDomainPolicy: PasswordPolicy = {
 };
 
 /** What AD itself would refuse under the domain policy (length and complexity), in AD's terms. */
-function domainPolicyProblem(pw: string, account: TrainingAccount): string | null {
-  if (pw.length < (trainingDomainPolicy.minLength ?? 0)) return `den er for kort. Den skal være mindst ${trainingDomainPolicy.minLength} tegn.`;
+/** The refusal a DC would give (the same keys as the AD connector's, connectors/ad/errors.ts), or null. */
+function domainPolicyProblem(pw: string, account: TrainingAccount): ConsoleError | null {
+  const min = trainingDomainPolicy.minLength ?? 0;
+  if (pw.length < min) return keyedError('refused', 'adPasswordTooShortMin', `Active Directory afviste adgangskoden: den er for kort. Den skal være mindst ${min} tegn.`, { min }, { reason: 'too-short', minLength: min });
   const failed = adComplexityProblems(pw, { username: account.username, displayName: account.displayName });
-  if (failed.includes('NOT_COMPLEX')) return 'den opfylder ikke kompleksitetskravet (3 af 5: små og store bogstaver, tal, tegn, bogstaver uden store/små).';
-  if (failed.includes('CONTAINS_NAME')) return 'den må ikke indeholde brugernavnet eller dele af navnet.';
+  if (failed.includes('NOT_COMPLEX') || failed.includes('CONTAINS_NAME')) {
+    return keyedError('refused', 'adPasswordComplexity', 'Active Directory afviste adgangskoden: den opfylder ikke kravene til kompleksitet (store og små bogstaver, tal og tegn, og ikke brugerens navn).', undefined, { reason: 'complexity' });
+  }
   return null;
 }
 
@@ -139,7 +142,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
         async resetPassword(personId: string, newPassword: string, mustChange: boolean) {
           const entry = find(personId);
           const problem = domainPolicyProblem(newPassword, entry.account);
-          if (problem) throw new ConsoleError('refused', `Active Directory afviste adgangskoden: ${problem}`);
+          if (problem) throw problem;
           entry.account.password = newPassword;
           entry.account.mustChangePassword = mustChange;
           entry.account.passwordLastSet = new Date().toISOString();

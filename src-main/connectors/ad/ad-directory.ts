@@ -75,10 +75,10 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
   async function signIn(username: string, password: string): Promise<AdDirectorySession> {
     // An empty password is an *anonymous* bind in LDAP, which AD accepts: never let it through.
     if (username.trim() === '' || password === '') {
-      throw new ConsoleError('unauthenticated', 'Angiv brugernavn og adgangskode.');
+      throw new ConsoleError('unauthenticated', 'Angiv brugernavn og adgangskode.').withKey('signInMissing');
     }
     if (username.length > 512 || password.length > 1024) {
-      throw new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode (Active Directory).');
+      throw new ConsoleError('unauthenticated', 'Forkert brugernavn eller adgangskode (Active Directory).').withKey('adBindWrong');
     }
     const { bindName, lookup } = parseOperatorName(username, profile);
     const creds = { name: bindName, password };

@@ -194,7 +194,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
       const s = ctx.requireSession();
       if (input.kind === 'only-in-mitid') {
         const uuid = /^mitid:(.+)$/.exec(input.personId)?.[1];
-        if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.');
+        if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.').withKey('driftOnlyInMitidOnIdentity');
         const r = await suspendOrphan(conn(), uuid, (identity) => index().adMatchFor(identity));
         // The orphan row is rebuilt from MitID Erhverv by the next refresh; until then say what happened.
         runInBackground('people.refresh', index().refresh(s.directory));

@@ -122,7 +122,7 @@ export function decide(person: Person, mitid: { ok: true; data: MitIdPanel } | {
 export async function requirePossible(conn: Connections, person: Person, action: CheckedAction): Promise<void> {
   const panel = await mitIdPanel(conn, person);
   const first = decide(person, { ok: true, data: panel }).blockers[action][0];
-  if (first) throw new ConsoleError('refused', `${blockerDa[first]}.`);
+  if (first) throw new ConsoleError('refused', `${blockerDa[first]}.`).withKey('actionBlocked', { blocker: first });
 }
 
 export async function idpPanel(conn: Connections, person: Person): Promise<IdpPanel> {
@@ -199,16 +199,11 @@ export async function resetPassword(
   const check = await checkNewPassword(conn, session, person, password);
   if (!check.ok) {
     const first = check.problems[0];
-    throw new ConsoleError(
-      'validation',
-      `Adgangskoden opfylder ikke personens politik: ${check.problems.map((p) => p.message).join('; ')}.`,
-      {
-        fields: { password: first?.message ?? '' },
-        // The first problem by its code (the renderer's `codes.password.*`), for an operator in another language.
-        ...(first ? { fieldKeys: { password: { key: `codes.password.${first.code}`, params: first.params ?? {} } } } : {}),
-      },
-      { ref: { key: 'passwordNotAccepted' } },
-    );
+    throw keyedError('validation', 'passwordNotAccepted', `Adgangskoden opfylder ikke personens politik: ${check.problems.map((p) => p.message).join('; ')}.`, undefined, {
+      fields: { password: first?.message ?? '' },
+      // The first problem by its code (the renderer's `codes.password.*`), for an operator in another language.
+      ...(first ? { fieldKeys: { password: { key: `codes.password.${first.code}`, params: first.params ?? {} } } } : {}),
+    });
   }
   await session.resetPassword(person.id, password, mustChange);
 }
@@ -264,7 +259,7 @@ export async function signing(
         throw new ConsoleError(
           'unavailable-mitid',
           `MitID Erhverv afviste ændringen, og AD-gruppen "${groupName}" kunne ikke sættes tilbage. Ret gruppemedlemskabet i AD, før du prøver igen.`,
-        );
+        ).withKey('signingGroupNotRestored', { group: groupName });
       }
     }
     throw e;
@@ -322,7 +317,7 @@ export async function suspendOrphan(
     throw new ConsoleError(
       'conflict',
       `Identiteten er ikke uden ejer: den hører til ${owner.displayName} (${owner.username}) i AD. Ret afvigelsen på personen i stedet.`,
-    );
+    ).withKey('orphanHasOwner', { name: owner.displayName, username: owner.username });
   }
   if (mitIdStateOf(identity.status) === 'suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
   await mitid.suspend(uuid);

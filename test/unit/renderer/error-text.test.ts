@@ -93,3 +93,19 @@ describe('an error from main, as the operator reads it', () => {
     expect(translateFields(custom, texts('en'))).toEqual({ limit: 'Not valid – correct the field.' });
   });
 });
+
+describe('a refused action whose precondition failed', () => {
+  it('reads in English with the same words as the disabled button (the people feature\'s blocker text)', async () => {
+    const peopleDa = (await import('../../../src-renderer/features/people/locales/da.json', { with: { type: 'json' } })).default;
+    const peopleEn = (await import('../../../src-renderer/features/people/locales/en.json', { with: { type: 'json' } })).default;
+    const withPeople = createInstance();
+    await withPeople.init({ resources: { da: { translation: da }, en: { translation: en } }, lng: 'da', fallbackLng: 'da', interpolation: { escapeValue: false } });
+    withPeople.addResourceBundle('da', 'translation', peopleDa, true, true);
+    withPeople.addResourceBundle('en', 'translation', peopleEn, true, true);
+    const t = (language: string) => ({ language, t: (k: string, o?: Record<string, unknown>) => withPeople.getFixedT(language)(k, o ?? {}) });
+    const refused = { code: 'refused', message: 'AD-kontoen er udløbet.', key: 'actionBlocked', params: { blocker: 'account-expired' } };
+    expect(translateError(refused, t('en'))).toBe('The AD account has expired.');
+    expect(translateError({ ...refused, params: { blocker: 'no-email' } }, t('en'))).toBe('No e-mail address in AD (MitID Erhverv requires one).');
+    expect(translateError(refused, t('da'))).toBe('AD-kontoen er udløbet.');
+  });
+});

@@ -58,7 +58,7 @@ export const DEFAULT_SWEEP_MS = 30 * 60_000;
 const stamp = (ctx: SyncContext) => new Date(ctx.now()).toISOString();
 
 function cancelled(ctx: SyncContext): void {
-  if (ctx.signal.aborted) throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.');
+  if (ctx.signal.aborted) throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.').withKey('loadCancelled');
 }
 
 /** The domain's maximum password age (each row's expiry; a PSO may differ, the person page shows it). */
@@ -74,7 +74,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
 
   function session(): DirectorySession {
     const s = opts.session();
-    if (!s) throw new ConsoleError('unauthenticated', 'Log ind for at læse Active Directory.');
+    if (!s) throw new ConsoleError('unauthenticated', 'Log ind for at læse Active Directory.').withKey('signInToReadAd');
     return s;
   }
 

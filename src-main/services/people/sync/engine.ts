@@ -166,7 +166,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
 
   function ensureConfigured(system: SyncSystem): SystemState {
     const st = states.get(system);
-    if (!st) throw new ConsoleError('not-found', 'Systemet er ikke sat op.');
+    if (!st) throw new ConsoleError('not-found', 'Systemet er ikke sat op.').withKey('syncSystemNotSetUp');
     return st;
   }
 
@@ -185,7 +185,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         },
         now,
       });
-      if (abort.signal.aborted) throw new ConsoleError('cancelled', CANCELLED);
+      if (abort.signal.aborted) throw new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled');
       const at = new Date(now()).toISOString();
       await apply(system, st, changes, at);
       st.refreshedAt = now();
@@ -209,7 +209,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         progress: null,
         message: cancelled ? CANCELLED : failureText(system, e),
       };
-      if (cancelled) throw new ConsoleError('cancelled', CANCELLED);
+      if (cancelled) throw new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled');
       throw e;
     } finally {
       st.abort = null;
@@ -310,7 +310,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       for (const [s, st] of states) {
         if (system && s !== system) continue;
         if (st.abort && !st.abort.signal.aborted) {
-          st.abort.abort(new ConsoleError('cancelled', CANCELLED));
+          st.abort.abort(new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled'));
           any = true;
         }
       }

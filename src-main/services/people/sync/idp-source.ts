@@ -21,7 +21,7 @@ export function idpPersonKey(p: PersonKey): string {
 /** The person a sync key names (the inverse of idpPersonKey, up to case). */
 export function personKeyFromIdpKey(key: string): PersonKey {
   const at = key.indexOf('\\');
-  if (at <= 0 || at === key.length - 1) throw new ConsoleError('validation', `Ugyldig nøgle til Lokal IdP: ${key.slice(0, 100)}`);
+  if (at <= 0 || at === key.length - 1) throw new ConsoleError('validation', `Ugyldig nøgle til Lokal IdP: ${key.slice(0, 100)}`).withKey('idpKeyInvalid', { key: key.slice(0, 100) });
   return { domain: key.slice(0, at), username: key.slice(at + 1) };
 }
 
@@ -33,7 +33,7 @@ export interface IdpSourceOptions {
 }
 
 function cancelledError(): ConsoleError {
-  return new ConsoleError('cancelled', 'Opdateringen fra Lokal IdP blev annulleret');
+  return new ConsoleError('cancelled', 'Opdateringen fra Lokal IdP blev annulleret').withKey('idpRefreshCancelled');
 }
 
 export function createIdpSource(idp: IdpPort, opts: IdpSourceOptions = {}): SyncSource<IdpPerson> {
@@ -111,7 +111,7 @@ export function createIdpSource(idp: IdpPort, opts: IdpSourceOptions = {}): Sync
         ctx.progress({ phase: 'Tjekker personer i Lokal IdP', done: ++done, total: unique.length });
       });
       if (ctx.signal.aborted) throw cancelledError();
-      if (failure) throw failure instanceof Error ? failure : new ConsoleError('unavailable-idp', 'Lokal IdP kunne ikke læses');
+      if (failure) throw failure instanceof Error ? failure : new ConsoleError('unavailable-idp', 'Lokal IdP kunne ikke læses').withKey('idpUnreadable');
       return { mode: 'delta', upserts, deletes, cursor: lastCursor, calls: { [IDP_PERSON_CALL]: calls }, method: 'tjek nu' };
     },
   };

@@ -61,7 +61,7 @@ function slowDownSignal(e: unknown): { retryAfter: unknown } | null {
   return null;
 }
 
-const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra MitID Erhverv blev annulleret');
+const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra MitID Erhverv blev annulleret').withKey('mitidRefreshCancelled');
 
 type Details = { localIds: string[]; allowSigning: boolean; privateMitIdActive: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
 type ReadOutcome = { kind: 'read'; details: Details } | { kind: 'gone' } | { kind: 'failed' } | { kind: 'stop' };
@@ -264,7 +264,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
       const paused = b.pausedFor(ctx.now());
       if (paused > 0) {
         const s = Math.ceil(paused / 1000);
-        throw new ConsoleError('unavailable-mitid', `MitID Erhverv har bedt konsollen vente – prøv igen om ${s} s`, { retryAfterSeconds: s });
+        throw new ConsoleError('unavailable-mitid', `MitID Erhverv har bedt konsollen vente – prøv igen om ${s} s`, { retryAfterSeconds: s }).withKey('mitidWaitSeconds', { seconds: s });
       }
       const unique = [...new Set(keys.map((k) => k.toLowerCase()))];
       const calls: Record<string, number> = {};
@@ -293,7 +293,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         },
         ctx,
       );
-      if (stopped) throw new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at vente (${b.describe(ctx.now())})`);
+      if (stopped) throw new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at vente (${b.describe(ctx.now())})`).withKey('mitidBudgetWait');
       return { mode: 'delta', upserts, deletes, cursor: cursorOf(b), calls, method: 'tjek nu' };
     },
   };

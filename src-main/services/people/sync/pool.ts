@@ -11,5 +11,5 @@ export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => P
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (signal?.aborted) throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.');
+  if (signal?.aborted) throw new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.').withKey('loadCancelled');
 }
