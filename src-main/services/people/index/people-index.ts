@@ -191,11 +191,19 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     return { all: !wasLoaded, ad, uuids: new Set() };
   }
 
+  /** Facts mirrored whose rows are not merged yet (a restore hands over every system before one merge). */
+  let rebuildPending = false;
   async function onChange(change: FactsChange): Promise<void> {
     if (closed) return;
     const d = await mirror(change);
-    if (d.all) await rebuildAll();
-    else await rebuildSome(d.ad, d.uuids ?? new Set(), change.system !== 'idp');
+    if (change.more) {
+      rebuildPending = true;
+      return;
+    }
+    if (d.all || rebuildPending) {
+      rebuildPending = false;
+      await rebuildAll();
+    } else await rebuildSome(d.ad, d.uuids ?? new Set(), change.system !== 'idp');
   }
 
   /** Every row again (a full read, the start): in slices, the old rows stay in use until the new are done. */

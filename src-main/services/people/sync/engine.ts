@@ -5,7 +5,7 @@
 // cancelled; `readNow` re-reads named keys (a person's "check now", write-through after a console write).
 import type { z } from 'zod';
 import { ConsoleError } from '../../../../shared/errors.ts';
-import type { PeopleStore } from '../../../store/people-store.ts';
+import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
 import type { KnownFacts, SourceChanges, Stamped, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
 export const SYSTEMS: readonly SyncSystem[] = ['ad', 'mitid', 'idp'];
@@ -26,6 +26,8 @@ export interface SourceSpec<F> {
 export interface FactsChange {
   system: SyncSystem;
   keys: ReadonlySet<string> | null;
+  /** More changes follow at once (a start restores every system): merge the rows after the last. */
+  more?: true;
 }
 
 export interface SystemStatus {
@@ -234,30 +236,45 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     return p;
   }
 
-  /** Load one system's facts from the store into the engine and the index (unless a refresh beat it). */
-  async function restoreOne(system: SyncSystem): Promise<void> {
-    const st = states.get(system) as SystemState;
-    const loaded = (await opts.store?.load(system, st.spec.schema)) ?? null;
-    if (!loaded || closed) return;
+  /**
+   * Load every system's facts from the store, then hand them to the index together: one merge of the rows
+   * at a start instead of one per system (three at 100,000 people). A system a refresh beat keeps its
+   * newer facts.
+   */
+  async function restoreAll(): Promise<void> {
+    const loaded: [SyncSystem, LoadedSystem<unknown>][] = [];
+    for (const system of ordered(SYSTEMS)) {
+      const st = states.get(system) as SystemState;
+      const l = (await opts.store?.load(system, st.spec.schema)) ?? null;
+      if (closed) return;
+      if (l) loaded.push([system, l]);
+    }
     await serial(async () => {
-      // A refresh that finished first has newer facts: keep them.
-      if (st.refreshedAt !== null) return;
-      st.facts = loaded.facts;
-      st.cursor = loaded.sync.cursor;
-      const last = [loaded.sync.lastFullAt, loaded.sync.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1);
-      st.refreshedAt = last ? Date.parse(last) : null;
-      st.status = {
-        ...st.status,
-        state: st.status.state === 'loading' ? 'loading' : 'ok',
-        fromCache: true,
-        lastFullAt: loaded.sync.lastFullAt,
-        lastDeltaAt: loaded.sync.lastDeltaAt,
-        method: loaded.sync.method,
-        calls: loaded.sync.calls,
-        size: st.facts.size,
-      };
-      await opts.onChange({ system, keys: null });
+      const adopted = loaded.filter(([system, l]) => adopt(states.get(system) as SystemState, l));
+      for (const [i, [system]] of adopted.entries()) {
+        await opts.onChange({ system, keys: null, ...(i < adopted.length - 1 ? { more: true } : {}) });
+      }
     });
+  }
+
+  /** A system's stored facts become the engine's, unless a refresh that finished first has newer ones. */
+  function adopt(st: SystemState, loaded: LoadedSystem<unknown>): boolean {
+    if (st.refreshedAt !== null) return false;
+    st.facts = loaded.facts;
+    st.cursor = loaded.sync.cursor;
+    const last = [loaded.sync.lastFullAt, loaded.sync.lastDeltaAt].filter((x): x is string => !!x).sort().at(-1);
+    st.refreshedAt = last ? Date.parse(last) : null;
+    st.status = {
+      ...st.status,
+      state: st.status.state === 'loading' ? 'loading' : 'ok',
+      fromCache: true,
+      lastFullAt: loaded.sync.lastFullAt,
+      lastDeltaAt: loaded.sync.lastDeltaAt,
+      method: loaded.sync.method,
+      calls: loaded.sync.calls,
+      size: st.facts.size,
+    };
+    return true;
   }
 
   const ordered = (systems: readonly SyncSystem[]) => SYSTEMS.filter((s) => systems.includes(s) && states.has(s));
@@ -265,14 +282,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   const engine: SyncEngine = {
     restore() {
       if (!restoring) {
-        // One system after the other, in order (AD first: its rows are what the list shows); each refresh
-        // waits only for its own system's facts (its cursor), not for the others'.
-        let chain: Promise<void> = Promise.resolve();
-        for (const system of ordered(SYSTEMS)) {
-          chain = chain.then(() => restoreOne(system));
-          restored.set(system, chain);
-        }
-        restoring = chain;
+        restoring = restoreAll();
+        // A refresh waits for the restore (its cursor), whichever system it is.
+        for (const system of ordered(SYSTEMS)) restored.set(system, restoring);
       }
       return restoring;
     },
