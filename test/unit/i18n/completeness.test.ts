@@ -150,4 +150,15 @@ describe('translations', () => {
     expect(journaled.length).toBeGreaterThan(10);
     expect(journaled.filter((op) => !(op in auditActionLabels))).toEqual([]);
   });
+
+  it('every event main journals on its own (outside the operation contract) has a label too', () => {
+    // `operation: 'x.y'` in main's source: the events services and the console itself record (the create
+    // guard, bulk rows, purges); a missing one would show its raw name in the timeline.
+    const root = join(import.meta.dirname, '../../../src-main');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : /\.tsx?$/.test(n) ? [join(dir, n)] : []));
+    const recorded = new Set(walk(root).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/operation: '([a-zA-Z]+\.[a-zA-Z.]+)'/g)].map((m) => m[1] as string)));
+    expect(recorded.size).toBeGreaterThan(5);
+    expect([...recorded].filter((op) => !(op in auditActionLabels) || !(op in auditActionLabelsEn))).toEqual([]);
+  });
 });
