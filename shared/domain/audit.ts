@@ -347,16 +347,42 @@ export const AttestationCertificateView = z.object({
 });
 export type AttestationCertificateView = z.infer<typeof AttestationCertificateView>;
 
+/** What a package check can find wrong, by code (the renderer words each in the operator's language). */
+export const packageProblemCodes = [
+  'notAPackage',
+  'fileMissing',
+  'fileChanged',
+  'sumsMissing',
+  'sumsLineUnreadable',
+  'manifestMissing',
+  'manifestUnreadable',
+  'fileAddedNotInManifest',
+  'fileAddedNowhere',
+  'signatureFileMissing',
+  'certificateMissing',
+  'publicKeyMismatch',
+  'publicKeyMissing',
+  'manifestNamesOtherCertificate',
+  'signatureBroken',
+  'notIdpCertificate',
+] as const;
+/** How the signature reads, by code. */
+export const packageSignatureCodes = ['noSignature', 'unsigned', 'cannotCheck', 'validCurrent', 'validUnknown', 'valid', 'invalid'] as const;
+const Finding = <C extends readonly [string, ...string[]]>(codes: C) => z.object({ code: z.enum(codes), params: z.record(z.string(), z.string()) });
+
 /** The result of checking an evidence package (Kontrollér en pakke). */
 export const PackageCheck = z.object({
   /** True only when every file is as listed AND the IdP's signature over the manifest is valid. */
   ok: z.boolean(),
   checked: z.number().int(),
+  /** Danish, as the journal and a Danish auditor read them; `findings` names the same by code, in order. */
   problems: z.array(z.string()),
+  findings: z.array(Finding(packageProblemCodes)),
   signature: z.object({
     state: z.enum(['valid', 'invalid', 'unsigned']),
-    /** Danish. */
+    /** Danish; `finding` names it by code. */
     message: z.string(),
+    finding: Finding(packageSignatureCodes),
     certificate: AttestationCertificateView.nullable(),
     /** Whether the signing certificate is the one the IdP uses now (null: the IdP could not be asked). */
     matchesIdp: z.boolean().nullable(),

@@ -89,6 +89,13 @@ test('an auditor lands on Revision, sets the package period, downloads the packa
   const en = await perDay.locator('.recharts-cartesian-axis-tick-value').allTextContents();
   for (const tick of en.filter((x) => /\d/.test(x) && /[a-z]/i.test(x))) expect(tick).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)$/);
   await page.screenshot({ path: `${SHOTS}/auditor-day-charts-en.png` });
+  // The check's result, the signature and the picked folder reword themselves in English: no Danish left.
+  await expect(page.getByTestId('package-bad')).toContainText('haendelser.csv has been changed (SHA-256 does not match).');
+  await expect(page.getByTestId('package-signature')).toContainText("which is the IdP's current certificate");
+  await expect(page.getByTestId('package-bad')).not.toContainText(/ændret|underskrevet|certifikatet/);
+  await expect(page.getByTestId('package-picked')).toContainText(/\(\d+ files\)$/);
+  await page.getByTestId('package-bad').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/auditor-day-check-bad-en.png` });
 });
 
 test('a user administrator still lands on Personer', async ({ page }) => {

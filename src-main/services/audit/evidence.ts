@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { AuditFilter, AuditRow, JournalCheck, PackageCheck } from '../../../shared/domain/audit.ts';
+import type { AuditFilter, AuditRow, JournalCheck, PackageCheck, packageProblemCodes } from '../../../shared/domain/audit.ts';
 import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
@@ -17,6 +17,8 @@ import type { AuditStore } from '../../store/audit-store.ts';
 import type { Journal } from '../../store/journal.ts';
 import type { JobContext } from './jobs.ts';
 import { csvRecord } from '../csv.ts';
+
+type PackageProblemCode = (typeof packageProblemCodes)[number];
 
 // The record formatter lives in the console's one CSV module (formula-like cells neutralised there).
 export { csvRecord };
@@ -349,30 +351,37 @@ const ManifestView = z.object({
  */
 export async function verifyEvidencePackage(folder: string, currentIdpCertificate?: () => Promise<AttestationCertificate | null>): Promise<PackageCheck> {
   const problems: string[] = [];
-  const unsigned = (message: string): PackageCheck['signature'] => ({ state: 'unsigned', message, certificate: null, matchesIdp: null });
+  const findings: PackageCheck['findings'] = [];
+  // Each problem in Danish (journal, Danish screen) and by code with its values (any other language).
+  const problem = (code: PackageProblemCode, danish: string, params: Record<string, string> = {}) => {
+    problems.push(danish);
+    findings.push({ code, params });
+  };
+  const unsigned = (message: string, finding: PackageCheck['signature']['finding']): PackageCheck['signature'] => ({ state: 'unsigned', message, finding, certificate: null, matchesIdp: null });
   const sums = join(folder, 'SHA256SUMS');
   const manifestFile = join(folder, 'manifest.json');
   if (!existsSync(sums) && !existsSync(manifestFile)) {
-    return { ok: false, checked: 0, problems: ['SHA256SUMS og manifest.json mangler: mappen er ikke en (færdig) revisionspakke.'], signature: unsigned('Ingen underskrift.') };
+    problem('notAPackage', 'SHA256SUMS og manifest.json mangler: mappen er ikke en (færdig) revisionspakke.');
+    return { ok: false, checked: 0, problems, findings, signature: unsigned('Ingen underskrift.', { code: 'noSignature', params: {} }) };
   }
   const listed = new Set<string>();
   const hashes = new Map<string, string>();
   const check = async (name: string, expected: string) => {
     const file = join(folder, basename(name));
-    if (!existsSync(file)) return void problems.push(`${name} mangler.`);
+    if (!existsSync(file)) return void problem('fileMissing', `${name} mangler.`, { file: name });
     let actual = hashes.get(name);
     if (actual === undefined) {
       actual = await sha256File(file);
       hashes.set(name, actual);
     }
-    if (actual !== expected) problems.push(`${name} er ændret (SHA-256 passer ikke).`);
+    if (actual !== expected) problem('fileChanged', `${name} er ændret (SHA-256 passer ikke).`, { file: name });
   };
-  if (!existsSync(sums)) problems.push('SHA256SUMS mangler.');
+  if (!existsSync(sums)) problem('sumsMissing', 'SHA256SUMS mangler.');
   else {
     for (const line of readFileSync(sums, 'utf8').split('\n').filter(Boolean)) {
       const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
       if (!m) {
-        problems.push(`Ulæselig linje i SHA256SUMS: ${line.slice(0, 80)}`);
+        problem('sumsLineUnreadable', `Ulæselig linje i SHA256SUMS: ${line.slice(0, 80)}`, { line: line.slice(0, 80) });
         continue;
       }
       const [, expected, name] = m as unknown as [string, string, string];
@@ -383,13 +392,13 @@ export async function verifyEvidencePackage(folder: string, currentIdpCertificat
 
   let manifestBytes: Buffer | null = null;
   let manifest: z.infer<typeof ManifestView> | null = null;
-  if (!existsSync(manifestFile)) problems.push('manifest.json mangler.');
+  if (!existsSync(manifestFile)) problem('manifestMissing', 'manifest.json mangler.');
   else {
     manifestBytes = readFileSync(manifestFile);
     try {
       manifest = ManifestView.parse(JSON.parse(manifestBytes.toString('utf8')));
     } catch {
-      problems.push('manifest.json kan ikke læses som et manifest.');
+      problem('manifestUnreadable', 'manifest.json kan ikke læses som et manifest.');
     }
   }
   const inManifest = new Set(manifest?.files.map((f) => f.name) ?? []);
@@ -397,37 +406,46 @@ export async function verifyEvidencePackage(folder: string, currentIdpCertificat
     const before = problems.length;
     await check(f.name, f.sha256);
     // The same broken file named once, not once per list.
-    if (problems.length > before && problems.slice(0, before).includes(problems.at(-1)!)) problems.pop();
+    if (problems.length > before && problems.slice(0, before).includes(problems.at(-1)!)) {
+      problems.pop();
+      findings.pop();
+    }
   }
   for (const f of readdirSync(folder)) {
     if (packageFrame.has(f)) continue;
-    if (!inManifest.has(f) || !listed.has(f)) problems.push(`${f} står ikke i manifestet${listed.has(f) ? '' : ' eller i SHA256SUMS'}: filen er lagt til pakken bagefter.`);
+    if (!inManifest.has(f) || !listed.has(f)) {
+      problem(listed.has(f) ? 'fileAddedNotInManifest' : 'fileAddedNowhere', `${f} står ikke i manifestet${listed.has(f) ? '' : ' eller i SHA256SUMS'}: filen er lagt til pakken bagefter.`, { file: f });
+    }
   }
 
   let signature: PackageCheck['signature'];
   const sigFile = join(folder, SIGNATURE_FILE);
   if (!existsSync(sigFile)) {
     const why = manifest?.attestation && !manifest.attestation.signed && manifest.attestation.reason ? ` ${manifest.attestation.reason}` : '';
-    signature = unsigned(`Pakken er IKKE underskrevet af IdP'en.${why} Den kan ikke bevises uændret over for den, der kan omskrive alle filerne.`);
-    if (manifest?.attestation?.signed) problems.push(`${SIGNATURE_FILE} mangler, selv om manifestet siger, at pakken er underskrevet.`);
+    signature = unsigned(`Pakken er IKKE underskrevet af IdP'en.${why} Den kan ikke bevises uændret over for den, der kan omskrive alle filerne.`, { code: 'unsigned', params: { why } });
+    if (manifest?.attestation?.signed) problem('signatureFileMissing', `${SIGNATURE_FILE} mangler, selv om manifestet siger, at pakken er underskrevet.`, { file: SIGNATURE_FILE });
   } else {
     let cert: X509Certificate | null = null;
     try {
       cert = new X509Certificate(readFileSync(join(folder, CERTIFICATE_FILE)));
     } catch {
-      problems.push(`${CERTIFICATE_FILE} mangler eller er ikke et certifikat.`);
+      problem('certificateMissing', `${CERTIFICATE_FILE} mangler eller er ikke et certifikat.`, { file: CERTIFICATE_FILE });
     }
-    if (!cert || !manifestBytes) signature = { state: 'invalid', message: 'Underskriften kan ikke kontrolleres uden certifikat og manifest.', certificate: null, matchesIdp: null };
+    if (!cert || !manifestBytes) {
+      signature = { state: 'invalid', message: 'Underskriften kan ikke kontrolleres uden certifikat og manifest.', finding: { code: 'cannotCheck', params: {} }, certificate: null, matchesIdp: null };
+    }
     else {
       const view = { fingerprintSha256: cert.fingerprint256, subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo).toISOString() };
       const valid = cryptoVerify('sha256', manifestBytes, cert.publicKey, readFileSync(sigFile));
       try {
-        if (!createPublicKey(readFileSync(join(folder, PUBLIC_KEY_FILE))).equals(cert.publicKey)) problems.push(`${PUBLIC_KEY_FILE} passer ikke til certifikatet i ${CERTIFICATE_FILE}.`);
+        if (!createPublicKey(readFileSync(join(folder, PUBLIC_KEY_FILE))).equals(cert.publicKey)) {
+          problem('publicKeyMismatch', `${PUBLIC_KEY_FILE} passer ikke til certifikatet i ${CERTIFICATE_FILE}.`, { key: PUBLIC_KEY_FILE, certificate: CERTIFICATE_FILE });
+        }
       } catch {
-        problems.push(`${PUBLIC_KEY_FILE} mangler eller er ikke en offentlig nøgle.`);
+        problem('publicKeyMissing', `${PUBLIC_KEY_FILE} mangler eller er ikke en offentlig nøgle.`, { key: PUBLIC_KEY_FILE });
       }
       if (manifest?.attestation?.certificateFingerprintSha256 && manifest.attestation.certificateFingerprintSha256 !== cert.fingerprint256) {
-        problems.push('Manifestet nævner et andet certifikat end det, der ligger i pakken.');
+        problem('manifestNamesOtherCertificate', 'Manifestet nævner et andet certifikat end det, der ligger i pakken.');
       }
       let matchesIdp: boolean | null = null;
       if (currentIdpCertificate) {
@@ -435,17 +453,22 @@ export async function verifyEvidencePackage(folder: string, currentIdpCertificat
         const now = await currentIdpCertificate().catch(() => null);
         matchesIdp = now ? now.fingerprintSha256 === cert.fingerprint256 : null;
       }
-      if (!valid) problems.push('Underskriften passer ikke til manifest.json: manifestet er ændret efter, at IdP\'en underskrev det.');
-      if (matchesIdp === false) problems.push(`Pakken er underskrevet med et certifikat, som IdP'en ikke bruger nu (fingeraftryk ${cert.fingerprint256}). Har IdP'en skiftet certifikat siden, skal fingeraftrykket sammenlignes med det, IdP'en brugte dengang.`);
+      if (!valid) problem('signatureBroken', 'Underskriften passer ikke til manifest.json: manifestet er ændret efter, at IdP\'en underskrev det.');
+      if (matchesIdp === false) {
+        problem('notIdpCertificate', `Pakken er underskrevet med et certifikat, som IdP'en ikke bruger nu (fingeraftryk ${cert.fingerprint256}). Har IdP'en skiftet certifikat siden, skal fingeraftrykket sammenlignes med det, IdP'en brugte dengang.`, { fingerprint: cert.fingerprint256 });
+      }
       signature = {
         state: valid ? 'valid' : 'invalid',
         message: valid
           ? `Manifestet er underskrevet med certifikatet ${view.subject} (SHA-256-fingeraftryk ${view.fingerprintSha256})${matchesIdp === true ? ', som er IdP\'ens nuværende certifikat' : matchesIdp === null ? '; IdP\'en kunne ikke spørges, så sammenlign fingeraftrykket med det, IdP\'en oplyser' : ''}.`
           : 'Underskriften passer ikke til manifestet.',
+        finding: valid
+          ? { code: matchesIdp === true ? 'validCurrent' : matchesIdp === null ? 'validUnknown' : 'valid', params: { subject: view.subject, fingerprint: view.fingerprintSha256 } }
+          : { code: 'invalid', params: {} },
         certificate: view,
         matchesIdp,
       };
     }
   }
-  return { ok: problems.length === 0 && signature.state === 'valid', checked: hashes.size, problems, signature };
+  return { ok: problems.length === 0 && signature.state === 'valid', checked: hashes.size, problems, findings, signature };
 }

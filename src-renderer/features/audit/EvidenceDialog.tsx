@@ -157,7 +157,7 @@ export function PackageCheckCard() {
   const fmt = useFormat();
   const cert = useOp('audit.attestationCertificate', {});
   const [busy, setBusy] = useState<{ sent: number; total: number } | null>(null);
-  const [picked, setPicked] = useState<string | null>(null);
+  const [picked, setPicked] = useState<{ name: string; files: number | null } | null>(null);
   const [check, setCheck] = useState<PackageCheck | null>(null);
   const [error, setError] = useState<OpError | null>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -169,7 +169,8 @@ export function PackageCheckCard() {
     setError(null);
     if (!files.length) return;
     const first = files[0] as File & { webkitRelativePath?: string };
-    setPicked(files.length === 1 ? first.name : `${first.webkitRelativePath?.split('/')[0] || first.name} (${t('audit.files', { count: files.length })})`);
+    // Worded when shown, so a language switch afterwards rewords it too.
+    setPicked({ name: files.length === 1 ? first.name : first.webkitRelativePath?.split('/')[0] || first.name, files: files.length === 1 ? null : files.length });
     const total = files.reduce((n, f) => n + f.size, 0);
     setBusy({ sent: 0, total });
     try {
@@ -212,7 +213,7 @@ export function PackageCheckCard() {
           <FileButton accept=".zip,application/zip" onChange={(f) => f && inBackground(run([f]))}>
             {(props) => <Button variant="light" {...props} disabled={busy !== null} data-testid="package-pick-zip">{t('audit.pickZip')}</Button>}
           </FileButton>
-          {picked && <Text size="sm" data-testid="package-picked">{picked}</Text>}
+          {picked && <Text size="sm" data-testid="package-picked">{picked.files === null ? picked.name : `${picked.name} (${t('audit.files', { count: picked.files })})`}</Text>}
         </Group>
         {busy && <Progress value={busy.total ? (100 * busy.sent) / busy.total : 5} animated aria-label={t('audit.uploading', { sent: fmt.number(busy.sent), total: fmt.number(busy.total) })} />}
         {check && <PackageCheckResult check={check} />}
@@ -233,10 +234,10 @@ function PackageCheckResult({ check }: { check: PackageCheck }) {
     <Alert style={{ overflowWrap: 'anywhere' }} color={check.ok ? 'green' : sig.state === 'unsigned' && check.problems.length === 0 ? 'orange' : 'red'} data-testid={check.ok ? 'package-ok' : 'package-bad'}
       title={check.ok ? t('audit.packageOk', { count: check.checked }) : sig.state === 'unsigned' && check.problems.length === 0 ? t('audit.packageUnsigned') : t('audit.packageBad')}>
       <Stack gap={4}>
-        <Text size="sm" data-testid="package-signature">{sig.message}</Text>
-        {check.problems.length > 0 && (
+        <Text size="sm" data-testid="package-signature">{t(`audit.packageSignature.${sig.finding.code}`, sig.finding.params)}</Text>
+        {check.findings.length > 0 && (
           <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {check.problems.map((p, i) => <li key={i}><Text size="sm">{p}</Text></li>)}
+            {check.findings.map((f, i) => <li key={i}><Text size="sm">{t(`audit.packageProblem.${f.code}`, f.params)}</Text></li>)}
           </ul>
         )}
       </Stack>

@@ -77,6 +77,8 @@ describe('evidence packages', { timeout: 30_000 }, () => {
     expect(() => execFileSync('sha256sum', ['-c', 'SHA256SUMS', '--quiet'], { cwd: folder, stdio: 'pipe' })).toThrow();
     const bad = await core.dispatch('audit.verifyPackage', { folder }, auditor);
     expect(bad).toMatchObject({ ok: true, data: { ok: false, problems: ['haendelser.csv er ændret (SHA-256 passer ikke).'] } });
+    // The same finding by code and values, for an auditor working in another language.
+    expect(bad).toMatchObject({ ok: true, data: { findings: [{ code: 'fileChanged', params: { file: 'haendelser.csv' } }] } });
 
     // The export itself is in the journal, as a sensitive read by the auditor.
     const exports = core.journal.list().filter((e) => e.operation === 'audit.exportEvidence');

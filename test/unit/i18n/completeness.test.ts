@@ -2,7 +2,7 @@ import { AccountState, IdentityState, SigningState, blockerKinds } from '../../.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditActionLabels, auditActionLabelsEn, auditOutcomes } from '../../../shared/domain/audit.ts';
+import { auditActionLabels, auditActionLabelsEn, auditOutcomes, packageProblemCodes, packageSignatureCodes } from '../../../shared/domain/audit.ts';
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
@@ -56,6 +56,8 @@ const sources = walk(ROOT, (f) => /\.tsx?$/.test(f)).map((f) => ({ file: relativ
 const enumerations: Record<string, readonly string[]> = {
   'audit.outcomes.*': auditOutcomes,
   'audit.sources.*': ['console', 'idp'],
+  'audit.packageProblem.*': packageProblemCodes,
+  'audit.packageSignature.*': packageSignatureCodes,
   'bulk.actionHelp.*': bulkActions,
   'bulk.actions.*': bulkActions,
   'bulk.filter.*': ['all', 'todo', 'failed', 'skipped', 'done'],
