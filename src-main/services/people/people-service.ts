@@ -14,11 +14,11 @@ import {
   checkNewPassword,
   decide,
   deviceAction,
+  driftFixes,
   history,
   identityLock,
   overviewPanels,
   reactivate,
-  relink,
   resetPassword,
   revealCpr,
   revoke,
@@ -201,14 +201,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
         return { ...r, row: null };
       }
       const p = person(ctx);
-      const fix = {
-        'identity-missing': assign,
-        'credential-missing': assign,
-        'suspended-active-ad': reactivate,
-        'active-disabled-ad': suspend,
-        'subject-mismatch': relink,
-      }[input.kind];
-      return after(s, p.id, await fix(conn(), p));
+      return after(s, p.id, await driftFixes[input.kind](conn(), p));
     },
 
     'people.views.list': async (_input, ctx) => savedViews(ctx),

@@ -1,6 +1,6 @@
 import { ConsoleError, isConsoleError, keyedError, type MessageParams } from '../../../shared/errors.ts';
 import type { Person } from '../../../shared/domain/person.ts';
-import { maskCpr, formatCpr } from '../../../shared/domain/people.ts';
+import { maskCpr, formatCpr, type FixableDriftKind } from '../../../shared/domain/people.ts';
 import { adComplexityProblems, checkPassword, type PasswordCheck } from '../../../shared/domain/policies.ts';
 import { passwordResultMessages } from '../../../shared/idp/password-policy.ts';
 import type { WriteContext } from '../../../shared/idp/common.ts';
@@ -288,6 +288,15 @@ export async function reactivate(conn: Connections, person: Person): Promise<{ o
 }
 
 /** Re-register the local credential under the id the link rule gives now (the old one is removed). */
+/** The fix for each drift of an AD person (one drift only in MitID Erhverv is fixed on the identity: suspendOrphan). */
+export const driftFixes: Record<Exclude<FixableDriftKind, 'only-in-mitid'>, (conn: Connections, person: Person) => Promise<{ outcome: string; message: string }>> = {
+  'identity-missing': assign,
+  'credential-missing': assign,
+  'suspended-active-ad': reactivate,
+  'active-disabled-ad': suspend,
+  'subject-mismatch': relink,
+};
+
 export async function relink(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));

@@ -11,7 +11,7 @@ import type { Call, Connections, FeatureService } from '../../ports.ts';
 import type { TransferQueue } from '../../store/transfer-queue.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
 import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
-import { assign, reactivate, relink, revoke, signing, suspend } from '../people/person-service.ts';
+import { assign, driftFixes, reactivate, revoke, signing, suspend } from '../people/person-service.ts';
 
 export interface TransfersServiceDeps {
   connections(): Connections;
@@ -37,14 +37,8 @@ function rerunFor(operation: string, input: Record<string, unknown> | null): ((c
       return typeof allow === 'boolean' ? (conn, p, call) => signing(conn, p, allow, call.requireSession().directory) : null;
     }
     case 'people.fixDrift': {
-      const fix = {
-        'identity-missing': assign,
-        'credential-missing': assign,
-        'suspended-active-ad': reactivate,
-        'active-disabled-ad': suspend,
-        'subject-mismatch': relink,
-      }[String(input?.['kind'] ?? '')];
-      return fix ? (conn, p) => fix(conn, p) : null;
+      const kind = String(input?.['kind'] ?? '');
+      return Object.hasOwn(driftFixes, kind) ? (conn, p) => driftFixes[kind as keyof typeof driftFixes](conn, p) : null;
     }
     default:
       return null;
