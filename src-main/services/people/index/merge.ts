@@ -30,8 +30,8 @@ export const IdpFacts = z.array(z.tuple([z.string(), IdpPerson.nullable()]));
 export interface PeopleFacts {
   /** MitID Erhverv identities by uuid. */
   mitid: Map<string, MitIdFacts>;
-  /** The identity matched to each AD person (person id → identity uuid). */
-  mitidFor: Map<string, string>;
+  /** The identity matched to each AD person (person id → identity uuid; identity-match.ts decides). */
+  mitidFor: ReadonlyMap<string, string>;
   /** The IdP's people by the IdP's own key (idpPersonKey: `domain\\username`, lower-cased). */
   idp: Map<string, IdpPerson>;
   /** The domain's maximum password age, for each row's expiry (a PSO may differ: the detail shows it). */
@@ -174,79 +174,4 @@ export function entryOf(ad: PersonSummary | null, row: PersonRow): Entry {
       return (folded ??= foldedFindable(row));
     },
   };
-}
-
-/** A person's match keys, remembered per person object (a fact object is replaced when the person changes). */
-const matchKeys = new WeakMap<LinkRule, WeakMap<PersonSummary, { subject: string | null; email: string | null }>>();
-function keysOf(p: PersonSummary, linkRule: LinkRule) {
-  let byPerson = matchKeys.get(linkRule);
-  if (!byPerson) matchKeys.set(linkRule, (byPerson = new WeakMap()));
-  let k = byPerson.get(p);
-  if (!k) {
-    const s = expectedSubject(p, linkRule);
-    byPerson.set(p, (k = { subject: s ? s.toLowerCase() : null, email: p.email ? p.email.trim().toLowerCase() : null }));
-  }
-  return k;
-}
-
-/**
- * Match identities to AD people: by local credential (link rule) first, then by e-mail. `step` is called
- * once per person or identity and may yield to the event loop (100,000 people take a few hundred ms);
- * the matches are swapped in at the end, so nothing half-matched is ever seen.
- */
-export async function matchIdentities(
-  facts: PeopleFacts,
-  people: readonly PersonSummary[],
-  linkRule: LinkRule,
-  step: () => Promise<void> | undefined = () => undefined,
-): Promise<void> {
-  const mitidFor = new Map<string, string>();
-  if (facts.mitid.size === 0) {
-    // Nothing to match (MitID Erhverv not set up or not read yet): no need to key 100,000 people.
-    facts.mitidFor = mitidFor;
-    return;
-  }
-  const bySubject = new Map<string, string>();
-  const byEmail = new Map<string, string>();
-  for (const p of people) {
-    const k = keysOf(p, linkRule);
-    if (k.subject) bySubject.set(k.subject, p.id);
-    if (k.email) byEmail.set(k.email, p.id);
-    await step();
-  }
-  const taken = new Set<string>();
-  const matched = new Set<string>();
-  const identities = [...facts.mitid.values()];
-  for (const m of identities) {
-    const id = m.localIds?.map((s) => bySubject.get(s.toLowerCase())).find(Boolean);
-    if (id && !taken.has(id)) {
-      mitidFor.set(id, m.summary.uuid);
-      taken.add(id);
-      matched.add(m.summary.uuid);
-    }
-    await step();
-  }
-  for (const m of identities) {
-    if (matched.has(m.summary.uuid)) continue;
-    const id = m.summary.emailAddress ? byEmail.get(m.summary.emailAddress.trim().toLowerCase()) : undefined;
-    if (id && !taken.has(id)) {
-      mitidFor.set(id, m.summary.uuid);
-      taken.add(id);
-      matched.add(m.summary.uuid);
-    }
-    await step();
-  }
-  facts.mitidFor = mitidFor;
-}
-
-/** The AD person an identity belongs to by its local credentials or its e-mail, if any. */
-export function adMatchFor(entries: readonly Entry[], linkRule: LinkRule, identity: { localIds: readonly string[]; email: string | null }): PersonRow | null {
-  const subjects = new Set(identity.localIds.map((x) => x.toLowerCase()));
-  const mail = identity.email?.trim().toLowerCase() || null;
-  for (const e of entries) {
-    if (!e.ad) continue;
-    const s = expectedSubject(e.ad, linkRule);
-    if ((s && subjects.has(s.toLowerCase())) || (mail && e.ad.email?.trim().toLowerCase() === mail)) return e.row;
-  }
-  return null;
 }

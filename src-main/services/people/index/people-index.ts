@@ -14,7 +14,8 @@ import { DOMAIN_KEY, isPerson, type AdFact } from '../sync/ad-source.ts';
 import { idpPersonKey } from '../sync/idp-source.ts';
 import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
 import type { KnownFacts, SyncSystem } from '../sync/source.ts';
-import { adMatchFor, buildRow, entryOf, expectedSubject, matchIdentities, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
+import { createIdentityMatcher } from './identity-match.ts';
+import { buildRow, entryOf, expectedSubject, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
 import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
 import { danishNameKey, mergeSorted, slicer, sortByKeyThenExact } from './slices.ts';
 
@@ -78,7 +79,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** The entries in name order (the list's default), kept up to date incrementally. */
   let byName: Entry[] = [];
   const people = new Map<string, PersonSummary>();
-  const facts: PeopleFacts = { mitid: new Map(), mitidFor: new Map(), idp: new Map(), maxPasswordAgeDays: null };
+  let matcher = createIdentityMatcher(conn.linkRule);
+  const facts: PeopleFacts = { mitid: new Map(), mitidFor: matcher.matches, idp: new Map(), maxPasswordAgeDays: null };
   /** Identities no AD person matches (their rows are orphans). */
   let orphans = new Set<string>();
   let mitidLoaded = false;
@@ -209,7 +211,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** Every row again (a full read, the start): in slices, the old rows stay in use until the new are done. */
   async function rebuildAll(): Promise<void> {
     const list = [...people.values()];
-    await matchIdentities(facts, list, conn.linkRule, slicer(5_000));
+    // A matcher of its own, swapped in with the rows: nothing half-matched is ever seen.
+    const nextMatcher = createIdentityMatcher(conn.linkRule);
+    await nextMatcher.update(people, facts.mitid, slicer(5_000));
+    matcher = nextMatcher;
+    facts.mitidFor = matcher.matches;
     const ctx = context();
     const now = Date.now();
     const step = slicer(2_000);
@@ -218,12 +224,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       next.push(entryOf(ad, buildRow(ctx, ad, now)));
       await step();
     }
-    const matched = new Set(facts.mitidFor.values());
     const nextOrphans = new Set<string>();
     const orphanEntries: Entry[] = [];
     if (mitidLoaded) {
       for (const m of facts.mitid.values()) {
-        if (matched.has(m.summary.uuid)) continue;
+        if (matcher.personOf(m.summary.uuid) !== undefined) continue;
         nextOrphans.add(m.summary.uuid);
         orphanEntries.push(entryOf(null, orphanRow(m)));
         await step();
@@ -261,18 +266,22 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const dirty = new Set(adIds);
     const orphanDirty = new Set<string>();
     if (rematch) {
-      const before = facts.mitidFor;
-      await matchIdentities(facts, [...people.values()], conn.linkRule, slicer(5_000));
-      for (const [id, uuid] of facts.mitidFor) if (before.get(id) !== uuid) dirty.add(id);
-      for (const id of before.keys()) if (!facts.mitidFor.has(id)) dirty.add(id);
-      if (uuids.size > 0) for (const [id, uuid] of facts.mitidFor) if (uuids.has(uuid)) dirty.add(id);
+      const changed = await matcher.update(
+        [...adIds].map((id) => [id, people.get(id)] as const),
+        [...uuids].map((u) => [u, facts.mitid.get(u)] as const),
+      );
+      for (const id of changed.people) dirty.add(id);
+      for (const u of uuids) {
+        const owner = matcher.personOf(u);
+        if (owner !== undefined) dirty.add(owner);
+      }
       if (mitidLoaded) {
-        const matched = new Set(facts.mitidFor.values());
-        const now = new Set<string>();
-        for (const uuid of facts.mitid.keys()) if (!matched.has(uuid)) now.add(uuid);
-        for (const u of now) if (!orphans.has(u) || uuids.has(u)) orphanDirty.add(u);
-        for (const u of orphans) if (!now.has(u)) orphanDirty.add(u);
-        orphans = now;
+        for (const u of new Set([...changed.identities, ...uuids])) {
+          const orphan = facts.mitid.has(u) && matcher.personOf(u) === undefined;
+          if (orphan !== orphans.has(u) || uuids.has(u)) orphanDirty.add(u);
+          if (orphan) orphans.add(u);
+          else orphans.delete(u);
+        }
       }
     }
     if (dirty.size === 0 && orphanDirty.size === 0) return;
@@ -407,7 +416,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       return { rows, indexed };
     },
     row: (id) => byId.get(id)?.row ?? null,
-    adMatchFor: (identity) => adMatchFor(entries, conn.linkRule, identity),
+    adMatchFor(identity) {
+      for (const id of matcher.candidates(identity)) {
+        const row = byId.get(id)?.row;
+        if (row) return row;
+      }
+      return null;
+    },
     async refreshPerson(s, personId) {
       session = s;
       await engine.readNow('ad', [personId]).catch(() => undefined);
