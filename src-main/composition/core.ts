@@ -31,6 +31,7 @@ import { createPoliciesService } from '../services/policies/policies-service.ts'
 import { createFullServiceService } from '../services/fullservice/fullservice-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
+import { statusBoard, type StatusBoard } from '../connectors/status.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
 import { openAuditStore, type AuditStore } from '../store/audit-store.ts';
 import { openBulkStore } from '../store/bulk-store.ts';
@@ -128,6 +129,8 @@ interface Connected {
   environment: Environment;
   connections: Connections;
   people: PeopleIndex;
+  /** The status bar's view of these systems. */
+  status: StatusBoard;
   close(): Promise<void>;
 }
 
@@ -165,6 +168,7 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
     environment: env,
     connections,
     people,
+    status: statusBoard(() => connections.status()),
     close: async () => {
       if (sweeper) clearInterval(sweeper);
       people.close();
@@ -275,7 +279,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const policiesConfig = fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults);
   const handlers = createHandlers({
     session: createSessionService({ environment, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
-    settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, locks: () => locksOf(machinePolicy) }),
+    settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy) }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
     policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService }),

@@ -68,11 +68,12 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
       signingGroupDn: settings.ad?.signingGroupDn || null,
       idpKey: idpKeyFor,
-      status: async () => [
-        await pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
-        await pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, 'MitID Erhverv er ikke sat op.'),
-        await pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
-      ],
+      status: async () =>
+        Promise.all([
+          pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
+          pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, 'MitID Erhverv er ikke sat op.'),
+          pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
+        ]),
       close: async () => {
         createClaims?.close();
         idp?.close();

@@ -16,6 +16,38 @@ export async function pingStatus(
   return { system, state: r.ok ? 'ok' : 'down', message: r.message, checkedAt, training };
 }
 
+/** The status bar's view of the systems: at most `maxAgeMs` old, never waited for twice. */
+export interface StatusBoard {
+  current(): Promise<SystemStatus[]>;
+}
+
+/**
+ * Answers from the last check at once and checks again behind it when that is older than `maxAgeMs`: a
+ * system slow to answer (a DC busy with a full read took 26 s) never holds the status bar's call, and
+ * polls never stack pings. Only the first call waits; each status says when it was checked.
+ */
+export function statusBoard(check: () => Promise<SystemStatus[]>, maxAgeMs = 15_000, now: () => number = Date.now): StatusBoard {
+  let last: { at: number; value: SystemStatus[] } | null = null;
+  let running: Promise<SystemStatus[]> | null = null;
+  const run = () =>
+    (running ??= check()
+      .then((value) => {
+        last = { at: now(), value };
+        return value;
+      })
+      .finally(() => {
+        running = null;
+      }));
+  return {
+    async current() {
+      if (!last) return run();
+      // Not awaited on purpose: this answer is the last check; the next poll gets the new one.
+      if (now() - last.at >= maxAgeMs) run().catch(() => undefined);
+      return last.value;
+    },
+  };
+}
+
 /** The IdP's key for a person of the directory: the AD domain (from the DN) and the username. */
 export const idpKeyFor = (dn: string, username: string): PersonKey => ({ domain: domainFromDn(dn) ?? '', username });
 

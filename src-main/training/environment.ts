@@ -161,11 +161,12 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
       linkRule,
       signingGroupDn: TRAINING_SIGNING_GROUP,
       idpKey: idpKeyFor,
-      status: async () => [
-        await pingStatus('ad', true, directory, ''),
-        await pingStatus('mitid', true, mitid?.port ?? null, 'MitID Erhverv-simulatoren er slået fra.'),
-        await pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
-      ],
+      status: async () =>
+        Promise.all([
+          pingStatus('ad', true, directory, ''),
+          pingStatus('mitid', true, mitid?.port ?? null, 'MitID Erhverv-simulatoren er slået fra.'),
+          pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
+        ]),
       close: async () => {
         createClaims?.close();
         await idp?.stop();

@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { LockedField } from '../../../shared/domain/machine-policy.ts';
-import { secretKeys, type SecretKey } from '../../../shared/domain/settings.ts';
+import { secretKeys, type SecretKey, type SystemStatus } from '../../../shared/domain/settings.ts';
 import type { settingsOps } from '../../../shared/operations/settings.ts';
 import { boundSecret, secretBinding, type SecretStore, type SettingsStore } from '../../store/settings-store.ts';
 import type { Environment, FeatureService } from '../../ports.ts';
@@ -20,6 +20,8 @@ export interface SettingsServiceDeps {
   shipping: AuditShipping;
   /** Build the environment again from the settings (after they or a secret changed). */
   reconnect(): Promise<void>;
+  /** The systems' status for the status bar (recent, not waited for: connectors/status.ts). */
+  systemStatus(): Promise<SystemStatus[]>;
   /** The fields IT's machine policy locks (the store refuses to change them; this tells the renderer). */
   locks?: () => LockedField[];
 }
@@ -72,7 +74,7 @@ export function createSettingsService(deps: SettingsServiceDeps): FeatureService
 
     'system.status': async () => {
       const { pending, lastError } = core.shipping.status();
-      return { systems: await core.connections().status(), outbox: { pending, lastError } };
+      return { systems: await deps.systemStatus(), outbox: { pending, lastError } };
     },
   };
 }
