@@ -212,6 +212,23 @@ export type SourceFreshness = z.infer<typeof SourceFreshness>;
 export const DriftCounts = z.record(DriftKind, z.number().int());
 export type DriftCounts = z.infer<typeof DriftCounts>;
 
+/** One page of the people list, as people.list answers it. */
+export const PeoplePage = z.object({
+  rows: z.array(PersonRow),
+  offset: z.number().int(),
+  /** Rows in the whole view (after filters). */
+  total: z.number().int(),
+  /** People in the index. */
+  indexed: z.number().int(),
+  /** Changes whenever the index does, so the renderer knows when to fetch again. */
+  version: z.number().int(),
+  sources: z.array(SourceFreshness),
+  drift: DriftCounts,
+  ous: z.array(z.string()),
+  nsisStatuses: z.array(z.string()),
+});
+export type PeoplePage = z.infer<typeof PeoplePage>;
+
 // ---------------------------------------------------------------- text folding for search
 
 

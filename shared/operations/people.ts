@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MessageParams } from '../errors.ts';
 import { op } from '../operation.ts';
 import { Person, PersonSummary, Reason } from '../domain/person.ts';
-import { DriftCounts, FixableDriftKind, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SourceFreshness, ViewName } from '../domain/people.ts';
+import { FixableDriftKind, PeoplePage, PeopleQuery, PeopleViewSettings, PersonRow, SavedPeopleView, SourceFreshness, ViewName } from '../domain/people.ts';
 import { PasswordCheck } from '../domain/policies.ts';
 import { Blocker, PersonStates } from '../domain/person-state.ts';
 import { AuditRow } from '../domain/audit.ts';
@@ -92,20 +92,7 @@ export const peopleOps = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
     }).strict(),
-    output: z.object({
-      rows: z.array(PersonRow),
-      offset: z.number().int(),
-      /** Rows in the whole view (after filters). */
-      total: z.number().int(),
-      /** People in the index. */
-      indexed: z.number().int(),
-      /** Changes whenever the index does, so the renderer knows when to fetch again. */
-      version: z.number().int(),
-      sources: z.array(SourceFreshness),
-      drift: DriftCounts,
-      ous: z.array(z.string()),
-      nsisStatuses: z.array(z.string()),
-    }),
+    output: PeoplePage,
   }),
   'people.refresh': op({
     summary: 'Genindlæs personlisten fra AD, MitID Erhverv og IdP',

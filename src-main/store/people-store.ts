@@ -50,8 +50,15 @@ export interface PeopleStore {
   apply<F>(system: SyncSystem, changes: SourceChanges<F>, at: string, opts?: ApplyOptions<F>): Promise<void>;
   /** The stored sync record of a system (no facts). */
   record(system: SyncSystem): SyncRecord | null;
+  /** A list page as last answered under `key` (a view and a scope), parsed by `schema`; null when none fits. */
+  page<T>(key: string, schema: z.ZodType<T>): T | null;
+  /** Keep a list page for the next start (the newest few only); written behind the caller. */
+  savePage(key: string, page: unknown): void;
   close(): void;
 }
+
+/** List pages kept per environment: an operator's few views, not a history. */
+const PAGES_KEPT = 20;
 
 export interface ApplyOptions<F> {
   /** Keys re-read outside a refresh (readNow): the facts change, the sync record (cursor, when, how) stays. */
@@ -94,7 +101,16 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
           PRIMARY KEY (env, system, sort_key, key), UNIQUE (env, system, key)
         ) WITHOUT ROWID`);
     },
+    (d) => {
+      // The first page of a list view as last answered: a start shows it while the facts load and merge.
+      d.exec(`CREATE TABLE people_pages (
+          env TEXT NOT NULL, key TEXT NOT NULL, saved_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (env, key)
+        ) WITHOUT ROWID`);
+    },
   ]);
+  const getPage = db.prepare('SELECT data FROM people_pages WHERE env = ? AND key = ?');
+  const putPage = db.prepare('INSERT INTO people_pages (env, key, saved_at, data) VALUES (?, ?, ?, ?) ON CONFLICT(env, key) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data');
+  const prunePages = db.prepare('DELETE FROM people_pages WHERE env <> ? OR key NOT IN (SELECT key FROM people_pages WHERE env = ? ORDER BY saved_at DESC LIMIT ?)');
   const put = db.prepare(
     'INSERT INTO people_facts (env, system, key, read_at, data, sort_key) VALUES (?, ?, ?, ?, ?, ?) ' +
       'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key',
@@ -143,8 +159,39 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     return parsed.success ? parsed.data : null;
   }
 
+  let pageClock = 0;
   return {
     record,
+
+    page<T>(key: string, schema: z.ZodType<T>): T | null {
+      if (!open) return null;
+      const raw = (getPage.get(env, key) as { data?: unknown } | undefined)?.data;
+      if (typeof raw !== 'string') return null;
+      try {
+        const r = schema.safeParse(JSON.parse(raw));
+        return r.success ? r.data : null;
+      } catch {
+        return null;
+      }
+    },
+
+    savePage(key, page) {
+      const data = JSON.stringify(page);
+      const saved_at = Math.max(Date.now(), ++pageClock);
+      pageClock = saved_at;
+      const write = () => {
+        if (!open) return;
+        try {
+          putPage.run(env, key, saved_at, data);
+          prunePages.run(env, env, PAGES_KEPT);
+        } catch {
+          // A cache: a page not kept only costs the next start its instant first page.
+        }
+      };
+      // At once, unless a slice-wise write holds a transaction open: then behind it, never inside it.
+      if (!db.isTransaction) write();
+      else runInBackground('people-store.savePage', serial(async () => write()), () => undefined);
+    },
 
     load<F>(system: SyncSystem, schema: z.ZodType<F>, signal?: AbortSignal): Promise<LoadedSystem<F> | null> {
       return serial(async () => {

@@ -56,23 +56,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
   return {
     'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit, within: ctx.scope }),
 
-    'people.list': async (input, ctx) => {
-      const idx = index();
-      await idx.ensure(ctx.requireSession().directory);
-      const { offset, limit, ...q } = input;
-      const { rows, indexed } = idx.query(q, ctx.scope);
-      return {
-        rows: rows.slice(offset, offset + limit),
-        offset,
-        total: rows.length,
-        indexed,
-        version: idx.version(),
-        sources: idx.sources(),
-        drift: idx.driftCounts(ctx.scope),
-        ous: idx.ous(ctx.scope),
-        nsisStatuses: idx.nsisStatuses(ctx.scope),
-      };
-    },
+    'people.list': async ({ offset, limit, ...q }, ctx) => index().page(ctx.requireSession().directory, q, { offset, limit }, ctx.scope),
 
     'people.refresh': async (_input, ctx) => {
       // Not awaited: the answer is "started"; the list's status line shows how each system's read went.

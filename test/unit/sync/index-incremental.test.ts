@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { PeopleQuery, type PersonRow } from '../../../shared/domain/people.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
-import { IdpPerson } from '../../../shared/idp/people.ts';
-import type { Connections } from '../../../src-main/ports.ts';
-import { createPeopleIndex, type PeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
-import { MitIdFacts } from '../../../src-main/services/people/index/merge.ts';
-import { AdFact } from '../../../src-main/services/people/sync/ad-source.ts';
-import type { SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
+import type { IdpPerson } from '../../../shared/idp/people.ts';
+import type { PeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
+import type { MitIdFacts } from '../../../src-main/services/people/index/merge.ts';
+import type { AdFact } from '../../../src-main/services/people/sync/ad-source.ts';
 import { idpPersonKey } from '../../../src-main/services/people/sync/idp-source.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
-import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 import { prng } from '../../../src-main/training/prng.ts';
-import { memorySystem, type MemorySystem } from './memory-system.ts';
+import { indexOver, trainingPeople } from './index-support.ts';
+import { memorySystem } from './memory-system.ts';
 
 // The index re-merges only the rows a change touches. Whatever the changes — AD people edited, moved,
 // renamed, deleted, added; identities created, suspended, relinked, removed; IdP facts changed — the
 // rows and their name order must be exactly what a whole rebuild from the same facts gives.
-const linkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false } as const;
-const conn = (): Connections => ({
-  directory: createTrainingDirectory([]),
-  createClaims: null,
-  signingGroupDn: null,
-  idp: null,
-  mitid: null,
-  linkRule,
-  idpKey: (_dn, username) => ({ domain: 'fjordby.kommune.test', username }),
-  status: async () => [],
-  close: async () => {},
-});
-
-async function trainingPeople(n: number): Promise<PersonSummary[]> {
-  const dir = createTrainingDirectory(generateTrainingAccounts(undefined, n));
-  const s = await dir.signIn('admin', TRAINING_PASSWORD);
-  return (await s.searchPeople({ text: '', limit: 1_000_000 })).items;
-}
-
 const identity = (p: PersonSummary, i: number, how: 'local' | 'email' | 'orphan'): MitIdFacts => ({
   summary: {
     uuid: `u-${i}`, id: i, status: i % 7 === 0 ? 'Suspended' : 'Active', givenName: p.givenName, surname: p.surname, cprNumber: null,
@@ -50,16 +29,6 @@ const idpOf = (p: PersonSummary, i: number): IdpPerson => ({
   locked: null, acceptedTermsVersion: i % 4 === 0 ? 2 : null, mustAcceptTerms: false, deviceCount: i % 3,
 });
 
-function indexOver(ad: MemorySystem<AdFact>, mitid: MemorySystem<MitIdFacts>, idp: MemorySystem<IdpPerson>): PeopleIndex {
-  return createPeopleIndex(conn(), {
-    tickMs: 0,
-    systems: () => ({
-      ad: { source: ad.source, schema: AdFact, intervalMs: 60_000 } as SourceSpec<unknown>,
-      mitid: { source: mitid.source, schema: MitIdFacts, intervalMs: 60_000 } as SourceSpec<unknown>,
-      idp: { source: idp.source, schema: IdpPerson, intervalMs: 60_000 } as SourceSpec<unknown>,
-    }),
-  });
-}
 const all = (index: PeopleIndex, sort: 'displayName' | 'username' = 'displayName'): PersonRow[] => index.query(PeopleQuery.parse({ sort })).rows;
 
 describe('the people index, incrementally', () => {

@@ -118,8 +118,38 @@ describe('the people facts store', () => {
     const check = new DatabaseSync(file);
     const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).not.toContain('people_snapshot');
-    expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync']));
-    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 2 }]);
+    expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync', 'people_pages']));
+    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 3 }]);
     check.close();
+  });
+
+  it('keeps a list page per key for the next start: read back by its schema, only in its environment, the newest 20', () => {
+    const file = fresh();
+    const Page = z.object({ rows: z.array(z.string()) }).strict();
+    const s = openPeopleStore(file, 'env-a');
+    for (let i = 0; i < 25; i++) s.savePage(`view ${i}`, { rows: [`række ${i}`] });
+    s.savePage('view 24', { rows: ['nyeste'] });
+    s.close();
+    const again = openPeopleStore(file, 'env-a');
+    expect(again.page('view 24', Page)).toEqual({ rows: ['nyeste'] });
+    expect(again.page('view 5', Page)).toEqual({ rows: ['række 5'] });
+    // The oldest five are gone; a page of another shape is not trusted.
+    expect(again.page('view 4', Page)).toBeNull();
+    expect(again.page('view 5', z.object({ rows: z.array(z.number()) }))).toBeNull();
+    again.close();
+    // Another environment (other systems) never sees these pages, and keeping its own drops them.
+    const other = openPeopleStore(file, 'env-b');
+    expect(other.page('view 24', Page)).toBeNull();
+    other.savePage('view 1', { rows: ['b'] });
+    other.close();
+    const db = new DatabaseSync(file);
+    db.prepare("UPDATE people_pages SET data = '{not json' WHERE key = 'view 1'").run();
+    db.close();
+    const b = openPeopleStore(file, 'env-b');
+    expect(b.page('view 1', Page)).toBeNull();
+    b.close();
+    const a = openPeopleStore(file, 'env-a');
+    expect(a.page('view 24', Page)).toBeNull();
+    a.close();
   });
 });

@@ -3,7 +3,7 @@
 // then asks each system what changed; the index re-merges only the rows those changes touch (merge.ts),
 // and a whole rebuild (a full read, the start) runs in slices so the main process keeps answering. Views
 // are array passes over pre-folded text (query.ts); the version number tells the renderer to fetch again.
-import type { DriftCounts, PeopleQuery, PersonRow, SourceFreshness } from '../../../../shared/domain/people.ts';
+import { PeoplePage, type DriftCounts, type PeopleQuery, type PersonRow, type SourceFreshness } from '../../../../shared/domain/people.ts';
 import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { IdpPerson } from '../../../../shared/idp/people.ts';
 import type { Scope } from '../../../../shared/roles.ts';
@@ -25,6 +25,14 @@ const IN_PLACE_SHARE = 1 / 50;
 const TICK_MS = 60_000;
 /** Nobody asked for the list for this long: no more background refreshes (the session may be gone). */
 const IDLE_MS = 30 * 60_000;
+
+/** A first page answered in this run: its view, and the index version it was last kept at. */
+interface KeptPage {
+  q: PeopleQuery;
+  limit: number;
+  scope: Scope | undefined;
+  kept: number;
+}
 
 /** What the composition root gives the index to build each system's adapter from. */
 export interface SyncEnv {
@@ -55,6 +63,12 @@ export interface PeopleIndex {
   idle(): Promise<void>;
   /** The view, limited to the operator's scope (null = everyone); `indexed` counts the people in scope. */
   query(q: PeopleQuery, scope?: Scope): { rows: PersonRow[]; indexed: number };
+  /**
+   * One page of a view, as the list shows it. At a start, a view's first page as it was when the console
+   * last closed answers at once while the facts load and merge (its sources say loading, so the list asks
+   * again); any other page waits for the index.
+   */
+  page(session: DirectorySession, q: PeopleQuery, window: { offset: number; limit: number }, scope?: Scope): Promise<PeoplePage>;
   row(personId: string): PersonRow | null;
   /**
    * The AD person an identity belongs to by its local credentials (the link rule) or its e-mail, if any:
@@ -94,6 +108,12 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   let started: Promise<void> | null = null;
   let closed = false;
   let cache: { key: string; version: number; rows: PersonRow[] } | null = null;
+  /** The first merge after the start is done: pages come from the index, not from the last run's. */
+  let merged = false;
+  /** First pages answered in this run, by their key, with the version each was last kept at. */
+  const pages = new Map<string, KeptPage>();
+  /** A first page kept for the next start (no version: that is this run's; no sources: they are now's). */
+  const StoredPage = PeoplePage.omit({ version: true, sources: true });
   let facets = new Map<string, unknown>();
   const visible = scopedView();
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
@@ -239,6 +259,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const exact = (a: Entry, b: Entry) => compareRows(a.row, b.row);
     const sorted = await mergeSorted(await sortByKeyThenExact(next, nameKey, exact), await sortByKeyThenExact(orphanEntries, nameKey, exact), exact);
     if (closed) return;
+    merged = true;
     entries = sorted;
     orphans = nextOrphans;
     byId.clear();
@@ -371,8 +392,50 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     return facets.get(key) as T;
   }
 
-  return {
+  function pageOf(q: PeopleQuery, window: { offset: number; limit: number }, scope: Scope | undefined): PeoplePage {
+    const { rows, indexed } = index.query(q, scope);
+    return {
+      rows: rows.slice(window.offset, window.offset + window.limit),
+      offset: window.offset,
+      total: rows.length,
+      indexed,
+      version,
+      sources: freshness(),
+      drift: index.driftCounts(scope),
+      ous: index.ous(scope),
+      nsisStatuses: index.nsisStatuses(scope),
+    };
+  }
+
+  function keep(key: string, p: KeptPage, answer: PeoplePage): void {
+    const { version: _v, sources: _s, ...kept } = answer;
+    opts.store?.savePage(key, kept);
+    p.kept = version;
+  }
+
+  const index: PeopleIndex = {
     engine,
+    async page(s, q, window, scope) {
+      // Only a view's first page without search text: what the list opens on.
+      const key = window.offset === 0 && q.text === '' ? JSON.stringify([q, window.limit, scope ?? null]) : null;
+      const opening = index.ensure(s);
+      if (!merged && key && opts.store) {
+        const last = opts.store.page(key, StoredPage);
+        if (last) {
+          // The read goes on behind this answer; its outcome shows in the sources the list polls.
+          runInBackground('people.sync', opening, () => undefined);
+          return { ...last, version, sources: freshness() };
+        }
+      }
+      await opening;
+      const answer = pageOf(q, window, scope);
+      if (key) {
+        const p = pages.get(key) ?? { q, limit: window.limit, scope, kept: -1 };
+        pages.set(key, p);
+        if (p.kept !== version) keep(key, p, answer);
+      }
+      return answer;
+    },
     async ensure(s) {
       session = s;
       lastUse = Date.now();
@@ -455,9 +518,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     ous: (scope) => memo('ous', scope, () => ousOf(inView(entries, scope))),
     nsisStatuses: (scope) => memo('nsis', scope, () => nsisStatusesOf(inView(entries, scope))),
     close() {
+      if (closed) return;
+      // The first pages as they are now: what the next start opens on.
+      if (merged) for (const [key, p] of pages) if (p.kept !== version) keep(key, p, pageOf(p.q, { offset: 0, limit: p.limit }, p.scope));
       closed = true;
       if (timer) clearInterval(timer);
       engine.close();
     },
   };
+  return index;
 }

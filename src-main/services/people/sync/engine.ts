@@ -266,7 +266,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     st.refreshedAt = last ? Date.parse(last) : null;
     st.status = {
       ...st.status,
-      state: st.status.state === 'loading' ? 'loading' : 'ok',
+      state: st.running ? 'loading' : 'ok',
       fromCache: true,
       lastFullAt: loaded.sync.lastFullAt,
       lastDeltaAt: loaded.sync.lastDeltaAt,
@@ -282,7 +282,20 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   const engine: SyncEngine = {
     restore() {
       if (!restoring) {
-        restoring = restoreAll();
+        // Loading from the store is loading: the list (which may show the last run's first page meanwhile)
+        // asks again until it is done. What is being loaded is the store's, from when its record says.
+        for (const [system, st] of states) {
+          if (st.status.state !== 'not-loaded') continue;
+          const r = opts.store?.record(system) ?? null;
+          st.status = { ...st.status, state: 'loading', ...(r ? { fromCache: true, lastFullAt: r.lastFullAt, lastDeltaAt: r.lastDeltaAt, method: r.method, calls: r.calls } : {}) };
+        }
+        restoring = restoreAll().finally(() => {
+          for (const st of states.values()) {
+            // Nothing came of the store (none kept, or unusable): no cache to speak of.
+            if (st.facts.size === 0 && st.refreshedAt === null) st.status = { ...st.status, fromCache: false, lastFullAt: null, lastDeltaAt: null };
+            if (!st.running && st.status.state === 'loading') st.status = { ...st.status, state: st.facts.size > 0 ? 'ok' : 'not-loaded' };
+          }
+        });
         // A refresh waits for the restore (its cursor), whichever system it is.
         for (const system of ordered(SYSTEMS)) restored.set(system, restoring);
       }
