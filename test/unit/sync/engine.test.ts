@@ -76,6 +76,41 @@ describe('the sync engine', () => {
     second.close();
   });
 
+  it('asks each system what changed while the restored facts are still being merged, and applies the answer after', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(50));
+    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await first.restore();
+    await first.refresh();
+    first.close();
+    ad.set('p7', { v: 777 });
+    let merge!: () => void;
+    const merged = new Promise<void>((r) => (merge = r));
+    const seen: string[] = [];
+    const second = createSyncEngine({
+      store: openPeopleStore(file, 'x'),
+      systems: { ad: spec(ad.source) },
+      // The index's merge of the restored facts, held until the test lets it finish.
+      onChange: async (c) => {
+        seen.push(c.keys ? `delta ${[...c.keys].join(',')}` : 'restore');
+        if (!c.keys) await merged;
+      },
+    });
+    const restoring = second.restore();
+    await second.adopted();
+    expect(second.status()[0]).toMatchObject({ state: 'loading', fromCache: true });
+    const refreshed = second.refreshSystem('ad');
+    // The delta was asked for during the merge; its answer waits for the merge.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
+    expect(seen).toEqual(['restore']);
+    merge();
+    await Promise.all([restoring, refreshed]);
+    expect(seen).toEqual(['restore', 'delta p7']);
+    expect(second.facts<Fact>('ad').get('p7')?.fact).toEqual({ v: 777 });
+    second.close();
+  });
+
   it('opens from the store at once, marked as cached, and continues with a delta from the stored cursor', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(50));

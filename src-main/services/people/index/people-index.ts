@@ -442,9 +442,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       // Open from the local store with all three systems' facts, so the first rows agree with the last run
       // (AD's alone would answer sooner, with MitID Erhverv and the IdP still unknown for a few seconds at
       // 100,000 people); then ask every system what changed, each as soon as its facts are in.
-      started ??= engine.restore().then(() => {
+      started ??= (async () => {
+        const merging = engine.restore();
+        // Each system is asked what changed as soon as its stored facts are in, while the rows merge.
+        await engine.adopted();
         if (hasAd()) background(engine.refresh());
-      });
+        await merging;
+      })();
       await started;
       if (!hasAd()) {
         // Nothing to show yet: this read is what the list waits for; the others follow behind it.

@@ -51,6 +51,8 @@ export interface SystemStatus {
 export interface SyncEngine {
   /** Load every system's facts from the store (once, AD first); resolves when all are in the index. */
   restore(): Promise<void>;
+  /** Resolves when the restore's facts and cursors are the engine's (a refresh may start; the merge may still run). */
+  adopted(): Promise<void>;
   /** Refresh one system now (joins a refresh in progress); rejects when it fails. */
   refreshSystem(system: SyncSystem): Promise<void>;
   /** Refresh these systems (default all), each after the ones it depends on; never rejects (see status). */
@@ -113,7 +115,12 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   }
   let closed = false;
   let restoring: Promise<void> | null = null;
-  /** Each system's part of the restore (resolves when its facts are in, and those of the systems before it). */
+  let factsAdopted: Promise<void> | null = null;
+  /**
+   * Each system's part of the restore: resolves when its stored facts and cursor are the engine's, before
+   * the index has merged them, so a refresh asks the system while the merge runs (its answer is applied
+   * after the merge: one queue).
+   */
   const restored = new Map<SyncSystem, Promise<void>>();
   // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
   let applyQueue: Promise<unknown> = Promise.resolve();
@@ -241,7 +248,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
    * at a start instead of one per system (three at 100,000 people). A system a refresh beat keeps its
    * newer facts.
    */
-  async function restoreAll(): Promise<void> {
+  async function restoreAll(onAdopted: () => void): Promise<void> {
     const loaded: [SyncSystem, LoadedSystem<unknown>][] = [];
     for (const system of ordered(SYSTEMS)) {
       const st = states.get(system) as SystemState;
@@ -251,6 +258,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     }
     await serial(async () => {
       const adopted = loaded.filter(([system, l]) => adopt(states.get(system) as SystemState, l));
+      onAdopted();
       for (const [i, [system]] of adopted.entries()) {
         await opts.onChange({ system, keys: null, ...(i < adopted.length - 1 ? { more: true } : {}) });
       }
@@ -266,7 +274,8 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     st.refreshedAt = last ? Date.parse(last) : null;
     st.status = {
       ...st.status,
-      state: st.running ? 'loading' : 'ok',
+      // Loading until the index has merged them too (the restore's end says ok, unless a refresh runs).
+      state: 'loading',
       fromCache: true,
       lastFullAt: loaded.sync.lastFullAt,
       lastDeltaAt: loaded.sync.lastDeltaAt,
@@ -289,7 +298,11 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
           const r = opts.store?.record(system) ?? null;
           st.status = { ...st.status, state: 'loading', ...(r ? { fromCache: true, lastFullAt: r.lastFullAt, lastDeltaAt: r.lastDeltaAt, method: r.method, calls: r.calls } : {}) };
         }
-        restoring = restoreAll().finally(() => {
+        let adopted!: () => void;
+        const facts = new Promise<void>((r) => (adopted = r));
+        factsAdopted = facts;
+        restoring = restoreAll(adopted).finally(() => {
+          adopted();
           for (const st of states.values()) {
             // Nothing came of the store (none kept, or unusable): no cache to speak of.
             if (st.facts.size === 0 && st.refreshedAt === null) st.status = { ...st.status, fromCache: false, lastFullAt: null, lastDeltaAt: null };
@@ -297,9 +310,15 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
           }
         });
         // A refresh waits for the restore (its cursor), whichever system it is.
-        for (const system of ordered(SYSTEMS)) restored.set(system, restoring);
+        for (const system of ordered(SYSTEMS)) restored.set(system, facts);
       }
       return restoring;
+    },
+
+    adopted() {
+      // Whoever asked for the restore hears of its failure; this only waits for the facts (or the failure).
+      engine.restore().catch(() => undefined);
+      return factsAdopted as Promise<void>;
     },
 
     refreshSystem,
