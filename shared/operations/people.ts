@@ -48,8 +48,9 @@ export const MitIdPanel = z.object({
   /** The identity has an active private MitID (signing then is active, not waiting for the person). */
   privateMitIdActive: z.boolean().nullable().default(null),
   /** A paid create whose outcome is not known yet ("afventer bekræftelse"): never sent again meanwhile. */
+  /** Worded by the renderer from these figures, in the operator's language. */
   pendingCreate: z
-    .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string(), message: z.string().nullable() })
+    .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string() })
     .nullable()
     .default(null),
   /** linked: the identity carries the person's local login; unlinked: found by CPR or e-mail only. */

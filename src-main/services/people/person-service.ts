@@ -51,7 +51,7 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
   const pending = pendingCreateFor(mitid, state.subjectNameId);
-  const pendingCreate = pending ? { ...pending, message: pendingMessage(pending) } : null;
+  const pendingCreate = pending ? { since: pending.since, absentChecks: pending.absentChecks, absentSearches: pending.absentSearches, earliestRetryAt: pending.earliestRetryAt } : null;
   if (!state.identity) {
     return {
       subjectNameId: state.subjectNameId,

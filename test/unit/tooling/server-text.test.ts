@@ -21,8 +21,6 @@ const stillDanish: Record<string, number> = {
   'src-renderer/features/bulk/JobPanel.tsx': 1,
   // Renderer-made (t('people.exported')): not Danish in English mode.
   'src-renderer/features/people/list/PeopleList.tsx': 1,
-  // A create awaiting confirmation: the guard's sentence.
-  'src-renderer/features/people/person/MitIdPanel.tsx': 1,
   // Renderer-made (t('people.resetDone')).
   'src-renderer/features/people/person/ResetPasswordModal.tsx': 1,
   // The leak check (English mode words it from its state), and the AD mirror's outcome (twice).

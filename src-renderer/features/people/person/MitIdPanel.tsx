@@ -51,7 +51,7 @@ export function MitIdPanel({
     <Panel title={t('people.panelMitid')} testId="panel-mitid">
       {m.pendingCreate && (
         <Alert color="yellow" mb="xs" data-testid="mitid-pending" title={t('people.pendingCreateTitle')}>
-          <Text size="sm">{m.pendingCreate.message}</Text>
+          <Text size="sm">{t('people.pendingCreateText', { button: t('people.assign') })}</Text>
           <Text size="xs" c="dimmed" mt={4}>
             {t('people.pendingCreateProgress', {
               since: fmtDate(m.pendingCreate.since),
