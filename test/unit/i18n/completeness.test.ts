@@ -6,7 +6,7 @@ import { auditActionLabels, auditActionLabelsEn, auditOutcomes, packageProblemCo
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
-import { systems } from '../../../shared/domain/settings.ts';
+import { systemDetailCodes, systems } from '../../../shared/domain/settings.ts';
 import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
@@ -62,6 +62,7 @@ const enumerations: Record<string, readonly string[]> = {
   'bulk.actions.*': bulkActions,
   'bulk.filter.*': ['all', 'todo', 'failed', 'skipped', 'done'],
   'bulk.pauseCodes.*': BulkPauseCode.options,
+  'bulk.pauseText.*': BulkPauseCode.options,
   'bulk.plans.*': bulkPlans,
   'bulk.results.*': Object.keys(bulkResultDa),
   'bulk.rowStates.*': bulkRowStates,
@@ -99,6 +100,7 @@ const enumerations: Record<string, readonly string[]> = {
   'readiness.fixes.button.*': ReadinessFix.options.map((o) => o.shape.kind.value),
   'roles.*': roles,
   'systems.*': [...systems, 'ok', 'down', 'not-configured', 'unknown'],
+  'systems.detail.*': systemDetailCodes,
 };
 /** Template keys that fall back on purpose (a field name main may add later reads as itself). */
 const openEnded = new Set(['errors.fieldNames.*', 'errors.fieldHints.*']);

@@ -10,15 +10,10 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../../..');
 
 const stillDanish: Record<string, number> = {
-  // The systems' status detail in the status bar's tooltip (the state itself is translated).
-  'src-renderer/components/StatusBar.tsx': 1,
   // Genkør's outcome sentence.
   'src-renderer/features/actions/TransfersPage.tsx': 1,
   // The journal chain check: the IdP comparison and each finding.
   'src-renderer/features/audit/AuditPage.tsx': 2,
-  // A paused job's detail under its translated pause code.
-  'src-renderer/features/bulk/BulkPage.tsx': 1,
-  'src-renderer/features/bulk/JobPanel.tsx': 1,
   // Renderer-made (t('people.exported')): not Danish in English mode.
   'src-renderer/features/people/list/PeopleList.tsx': 1,
   // Renderer-made (t('people.resetDone')).

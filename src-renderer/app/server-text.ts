@@ -1,0 +1,25 @@
+import type { BulkJobView } from '../../shared/domain/bulk.ts';
+import type { SystemStatus } from '../../shared/domain/settings.ts';
+import { translateError, type Texts } from './error-text.ts';
+
+/**
+ * What main says by code and values, worded in the operator's language (#18, one language at a time).
+ * Main keeps its Danish sentence beside the code where its journal or exports need it; the screen words
+ * the code from the locale tables, whose Danish texts are main's own. Pure: the caller passes `t` and
+ * the language, so each mapping is tested in both languages without React.
+ */
+
+const danish = (language: string) => language === 'da' || language.startsWith('da-');
+
+/** A paused bulk job's detail; a job paused before details were kept has only main's Danish sentence. */
+export function pauseText(pause: NonNullable<BulkJobView['pause']>, { language, t }: Texts): string {
+  if (pause.detail) return t(`bulk.pauseText.${pause.detail.code}`, pause.detail.params);
+  return danish(language) ? pause.message : '';
+}
+
+/** Why a system is in its state (the status bar's tooltip); a refusal from the system reads as any error does. */
+export function systemDetailText(s: Pick<SystemStatus, 'system' | 'detail'>, texts: Texts): string {
+  const { code, params, error } = s.detail;
+  if (code === 'error' && error) return translateError(error, texts);
+  return texts.t(`systems.detail.${code}`, { system: texts.t(`systems.${s.system}`), ...params });
+}

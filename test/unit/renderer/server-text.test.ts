@@ -1,0 +1,79 @@
+import { createInstance } from 'i18next';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemDetailCodes } from '../../../shared/domain/settings.ts';
+import { pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+
+// What main says by code and values, worded by the renderer: each mapping in both languages, from the
+// real locale tables (every feature's bundle merged, as the app does).
+
+const ROOT = join(import.meta.dirname, '../../../src-renderer');
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : /(^|[/.])da\.json$/.test(n) ? [join(dir, n)] : []));
+const i18n = createInstance();
+await i18n.init({ resources: { da: { translation: {} }, en: { translation: {} } }, lng: 'da', fallbackLng: false, interpolation: { escapeValue: false } });
+for (const da of walk(ROOT)) {
+  i18n.addResourceBundle('da', 'translation', JSON.parse(readFileSync(da, 'utf8')), true, true);
+  i18n.addResourceBundle('en', 'translation', JSON.parse(readFileSync(da.replace(/da\.json$/, 'en.json'), 'utf8')), true, true);
+}
+const texts = (language: 'da' | 'en') => ({ language, t: (k: string, o?: Record<string, unknown>) => i18n.getFixedT(language)(k, o ?? {}) });
+
+/** Words only Danish text brings onto an English screen. */
+const DANISH = /\b(og|ikke|er|af|den|det|til|mangler|svarer|poster?|opgaven|konsollen|sat på pause)\b|[æøå]/i;
+
+describe('a paused bulk job\'s detail', () => {
+  const operator = { code: 'operator' as const, message: 'Sat på pause af Bo Berg: Frokost', detail: { code: 'operator' as const, params: { by: 'Bo Berg', reason: 'Frokost' } } };
+  const outage = { code: 'mitid-unavailable' as const, message: 'MitID Erhverv svarer ikke (timeout). Opgaven er sat på pause efter 3 forsøg …', detail: { code: 'mitid-unavailable' as const, params: { attempts: 3 } } };
+  const closed = { code: 'interrupted' as const, message: 'Konsollen blev lukket …', detail: { code: 'interrupted' as const, params: { inFlight: 2 } } };
+
+  it('reads in Danish as main words it', () => {
+    expect(pauseText(operator, texts('da'))).toBe('Sat på pause af Bo Berg: Frokost');
+    expect(pauseText(outage, texts('da'))).toMatch(/^MitID Erhverv svarer ikke\. Opgaven er sat på pause efter 3 forsøg/);
+    expect(pauseText(closed, texts('da'))).toMatch(/og 2 række\(r\), der var i gang/);
+  });
+
+  it('reads in English, with its values and no Danish', () => {
+    expect(pauseText(operator, texts('en'))).toBe('Paused by Bo Berg: Frokost');
+    expect(pauseText(outage, texts('en'))).toMatch(/^MitID Erhverv is not answering\. The job was paused after 3 attempts/);
+    expect(pauseText(closed, texts('en'))).toMatch(/2 row\(s\) that were under way/);
+    for (const p of [outage, closed]) expect(pauseText(p, texts('en'))).not.toMatch(DANISH);
+  });
+
+  it('a job paused before details were kept: main\'s sentence in Danish, nothing Danish in English', () => {
+    const old = { ...outage, detail: null };
+    expect(pauseText(old, texts('da'))).toBe(old.message);
+    expect(pauseText(old, texts('en'))).toBe('');
+  });
+});
+
+describe('a system\'s status detail (the status bar\'s tooltip)', () => {
+  const dc = { system: 'ad' as const, detail: { code: 'connectedDc' as const, params: { host: 'dc1.fjordby.dk', address: 'ldaps://dc1' } } };
+  const off = { system: 'idp' as const, detail: { code: 'notConfigured' as const, params: {} } };
+  const refused = {
+    system: 'mitid' as const,
+    detail: { code: 'error' as const, params: {}, error: { code: 'unavailable-mitid' as const, message: 'MitID Erhverv kan ikke nås (forbindelsen blev afvist)', key: 'httpRefused', params: { system: 'MitID Erhverv' } } },
+  };
+
+  it('reads in Danish as main words it, the system\'s refusal as main said it', () => {
+    expect(systemDetailText(dc, texts('da'))).toBe('Forbundet til domænecontrolleren dc1.fjordby.dk (ldaps://dc1).');
+    expect(systemDetailText(off, texts('da'))).toBe('Lokal IdP er ikke sat op.');
+    expect(systemDetailText(refused, texts('da'))).toBe('MitID Erhverv kan ikke nås (forbindelsen blev afvist)');
+  });
+
+  it('reads in English, the refusal by its key, with no Danish', () => {
+    expect(systemDetailText(dc, texts('en'))).toBe('Connected to the domain controller dc1.fjordby.dk (ldaps://dc1).');
+    expect(systemDetailText(off, texts('en'))).toBe('Local IdP is not set up.');
+    const text = systemDetailText(refused, texts('en'));
+    expect(text).toContain('MitID Erhverv');
+    expect(text).not.toMatch(DANISH);
+  });
+
+  it('every code has an English text without Danish in it', () => {
+    for (const code of systemDetailCodes) {
+      const text = systemDetailText({ system: 'mitid', detail: { code, params: { host: 'h', address: 'a', product: 'P', version: '1' } } }, texts('en'));
+      expect(text, code).not.toMatch(DANISH);
+      expect(text, code).not.toContain('systems.detail');
+    }
+  });
+});
