@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorPayload, isConsoleError, MessageParams } from '../errors.ts';
+import { ErrorRef, errorRef, isConsoleError, MessageParams } from '../errors.ts';
 import { LinkRule } from '../mitid/link-rule.ts';
 
 /** Loopback names the simulators listen on; nothing sent there leaves the machine. */
@@ -191,7 +191,7 @@ export const SystemDetail = z.object({
   code: z.enum(systemDetailCodes),
   params: MessageParams,
   /** For `error`: the system's refusal as main sends any error (code, Danish message, key and values). */
-  error: ErrorPayload.pick({ code: true, message: true, key: true, params: true }).optional(),
+  error: ErrorRef.optional(),
 });
 export type SystemDetail = z.infer<typeof SystemDetail>;
 
@@ -204,9 +204,7 @@ export interface PingResult {
 
 /** A system's refusal as a status detail: a console error keeps its code and key, anything else reads as `otherwise`. */
 export function errorDetail(e: unknown, otherwise: SystemDetail): SystemDetail {
-  if (!isConsoleError(e)) return otherwise;
-  const { code, message, key, params } = e.toPayload();
-  return { code: 'error', params: {}, error: { code, message, ...(key ? { key } : {}), ...(params ? { params } : {}) } };
+  return isConsoleError(e) ? { code: 'error', params: {}, error: errorRef(e) } : otherwise;
 }
 
 export const SystemStatus = z.object({

@@ -1,5 +1,7 @@
 import type { BulkJobView } from '../../shared/domain/bulk.ts';
+import type { LeakCheck } from '../../shared/domain/policies.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
+import type { AdMirrorResult } from '../../shared/operations/policies.ts';
 import { translateError, type Texts } from './error-text.ts';
 
 /**
@@ -22,4 +24,18 @@ export function systemDetailText(s: Pick<SystemStatus, 'system' | 'detail'>, tex
   const { code, params, error } = s.detail;
   if (code === 'error' && error) return translateError(error, texts);
   return texts.t(`systems.detail.${code}`, { system: texts.t(`systems.${s.system}`), ...params });
+}
+
+/** What writing a password policy to AD did (a PSO made or updated, no groups, or AD's refusal). */
+export function mirrorText(r: Pick<AdMirrorResult, 'detail'>, texts: Texts): string {
+  const { code, groups, error } = r.detail;
+  return texts.t(`policies.mirrorResult.${code}`, { groups, error: error ? translateError(error, texts) : '' });
+}
+
+/**
+ * The leaked-password check: Danish mode shows main's own sentence (it names the service's address or
+ * status when it could not answer); any other language its state's text.
+ */
+export function leakText(leak: LeakCheck, texts: Texts, number: (n: number) => string): string {
+  return danish(texts.language) ? leak.message : texts.t(`policies.leak.${leak.state}`, { count: number(leak.count ?? 0) });
 }

@@ -11,6 +11,7 @@ import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
 import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
+import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
 
@@ -96,6 +97,7 @@ const enumerations: Record<string, readonly string[]> = {
   'policies.groups.*': policyGroups.map((g) => g.id),
   'policies.kind.*': domainKinds,
   'policies.leak.*': LeakCheck.shape.state.options,
+  'policies.mirrorResult.*': adMirrorCodes,
   'policies.terms.states.*': ['all', 'missing', ...acceptanceStates],
   'readiness.fixes.button.*': ReadinessFix.options.map((o) => o.shape.kind.value),
   'roles.*': roles,

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
-import { pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+import { adMirrorCodes } from '../../../shared/operations/policies.ts';
+import { leakText, mirrorText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
 
 // What main says by code and values, worded by the renderer: each mapping in both languages, from the
 // real locale tables (every feature's bundle merged, as the app does).
@@ -75,5 +76,43 @@ describe('a system\'s status detail (the status bar\'s tooltip)', () => {
       expect(text, code).not.toMatch(DANISH);
       expect(text, code).not.toContain('systems.detail');
     }
+  });
+});
+
+describe('writing a password policy to AD', () => {
+  const updated = { detail: { code: 'mirroredUpdated' as const, groups: 2 } };
+  const refused = {
+    detail: { code: 'failed' as const, groups: 1, error: { code: 'refused' as const, message: 'AD afviste ændringen: en begrænsning i AD blev overtrådt.', key: 'adConstraint' } },
+  };
+
+  it('reads in Danish as main words it', () => {
+    expect(mirrorText(updated, texts('da'))).toBe('Skrevet til AD (opdateret PSO) for 2 gruppe(r).');
+    expect(mirrorText({ detail: { code: 'notMapped', groups: 0 } }, texts('da'))).toBe('Ingen AD-grupper er knyttet til dette domæne, så AD håndhæver ikke politikken.');
+    expect(mirrorText(refused, texts('da'))).toBe('AD afviste politikken: AD afviste ændringen: en begrænsning i AD blev overtrådt.');
+  });
+
+  it('reads in English, AD\'s refusal by its key, with no Danish', () => {
+    expect(mirrorText(updated, texts('en'))).toBe('Written to AD (updated PSO) for 2 group(s).');
+    const text = mirrorText(refused, texts('en'));
+    expect(text).toMatch(/^AD refused the policy: \S/);
+    expect(text).not.toMatch(DANISH);
+    // A refusal that is not a console error: its code's text, never its Danish words.
+    expect(mirrorText({ detail: { code: 'failed', groups: 1, error: { code: 'internal', message: 'Ukendt fejl i AD' } } }, texts('en'))).not.toMatch(DANISH);
+    for (const code of adMirrorCodes) expect(mirrorText({ detail: { code, groups: 3 } }, texts('en')), code).not.toMatch(DANISH);
+  });
+});
+
+describe('the leaked-password check', () => {
+  const leaked = { state: 'leaked' as const, message: 'Adgangskoden er kendt fra datalæk (set 1.234 gange) og må ikke bruges.', count: 1234 };
+  const down = { state: 'unavailable' as const, message: 'Tjenesten for lækkede adgangskoder (range.example) svarede med fejl 503. Adgangskoden er ikke kontrolleret for læk.', count: null };
+  const en = (n: number) => n.toLocaleString('en-GB');
+
+  it('in Danish is main\'s own sentence (it names the service when it could not answer)', () => {
+    expect(leakText(down, texts('da'), en)).toBe(down.message);
+  });
+
+  it('in English is its state\'s text, the count in the language\'s figures', () => {
+    expect(leakText(leaked, texts('en'), en)).toBe('The password is known from data breaches (seen 1,234 times) and must not be used.');
+    expect(leakText(down, texts('en'), en)).not.toMatch(DANISH);
   });
 });
