@@ -1,6 +1,7 @@
 import type { BulkJobView } from '../../shared/domain/bulk.ts';
 import type { LeakCheck } from '../../shared/domain/policies.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
+import type { WriteOutcome } from '../../shared/operations/people.ts';
 import type { AdMirrorResult } from '../../shared/operations/policies.ts';
 import { translateError, type Texts } from './error-text.ts';
 
@@ -38,4 +39,10 @@ export function mirrorText(r: Pick<AdMirrorResult, 'detail'>, texts: Texts): str
  */
 export function leakText(leak: LeakCheck, texts: Texts, number: (n: number) => string): string {
   return danish(texts.language) ? leak.message : texts.t(`policies.leak.${leak.state}`, { count: number(leak.count ?? 0) });
+}
+
+/** What a MitID Erhverv write about a person did (Genkør's outcome); `dateTime` words the times in it. */
+export function outcomeText(said: WriteOutcome, texts: Texts, dateTime: (iso: string) => string): string {
+  const params = { ...said.params, ...(typeof said.params['at'] === 'string' ? { at: dateTime(said.params['at']) } : {}) };
+  return texts.t(`actions.said.${said.code}`, params);
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
-import { leakText, mirrorText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
+import { leakText, mirrorText, outcomeText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
 
 // What main says by code and values, worded by the renderer: each mapping in both languages, from the
 // real locale tables (every feature's bundle merged, as the app does).
@@ -114,5 +115,28 @@ describe('the leaked-password check', () => {
   it('in English is its state\'s text, the count in the language\'s figures', () => {
     expect(leakText(leaked, texts('en'), en)).toBe('The password is known from data breaches (seen 1,234 times) and must not be used.');
     expect(leakText(down, texts('en'), en)).not.toMatch(DANISH);
+  });
+});
+
+describe('a MitID Erhverv write\'s outcome (Genkør)', () => {
+  const dateTime = (iso: string) => iso.slice(0, 10);
+  const pending = { code: 'pendingConfirmation' as const, params: { at: '2026-12-07T10:00:00.000Z', searches: 2 } };
+  const group = { code: 'signingAllowedGroup' as const, params: { group: 'Signatur-Fjordby' } };
+
+  it('reads in Danish as main words it', () => {
+    expect(outcomeText({ code: 'created', params: {} }, texts('da'), dateTime)).toBe('Erhvervsidentiteten er oprettet med det lokale loginmiddel.');
+    expect(outcomeText(pending, texts('da'), dateTime)).toContain('(tidligst 2026-12-07, efter 2 søgninger uden fund)');
+    expect(outcomeText(group, texts('da'), dateTime)).toMatch(/Personen er medlem af AD-gruppen "Signatur-Fjordby"\.$/);
+    expect(outcomeText({ code: 'relinked', params: { id: 'bobe@fjordby' } }, texts('da'), dateTime)).toBe('Det lokale loginmiddel er registreret som bobe@fjordby.');
+  });
+
+  it('reads in English with its values (the time worded by the renderer), and no code in any language is Danish in English', () => {
+    expect(outcomeText(pending, texts('en'), dateTime)).toContain('(at the earliest 2026-12-07, after 2 searches without it)');
+    expect(outcomeText(group, texts('en'), dateTime)).toMatch(/member of the AD group "Signatur-Fjordby"\.$/);
+    for (const code of writeOutcomeCodes) {
+      const text = outcomeText({ code, params: { at: '2026-12-07T10:00:00.000Z', searches: 2, group: 'G', id: 'x' } }, texts('en'), dateTime);
+      expect(text, code).not.toMatch(DANISH);
+      expect(text, code).not.toContain('actions.said');
+    }
   });
 });

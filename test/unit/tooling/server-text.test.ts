@@ -10,8 +10,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../../..');
 
 const stillDanish: Record<string, number> = {
-  // Genkør's outcome sentence.
-  'src-renderer/features/actions/TransfersPage.tsx': 1,
   // The journal chain check: the IdP comparison and each finding.
   'src-renderer/features/audit/AuditPage.tsx': 2,
   // Renderer-made (t('people.exported')): not Danish in English mode.
