@@ -1,3 +1,4 @@
+import type { JournalFinding, JournalFindingDetail, JournalIdpDetail } from '../../shared/domain/audit.ts';
 import type { BulkJobView } from '../../shared/domain/bulk.ts';
 import type { LeakCheck } from '../../shared/domain/policies.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
@@ -45,4 +46,43 @@ export function leakText(leak: LeakCheck, texts: Texts, number: (n: number) => s
 export function outcomeText(said: WriteOutcome, texts: Texts, dateTime: (iso: string) => string): string {
   const params = { ...said.params, ...(typeof said.params['at'] === 'string' ? { at: dateTime(said.params['at']) } : {}) };
   return texts.t(`actions.said.${said.code}`, params);
+}
+
+/** How times and figures in a journal check's values read in the operator's language. */
+export interface Figures {
+  dateTime(iso: string): string;
+  number(n: number): string;
+}
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One finding of the journal check: its code's text with the finding's range, the values' times and figures worded here. */
+export function journalFindingText(f: Pick<JournalFinding, 'fromSeq' | 'toSeq'>, d: JournalFindingDetail, { t }: Texts, fig: Figures): string {
+  const from = f.fromSeq;
+  const to = f.toSeq ?? f.fromSeq;
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.params)) p[k] = k.endsWith('At') && typeof v === 'string' ? fig.dateTime(v) : v;
+  const range = t('audit.journalRange', { count: from === to ? 1 : 2, from, to });
+  const fields = String(d.params['fields'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((c) => `»${t(`audit.journalColumns.${c}`, { defaultValue: c })}«`)
+    .join(', ');
+  const why = typeof d.params['why'] === 'string' ? t(`audit.journalWhy.${d.params['why']}`, { fields, chainedSeq: d.params['chainedSeq'] }) : '';
+  const parts = [upperFirst(t(`audit.journalFinding.${d.code}`, { ...p, range, from, to, why }))];
+  if (typeof d.params['lastFit'] === 'number' && d.params['lastFit'] > 0) parts.push(t('audit.journalFits', { seq: d.params['lastFit'] }));
+  const later = d.params['later'];
+  if (typeof later === 'number' && later > 0) parts.push(t('audit.journalLater', { count: later, n: fig.number(later) }));
+  return parts.join(' ');
+}
+
+/** What the IdP said about the journal; an IdP that could not be asked says why, as any error reads. */
+export function journalIdpText(d: JournalIdpDetail, texts: Texts, fig: Figures): string {
+  const { t } = texts;
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.params)) p[k] = k.endsWith('At') && typeof v === 'string' ? fig.dateTime(v) : v;
+  const why = d.error ? translateError(d.error, texts).replace(/\.$/, '') : t('audit.idpCheckUnknown');
+  const text = t(`audit.idpCheck.${d.code}`, { ...p, why });
+  const pending = d.params['pending'];
+  return typeof pending === 'number' && pending > 0 ? `${text} ${t('audit.idpCheckPending', { count: pending, n: fig.number(pending) })}` : text;
 }

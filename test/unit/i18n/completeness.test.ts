@@ -2,7 +2,7 @@ import { AccountState, IdentityState, SigningState, blockerKinds } from '../../.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditActionLabels, auditActionLabelsEn, auditOutcomes, packageProblemCodes, packageSignatureCodes } from '../../../shared/domain/audit.ts';
+import { auditActionLabels, auditActionLabelsEn, auditOutcomes, journalChangeWhys, journalColumns, journalFindingCodes, journalIdpCodes, packageProblemCodes, packageSignatureCodes } from '../../../shared/domain/audit.ts';
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
@@ -60,6 +60,10 @@ const enumerations: Record<string, readonly string[]> = {
   'audit.outcomes.*': auditOutcomes,
   'audit.sources.*': ['console', 'idp'],
   'audit.packageProblem.*': packageProblemCodes,
+  'audit.journalFinding.*': journalFindingCodes,
+  'audit.journalWhy.*': journalChangeWhys,
+  'audit.journalColumns.*': journalColumns,
+  'audit.idpCheck.*': journalIdpCodes,
   'audit.packageSignature.*': packageSignatureCodes,
   'bulk.actionHelp.*': bulkActions,
   'bulk.actions.*': bulkActions,

@@ -1,11 +1,17 @@
 import { createInstance } from 'i18next';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
-import { leakText, mirrorText, outcomeText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+import { journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+import { compareWithIdp } from '../../../src-main/services/audit/journal-anchor.ts';
+import { openJournal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
+import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
+import { keyedError } from '../../../shared/errors.ts';
 
 // What main says by code and values, worded by the renderer: each mapping in both languages, from the
 // real locale tables (every feature's bundle merged, as the app does).
@@ -138,5 +144,75 @@ describe('a MitID Erhverv write\'s outcome (Genkør)', () => {
       expect(text, code).not.toMatch(DANISH);
       expect(text, code).not.toContain('actions.said');
     }
+  });
+});
+
+describe('the journal check, from a real journal tampered with', () => {
+  const operator = { username: 'hd', displayName: 'Helle', dn: 'CN=Helle', roles: ['helpdesk' as const], helpdeskOus: null };
+  const entry = (i: number): JournalEntryInput => ({
+    kind: 'event', operation: 'people.unlockAccount', operator, workstation: 'ws', correlationId: `c${i}`,
+    target: { id: `p${i}`, label: `Person ${i}`, ou: 'OU=X,DC=k,DC=dk' }, reason: `Ringede ind ${i}`, outcome: 'success', summary: { i },
+  });
+  // Main's own way of writing a time, so the Danish wording can be compared with main's sentence letter for letter.
+  const fig = { dateTime: (iso: string) => new Date(iso).toLocaleString('da-DK', { dateStyle: 'short', timeStyle: 'short' }), number: (n: number) => n.toLocaleString('da-DK') };
+
+  function tampered(sql: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'lia-said-'));
+    const file = join(dir, 'journal.sqlite');
+    let journal = openJournal(file);
+    journal.appendMany(Array.from({ length: 12 }, (_, i) => entry(i + 1)));
+    journal.close();
+    const db = new DatabaseSync(file);
+    db.exec(sql);
+    db.close();
+    journal = openJournal(file);
+    return { journal, done: () => (journal.close(), rmSync(dir, { recursive: true, force: true })) };
+  }
+
+  it('words every local finding in Danish exactly as main does, and in English without Danish', () => {
+    const { journal, done } = tampered(`UPDATE journal SET reason = 'Helt i orden' WHERE seq IN (2, 3, 4); DELETE FROM journal WHERE seq IN (7, 8); DELETE FROM journal WHERE seq > 10;`);
+    const r = journal.verify();
+    expect(r.findings.map((f) => f.kind)).toEqual(['changed', 'missing', 'missing-tail']);
+    expect(r.details.map((d) => d.code)).toEqual(['changedRange', 'missingBroken', 'missingTail']);
+    r.findings.forEach((f, i) => {
+      expect(journalFindingText(f, r.details[i]!, texts('da'), fig)).toBe(f.message);
+      expect(journalFindingText(f, r.details[i]!, texts('en'), fig)).not.toMatch(DANISH);
+    });
+    expect(journalFindingText(r.findings[0]!, r.details[0]!, texts('en'), fig)).toBe('Records 2–4 have been changed (the field(s) »reason« do not match the chained record, among others).');
+    expect(journalFindingText(r.findings[1]!, r.details[1]!, texts('en'), fig)).toBe('Records 7–8 missing – the chain is broken between record 6 and 9.');
+    done();
+  });
+
+  it('words what the IdP said: not set up, not answering (its error by key), confirmed, and its findings', async () => {
+    const { journal, done } = tampered('SELECT 1');
+    const none = await compareWithIdp(journal, null, 0);
+    expect(journalIdpText(none.idpDetail, texts('da'), fig)).toBe(none.idp.message);
+    expect(journalIdpText(none.idpDetail, texts('en'), fig)).toBe('The journal could not be compared with the IdP: the Local IdP is not set up.');
+
+    const down = { getJournal: async () => { throw keyedError('unavailable-idp', 'httpTimeout', 'Lokal IdP svarer ikke (intet svar inden for 10 s)', { system: 'Lokal IdP', seconds: 10 }); } } as unknown as IdpPort;
+    const unavailable = await compareWithIdp(journal, down, 0);
+    expect(journalIdpText(unavailable.idpDetail, texts('da'), fig)).toBe(unavailable.idp.message);
+    expect(journalIdpText(unavailable.idpDetail, texts('en'), fig)).toBe('The journal could not be compared with the IdP: Lokal IdP does not answer (no answer within 10 s).');
+    expect(journalIdpText(unavailable.idpDetail, texts('en'), fig)).not.toMatch(DANISH);
+
+    // The IdP acknowledged record 5 with this journal's hash, and record 12 with another: confirmed up to 5 fails at 12.
+    const me = journal.identity();
+    const at = '2026-12-01T09:30:00.000Z';
+    const heads = [{ seq: 5, hash: journal.hashAt(5)!, acknowledgedAt: at }, { seq: 12, hash: 'f'.repeat(64), acknowledgedAt: at }];
+    const idp = (h: typeof heads) => ({
+      getJournal: async () => ({ journalId: me.journalId, workstation: me.workstation, createdAt: me.createdAt, firstSeenAt: me.createdAt, head: h.at(-1)!, heads: h.length }),
+      listJournals: async () => [],
+      journalHeads: async () => ({ items: h, next: 0, hasMore: false }),
+    }) as unknown as IdpPort;
+    const ok = await compareWithIdp(journal, idp(heads.slice(0, 1)), 5);
+    expect(ok.idpDetail).toEqual({ code: 'confirmed', params: { seq: 5, acknowledgedAt: at, pending: 7 } });
+    expect(journalIdpText(ok.idpDetail, texts('da'), fig)).toBe(ok.idp.message);
+    expect(journalIdpText(ok.idpDetail, texts('en'), fig)).toMatch(/^The IdP has acknowledged the journal up to and including record 5 \(.+\), and the hash matches\. 7 newer records are not yet acknowledged by the IdP\.$/);
+    const bad = await compareWithIdp(journal, idp(heads), 12);
+    expect(bad.details.map((d) => d.code)).toEqual(['idpChanged']);
+    expect(journalFindingText(bad.findings[0]!, bad.details[0]!, texts('da'), fig)).toBe(bad.findings[0]!.message);
+    expect(journalFindingText(bad.findings[0]!, bad.details[0]!, texts('en'), fig)).toMatch(/^Records 6–12 changed or re-hashed: .* Record 5 still matches\.$/);
+    expect(journalIdpText(bad.idpDetail, texts('en'), fig)).not.toMatch(DANISH);
+    done();
   });
 });

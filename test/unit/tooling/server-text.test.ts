@@ -10,8 +10,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../../..');
 
 const stillDanish: Record<string, number> = {
-  // The journal chain check: the IdP comparison and each finding.
-  'src-renderer/features/audit/AuditPage.tsx': 2,
   // Renderer-made (t('people.exported')): not Danish in English mode.
   'src-renderer/features/people/list/PeopleList.tsx': 1,
   // Renderer-made (t('people.resetDone')).
