@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
-import { journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText } from '../../../src-renderer/app/server-text.ts';
+import { journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText, writeText } from '../../../src-renderer/app/server-text.ts';
 import { compareWithIdp } from '../../../src-main/services/audit/journal-anchor.ts';
 import { openJournal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
@@ -214,5 +214,13 @@ describe('the journal check, from a real journal tampered with', () => {
     expect(journalFindingText(bad.findings[0]!, bad.details[0]!, texts('en'), fig)).toMatch(/^Records 6–12 changed or re-hashed: .* Record 5 still matches\.$/);
     expect(journalIdpText(bad.idpDetail, texts('en'), fig)).not.toMatch(DANISH);
     done();
+  });
+});
+
+describe('a person write\'s answer on the person page', () => {
+  it('is worded from its code when main named one, and is main\'s sentence when it did not', () => {
+    const dateTime = (iso: string) => iso;
+    expect(writeText({ message: 'Erhvervsidentiteten er suspenderet.', said: { code: 'suspended', params: {} } }, texts('en'), dateTime)).toBe('The business identity was suspended.');
+    expect(writeText({ message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' }, texts('da'), dateTime)).toBe('Identiteten, som kun findes i MitID Erhverv, er suspenderet.');
   });
 });
