@@ -40,6 +40,10 @@ export const ErrorPayload = z.object({
 });
 export type ErrorPayload = z.infer<typeof ErrorPayload>;
 
+/** An error carried inside a result (a system's refusal beside an outcome): as it crosses, without details. */
+export const ErrorRef = ErrorPayload.pick({ code: true, message: true, key: true, params: true });
+export type ErrorRef = z.infer<typeof ErrorRef>;
+
 /** HTTP status used by the web host (and any HTTP simulator) for each code. */
 export const httpStatusFor: Record<ErrorCode, number> = {
   validation: 400,
@@ -281,4 +285,11 @@ export function keyedError(code: ErrorCode, key: MessageKey, message: string, pa
 
 export function isConsoleError(e: unknown): e is ConsoleError {
   return e instanceof ConsoleError;
+}
+
+/** Any error as an `ErrorRef`: a console error with its code and key; anything else as `internal`, its text kept. */
+export function errorRef(e: unknown): ErrorRef {
+  if (!isConsoleError(e)) return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+  const { code, message, key, params } = e.toPayload();
+  return { code, message, ...(key ? { key } : {}), ...(params ? { params } : {}) };
 }

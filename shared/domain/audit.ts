@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorRef, MessageParams } from '../errors.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Datoen skal skrives som ÅÅÅÅ-MM-DD');
 
@@ -310,6 +311,37 @@ export const JournalFinding = z.object({
 });
 export type JournalFinding = z.infer<typeof JournalFinding>;
 
+/**
+ * A finding's message by code and values, for the screen in the operator's language (`audit.journalFinding.*`).
+ * Kept beside the findings, not in them: the findings are written into evidence packages and the journal as they are.
+ * Values named `…At` are ISO times; `why` (for `changed`) is one of `journalChangeWhys`, `fields` the journal's column names.
+ */
+export const journalFindingCodes = [
+  'changed',
+  'changedRange',
+  'brokenLink',
+  'missingLinked',
+  'missingBroken',
+  'missingTail',
+  'idpReplaced',
+  'idpUnknownJournal',
+  'idpTruncatedGap',
+  'idpChanged',
+  'idpRolledBack',
+  'idpTruncated',
+] as const;
+export const journalChangeWhys = ['hash', 'columns', 'unreadable', 'seq'] as const;
+/** The journal's readable columns, as a `changed` finding names them. */
+export const journalColumns = ['seq', 'id', 'at', 'kind', 'operation', 'operator_username', 'operator_name', 'operator_roles', 'workstation',
+  'correlation_id', 'target', 'target_label', 'target_ou', 'reason', 'outcome', 'summary', 'prev_hash'] as const;
+export const JournalFindingDetail = z.object({ code: z.enum(journalFindingCodes), params: MessageParams });
+export type JournalFindingDetail = z.infer<typeof JournalFindingDetail>;
+
+/** What the IdP said, by code and values (`audit.idpCheck.*`); an IdP that could not be asked carries its error. */
+export const journalIdpCodes = ['notConfigured', 'unavailable', 'tampered', 'noneYet', 'knownNoneYet', 'confirmed'] as const;
+export const JournalIdpDetail = z.object({ code: z.enum(journalIdpCodes), params: MessageParams, error: ErrorRef.optional() });
+export type JournalIdpDetail = z.infer<typeof JournalIdpDetail>;
+
 const Head = z.object({ seq: z.number().int(), hash: z.string() });
 
 /** What the IdP said about this journal; never 'confirmed' unless it was actually asked and agreed. */
@@ -332,8 +364,12 @@ export const JournalCheck = z.object({
   workstation: z.string(),
   head: Head.nullable(),
   findings: z.array(JournalFinding),
+  /** Each finding by code and values, in the same order (the screen words them; `findings` stay as evidence records them). */
+  findingDetails: z.array(JournalFindingDetail),
   findingsOmitted: z.number().int(),
   idp: IdpJournalComparison,
+  /** `idp.message` by code and values. */
+  idpDetail: JournalIdpDetail,
   checkedAt: z.string(),
 });
 export type JournalCheck = z.infer<typeof JournalCheck>;

@@ -71,6 +71,14 @@ export type BulkJobState = z.infer<typeof BulkJobState>;
 export const BulkPauseCode = z.enum(['operator', 'mitid-unavailable', 'interrupted']);
 export type BulkPauseCode = z.infer<typeof BulkPauseCode>;
 
+/**
+ * A pause's detail by code and values, for the renderer to word in the operator's language (`bulk.pauseText.*`);
+ * the pause's `message` says the same in Danish. The code is the pause's own, except for a job interrupted
+ * while pausing, which keeps the detail of why it was pausing.
+ */
+export const BulkPauseDetail = z.object({ code: BulkPauseCode, params: z.record(z.string(), z.union([z.string(), z.number()])) });
+export type BulkPauseDetail = z.infer<typeof BulkPauseDetail>;
+
 export const BulkCounts = z.object({
   total: z.number().int(),
   skipped: z.number().int(),
@@ -101,7 +109,8 @@ export const BulkJobView = z.object({
   concurrency: z.number().int(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  pause: z.object({ code: BulkPauseCode, message: z.string() }).nullable(),
+  /** `message` in Danish (as the job's record keeps it); `detail` names it by code (null for a job paused before details were kept). */
+  pause: z.object({ code: BulkPauseCode, message: z.string(), detail: BulkPauseDetail.nullable() }).nullable(),
   counts: BulkCounts,
   /** Planned rows per plan kind (skip included), for the dry-run summary. */
   plan: z.record(z.string(), z.number().int()),

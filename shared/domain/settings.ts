@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorRef, errorRef, isConsoleError, MessageParams } from '../errors.ts';
 import { LinkRule } from '../mitid/link-rule.ts';
 
 /** Loopback names the simulators listen on; nothing sent there leaves the machine. */
@@ -184,10 +185,34 @@ export const systems = ['ad', 'mitid', 'idp'] as const;
 export const SystemName = z.enum(systems);
 export type SystemName = z.infer<typeof SystemName>;
 
+/** Why a system is in its state, by code (the renderer words it in the operator's language, `systems.detail.*`). */
+export const systemDetailCodes = ['notConfigured', 'simulatorOff', 'trainingDirectory', 'connectedDc', 'connectedMitid', 'connectedIdp', 'noAnswer', 'unusable', 'error'] as const;
+export const SystemDetail = z.object({
+  code: z.enum(systemDetailCodes),
+  params: MessageParams,
+  /** For `error`: the system's refusal as main sends any error (code, Danish message, key and values). */
+  error: ErrorRef.optional(),
+});
+export type SystemDetail = z.infer<typeof SystemDetail>;
+
+/** A connector's answer to a ping: whether the system answered, in Danish, and the same by code. */
+export interface PingResult {
+  ok: boolean;
+  message: string;
+  detail: SystemDetail;
+}
+
+/** A system's refusal as a status detail: a console error keeps its code and key, anything else reads as `otherwise`. */
+export function errorDetail(e: unknown, otherwise: SystemDetail): SystemDetail {
+  return isConsoleError(e) ? { code: 'error', params: {}, error: errorRef(e) } : otherwise;
+}
+
 export const SystemStatus = z.object({
   system: SystemName,
   state: z.enum(['ok', 'down', 'not-configured', 'unknown']),
+  /** Danish, for "Test forbindelse" and a Danish reader; `detail` names it by code. */
   message: z.string(),
+  detail: SystemDetail,
   checkedAt: z.string().nullable(),
   training: z.boolean(),
 });

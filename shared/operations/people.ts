@@ -16,8 +16,34 @@ const DeviceId = z.string().trim().min(1).max(100);
 const HELPDESK = ['administrator', 'useradmin', 'helpdesk'] as const;
 const USERADMIN = ['administrator', 'useradmin'] as const;
 
+/**
+ * What a MitID Erhverv write about a person did, by code and values (the renderer words it, `actions.said.*`);
+ * the write's `message` says the same in Danish. `at` is an ISO time, worded by the renderer.
+ */
+export const writeOutcomeCodes = [
+  'created',
+  'reconciled',
+  'credentialRequested',
+  'alreadyAssigned',
+  'pendingConfirmation',
+  'pendingUnknown',
+  'revoked',
+  'notAssigned',
+  'signingStopped',
+  'signingStoppedGroup',
+  'signingAllowed',
+  'signingAllowedGroup',
+  'suspended',
+  'alreadySuspended',
+  'reactivated',
+  'alreadyActive',
+  'relinked',
+] as const;
+export const WriteOutcome = z.object({ code: z.enum(writeOutcomeCodes), params: MessageParams });
+export type WriteOutcome = z.infer<typeof WriteOutcome>;
+
 /** Every write about one person answers with what happened and the person's row as it is now. */
-const WriteResult = z.object({ outcome: z.string(), message: z.string(), row: PersonRow.nullable() });
+const WriteResult = z.object({ outcome: z.string(), message: z.string(), said: WriteOutcome.optional(), row: PersonRow.nullable() });
 
 /** A panel's data, or why that system could not answer (the other panels still show). */
 function panel<T extends z.ZodType>(data: T) {
@@ -48,8 +74,9 @@ export const MitIdPanel = z.object({
   /** The identity has an active private MitID (signing then is active, not waiting for the person). */
   privateMitIdActive: z.boolean().nullable().default(null),
   /** A paid create whose outcome is not known yet ("afventer bekræftelse"): never sent again meanwhile. */
+  /** Worded by the renderer from these figures, in the operator's language. */
   pendingCreate: z
-    .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string(), message: z.string().nullable() })
+    .object({ since: z.string(), absentChecks: z.number().int(), absentSearches: z.number().int(), earliestRetryAt: z.string() })
     .nullable()
     .default(null),
   /** linked: the identity carries the person's local login; unlinked: found by CPR or e-mail only. */

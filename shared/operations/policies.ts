@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorRef } from '../errors.ts';
 import { op } from '../operation.ts';
 import { Reason } from '../domain/person.ts';
 import { acceptanceStates, DiffLine, LeakCheck, PasswordCheck, PolicyDiffRow } from '../domain/policies.ts';
@@ -31,11 +32,15 @@ export const PoliciesConfig = z
 export type PoliciesConfig = z.infer<typeof PoliciesConfig>;
 
 /** What happened in AD when a policy was saved: written, not mapped to any group, or failed (retry). */
+export const adMirrorCodes = ['notMapped', 'mirroredNew', 'mirroredUpdated', 'failed'] as const;
 export const AdMirrorResult = z.object({
   state: z.enum(['mirrored', 'not-mapped', 'failed']),
+  /** Danish; `detail` names it by code and values, with AD's refusal as an error (the renderer words both). */
   message: z.string(),
+  detail: z.object({ code: z.enum(adMirrorCodes), groups: z.number().int(), error: ErrorRef.optional() }),
   dn: z.string().nullable(),
 });
+export type AdMirrorResult = z.infer<typeof AdMirrorResult>;
 
 export const AcceptanceRow = z.object({
   personId: z.string(),

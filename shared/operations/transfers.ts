@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
 import { PersonRow } from '../domain/people.ts';
+import { WriteOutcome } from './people.ts';
 
 const Reason = z.string().trim().min(5, 'Angiv en begrundelse på mindst 5 tegn').max(500);
 
@@ -48,7 +49,8 @@ export const transfersOps = {
     writes: true,
     invalidates: ['transfers.list', 'people.list', 'people.overview', 'people.history', 'people.get'],
     input: z.object({ key: z.string().trim().min(3).max(500), personId: z.string().trim().min(1).max(100), reason: Reason }).strict(),
-    output: z.object({ outcome: z.string(), message: z.string(), row: PersonRow.nullable() }),
+    /** `message` in Danish (as the person page's own write says it); `said` the same by code, for the operator's language. */
+    output: z.object({ outcome: z.string(), message: z.string(), said: WriteOutcome, row: PersonRow.nullable() }),
     target: (i) => ({ personId: i.personId }),
   }),
 };

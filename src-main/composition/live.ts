@@ -1,12 +1,12 @@
 // The live environment: the municipality's own AD, MitID Erhverv and IdP, as the settings name them.
 import { readFileSync } from 'node:fs';
-import type { Settings } from '../../shared/domain/settings.ts';
+import { errorDetail, type PingResult, type Settings } from '../../shared/domain/settings.ts';
 import { createAdDirectory } from '../connectors/ad/ad-directory.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
 import { idpHttpFor } from '../connectors/idp/http.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile } from '../connectors/mitid-erhverv/index.ts';
-import { idpKeyFor, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
+import { idpKeyFor, notSetUp, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
 import type { Environment, IdpPort, MitIdErhvervPort } from '../ports.ts';
 import { livePoliciesDefaults } from '../store/policies-config-store.ts';
 import { boundSecret, type SecretStore } from '../store/settings-store.ts';
@@ -15,12 +15,12 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
   const directory = settings.ad ? createAdDirectory(settings.ad) : unconfiguredDirectory();
   // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
   // the system is shown as down with the reason, and everything else keeps working.
-  const problems: Partial<Record<'mitid' | 'idp', string>> = {};
+  const problems: Partial<Record<'mitid' | 'idp', PingResult>> = {};
   const attempt = <T>(system: 'mitid' | 'idp', build: () => T): T | null => {
     try {
       return build();
     } catch (e) {
-      problems[system] = e instanceof Error ? e.message : String(e);
+      problems[system] = { ok: false, message: e instanceof Error ? e.message : String(e), detail: errorDetail(e, { code: 'unusable', params: {} }) };
       return null;
     }
   };
@@ -56,7 +56,7 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
   const idpHttp = idpProfile ? attempt('idp', () => idpHttpFor(idpOptions()!)) : null;
   const idp: IdpPort | null = idpHttp ? createIdpClient(idpHttp) : null;
   const createClaims = idpHttp ? createIdpClaimsClient(idpHttp) : null;
-  const broken = (message: string) => ({ ping: async () => ({ ok: false, message }) });
+  const broken = (problem: PingResult) => ({ ping: async () => problem });
   const confirm = mitidProfile?.createConfirmation;
   return {
     isTraining: false,
@@ -70,9 +70,9 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       idpKey: idpKeyFor,
       status: async () =>
         Promise.all([
-          pingStatus('ad', false, settings.ad ? directory : null, 'Active Directory er ikke sat op.'),
-          pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, 'MitID Erhverv er ikke sat op.'),
-          pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, 'Den lokale IdP er ikke sat op.'),
+          pingStatus('ad', false, settings.ad ? directory : null, notSetUp('Active Directory er ikke sat op.')),
+          pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, notSetUp('MitID Erhverv er ikke sat op.')),
+          pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, notSetUp('Den lokale IdP er ikke sat op.')),
         ]),
       close: async () => {
         createClaims?.close();

@@ -1,4 +1,5 @@
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
+import type { PingResult } from '../../shared/domain/settings.ts';
 
 /** A group the operator is a member of, directly or nested (from tokenGroups). */
 export interface DirectoryGroup {
@@ -117,5 +118,5 @@ export interface DirectoryPort {
    */
   signIn(username: string, password: string): Promise<DirectorySession>;
   /** A cheap reachability check for the status bar and "test connection". */
-  ping(): Promise<{ ok: boolean; message: string }>;
+  ping(): Promise<PingResult>;
 }

@@ -9,6 +9,7 @@ import {
   BulkJobNote,
   BulkJobState,
   BulkPauseCode,
+  BulkPauseDetail,
   BulkPlan,
   BulkRowState,
   BulkSkipReason,
@@ -18,7 +19,7 @@ import {
 } from '../../shared/domain/bulk.ts';
 import { Operator } from '../../shared/roles.ts';
 import { MitIdPerson } from '../../shared/mitid/domain.ts';
-import { inTransaction, migrate, openDatabase, parseJsonColumn } from './sqlite.ts';
+import { hasColumn, inTransaction, migrate, openDatabase, parseJsonColumn } from './sqlite.ts';
 import { parentDn } from '../../shared/dn.ts';
 
 export interface NewBulkRow {
@@ -62,11 +63,13 @@ export interface BulkJobRecord {
   finishedAt: string | null;
   pauseCode: BulkPauseCode | null;
   pauseMessage: string | null;
+  /** The pause message by code and values (JSON), for the operator's language. */
+  pauseDetail: BulkPauseDetail | null;
   resultFile: string | null;
 }
 
 export type BulkJobPatch = Partial<
-  Pick<BulkJobRecord, 'state' | 'operator' | 'workstation' | 'reason' | 'concurrency' | 'startedAt' | 'finishedAt' | 'pauseCode' | 'pauseMessage' | 'resultFile'>
+  Pick<BulkJobRecord, 'state' | 'operator' | 'workstation' | 'reason' | 'concurrency' | 'startedAt' | 'finishedAt' | 'pauseCode' | 'pauseMessage' | 'pauseDetail' | 'resultFile'>
 >;
 
 const columns: Record<keyof BulkJobPatch, string> = {
@@ -79,6 +82,7 @@ const columns: Record<keyof BulkJobPatch, string> = {
   finishedAt: 'finished_at',
   pauseCode: 'pause_code',
   pauseMessage: 'pause_message',
+  pauseDetail: 'pause_detail',
   resultFile: 'result_file',
 };
 
@@ -102,6 +106,7 @@ function jobFromRow(r: Record<string, unknown>): BulkJobRecord {
     finishedAt: s(r.finished_at),
     pauseCode: r.pause_code == null ? null : BulkPauseCode.parse(r.pause_code),
     pauseMessage: s(r.pause_message),
+    pauseDetail: r.pause_detail ? parseJsonColumn(BulkPauseDetail, r.pause_detail) : null,
     resultFile: s(r.result_file),
   };
 }
@@ -205,6 +210,10 @@ export function openBulkStore(file: string) {
     );
     CREATE INDEX IF NOT EXISTS bulk_notes_job ON bulk_notes(job_id, at);
       `),
+    // 3: a pause's detail by code and values, so it can be shown in the operator's language.
+    (d) => {
+      if (!hasColumn(d, 'bulk_jobs', 'pause_detail')) d.exec('ALTER TABLE bulk_jobs ADD COLUMN pause_detail TEXT');
+    },
   ]);
   const insertNote = db.prepare('INSERT INTO bulk_notes (job_id, at, by_name, text) VALUES (?, ?, ?, ?)');
   const selectNotes = db.prepare('SELECT at, by_name AS by, text FROM bulk_notes WHERE job_id = ? ORDER BY at, rowid');
@@ -271,7 +280,7 @@ export function openBulkStore(file: string) {
       if (keys.length === 0) return;
       const values = keys.map((k): SQLInputValue => {
         const v = patch[k];
-        if (k === 'operator') return v ? JSON.stringify(v) : null;
+        if (k === 'operator' || k === 'pauseDetail') return v ? JSON.stringify(v) : null;
         return (v ?? null) as SQLInputValue;
       });
       db.prepare(`UPDATE bulk_jobs SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
@@ -309,7 +318,7 @@ export function openBulkStore(file: string) {
         concurrency: job.concurrency,
         startedAt: job.startedAt,
         finishedAt: job.finishedAt,
-        pause: job.pauseCode ? { code: job.pauseCode, message: job.pauseMessage ?? '' } : null,
+        pause: job.pauseCode ? { code: job.pauseCode, message: job.pauseMessage ?? '', detail: job.pauseDetail } : null,
         counts: store.counts(job.id),
         plan,
         skips,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { JournalFinding } from '../../shared/domain/audit.ts';
+import { journalColumns, type JournalFinding, type JournalFindingDetail } from '../../shared/domain/audit.ts';
 import type { Operator } from '../../shared/roles.ts';
 import { hasColumn, inTransaction, migrate, openDatabase } from './sqlite.ts';
 
@@ -75,6 +75,8 @@ export interface JournalVerification {
   head: ChainHead | null;
   /** Every break, oldest first; adjacent records with the same break are one range. */
   findings: JournalFinding[];
+  /** Each finding by code and values, in the same order (for the screen in the operator's language). */
+  details: JournalFindingDetail[];
   /** Findings beyond the cap, counted but not listed. */
   findingsOmitted: number;
 }
@@ -201,8 +203,7 @@ function fromTuple(t: z.infer<typeof CanonTuple>): Omit<JournalRecord, 'hash'> {
 }
 
 /** The readable columns (what the timeline, search and CSV read), as SQLite gives them back. */
-const columnNames = ['seq', 'id', 'at', 'kind', 'operation', 'operator_username', 'operator_name', 'operator_roles', 'workstation',
-  'correlation_id', 'target', 'target_label', 'target_ou', 'reason', 'outcome', 'summary', 'prev_hash'] as const;
+const columnNames = journalColumns;
 const columnLabels: Record<(typeof columnNames)[number], string> = {
   seq: 'løbenummer', id: 'id', at: 'tidspunkt', kind: 'type', operation: 'handling', operator_username: 'operatørens brugernavn',
   operator_name: 'operatørens navn', operator_roles: 'operatørens roller', workstation: 'arbejdsstation', correlation_id: 'korrelations-id',
@@ -268,19 +269,27 @@ const range = (from: number, to: number) => (from === to ? `Post ${from}` : `Pos
 /** Collects findings, joining a break that continues the previous one of the same kind into one range. */
 function findingList() {
   const list: JournalFinding[] = [];
+  const details: JournalFindingDetail[] = [];
   let omitted = 0;
   return {
     list,
+    details,
     omitted: () => omitted,
-    add(f: JournalFinding, extend?: (last: JournalFinding) => string) {
+    /** A finding, its detail by code; `extend` rewords the previous one when this one continues its range. */
+    add(f: JournalFinding, detail: JournalFindingDetail, extend?: (last: JournalFinding) => { message: string; detail: JournalFindingDetail }) {
       const last = list.at(-1);
       if (last && extend && last.kind === f.kind && (last.toSeq ?? last.fromSeq) + 1 === f.fromSeq) {
         last.toSeq = f.toSeq ?? f.fromSeq;
-        last.message = extend(last);
+        const next = extend(last);
+        last.message = next.message;
+        details[list.length - 1] = next.detail;
         return;
       }
       if (list.length >= MAX_FINDINGS) omitted++;
-      else list.push(f);
+      else {
+        list.push(f);
+        details.push(detail);
+      }
     },
   };
 }
@@ -455,38 +464,60 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
         const hash = String(row.hash);
         let rec: Omit<JournalRecord, 'hash'> | null = null;
         let changed: string | null = null;
+        let why: Record<string, string | number> = {};
         try {
           if (typeof row.canon === 'string') {
-            if (journalHash(row.canon) !== hash) changed = 'indholdet passer ikke med postens hash';
+            if (journalHash(row.canon) !== hash) {
+              changed = 'indholdet passer ikke med postens hash';
+              why = { why: 'hash' };
+            }
             else {
               rec = decodeJournalRecord(row.canon);
               const want = storedColumns(rec);
               const bad = columnNames.filter((c, i) => row[c] !== want[i]);
-              if (bad.length) changed = `feltet ${bad.map((c) => `»${columnLabels[c]}«`).join(', ')} passer ikke med den kædede post`;
+              if (bad.length) {
+                changed = `feltet ${bad.map((c) => `»${columnLabels[c]}«`).join(', ')} passer ikke med den kædede post`;
+                why = { why: 'columns', fields: bad.join(',') };
+              }
             }
           } else {
             rec = recordFromColumns(row);
-            if (sha256(legacyCanonical(rec)) !== hash) changed = 'indholdet passer ikke med postens hash';
+            if (sha256(legacyCanonical(rec)) !== hash) {
+              changed = 'indholdet passer ikke med postens hash';
+              why = { why: 'hash' };
+            }
           }
         } catch {
           changed = 'posten kan ikke læses';
+          why = { why: 'unreadable' };
         }
         const prevHash = rec?.prevHash ?? String(row.prev_hash);
         if (seq > prev.seq + 1) {
           const linked = prevHash === prev.hash;
-          findings.add({
-            kind: 'missing', fromSeq: prev.seq + 1, toSeq: seq - 1,
-            message: `${range(prev.seq + 1, seq - 1)} mangler${linked ? ` (post ${seq} er skrevet efter, at de blev fjernet)` : ` – kæden er brudt mellem post ${prev.seq} og ${seq}`}.`,
-          });
-        } else if (prevHash !== prev.hash) {
-          findings.add({ kind: 'broken-link', fromSeq: seq, toSeq: null, message: `Kæden er brudt ved post ${seq}: forrige hash passer ikke med post ${prev.seq}.` });
-        }
-        if (rec && rec.seq !== seq) changed = `den kædede post har løbenummer ${rec.seq}`;
-        if (changed) {
-          const why = changed;
           findings.add(
-            { kind: 'changed', fromSeq: seq, toSeq: null, message: `Post ${seq} er ændret: ${why}.` },
-            (f) => `${range(f.fromSeq, f.toSeq ?? f.fromSeq)} er ændret (${why} m.fl.).`,
+            {
+              kind: 'missing', fromSeq: prev.seq + 1, toSeq: seq - 1,
+              message: `${range(prev.seq + 1, seq - 1)} mangler${linked ? ` (post ${seq} er skrevet efter, at de blev fjernet)` : ` – kæden er brudt mellem post ${prev.seq} og ${seq}`}.`,
+            },
+            linked ? { code: 'missingLinked', params: { seq } } : { code: 'missingBroken', params: { prev: prev.seq, seq } },
+          );
+        } else if (prevHash !== prev.hash) {
+          findings.add(
+            { kind: 'broken-link', fromSeq: seq, toSeq: null, message: `Kæden er brudt ved post ${seq}: forrige hash passer ikke med post ${prev.seq}.` },
+            { code: 'brokenLink', params: { seq, prev: prev.seq } },
+          );
+        }
+        if (rec && rec.seq !== seq) {
+          changed = `den kædede post har løbenummer ${rec.seq}`;
+          why = { why: 'seq', chainedSeq: rec.seq };
+        }
+        if (changed) {
+          const text = changed;
+          const params = why;
+          findings.add(
+            { kind: 'changed', fromSeq: seq, toSeq: null, message: `Post ${seq} er ændret: ${text}.` },
+            { code: 'changed', params },
+            (f) => ({ message: `${range(f.fromSeq, f.toSeq ?? f.fromSeq)} er ændret (${text} m.fl.).`, detail: { code: 'changedRange', params } }),
           );
         }
         prev = { seq, hash };
@@ -499,13 +530,16 @@ export function openJournal(file: string, opts: { workstation?: string } = {}): 
     }
     const high = identity().highSeq;
     if (high > prev.seq) {
-      findings.add({
-        kind: 'missing-tail', fromSeq: prev.seq + 1, toSeq: high,
-        message: `De nyeste ${range(prev.seq + 1, high).toLowerCase()} mangler: journalen har tidligere nået post ${high}.`,
-      });
+      findings.add(
+        {
+          kind: 'missing-tail', fromSeq: prev.seq + 1, toSeq: high,
+          message: `De nyeste ${range(prev.seq + 1, high).toLowerCase()} mangler: journalen har tidligere nået post ${high}.`,
+        },
+        { code: 'missingTail', params: { high } },
+      );
     }
     const head = prev.seq > 0 ? prev : null;
-    out.result = { ok: findings.list.length === 0 && findings.omitted() === 0, count, head, findings: findings.list, findingsOmitted: findings.omitted() };
+    out.result = { ok: findings.list.length === 0 && findings.omitted() === 0, count, head, findings: findings.list, details: findings.details, findingsOmitted: findings.omitted() };
     return false;
   }
 

@@ -108,7 +108,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
     kind: 'training' as const,
     accounts,
     async ping() {
-      return { ok: true, message: 'Træningsmappen svarer' };
+      return { ok: true, message: 'Træningsmappen svarer', detail: { code: 'trainingDirectory' as const, params: {} } };
     },
     async signIn(username: string, password: string): Promise<DirectorySession> {
       const bare = foldText(username.trim().replace(/^.*\\/, '').replace(/@.*$/, ''));

@@ -7,7 +7,7 @@ import type { PoliciesConfig } from '../../shared/operations/policies.ts';
 import { domainFromDn } from '../../shared/idp/common.ts';
 import type { LinkRule } from '../../shared/mitid/link-rule.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
-import { pingStatus, idpKeyFor } from '../connectors/status.ts';
+import { notSetUp, pingStatus, idpKeyFor } from '../connectors/status.ts';
 import type { Environment } from '../ports.ts';
 import type { MirroredPolicySpec } from '../connectors/directory-port.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
@@ -163,9 +163,9 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
       idpKey: idpKeyFor,
       status: async () =>
         Promise.all([
-          pingStatus('ad', true, directory, ''),
-          pingStatus('mitid', true, mitid?.port ?? null, 'MitID Erhverv-simulatoren er slået fra.'),
-          pingStatus('idp', true, idp?.port ?? null, 'IdP-simulatoren er slået fra.'),
+          pingStatus('ad', true, directory, notSetUp('', true)),
+          pingStatus('mitid', true, mitid?.port ?? null, notSetUp('MitID Erhverv-simulatoren er slået fra.', true)),
+          pingStatus('idp', true, idp?.port ?? null, notSetUp('IdP-simulatoren er slået fra.', true)),
         ]),
       close: async () => {
         createClaims?.close();

@@ -69,8 +69,10 @@ export function buildTheme(labels: { close: string; progress: string; togglePass
     // Mantine's ring on keyboard focus (:focus-visible); app/a11y.css gives plain elements (rows, links) the same.
     focusRing: 'auto',
     components: {
-      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close } } }),
-      Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close } } }),
+      // A dialog's <header> is not the page's banner: without role="none" it is a second banner landmark
+      // beside the app's own (axe: landmark-no-duplicate-banner, landmark-unique). The dialog keeps its name.
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close }, attributes: { header: { role: 'none' } } } }),
+      Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close }, attributes: { header: { role: 'none' } } } }),
       Alert: Alert.extend({ defaultProps: { closeButtonLabel: labels.close } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close } } }),
       Progress: Progress.extend({ defaultProps: { 'aria-label': labels.progress } }),

@@ -2,6 +2,8 @@ import { Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useOp } from '../app/ops.ts';
 import { useFormat } from '../app/format.ts';
+import { systemDetailText } from '../app/server-text.ts';
+import { useTexts } from '../app/texts.ts';
 
 const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-red-6)', 'not-configured': 'var(--mantine-color-gray-5)', unknown: 'var(--mantine-color-yellow-6)' } as const;
 
@@ -35,11 +37,12 @@ function PeopleSync() {
 /** One indicator per connected system, refreshed every 30 s. */
 export function StatusBar() {
   const { t } = useTranslation();
+  const texts = useTexts();
   const status = useOp('system.status', {}, { refetchInterval: 30_000 });
   return (
     <Group gap="lg" px="md" h="100%" role="status" aria-label={t('app.systemStatus')}>
       {(status.data?.systems ?? []).map((s) => (
-        <Tooltip key={s.system} label={s.message} withArrow>
+        <Tooltip key={s.system} label={systemDetailText(s, texts)} withArrow>
           <Group gap={6} data-testid={`status-${s.system}`} tabIndex={0} aria-label={`${t(`systems.${s.system}`)}: ${t(`systems.${s.state}`)}`}>
             <span style={{ width: 10, height: 10, borderRadius: 5, background: colour[s.state], display: 'inline-block' }} />
             <Text size="xs">

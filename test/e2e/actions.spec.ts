@@ -127,6 +127,12 @@ test('MitID Erhverv writes that landed but answered with an error wait in Fejled
     await retry.getByRole('button', { name: 'Udfør' }).click();
     await expect(page.getByTestId('transfer-result')).toContainText('opretter ikke personen igen');
     await expect(created).toContainText('Afventer bekræftelse');
+    // Main answers by code too: in English the same outcome reads in English, not main's Danish sentence.
+    await page.getByText('English').click();
+    await expect(page.getByTestId('transfer-result')).toContainText('does not create the person again');
+    await expect(page.getByTestId('transfer-result')).not.toContainText(/opretter|bekræftelse|søgninger/);
+    await page.getByText('Dansk').click();
+    await expect(page.getByTestId('transfer-result')).toContainText('opretter ikke personen igen');
 
     // Genkør of the suspension: the identity is found suspended already; settled, and off the list.
     await suspended.getByRole('button', { name: 'Genkør' }).click();

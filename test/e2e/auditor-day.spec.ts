@@ -96,6 +96,15 @@ test('an auditor lands on Revision, sets the package period, downloads the packa
   await expect(page.getByTestId('package-picked')).toContainText(/\(\d+ files\)$/);
   await page.getByTestId('package-bad').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/auditor-day-check-bad-en.png` });
+
+  // Kontrollér journalen in English: the IdP's answer worded from its code, not main's Danish sentence.
+  await page.getByTestId('verify-journal').click();
+  const verified = page.getByTestId('verify-result');
+  await expect(verified).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('verify-idp')).toContainText(/^The (IdP has acknowledged the journal up to and including record \d+|IdP knows the journal|IdP has not yet)/);
+  await expect(verified).not.toContainText(/IdP'en|journalen|bekræftet|poster|passer/);
+  await verified.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/auditor-day-verify-en.png` });
 });
 
 test('a user administrator still lands on Personer', async ({ page }) => {

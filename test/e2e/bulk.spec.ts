@@ -93,6 +93,12 @@ test('a running job shows live progress and can be paused, resumed and cancelled
   await expect(page.getByTestId('bulk-state')).toHaveText(/På pause|Sætter på pause/);
   await expect(page.getByTestId('bulk-state')).toHaveText('På pause');
   await expect(page.getByTestId('bulk-pause-reason')).toContainText('Sat på pause af Administrator (træning): Hjemmeplejen skal signere digitalt');
+  // Main names the pause by code and values too: in English it reads in English (the reason is the operator's own words).
+  await page.getByText('English').click();
+  await expect(page.getByTestId('bulk-pause-reason')).toContainText('Paused by Administrator (træning): Hjemmeplejen skal signere digitalt');
+  await expect(page.getByTestId('bulk-pause-reason')).not.toContainText('Sat på pause');
+  await page.getByText('Dansk').click();
+  await expect(page.getByTestId('bulk-state')).toHaveText('På pause');
   // Paused means paused: nothing more is done (the count the page polls is a moment behind the job, so
   // it is compared once the pause is in, not with what the page showed before the click).
   const counts = await page.getByTestId('bulk-counts').textContent();

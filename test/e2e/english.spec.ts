@@ -190,3 +190,54 @@ test('refusals from services and connectors carry a key and its values, and read
   await page.screenshot({ path: `${SHOTS}/english-keyed-refusal.png` });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 });
+
+test('main\'s status details and a create awaiting confirmation read in English, worded from their codes', async ({ page }) => {
+  await openConsole(page);
+  await signIn(page, 'brugeradmin');
+  await page.getByText('English').click();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'People' })).toBeVisible();
+
+  // The status bar's tooltip: the system's detail by code (main's Danish sentence stays for 'Test forbindelse').
+  // (A tooltip fades out while the next fades in: each is found by its text.)
+  await page.getByTestId('status-mitid').hover();
+  await expect(page.getByRole('tooltip', { name: 'Connected to MitID Erhverv.', exact: true })).toBeVisible();
+  await page.getByTestId('status-ad').hover();
+  await expect(page.getByRole('tooltip', { name: 'The training directory answers.', exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/english-status-tooltip.png` });
+  await expect(page.getByRole('tooltip').filter({ hasText: /Forbundet|svarer/ })).toHaveCount(0);
+
+  // A create MitID Erhverv left without a certain answer: the person page's answer as the create guard gives it
+  // for such a person (the guard's state itself is covered in the integration tests; here only the wording).
+  const since = new Date(Date.now() - 5 * 60_000).toISOString();
+  const retry = new Date(Date.now() + 25 * 60_000).toISOString();
+  await page.route('**/api/op/people.overview', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as { ok: boolean; data?: { mitid: { ok: boolean; data?: Record<string, unknown> } } };
+    if (body.ok && body.data?.mitid.ok && body.data.mitid.data) {
+      body.data.mitid.data['pendingCreate'] = { since, absentChecks: 1, absentSearches: 2, earliestRetryAt: retry };
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  const row = page.getByTestId('person-row').first();
+  await expect(row).toBeVisible();
+  const name = (await row.locator('td').first().innerText()).trim();
+  await row.click();
+  const drawer = page.getByRole('dialog', { name });
+  const pending = drawer.getByTestId('mitid-pending');
+  await expect(pending).toContainText('The create awaits confirmation');
+  await expect(pending).toContainText('MitID Erhverv gave no certain answer');
+  await expect(pending).toContainText('press "Assign local credential" again');
+  await expect(pending).toContainText('Searches without it: 1 of 2');
+  await expect(pending).not.toContainText(/\b(Oprettelsen|afventer|ikke|igen|søgning)/);
+  await pending.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/english-pending-create.png` });
+
+  // The same in Danish: the locale's Danish text is the guard's own sentence. (The drawer covers the
+  // language switch: closed, switched, opened again.)
+  await page.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
+  await page.getByText('Dansk').click();
+  await row.click();
+  await expect(pending).toContainText('MitID Erhverv gav ikke et sikkert svar, og identiteten ses ikke i søgningen endnu.');
+  await expect(pending).toContainText('Oprettelsen afventer bekræftelse');
+});

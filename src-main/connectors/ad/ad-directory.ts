@@ -1,7 +1,7 @@
 // The real DirectoryPort: ldapts against Active Directory. Signing in binds as the operator and opens
 // their session (session.ts); every operation then runs under that bind.
 import { ConsoleError } from '../../../shared/errors.ts';
-import type { AdProfile } from '../../../shared/domain/settings.ts';
+import { errorDetail, type AdProfile, type PingResult } from '../../../shared/domain/settings.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { DirectoryPort, DirectorySession, OperatorIdentity } from '../directory-port.ts';
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
@@ -99,19 +99,20 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
     return openAdSession({ profile, pageSize, rangeStep, searchSeconds, toConsoleError }, conn, creds, identity);
   }
 
-  async function ping(): Promise<{ ok: boolean; message: string }> {
+  async function ping(): Promise<PingResult> {
     let conn: Connected;
     try {
       conn = await connectWithFailover(profile, null);
     } catch (e) {
-      return { ok: false, message: e instanceof ConsoleError ? e.message : 'Active Directory svarer ikke.' };
+      return { ok: false, message: e instanceof ConsoleError ? e.message : 'Active Directory svarer ikke.', detail: errorDetail(e, { code: 'noAnswer', params: {} }) };
     }
     try {
       const r = await conn.client.search('', { scope: 'base', attributes: ['dnsHostName', 'defaultNamingContext'] });
       const host = str(r.searchEntries[0] ?? { dn: '' }, 'dnsHostName') ?? conn.host;
-      return { ok: true, message: `Forbundet til domænecontrolleren ${host} (${conn.host}).` };
+      return { ok: true, message: `Forbundet til domænecontrolleren ${host} (${conn.host}).`, detail: { code: 'connectedDc', params: { host, address: conn.host } } };
     } catch (e) {
-      return { ok: false, message: toConsoleError(e, conn.host, { action: 'læse serverens oplysninger' }).message };
+      const refused = toConsoleError(e, conn.host, { action: 'læse serverens oplysninger' });
+      return { ok: false, message: refused.message, detail: errorDetail(refused, { code: 'noAnswer', params: {} }) };
     } finally {
       await conn.client.unbind().catch(() => destroyClient(conn.client));
     }

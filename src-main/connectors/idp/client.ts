@@ -41,7 +41,7 @@ import {
   WriteBody,
 } from '../../../shared/idp/api.ts';
 import { MailTemplate, MailTemplateList, MailTemplateType, MailTemplateUpdate } from '../../../shared/idp/mail-templates.ts';
-import type { IdpProfile } from '../../../shared/domain/settings.ts';
+import { errorDetail, type IdpProfile } from '../../../shared/domain/settings.ts';
 import type { IdpPort } from './idp-port.ts';
 import { idpHttpFrom, type IdpClientOptions, type IdpHttp, type RequestSpec } from './http.ts';
 
@@ -118,9 +118,13 @@ export function createIdpClient(source: IdpClientOptions | IdpHttp): IdpPort {
     async ping() {
       try {
         const health = await h.request({ method: 'GET', path: '/health', schema: Health, idempotent: false });
-        return { ok: true, message: `Forbundet til ${health.product} (IdP-admin-API v${health.apiVersion})` };
+        return {
+          ok: true,
+          message: `Forbundet til ${health.product} (IdP-admin-API v${health.apiVersion})`,
+          detail: { code: 'connectedIdp', params: { product: health.product, version: health.apiVersion } },
+        };
       } catch (e) {
-        return { ok: false, message: e instanceof ConsoleError ? e.message : 'Lokal IdP kan ikke nås' };
+        return { ok: false, message: e instanceof ConsoleError ? e.message : 'Lokal IdP kan ikke nås', detail: errorDetail(e, { code: 'noAnswer', params: {} }) };
       }
     },
 

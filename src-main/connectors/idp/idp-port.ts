@@ -1,3 +1,4 @@
+import type { PingResult } from '../../../shared/domain/settings.ts';
 import type { Page, PageQuery, PersonKey, WriteContext } from '../../../shared/idp/common.ts';
 import type { PasswordPolicy, PasswordPolicyUpdate } from '../../../shared/idp/password-policy.ts';
 import type { NsisTerms, PublishTermsVersion, TermsAcceptance, TermsVersion } from '../../../shared/idp/terms.ts';
@@ -28,7 +29,7 @@ export type LockDeviceInput = WriteContext & { until?: string };
  */
 export interface IdpPort extends AuditLogSource {
   readonly kind: 'idp-admin-api';
-  ping(): Promise<{ ok: boolean; message: string }>;
+  ping(): Promise<PingResult>;
 
   listPasswordPolicies(page?: PageQuery): Promise<Page<PasswordPolicy>>;
   getPasswordPolicy(domain: string): Promise<PasswordPolicy>;

@@ -15,7 +15,7 @@ import type {
   ProductionUnit,
   RightsScope,
 } from '../../../shared/mitid/domain.ts';
-import type { MitIdProfile } from '../../../shared/domain/settings.ts';
+import { errorDetail, type MitIdProfile, type PingResult } from '../../../shared/domain/settings.ts';
 import * as authenticators from './authenticators.ts';
 import type { ClientContext, Compat } from './context.ts';
 import { createIdentity } from './create.ts';
@@ -103,12 +103,12 @@ export class MitIdErhvervClient implements MitIdErhvervPort {
     return this.t.breaker.status;
   }
 
-  async ping(): Promise<{ ok: boolean; message: string }> {
+  async ping(): Promise<PingResult> {
     try {
       await this.t.getToken(true);
-      return { ok: true, message: 'Forbundet til MitID Erhverv' };
+      return { ok: true, message: 'Forbundet til MitID Erhverv', detail: { code: 'connectedMitid', params: {} } };
     } catch (e) {
-      return { ok: false, message: isConsoleError(e) ? e.message : 'MitID Erhverv svarer ikke' };
+      return { ok: false, message: isConsoleError(e) ? e.message : 'MitID Erhverv svarer ikke', detail: errorDetail(e, { code: 'noAnswer', params: {} }) };
     }
   }
 

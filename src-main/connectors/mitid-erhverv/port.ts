@@ -1,3 +1,4 @@
+import type { PingResult } from '../../../shared/domain/settings.ts';
 import type {
   CreateOutcome,
   MitIdAuthenticator,
@@ -63,7 +64,7 @@ export interface MitIdErhvervPort {
   readonly kind: 'mitid' | 'training';
   readonly capabilities: MitIdCapabilities;
   /** Cheap reachability check: fetches a fresh token. */
-  ping(): Promise<{ ok: boolean; message: string }>;
+  ping(): Promise<PingResult>;
 
   /**
    * Find the identity whose local credential is `subjectNameId`. The API has no lookup by subjectNameId,

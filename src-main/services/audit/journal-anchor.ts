@@ -1,6 +1,6 @@
-import type { IdpJournalComparison, JournalCheck, JournalFinding } from '../../../shared/domain/audit.ts';
+import type { IdpJournalComparison, JournalCheck, JournalFinding, JournalFindingDetail, JournalIdpDetail } from '../../../shared/domain/audit.ts';
 import type { AcknowledgedHead, JournalView } from '../../../shared/idp/journal.ts';
-import { ConsoleError } from '../../../shared/errors.ts';
+import { ConsoleError, errorRef } from '../../../shared/errors.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import type { Journal, VerifyOptions } from '../../store/journal.ts';
 
@@ -22,8 +22,15 @@ export async function compareWithIdp(
   journal: Journal,
   idp: IdpPort | null,
   localAckedSeq: number,
-): Promise<{ idp: IdpJournalComparison; findings: JournalFinding[] }> {
-  if (!idp) return { idp: { state: 'not-configured', message: `${NOT_COMPARED}: den lokale IdP er ikke sat op.`, acknowledged: null }, findings: [] };
+): Promise<{ idp: IdpJournalComparison; idpDetail: JournalIdpDetail; findings: JournalFinding[]; details: JournalFindingDetail[] }> {
+  if (!idp) {
+    return {
+      idp: { state: 'not-configured', message: `${NOT_COMPARED}: den lokale IdP er ikke sat op.`, acknowledged: null },
+      idpDetail: { code: 'notConfigured', params: {} },
+      findings: [],
+      details: [],
+    };
+  }
   const me = journal.identity();
   let known: JournalView | null;
   let siblings: JournalView[];
@@ -41,32 +48,61 @@ export async function compareWithIdp(
     }
   } catch (e) {
     const why = e instanceof ConsoleError ? e.message : 'ukendt fejl';
-    return { idp: { state: 'unavailable', message: `${NOT_COMPARED}: ${why}.`, acknowledged: null }, findings: [] };
+    return {
+      idp: { state: 'unavailable', message: `${NOT_COMPARED}: ${why}.`, acknowledged: null },
+      idpDetail: { code: 'unavailable', params: {}, ...(e instanceof ConsoleError ? { error: errorRef(e) } : {}) },
+      findings: [],
+      details: [],
+    };
   }
 
   const findings: JournalFinding[] = [];
+  const details: JournalFindingDetail[] = [];
+  // Each finding in Danish (evidence, journal, Danish screen) and by code with its values (any other language).
+  const found = (f: JournalFinding, code: JournalFindingDetail['code'], params: JournalFindingDetail['params']) => {
+    findings.push(f);
+    details.push({ code, params });
+  };
   // An earlier journal of this workstation that stopped before this one was first seen (or before now,
   // when the IdP has not seen this one yet) was replaced by it.
   const startedAt = known?.firstSeenAt ?? new Date().toISOString();
   const replaced = siblings.filter((j) => j.head!.acknowledgedAt <= startedAt).sort((a, b) => (a.head!.acknowledgedAt < b.head!.acknowledgedAt ? 1 : -1))[0];
   if (replaced) {
     const h = replaced.head!;
-    findings.push({
-      kind: 'idp-replaced', fromSeq: 1, toSeq: h.seq,
-      message: `Journalen er erstattet af en ny: IdP'en kender en tidligere journal fra arbejdsstationen ${replaced.workstation} (id ${replaced.journalId}, oprettet ${when(replaced.createdAt)}), bekræftet til og med post ${h.seq} den ${when(h.acknowledgedAt)}. Denne journal er oprettet ${when(me.createdAt)}; ${range(1, h.seq)} fra den tidligere journal findes ikke her.`,
-    });
+    found(
+      {
+        kind: 'idp-replaced', fromSeq: 1, toSeq: h.seq,
+        message: `Journalen er erstattet af en ny: IdP'en kender en tidligere journal fra arbejdsstationen ${replaced.workstation} (id ${replaced.journalId}, oprettet ${when(replaced.createdAt)}), bekræftet til og med post ${h.seq} den ${when(h.acknowledgedAt)}. Denne journal er oprettet ${when(me.createdAt)}; ${range(1, h.seq)} fra den tidligere journal findes ikke her.`,
+      },
+      'idpReplaced',
+      { workstation: replaced.workstation, journalId: replaced.journalId, createdAt: replaced.createdAt, seq: h.seq, acknowledgedAt: h.acknowledgedAt, thisCreatedAt: me.createdAt },
+    );
   }
 
   if (!known) {
     if (localAckedSeq > 0) {
-      findings.push({
-        kind: 'idp-unknown-journal', fromSeq: 1, toSeq: localAckedSeq,
-        message: `IdP'en kender ikke denne journal (id ${me.journalId}), selv om journalen siger, at ${range(1, localAckedSeq)} er bekræftet af IdP'en. Journalen er genskabt eller genberegnet uden for konsollen.`,
-      });
+      found(
+        {
+          kind: 'idp-unknown-journal', fromSeq: 1, toSeq: localAckedSeq,
+          message: `IdP'en kender ikke denne journal (id ${me.journalId}), selv om journalen siger, at ${range(1, localAckedSeq)} er bekræftet af IdP'en. Journalen er genskabt eller genberegnet uden for konsollen.`,
+        },
+        'idpUnknownJournal',
+        { journalId: me.journalId },
+      );
     }
     return findings.length
-      ? { idp: { state: 'tampered', message: `Journalen passer ikke med IdP'ens optegnelser: ${findings.map((f) => f.message).join(' ')}`, acknowledged: null }, findings }
-      : { idp: { state: 'confirmed', message: 'IdP\'en har endnu ikke bekræftet nogen poster fra denne journal; intet strider mod IdP\'ens optegnelser.', acknowledged: null }, findings };
+      ? {
+          idp: { state: 'tampered', message: `Journalen passer ikke med IdP'ens optegnelser: ${findings.map((f) => f.message).join(' ')}`, acknowledged: null },
+          idpDetail: { code: 'tampered', params: { count: findings.length } },
+          findings,
+          details,
+        }
+      : {
+          idp: { state: 'confirmed', message: 'IdP\'en har endnu ikke bekræftet nogen poster fra denne journal; intet strider mod IdP\'ens optegnelser.', acknowledged: null },
+          idpDetail: { code: 'noneYet', params: {} },
+          findings,
+          details,
+        };
   }
 
   const anchor = journal.anchor();
@@ -91,38 +127,61 @@ export async function compareWithIdp(
     const h = mismatch.first;
     const later = mismatch.count > 1 ? ` ${mismatch.count - 1} senere bekræftelser passer heller ikke.` : '';
     const fits = lastFit > 0 ? ` Post ${lastFit} passer stadig.` : '';
-    findings.push(
-      mismatch.gone
-        ? {
-            // Acknowledged records removed, and newer ones written after them.
-            kind: 'idp-truncated', fromSeq: mismatch.from, toSeq: h.seq,
-            message: `Der mangler poster i området ${mismatch.from}–${h.seq}: IdP'en bekræftede post ${h.seq} den ${when(h.acknowledgedAt)}, men den findes ikke i journalen.${fits}${later}`,
-          }
-        : {
-            kind: 'idp-changed', fromSeq: mismatch.from, toSeq: h.seq,
-            message: `${range(mismatch.from, h.seq).replace(/^p/, 'P')} er ændret eller genberegnet: IdP'en bekræftede post ${h.seq} den ${when(h.acknowledgedAt)} med en anden hash end journalen har nu.${fits}${later}`,
-          },
-    );
+    const params = { seq: h.seq, acknowledgedAt: h.acknowledgedAt, lastFit, later: mismatch.count - 1 };
+    if (mismatch.gone) {
+      // Acknowledged records removed, and newer ones written after them.
+      found(
+        {
+          kind: 'idp-truncated', fromSeq: mismatch.from, toSeq: h.seq,
+          message: `Der mangler poster i området ${mismatch.from}–${h.seq}: IdP'en bekræftede post ${h.seq} den ${when(h.acknowledgedAt)}, men den findes ikke i journalen.${fits}${later}`,
+        },
+        'idpTruncatedGap',
+        params,
+      );
+    } else {
+      found(
+        {
+          kind: 'idp-changed', fromSeq: mismatch.from, toSeq: h.seq,
+          message: `${range(mismatch.from, h.seq).replace(/^p/, 'P')} er ændret eller genberegnet: IdP'en bekræftede post ${h.seq} den ${when(h.acknowledgedAt)} med en anden hash end journalen har nu.${fits}${later}`,
+        },
+        'idpChanged',
+        params,
+      );
+    }
   }
   if (newest && localEnd < newest.seq) {
     const from = localEnd + 1;
     // A copy that never knew those acknowledgements is older than the IdP's record: it was put back.
     const older = localAckedSeq < newest.seq && journal.identity().highSeq < newest.seq;
-    findings.push(
-      older
-        ? {
-            kind: 'idp-rolled-back', fromSeq: from, toSeq: newest.seq,
-            message: `Journalen er erstattet af en ældre kopi: IdP'en bekræftede post ${newest.seq} den ${when(newest.acknowledgedAt)}, men journalen slutter ved post ${localEnd} og kender kun bekræftelser til og med post ${localAckedSeq}. ${range(from, newest.seq).replace(/^p/, 'P')} mangler.`,
-          }
-        : {
-            kind: 'idp-truncated', fromSeq: from, toSeq: newest.seq,
-            message: `Journalen er afkortet: IdP'en har bekræftet poster til og med post ${newest.seq} (${when(newest.acknowledgedAt)}), men journalen slutter ved post ${localEnd}. ${range(from, newest.seq).replace(/^p/, 'P')} mangler.`,
-          },
-    );
+    const params = { seq: newest.seq, acknowledgedAt: newest.acknowledgedAt, end: localEnd, acked: localAckedSeq };
+    if (older) {
+      found(
+        {
+          kind: 'idp-rolled-back', fromSeq: from, toSeq: newest.seq,
+          message: `Journalen er erstattet af en ældre kopi: IdP'en bekræftede post ${newest.seq} den ${when(newest.acknowledgedAt)}, men journalen slutter ved post ${localEnd} og kender kun bekræftelser til og med post ${localAckedSeq}. ${range(from, newest.seq).replace(/^p/, 'P')} mangler.`,
+        },
+        'idpRolledBack',
+        params,
+      );
+    } else {
+      found(
+        {
+          kind: 'idp-truncated', fromSeq: from, toSeq: newest.seq,
+          message: `Journalen er afkortet: IdP'en har bekræftet poster til og med post ${newest.seq} (${when(newest.acknowledgedAt)}), men journalen slutter ved post ${localEnd}. ${range(from, newest.seq).replace(/^p/, 'P')} mangler.`,
+        },
+        'idpTruncated',
+        params,
+      );
+    }
   }
   const acknowledged = newest ? { seq: newest.seq, hash: newest.hash, acknowledgedAt: newest.acknowledgedAt } : null;
   if (findings.length) {
-    return { idp: { state: 'tampered', message: `Journalen passer ikke med IdP'ens optegnelser: ${findings.map((f) => f.message).join(' ')}`, acknowledged }, findings };
+    return {
+      idp: { state: 'tampered', message: `Journalen passer ikke med IdP'ens optegnelser: ${findings.map((f) => f.message).join(' ')}`, acknowledged },
+      idpDetail: { code: 'tampered', params: { count: findings.length } },
+      findings,
+      details,
+    };
   }
   const pending = localEnd - (newest?.seq ?? 0);
   return {
@@ -133,7 +192,9 @@ export async function compareWithIdp(
         : 'IdP\'en kender journalen, men har ikke bekræftet nogen poster endnu.',
       acknowledged,
     },
+    idpDetail: newest ? { code: 'confirmed', params: { seq: newest.seq, acknowledgedAt: newest.acknowledgedAt, pending: Math.max(0, pending) } } : { code: 'knownNoneYet', params: {} },
     findings,
+    details,
   };
 }
 
@@ -150,8 +211,10 @@ export async function checkJournal(journal: Journal, idp: IdpPort | null, localA
     workstation: id.workstation,
     head: local.head,
     findings: [...local.findings, ...cmp.findings],
+    findingDetails: [...local.details, ...cmp.details],
     findingsOmitted: local.findingsOmitted,
     idp: cmp.idp,
+    idpDetail: cmp.idpDetail,
     checkedAt: new Date().toISOString(),
   };
 }

@@ -134,10 +134,12 @@ export function createBulkService(deps: BulkServiceDeps) {
       store.setJob(job.id, {
         state: 'paused',
         pauseCode: 'interrupted',
-        pauseMessage:
-          job.state === 'pausing' && job.pauseMessage
-            ? job.pauseMessage
-            : `Konsollen blev lukket, mens opgaven kørte. Genoptag den for at fortsætte: færdige rækker gentages ikke, og ${inFlight} række(r), der var i gang, slås op i MitID Erhverv før noget sendes igen.`,
+        ...(job.state === 'pausing' && job.pauseMessage
+          ? { pauseMessage: job.pauseMessage, pauseDetail: job.pauseDetail }
+          : {
+              pauseMessage: `Konsollen blev lukket, mens opgaven kørte. Genoptag den for at fortsætte: færdige rækker gentages ikke, og ${inFlight} række(r), der var i gang, slås op i MitID Erhverv før noget sendes igen.`,
+              pauseDetail: { code: 'interrupted', params: { inFlight } },
+            }),
       });
       event(job, 'interrupted', { inFlight });
     }
@@ -209,7 +211,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       if (job.state !== 'running') conflict(job, 'sættes på pause');
       const message = `Sat på pause af ${actor.operator.displayName}: ${reason}`;
       const run = runs.get(jobId);
-      store.setJob(jobId, { state: run ? 'pausing' : 'paused', pauseCode: 'operator', pauseMessage: message });
+      store.setJob(jobId, { state: run ? 'pausing' : 'paused', pauseCode: 'operator', pauseMessage: message, pauseDetail: { code: 'operator', params: { by: actor.operator.displayName, reason } } });
       event(job, 'paused', {}, actor, reason);
       run?.stop();
       return view(jobId);
@@ -221,7 +223,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       mitidOrFail(deps.mitid());
       store.recoverInFlight(jobId);
       // The rows run from now on are journaled under the operator who resumed, with their reason.
-      store.setJob(jobId, { state: 'running', operator: actor.operator, workstation: actor.workstation, reason, pauseCode: null, pauseMessage: null });
+      store.setJob(jobId, { state: 'running', operator: actor.operator, workstation: actor.workstation, reason, pauseCode: null, pauseMessage: null, pauseDetail: null });
       event(job, 'resumed', { after: job.pauseCode }, actor, reason);
       launch(jobId);
       return view(jobId);
@@ -267,7 +269,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       if (retried === 0) throw new ConsoleError('validation', 'Der er ingen fejlede rækker at prøve igen.').withKey('bulkNothingToRetry');
       event(job, 'retry-failed', { retried, seqs: seqs ?? 'alle' }, actor, reason);
       if (job.state !== 'paused') {
-        store.setJob(jobId, { state: 'running', operator: actor.operator, workstation: actor.workstation, reason, finishedAt: null, pauseCode: null, pauseMessage: null });
+        store.setJob(jobId, { state: 'running', operator: actor.operator, workstation: actor.workstation, reason, finishedAt: null, pauseCode: null, pauseMessage: null, pauseDetail: null });
         launch(jobId);
       }
       return { job: view(jobId), retried };

@@ -222,7 +222,8 @@ export class BulkRun {
       const current = this.d.store.getJob(job.id);
       if (current?.state !== 'running') return;
       const text = `MitID Erhverv svarer ikke (${message.replace(/\.$/, '')}). Opgaven er sat på pause efter ${o.pauseAfter} forsøg med stigende ventetid – genoptag den, når MitID Erhverv svarer igen. Intet bliver gentaget: rækker med ukendt udfald slås op først.`;
-      this.d.store.setJob(job.id, { state: 'pausing', pauseCode: 'mitid-unavailable', pauseMessage: text });
+      // The system's words stay in the Danish message; the detail names the figure, the renderer the rest.
+      this.d.store.setJob(job.id, { state: 'pausing', pauseCode: 'mitid-unavailable', pauseMessage: text, pauseDetail: { code: 'mitid-unavailable', params: { attempts: o.pauseAfter } } });
       this.event(job, 'auto-paused', { message });
       this.stop();
       return;
@@ -259,7 +260,7 @@ export class BulkRun {
       this.d.store.setJob(job.id, { state: 'cancelled', finishedAt: at });
       this.event(job, 'cancelled');
     } else if (job.state === 'running' && counts.pending === 0 && counts.inFlight === 0 && counts.awaiting === 0) {
-      this.d.store.setJob(job.id, { state: 'completed', finishedAt: at, pauseCode: null, pauseMessage: null });
+      this.d.store.setJob(job.id, { state: 'completed', finishedAt: at, pauseCode: null, pauseMessage: null, pauseDetail: null });
       this.event(job, 'completed');
     }
   }

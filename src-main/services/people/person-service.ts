@@ -5,7 +5,7 @@ import { adComplexityProblems, checkPassword, type PasswordCheck } from '../../.
 import { passwordResultMessages } from '../../../shared/idp/password-policy.ts';
 import type { WriteContext } from '../../../shared/idp/common.ts';
 import type { TestPushResult } from '../../../shared/idp/people.ts';
-import type { IdpPanel, MitIdPanel } from '../../../shared/operations/people.ts';
+import type { IdpPanel, MitIdPanel, WriteOutcome } from '../../../shared/operations/people.ts';
 import type { Operator } from '../../../shared/roles.ts';
 import type { AuditRow } from '../../../shared/domain/audit.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
@@ -51,7 +51,7 @@ export async function mitIdPanel(conn: Connections, person: Person): Promise<Mit
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
   const pending = pendingCreateFor(mitid, state.subjectNameId);
-  const pendingCreate = pending ? { ...pending, message: pendingMessage(pending) } : null;
+  const pendingCreate = pending ? { since: pending.since, absentChecks: pending.absentChecks, absentSearches: pending.absentSearches, earliestRetryAt: pending.earliestRetryAt } : null;
   if (!state.identity) {
     return {
       subjectNameId: state.subjectNameId,
@@ -216,18 +216,29 @@ const assignMessages = {
   'credential-requested': 'Det lokale loginmiddel er tilknyttet den eksisterende erhvervsidentitet.',
   'already-assigned': 'Personen havde allerede det lokale loginmiddel. Intet er ændret.',
 } as const;
+const assignCodes = { created: 'created', reconciled: 'reconciled', 'credential-requested': 'credentialRequested', 'already-assigned': 'alreadyAssigned' } as const;
 
-export async function assign(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+/** A MitID Erhverv write's answer: the outcome, in Danish, and the same by code and values. */
+export type WriteAnswer = { outcome: string; message: string; said: WriteOutcome };
+const said = (code: WriteOutcome['code'], params: WriteOutcome['params'] = {}): WriteOutcome => ({ code, params });
+
+export async function assign(conn: Connections, person: Person): Promise<WriteAnswer> {
   if (!person.enabled) throw keyedError('refused', 'accountDisabledForAssign', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
   await requirePossible(conn, person, 'assign-local');
   const r = await assignLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
-  if (r.outcome === 'pending-confirmation') return { outcome: r.outcome, message: r.pending ? pendingMessage(r.pending) : 'Oprettelsen afventer bekræftelse.' };
-  return { outcome: r.outcome, message: assignMessages[r.outcome] };
+  if (r.outcome === 'pending-confirmation') {
+    return r.pending
+      ? { outcome: r.outcome, message: pendingMessage(r.pending), said: said('pendingConfirmation', { at: r.pending.earliestRetryAt, searches: r.pending.absentSearches }) }
+      : { outcome: r.outcome, message: 'Oprettelsen afventer bekræftelse.', said: said('pendingUnknown') };
+  }
+  return { outcome: r.outcome, message: assignMessages[r.outcome], said: said(assignCodes[r.outcome]) };
 }
 
-export async function revoke(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+export async function revoke(conn: Connections, person: Person): Promise<WriteAnswer> {
   const r = await revokeLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
-  return { outcome: r.outcome, message: r.outcome === 'revoked' ? 'Det lokale loginmiddel er fjernet. Erhvervsidentiteten findes stadig.' : 'Personen havde ikke det lokale loginmiddel. Intet er ændret.' };
+  return r.outcome === 'revoked'
+    ? { outcome: r.outcome, message: 'Det lokale loginmiddel er fjernet. Erhvervsidentiteten findes stadig.', said: said('revoked') }
+    : { outcome: r.outcome, message: 'Personen havde ikke det lokale loginmiddel. Intet er ændret.', said: said('notAssigned') };
 }
 
 /**
@@ -240,7 +251,7 @@ export async function signing(
   person: Person,
   allow: boolean,
   session?: DirectorySession,
-): Promise<{ outcome: string; message: string }> {
+): Promise<WriteAnswer> {
   const mitid = requireMitId(conn);
   if (allow) await requirePossible(conn, person, 'allow-signing');
   const group = conn.signingGroupDn && session ? conn.signingGroupDn : null;
@@ -265,7 +276,9 @@ export async function signing(
     throw e;
   }
   const inGroup = group ? ` Personen er ${allow ? 'medlem af' : 'fjernet fra'} AD-gruppen "${groupName}".` : '';
-  if (!allow) return { outcome: 'revoked', message: `Personen kan ikke længere signere på vegne af kommunen.${inGroup}` };
+  if (!allow) {
+    return { outcome: 'revoked', message: `Personen kan ikke længere signere på vegne af kommunen.${inGroup}`, said: group ? said('signingStoppedGroup', { group: groupName }) : said('signingStopped') };
+  }
   if (mitid.capabilities.qualifiedEligibilityUpdate && person.givenName && person.surname && person.email) {
     await mitid.setQualifiedEligibility(uuid, true, { givenName: person.givenName, surname: person.surname, emailAddress: person.email, cprNumber: null });
   }
@@ -274,22 +287,27 @@ export async function signing(
   return {
     outcome: 'waiting-for-person',
     message: `Signatur er tilladt. Personen får en e-mail fra MitID Erhverv og skal selv validere med sit private MitID, før signaturen kan bruges.${inGroup}`,
+    said: group ? said('signingAllowedGroup', { group: groupName }) : said('signingAllowed'),
   };
 }
 
-export async function suspend(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+export async function suspend(conn: Connections, person: Person): Promise<WriteAnswer> {
   const r = await suspendIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
-  return { outcome: r.outcome, message: r.outcome === 'suspended' ? 'Erhvervsidentiteten er suspenderet.' : 'Erhvervsidentiteten var allerede suspenderet.' };
+  return r.outcome === 'suspended'
+    ? { outcome: r.outcome, message: 'Erhvervsidentiteten er suspenderet.', said: said('suspended') }
+    : { outcome: r.outcome, message: 'Erhvervsidentiteten var allerede suspenderet.', said: said('alreadySuspended') };
 }
 
-export async function reactivate(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+export async function reactivate(conn: Connections, person: Person): Promise<WriteAnswer> {
   const r = await reactivateIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
-  return { outcome: r.outcome, message: r.outcome === 'reactivated' ? 'Erhvervsidentiteten er genaktiveret.' : 'Erhvervsidentiteten var allerede aktiv.' };
+  return r.outcome === 'reactivated'
+    ? { outcome: r.outcome, message: 'Erhvervsidentiteten er genaktiveret.', said: said('reactivated') }
+    : { outcome: r.outcome, message: 'Erhvervsidentiteten var allerede aktiv.', said: said('alreadyActive') };
 }
 
 /** Re-register the local credential under the id the link rule gives now (the old one is removed). */
 /** The fix for each drift of an AD person (one drift only in MitID Erhverv is fixed on the identity: suspendOrphan). */
-export const driftFixes: Record<Exclude<FixableDriftKind, 'only-in-mitid'>, (conn: Connections, person: Person) => Promise<{ outcome: string; message: string }>> = {
+export const driftFixes: Record<Exclude<FixableDriftKind, 'only-in-mitid'>, (conn: Connections, person: Person) => Promise<WriteAnswer>> = {
   'identity-missing': assign,
   'credential-missing': assign,
   'suspended-active-ad': reactivate,
@@ -297,7 +315,7 @@ export const driftFixes: Record<Exclude<FixableDriftKind, 'only-in-mitid'>, (con
   'subject-mismatch': relink,
 };
 
-export async function relink(conn: Connections, person: Person): Promise<{ outcome: string; message: string }> {
+export async function relink(conn: Connections, person: Person): Promise<WriteAnswer> {
   const mitid = requireMitId(conn);
   const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
   const expected = state.subjectNameId;
@@ -305,7 +323,11 @@ export async function relink(conn: Connections, person: Person): Promise<{ outco
   const auths = await mitid.listAuthenticators(state.identity.uuid);
   for (const a of auths) if (a.kind === 'local' && a.id !== expected) await mitid.revokeCredential(state.identity.uuid, a.uuid);
   const r = await mitid.requestLocalCredential(state.identity.uuid, expected);
-  return { outcome: r.outcome === 'already-assigned' ? 'already-assigned' : 'relinked', message: `Det lokale loginmiddel er registreret som ${expected}.` };
+  return {
+    outcome: r.outcome === 'already-assigned' ? 'already-assigned' : 'relinked',
+    message: `Det lokale loginmiddel er registreret som ${expected}.`,
+    said: said('relinked', { id: expected }),
+  };
 }
 
 /**

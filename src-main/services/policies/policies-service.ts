@@ -1,3 +1,4 @@
+import { errorRef } from '../../../shared/errors.ts';
 import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from './policy-service.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
@@ -14,13 +15,15 @@ import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
   const groups = config.domainGroups[policy.domain] ?? [];
   if (!groups.length) {
-    return { state: 'not-mapped' as const, message: 'Ingen AD-grupper er knyttet til dette domæne, så AD håndhæver ikke politikken.', dn: null };
+    return { state: 'not-mapped' as const, message: 'Ingen AD-grupper er knyttet til dette domæne, så AD håndhæver ikke politikken.', detail: { code: 'notMapped' as const, groups: 0 }, dn: null };
   }
   try {
     const r = await directory.mirrorPasswordPolicy({ domain: policy.domain, settings: psoSettingsFromPolicy(policy.settings), appliesTo: groups });
-    return { state: 'mirrored' as const, message: `Skrevet til AD (${r.created ? 'ny' : 'opdateret'} PSO) for ${groups.length} gruppe(r).`, dn: r.dn };
+    const detail = { code: r.created ? ('mirroredNew' as const) : ('mirroredUpdated' as const), groups: groups.length };
+    return { state: 'mirrored' as const, message: `Skrevet til AD (${r.created ? 'ny' : 'opdateret'} PSO) for ${groups.length} gruppe(r).`, detail, dn: r.dn };
   } catch (e) {
-    return { state: 'failed' as const, message: `AD afviste politikken: ${e instanceof Error ? e.message : String(e)}`, dn: null };
+    const detail = { code: 'failed' as const, groups: groups.length, error: errorRef(e) };
+    return { state: 'failed' as const, message: `AD afviste politikken: ${e instanceof Error ? e.message : String(e)}`, detail, dn: null };
   }
 }
 

@@ -11,7 +11,7 @@ import type { Call, Connections, FeatureService } from '../../ports.ts';
 import type { TransferQueue } from '../../store/transfer-queue.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
 import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
-import { assign, driftFixes, reactivate, revoke, signing, suspend } from '../people/person-service.ts';
+import { assign, driftFixes, reactivate, revoke, signing, suspend, type WriteAnswer } from '../people/person-service.ts';
 
 export interface TransfersServiceDeps {
   connections(): Connections;
@@ -19,7 +19,7 @@ export interface TransfersServiceDeps {
   queue: TransferQueue;
 }
 
-type Result = { outcome: string; message: string };
+type Result = WriteAnswer;
 
 /** What "Genkør" runs for a failed write: the operation, with the input the operator gave then. */
 function rerunFor(operation: string, input: Record<string, unknown> | null): ((conn: Connections, p: Person, call: Call) => Promise<Result>) | null {

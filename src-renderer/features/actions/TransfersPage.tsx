@@ -5,6 +5,10 @@ import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import type { FailedTransfer } from '../../../shared/operations/transfers.ts';
 import { errorText } from '../../app/errors.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { useFormat } from '../../app/format.ts';
+import { outcomeText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
+import type { WriteOutcome } from '../../../shared/operations/people.ts';
 import { ActionModal, fmtDate, type ActionRequest } from '../people/ActionModal.tsx';
 import '../people/i18n.ts';
 import { useCan } from '../session/useOperator.ts';
@@ -22,7 +26,10 @@ export function TransfersPage() {
   const list = useOp('transfers.list', {}, { refetchInterval: 15_000 });
   const retry = useOpMutation('transfers.retry');
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const [result, setResult] = useState<{ person: string; message: string } | null>(null);
+  const [result, setResult] = useState<{ person: string; said: WriteOutcome } | null>(null);
+  const texts = useTexts();
+  const fmt = useFormat();
+  const said = (s: WriteOutcome) => outcomeText(s, texts, (iso) => fmt.dateTime(iso));
   const kindText = (k: FailedTransfer['kind']) =>
     k === 'failed' ? t('actions.transfers.kind.failed') : k === 'unknown' ? t('actions.transfers.kind.unknown') : t('actions.transfers.kind.pending');
   const ask = (x: FailedTransfer) =>
@@ -31,8 +38,8 @@ export function TransfersPage() {
       explain: t('actions.transfers.retryExplain'),
       run: async (reason) => {
         const r = await retry.mutateAsync({ key: x.key, personId: x.personId ?? '', reason });
-        setResult({ person: x.person ?? '', message: r.message });
-        return r.message;
+        setResult({ person: x.person ?? '', said: r.said });
+        return said(r.said);
       },
     });
   const items = list.data?.items ?? [];
@@ -42,7 +49,7 @@ export function TransfersPage() {
       <Text size="sm" c="dimmed" maw={900}>{t('actions.transfers.intro')}</Text>
       {result && (
         <Alert color="green" withCloseButton onClose={() => setResult(null)} data-testid="transfer-result" title={result.person}>
-          {result.message}
+          {said(result.said)}
         </Alert>
       )}
       {list.error && <Alert color="red">{errorText(list.error)}</Alert>}

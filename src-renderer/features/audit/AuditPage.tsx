@@ -15,6 +15,8 @@ import i18n from '../../app/i18n.ts';
 import { formatterFor, useFormat, type Formatter } from '../../app/format.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
 import { useOp, useOpMutation, useOpPages } from '../../app/ops.ts';
+import { journalFindingText, journalIdpText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 import { useCan, useOperator } from '../session/useOperator.ts';
 import da from './locales/da.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -164,6 +166,9 @@ function Charts({ filter }: { filter: AuditFilter }) {
 /** The result of checking the journal: the chain, the comparison with the IdP, and every break named. */
 function JournalCheckResult({ check }: { check: JournalCheck }) {
   const { t } = useTranslation();
+  const texts = useTexts();
+  const fmt = useFormat();
+  const fig = { dateTime: (iso: string) => fmt.dateTime(iso), number: (n: number) => fmt.number(n) };
   const color = check.ok ? 'green' : check.findings.length > 0 || check.findingsOmitted > 0 ? 'red' : 'orange';
   const title = check.ok
     ? t('audit.verifyOk', { count: check.count })
@@ -173,10 +178,14 @@ function JournalCheckResult({ check }: { check: JournalCheck }) {
   return (
     <Alert color={color} data-testid="verify-result" title={title}>
       <Stack gap={4}>
-        <Text size="sm" data-testid="verify-idp">{check.idp.message}</Text>
+        <Text size="sm" data-testid="verify-idp">{journalIdpText(check.idpDetail, texts, fig)}</Text>
         {check.findings.length > 0 && (
           <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="verify-findings">
-            {check.findings.map((f, i) => <li key={i}><Text size="sm">{f.message}</Text></li>)}
+            {check.findings.map((f, i) => {
+              // One detail per finding, in order (the contract's findingDetails).
+              const d = check.findingDetails[i];
+              return d ? <li key={i}><Text size="sm">{journalFindingText(f, d, texts, fig)}</Text></li> : null;
+            })}
           </ul>
         )}
         {check.findingsOmitted > 0 && <Text size="sm">{t('audit.verifyMore', { count: check.findingsOmitted })}</Text>}

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useOp } from '../../app/ops.ts';
+import { pauseText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 import './i18n.ts';
 import { JobPanel, stateColor } from './JobPanel.tsx';
 import { NewJob } from './NewJob.tsx';
@@ -68,6 +70,7 @@ function History({ onOpen, current }: { onOpen(id: string): void; current: strin
 /** Jobs that wait for someone: paused by an outage, or interrupted when the console stopped. */
 function Waiting({ onOpen, current }: { onOpen(id: string): void; current: string | null }) {
   const { t } = useTranslation();
+  const texts = useTexts();
   const list = useOp('bulk.list', { limit: 50 }, { refetchInterval: 3_000 });
   const waiting = (list.data?.jobs ?? []).filter((j) => j.state === 'paused' && j.pause && j.pause.code !== 'operator' && j.id !== current);
   if (waiting.length === 0) return null;
@@ -76,7 +79,7 @@ function Waiting({ onOpen, current }: { onOpen(id: string): void; current: strin
       {waiting.map((j) => (
         <Alert key={j.id} color="orange" title={`${t(`bulk.pauseCodes.${j.pause?.code ?? 'interrupted'}`)}: ${t(`bulk.actions.${j.action}`)} – ${j.targetLabel}`}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
-            <Text size="sm">{j.pause?.message}</Text>
+            <Text size="sm">{j.pause ? pauseText(j.pause, texts) : null}</Text>
             <Button size="xs" variant="light" style={{ flexShrink: 0 }} onClick={() => onOpen(j.id)}>
               {t('bulk.open')}
             </Button>

@@ -11,6 +11,8 @@ import { OpError } from '../../app/transport.ts';
 import { inBackground } from '../../app/background.ts';
 import { formatterFor } from '../../app/format.ts';
 import i18n from '../../app/i18n.ts';
+import { pauseText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 
 const fmtWhen = (iso: string) => formatterFor(i18n.language).dateTime(iso);
 
@@ -170,6 +172,7 @@ function JobNotes({ job }: { job: BulkJobView }) {
 /** One job: the dry-run plan, then start, live progress, pause/resume/cancel, failed rows, result file. */
 export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void }) {
   const { t } = useTranslation();
+  const texts = useTexts();
   const qc = useQueryClient();
   const [filter, setFilter] = useState<Filter>('all');
   const [reason, setReason] = useState('');
@@ -307,7 +310,7 @@ export function JobPanel({ jobId, onClose }: { jobId: string; onClose(): void })
 
         {job.pause && (job.state === 'paused' || job.state === 'pausing') && (
           <Alert color={job.pause.code === 'operator' ? 'orange' : 'red'} title={t(`bulk.pauseCodes.${job.pause.code}`)} data-testid="bulk-pause-reason">
-            {job.pause.message}
+            {pauseText(job.pause, texts)}
           </Alert>
         )}
         {job.state === 'completed' && (

@@ -11,11 +11,14 @@ import { MitIdBadges, AdBadges } from './columns.tsx';
 import { Freshness } from './Freshness.tsx';
 import { DriftBulkButton } from '../actions/DriftBulk.tsx';
 import { useFormat } from '../../app/format.ts';
+import { writeText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 
 /** Mismatches between AD and MitID Erhverv, a count per kind, and each row's one-click (audited) fix. */
 export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const texts = useTexts();
   // Per row, main checks the person too; the rows shown are already only those the operator may see.
   const mayFix = useCan()('people.fixDrift');
   const [picked, setKind] = useState<DriftKind | null>(null);
@@ -34,7 +37,7 @@ export function DriftView({ onOpen }: { onOpen: (id: string) => void }) {
     setRequest({
       title: `${t(`people.driftFix.${kind}`)}: ${r.displayName}`,
       explain: kind === 'identity-missing' ? t('people.assignCreateFee', { id: r.username }) : t(`people.driftKind.${kind}`),
-      run: async (reason) => (await fix.mutateAsync({ personId: r.id, kind: k, reason })).message,
+      run: async (reason) => writeText(await fix.mutateAsync({ personId: r.id, kind: k, reason }), texts, (iso) => fmt.dateTime(iso)),
     });
 
   return (

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, List, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { leakText, mirrorText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDiffRow, type PolicyField } from '../../../shared/domain/policies.ts';
 import { FULL_SERVICE_MAX_TRIES_BEFORE_LOCK, FULL_SERVICE_MIN_LENGTH, FULL_SERVICE_MIN_LOCKED_MINUTES, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
@@ -163,7 +165,8 @@ function FieldInput({ f, draft, set, error, disabled, municipality, isAdmin, nsi
 }
 
 function Tester({ domain, draft }: { domain: string; draft: Settings }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const texts = useTexts();
   const fmt = useFormat();
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -200,7 +203,7 @@ function Tester({ domain, draft }: { domain: string; draft: Settings }) {
                 {result.problems.map((p) => <List.Item key={p.code} data-code={p.code}>{t(`codes.password.${p.code}`, p.params ?? {})}</List.Item>)}
               </List>
             )}
-            {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'} data-testid="tester-leak">{i18n.language === 'en' ? t(`policies.leak.${result.leak.state}`, { count: fmt.number(result.leak.count ?? 0) }) : result.leak.message}</Text>}
+            {result.leak.state !== 'off' && <Text size="sm" c={result.leak.state === 'unavailable' ? 'orange.9' : result.leak.state === 'leaked' ? 'red.9' : 'dimmed'} data-testid="tester-leak">{leakText(result.leak, texts, fmt.number)}</Text>}
           </Stack>
         )}
       </Stack>
@@ -220,6 +223,7 @@ type AdMirror = OpOutput<'policy.mirrorToAd'>;
 /** AD's copy of the policy (the PSO): where AD is weaker than the IdP, and a way to write it again. */
 function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
   const { t } = useTranslation();
+  const texts = useTexts();
   // Always asked afresh: the panel is remounted for every saved version.
   const status = useOp('policy.adStatus', { domain }, { staleTime: 0 });
   const mirror = useOpMutation('policy.mirrorToAd');
@@ -244,7 +248,7 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
             <Button variant="light" loading={mirror.isPending} onClick={() => mirror.mutate({ domain, reason })}>{t('policies.ad.mirror')}</Button>
           </Group>
         )}
-        {mirror.data && <Text size="sm" c={mirror.data.state === 'mirrored' ? 'green.8' : 'red.8'}>{mirror.data.message}</Text>}
+        {mirror.data && <Text size="sm" c={mirror.data.state === 'mirrored' ? 'green.8' : 'red.8'} data-testid="ad-mirror-again">{mirrorText(mirror.data, texts)}</Text>}
       </Stack>
     </Card>
   );
@@ -335,6 +339,7 @@ function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: Passw
 
 function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean }) {
   const { t, i18n } = useTranslation();
+  const texts = useTexts();
   const refreshAfter = useRefreshAfter();
   const [policy, setPolicy] = useState(initial);
   const [basedOn, setBasedOn] = useState(initial.version);
@@ -396,7 +401,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
       )}
       {adMirror && (
         <Alert color={adMirror.state === 'mirrored' ? 'green' : adMirror.state === 'failed' ? 'red' : 'yellow'} data-testid="ad-mirror">
-          {adMirror.message}
+          {mirrorText(adMirror, texts)}
         </Alert>
       )}
       <AdPanel key={policy.version} domain={policy.domain} canEdit={canEdit} />

@@ -113,7 +113,8 @@ describe('running', () => {
     await p.bulk.whenIdle(job.id);
     const at = p.bulk.get(job.id, [], 0, 0).job;
     expect(at.state).toBe('paused');
-    expect(at.pause).toEqual({ code: 'operator', message: expect.stringContaining('Frokostpause') });
+    // In Danish as the job's record keeps it, and by code and values for the operator's language.
+    expect(at.pause).toEqual({ code: 'operator', message: expect.stringContaining('Frokostpause'), detail: { code: 'operator', params: { by: actor.operator.displayName, reason: 'Frokostpause' } } });
     expect(at.counts.inFlight).toBe(0);
     expect(at.counts.done).toBeLessThan(60);
     await new Promise((r) => setTimeout(r, 150));
@@ -191,6 +192,7 @@ describe('running', () => {
     expect(paused.state).toBe('paused');
     expect(paused.pause?.code).toBe('mitid-unavailable');
     expect(paused.pause?.message).toMatch(/^MitID Erhverv svarer ikke .*sat på pause efter 3 forsøg/);
+    expect(paused.pause?.detail).toEqual({ code: 'mitid-unavailable', params: { attempts: 3 } });
     expect(paused.counts).toMatchObject({ done: 0, failed: 0, pending: 20 });
     const auto = p.journal.list({ limit: 100_000 }).find((r) => r.correlationId === job.id && r.summary.event === 'auto-paused');
     expect(auto).toBeDefined();
@@ -218,6 +220,7 @@ describe('running', () => {
     const back = p.bulk.get(job.id, [], 0, 0).job;
     expect(back.state).toBe('paused');
     expect(back.pause?.message).toMatch(/Konsollen blev lukket, mens opgaven kørte/);
+    expect(back.pause?.detail).toEqual({ code: 'interrupted', params: { inFlight: expect.any(Number) } });
     p.bulk.resume(job.id, actor, 'Konsollen er startet igen');
     await p.bulk.whenIdle(job.id);
     expect(p.bulk.get(job.id, [], 0, 0).job).toMatchObject({ state: 'completed', counts: expect.objectContaining({ done: 40, failed: 0 }) });

@@ -91,7 +91,12 @@ describe('MitID Erhverv on the shared stack', () => {
     try {
       const e = await expectConsoleError(client.listSeNumbers());
       expect(e).toMatchObject({ code: 'unavailable-mitid', message: 'MitID Erhverv kan ikke nås (forbindelsen blev afvist)' });
-      expect(await client.ping()).toEqual({ ok: false, message: 'MitID Erhverv kan ikke nås (forbindelsen blev afvist)' });
+      expect(await client.ping()).toEqual({
+        ok: false,
+        message: 'MitID Erhverv kan ikke nås (forbindelsen blev afvist)',
+        // The same by code: the connector's refusal with its key, for the status bar in any language.
+        detail: { code: 'error', params: {}, error: expect.objectContaining({ code: 'unavailable-mitid', message: 'MitID Erhverv kan ikke nås (forbindelsen blev afvist)', key: 'httpRefused' }) },
+      });
     } finally {
       await client.close();
     }
@@ -128,7 +133,7 @@ describe('the Local IdP on the shared stack', () => {
     const idp = createIdpClient(stack);
     const claims = createIdpClaimsClient(stack);
     try {
-      expect(await idp.ping()).toEqual({ ok: true, message: 'Forbundet til Test-IdP (IdP-admin-API v1)' });
+      expect(await idp.ping()).toEqual({ ok: true, message: 'Forbundet til Test-IdP (IdP-admin-API v1)', detail: { code: 'connectedIdp', params: { product: 'Test-IdP', version: '1' } } });
       expect(await claims.get(key)).toBeNull();
       claims.close();
       expect((await idp.ping()).ok).toBe(true);

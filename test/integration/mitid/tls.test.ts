@@ -35,7 +35,7 @@ describe('mutual TLS', () => {
     expect(await rawTokenCall({ pfx: sim.client.pfx, passphrase: sim.client.passphrase })).toBe(200);
     const client = clientFor(sim);
     try {
-      expect(await client.ping()).toEqual({ ok: true, message: 'Forbundet til MitID Erhverv' });
+      expect(await client.ping()).toEqual({ ok: true, message: 'Forbundet til MitID Erhverv', detail: { code: 'connectedMitid', params: {} } });
     } finally {
       await client.close();
     }

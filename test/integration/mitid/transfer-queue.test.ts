@@ -60,8 +60,10 @@ it('a create applied but answered with an error waits in the queue; Genkør reco
   expect((await queue(await signIn('helpdesk.skole'))).some((t) => t.personId === id)).toBe(false);
 
   // Genkør while the search still lags: looked for, not found yet, not POSTed again.
-  const still = await data<{ outcome: string }>('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' });
+  const still = await data<{ outcome: string; said: unknown }>('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' });
   expect(still.outcome).toBe('pending-confirmation');
+  // The same by code and values, for the operator's language.
+  expect(still.said).toEqual({ code: 'pendingConfirmation', params: { at: expect.any(String), searches: expect.any(Number) } });
   expect(sim.stats.calls['POST /identity/employee']).toBe(posts);
   // Once the search shows it: settled, the same identity, still one create. (The precondition check reads
   // the person first, and that read may already settle the create: then the guard finds it assigned.)
@@ -98,8 +100,9 @@ it('a write that failed is listed until a Genkør succeeds; then it is settled a
   const refused = await core.dispatch('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' }, auditor);
   expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-  const done = await data<{ outcome: string }>('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' });
+  const done = await data<{ outcome: string; said: unknown }>('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' });
   expect(done.outcome).toBe('suspended');
+  expect(done.said).toEqual({ code: 'suspended', params: {} });
   expect((await queue()).some((t) => t.key === entry!.key)).toBe(false);
   const again = await core.dispatch('transfers.retry', { key: entry!.key, personId: id, reason: 'Genkør fra køen' }, admin);
   expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });

@@ -62,7 +62,7 @@ it('saving a 15-character policy writes it to AD, and AD then refuses a 12-chara
     settings: { ...policy.settings, nsis: true, minLength: 15, triesBeforeLock: 5, lockedMinutes: 5, passwordHistoryEnabled: true, passwordHistoryCount: 12 },
     reason: 'NSIS Full Service: minimum 15 tegn',
   });
-  expect(saved.adMirror).toMatchObject({ state: 'mirrored' });
+  expect(saved.adMirror).toMatchObject({ state: 'mirrored', detail: { code: expect.stringMatching(/^mirrored(New|Updated)$/), groups: expect.any(Number) } });
 
   const status = (await call('policy.adStatus', { domain: DOMAIN })) as { pso: Record<string, unknown>; weaker: string[] };
   expect(status.pso).toMatchObject({ minLength: 15, historyLength: 12 });

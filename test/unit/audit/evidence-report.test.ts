@@ -154,8 +154,8 @@ describe('a period with more administrative actions than the report lists', () =
       stats.add(row);
     }
     const chain: JournalCheck = {
-      ok: true, chainIntact: true, count: 0, journalId: 'j', workstation: 'WS', head: null, findings: [], findingsOmitted: 0,
-      idp: { state: 'confirmed', message: 'IdP\'en har bekræftet journalen.', acknowledged: null }, checkedAt: new Date().toISOString(),
+      ok: true, chainIntact: true, count: 0, journalId: 'j', workstation: 'WS', head: null, findings: [], findingDetails: [], findingsOmitted: 0,
+      idp: { state: 'confirmed', message: 'IdP\'en har bekræftet journalen.', acknowledged: null }, idpDetail: { code: 'knownNoneYet', params: {} }, checkedAt: new Date().toISOString(),
     };
     await writeReport({
       file, packageId: 'revisionspakke-test', language: 'da', municipality: 'Fjordby Kommune', period: { from: '2026-11-01', to: '2026-11-30' },

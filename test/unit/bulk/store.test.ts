@@ -94,3 +94,14 @@ describe('OU labels', () => {
     expect(ouLabel('DC=k,DC=dk')).toBe('DC=k,DC=dk');
   });
 });
+
+describe('a pause\'s detail', () => {
+  it('is kept by code and values beside the Danish message, and read back in the job\'s view (also by a new process)', () => {
+    store.setJob('j1', { state: 'paused', pauseCode: 'interrupted', pauseMessage: 'Konsollen blev lukket …', pauseDetail: { code: 'interrupted', params: { inFlight: 2 } } });
+    expect(store.view(store.getJob('j1')!).pause).toEqual({ code: 'interrupted', message: 'Konsollen blev lukket …', detail: { code: 'interrupted', params: { inFlight: 2 } } });
+    expect(openBulkStore(journal.file).view(store.getJob('j1')!).pause?.detail).toEqual({ code: 'interrupted', params: { inFlight: 2 } });
+    store.setJob('j1', { state: 'running', pauseCode: null, pauseMessage: null, pauseDetail: null });
+    expect(store.view(store.getJob('j1')!).pause).toBeNull();
+    expect(store.getJob('j1')?.pauseDetail).toBeNull();
+  });
+});

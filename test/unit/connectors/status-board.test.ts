@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SystemStatus } from '../../../shared/domain/settings.ts';
 import { statusBoard } from '../../../src-main/connectors/status.ts';
 
-const status = (message: string): SystemStatus[] => [{ system: 'ad', state: 'ok', message, checkedAt: new Date(0).toISOString(), training: false }];
+const status = (message: string): SystemStatus[] => [{ system: 'ad', state: 'ok', message, detail: { code: 'connectedDc', params: {} }, checkedAt: new Date(0).toISOString(), training: false }];
 
 describe('the status bar\'s view of the systems', () => {
   it('waits only for the first check; later calls answer from the last one and check again behind it', async () => {

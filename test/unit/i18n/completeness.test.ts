@@ -2,15 +2,17 @@ import { AccountState, IdentityState, SigningState, blockerKinds } from '../../.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditActionLabels, auditActionLabelsEn, auditOutcomes, packageProblemCodes, packageSignatureCodes } from '../../../shared/domain/audit.ts';
+import { auditActionLabels, auditActionLabelsEn, auditOutcomes, journalChangeWhys, journalColumns, journalFindingCodes, journalIdpCodes, packageProblemCodes, packageSignatureCodes } from '../../../shared/domain/audit.ts';
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
-import { systems } from '../../../shared/domain/settings.ts';
+import { systemDetailCodes, systems } from '../../../shared/domain/settings.ts';
 import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
 import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
+import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
+import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
 
@@ -54,14 +56,20 @@ const sources = walk(ROOT, (f) => /\.tsx?$/.test(f)).map((f) => ({ file: relativ
 
 /** Every value a template key can take, by the key's prefix; `*` stands for the value. */
 const enumerations: Record<string, readonly string[]> = {
+  'actions.said.*': writeOutcomeCodes,
   'audit.outcomes.*': auditOutcomes,
   'audit.sources.*': ['console', 'idp'],
   'audit.packageProblem.*': packageProblemCodes,
+  'audit.journalFinding.*': journalFindingCodes,
+  'audit.journalWhy.*': journalChangeWhys,
+  'audit.journalColumns.*': journalColumns,
+  'audit.idpCheck.*': journalIdpCodes,
   'audit.packageSignature.*': packageSignatureCodes,
   'bulk.actionHelp.*': bulkActions,
   'bulk.actions.*': bulkActions,
   'bulk.filter.*': ['all', 'todo', 'failed', 'skipped', 'done'],
   'bulk.pauseCodes.*': BulkPauseCode.options,
+  'bulk.pauseText.*': BulkPauseCode.options,
   'bulk.plans.*': bulkPlans,
   'bulk.results.*': Object.keys(bulkResultDa),
   'bulk.rowStates.*': bulkRowStates,
@@ -95,10 +103,12 @@ const enumerations: Record<string, readonly string[]> = {
   'policies.groups.*': policyGroups.map((g) => g.id),
   'policies.kind.*': domainKinds,
   'policies.leak.*': LeakCheck.shape.state.options,
+  'policies.mirrorResult.*': adMirrorCodes,
   'policies.terms.states.*': ['all', 'missing', ...acceptanceStates],
   'readiness.fixes.button.*': ReadinessFix.options.map((o) => o.shape.kind.value),
   'roles.*': roles,
   'systems.*': [...systems, 'ok', 'down', 'not-configured', 'unknown'],
+  'systems.detail.*': systemDetailCodes,
 };
 /** Template keys that fall back on purpose (a field name main may add later reads as itself). */
 const openEnded = new Set(['errors.fieldNames.*', 'errors.fieldHints.*']);

@@ -36,7 +36,7 @@ describe('stores: schema versions and their own connections', () => {
     const versions = Object.fromEntries(
       (new DatabaseSync(file).prepare('SELECT store, version FROM schema_versions').all() as Array<{ store: string; version: number }>).map((r) => [r.store, r.version]),
     );
-    expect(versions).toEqual({ journal: 3, audit: 1, bulk: 2 });
+    expect(versions).toEqual({ journal: 3, audit: 1, bulk: 3 });
     bulk.close();
     audit.close();
     journal.close();
@@ -57,6 +57,23 @@ describe('stores: schema versions and their own connections', () => {
     expect(bulk.view(job!).notes).toEqual([]);
     bulk.addNote('job-old', { at: '2026-12-06T08:00:00.000Z', by: 'Brugeradministrator', text: 'Sat på pause efter aftale' });
     expect(bulk.view(job!).notes).toEqual([{ at: '2026-12-06T08:00:00.000Z', by: 'Brugeradministrator', text: 'Sat på pause efter aftale' }]);
+    bulk.close();
+  });
+
+  it('upgrades a bulk store from before pause details: a paused job keeps its Danish message, with no detail', () => {
+    const file = fresh();
+    const first = openBulkStore(file);
+    first.createJob({ id: 'job-old', action: 'suspend', targetKind: 'people', targetLabel: 'x', createdBy: 'u' }, []);
+    first.close();
+    // The file as version 2 left it: no pause_detail column, a job paused with its Danish message only.
+    const db = new DatabaseSync(file);
+    db.exec("ALTER TABLE bulk_jobs DROP COLUMN pause_detail; UPDATE schema_versions SET version = 2 WHERE store = 'bulk'");
+    db.exec("UPDATE bulk_jobs SET state = 'paused', pause_code = 'operator', pause_message = 'Sat på pause af Bo: frokost' WHERE id = 'job-old'");
+    db.close();
+    const bulk = openBulkStore(file);
+    expect(bulk.view(bulk.getJob('job-old')!).pause).toEqual({ code: 'operator', message: 'Sat på pause af Bo: frokost', detail: null });
+    bulk.setJob('job-old', { pauseDetail: { code: 'operator', params: { by: 'Bo', reason: 'frokost' } } });
+    expect(bulk.view(bulk.getJob('job-old')!).pause?.detail).toEqual({ code: 'operator', params: { by: 'Bo', reason: 'frokost' } });
     bulk.close();
   });
 

@@ -8,6 +8,10 @@ import { GuardedButton, mitidWrites, Panel, Row, type Ask, type May } from './Pa
 import { IdentityBadge, SigningBadge } from '../StateBadges.tsx';
 import type { Blocker, CheckedAction, PersonStates } from '../../../../shared/domain/person-state.ts';
 import { fmtDate } from '../ActionModal.tsx';
+import { useFormat } from '../../../app/format.ts';
+import { writeText } from '../../../app/server-text.ts';
+import { useTexts } from '../../../app/texts.ts';
+import type { WriteOutcome } from '../../../../shared/operations/people.ts';
 
 /** The person in MitID Erhverv: identity, CPR (masked until revealed), local authenticator, signing; their writes. */
 export function MitIdPanel({
@@ -36,6 +40,10 @@ export function MitIdPanel({
   const suspend = useOpMutation('people.suspendIdentity');
   const reactivate = useOpMutation('people.reactivateIdentity');
   const reveal = useOpMutation('people.revealCpr');
+  const texts = useTexts();
+  const fmt = useFormat();
+  // What the write did, in the operator's language (main names it by code beside its Danish sentence).
+  const said = (r: { message: string; said?: WriteOutcome | undefined }) => writeText(r, texts, (iso) => fmt.dateTime(iso));
   if (!panel.ok) {
     return (
       <Panel title={t('people.panelMitid')} testId="panel-mitid">
@@ -51,7 +59,7 @@ export function MitIdPanel({
     <Panel title={t('people.panelMitid')} testId="panel-mitid">
       {m.pendingCreate && (
         <Alert color="yellow" mb="xs" data-testid="mitid-pending" title={t('people.pendingCreateTitle')}>
-          <Text size="sm">{m.pendingCreate.message}</Text>
+          <Text size="sm">{t('people.pendingCreateText', { button: t('people.assign') })}</Text>
           <Text size="xs" c="dimmed" mt={4}>
             {t('people.pendingCreateProgress', {
               since: fmtDate(m.pendingCreate.since),
@@ -139,7 +147,7 @@ export function MitIdPanel({
                     : id
                       ? t('people.assignRequest', { id: m.subjectNameId })
                       : t('people.assignCreateFee', { id: m.subjectNameId }),
-                  run: async (reason) => (await assign.mutateAsync({ personId: p.id, reason })).message,
+                  run: async (reason) => said(await assign.mutateAsync({ personId: p.id, reason })),
                 })
               }
             >
@@ -155,7 +163,7 @@ export function MitIdPanel({
                   title: `${t('people.revoke')}: ${name}`,
                   explain: t('people.revokeHelp'),
                   color: 'red',
-                  run: async (reason) => (await revoke.mutateAsync({ personId: p.id, reason })).message,
+                  run: async (reason) => said(await revoke.mutateAsync({ personId: p.id, reason })),
                 })
               }
             >
@@ -170,7 +178,7 @@ export function MitIdPanel({
                 ask({
                   title: `${t('people.upgrade')}: ${name}`,
                   explain: t('people.upgradeHelp'),
-                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: true })).message,
+                  run: async (reason) => said(await signing.mutateAsync({ personId: p.id, reason, allow: true })),
                 })
               }
             >
@@ -185,7 +193,7 @@ export function MitIdPanel({
                 ask({
                   title: `${t('people.downgrade')}: ${name}`,
                   color: 'red',
-                  run: async (reason) => (await signing.mutateAsync({ personId: p.id, reason, allow: false })).message,
+                  run: async (reason) => said(await signing.mutateAsync({ personId: p.id, reason, allow: false })),
                 })
               }
             >
@@ -200,7 +208,7 @@ export function MitIdPanel({
                 ask({
                   title: `${t('people.suspend')}: ${name}`,
                   color: 'orange',
-                  run: async (reason) => (await suspend.mutateAsync({ personId: p.id, reason })).message,
+                  run: async (reason) => said(await suspend.mutateAsync({ personId: p.id, reason })),
                 })
               }
             >
@@ -213,7 +221,7 @@ export function MitIdPanel({
               onClick={() =>
                 ask({
                   title: `${t('people.reactivate')}: ${name}`,
-                  run: async (reason) => (await reactivate.mutateAsync({ personId: p.id, reason })).message,
+                  run: async (reason) => said(await reactivate.mutateAsync({ personId: p.id, reason })),
                 })
               }
             >

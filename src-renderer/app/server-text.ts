@@ -1,0 +1,93 @@
+import type { JournalFinding, JournalFindingDetail, JournalIdpDetail } from '../../shared/domain/audit.ts';
+import type { BulkJobView } from '../../shared/domain/bulk.ts';
+import type { LeakCheck } from '../../shared/domain/policies.ts';
+import type { SystemStatus } from '../../shared/domain/settings.ts';
+import type { WriteOutcome } from '../../shared/operations/people.ts';
+import type { AdMirrorResult } from '../../shared/operations/policies.ts';
+import { translateError, type Texts } from './error-text.ts';
+
+/**
+ * What main says by code and values, worded in the operator's language (#18, one language at a time).
+ * Main keeps its Danish sentence beside the code where its journal or exports need it; the screen words
+ * the code from the locale tables, whose Danish texts are main's own. Pure: the caller passes `t` and
+ * the language, so each mapping is tested in both languages without React.
+ */
+
+const danish = (language: string) => language === 'da' || language.startsWith('da-');
+
+/** A paused bulk job's detail; a job paused before details were kept has only main's Danish sentence. */
+export function pauseText(pause: NonNullable<BulkJobView['pause']>, { language, t }: Texts): string {
+  if (pause.detail) return t(`bulk.pauseText.${pause.detail.code}`, pause.detail.params);
+  return danish(language) ? pause.message : '';
+}
+
+/** Why a system is in its state (the status bar's tooltip); a refusal from the system reads as any error does. */
+export function systemDetailText(s: Pick<SystemStatus, 'system' | 'detail'>, texts: Texts): string {
+  const { code, params, error } = s.detail;
+  if (code === 'error' && error) return translateError(error, texts);
+  return texts.t(`systems.detail.${code}`, { system: texts.t(`systems.${s.system}`), ...params });
+}
+
+/** What writing a password policy to AD did (a PSO made or updated, no groups, or AD's refusal). */
+export function mirrorText(r: Pick<AdMirrorResult, 'detail'>, texts: Texts): string {
+  const { code, groups, error } = r.detail;
+  return texts.t(`policies.mirrorResult.${code}`, { groups, error: error ? translateError(error, texts) : '' });
+}
+
+/**
+ * The leaked-password check: Danish mode shows main's own sentence (it names the service's address or
+ * status when it could not answer); any other language its state's text.
+ */
+export function leakText(leak: LeakCheck, texts: Texts, number: (n: number) => string): string {
+  return danish(texts.language) ? leak.message : texts.t(`policies.leak.${leak.state}`, { count: number(leak.count ?? 0) });
+}
+
+/** What a MitID Erhverv write about a person did (Genkør's outcome); `dateTime` words the times in it. */
+export function outcomeText(said: WriteOutcome, texts: Texts, dateTime: (iso: string) => string): string {
+  const params = { ...said.params, ...(typeof said.params['at'] === 'string' ? { at: dateTime(said.params['at']) } : {}) };
+  return texts.t(`actions.said.${said.code}`, params);
+}
+
+/** How times and figures in a journal check's values read in the operator's language. */
+export interface Figures {
+  dateTime(iso: string): string;
+  number(n: number): string;
+}
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One finding of the journal check: its code's text with the finding's range, the values' times and figures worded here. */
+export function journalFindingText(f: Pick<JournalFinding, 'fromSeq' | 'toSeq'>, d: JournalFindingDetail, { t }: Texts, fig: Figures): string {
+  const from = f.fromSeq;
+  const to = f.toSeq ?? f.fromSeq;
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.params)) p[k] = k.endsWith('At') && typeof v === 'string' ? fig.dateTime(v) : v;
+  const range = t('audit.journalRange', { count: from === to ? 1 : 2, from, to });
+  const fields = String(d.params['fields'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((c) => `»${t(`audit.journalColumns.${c}`, { defaultValue: c })}«`)
+    .join(', ');
+  const why = typeof d.params['why'] === 'string' ? t(`audit.journalWhy.${d.params['why']}`, { fields, chainedSeq: d.params['chainedSeq'] }) : '';
+  const parts = [upperFirst(t(`audit.journalFinding.${d.code}`, { ...p, range, from, to, why }))];
+  if (typeof d.params['lastFit'] === 'number' && d.params['lastFit'] > 0) parts.push(t('audit.journalFits', { seq: d.params['lastFit'] }));
+  const later = d.params['later'];
+  if (typeof later === 'number' && later > 0) parts.push(t('audit.journalLater', { count: later, n: fig.number(later) }));
+  return parts.join(' ');
+}
+
+/** What the IdP said about the journal; an IdP that could not be asked says why, as any error reads. */
+export function journalIdpText(d: JournalIdpDetail, texts: Texts, fig: Figures): string {
+  const { t } = texts;
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.params)) p[k] = k.endsWith('At') && typeof v === 'string' ? fig.dateTime(v) : v;
+  const why = d.error ? translateError(d.error, texts).replace(/\.$/, '') : t('audit.idpCheckUnknown');
+  const text = t(`audit.idpCheck.${d.code}`, { ...p, why });
+  const pending = d.params['pending'];
+  return typeof pending === 'number' && pending > 0 ? `${text} ${t('audit.idpCheckPending', { count: pending, n: fig.number(pending) })}` : text;
+}
+
+/** A person write's answer: by its code when main named one (the MitID Erhverv writes), else main's sentence. */
+export function writeText(r: { message: string; said?: WriteOutcome | undefined }, texts: Texts, dateTime: (iso: string) => string): string {
+  return r.said ? outcomeText(r.said, texts, dateTime) : r.message;
+}
