@@ -1,12 +1,22 @@
-import { useRef, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import { Badge, Button, Checkbox, Group, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { domainIdFor, type AdDomain } from '../../../shared/domain/settings.ts';
+import { inBackground } from '../../app/background.ts';
+import { useOpMutation } from '../../app/ops.ts';
+import { TestResult, type TestOutcome } from './TestResult.tsx';
 
 const emptyDomain = (id: string): AdDomain => ({
   id, name: '', urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false,
   linkRule: { kind: 'samaccountname-suffix', suffix: '', lowercase: false }, signingGroupDn: '', idpDomain: '',
 });
+
+/** The same domain whatever the order of its keys (the draft's and main's differ). */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
+}
 
 export interface DomainsSectionProps {
   domains: AdDomain[];
@@ -18,15 +28,15 @@ export interface DomainsSectionProps {
   lockable(field: string, description?: string): { disabled: boolean; description: string | undefined; 'data-locked': string | undefined };
   isLocked(field: string): boolean;
   fieldError(prefix: string): string | undefined;
-  /** The per-domain actions beside Redigér and Fjern (e.g. Test forbindelse for a saved domain). */
-  actions?: (d: AdDomain, index: number) => React.ReactNode;
+  /** Offer "Test forbindelse" per domain (administrators). */
+  canTest: boolean;
 }
 
 /**
  * The AD domains: a table with one row per domain (the first is the municipality's own) and the fields of
  * the one being edited below it. Add, edit and remove change the draft; Gem saves it with the rest.
  */
-export function DomainsSection({ domains, saved, onChange, off, lockable, isLocked, fieldError, actions }: DomainsSectionProps) {
+export function DomainsSection({ domains, saved, onChange, off, lockable, isLocked, fieldError, canTest }: DomainsSectionProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(domains[0]?.id ?? null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -61,6 +71,25 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
   };
   const p = (field: string) => `domains.${index}.${field}`;
 
+  // "Test forbindelse" tries the saved domain in main; a domain changed on screen is saved first.
+  const test = useOpMutation('settings.testConnection');
+  const [results, setResults] = useState<Record<string, { busy: boolean; outcome?: TestOutcome }>>({});
+  const runTest = async (x: AdDomain) => {
+    const stored = saved.find((s) => s.id === x.id);
+    if (!stored || canonical(stored) !== canonical(x)) {
+      setResults((r) => ({ ...r, [x.id]: { busy: false, outcome: { saveFirst: true } } }));
+      return;
+    }
+    setResults((r) => ({ ...r, [x.id]: { busy: true } }));
+    let outcome: TestOutcome;
+    try {
+      outcome = { test: await test.mutateAsync({ system: 'ad', domainId: x.id }) };
+    } catch (e) {
+      outcome = { error: e };
+    }
+    setResults((r) => ({ ...r, [x.id]: { busy: false, outcome } }));
+  };
+
   return (
     <Stack>
       <Text size="sm" c="dimmed">{t('settings.domains.help')}</Text>
@@ -82,9 +111,10 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
                 const label = x.name || t('settings.domains.unnamed');
                 const hasError = fieldError(`settings.domains.${i}.`) !== undefined;
                 return (
-                  <Table.Tr key={x.id} data-testid={`domain-row-${x.id}`}>
+                  <Fragment key={x.id}>
+                  <Table.Tr data-testid={`domain-row-${x.id}`}>
                     <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
+                      <Group gap={4}>
                         <Text size="sm" fw={500}>{label}</Text>
                         {i === 0 && <Badge size="sm" variant="light">{t('settings.domains.primary')}</Badge>}
                         {hasError && <Badge size="sm" color="red" variant="light">{t('settings.domains.hasErrors')}</Badge>}
@@ -99,7 +129,12 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
                           onClick={() => setOpen(open === x.id ? null : x.id)}>
                           {t('settings.domains.edit')}
                         </Button>
-                        {actions?.(x, i)}
+                        {canTest && (
+                          <Button size="xs" variant="light" loading={results[x.id]?.busy} aria-label={t('settings.domains.testNamed', { name: label })}
+                            data-testid={`test-domain-${x.id}`} onClick={() => inBackground(runTest(x))}>
+                            {t('settings.test')}
+                          </Button>
+                        )}
                         {!off && (
                           <Button size="xs" variant="subtle" color="red" disabled={i === 0 && firstLocked}
                             aria-label={t('settings.domains.removeNamed', { name: label })} data-testid={`domain-remove-${x.id}`}
@@ -110,6 +145,14 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
                       </Group>
                     </Table.Td>
                   </Table.Tr>
+                  {results[x.id]?.outcome && (
+                    <Table.Tr>
+                      <Table.Td colSpan={4}>
+                        <TestResult outcome={results[x.id]!.outcome!} testId={`test-result-${x.id}`} />
+                      </Table.Td>
+                    </Table.Tr>
+                  )}
+                  </Fragment>
                 );
               })}
             </Table.Tbody>

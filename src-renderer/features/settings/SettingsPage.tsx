@@ -5,6 +5,7 @@ import type { LockedField } from '../../../shared/domain/machine-policy.ts';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
+import { TestResult, type TestOutcome } from './TestResult.tsx';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
 import { DomainsSection } from './DomainsSection.tsx';
@@ -13,14 +14,14 @@ import { inBackground } from '../../app/background.ts';
 
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
-  const [state, setState] = useState<{ busy: boolean; result?: { ok: boolean; message: string } }>({ busy: false });
+  const [state, setState] = useState<{ busy: boolean; outcome?: TestOutcome }>({ busy: false });
   const test = useOpMutation('settings.testConnection');
   const runTest = async () => {
     setState({ busy: true });
     try {
-      setState({ busy: false, result: await test.mutateAsync({ system }) });
+      setState({ busy: false, outcome: { test: await test.mutateAsync({ system }) } });
     } catch (e) {
-      setState({ busy: false, result: { ok: false, message: errorText(e) } });
+      setState({ busy: false, outcome: { error: e } });
     }
   };
   return (
@@ -31,13 +32,9 @@ function TestButton({ system }: { system: SystemName }) {
         onClick={() => inBackground(runTest())}
         data-testid={`test-${system}`}
       >
-        {t('settings.test')}
+        {system === 'ad' ? t('settings.domains.testInUse') : t('settings.test')}
       </Button>
-      {state.result && (
-        <Text size="sm" c={state.result.ok ? 'green' : 'red'} role="status">
-          {state.result.ok ? t('settings.testOk') : t('settings.testFailed')}: {state.result.message}
-        </Text>
-      )}
+      {state.outcome && <TestResult outcome={state.outcome} />}
     </Group>
   );
 }
@@ -162,7 +159,7 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
         {locks.is('mode') && <Text size="sm" c="dimmed" id="locked-mode" data-testid="locked-mode">{locks.reason('mode')}</Text>}
       </Section>
       <Section title={t('settings.domains.title')} system="ad" isAdmin={isAdmin}>
-        <DomainsSection domains={draft.domains} saved={initial.domains} off={off} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
+        <DomainsSection domains={draft.domains} saved={initial.domains} off={off} canTest={isAdmin} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
           onChange={(domains) => setDraft({ ...draft, domains })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>

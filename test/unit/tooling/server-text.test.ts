@@ -27,8 +27,6 @@ const stillDanish: Record<string, number> = {
   'src-renderer/features/people/person/ResetPasswordModal.tsx': 1,
   // The leak check (English mode words it from its state), and the AD mirror's outcome (twice).
   'src-renderer/features/policies/PolicyTab.tsx': 3,
-  // "Test forbindelse": the system's answer.
-  'src-renderer/features/settings/SettingsPage.tsx': 1,
 };
 
 function walk(dir: string): string[] {
