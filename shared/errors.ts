@@ -69,6 +69,7 @@ export const messageKeys = [
   'adBindMustChange',
   'adBindRestricted',
   'adBindWrong',
+  'adSignInOtherDomain',
   'adPasswordTooShortMin',
   'adPasswordTooShort',
   'adPasswordComplexity',

@@ -212,6 +212,18 @@ export function primaryDomain(settings: Pick<Settings, 'domains'>): AdDomain | n
   return settings.domains[0] ?? null;
 }
 
+/**
+ * The domain an operator's typed name belongs to: `name@suffix` → the domain whose UPN suffix (or, without
+ * one, whose base DN's DNS name) the suffix is, compared without case. A plain name, a down-level
+ * DOMAIN\\name and a suffix no domain claims go to the first domain, as before several domains (its AD may
+ * know the suffix as an alternative UPN suffix). null when no domain is set up.
+ */
+export function signInDomainOf(username: string, domains: readonly AdDomain[]): AdDomain | null {
+  const suffix = /^[^@\\]+@([^@]+)$/.exec(username.trim())?.[1]?.trim().toLowerCase();
+  const own = (d: AdDomain) => (d.upnSuffix.trim().replace(/^@/, '') || (domainFromDn(d.baseDn) ?? '')).toLowerCase();
+  return (suffix ? domains.find((d) => own(d) === suffix) : undefined) ?? domains[0] ?? null;
+}
+
 /** A stable id for a domain made from its name, not one of `taken` ("Skolerne" → "skolerne", "skolerne-2"). */
 export function domainIdFor(name: string, taken: readonly string[]): string {
   const base =

@@ -1,7 +1,7 @@
 // The live environment: the municipality's own AD, MitID Erhverv and IdP, as the settings name them.
 import { readFileSync } from 'node:fs';
 import { primaryDomain, type Settings } from '../../shared/domain/settings.ts';
-import { createAdDirectory } from '../connectors/ad/ad-directory.ts';
+import { createDomainsDirectory } from '../connectors/ad/domains-directory.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
 import { idpHttpFor } from '../connectors/idp/http.ts';
@@ -12,9 +12,10 @@ import { livePoliciesDefaults } from '../store/policies-config-store.ts';
 import { boundSecret, type SecretStore } from '../store/settings-store.ts';
 
 export function liveEnvironment(settings: Settings, secrets: SecretStore): Environment {
-  // Sign-in and the people list use the first domain until they learn several (the others are tested from Indstillinger).
+  // Sign-in and the people list use the first domain until they learn several (the others are tested from
+  // Indstillinger, and a name of another domain is refused at sign-in before any bind).
   const ad = primaryDomain(settings);
-  const directory = ad ? createAdDirectory(ad) : unconfiguredDirectory();
+  const directory = ad ? createDomainsDirectory(settings.domains) : unconfiguredDirectory();
   // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
   // the system is shown as down with the reason, and everything else keeps working.
   const problems: Partial<Record<'mitid' | 'idp', string>> = {};

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPolicy, MachinePolicy } from '../../../shared/domain/machine-policy.ts';
-import { domainIdFor, idpDomainOf, migrateSettingsDocument, primaryDomain, Settings } from '../../../shared/domain/settings.ts';
+import { domainIdFor, idpDomainOf, migrateSettingsDocument, primaryDomain, Settings, signInDomainOf } from '../../../shared/domain/settings.ts';
 import { domainFromDn } from '../../../shared/idp/common.ts';
 import { fileSettingsStore, parseStoredSettings, SettingsUnreadableError } from '../../../src-main/store/settings-store.ts';
 
@@ -175,5 +175,22 @@ describe('the domain list', () => {
     const out = applyPolicy(s, MachinePolicy.parse({ AdDomainControllers: ['ldaps://dc9.kommune.test'], AdStartTls: false }));
     expect(out.domains[0]).toMatchObject({ id: 'kommune', urls: ['ldaps://dc9.kommune.test'], startTls: false });
     expect(out.domains[1]).toEqual(s.domains[1]);
+  });
+
+  it('sign-in picks the domain by the typed UPN suffix; a plain, down-level or unclaimed name goes to the first', () => {
+    const s = Settings.parse({
+      domains: [
+        domain('kommune', 'Kommunen', 'DC=kommune,DC=test', 'kommune.test'),
+        { ...domain('skole', 'Skolerne', 'DC=skole,DC=test', ''), urls: ['ldaps://dc.skole.test'] },
+      ],
+    });
+    const pick = (name: string) => signInDomainOf(name, s.domains)?.id ?? null;
+    expect(pick('op.helpdesk@SKOLE.test')).toBe('skole'); // no UPN suffix set: the base DN's DNS name
+    expect(pick(' op.helpdesk@kommune.test ')).toBe('kommune');
+    expect(pick('op.helpdesk')).toBe('kommune');
+    expect(pick('SKOLE\\op.helpdesk')).toBe('kommune');
+    expect(pick('op.helpdesk@andet.dk')).toBe('kommune');
+    expect(pick('a@b@skole.test')).toBe('kommune');
+    expect(signInDomainOf('x@skole.test', [])).toBeNull();
   });
 });
