@@ -131,7 +131,7 @@ const bench: Benchmark = {
       writeFileSync(mitidCa, sims.ready.mitid.caPem);
       writeFileSync(idpCa, sims.ready.idp.caPem);
       const settings = Settings.parse({
-        mode: 'live', ad: profile,
+        mode: 'live', domains: [{ id: 'kommune', name: 'Kommunen', ...profile }],
         mitid: { baseUrl: sims.ready.mitid.url, p12File, caFile: mitidCa, timeoutMs: 30_000 },
         idp: { baseUrl: sims.ready.idp.url, auth: 'api-key', caFile: idpCa },
         roleMapping: { administrator: [ROLE_GROUPS.administrator], useradmin: [ROLE_GROUPS.useradmin], helpdesk: [ROLE_GROUPS.helpdesk], auditor: [ROLE_GROUPS.auditor], helpdeskScopes: [] },

@@ -73,6 +73,7 @@ export const messageKeys = [
   'adBindMustChange',
   'adBindRestricted',
   'adBindWrong',
+  'adSignInOtherDomain',
   'adPasswordTooShortMin',
   'adPasswordTooShort',
   'adPasswordComplexity',

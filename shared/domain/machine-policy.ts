@@ -3,7 +3,8 @@
 // check that a save changes no locked field. Reading the file and the registry lives in src-main.
 import { z } from 'zod';
 import type { Settings } from './settings.ts';
-import { AdProfile, IdpProfile, insecureUrlProblem, isAbsolutePath, MitIdProfile, RoleMapping } from './settings.ts';
+import { domainFromDn } from '../idp/common.ts';
+import { AdDomain, domainIdFor, IdpProfile, insecureUrlProblem, isAbsolutePath, MitIdProfile, RoleMapping } from './settings.ts';
 
 /** The registry writes booleans as REG_DWORD 0/1; the JSON file may use either. */
 const flag = z.union([z.boolean(), z.literal(0).transform(() => false), z.literal(1).transform(() => true)], {
@@ -40,6 +41,7 @@ export const MachinePolicy = z
     Environment: z.enum(['live', 'training'], { error: 'Skal være "live" eller "training"' }),
     /** false: the training environment may not be chosen (the environment is then locked to live). */
     AllowTraining: flag,
+    /** The Ad* keys set (and lock) the first AD domain in settings: the municipality's own. */
     AdDomainControllers: z.array(dcUrl).min(1, 'Angiv mindst én domænecontroller').max(20),
     AdBaseDn: text,
     AdUpnSuffix: text,
@@ -110,11 +112,11 @@ function parseScopeLine(line: string): { group: string; ous: string[] } | null {
 const fieldOf: Record<keyof MachinePolicy, string | null> = {
   Environment: 'mode',
   AllowTraining: 'mode',
-  AdDomainControllers: 'ad.urls',
-  AdBaseDn: 'ad.baseDn',
-  AdUpnSuffix: 'ad.upnSuffix',
-  AdStartTls: 'ad.startTls',
-  AdCaFile: 'ad.caFile',
+  AdDomainControllers: 'domains.0.urls',
+  AdBaseDn: 'domains.0.baseDn',
+  AdUpnSuffix: 'domains.0.upnSuffix',
+  AdStartTls: 'domains.0.startTls',
+  AdCaFile: 'domains.0.caFile',
   MitIdBaseUrl: 'mitid.baseUrl',
   MitIdCertificateFile: 'mitid.p12File',
   MitIdCaFile: 'mitid.caFile',
@@ -190,7 +192,11 @@ export function applyPolicy(settings: Settings, p: MachinePolicy): Settings {
     ...(p.AdStartTls !== undefined ? { startTls: p.AdStartTls } : {}),
     ...(p.AdCaFile !== undefined ? { caFile: p.AdCaFile } : {}),
   };
-  out.ad = overlay(out.ad, ad, AdProfile);
+  // The Ad* keys set the first domain (the municipality's own); a first domain the policy completes is made.
+  const first = out.domains[0] ?? null;
+  const dns = domainFromDn(ad.baseDn ?? '');
+  const made = overlay(first, first ? ad : { id: dns ? domainIdFor(dns, []) : 'ad', name: dns ?? 'Active Directory', ...ad }, AdDomain);
+  out.domains = made ? [made, ...out.domains.slice(1)] : out.domains;
   out.mitid = overlay(out.mitid, {
     ...(p.MitIdBaseUrl !== undefined ? { baseUrl: p.MitIdBaseUrl } : {}),
     ...(p.MitIdCertificateFile !== undefined ? { p12File: p.MitIdCertificateFile } : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorRef, errorRef, isConsoleError, MessageParams } from '../errors.ts';
+import { domainFromDn } from '../idp/common.ts';
 import { LinkRule } from '../mitid/link-rule.ts';
 
 /** Loopback names the simulators listen on; nothing sent there leaves the machine. */
@@ -77,6 +78,57 @@ export const AdProfile = z.object({
 });
 export type AdProfile = z.infer<typeof AdProfile>;
 
+/** A domain's stable id: lowercase letters, digits and dashes. It never changes after the domain is added. */
+export const DomainId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Skal være små bogstaver, tal og bindestreg (højst 40 tegn)');
+export type DomainId = z.infer<typeof DomainId>;
+
+/**
+ * One Active Directory domain the console works with (the municipality's own, the schools', …): its
+ * connection (the AdProfile fields: DCs in failover order, base DN, CA, UPN suffix, link rule, signing
+ * group) plus a stable id, a name for people, and the IdP domain its people are kept under.
+ */
+export const AdDomain = AdProfile.extend({
+  id: DomainId,
+  /** What operators see, e.g. "Kommunen" or "Skolerne". */
+  name: z.string().trim().min(1, 'Giv domænet et navn').max(100, 'Højst 100 tegn'),
+  /**
+   * The IdP's domain for this AD's people (OS2faktor's "domæne"). Empty = the DNS name of the base DN
+   * (DC=kommune,DC=dk → kommune.dk), which is how the IdP keys a person today.
+   */
+  idpDomain: z
+    .string()
+    .trim()
+    .max(253)
+    .refine((v) => v === '' || /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i.test(v), 'Skal være et domænenavn, fx skole.kommune.dk')
+    .default(''),
+});
+export type AdDomain = z.infer<typeof AdDomain>;
+
+/** The IdP domain a domain's people are kept under: the configured one, else the base DN's DNS name. */
+export function idpDomainOf(d: Pick<AdDomain, 'idpDomain' | 'baseDn'>): string {
+  return d.idpDomain || (domainFromDn(d.baseDn) ?? '');
+}
+
+/** The domains, each id, base DN and UPN suffix once (a UPN suffix picks the domain at sign-in). */
+export const AdDomains = z
+  .array(AdDomain)
+  .max(20, 'Højst 20 domæner')
+  .superRefine((list, ctx) => {
+    const seen = { id: new Map<string, number>(), baseDn: new Map<string, number>(), upnSuffix: new Map<string, number>() };
+    const text = { id: 'Id’et bruges allerede af domænet', baseDn: 'Søgebasen bruges allerede af domænet', upnSuffix: 'UPN-suffikset bruges allerede af domænet' };
+    list.forEach((d, i) => {
+      for (const field of ['id', 'baseDn', 'upnSuffix'] as const) {
+        const key = field === 'baseDn' ? d.baseDn.replace(/\s*,\s*/g, ',').toLowerCase() : d[field].toLowerCase();
+        if (key === '') continue;
+        const first = seen[field].get(key);
+        if (first === undefined) seen[field].set(key, i);
+        else ctx.addIssue({ code: 'custom', path: [i, field], message: `${text[field]} "${list[first]!.name}"` });
+      }
+    });
+  });
+
 /** The MitID Erhverv environments [C: production, pre-production; I: integration test]; the UI offers them as choices. */
 export const mitIdEnvironments = [
   { id: 'production', label: 'Produktion', baseUrl: 'https://services.nemlog-in.dk' },
@@ -135,7 +187,12 @@ export const Settings = z.object({
   /** training = the built-in fictitious municipality; live = the configured systems. */
   mode: z.enum(['training', 'live']).default('training'),
   language: z.enum(['da', 'en']).default('da'),
-  ad: AdProfile.nullable().default(null),
+  /**
+   * The AD domains, the first being the municipality's own (the one sign-in and the people list use until
+   * they learn several domains, and the one IT's machine policy keys Ad* set). Settings from before this
+   * list had one `ad` profile; migrateSettingsDocument turns it into a one-element list.
+   */
+  domains: AdDomains.default([]),
   mitid: MitIdProfile.nullable().default(null),
   idp: IdpProfile.nullable().default(null),
   roleMapping: RoleMapping.default(RoleMapping.parse({})),
@@ -150,6 +207,58 @@ export const Settings = z.object({
   autoUpdate: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** The first domain: the one sign-in, the people list and the status bar use (null = AD not set up). */
+export function primaryDomain(settings: Pick<Settings, 'domains'>): AdDomain | null {
+  return settings.domains[0] ?? null;
+}
+
+/**
+ * The domain an operator's typed name belongs to: `name@suffix` → the domain whose UPN suffix (or, without
+ * one, whose base DN's DNS name) the suffix is, compared without case. A plain name, a down-level
+ * DOMAIN\\name and a suffix no domain claims go to the first domain, as before several domains (its AD may
+ * know the suffix as an alternative UPN suffix). null when no domain is set up.
+ */
+export function signInDomainOf(username: string, domains: readonly AdDomain[]): AdDomain | null {
+  const suffix = /^[^@\\]+@([^@]+)$/.exec(username.trim())?.[1]?.trim().toLowerCase();
+  const own = (d: AdDomain) => (d.upnSuffix.trim().replace(/^@/, '') || (domainFromDn(d.baseDn) ?? '')).toLowerCase();
+  return (suffix ? domains.find((d) => own(d) === suffix) : undefined) ?? domains[0] ?? null;
+}
+
+/** A stable id for a domain made from its name, not one of `taken` ("Skolerne" → "skolerne", "skolerne-2"). */
+export function domainIdFor(name: string, taken: readonly string[]): string {
+  const base =
+    name
+      .toLowerCase()
+      .replace(/æ/g, 'ae')
+      .replace(/ø/g, 'oe')
+      .replace(/å/g, 'aa')
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30)
+      .replace(/-+$/, '') || 'domaene';
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/**
+ * A stored settings document in the current shape. Settings from before several domains had one `ad`
+ * profile (or null): it becomes the only element of `domains`, every field kept as it was, with an id and
+ * a name made from its base DN and the IdP domain left to the base DN (as before). Anything else is
+ * returned as it is, for the schema to accept or refuse. Pure: the stored document is never rewritten by
+ * a read; the next save writes the new shape.
+ */
+export function migrateSettingsDocument(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('ad' in raw) || 'domains' in raw) return raw;
+  const { ad, ...rest } = raw as Record<string, unknown>;
+  if (ad === null || ad === undefined) return { ...rest, domains: [] };
+  if (typeof ad !== 'object' || Array.isArray(ad)) return { ...rest, domains: [ad] };
+  const baseDn = typeof (ad as { baseDn?: unknown }).baseDn === 'string' ? ((ad as { baseDn: string }).baseDn) : '';
+  const dns = domainFromDn(baseDn);
+  return { ...rest, domains: [{ id: dns ? domainIdFor(dns, []) : 'ad', name: dns ?? 'Active Directory', ...ad }] };
+}
 
 /** Names of the secrets the console keeps; their values live only in the OS-protected secret store. */
 export const secretKeys = ['mitid.p12Passphrase', 'idp.apiKey', 'idp.bearerToken'] as const;

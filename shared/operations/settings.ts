@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
 import { LockedField } from '../domain/machine-policy.ts';
-import { SecretKey, Settings, SystemName, SystemStatus } from '../domain/settings.ts';
+import { ConnectionTest } from '../domain/connection-test.ts';
+import { DomainId, SecretKey, Settings, SystemName, SystemStatus } from '../domain/settings.ts';
 
 const SettingsView = z.object({
   settings: Settings,
@@ -48,8 +49,9 @@ export const settingsOps = {
     access: ['administrator'],
     scope: 'none',
     writes: false,
-    input: z.object({ system: SystemName }).strict(),
-    output: z.object({ ok: z.boolean(), message: z.string() }),
+    /** A system as the running environment reaches it, or one saved AD domain (each of its DCs). */
+    input: z.union([z.object({ system: SystemName }).strict(), z.object({ system: z.literal('ad'), domainId: DomainId }).strict()]),
+    output: ConnectionTest,
   }),
   'system.status': op({
     summary: 'Status for de tilsluttede systemer',

@@ -33,6 +33,7 @@ import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
 import { statusBoard, type StatusBoard } from '../connectors/status.ts';
 import { createSettingsService } from '../services/settings/settings-service.ts';
+import { testAdDomain } from '../connectors/ad/domain-test.ts';
 import { openAuditStore, type AuditStore } from '../store/audit-store.ts';
 import { openBulkStore } from '../store/bulk-store.ts';
 import { openJournal, type Journal } from '../store/journal.ts';
@@ -279,7 +280,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const policiesConfig = fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults);
   const handlers = createHandlers({
     session: createSessionService({ environment, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
-    settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy) }),
+    settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy), testDomain: testAdDomain }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
     policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService }),

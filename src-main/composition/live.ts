@@ -1,7 +1,7 @@
 // The live environment: the municipality's own AD, MitID Erhverv and IdP, as the settings name them.
 import { readFileSync } from 'node:fs';
-import { errorDetail, type PingResult, type Settings } from '../../shared/domain/settings.ts';
-import { createAdDirectory } from '../connectors/ad/ad-directory.ts';
+import { errorDetail, primaryDomain, type PingResult, type Settings } from '../../shared/domain/settings.ts';
+import { createDomainsDirectory } from '../connectors/ad/domains-directory.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
 import { idpHttpFor } from '../connectors/idp/http.ts';
@@ -12,7 +12,10 @@ import { livePoliciesDefaults } from '../store/policies-config-store.ts';
 import { boundSecret, type SecretStore } from '../store/settings-store.ts';
 
 export function liveEnvironment(settings: Settings, secrets: SecretStore): Environment {
-  const directory = settings.ad ? createAdDirectory(settings.ad) : unconfiguredDirectory();
+  // Sign-in and the people list use the first domain until they learn several (the others are tested from
+  // Indstillinger, and a name of another domain is refused at sign-in before any bind).
+  const ad = primaryDomain(settings);
+  const directory = ad ? createDomainsDirectory(settings.domains) : unconfiguredDirectory();
   // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
   // the system is shown as down with the reason, and everything else keeps working.
   const problems: Partial<Record<'mitid' | 'idp', PingResult>> = {};
@@ -65,12 +68,12 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       idp,
       mitid,
       createClaims,
-      linkRule: settings.ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
-      signingGroupDn: settings.ad?.signingGroupDn || null,
+      linkRule: ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
+      signingGroupDn: ad?.signingGroupDn || null,
       idpKey: idpKeyFor,
       status: async () =>
         Promise.all([
-          pingStatus('ad', false, settings.ad ? directory : null, notSetUp('Active Directory er ikke sat op.')),
+          pingStatus('ad', false, ad ? directory : null, notSetUp('Active Directory er ikke sat op.')),
           pingStatus('mitid', false, problems.mitid ? broken(problems.mitid) : mitid, notSetUp('MitID Erhverv er ikke sat op.')),
           pingStatus('idp', false, problems.idp ? broken(problems.idp) : idp, notSetUp('Den lokale IdP er ikke sat op.')),
         ]),
@@ -84,7 +87,7 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
     roleMapping: () => settings.roleMapping,
     policyDefaults: livePoliciesDefaults,
     operatorCards: [],
-    cacheKey: JSON.stringify([settings.ad?.urls, settings.ad?.baseDn, settings.mitid?.baseUrl, settings.idp?.baseUrl]),
+    cacheKey: JSON.stringify([ad?.urls, ad?.baseDn, settings.mitid?.baseUrl, settings.idp?.baseUrl]),
     usesStoredSecrets: true,
     ...(confirm ? { createConfirm: { absentSearches: confirm.absentSearches, windowMs: confirm.windowSeconds * 1000 } } : {}),
   };

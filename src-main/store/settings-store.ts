@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConsoleError } from '../../shared/errors.ts';
-import { secretTarget, Settings, type SecretKey } from '../../shared/domain/settings.ts';
+import { migrateSettingsDocument, secretTarget, Settings, type SecretKey } from '../../shared/domain/settings.ts';
 
 /** Connection profiles and preferences. The shell backs it with electron-store; the web host with a file. */
 export interface SettingsStore {
@@ -79,10 +79,24 @@ export function settingsProblems(error: { issues: ReadonlyArray<{ path: Property
     .join('; ');
 }
 
-/** Stored settings checked by the schema; anything but valid settings is refused, never defaulted. */
+/**
+ * Stored settings checked by the schema; anything but valid settings is refused, never defaulted. A
+ * document from before several AD domains (one `ad` profile) is read as a one-domain list first; the
+ * stored document is left as it is until the next save.
+ */
 export function parseStoredSettings(raw: unknown, where: string): Settings {
-  const parsed = Settings.safeParse(raw);
-  if (!parsed.success) throw new SettingsUnreadableError(where, `ugyldigt indhold – ${settingsProblems(parsed.error)}`);
+  const doc = migrateSettingsDocument(raw);
+  const migrated = doc !== raw;
+  // Both shapes at once: which AD is meant cannot be told, and dropping either would lose a setup.
+  if (!migrated && raw !== null && typeof raw === 'object' && 'ad' in raw && (raw as { ad: unknown }).ad != null) {
+    throw new SettingsUnreadableError(where, 'ugyldigt indhold – både "ad" (fra en tidligere version) og "domains" er udfyldt; fjern den ene');
+  }
+  const parsed = Settings.safeParse(doc);
+  if (!parsed.success) {
+    // A problem in a migrated profile is named where it is in the file: ad.urls.0, not domains.0.urls.0.
+    const issues = parsed.error.issues.map((i) => (migrated && i.path[0] === 'domains' && i.path[1] === 0 ? { ...i, path: ['ad', ...i.path.slice(2)] } : i));
+    throw new SettingsUnreadableError(where, `ugyldigt indhold – ${settingsProblems({ issues })}`);
+  }
   return parsed.data;
 }
 

@@ -75,18 +75,18 @@ test('locked fields show as locked with the reason; the others stay editable', a
 test('main refuses a change to a locked field when the page is bypassed, and a retention below IT\'s floor', async ({ request }) => {
   const headers = await apiAdmin(request);
   const view = (await (await request.post(`${host.url}api/op/settings.get`, { headers, data: {} })).json()) as {
-    data: { settings: { ad: { urls: string[] }; mode: string }; locked: Array<{ field: string; reason: string }> };
+    data: { settings: { domains: Array<{ urls: string[] }>; mode: string }; locked: Array<{ field: string; reason: string }> };
   };
-  expect(view.data.locked.map((l) => l.field)).toEqual(['mode', 'ad.urls', 'ad.baseDn', 'idp.baseUrl', 'roleMapping.auditor', 'retention.consoleMonths']);
+  expect(view.data.locked.map((l) => l.field)).toEqual(['mode', 'domains.0.urls', 'domains.0.baseDn', 'idp.baseUrl', 'roleMapping.auditor', 'retention.consoleMonths']);
   const settings = view.data.settings;
 
   const changed = await request.post(`${host.url}api/op/settings.update`, {
     headers,
-    data: { settings: { ...settings, ad: { ...settings.ad, urls: ['ldaps://falsk-dc.example'] } } },
+    data: { settings: { ...settings, domains: [{ ...settings.domains[0], urls: ['ldaps://falsk-dc.example'] }] } },
   });
   expect(changed.status()).toBe(403);
   expect(((await changed.json()) as { error: { message: string } }).error.message).toBe(
-    'Indstillingerne blev ikke gemt: ad.urls styres af IT og kan ikke ændres her. Styres af IT (maskinpolitik: AdDomainControllers).',
+    'Indstillingerne blev ikke gemt: domains.0.urls styres af IT og kan ikke ændres her. Styres af IT (maskinpolitik: AdDomainControllers).',
   );
   const mode = await request.post(`${host.url}api/op/settings.update`, { headers, data: { settings: { ...settings, mode: 'live' } } });
   expect(mode.status()).toBe(403);

@@ -95,6 +95,12 @@ test('an administrator tests connections and gets field errors in Danish', async
   await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
   await page.getByTestId('test-ad').click();
   await expect(page.getByRole('status').filter({ hasText: 'Forbindelsen virker' })).toBeVisible();
+  // The training environment has no configured domain: the administrator adds one.
+  await expect(page.getByTestId('domains-none')).toBeVisible();
+  await page.getByRole('button', { name: 'Tilføj domæne' }).click();
+  await expect(page.getByLabel('Navn', { exact: true })).toBeFocused();
+  await page.keyboard.type('Skolerne');
+  await expect(page.getByTestId('domain-id')).toHaveValue('skolerne');
   await page.getByLabel('Domænecontrollere (én pr. linje)').fill('http://dc1.kommune.dk');
   await page.getByLabel('Søgebase (base DN)').fill('DC=kommune,DC=dk');
   await page.getByRole('button', { name: 'Gem', exact: true }).click();

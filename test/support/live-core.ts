@@ -27,7 +27,7 @@ export async function liveCoreWithIdp(ctx: SambaContext, people: Array<{ usernam
   const idpCa = join(dataDir, 'idp-ca.pem');
   writeFileSync(idpCa, pki.ca.certPem);
   const settings = fileSettingsStore(join(dataDir, 'settings.json'));
-  settings.write(Settings.parse({ mode: 'live', ad: testProfile(ctx), idp: { baseUrl: sim.url, auth: 'api-key', caFile: idpCa }, roleMapping: { administrator: [ctx.facts.roleGroups.administrator] } }));
+  settings.write(Settings.parse({ mode: 'live', domains: [{ id: 'kommune', name: 'Kommunen', ...testProfile(ctx) }], idp: { baseUrl: sim.url, auth: 'api-key', caFile: idpCa }, roleMapping: { administrator: [ctx.facts.roleGroups.administrator] } }));
   const secrets = memorySecretStore();
   secrets.set('idp.apiKey', sim.apiKey, secretBinding('idp.apiKey', settings.read()) ?? '');
   const core = await createCore({ dataDir, settings, secrets, version: 'test', auditSyncIntervalMs: 0, logError: () => {} });

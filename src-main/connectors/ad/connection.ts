@@ -64,7 +64,7 @@ export async function withDeadline<T>(p: Promise<T>, ms: number, client: Client)
 }
 
 /** One DC: TCP (+TLS) and StartTLS when asked; no bind. Throws the raw error for the caller to classify. */
-async function openOne(url: string, profile: AdProfile, tls: ConnectionOptions): Promise<Client> {
+export async function openOne(url: string, profile: AdProfile, tls: ConnectionOptions): Promise<Client> {
   const u = new URL(url);
   const secure = u.protocol === 'ldaps:';
   // ldapts treats *any* tlsOptions as "connect with TLS", so for StartTLS they go to startTLS() only.

@@ -1,4 +1,5 @@
 // Turning what ldapts and Node throw into ConsoleErrors with Danish messages that name AD.
+import type { DcFailure } from '../../../shared/domain/connection-test.ts';
 import { ConsoleError, keyedError } from '../../../shared/errors.ts';
 
 /** The subset of ldapts' ResultCodeError we rely on (numeric LDAP result code + server text). */
@@ -30,26 +31,44 @@ const TLS_TRUST_CODES = new Set([
   'CERT_REJECTED',
 ]);
 
-/** A Danish sentence for a connection-level failure against one DC. */
-export function describeConnectionError(e: unknown, host: string, timeoutMs: number): string {
+/** What went wrong reaching one DC, as a code (the renderer words it; describeConnectionError in Danish). */
+export function connectionErrorCode(e: unknown): DcFailure {
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err.code === 'string' ? err.code : '';
   const msg = typeof err.message === 'string' ? err.message : '';
-  if (TLS_TRUST_CODES.has(code)) {
-    return `${host}: certifikatet er ikke udstedt af en CA, konsollen stoler på (tjek CA-filen i AD-profilen)`;
-  }
-  if (code === 'CERT_HAS_EXPIRED') return `${host}: domænecontrollerens certifikat er udløbet`;
-  if (code === 'CERT_NOT_YET_VALID') return `${host}: domænecontrollerens certifikat er endnu ikke gyldigt`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${host}: certifikatet er udstedt til et andet navn end adressen i AD-profilen`;
-  if (code === 'ECONNREFUSED') return `${host}: forbindelsen blev afvist (kører AD-tjenesten?)`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `${host}: navnet kan ikke slås op i DNS`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${host}: kan ikke nås på netværket`;
-  if (code === 'ECONNRESET' || code === 'EPIPE') return `${host}: forbindelsen blev afbrudt`;
-  if (/timed? ?out|timeout/i.test(msg) || code === 'ETIMEDOUT') return `${host}: svarede ikke inden for ${(timeoutMs / 1000).toLocaleString('da-DK', { maximumFractionDigits: 1 })} s`;
-  if (/closed|socket/i.test(msg)) return `${host}: forbindelsen blev afbrudt`;
-  if (isLdapResultError(e) && (e.code === 51 || e.code === 52)) return `${host}: domænecontrolleren er optaget eller utilgængelig`;
-  if (/TLS|SSL|certificate/i.test(msg) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return `${host}: TLS-forbindelsen kunne ikke oprettes`;
-  return `${host}: forbindelsen mislykkedes`;
+  if (TLS_TRUST_CODES.has(code)) return 'tlsUntrusted';
+  if (code === 'CERT_HAS_EXPIRED') return 'certExpired';
+  if (code === 'CERT_NOT_YET_VALID') return 'certNotYetValid';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'certName';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+  if (/timed? ?out|timeout/i.test(msg) || code === 'ETIMEDOUT') return 'timeout';
+  if (/closed|socket/i.test(msg)) return 'reset';
+  if (isLdapResultError(e) && (e.code === 51 || e.code === 52)) return 'busy';
+  if (/TLS|SSL|certificate/i.test(msg) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return 'tls';
+  return 'failed';
+}
+
+const dcFailureText: Record<DcFailure, (host: string, seconds: string) => string> = {
+  tlsUntrusted: (h) => `${h}: certifikatet er ikke udstedt af en CA, konsollen stoler på (tjek CA-filen i AD-profilen)`,
+  certExpired: (h) => `${h}: domænecontrollerens certifikat er udløbet`,
+  certNotYetValid: (h) => `${h}: domænecontrollerens certifikat er endnu ikke gyldigt`,
+  certName: (h) => `${h}: certifikatet er udstedt til et andet navn end adressen i AD-profilen`,
+  refused: (h) => `${h}: forbindelsen blev afvist (kører AD-tjenesten?)`,
+  dns: (h) => `${h}: navnet kan ikke slås op i DNS`,
+  unreachable: (h) => `${h}: kan ikke nås på netværket`,
+  reset: (h) => `${h}: forbindelsen blev afbrudt`,
+  timeout: (h, s) => `${h}: svarede ikke inden for ${s} s`,
+  busy: (h) => `${h}: domænecontrolleren er optaget eller utilgængelig`,
+  tls: (h) => `${h}: TLS-forbindelsen kunne ikke oprettes`,
+  failed: (h) => `${h}: forbindelsen mislykkedes`,
+};
+
+/** A Danish sentence for a connection-level failure against one DC. */
+export function describeConnectionError(e: unknown, host: string, timeoutMs: number): string {
+  return dcFailureText[connectionErrorCode(e)](host, (timeoutMs / 1000).toLocaleString('da-DK', { maximumFractionDigits: 1 }));
 }
 
 export function unavailable(reasons: string[], details?: Record<string, unknown>): ConsoleError {

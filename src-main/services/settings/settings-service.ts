@@ -1,6 +1,7 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { LockedField } from '../../../shared/domain/machine-policy.ts';
-import { secretKeys, type SecretKey, type SystemStatus } from '../../../shared/domain/settings.ts';
+import type { ConnectionTest } from '../../../shared/domain/connection-test.ts';
+import { secretKeys, type AdDomain, type SecretKey, type SystemStatus } from '../../../shared/domain/settings.ts';
 import type { settingsOps } from '../../../shared/operations/settings.ts';
 import { boundSecret, secretBinding, type SecretStore, type SettingsStore } from '../../store/settings-store.ts';
 import type { Environment, FeatureService } from '../../ports.ts';
@@ -24,6 +25,8 @@ export interface SettingsServiceDeps {
   systemStatus(): Promise<SystemStatus[]>;
   /** The fields IT's machine policy locks (the store refuses to change them; this tells the renderer). */
   locks?: () => LockedField[];
+  /** Tries each DC of a saved domain (no bind): the AD connector's probe, given by the composition root. */
+  testDomain(domain: AdDomain): Promise<ConnectionTest>;
 }
 
 /** Connections to AD, MitID Erhverv and the IdP, their secrets, the role mapping, and the status bar. */
@@ -63,13 +66,14 @@ export function createSettingsService(deps: SettingsServiceDeps): FeatureService
     },
 
     'settings.testConnection': async (input) => {
-      const conn = core.connections();
-      if (input.system === 'ad') {
-        const r = await conn.directory.ping();
-        return { ok: r.ok, message: r.message };
+      if ('domainId' in input) {
+        const domain = core.settings.read().domains.find((d) => d.id === input.domainId);
+        return domain ? deps.testDomain(domain) : { ok: false, code: 'unknownDomain', params: { id: input.domainId } };
       }
-      const status = (await conn.status()).find((s) => s.system === input.system);
-      return { ok: status?.state === 'ok', message: status?.message ?? 'Ukendt system' };
+      // The system as the running environment reaches it; its own answer is Danish, kept as a detail.
+      const status = (await core.connections().status()).find((s) => s.system === input.system);
+      if (!status || status.state === 'not-configured') return { ok: false, code: 'notConfigured', params: {} };
+      return { ok: status.state === 'ok', code: status.state === 'ok' ? 'connected' : 'down', params: { detail: status.message } };
     },
 
     'system.status': async () => {

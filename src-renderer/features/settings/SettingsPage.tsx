@@ -5,21 +5,23 @@ import type { LockedField } from '../../../shared/domain/machine-policy.ts';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
+import { TestResult, type TestOutcome } from './TestResult.tsx';
 import { useCan } from '../session/useOperator.ts';
 import './i18n.ts';
+import { DomainsSection } from './DomainsSection.tsx';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
 import { inBackground } from '../../app/background.ts';
 
 function TestButton({ system }: { system: SystemName }) {
   const { t } = useTranslation();
-  const [state, setState] = useState<{ busy: boolean; result?: { ok: boolean; message: string } }>({ busy: false });
+  const [state, setState] = useState<{ busy: boolean; outcome?: TestOutcome }>({ busy: false });
   const test = useOpMutation('settings.testConnection');
   const runTest = async () => {
     setState({ busy: true });
     try {
-      setState({ busy: false, result: await test.mutateAsync({ system }) });
+      setState({ busy: false, outcome: { test: await test.mutateAsync({ system }) } });
     } catch (e) {
-      setState({ busy: false, result: { ok: false, message: errorText(e) } });
+      setState({ busy: false, outcome: { error: e } });
     }
   };
   return (
@@ -30,13 +32,9 @@ function TestButton({ system }: { system: SystemName }) {
         onClick={() => inBackground(runTest())}
         data-testid={`test-${system}`}
       >
-        {t('settings.test')}
+        {system === 'ad' ? t('settings.domains.testInUse') : t('settings.test')}
       </Button>
-      {state.result && (
-        <Text size="sm" c={state.result.ok ? 'green' : 'red'} role="status">
-          {state.result.ok ? t('settings.testOk') : t('settings.testFailed')}: {state.result.message}
-        </Text>
-      )}
+      {state.outcome && <TestResult outcome={state.outcome} />}
     </Group>
   );
 }
@@ -48,7 +46,6 @@ export function SettingsPage() {
   return <SettingsForm initial={view.data.settings} secrets={view.data.secrets} rebind={view.data.rebind} secretsPersisted={view.data.secretsPersisted} locked={view.data.locked} />;
 }
 
-const emptyAd = { urls: [''], startTls: true, caFile: '', baseDn: '', upnSuffix: '', timeoutMs: 10_000, allowUnencryptedBindLabOnly: false, linkRule: { kind: 'samaccountname-suffix' as const, suffix: '', lowercase: false }, signingGroupDn: '' };
 const emptyMitId: NonNullable<Settings['mitid']> = {
   baseUrl: '', p12File: '', caFile: '', timeoutMs: 180_000, invoiceMethodUuid: '', ial: 'Substantial',
   orderPrivateMitIdOnCreate: false, allowQualifiedOnCreate: false, createConfirmation: { absentSearches: 3, windowSeconds: 300 },
@@ -125,7 +122,6 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
   const isAdmin = useCan()('settings.update');
   const save = useOpMutation('settings.update');
   const [draft, setDraft] = useState<Settings>(initial);
-  const ad = draft.ad ?? emptyAd;
   const mitid = draft.mitid ?? emptyMitId;
   const idp = draft.idp ?? emptyIdp;
   const fields = fieldErrors(save.error);
@@ -162,20 +158,9 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
         />
         {locks.is('mode') && <Text size="sm" c="dimmed" id="locked-mode" data-testid="locked-mode">{locks.reason('mode')}</Text>}
       </Section>
-      <Section title={t('systems.ad')} system="ad" isAdmin={isAdmin}>
-        <Textarea label={t('settings.adUrls')} {...lockable('ad.urls')} value={ad.urls.join('\n')} autosize error={fieldError('settings.ad.urls')}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, urls: e.currentTarget.value.split('\n') } })} />
-        <TextInput label={t('settings.baseDn')} {...lockable('ad.baseDn')} value={ad.baseDn} error={fieldError('settings.ad.baseDn')}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, baseDn: e.currentTarget.value } })} />
-        <TextInput label={t('settings.upnSuffix')} {...lockable('ad.upnSuffix')} value={ad.upnSuffix}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, upnSuffix: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} {...lockable('ad.caFile')} value={ad.caFile}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, caFile: e.currentTarget.value } })} />
-        <TextInput label={t('settings.signingGroupDn')} description={t('settings.signingGroupDnHelp')} disabled={off} value={ad.signingGroupDn ?? ''}
-          error={fieldError('settings.ad.signingGroupDn')}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, signingGroupDn: e.currentTarget.value } })} />
-        <Checkbox label={t('settings.startTls')} {...lockable('ad.startTls')} checked={ad.startTls}
-          onChange={(e) => setDraft({ ...draft, ad: { ...ad, startTls: e.currentTarget.checked } })} />
+      <Section title={t('settings.domains.title')} system="ad" isAdmin={isAdmin}>
+        <DomainsSection domains={draft.domains} saved={initial.domains} off={off} canTest={isAdmin} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
+          onChange={(domains) => setDraft({ ...draft, domains })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
         <MitIdEnvironmentField value={mitid.baseUrl} disabled={off || locks.is('mitid.baseUrl')} lockReason={locks.reason('mitid.baseUrl')} error={fieldError('settings.mitid.baseUrl')}

@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(mitidCa, mitid.caPem);
   const settings = Settings.parse({
     mode: 'live',
-    ad: { urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` },
+    domains: [{ id: 'kommune', name: 'Kommunen', urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` }],
     // The simulator's search is consistent here (no lag switched on): a short confirmation window for unknown create outcomes.
     mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000, createConfirmation: { absentSearches: 2, windowSeconds: 4 } },
     idp: { baseUrl: idp.url, auth: 'api-key', caFile: idpCa },

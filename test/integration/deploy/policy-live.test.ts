@@ -106,9 +106,9 @@ describe('a machine policy on a fresh machine', () => {
   it('settings.get says which fields are locked and why', async () => {
     const view = await ok<{ settings: Settings; locked: Array<{ field: string; reason: string }> }>(core.dispatch('settings.get', {}, admin));
     expect(view.settings.mode).toBe('live');
-    expect(view.settings.ad?.urls).toEqual([ctx.url]);
+    expect(view.settings.domains[0]?.urls).toEqual([ctx.url]);
     expect(view.locked.map((l) => l.field)).toEqual([
-      'mode', 'ad.urls', 'ad.baseDn', 'ad.upnSuffix', 'ad.caFile', 'mitid.baseUrl', 'mitid.p12File', 'mitid.caFile', 'idp.baseUrl', 'idp.caFile',
+      'mode', 'domains.0.urls', 'domains.0.baseDn', 'domains.0.upnSuffix', 'domains.0.caFile', 'mitid.baseUrl', 'mitid.p12File', 'mitid.caFile', 'idp.baseUrl', 'idp.caFile',
       'roleMapping.administrator', 'roleMapping.helpdesk', 'roleMapping.auditor', 'retention.consoleMonths', 'language',
     ]);
     expect(view.locked[0]!.reason).toBe('Styres af IT (maskinpolitik: AllowTraining)');
@@ -118,7 +118,7 @@ describe('a machine policy on a fresh machine', () => {
     const view = await ok<{ settings: Settings }>(core.dispatch('settings.get', {}, admin));
     const s = view.settings;
     const attempts: Array<[string, Settings]> = [
-      ['ad.urls', { ...s, ad: { ...s.ad!, urls: ['ldaps://falsk-dc.example'] } }],
+      ['domains.0.urls', { ...s, domains: [{ ...s.domains[0]!, urls: ['ldaps://falsk-dc.example'] }] }],
       ['mode', { ...s, mode: 'training' }],
       ['roleMapping.administrator', { ...s, roleMapping: { ...s.roleMapping, administrator: ['Domain Users'] } }],
       ['idp.baseUrl', { ...s, idp: { ...s.idp!, baseUrl: 'https://andet-sted.example' } }],
@@ -137,7 +137,7 @@ describe('a machine policy on a fresh machine', () => {
         ['outcome', 'settings.update', 'refused'],
       ]);
     }
-    expect(core.settings.read().ad?.urls).toEqual([ctx.url]);
+    expect(core.settings.read().domains[0]?.urls).toEqual([ctx.url]);
     expect(core.environment().isTraining).toBe(false);
     // A field the policy leaves open is the administrator's.
     const saved = await ok<{ settings: Settings }>(core.dispatch('settings.update', { settings: { ...s, roleMapping: { ...s.roleMapping, useradmin: [ctx.facts.roleGroups.useradmin] } } }, admin));

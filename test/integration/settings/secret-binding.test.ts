@@ -118,7 +118,8 @@ describe('a secret bound to the address it was entered for', () => {
     expect(view.rebind).toEqual(['idp.apiKey']);
     const r = await test();
     expect(r.ok).toBe(false);
-    expect(r.message).toBe('Adgangsnøglen til Lokal IdP blev gemt til en anden adresse. Indtast den igen under Indstillinger – den gamle nøgle sendes ikke til den nye adresse.');
+    expect(r.code).toBe('down');
+    expect(r.params.detail).toBe('Adgangsnøglen til Lokal IdP blev gemt til en anden adresse. Indtast den igen under Indstillinger – den gamle nøgle sendes ikke til den nye adresse.');
     const status = await ok<OpOutput<'system.status'>>(core.dispatch('system.status', {}, admin));
     expect(status.systems.find((s) => s.system === 'idp')).toMatchObject({ state: 'down' });
     expect(elsewhere.seen).toEqual([]);
@@ -126,7 +127,7 @@ describe('a secret bound to the address it was entered for', () => {
 
   it('entered again, the new key goes to the new address, and the old one never does', async () => {
     await ok(core.dispatch('settings.setSecret', { key: 'idp.apiKey', value: 'ny-nøgle-til-den-nye-adresse' }, admin));
-    expect(await test()).toMatchObject({ ok: true, message: expect.stringContaining('Optager') });
+    expect(await test()).toMatchObject({ ok: true, code: 'connected', params: { detail: expect.stringContaining('Optager') } });
     expect(sentKeys(elsewhere.seen)).toEqual(['ny-nøgle-til-den-nye-adresse']);
     expect(JSON.stringify(elsewhere.seen)).not.toContain(sim.apiKey);
   });
@@ -136,7 +137,7 @@ describe('a secret bound to the address it was entered for', () => {
     await ok(core.dispatch('settings.update', { settings: liveSettings(sim.url) }, admin));
     const r = await test();
     expect(r.ok).toBe(false);
-    expect(r.message).toContain('blev gemt til en anden adresse');
+    expect(r.params.detail).toContain('blev gemt til en anden adresse');
     expect(sim.requestCount()).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 // What the integration project's global setup tells test files about the running test DC.
 import { inject } from 'vitest';
 import { AdProfile } from '../../../shared/domain/settings.ts';
+import type { SchoolFacts } from './school.ts';
 import type { SeedFacts } from './seed-facts.ts';
 
 export interface SambaContext {
@@ -19,10 +20,17 @@ export interface SambaContext {
   facts: SeedFacts;
 }
 
+/** The schools' DC (a second, separate domain on 127.0.0.2): the same shape, its own facts. */
+export interface SchoolSambaContext extends Omit<SambaContext, 'facts'> {
+  facts: SchoolFacts;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** null when this run has no AD integration tests, so no DC was started. */
     samba: SambaContext | null;
+    /** null unless this run has tests of several domains (test/integration/domains/). */
+    sambaSchool: SchoolSambaContext | null;
   }
 }
 
@@ -32,8 +40,14 @@ export function sambaContext(): SambaContext {
   return ctx;
 }
 
+export function schoolSambaContext(): SchoolSambaContext {
+  const ctx = inject('sambaSchool');
+  if (!ctx) throw new Error('Skolernes test-DC kører ikke: global setup starter den kun, når test/integration/domains/ er med i kørslen.');
+  return ctx;
+}
+
 /** An AD profile pointing at the test DC; override what a test is about. */
-export function testProfile(ctx: SambaContext, overrides: Partial<AdProfile> = {}): AdProfile {
+export function testProfile(ctx: Pick<SambaContext, 'url' | 'caFile' | 'baseDn' | 'upnSuffix'>, overrides: Partial<AdProfile> = {}): AdProfile {
   return AdProfile.parse({
     urls: [ctx.url],
     startTls: true,

@@ -17,6 +17,7 @@ import { Client } from 'ldapts';
 import { createCa } from './certs.ts';
 import { NORMAL_PEOPLE, scaleExtra, scaleGroupsLdif, scaleOusLdif, scaleUsers, type ScaleUser } from './scale.ts';
 import { phase1Ldif, phase2Ldif, roleGroupDn, userDn, type RoleKey, type RoleSids } from './seed.ts';
+import { schoolKey, schoolLdif, SCHOOL_DNS, SCHOOL_FACTS, SCHOOL_HOST, SCHOOL_PROVISION_ARGS } from './school.ts';
 import { ADMIN_PASSWORD, BASE_DN, DNS_DOMAIN, DOMAIN_POLICY, NETBIOS_DOMAIN, REALM, ROLE_GROUPS, SEED_VERSION, SPECIAL } from './seed-facts.ts';
 
 const run = promisify(execFile);
@@ -63,6 +64,7 @@ function seedKey(): string {
 
 /** What a cached domain is: the normal seed or a scaled one; a new build removes only stale ones of its own kind. */
 function kindOf(key: string): string {
+  if (key.startsWith('school-')) return 'school';
   return /^scale-\d+-/.test(key) ? key.replace(/-[0-9a-f]+$/, '') : 'seed';
 }
 
@@ -173,6 +175,28 @@ export async function preparedDomain(
   if (scaled) scaleExtra(people);
   const plan = scaled ? scalePlan(people) : null;
   const key = plan?.key ?? seedKey();
+  return cachedBuild(cacheRoot, key, log, {
+    announce: plan
+      ? `Samba: bygger det skalerede testdomæne med ${people} personer (${key}); første gang tager det minutter …`
+      : `Samba: provisionerer og seeder testdomænet (${key}) …`,
+    people: plan ? (people ?? NORMAL_PEOPLE) : NORMAL_PEOPLE,
+    build: async (dir) => {
+      if (plan) await buildScaledDomain(dir, plan.users, log);
+      else await buildDomain(dir);
+    },
+  });
+}
+
+/**
+ * A domain folder built once by `build` and kept under `key` in the cache; rebuilt when older than
+ * CACHE_MAX_AGE_MS. Concurrent runs may both build; the first to finish wins and the other uses it.
+ */
+async function cachedBuild(
+  cacheRoot: string,
+  key: string,
+  log: (m: string) => void,
+  what: { announce: string; people: number; build: (dir: string) => Promise<void> },
+): Promise<{ dir: string; meta: CacheMeta }> {
   const dir = join(cacheRoot, key);
   const metaFile = join(dir, 'lokal-idp-seed.json');
   if (existsSync(metaFile)) {
@@ -188,15 +212,12 @@ export async function preparedDomain(
   }
   const build = join(cacheRoot, `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const started = Date.now();
-  log(plan
-    ? `Samba: bygger det skalerede testdomæne med ${people} personer (${key}); første gang tager det minutter …`
-    : `Samba: provisionerer og seeder testdomænet (${key}) …`);
+  log(what.announce);
   try {
-    if (plan) await buildScaledDomain(build, plan.users, log);
-    else await buildDomain(build);
+    await what.build(build);
     const meta: CacheMeta = {
       key, createdAt: new Date().toISOString(), builtIn: build,
-      people: plan ? people : NORMAL_PEOPLE, buildSeconds: Math.round((Date.now() - started) / 1000),
+      people: what.people, buildSeconds: Math.round((Date.now() - started) / 1000),
     };
     writeFileSync(join(build, 'lokal-idp-seed.json'), JSON.stringify(meta, null, 2));
     try {
@@ -210,17 +231,32 @@ export async function preparedDomain(
     rmSync(build, { recursive: true, force: true });
     throw e;
   }
-  log(`Samba: testdomænet er klar på ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // Stale builds of the same kind only waste space; the normal and the scaled domains stay side by side.
+  log(`Samba: testdomænet ${key} er klar på ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Stale builds of the same kind only waste space; the normal, the school and the scaled domains stay side by side.
   for (const name of readdirSync(cacheRoot)) {
     if (name !== key && !name.startsWith('.') && kindOf(name) === kindOf(key)) rmSync(join(cacheRoot, name), { recursive: true, force: true });
   }
   return { dir, meta: JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta };
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** The schools' domain (school.ts): provisioned and seeded once, cached beside the municipality's. */
+export async function preparedSchoolDomain(cacheRoot = defaultCacheRoot(), log: (m: string) => void = () => {}): Promise<{ dir: string; meta: CacheMeta }> {
+  return cachedBuild(cacheRoot, schoolKey(), log, {
+    announce: `Samba: provisionerer og seeder skolernes testdomæne (${schoolKey()}) …`,
+    people: SCHOOL_FACTS.people,
+    build: async (dir) => {
+      await run('samba-tool', [...SCHOOL_PROVISION_ARGS, `--targetdir=${dir}`], { maxBuffer: 64 << 20 });
+      const file = join(dir, 'seed.ldif');
+      writeFileSync(file, schoolLdif());
+      await ldbModify(join(dir, 'private', 'sam.ldb'), file);
+      rmSync(file);
+    },
+  });
+}
+
+function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {
-    const s = netConnect({ host: HOST, port });
+    const s = netConnect({ host, port });
     const done = (v: boolean) => {
       s.destroy();
       resolvePromise(v);
@@ -231,9 +267,9 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function ldapsReady(ca: string): Promise<boolean> {
+function ldapsReady(host: string, ca: string): Promise<boolean> {
   return new Promise((resolvePromise) => {
-    const s = tlsConnect({ host: HOST, port: LDAPS_PORT, ca, servername: undefined });
+    const s = tlsConnect({ host, port: LDAPS_PORT, ca, servername: undefined });
     const done = (v: boolean) => {
       s.destroy();
       resolvePromise(v);
@@ -259,7 +295,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Samba's ports are fixed, so only one test DC can run per machine. A DC left behind by a run that
  * crashed (its owner process is gone) is ours to stop; one whose owner is alive is waited for.
  */
-async function claimPorts(log: (m: string) => void): Promise<void> {
+async function claimPorts(host: string, log: (m: string) => void): Promise<void> {
   const deadline = Date.now() + PORT_WAIT_MINUTES * 60_000;
   let announced = false;
   for (;;) {
@@ -282,9 +318,9 @@ async function claimPorts(log: (m: string) => void): Promise<void> {
         /* half-written owner file: ignore */
       }
     }
-    if (!(await portOpen(LDAPS_PORT)) && !(await portOpen(LDAP_PORT))) return;
+    if (!(await portOpen(host, LDAPS_PORT)) && !(await portOpen(host, LDAP_PORT))) return;
     if (Date.now() > deadline) {
-      throw new Error(`Port 389/636 på 127.0.0.1 har været optaget i ${PORT_WAIT_MINUTES} min (LIA_SAMBA_WAIT_MINUTES); test-DC kan ikke starte.`);
+      throw new Error(`Port 389/636 på ${host} har været optaget i ${PORT_WAIT_MINUTES} min (LIA_SAMBA_WAIT_MINUTES); test-DC kan ikke starte.`);
     }
     if (!announced) log('Samba: venter på at en anden testkørsels DC bliver stoppet …');
     announced = true;
@@ -305,7 +341,7 @@ export interface RunningDc {
   stop(): Promise<void>;
 }
 
-function rewriteSmbConf(dir: string, builtIn: string): string {
+function rewriteSmbConf(dir: string, builtIn: string, host: string): string {
   const conf = join(dir, 'etc', 'smb.conf');
   let text = readFileSync(conf, 'utf8').split(builtIn).join(dir);
   const set = (name: string, value: string) => {
@@ -315,7 +351,8 @@ function rewriteSmbConf(dir: string, builtIn: string): string {
   };
   // Only the LDAP server: no SMB, no KDC, no replication — faster start, fewer ports.
   set('server services', 'ldap');
-  set('interfaces', 'lo');
+  // 127.0.0.1 and ::1 for the municipality's DC; another loopback address (IPv4 only) for a second DC.
+  set('interfaces', host === HOST ? 'lo' : `${host}/8`);
   set('bind interfaces only', 'yes');
   set('pid directory', dir);
   set('log file', join(dir, 'log.%m'));
@@ -347,17 +384,32 @@ export interface StartDcOptions {
 
 export async function startDc(opts: StartDcOptions = {}): Promise<RunningDc> {
   const log = opts.log ?? (() => {});
-  const { dir: cached, meta } = await preparedDomain(opts.cacheRoot, log, opts.people);
-  await claimPorts(log);
+  const prepared = await preparedDomain(opts.cacheRoot, log, opts.people);
+  return launch(prepared, { host: HOST, dnsDomain: DNS_DOMAIN, log, afterReady: (url, ca) => lockSeededAccount(url, ca) });
+}
+
+/** The schools' DC (school.ts) on 127.0.0.2: a separate domain, started beside the municipality's. */
+export async function startSchoolDc(opts: Omit<StartDcOptions, 'people'> = {}): Promise<RunningDc> {
+  const log = opts.log ?? (() => {});
+  const prepared = await preparedSchoolDomain(opts.cacheRoot, log);
+  return launch(prepared, { host: SCHOOL_HOST, dnsDomain: SCHOOL_DNS, log });
+}
+
+async function launch(
+  { dir: cached, meta }: { dir: string; meta: CacheMeta },
+  spec: { host: string; dnsDomain: string; log: (m: string) => void; afterReady?: (url: string, ca: string) => Promise<void> },
+): Promise<RunningDc> {
+  const { host: ip, dnsDomain, log } = spec;
+  await claimPorts(ip, log);
 
   const dir = mkdtempSync(join(tmpdir(), RUN_PREFIX));
   cpSync(cached, dir, { recursive: true });
-  const conf = rewriteSmbConf(dir, meta.builtIn);
+  const conf = rewriteSmbConf(dir, meta.builtIn, ip);
 
   const tlsDir = join(dir, 'private', 'tls');
   mkdirSync(tlsDir, { recursive: true });
   const ca = createCa();
-  const host = ca.issue({ commonName: `dc1.${DNS_DOMAIN}`, dnsNames: [`dc1.${DNS_DOMAIN}`, 'localhost'], ips: ['127.0.0.1', '::1'] });
+  const host = ca.issue({ commonName: `dc1.${dnsDomain}`, dnsNames: [`dc1.${dnsDomain}`, 'localhost'], ips: ip === HOST ? ['127.0.0.1', '::1'] : [ip] });
   const caFile = join(tlsDir, 'ca.pem');
   writeFileSync(caFile, ca.cert);
   writeFileSync(join(tlsDir, 'cert.pem'), host.cert);
@@ -413,16 +465,16 @@ export async function startDc(opts: StartDcOptions = {}): Promise<RunningDc> {
 
   const started = Date.now();
   try {
-    while (!(await ldapsReady(ca.cert))) {
+    while (!(await ldapsReady(ip, ca.cert))) {
       if (exited !== undefined) throw new Error(`samba stoppede under opstart (kode ${exited}): ${tail(logFile)}`);
       if (Date.now() - started > 60_000) throw new Error(`samba svarede ikke på LDAPS inden 60 s: ${tail(logFile)}`);
       await sleep(100);
     }
-    const url = `ldaps://${HOST}:${LDAPS_PORT}`;
-    await lockSeededAccount(url, ca.cert);
-    log(`Samba: DC kører (pid ${pid}), LDAPS klar efter ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const url = `ldaps://${ip}:${LDAPS_PORT}`;
+    await spec.afterReady?.(url, ca.cert);
+    log(`Samba: DC for ${dnsDomain} kører (pid ${pid}), LDAPS på ${ip} klar efter ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
-      dir, pid, url, startTlsUrl: `ldap://${HOST}:${LDAP_PORT}`, caFile, logFile, stop,
+      dir, pid, url, startTlsUrl: `ldap://${ip}:${LDAP_PORT}`, caFile, logFile, stop,
       people: meta.people ?? NORMAL_PEOPLE, buildSeconds: meta.buildSeconds ?? null,
     };
   } catch (e) {

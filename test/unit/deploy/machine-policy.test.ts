@@ -76,7 +76,7 @@ describe('the registry reader (reg query output)', () => {
     expect(loaded.policy.Language).toBe('en');
     expect(loaded.policy.AllowTraining).toBe(false);
     expect(loaded.sources).toMatchObject({ AdBaseDn: 'registry', Language: 'file', Environment: 'registry' });
-    expect(lockedFields(loaded).find((l) => l.field === 'ad.baseDn')?.reason).toBe('Styres af IT (gruppepolitik: AdBaseDn)');
+    expect(lockedFields(loaded).find((l) => l.field === 'domains.0.baseDn')?.reason).toBe('Styres af IT (gruppepolitik: AdBaseDn)');
     expect(lockedFields(loaded).find((l) => l.field === 'language')?.reason).toBe('Styres af IT (maskinpolitik: Language)');
 
     expect(() => readMachinePolicy({ file: join(dir, 'none.json'), registry: () => REG_OUTPUT.replace('0x18', '0x2'), env: { ProgramData: 'C:\\ProgramData' } })).toThrow(
@@ -132,7 +132,7 @@ describe('precedence: policy > user setting > default, per field', () => {
   const user = Settings.parse({
     mode: 'training',
     language: 'en',
-    ad: { urls: ['ldaps://egen-dc.fjordby.dk'], baseDn: 'DC=egen,DC=dk', upnSuffix: 'egen.dk', caFile: '/egen/ca.pem' },
+    domains: [{ id: 'egen', name: 'Egen', urls: ['ldaps://egen-dc.fjordby.dk'], baseDn: 'DC=egen,DC=dk', upnSuffix: 'egen.dk', caFile: '/egen/ca.pem' }],
     roleMapping: { administrator: ['Egne-Admins'], helpdesk: ['Egen-Helpdesk'] },
   });
 
@@ -140,9 +140,9 @@ describe('precedence: policy > user setting > default, per field', () => {
     const p = MachinePolicy.parse({ Environment: 'live', AdDomainControllers: ['ldaps://dc1.fjordby.dk'], RoleAdministrators: ['GG-IT-Admins'], AutoUpdate: true });
     const s = applyPolicy(user, p);
     expect(s.mode).toBe('live');
-    expect(s.ad?.urls).toEqual(['ldaps://dc1.fjordby.dk']);
-    expect(s.ad?.baseDn).toBe('DC=egen,DC=dk');
-    expect(s.ad?.caFile).toBe('/egen/ca.pem');
+    expect(s.domains[0]?.urls).toEqual(['ldaps://dc1.fjordby.dk']);
+    expect(s.domains[0]?.baseDn).toBe('DC=egen,DC=dk');
+    expect(s.domains[0]?.caFile).toBe('/egen/ca.pem');
     expect(s.language).toBe('en');
     expect(s.roleMapping.administrator).toEqual(['GG-IT-Admins']);
     expect(s.roleMapping.helpdesk).toEqual(['Egen-Helpdesk']);
@@ -161,11 +161,11 @@ describe('precedence: policy > user setting > default, per field', () => {
   it('a profile the operator has not set up is made from the policy when the policy completes it', () => {
     const fresh = Settings.parse({});
     const full = applyPolicy(fresh, MachinePolicy.parse({ AdDomainControllers: ['ldaps://dc1.fjordby.dk'], AdBaseDn: 'DC=fjordby,DC=dk', IdpBaseUrl: 'https://idp.fjordby.dk', MitIdBaseUrl: 'https://services.nemlog-in.dk' }));
-    expect(full.ad).toMatchObject({ urls: ['ldaps://dc1.fjordby.dk'], baseDn: 'DC=fjordby,DC=dk', startTls: true });
+    expect(full.domains).toMatchObject([{ id: 'fjordby-dk', name: 'fjordby.dk', urls: ['ldaps://dc1.fjordby.dk'], baseDn: 'DC=fjordby,DC=dk', startTls: true }]);
     expect(full.idp).toMatchObject({ baseUrl: 'https://idp.fjordby.dk', auth: 'api-key' });
     expect(full.mitid?.baseUrl).toBe('https://services.nemlog-in.dk');
     // Only a CA file: no AD profile can be made from it, so none is invented.
-    expect(applyPolicy(fresh, MachinePolicy.parse({ AdCaFile: '/etc/ssl/ad-ca.pem' })).ad).toBeNull();
+    expect(applyPolicy(fresh, MachinePolicy.parse({ AdCaFile: '/etc/ssl/ad-ca.pem' })).domains).toEqual([]);
   });
 
   it('helpdesk scopes are read from the same "gruppe: OU ; OU" lines the Indstillinger field uses', () => {
@@ -181,7 +181,7 @@ describe('locked fields are enforced in main', () => {
     const inner = fileSettingsStore(join(dir, 'settings.json'));
     inner.write(Settings.parse({ mode: 'training', language: 'en', roleMapping: { auditor: ['Egen'] } }));
     const s = managedSettingsStore(inner, loaded()).read();
-    expect(s).toMatchObject({ mode: 'live', language: 'da', ad: { urls: ['ldaps://dc1.fjordby.dk'], baseDn: 'DC=fjordby,DC=dk' } });
+    expect(s).toMatchObject({ mode: 'live', language: 'da', domains: [{ urls: ['ldaps://dc1.fjordby.dk'], baseDn: 'DC=fjordby,DC=dk' }] });
     expect(s.roleMapping.auditor).toEqual(['GG-Revision']);
   });
 
@@ -189,14 +189,14 @@ describe('locked fields are enforced in main', () => {
     const inner = fileSettingsStore(join(dir, 'settings.json'));
     const store = managedSettingsStore(inner, loaded());
     const now = store.read();
-    const attempt = () => store.write({ ...now, ad: { ...now.ad!, urls: ['ldaps://egen.fjordby.dk'] } });
+    const attempt = () => store.write({ ...now, domains: [{ ...now.domains[0]!, urls: ['ldaps://egen.fjordby.dk'] }] });
     expect(attempt).toThrow(ConsoleError);
-    expect(attempt).toThrow('Indstillingerne blev ikke gemt: ad.urls styres af IT og kan ikke ændres her. Styres af IT (maskinpolitik: AdDomainControllers).');
+    expect(attempt).toThrow('Indstillingerne blev ikke gemt: domains.0.urls styres af IT og kan ikke ændres her. Styres af IT (maskinpolitik: AdDomainControllers).');
     try {
       attempt();
     } catch (e) {
       expect((e as ConsoleError).code).toBe('forbidden');
-      expect((e as ConsoleError).details?.fields).toEqual({ 'settings.ad.urls': 'Styres af IT (maskinpolitik: AdDomainControllers)' });
+      expect((e as ConsoleError).details?.fields).toEqual({ 'settings.domains.0.urls': 'Styres af IT (maskinpolitik: AdDomainControllers)' });
     }
     expect(() => store.write({ ...now, mode: 'training' })).toThrow('mode styres af IT');
     expect(inner.read()).toEqual(Settings.parse({}));
@@ -211,8 +211,8 @@ describe('locked fields are enforced in main', () => {
     const inner = fileSettingsStore(join(dir, 'settings.json'));
     const store = managedSettingsStore(inner, loaded());
     const now = store.read();
-    store.write({ ...now, ad: { ...now.ad!, upnSuffix: 'fjordby.dk' }, roleMapping: { ...now.roleMapping, helpdesk: ['GG-Helpdesk'] } });
-    expect(inner.read().ad?.upnSuffix).toBe('fjordby.dk');
+    store.write({ ...now, domains: [{ ...now.domains[0]!, upnSuffix: 'fjordby.dk' }], roleMapping: { ...now.roleMapping, helpdesk: ['GG-Helpdesk'] } });
+    expect(inner.read().domains[0]?.upnSuffix).toBe('fjordby.dk');
     expect(store.read().roleMapping).toMatchObject({ helpdesk: ['GG-Helpdesk'], auditor: ['GG-Revision'] });
     expect(lockViolations(store.read(), loaded())).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { AccountState, IdentityState, SigningState, blockerKinds } from '../../../shared/domain/person-state.ts';
+import { ConnectionTestCode, DcResultCode } from '../../../shared/domain/connection-test.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +83,8 @@ const enumerations: Record<string, readonly string[]> = {
   'errors.messages.*': messageKeys,
   'errors.reasons.*': ['signed-out', 'role', 'scope', 'scopeUnits', 'scopeNoAccount'],
   'people.col.*': peopleColumnIds,
+  'settings.testResult.*': ConnectionTestCode.options,
+  'settings.dcResult.*': DcResultCode.options,
   // A column without a short name falls back to its full one (defaultValue).
   'people.colShort.*': ['username', 'adState', 'passwordAge', 'deviceCount', 'nsisStatus', 'passwordExpires', 'localCredential', 'employeeId'],
   'people.chip.*': ['locked', 'disabled', 'passwordExpired', 'mustChange', 'noMfa', 'noIdentity', 'drift'],

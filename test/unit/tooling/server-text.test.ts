@@ -14,9 +14,6 @@ const stillDanish: Record<string, number> = {
   'src-renderer/features/people/list/PeopleList.tsx': 1,
   // Renderer-made (t('people.resetDone')).
   'src-renderer/features/people/person/ResetPasswordModal.tsx': 1,
-  // "Test forbindelse": the system's answer. Left for the rework of AD settings per domain; a ping now also
-  // answers with a detail code (SystemDetail, worded by systemDetailText) that it can return and word.
-  'src-renderer/features/settings/SettingsPage.tsx': 1,
 };
 
 /** `{x.message}`, `{x?.message}`, `{f(x).message}`, `{xs[0].message}` in JSX. */
