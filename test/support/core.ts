@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src-main/composition/core.ts';
 import { memorySlot } from '../../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore } from '../../src-main/store/settings-store.ts';
+import type { TrainingEnvironment } from '../../src-main/training/environment.ts';
+import type { MitIdSimulator } from '../../src-main/training/mitid-sim/index.ts';
 
 export const TRAINING_PASSWORD = 'Traening-2026';
 
@@ -32,6 +34,16 @@ export async function testCore(opts: { simulators?: boolean; adjustEnvironment?:
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A training core with its simulators, signed in as `username`: the core, its MitID Erhverv simulator and the caller. */
+export async function signedInTrainingCore(username = 'brugeradmin') {
+  const env = await testCore({ simulators: true });
+  const sim = (env.core.environment() as TrainingEnvironment).simulators.mitid?.simulator as MitIdSimulator;
+  const who = caller();
+  const r = await env.core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, who);
+  if (!r.ok) throw new Error(`${username}: ${r.error.message}`);
+  return { ...env, sim, who };
 }
 
 /** A caller as a host would make one: its own session slot. */

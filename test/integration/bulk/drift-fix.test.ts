@@ -5,22 +5,17 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/composition/core.ts';
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
-import type { TrainingEnvironment } from '../../../src-main/training/environment.ts';
 import type { BulkJobView } from '../../../shared/domain/bulk.ts';
-import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { caller, signedInTrainingCore, TRAINING_PASSWORD } from '../../support/core.ts';
 
-let env: Awaited<ReturnType<typeof testCore>>;
+let env: Awaited<ReturnType<typeof signedInTrainingCore>>;
 let core: Core;
 let sim: MitIdSimulator;
 let admin: ReturnType<typeof caller>;
 
 beforeEach(async () => {
-  env = await testCore({ simulators: true });
-  core = env.core;
-  sim = (core.environment() as TrainingEnvironment).simulators.mitid?.simulator as MitIdSimulator;
-  admin = caller();
-  const r = await core.dispatch('session.login', { username: 'brugeradmin', password: TRAINING_PASSWORD }, admin);
-  expect(r.ok).toBe(true);
+  env = await signedInTrainingCore();
+  ({ core, sim, who: admin } = env);
   // The list as it stands once AD, MitID Erhverv and the IdP have all been read.
   await core.dispatch('people.list', { limit: 1 }, admin);
   await core.people().idle();

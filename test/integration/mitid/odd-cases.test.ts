@@ -6,24 +6,19 @@ import type { MitIdErhvervClient } from '../../../src-main/connectors/mitid-erhv
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
 import { generateTrainingAccounts } from '../../../src-main/training/seed.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
-import type { TrainingEnvironment } from '../../../src-main/training/environment.ts';
-import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { signedInTrainingCore, type caller } from '../../support/core.ts';
 import { clientFor, expectConsoleError, fakeCpr, startSim } from './harness.ts';
 
 describe('through the console (training)', () => {
-  let env: Awaited<ReturnType<typeof testCore>>;
+  let env: Awaited<ReturnType<typeof signedInTrainingCore>>;
   let core: Core;
   let sim: MitIdSimulator;
   let admin: ReturnType<typeof caller>;
   const newHires = generateTrainingAccounts().filter((a) => a.newHire);
 
   beforeEach(async () => {
-    env = await testCore({ simulators: true });
-    core = env.core;
-    sim = (core.environment() as TrainingEnvironment).simulators.mitid?.simulator as MitIdSimulator;
-    admin = caller();
-    const r = await core.dispatch('session.login', { username: 'brugeradmin', password: TRAINING_PASSWORD }, admin);
-    expect(r.ok).toBe(true);
+    env = await signedInTrainingCore();
+    ({ core, sim, who: admin } = env);
   });
   afterEach(async () => env.dispose());
 
