@@ -55,12 +55,27 @@ function reasonParams(e: ErrorLike): Record<string, string> {
   return Array.isArray(units) ? { units: units.filter((u): u is string => typeof u === 'string').join(', ') } : {};
 }
 
+/**
+ * The systems main names in an error's values (`params.system`), as it names them in Danish, and the
+ * code their name is kept under in the locale tables (`systems.<code>`): "Lokal IdP" reads "Local IdP".
+ */
+export const systemNameCodes: Readonly<Record<string, string>> = { 'Lokal IdP': 'idp', 'MitID Erhverv': 'mitid', 'Active Directory': 'ad' };
+
+/** An error's values in the operator's language: a system's name by its code, seconds ("2,5") in its figures. */
+function paramsIn(params: Record<string, string | number>, language: string, t: Translate): Record<string, string | number> {
+  const out = { ...params };
+  const system = typeof params.system === 'string' ? systemNameCodes[params.system] : undefined;
+  if (system) out.system = t(`systems.${system}`, { defaultValue: params.system });
+  if (typeof params.seconds === 'string' && /^\d+,\d+$/.test(params.seconds)) out.seconds = Number(params.seconds.replace(',', '.')).toLocaleString(language);
+  return out;
+}
+
 /** The error as one line for the operator. */
 export function translateError(error: unknown, { language, t }: Texts): string {
   if (!isErrorLike(error)) return error instanceof Error ? error.message : String(error);
   const code = t(`errors.codes.${error.code}`, { defaultValue: '' });
   if (danish(language) || code === '') return error.message || code;
-  const keyed = error.key ? t(`errors.messages.${error.key}`, { defaultValue: '', ...(error.params ?? {}) }) : '';
+  const keyed = error.key ? t(`errors.messages.${error.key}`, { defaultValue: '', ...paramsIn(error.params ?? {}, language, t) }) : '';
   if (keyed) return keyed;
   const reason = typeof error.details?.reason === 'string' ? t(`errors.reasons.${reasonKey(error)}`, { defaultValue: '', ...reasonParams(error) }) : '';
   const fields = Object.keys(fieldsOf(error));

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../../shared/errors.ts';
 import da from '../../../src-renderer/app/locales/da.json' with { type: 'json' };
 import en from '../../../src-renderer/app/locales/en.json' with { type: 'json' };
-import { translateError, translateFields } from '../../../src-renderer/app/error-text.ts';
+import { systemNameCodes, translateError, translateFields } from '../../../src-renderer/app/error-text.ts';
+import { cancelled, timedOut, unavailableAnswer, unexpectedAnswer } from '../../../src-main/connectors/http/errors.ts';
+import { IDP } from '../../../src-main/connectors/idp/http.ts';
+import { MITID } from '../../../src-main/connectors/mitid-erhverv/transport.ts';
 
 // Errors cross from main as { code, message, details? } with a Danish message. Danish mode shows main's
 // own (more specific) text; English mode must not show Danish: the code's text from the locale table.
@@ -107,5 +110,30 @@ describe('a refused action whose precondition failed', () => {
     expect(translateError(refused, t('en'))).toBe('The AD account has expired.');
     expect(translateError({ ...refused, params: { blocker: 'no-email' } }, t('en'))).toBe('No e-mail address in AD (MitID Erhverv requires one).');
     expect(translateError(refused, t('da'))).toBe('AD-kontoen er udløbet.');
+  });
+});
+
+describe('an HTTP system\'s error, which names the system in its values', () => {
+  // Main names the system as the Danish operator knows it ("Lokal IdP"); English words it by its code.
+  const DANISH = /\b(svarer|ikke|inden|kan|nås|blev|fejlede|Lokal)\b|[æøå]/i;
+
+  it('every system main\'s HTTP stack names has a code, so no Danish name reaches an English error', () => {
+    for (const system of [IDP, MITID]) expect(systemNameCodes[system.name], system.name).toBeDefined();
+  });
+
+  it('reads in English with the system\'s English name and English figures, in Danish as main words it', () => {
+    const timeout = timedOut(IDP, 2500).toPayload();
+    expect(translateError(timeout, texts('da'))).toBe(timeout.message);
+    expect(translateError(timeout, texts('en'))).toBe('Local IdP does not answer (no answer within 2.5 s).');
+    expect(translateError(timedOut(MITID, 30000).toPayload(), texts('en'))).toBe('MitID Erhverv does not answer (no answer within 30 s).');
+    for (const e of [cancelled(IDP), unavailableAnswer(IDP, 503), unexpectedAnswer(IDP, 500), unexpectedAnswer(IDP, 418), timedOut(IDP, 100)]) {
+      const text = translateError(e.toPayload(), texts('en'));
+      expect(text).toContain('Local IdP');
+      expect(text).not.toMatch(DANISH);
+    }
+  });
+
+  it('a name it does not know passes as main sent it', () => {
+    expect(translateError({ code: 'unavailable-idp', message: 'x', key: 'httpRefused', params: { system: 'Skoleportalen' } }, texts('en'))).toBe('Skoleportalen cannot be reached (the connection was refused).');
   });
 });

@@ -192,7 +192,7 @@ describe('the journal check, from a real journal tampered with', () => {
     const down = { getJournal: async () => { throw keyedError('unavailable-idp', 'httpTimeout', 'Lokal IdP svarer ikke (intet svar inden for 10 s)', { system: 'Lokal IdP', seconds: 10 }); } } as unknown as IdpPort;
     const unavailable = await compareWithIdp(journal, down, 0);
     expect(journalIdpText(unavailable.idpDetail, texts('da'), fig)).toBe(unavailable.idp.message);
-    expect(journalIdpText(unavailable.idpDetail, texts('en'), fig)).toBe('The journal could not be compared with the IdP: Lokal IdP does not answer (no answer within 10 s).');
+    expect(journalIdpText(unavailable.idpDetail, texts('en'), fig)).toBe('The journal could not be compared with the IdP: Local IdP does not answer (no answer within 10 s).');
     expect(journalIdpText(unavailable.idpDetail, texts('en'), fig)).not.toMatch(DANISH);
 
     // The IdP acknowledged record 5 with this journal's hash, and record 12 with another: confirmed up to 5 fails at 12.
