@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Blocker, PersonStates } from './person-state.ts';
+import { ErrorRef } from '../errors.ts';
 
 // The people feature's shared pieces: the merged row (AD + MitID Erhverv + IdP), the list query, drift
 // kinds, CPR masking, the search folding and the speakable passphrase. No Node, no DOM.
@@ -192,7 +193,10 @@ export const SourceFreshness = z.object({
   /** Progress of a read in progress (people/identities done, of total). */
   done: z.number().int(),
   total: z.number().int(),
+  /** Why the last read failed or was cancelled, in main's Danish words. */
   message: z.string().nullable(),
+  /** The same by code and key, which the renderer words in the operator's language (absent from an older main). */
+  error: ErrorRef.nullable().optional(),
   /** The facts shown are the local cache's from the last run (loadedAt says when); a new read follows. */
   fromCache: z.boolean(),
   /** When the system was last read whole, and last asked only for what changed (null: not yet). */

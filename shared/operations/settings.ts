@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorRef } from '../errors.ts';
 import { op } from '../operation.ts';
 import { LockedField } from '../domain/machine-policy.ts';
 import { ConnectionTest } from '../domain/connection-test.ts';
@@ -62,7 +63,13 @@ export const settingsOps = {
     output: z.object({
       systems: z.array(SystemStatus),
       /** Journal records waiting to be acknowledged by the IdP's central audit log. */
-      outbox: z.object({ pending: z.number().int(), lastError: z.string().nullable() }),
+      outbox: z.object({
+        pending: z.number().int(),
+        /** Why the last round of shipping failed, in main's Danish words. */
+        lastError: z.string().nullable(),
+        /** The same by code and key, worded by the renderer in the operator's language. */
+        error: ErrorRef.nullable().optional(),
+      }),
     }),
   }),
 };

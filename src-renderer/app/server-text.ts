@@ -1,5 +1,6 @@
 import type { JournalFinding, JournalFindingDetail, JournalIdpDetail } from '../../shared/domain/audit.ts';
 import type { BulkJobView } from '../../shared/domain/bulk.ts';
+import type { ErrorRef } from '../../shared/errors.ts';
 import type { LeakCheck } from '../../shared/domain/policies.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
 import type { WriteOutcome } from '../../shared/operations/people.ts';
@@ -26,6 +27,16 @@ export function systemDetailText(s: Pick<SystemStatus, 'system' | 'detail'>, tex
   const { code, params, error } = s.detail;
   if (code === 'error' && error) return translateError(error, texts);
   return texts.t(`systems.detail.${code}`, { system: texts.t(`systems.${s.system}`), ...params });
+}
+
+/**
+ * Why a background round failed (a people read of one system, the journal's shipping to the IdP): main's
+ * error by its key, as any error reads. Without one (an older main) Danish mode shows main's sentence and
+ * any other language nothing, never Danish.
+ */
+export function failureText(f: { message?: string | null | undefined; error?: ErrorRef | null | undefined }, texts: Texts): string {
+  if (f.error) return translateError(f.error, texts);
+  return danish(texts.language) ? (f.message ?? '') : '';
 }
 
 /** What writing a password policy to AD did (a PSO made or updated, no groups, or AD's refusal). */

@@ -2,7 +2,7 @@ import { Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useOp } from '../app/ops.ts';
 import { useFormat } from '../app/format.ts';
-import { systemDetailText } from '../app/server-text.ts';
+import { failureText, systemDetailText } from '../app/server-text.ts';
 import { useTexts } from '../app/texts.ts';
 
 const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-red-6)', 'not-configured': 'var(--mantine-color-gray-5)', unknown: 'var(--mantine-color-yellow-6)' } as const;
@@ -11,6 +11,7 @@ const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-
 function PeopleSync() {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const texts = useTexts();
   const sync = useOp('people.syncStatus', {}, { refetchInterval: (q) => (q.state.data?.sources.some((s) => s.state === 'loading') ? 2_000 : 30_000) });
   const sources = (sync.data?.sources ?? []).filter((s) => s.state !== 'not-configured' && s.state !== 'not-loaded');
   if (sources.length === 0) return null;
@@ -21,7 +22,7 @@ function PeopleSync() {
       {sources.map((s) => {
         const last = s.lastDeltaAt && (!s.lastFullAt || s.lastDeltaAt > s.lastFullAt) ? t('systems.syncDelta', { at: at(s.lastDeltaAt) }) : s.lastFullAt ? t('systems.syncFull', { at: at(s.lastFullAt) }) : '';
         const text = s.state === 'loading' ? `${t('systems.syncLoading')}${s.total > 0 ? ` ${fmt.number(s.done)}/${fmt.number(s.total)}` : s.done > 0 ? ` ${fmt.number(s.done)}` : ''}` : s.state === 'failed' ? t('systems.syncFailed') : last;
-        const tip = [s.phase, s.method, s.message].filter(Boolean).join(' · ');
+        const tip = [s.phase, s.method, failureText(s, texts)].filter(Boolean).join(' · ');
         return (
           <Tooltip key={s.system} label={tip} disabled={!tip} withArrow>
             <Text size="xs" tabIndex={0} data-testid={`status-sync-${s.system}`}>
@@ -53,7 +54,7 @@ export function StatusBar() {
       ))}
       <PeopleSync />
       {status.data && status.data.outbox.pending > 0 && (
-        <Tooltip label={status.data.outbox.lastError ?? t('systems.outboxHelp')} withArrow>
+        <Tooltip label={(status.data.outbox.lastError && failureText({ message: status.data.outbox.lastError, error: status.data.outbox.error }, texts)) || t('systems.outboxHelp')} withArrow>
           <Text size="xs" c={status.data.outbox.lastError ? 'orange' : 'dimmed'} data-testid="outbox" tabIndex={0}>
             {t('systems.outbox', { count: status.data.outbox.pending })}
           </Text>

@@ -2,7 +2,7 @@ import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import { domainFromDn } from '../../../shared/idp/common.ts';
 import type { AuditEventWrite } from '../../../shared/idp/audit.ts';
 import { JOURNAL_BATCH_MAX, type ChainedEvent } from '../../../shared/idp/journal.ts';
-import { ConsoleError } from '../../../shared/errors.ts';
+import { ConsoleError, errorRef, type ErrorRef } from '../../../shared/errors.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import { auditEventsAfter } from '../../connectors/idp/idp-port.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
@@ -12,6 +12,8 @@ export interface ShippingState {
   /** Journal records not yet acknowledged by the IdP. */
   pending: number;
   lastError: string | null;
+  /** The same failure by code and key, for the renderer to word in the operator's language. */
+  lastErrorRef: ErrorRef | null;
   lastShippedAt: string | null;
   lastPulledAt: string | null;
 }
@@ -51,7 +53,7 @@ const REFUSED = 'Der sendes ikke flere poster til IdP\'en, før journalen er kon
  * the events that came from this console.
  */
 export function createAuditShipping(journal: Journal, store: AuditStore) {
-  const state: Omit<ShippingState, 'pending'> = { lastError: null, lastShippedAt: null, lastPulledAt: null };
+  const state: Omit<ShippingState, 'pending'> = { lastError: null, lastErrorRef: null, lastShippedAt: null, lastPulledAt: null };
   let running: Promise<void> | null = null;
 
   const acked = () => journal.outbox.acked();
@@ -144,8 +146,10 @@ export function createAuditShipping(journal: Journal, store: AuditStore) {
           await ship(idp);
           await pull(idp);
           state.lastError = null;
+          state.lastErrorRef = null;
         } catch (e) {
           state.lastError = e instanceof Error ? e.message : String(e);
+          state.lastErrorRef = errorRef(e);
         } finally {
           running = null;
         }

@@ -77,8 +77,8 @@ export function createSettingsService(deps: SettingsServiceDeps): FeatureService
     },
 
     'system.status': async () => {
-      const { pending, lastError } = core.shipping.status();
-      return { systems: await deps.systemStatus(), outbox: { pending, lastError } };
+      const { pending, lastError, lastErrorRef } = core.shipping.status();
+      return { systems: await deps.systemStatus(), outbox: { pending, lastError, error: lastErrorRef } };
     },
   };
 }

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { SourceFreshness } from '../../../shared/domain/people.ts';
 import { formatterFor, useFormat } from '../../app/format.ts';
 import i18n from '../../app/i18n.ts';
+import { failureText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 
 /** A time today as 14.05; an older one with its date, so yesterday's cache does not look fresh. */
 export function when(iso: string | null): string {
@@ -13,6 +15,7 @@ export function when(iso: string | null): string {
 export function Freshness({ sources }: { sources: SourceFreshness[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const texts = useTexts();
   return (
     <Group gap={6} data-testid="people-freshness">
       {sources.map((s) => {
@@ -25,7 +28,7 @@ export function Freshness({ sources }: { sources: SourceFreshness[] }) {
           s.lastDeltaAt ? t('people.sourceLastDelta', { at: when(s.lastDeltaAt) }) : null,
           s.method ? t('people.sourceMethod', { method: s.method }) : null,
         ].filter(Boolean);
-        const tip = [s.message ?? (cached ? t('people.sourceCachedTip') : null), ...details].filter(Boolean).join(' · ') || null;
+        const tip = [failureText(s, texts) || (cached ? t('people.sourceCachedTip') : null), ...details].filter(Boolean).join(' · ') || null;
         // A read whose total is not known yet (AD's paged search) shows how many are in so far.
         const state = s.state === 'loading' && s.total === 0 ? t('people.sourceLoadingCount', vars) : t(`people.sourceState.${s.state}`, vars);
         return (

@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
-import { journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText, writeText } from '../../../src-renderer/app/server-text.ts';
+import { failureText, journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText, writeText } from '../../../src-renderer/app/server-text.ts';
 import { compareWithIdp } from '../../../src-main/services/audit/journal-anchor.ts';
 import { openJournal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
-import { keyedError } from '../../../shared/errors.ts';
+import { ConsoleError, errorRef, keyedError } from '../../../shared/errors.ts';
+import { timedOut } from '../../../src-main/connectors/http/errors.ts';
+import { IDP } from '../../../src-main/connectors/idp/http.ts';
 
 // What main says by code and values, worded by the renderer: each mapping in both languages, from the
 // real locale tables (every feature's bundle merged, as the app does).
@@ -83,6 +85,34 @@ describe('a system\'s status detail (the status bar\'s tooltip)', () => {
       expect(text, code).not.toMatch(DANISH);
       expect(text, code).not.toContain('systems.detail');
     }
+  });
+});
+
+describe('why a background round failed (a people read, the journal\'s shipping)', () => {
+  const timeout = timedOut(IDP, 30000);
+  const read = { message: timeout.message, error: errorRef(timeout) };
+  const stopped = { message: 'Indlæsningen blev afbrudt.', error: errorRef(new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.').withKey('loadCancelled')) };
+  const notAnswering = { message: 'MitID Erhverv svarede ikke.', error: { code: 'unavailable-mitid' as const, message: 'MitID Erhverv svarede ikke.' } };
+  const crash = { message: 'kunne ikke læse rækken', error: errorRef(new Error('kunne ikke læse rækken')) };
+
+  it('reads in Danish as main words it', () => {
+    expect(failureText(read, texts('da'))).toBe('Lokal IdP svarede ikke inden for 30 s');
+    expect(failureText(stopped, texts('da'))).toBe('Indlæsningen blev afbrudt.');
+  });
+
+  it('reads in English by its key or code, with no Danish', () => {
+    expect(failureText(read, texts('en'))).toBe('Local IdP does not answer (no answer within 30 s).');
+    expect(failureText(stopped, texts('en'))).toBe('The loading was cancelled.');
+    for (const f of [read, stopped, notAnswering, crash]) {
+      expect(failureText(f, texts('en'))).not.toBe('');
+      expect(failureText(f, texts('en'))).not.toMatch(DANISH);
+    }
+  });
+
+  it('from an older main without the code: main\'s sentence in Danish, nothing in English; no failure, nothing', () => {
+    expect(failureText({ message: 'Lokal IdP svarer ikke' }, texts('da'))).toBe('Lokal IdP svarer ikke');
+    expect(failureText({ message: 'Lokal IdP svarer ikke' }, texts('en'))).toBe('');
+    expect(failureText({ message: null, error: null }, texts('en'))).toBe('');
   });
 });
 

@@ -142,6 +142,8 @@ describe('the sync engine', () => {
     expect(engine.cancel()).toBe(true);
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(engine.status()[0]).toMatchObject({ state: 'ok', message: 'Indlæsningen blev afbrudt.', progress: null });
+    // Beside main's Danish words, the same by key for the renderer to word (#18).
+    expect(engine.status()[0]?.error).toMatchObject({ code: 'cancelled', key: 'loadCancelled' });
     expect(engine.facts<Fact>('ad').get('p0')?.fact).toEqual({ v: 0 });
     expect(engine.cancel()).toBe(false);
   });
@@ -166,6 +168,8 @@ describe('the sync engine', () => {
     expect(order).toEqual(['ad', 'idp']);
     expect(engine.status().map((s) => s.state)).toEqual(['ok', 'failed', 'ok']);
     expect(engine.status()[1]?.message).toBe('MitID Erhverv svarede ikke.');
+    expect(engine.status()[1]?.error).toEqual({ code: 'internal', message: 'MitID Erhverv svarede ikke.' });
+    expect(engine.status()[0]?.error ?? null).toBeNull();
   });
 
   it('refreshes only what is stale, and readNow touches only the keys it read', async () => {

@@ -375,6 +375,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         done: s.progress ? s.progress.done : s.size,
         total: s.progress ? s.progress.total : s.size,
         message: s.message,
+        error: s.error ?? null,
         fromCache: s.fromCache,
         lastFullAt: s.lastFullAt,
         lastDeltaAt: s.lastDeltaAt,

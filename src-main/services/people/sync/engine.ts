@@ -4,7 +4,7 @@
 // people index which keys changed, so the index re-merges only those rows. A refresh in progress can be
 // cancelled; `readNow` re-reads named keys (a person's "check now", write-through after a console write).
 import type { z } from 'zod';
-import { ConsoleError } from '../../../../shared/errors.ts';
+import { ConsoleError, errorRef, type ErrorRef } from '../../../../shared/errors.ts';
 import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
 import type { KnownFacts, SourceChanges, Stamped, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
@@ -44,6 +44,8 @@ export interface SystemStatus {
   calls: Record<string, number>;
   progress: SyncProgress | null;
   message: string | null;
+  /** Why the last read failed or stopped, by code and key beside the Danish `message` (the renderer words it). */
+  error?: ErrorRef | null;
   /** Facts held. */
   size: number;
 }
@@ -96,6 +98,10 @@ const failureText = (system: SyncSystem, e: unknown): string => {
   if (e instanceof ConsoleError || e instanceof Error) return e.message;
   return `${{ ad: 'Active Directory', mitid: 'MitID Erhverv', idp: "IdP'en" }[system]} svarede ikke.`;
 };
+
+/** The failure as it crosses to the renderer: a console error with its key; a thrown non-error as the system not answering. */
+const failureRef = (system: SyncSystem, e: unknown): ErrorRef =>
+  e instanceof ConsoleError || e instanceof Error ? errorRef(e) : { code: `unavailable-${system}`, message: failureText(system, e) };
 
 export function createSyncEngine(opts: EngineOptions): SyncEngine {
   const now = opts.now ?? Date.now;
@@ -183,7 +189,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const abort = new AbortController();
     st.abort = abort;
     const prev = st.status.state;
-    st.status = { ...st.status, state: 'loading', progress: { phase: 'Starter', done: 0, total: 0 }, message: null };
+    st.status = { ...st.status, state: 'loading', progress: { phase: 'Starter', done: 0, total: 0 }, message: null, error: null };
     try {
       // A refresh needs the stored cursor: never start one before the store has been read for its system.
       await (restored.get(system) ?? restoring);
@@ -208,6 +214,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         lastDeltaAt: changes.mode === 'delta' ? at : st.status.lastDeltaAt,
         progress: null,
         message: null,
+        error: null,
       };
     } catch (e) {
       const cancelled = abort.signal.aborted || (e instanceof ConsoleError && e.code === 'cancelled');
@@ -217,6 +224,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         state: cancelled ? (prev === 'loading' || prev === 'not-loaded' ? (st.facts.size > 0 ? 'ok' : 'not-loaded') : prev) : 'failed',
         progress: null,
         message: cancelled ? CANCELLED : failureText(system, e),
+        error: cancelled ? errorRef(new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled')) : failureRef(system, e),
       };
       if (cancelled) throw new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled');
       throw e;
