@@ -17,8 +17,9 @@ const HELPDESK = ['administrator', 'useradmin', 'helpdesk'] as const;
 const USERADMIN = ['administrator', 'useradmin'] as const;
 
 /**
- * What a MitID Erhverv write about a person did, by code and values (the renderer words it, `actions.said.*`);
- * the write's `message` says the same in Danish. `at` is an ISO time, worded by the renderer.
+ * What a write about a person did, by code and values (the renderer words it, `actions.said.*`): the MitID
+ * Erhverv writes, an identity only in MitID Erhverv suspended, and the Local IdP's device and identity-lock
+ * writes. The write's `message` says the same in Danish. `at` is an ISO time, worded by the renderer.
  */
 export const writeOutcomeCodes = [
   'created',
@@ -38,6 +39,17 @@ export const writeOutcomeCodes = [
   'reactivated',
   'alreadyActive',
   'relinked',
+  'orphanSuspended',
+  'orphanAlreadySuspended',
+  'deviceLocked',
+  'deviceUnlocked',
+  'deviceRemoved',
+  'testPushApproved',
+  'testPushRejected',
+  'testPushTimeout',
+  'tokenReleased',
+  'identityLocked',
+  'identityUnlocked',
 ] as const;
 export const WriteOutcome = z.object({ code: z.enum(writeOutcomeCodes), params: MessageParams });
 export type WriteOutcome = z.infer<typeof WriteOutcome>;

@@ -98,7 +98,7 @@ export function journalIdpText(d: JournalIdpDetail, texts: Texts, fig: Figures):
   return typeof pending === 'number' && pending > 0 ? `${text} ${t('audit.idpCheckPending', { count: pending, n: fig.number(pending) })}` : text;
 }
 
-/** A person write's answer: by its code when main named one (the MitID Erhverv writes), else main's sentence. */
+/** A person write's answer: by its code when main named one (MitID Erhverv and Local IdP writes), else main's sentence. */
 export function writeText(r: { message: string; said?: WriteOutcome | undefined }, texts: Texts, dateTime: (iso: string) => string): string {
   return r.said ? outcomeText(r.said, texts, dateTime) : r.message;
 }

@@ -339,7 +339,7 @@ export async function suspendOrphan(
   conn: Connections,
   uuid: string,
   adMatchFor: (identity: { localIds: readonly string[]; email: string | null }) => { displayName: string; username: string } | null,
-): Promise<{ outcome: string; message: string }> {
+): Promise<WriteAnswer> {
   const mitid = requireMitId(conn);
   const [identity, auths] = await Promise.all([mitid.getIdentity(uuid), mitid.listAuthenticators(uuid)]);
   const localIds = auths.filter((a) => a.kind === 'local' && a.id).map((a) => a.id as string);
@@ -350,9 +350,9 @@ export async function suspendOrphan(
       `Identiteten er ikke uden ejer: den hører til ${owner.displayName} (${owner.username}) i AD. Ret afvigelsen på personen i stedet.`,
     ).withKey('orphanHasOwner', { name: owner.displayName, username: owner.username });
   }
-  if (mitIdStateOf(identity.status) === 'suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.' };
+  if (mitIdStateOf(identity.status) === 'suspended') return { outcome: 'already-suspended', message: 'Identiteten var allerede suspenderet.', said: said('orphanAlreadySuspended') };
   await mitid.suspend(uuid);
-  return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' };
+  return { outcome: 'suspended', message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.', said: said('orphanSuspended') };
 }
 
 // ------------------------------------------------------------------ IdP
@@ -367,42 +367,43 @@ export async function deviceAction(
   deviceId: string,
   action: 'lock' | 'unlock' | 'remove' | 'test-push' | 'release-token',
   ctx: WriteContext,
-): Promise<{ outcome: string; message: string; push: TestPushResult | null }> {
+): Promise<WriteAnswer & { push: TestPushResult | null }> {
   const idp = requireIdpPort(conn);
   const key = conn.idpKey(person.dn, person.username);
   switch (action) {
     case 'lock':
       await idp.lockDevice(key, deviceId, ctx);
-      return { outcome: 'locked', message: 'MFA-enheden er låst.', push: null };
+      return { outcome: 'locked', message: 'MFA-enheden er låst.', said: said('deviceLocked'), push: null };
     case 'unlock':
       await idp.unlockDevice(key, deviceId, ctx);
-      return { outcome: 'unlocked', message: 'MFA-enheden er låst op.', push: null };
+      return { outcome: 'unlocked', message: 'MFA-enheden er låst op.', said: said('deviceUnlocked'), push: null };
     case 'remove':
       await idp.removeDevice(key, deviceId, ctx);
-      return { outcome: 'removed', message: 'MFA-enheden er fjernet.', push: null };
+      return { outcome: 'removed', message: 'MFA-enheden er fjernet.', said: said('deviceRemoved'), push: null };
     case 'test-push': {
       const push = await idp.sendTestPush(key, deviceId, ctx);
-      const said = { approved: 'godkendt', rejected: 'afvist', timeout: 'ikke besvaret' }[push.outcome];
-      return { outcome: push.outcome, message: `Test-push sendt: ${said}.`, push };
+      const answer = { approved: 'godkendt', rejected: 'afvist', timeout: 'ikke besvaret' }[push.outcome];
+      const code = ({ approved: 'testPushApproved', rejected: 'testPushRejected', timeout: 'testPushTimeout' } as const)[push.outcome];
+      return { outcome: push.outcome, message: `Test-push sendt: ${answer}.`, said: said(code), push };
     }
     case 'release-token': {
       const devices = await idp.listDevices(key, { limit: 1000 });
       const device = devices.items.find((d) => d.id === deviceId);
       if (!device?.serialNumber) throw keyedError('validation', 'notCodeDisplay', 'Enheden er ikke en kodeviser.');
       await idp.releaseHardwareToken(key, device.serialNumber, ctx);
-      return { outcome: 'released', message: `Kodeviseren ${device.serialNumber} er frigivet og kan gives til en anden.`, push: null };
+      return { outcome: 'released', message: `Kodeviseren ${device.serialNumber} er frigivet og kan gives til en anden.`, said: said('tokenReleased', { serial: device.serialNumber }), push: null };
     }
   }
 }
 
-export async function identityLock(conn: Connections, person: Person, locked: boolean, ctx: WriteContext): Promise<{ outcome: string; message: string }> {
+export async function identityLock(conn: Connections, person: Person, locked: boolean, ctx: WriteContext): Promise<WriteAnswer> {
   const idp = requireIdpPort(conn);
   const key = conn.idpKey(person.dn, person.username);
   if (locked) await idp.lockIdentity(key, ctx);
   else await idp.unlockIdentity(key, ctx);
   return locked
-    ? { outcome: 'locked', message: 'Identiteten er spærret i IdP’en: personen kan ikke logge ind.' }
-    : { outcome: 'unlocked', message: 'Spærringen af identiteten er ophævet.' };
+    ? { outcome: 'locked', message: 'Identiteten er spærret i IdP’en: personen kan ikke logge ind.', said: said('identityLocked') }
+    : { outcome: 'unlocked', message: 'Spærringen af identiteten er ophævet.', said: said('identityUnlocked') };
 }
 
 // ------------------------------------------------------------------ history

@@ -11,6 +11,9 @@ import { failureText, journalFindingText, journalIdpText, leakText, mirrorText, 
 import { compareWithIdp } from '../../../src-main/services/audit/journal-anchor.ts';
 import { openJournal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
+import type { Connections } from '../../../src-main/ports.ts';
+import type { Person } from '../../../shared/domain/person.ts';
+import { deviceAction, identityLock, suspendOrphan, type WriteAnswer } from '../../../src-main/services/people/person-service.ts';
 import { ConsoleError, errorRef, keyedError } from '../../../shared/errors.ts';
 import { timedOut } from '../../../src-main/connectors/http/errors.ts';
 import { IDP } from '../../../src-main/connectors/idp/http.ts';
@@ -170,7 +173,7 @@ describe('a MitID Erhverv write\'s outcome (Genkør)', () => {
     expect(outcomeText(pending, texts('en'), dateTime)).toContain('(at the earliest 2026-12-07, after 2 searches without it)');
     expect(outcomeText(group, texts('en'), dateTime)).toMatch(/member of the AD group "Signatur-Fjordby"\.$/);
     for (const code of writeOutcomeCodes) {
-      const text = outcomeText({ code, params: { at: '2026-12-07T10:00:00.000Z', searches: 2, group: 'G', id: 'x' } }, texts('en'), dateTime);
+      const text = outcomeText({ code, params: { at: '2026-12-07T10:00:00.000Z', searches: 2, group: 'G', id: 'x', serial: 'KV-1' } }, texts('en'), dateTime);
       expect(text, code).not.toMatch(DANISH);
       expect(text, code).not.toContain('actions.said');
     }
@@ -252,5 +255,48 @@ describe('a person write\'s answer on the person page', () => {
     const dateTime = (iso: string) => iso;
     expect(writeText({ message: 'Erhvervsidentiteten er suspenderet.', said: { code: 'suspended', params: {} } }, texts('en'), dateTime)).toBe('The business identity was suspended.');
     expect(writeText({ message: 'Identiteten, som kun findes i MitID Erhverv, er suspenderet.' }, texts('da'), dateTime)).toBe('Identiteten, som kun findes i MitID Erhverv, er suspenderet.');
+  });
+});
+
+describe('the Local IdP\'s device and identity-lock writes, and an identity only in MitID Erhverv suspended', () => {
+  // Main's own answers, from its write functions against stand-ins for the systems.
+  const dateTime = (iso: string) => iso;
+  const ok = async () => {};
+  const idp = {
+    lockDevice: ok, unlockDevice: ok, removeDevice: ok, lockIdentity: ok, unlockIdentity: ok, releaseHardwareToken: ok,
+    listDevices: async () => ({ items: [{ id: 'd1', serialNumber: 'KV-100037' }] }),
+    sendTestPush: async (_k: unknown, id: string) => ({ outcome: id }),
+  };
+  let status = 'active';
+  const mitid = { getIdentity: async () => ({ status, emailAddress: null }), listAuthenticators: async () => [], suspend: ok };
+  const conn = { idp, mitid, idpKey: () => ({ domain: 'fjordby.dk', username: 'bobe' }) } as unknown as Connections;
+  const person = { dn: 'CN=Bo,DC=fjordby,DC=dk', username: 'bobe' } as unknown as Person;
+  const ctx = { actor: { username: 'op', displayName: 'Op' }, reason: 'Test af enheden' };
+
+  async function answers(): Promise<WriteAnswer[]> {
+    const out: WriteAnswer[] = [];
+    for (const action of ['lock', 'unlock', 'remove', 'release-token'] as const) out.push(await deviceAction(conn, person, 'd1', action, ctx));
+    for (const push of ['approved', 'rejected', 'timeout']) out.push(await deviceAction(conn, person, push, 'test-push', ctx));
+    out.push(await identityLock(conn, person, true, ctx), await identityLock(conn, person, false, ctx));
+    status = 'active';
+    out.push(await suspendOrphan(conn, 'u1', () => null));
+    status = 'suspended';
+    out.push(await suspendOrphan(conn, 'u1', () => null));
+    return out;
+  }
+
+  it('each answers with a code, which reads in Danish exactly as main words it', async () => {
+    for (const a of await answers()) expect(writeText(a, texts('da'), dateTime), a.said.code).toBe(a.message);
+  });
+
+  it('reads in English, with its values and no Danish', async () => {
+    const all = await answers();
+    expect(all.map((a) => a.said.code)).toEqual([
+      'deviceLocked', 'deviceUnlocked', 'deviceRemoved', 'tokenReleased', 'testPushApproved', 'testPushRejected', 'testPushTimeout',
+      'identityLocked', 'identityUnlocked', 'orphanSuspended', 'orphanAlreadySuspended',
+    ]);
+    expect(writeText(all[3]!, texts('en'), dateTime)).toBe('The code display KV-100037 was released and can be given to someone else.');
+    expect(writeText(all[7]!, texts('en'), dateTime)).toBe('The identity is blocked in the IdP: the person cannot sign in.');
+    for (const a of all) expect(writeText(a, texts('en'), dateTime), a.said.code).not.toMatch(DANISH);
   });
 });

@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { IdpPanel as IdpPanelData } from '../../../../shared/operations/people.ts';
 import { errorText } from '../../../app/errors.ts';
+import { useFormat } from '../../../app/format.ts';
 import { useOpMutation } from '../../../app/ops.ts';
+import { writeText } from '../../../app/server-text.ts';
+import { useTexts } from '../../../app/texts.ts';
 import { fmtDate } from '../ActionModal.tsx';
 import { Panel, Row, type Ask, type May } from './Panel.tsx';
 import { AssignTokenButton, NsisLevelBadge } from '../../actions/Kodeviser.tsx';
@@ -11,6 +14,9 @@ import { AssignTokenButton, NsisLevelBadge } from '../../actions/Kodeviser.tsx';
 /** The person in the Local IdP: NSIS status, terms, MFA devices and the identity lock; their writes. */
 export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true; data: IdpPanelData } | { ok: false; code: string; message: string }; may: May; ask: Ask }) {
   const { t } = useTranslation();
+  const texts = useTexts();
+  const fmt = useFormat();
+  const said = (r: Parameters<typeof writeText>[0]) => writeText(r, texts, (iso) => fmt.dateTime(iso));
   const device = useOpMutation('people.deviceAction');
   const lock = useOpMutation('people.setIdentityLock');
   if (!panel.ok) {
@@ -31,7 +37,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
     ask({
       title: `${label}: ${deviceName} (${name})`,
       ...(color ? { color } : {}),
-      run: async (reason) => (await device.mutateAsync({ personId: p.id, deviceId, action, reason })).message,
+      run: async (reason) => said(await device.mutateAsync({ personId: p.id, deviceId, action, reason })),
     });
   return (
     <Panel title={t('people.panelIdp')} testId="panel-idp">
@@ -138,7 +144,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
               onClick={() =>
                 ask({
                   title: `${t('people.identityUnlock')}: ${name}`,
-                  run: async (reason) => (await lock.mutateAsync({ personId: p.id, locked: false, reason })).message,
+                  run: async (reason) => said(await lock.mutateAsync({ personId: p.id, locked: false, reason })),
                 })
               }
             >
@@ -152,7 +158,7 @@ export function IdpPanel({ p, panel, may, ask }: { p: Person; panel: { ok: true;
                 ask({
                   title: `${t('people.identityLock')}: ${name}`,
                   color: 'red',
-                  run: async (reason) => (await lock.mutateAsync({ personId: p.id, locked: true, reason })).message,
+                  run: async (reason) => said(await lock.mutateAsync({ personId: p.id, locked: true, reason })),
                 })
               }
             >
