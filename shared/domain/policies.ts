@@ -216,6 +216,18 @@ export function adComplexityProblems(password: string, account: { username: stri
   return out;
 }
 
+/**
+ * One way AD's copy of a password policy is weaker than the IdP's, by code and figures; worded from the
+ * readiness text table (weaknessText) in the operator's language.
+ */
+export const AdWeakness = z.discriminatedUnion('code', [
+  z.object({ code: z.enum(['minLength', 'history', 'lockout']), ad: z.number(), idp: z.number() }),
+  /** `ad` null: passwords never expire in AD. */
+  z.object({ code: z.literal('maxAge'), ad: z.number().nullable(), idp: z.number() }),
+  z.object({ code: z.enum(['complexity', 'neverLocks', 'notMirrored']) }),
+]);
+export type AdWeakness = z.infer<typeof AdWeakness>;
+
 export const LeakCheck = z.object({
   state: z.enum(['not-leaked', 'leaked', 'unavailable', 'off']),
   message: z.string(),

@@ -1,4 +1,5 @@
 import type { ReadinessItem, ReadinessStatus } from '../operations/fullservice.ts';
+import type { AdWeakness } from './policies.ts';
 
 // "Klar til Full Service" in words: one table per language, the one source of every sentence the readiness
 // check writes — the screen's item titles and reasons, the facts under each item, the PDF for the audit file
@@ -297,4 +298,23 @@ const tables: Record<ReadinessLanguage, ReadinessText> = { da, en };
 /** The table for a language; anything but English reads Danish (the console's default). */
 export function readinessText(language: string | null | undefined): ReadinessText {
   return language?.startsWith('en') ? tables.en : tables.da;
+}
+
+/** One way AD is weaker than the IdP, as a line in the language (the policies screen, the readiness facts). */
+export function weaknessText(w: AdWeakness, language: string | null | undefined): string {
+  const x = readinessText(language).weaker;
+  switch (w.code) {
+    case 'minLength':
+      return x.minLength(w.ad, w.idp);
+    case 'history':
+      return x.history(w.ad, w.idp);
+    case 'lockout':
+      return x.lockout(w.ad, w.idp);
+    case 'maxAge':
+      return x.maxAge(w.ad, w.idp);
+    case 'complexity':
+    case 'neverLocks':
+    case 'notMirrored':
+      return x[w.code];
+  }
 }

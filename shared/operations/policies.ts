@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorRef } from '../errors.ts';
 import { op } from '../operation.ts';
 import { Reason } from '../domain/person.ts';
-import { acceptanceStates, DiffLine, LeakCheck, PasswordCheck, PolicyDiffRow } from '../domain/policies.ts';
+import { acceptanceStates, AdWeakness, DiffLine, LeakCheck, PasswordCheck, PolicyDiffRow } from '../domain/policies.ts';
 import { Domain } from '../idp/common.ts';
 import { PasswordPolicy, PasswordPolicySettings } from '../idp/password-policy.ts';
 import { NsisTerms, TermsVersion } from '../idp/terms.ts';
@@ -136,7 +136,12 @@ export const policiesOps = {
       pso: z.record(z.string(), z.unknown()).nullable(),
       /** Danish lines for every way AD is weaker than the IdP's policy. */
       weaker: z.array(z.string()),
+      /** The same by code and figures, which the renderer words in the operator's language. */
+      weaknesses: z.array(AdWeakness),
+      /** Why AD's copy could not be read, in main's Danish words ... */
       error: z.string().nullable(),
+      /** ... and by code and key, for the renderer to word. */
+      failure: ErrorRef.nullable(),
     }),
   }),
   'policy.mirrorToAd': op({

@@ -1,7 +1,8 @@
 import type { JournalFinding, JournalFindingDetail, JournalIdpDetail } from '../../shared/domain/audit.ts';
 import type { BulkJobView } from '../../shared/domain/bulk.ts';
 import type { ErrorRef } from '../../shared/errors.ts';
-import type { LeakCheck } from '../../shared/domain/policies.ts';
+import type { AdWeakness, LeakCheck } from '../../shared/domain/policies.ts';
+import { weaknessText } from '../../shared/domain/readiness-text.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
 import type { WriteOutcome } from '../../shared/operations/people.ts';
 import type { AdMirrorResult } from '../../shared/operations/policies.ts';
@@ -43,6 +44,11 @@ export function failureText(f: { message?: string | null | undefined; error?: Er
 export function mirrorText(r: Pick<AdMirrorResult, 'detail'>, texts: Texts): string {
   const { code, groups, error } = r.detail;
   return texts.t(`policies.mirrorResult.${code}`, { groups, error: error ? translateError(error, texts) : '' });
+}
+
+/** Where AD's copy of a password policy is weaker than the IdP's: each way by its code, from the readiness text table. */
+export function weakerText(weaknesses: readonly AdWeakness[], { language }: Texts): string {
+  return weaknesses.map((w) => weaknessText(w, language)).join(' ');
 }
 
 /**

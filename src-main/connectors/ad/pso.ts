@@ -9,7 +9,8 @@ import { str, strs } from './entries.ts';
 import { isConnectionError, isLdapResultError, mapResultError } from './errors.ts';
 import { rdn } from '../../../shared/dn.ts';
 import type { MirroredPolicySettings } from '../directory-port.ts';
-import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
+import { weaknessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
+import type { AdWeakness } from '../../../shared/domain/policies.ts';
 
 /** A PSO's settings: exactly what the directory port mirrors. */
 export type PsoSettings = MirroredPolicySettings;
@@ -145,17 +146,21 @@ export async function deletePso(client: Client, dn: string): Promise<void> {
  * these so an AD policy that lets through what the IdP forbids does not go unnoticed.
  */
 export function weakerInAd(ad: { [K in keyof PsoSettings]?: PsoSettings[K] | null }, idp: PasswordPolicySettings, language: ReadinessLanguage = 'da'): string[] {
-  const w = readinessText(language).weaker;
+  return weaknessesInAd(ad, idp).map((w) => weaknessText(w, language));
+}
+
+/** The same as codes and figures, for the renderer to word in the operator's language. */
+export function weaknessesInAd(ad: { [K in keyof PsoSettings]?: PsoSettings[K] | null }, idp: PasswordPolicySettings): AdWeakness[] {
   const want = psoSettingsFromPolicy(idp);
-  const out: string[] = [];
-  if (ad.minLength != null && ad.minLength < want.minLength) out.push(w.minLength(ad.minLength, want.minLength));
-  if (ad.historyLength != null && ad.historyLength < want.historyLength) out.push(w.history(ad.historyLength, want.historyLength));
-  if (ad.complexity === false && want.complexity) out.push(w.complexity);
+  const out: AdWeakness[] = [];
+  if (ad.minLength != null && ad.minLength < want.minLength) out.push({ code: 'minLength', ad: ad.minLength, idp: want.minLength });
+  if (ad.historyLength != null && ad.historyLength < want.historyLength) out.push({ code: 'history', ad: ad.historyLength, idp: want.historyLength });
+  if (ad.complexity === false && want.complexity) out.push({ code: 'complexity' });
   if (want.maxAgeDays !== null && (ad.maxAgeDays === null || (ad.maxAgeDays !== undefined && ad.maxAgeDays > want.maxAgeDays))) {
-    out.push(w.maxAge(ad.maxAgeDays ?? null, want.maxAgeDays));
+    out.push({ code: 'maxAge', ad: ad.maxAgeDays ?? null, idp: want.maxAgeDays });
   }
   if (ad.lockoutThreshold != null && (ad.lockoutThreshold === 0 || ad.lockoutThreshold > want.lockoutThreshold)) {
-    out.push(ad.lockoutThreshold === 0 ? w.neverLocks : w.lockout(ad.lockoutThreshold, want.lockoutThreshold));
+    out.push(ad.lockoutThreshold === 0 ? { code: 'neverLocks' } : { code: 'lockout', ad: ad.lockoutThreshold, idp: want.lockoutThreshold });
   }
   return out;
 }

@@ -7,7 +7,9 @@ import { inScope } from '../../../shared/roles.ts';
 import type { Connections, FeatureService } from '../../ports.ts';
 import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
-import { psoSettingsFromPolicy, weakerInAd } from '../../connectors/ad/pso.ts';
+import { psoSettingsFromPolicy, weaknessesInAd } from '../../connectors/ad/pso.ts';
+import type { AdWeakness } from '../../../shared/domain/policies.ts';
+import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 
@@ -97,10 +99,11 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       const policy = await idp().getPasswordPolicy(input.domain);
       try {
         const pso = await ctx.requireSession().directory.readMirroredPolicy(input.domain);
-        const weaker = pso ? weakerInAd(pso, policy.settings) : groups.length ? ['Politikken er ikke skrevet til AD endnu.'] : [];
-        return { groups, pso: pso as Record<string, unknown> | null, weaker, error: null };
+        const weaknesses: AdWeakness[] = pso ? weaknessesInAd(pso, policy.settings) : groups.length ? [{ code: 'notMirrored' }] : [];
+        const weaker = weaknesses.map((w) => weaknessText(w, 'da'));
+        return { groups, pso: pso as Record<string, unknown> | null, weaker, weaknesses, error: null, failure: null };
       } catch (e) {
-        return { groups, pso: null, weaker: [], error: e instanceof Error ? e.message : String(e) };
+        return { groups, pso: null, weaker: [], weaknesses: [], error: e instanceof Error ? e.message : String(e), failure: errorRef(e) };
       }
     },
 

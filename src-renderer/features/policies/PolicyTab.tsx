@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, List, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { leakText, mirrorText } from '../../app/server-text.ts';
+import { failureText, leakText, mirrorText, weakerText } from '../../app/server-text.ts';
 import { useTexts } from '../../app/texts.ts';
 import type { OpOutput } from '../../../shared/operations/index.ts';
 import { conflictRows, DANISH_WEAK_WORDS, mergeMine, policyGroups, type PolicyDiffRow, type PolicyField } from '../../../shared/domain/policies.ts';
@@ -234,11 +234,11 @@ function AdPanel({ domain, canEdit }: { domain: string; canEdit: boolean }) {
     <Card withBorder data-testid="ad-panel">
       <Stack gap="xs">
         <Title order={2} size="h5">{t('policies.ad.title')}</Title>
-        {s.error && <Alert color="red">{s.error}</Alert>}
+        {s.error && <Alert color="red">{failureText({ message: s.error, error: s.failure }, texts)}</Alert>}
         {!s.groups.length && <Text size="sm">{t('policies.ad.notMapped')}</Text>}
         {s.groups.length > 0 && <Text size="sm">{t('policies.ad.groups', { groups: s.groups.join('; ') })}</Text>}
-        {s.weaker.length > 0 ? (
-          <Alert color="orange" data-testid="ad-weaker">{s.weaker.join(' ')}</Alert>
+        {s.weaknesses.length > 0 ? (
+          <Alert color="orange" data-testid="ad-weaker">{weakerText(s.weaknesses, texts)}</Alert>
         ) : (
           s.pso && <Text size="sm" c="green.8" data-testid="ad-in-sync">{t('policies.ad.inSync')}</Text>
         )}
