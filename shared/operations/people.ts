@@ -48,6 +48,8 @@ export const writeOutcomeCodes = [
   'testPushRejected',
   'testPushTimeout',
   'tokenReleased',
+  'tokenAssigned',
+  'tokenAlreadyAssigned',
   'identityLocked',
   'identityUnlocked',
 ] as const;

@@ -6,6 +6,7 @@ import { weaknessText } from '../../shared/domain/readiness-text.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
 import type { WriteOutcome } from '../../shared/operations/people.ts';
 import type { AdMirrorResult } from '../../shared/operations/policies.ts';
+import type { TokenCheck } from '../../shared/operations/tokens.ts';
 import { translateError, type Texts } from './error-text.ts';
 
 /**
@@ -107,4 +108,13 @@ export function journalIdpText(d: JournalIdpDetail, texts: Texts, fig: Figures):
 /** A person write's answer: by its code when main named one (MitID Erhverv and Local IdP writes), else main's sentence. */
 export function writeText(r: { message: string; said?: WriteOutcome | undefined }, texts: Texts, dateTime: (iso: string) => string): string {
   return r.said ? outcomeText(r.said, texts, dateTime) : r.message;
+}
+
+/**
+ * What the IdP says about a typed code display serial number, by its state. A serial that is not valid
+ * reads in Danish as zod's (or main's) message, which names what is wrong; in English the rule's text.
+ */
+export function tokenCheckText(c: Pick<TokenCheck, 'state' | 'serialNumber'> & { message?: string | undefined }, { language, t }: Texts): string {
+  if (c.state === 'invalid' && danish(language) && c.message) return c.message;
+  return t(`actions.token.check.${c.state}`, { serial: c.serialNumber });
 }

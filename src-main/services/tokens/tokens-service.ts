@@ -45,11 +45,13 @@ export function createTokensService(deps: TokensServiceDeps): FeatureService<typ
       const field = { fields: { serialNumber: c.message } };
       if (c.state === 'unknown' || c.state === 'invalid') throw new ConsoleError('validation', c.message, field).withKey('tokenInvalid');
       if (c.state === 'assigned-other') throw new ConsoleError('conflict', c.message, field).withKey('tokenAssignedOther');
-      if (c.state === 'assigned-here') return { outcome: 'already-assigned', message: c.message, row: null };
+      if (c.state === 'assigned-here') return { outcome: 'already-assigned', message: c.message, said: { code: 'tokenAlreadyAssigned', params: { serial: c.serialNumber } }, row: null };
       const device = await requireIdpPort(conn).assignHardwareToken(conn.idpKey(p.dn, p.username), c.serialNumber, writeContext(s.operator, input.reason));
+      const serial = device.serialNumber ?? c.serialNumber;
       return {
         outcome: 'assigned',
-        message: `Kodeviseren ${device.serialNumber ?? c.serialNumber} er tildelt. Personen logger ind med koden fra den.`,
+        message: `Kodeviseren ${serial} er tildelt. Personen logger ind med koden fra den.`,
+        said: { code: 'tokenAssigned', params: { serial } },
         row: await deps.index().refreshPerson(s.directory, p.id),
       };
     },

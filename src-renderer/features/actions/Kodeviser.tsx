@@ -6,18 +6,24 @@ import type { Person } from '../../../shared/domain/person.ts';
 import type { NsisLevel } from '../../../shared/idp/people.ts';
 import { KodeviserSerial } from '../../../shared/operations/tokens.ts';
 import { useOp, useOpMutation } from '../../app/ops.ts';
+import { useFormat } from '../../app/format.ts';
+import { tokenCheckText, writeText } from '../../app/server-text.ts';
+import { useTexts } from '../../app/texts.ts';
 import type { Ask } from '../people/person/Panel.tsx';
 import './i18n.ts';
 
 /** The serial number field: its format checked as typed, then the IdP asked whether the kodeviser exists and is free. */
 function SerialField({ personId, onChange }: { personId: string; onChange(value: string): void }) {
   const { t } = useTranslation();
+  const texts = useTexts();
   const [value, setValue] = useState('');
   const [typed] = useDebouncedValue(value, 300);
   const format = KodeviserSerial.safeParse(typed);
   const check = useOp('people.checkHardwareToken', { personId, serialNumber: typed }, { enabled: format.success, staleTime: 0 });
   const state = format.success ? check.data?.state : typed.trim() ? 'invalid' : null;
-  const message = format.success ? check.data?.message : typed.trim() ? format.error.issues[0]?.message : null;
+  const message = format.success
+    ? check.data && tokenCheckText(check.data, texts)
+    : typed.trim() ? tokenCheckText({ state: 'invalid', serialNumber: typed, message: format.error.issues[0]?.message }, texts) : null;
   const color = state === 'free' ? 'green' : state === 'assigned-here' ? 'blue' : 'red';
   return (
     <div>
@@ -46,6 +52,8 @@ function SerialField({ personId, onChange }: { personId: string; onChange(value:
 /** "Tildel kodeviser": a serial number, checked with the IdP, and a reason; journaled like every write. */
 export function AssignTokenButton({ p, ask }: { p: Person; ask: Ask }) {
   const { t } = useTranslation();
+  const texts = useTexts();
+  const fmt = useFormat();
   const assign = useOpMutation('people.assignHardwareToken');
   const serial = useRef('');
   return (
@@ -56,7 +64,7 @@ export function AssignTokenButton({ p, ask }: { p: Person; ask: Ask }) {
         ask({
           title: `${t('actions.token.assign')}: ${p.displayName}`,
           explain: <SerialField personId={p.id} onChange={(v) => (serial.current = v)} />,
-          run: async (reason) => (await assign.mutateAsync({ personId: p.id, serialNumber: serial.current, reason })).message,
+          run: async (reason) => writeText(await assign.mutateAsync({ personId: p.id, serialNumber: serial.current, reason }), texts, (iso) => fmt.dateTime(iso)),
         });
       }}
     >

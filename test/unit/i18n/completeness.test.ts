@@ -13,6 +13,7 @@ import { domainKinds, passwordResults } from '../../../shared/idp/password-polic
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
 import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
+import { tokenCheckStates } from '../../../shared/operations/tokens.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
@@ -58,6 +59,7 @@ const sources = walk(ROOT, (f) => /\.tsx?$/.test(f)).map((f) => ({ file: relativ
 /** Every value a template key can take, by the key's prefix; `*` stands for the value. */
 const enumerations: Record<string, readonly string[]> = {
   'actions.said.*': writeOutcomeCodes,
+  'actions.token.check.*': tokenCheckStates,
   'audit.outcomes.*': auditOutcomes,
   'audit.sources.*': ['console', 'idp'],
   'audit.packageProblem.*': packageProblemCodes,

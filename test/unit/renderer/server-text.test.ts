@@ -7,11 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { systemDetailCodes } from '../../../shared/domain/settings.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
-import { failureText, journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText, writeText } from '../../../src-renderer/app/server-text.ts';
+import { failureText, tokenCheckText, journalFindingText, journalIdpText, leakText, mirrorText, outcomeText, pauseText, systemDetailText, writeText } from '../../../src-renderer/app/server-text.ts';
 import { compareWithIdp } from '../../../src-main/services/audit/journal-anchor.ts';
 import { openJournal, type JournalEntryInput } from '../../../src-main/store/journal.ts';
 import type { IdpPort } from '../../../src-main/connectors/idp/idp-port.ts';
-import type { Connections } from '../../../src-main/ports.ts';
+import type { Call, Connections } from '../../../src-main/ports.ts';
+import { createTokensService } from '../../../src-main/services/tokens/tokens-service.ts';
+import type { PeopleIndex } from '../../../src-main/services/people/index/people-index.ts';
+import { KodeviserSerial, tokenCheckStates } from '../../../shared/operations/tokens.ts';
 import type { Person } from '../../../shared/domain/person.ts';
 import { deviceAction, identityLock, suspendOrphan, type WriteAnswer } from '../../../src-main/services/people/person-service.ts';
 import { ConsoleError, errorRef, keyedError } from '../../../shared/errors.ts';
@@ -298,5 +301,53 @@ describe('the Local IdP\'s device and identity-lock writes, and an identity only
     expect(writeText(all[3]!, texts('en'), dateTime)).toBe('The code display KV-100037 was released and can be given to someone else.');
     expect(writeText(all[7]!, texts('en'), dateTime)).toBe('The identity is blocked in the IdP: the person cannot sign in.');
     for (const a of all) expect(writeText(a, texts('en'), dateTime), a.said.code).not.toMatch(DANISH);
+  });
+});
+
+describe('a code display: the serial number\'s check and its assignment', () => {
+  const dateTime = (iso: string) => iso;
+  const tokens = new Map<string, { assignedTo: { domain: string; username: string } | null }>([
+    ['KV-1', { assignedTo: null }],
+    ['KV-2', { assignedTo: { domain: 'fjordby.dk', username: 'bobe' } }],
+    ['KV-3', { assignedTo: { domain: 'fjordby.dk', username: 'alan' } }],
+  ]);
+  const idp = {
+    getHardwareToken: async (serial: string) => tokens.get(serial) ?? null,
+    assignHardwareToken: async (_k: unknown, serialNumber: string) => ({ serialNumber }),
+  };
+  const conn = { idp, idpKey: () => ({ domain: 'fjordby.dk', username: 'bobe' }) } as unknown as Connections;
+  const service = createTokensService({ connections: () => conn, index: () => ({ refreshPerson: async () => null }) as unknown as PeopleIndex });
+  const ctx = {
+    target: { person: { id: 'p1', dn: 'CN=Bo,DC=fjordby,DC=dk', username: 'bobe' } },
+    requireSession: () => ({ operator: { username: 'op', displayName: 'Op' }, directory: {} }),
+  } as unknown as Call;
+  const check = (serialNumber: string) => service['people.checkHardwareToken']({ personId: 'p1', serialNumber }, ctx);
+
+  it('each state reads in Danish exactly as main words it, and in English without Danish', async () => {
+    const checks = await Promise.all(['KV-1', 'KV-2', 'KV-3', 'KV-9', 'x'].map(check));
+    expect(checks.map((c) => c.state)).toEqual(['free', 'assigned-here', 'assigned-other', 'unknown', 'invalid']);
+    for (const c of checks) {
+      expect(tokenCheckText(c, texts('da')), c.state).toBe(c.message);
+      expect(tokenCheckText(c, texts('en')), c.state).not.toMatch(DANISH);
+    }
+    expect(tokenCheckText(checks[0]!, texts('en'))).toBe('The code display KV-1 is free.');
+    for (const state of tokenCheckStates) expect(tokenCheckText({ state, serialNumber: 'KV-1' }, texts('en'))).not.toContain('actions.token');
+  });
+
+  it('a serial typed wrong: zod\'s Danish message in Danish, the rule in English', () => {
+    const typed = KodeviserSerial.safeParse('K!');
+    expect(typed.success).toBe(false);
+    const message = typed.error?.issues[0]?.message;
+    expect(tokenCheckText({ state: 'invalid', serialNumber: 'K!', message }, texts('da'))).toBe(message);
+    expect(tokenCheckText({ state: 'invalid', serialNumber: 'K!', message }, texts('en'))).toMatch(/^Type the serial number/);
+  });
+
+  it('the assignment answers by code: Danish as main words it, English without Danish', async () => {
+    for (const serialNumber of ['KV-1', 'KV-2']) {
+      const r = await service['people.assignHardwareToken']({ personId: 'p1', serialNumber, reason: 'Ny kodeviser' }, ctx);
+      expect(writeText(r, texts('da'), dateTime)).toBe(r.message);
+      expect(writeText(r, texts('en'), dateTime)).toMatch(/code display KV-[12]/);
+      expect(writeText(r, texts('en'), dateTime)).not.toMatch(DANISH);
+    }
   });
 });
