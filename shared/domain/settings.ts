@@ -9,6 +9,13 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === '127.0.0.1' || h === '::1' || h === 'localhost';
 }
 
+/** What insecureUrlProblem finds wrong with an address, in Danish by code (the renderer words the code: errors.urlProblems). */
+export const urlProblems = {
+  invalid: 'Skal være en gyldig https:// adresse',
+  credentials: 'Adressen må ikke indeholde brugernavn eller adgangskode',
+  notHttps: 'Skal være en https:// adresse – en hemmelighed sendes aldrig ukrypteret',
+} as const;
+
 /**
  * Why a base URL may not carry a secret (API key, bearer token, client certificate), in Danish, or null
  * when it may: https only. `allowLoopbackHttp` is for the in-process training simulator, which the client
@@ -20,12 +27,12 @@ export function insecureUrlProblem(value: string, opts: { allowLoopbackHttp?: bo
   try {
     u = new URL(value);
   } catch {
-    return 'Skal være en gyldig https:// adresse';
+    return urlProblems.invalid;
   }
-  if (u.username || u.password) return 'Adressen må ikke indeholde brugernavn eller adgangskode';
+  if (u.username || u.password) return urlProblems.credentials;
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && opts.allowLoopbackHttp && isLoopbackHost(u.hostname)) return null;
-  return 'Skal være en https:// adresse – en hemmelighed sendes aldrig ukrypteret';
+  return urlProblems.notHttps;
 }
 
 /** A base URL that may carry a secret: https only (see insecureUrlProblem). */

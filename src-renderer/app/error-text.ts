@@ -1,3 +1,4 @@
+import { urlProblems } from '../../shared/domain/settings.ts';
 import { issueText, type PortableIssue } from '../../shared/validation-text.ts';
 
 /**
@@ -61,11 +62,14 @@ function reasonParams(e: ErrorLike): Record<string, string> {
  */
 export const systemNameCodes: Readonly<Record<string, string>> = { 'Lokal IdP': 'idp', 'MitID Erhverv': 'mitid', 'Active Directory': 'ad' };
 
-/** An error's values in the operator's language: a system's name by its code, seconds ("2,5") in its figures. */
+/** An error's values in the operator's language: a system's name and an address's problem by their codes, seconds ("2,5") in its figures. */
 function paramsIn(params: Record<string, string | number>, language: string, t: Translate): Record<string, string | number> {
   const out = { ...params };
   const system = typeof params.system === 'string' ? systemNameCodes[params.system] : undefined;
   if (system) out.system = t(`systems.${system}`, { defaultValue: params.system });
+  // What is wrong with an address (httpAddressRefused) arrives as main's Danish words: word it by their code.
+  const problem = Object.entries(urlProblems).find(([, da]) => da === params.problem)?.[0];
+  if (problem) out.problem = t(`errors.urlProblems.${problem}`, { defaultValue: params.problem });
   if (typeof params.seconds === 'string' && /^\d+,\d+$/.test(params.seconds)) out.seconds = Number(params.seconds.replace(',', '.')).toLocaleString(language);
   return out;
 }

@@ -7,7 +7,7 @@ import { auditActionLabels, auditActionLabelsEn, auditOutcomes, journalChangeWhy
 import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bulkRowStates, bulkSkipReasons } from '../../../shared/domain/bulk.ts';
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
-import { systemDetailCodes, systems } from '../../../shared/domain/settings.ts';
+import { systemDetailCodes, systems, urlProblems } from '../../../shared/domain/settings.ts';
 import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
@@ -84,6 +84,7 @@ const enumerations: Record<string, readonly string[]> = {
   'errors.codes.*': errorCodes,
   'errors.messages.*': messageKeys,
   'errors.reasons.*': ['signed-out', 'role', 'scope', 'scopeUnits', 'scopeNoAccount'],
+  'errors.urlProblems.*': Object.keys(urlProblems),
   'people.col.*': peopleColumnIds,
   'settings.testResult.*': ConnectionTestCode.options,
   'settings.dcResult.*': DcResultCode.options,

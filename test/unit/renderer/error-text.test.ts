@@ -5,6 +5,8 @@ import da from '../../../src-renderer/app/locales/da.json' with { type: 'json' }
 import en from '../../../src-renderer/app/locales/en.json' with { type: 'json' };
 import { systemNameCodes, translateError, translateFields } from '../../../src-renderer/app/error-text.ts';
 import { cancelled, timedOut, unavailableAnswer, unexpectedAnswer } from '../../../src-main/connectors/http/errors.ts';
+import { assertSecureBaseUrl } from '../../../src-main/connectors/http/client.ts';
+import type { ConsoleError } from '../../../shared/errors.ts';
 import { IDP } from '../../../src-main/connectors/idp/http.ts';
 import { MITID } from '../../../src-main/connectors/mitid-erhverv/transport.ts';
 
@@ -130,6 +132,23 @@ describe('an HTTP system\'s error, which names the system in its values', () => 
       const text = translateError(e.toPayload(), texts('en'));
       expect(text).toContain('Local IdP');
       expect(text).not.toMatch(DANISH);
+    }
+  });
+
+  it('an address refused: what is wrong with it reads in English too', () => {
+    for (const url of ['http://idp.fjordby.dk', 'https://bo:hemmelig@idp.fjordby.dk', 'ikke en adresse']) {
+      const e = (() => {
+        try {
+          assertSecureBaseUrl(IDP, url);
+        } catch (x) {
+          return x as ConsoleError;
+        }
+        throw new Error(`${url} was accepted`);
+      })();
+      expect(translateError(e.toPayload(), texts('da'))).toBe(e.message);
+      const text = translateError(e.toPayload(), texts('en'));
+      expect(text, url).toMatch(/^The Local IdP address was refused: \S/);
+      expect(text, url).not.toMatch(DANISH);
     }
   });
 
