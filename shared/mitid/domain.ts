@@ -130,3 +130,30 @@ export type MitIdPerson = z.infer<typeof MitIdPerson>;
 export function hasActivePrivateMitId(auths: readonly { kind: string; status: string | null }[]): boolean {
   return auths.some((a) => a.kind === 'private-mitid' && mitIdStateOf(a.status) === 'active');
 }
+
+/**
+ * The calls to MitID Erhverv as its errors name them (the `what` of mitidBadRequest and its kin), in
+ * Danish by code; the renderer words a known one by its code (errors.mitidCalls.*).
+ */
+export const mitidCalls = {
+  readIdentity: 'læs identitet',
+  createIdentity: 'opret identitet',
+  deleteIdentity: 'slet identitet',
+  updateProfile: 'opdater profil',
+  changeEmail: 'skift e-mail',
+  suspend: 'spær',
+  reactivate: 'genaktivér',
+  signing: 'signering',
+  authenticators: 'autentifikatorer',
+  assignCredential: 'tildel loginmiddel',
+  removeCredential: 'fjern loginmiddel',
+  rights: 'rettigheder',
+  assignRights: 'tildel rettigheder',
+  removeRights: 'fjern rettigheder',
+  rightsCatalogue: 'rettighedskatalog',
+  seNumbers: 'SE-numre',
+  pNumbers: 'P-numre',
+  search: 'søgning',
+  signIn: 'log ind',
+  call: 'kald',
+} as const;

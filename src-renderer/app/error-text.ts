@@ -1,4 +1,5 @@
 import { urlProblems } from '../../shared/domain/settings.ts';
+import { mitidCalls } from '../../shared/mitid/domain.ts';
 import { issueText, type PortableIssue } from '../../shared/validation-text.ts';
 
 /**
@@ -62,7 +63,7 @@ function reasonParams(e: ErrorLike): Record<string, string> {
  */
 export const systemNameCodes: Readonly<Record<string, string>> = { 'Lokal IdP': 'idp', 'MitID Erhverv': 'mitid', 'Active Directory': 'ad' };
 
-/** An error's values in the operator's language: a system's name and an address's problem by their codes, seconds ("2,5") in its figures. */
+/** An error's values in the operator's language: a system's name, an address's problem and a MitID Erhverv call by their codes, seconds ("2,5") in its figures. */
 function paramsIn(params: Record<string, string | number>, language: string, t: Translate): Record<string, string | number> {
   const out = { ...params };
   const system = typeof params.system === 'string' ? systemNameCodes[params.system] : undefined;
@@ -70,6 +71,9 @@ function paramsIn(params: Record<string, string | number>, language: string, t: 
   // What is wrong with an address (httpAddressRefused) arrives as main's Danish words: word it by their code.
   const problem = Object.entries(urlProblems).find(([, da]) => da === params.problem)?.[0];
   if (problem) out.problem = t(`errors.urlProblems.${problem}`, { defaultValue: params.problem });
+  // Which call to MitID Erhverv was refused (mitidBadRequest and its kin), named in Danish: word it by its code.
+  const call = Object.entries(mitidCalls).find(([, da]) => da === params.what)?.[0];
+  if (call) out.what = t(`errors.mitidCalls.${call}`, { defaultValue: params.what });
   if (typeof params.seconds === 'string' && /^\d+,\d+$/.test(params.seconds)) out.seconds = Number(params.seconds.replace(',', '.')).toLocaleString(language);
   return out;
 }

@@ -11,6 +11,7 @@ import { systemDetailCodes, systems, urlProblems } from '../../../shared/domain/
 import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
+import { mitidCalls } from '../../../shared/mitid/domain.ts';
 import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
 import { tokenCheckStates } from '../../../shared/operations/tokens.ts';
@@ -85,6 +86,7 @@ const enumerations: Record<string, readonly string[]> = {
   'errors.messages.*': messageKeys,
   'errors.reasons.*': ['signed-out', 'role', 'scope', 'scopeUnits', 'scopeNoAccount'],
   'errors.urlProblems.*': Object.keys(urlProblems),
+  'errors.mitidCalls.*': Object.keys(mitidCalls),
   'people.col.*': peopleColumnIds,
   'settings.testResult.*': ConnectionTestCode.options,
   'settings.dcResult.*': DcResultCode.options,

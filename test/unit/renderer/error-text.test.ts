@@ -8,7 +8,10 @@ import { cancelled, timedOut, unavailableAnswer, unexpectedAnswer } from '../../
 import { assertSecureBaseUrl } from '../../../src-main/connectors/http/client.ts';
 import type { ConsoleError } from '../../../shared/errors.ts';
 import { IDP } from '../../../src-main/connectors/idp/http.ts';
-import { MITID } from '../../../src-main/connectors/mitid-erhverv/transport.ts';
+import { MITID, unexpectedStatus } from '../../../src-main/connectors/mitid-erhverv/transport.ts';
+import { mitidCalls } from '../../../shared/mitid/domain.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Errors cross from main as { code, message, details? } with a Danish message. Danish mode shows main's
 // own (more specific) text; English mode must not show Danish: the code's text from the locale table.
@@ -150,6 +153,30 @@ describe('an HTTP system\'s error, which names the system in its values', () => 
       expect(text, url).toMatch(/^The Local IdP address was refused: \S/);
       expect(text, url).not.toMatch(DANISH);
     }
+  });
+
+  it('a refused call to MitID Erhverv names the call in English', () => {
+    // Every call name the MitID Erhverv connector passes as a literal is in the table (a scan of its source).
+    const dir = join(import.meta.dirname, '../../../src-main/connectors/mitid-erhverv');
+    const named = new Set<string>();
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+        if (!/\b(read|write|expectStatus|unexpectedStatus|rightsFailure)\(/.test(line) || /function /.test(line)) continue;
+        for (const m of line.matchAll(/'([^'/]+)'/g)) if (!/^(GET|PUT|POST|DELETE)$/.test(m[1]!)) named.add(m[1]!);
+      }
+    }
+    expect(named.size).toBeGreaterThan(10);
+    expect([...named].filter((w) => !(Object.values(mitidCalls) as string[]).includes(w))).toEqual([]);
+    for (const status of [400, 403, 409, 429]) {
+      for (const what of Object.values(mitidCalls)) {
+        const e = unexpectedStatus({ status, text: '', headers: {} } as unknown as Parameters<typeof unexpectedStatus>[0], what).toPayload();
+        expect(translateError(e, texts('da'))).toBe(e.message);
+        expect(translateError(e, texts('en')), `${status} ${what}`).not.toMatch(/\b(spær|kald|søgning|numre|ind|identitet|loginmiddel|rettigheder|signering)\b|[æøå]/i);
+      }
+    }
+    expect(translateError(unexpectedStatus({ status: 400, text: '' } as unknown as Parameters<typeof unexpectedStatus>[0], 'opret identitet').toPayload(), texts('en'))).toBe(
+      'MitID Erhverv refused the request (400, creating the identity).',
+    );
   });
 
   it('a name it does not know passes as main sent it', () => {
