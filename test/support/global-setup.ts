@@ -31,6 +31,11 @@ function needs(files: string[] | null, dirs: string[]): boolean {
   return files === null || files.some((f) => dirs.some((d) => f.includes(d)));
 }
 
+/** What a test needs to know of a running DC: where it answers, and its domain. */
+function contextOf<D extends { baseDn: string; upnSuffix: string; admin: { username: string; password: string } }>(dc: RunningDc, domain: D) {
+  return { url: dc.url, startTlsUrl: dc.startTlsUrl, caFile: dc.caFile, pid: dc.pid, dir: dc.dir, ...domain };
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let dc: RunningDc | null = null;
   let school: RunningDc | null = null;
@@ -48,38 +53,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   dc = first.value;
   school = second.value;
-  if (school) {
-    const ctx: SchoolSambaContext = {
-      url: school.url,
-      startTlsUrl: school.startTlsUrl,
-      caFile: school.caFile,
-      baseDn: SCHOOL_BASE_DN,
-      upnSuffix: SCHOOL_DNS,
-      admin: { username: `Administrator@${SCHOOL_DNS}`, password: SCHOOL_ADMIN_PASSWORD },
-      pid: school.pid,
-      dir: school.dir,
-      facts: SCHOOL_FACTS,
-    };
-    project.provide('sambaSchool', ctx);
-  } else {
-    project.provide('sambaSchool', null);
-  }
-  if (dc) {
-    const ctx: SambaContext = {
-      url: dc.url,
-      startTlsUrl: dc.startTlsUrl,
-      caFile: dc.caFile,
-      baseDn: BASE_DN,
-      upnSuffix: DNS_DOMAIN,
-      admin: { username: ADMIN_UPN, password: ADMIN_PASSWORD },
-      pid: dc.pid,
-      dir: dc.dir,
-      facts: seedFacts,
-    };
-    project.provide('samba', ctx);
-  } else {
-    project.provide('samba', null);
-  }
+  const schoolContext: SchoolSambaContext | null = school ? contextOf(school, { baseDn: SCHOOL_BASE_DN, upnSuffix: SCHOOL_DNS, admin: { username: `Administrator@${SCHOOL_DNS}`, password: SCHOOL_ADMIN_PASSWORD }, facts: SCHOOL_FACTS }) : null;
+  const context: SambaContext | null = dc ? contextOf(dc, { baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, admin: { username: ADMIN_UPN, password: ADMIN_PASSWORD }, facts: seedFacts }) : null;
+  project.provide('sambaSchool', schoolContext);
+  project.provide('samba', context);
   return async () => {
     await Promise.all([dc?.stop(), school?.stop()]);
   };
