@@ -6,6 +6,19 @@ export const roles = ['administrator', 'useradmin', 'helpdesk', 'auditor'] as co
 export const Role = z.enum(roles);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * The AD domain an operator signed in to (#19). An operator acts in their own domain only: their bind is
+ * there, and their roles come from that domain's groups through that domain's role mapping.
+ */
+export const OperatorDomain = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseDn: z.string(),
+  /** The municipality's own domain (the first configured): its operators also see identities with no AD account. */
+  primary: z.boolean(),
+});
+export type OperatorDomain = z.infer<typeof OperatorDomain>;
+
 export const Operator = z.object({
   username: z.string(),
   displayName: z.string(),
@@ -13,6 +26,8 @@ export const Operator = z.object({
   roles: z.array(Role),
   /** OUs a helpdesk operator is limited to; null = not limited. Only applies to the helpdesk role. */
   helpdeskOus: z.array(z.string()).nullable(),
+  /** Absent only where one domain is all there is (the training municipality, older tests): nothing to confine to. */
+  domain: OperatorDomain.optional(),
 });
 export type Operator = z.infer<typeof Operator>;
 
