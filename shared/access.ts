@@ -1,7 +1,7 @@
 import type { OperationSpec } from './operation.ts';
 import { operations, type OpName } from './operations/index.ts';
-import { ouLabel } from './dn.ts';
-import { inScope, type Operator, type Role, type Scope } from './roles.ts';
+import { dnIsWithin, ouLabel } from './dn.ts';
+import { except, inScope, NO_AD_ACCOUNT, scopeOus, type Operator, type OperatorDomain, type Role, type Scope } from './roles.ts';
 
 export { inScope, type Scope };
 
@@ -13,6 +13,9 @@ export { inScope, type Scope };
  * - The scope: a helpdesk operator may be limited to OUs. The limit applies to every operation that
  *   names a person (reads included) and to every list, search, export and report, which main filters
  *   to the scope. A limit applies only when no other role of the operator grants the operation.
+ * - The domain (several AD domains): an operator acts only in the domain they signed in to — their bind
+ *   is there and their roles came from its groups — whatever their role. Its base DN is part of every
+ *   scope, and only the municipality's own domain keeps the people with no AD account.
  */
 
 
@@ -24,9 +27,14 @@ export interface AccessTarget {
 export type Denial = {
   allowed: false;
   code: 'unauthenticated' | 'forbidden';
-  /** signed-out: nobody is signed in; role: no role grants it; scope: the person is outside the operator's OUs. */
-  reason: 'signed-out' | 'role' | 'scope';
+  /**
+   * signed-out: nobody is signed in; role: no role grants it; scope: the person is outside the operator's
+   * OUs; domain: the person is not in the AD domain the operator signed in to.
+   */
+  reason: 'signed-out' | 'role' | 'scope' | 'domain';
   message: string;
+  /** For a domain refusal: the name of the operator's own domain. */
+  domain?: string;
   /** For a scope refusal: the operator's units by name, so the renderer can say them in any language. */
   units?: string[];
   /** For a scope refusal: the person has no AD account at all (only MitID Erhverv knows them). */
@@ -71,20 +79,52 @@ export function can(operator: Operator | null, operation: OpName, target?: Acces
   if (roles.length === 0) {
     return { allowed: false, code: 'forbidden', reason: 'role', message: `Din rolle giver ikke adgang til: ${spec.summary}.` };
   }
-  // Only the helpdesk role is ever limited; any other granting role lifts the limit.
-  const scope: Scope = operator.helpdeskOus !== null && roles.every((r) => r === 'helpdesk') ? operator.helpdeskOus : null;
+  // Only the helpdesk role is ever limited to OUs; any other granting role lifts that limit (not the domain).
+  const ous: Scope = operator.helpdeskOus !== null && roles.every((r) => r === 'helpdesk') ? operator.helpdeskOus : null;
+  const scope = operator.domain ? withinDomain(ous, operator.domain) : ous;
+  if (target && operator.domain && !inDomain(operator.domain, target.dn)) {
+    const { name } = operator.domain;
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: 'domain',
+      domain: name,
+      noAccount: target.dn === null,
+      message:
+        target.dn === null
+          ? `Personen har ingen AD-konto i domænet ${name}, som du er logget ind i.`
+          : `Personen hører ikke til domænet ${name}, som du er logget ind i. Log ind med en konto i personens domæne.`,
+    };
+  }
   if (target && scope !== null && !inScope(scope, target.dn)) {
+    const units = scopeOus(scope);
     return {
       allowed: false,
       code: 'forbidden',
       reason: 'scope',
-      units: scope.map((ou) => ouLabel(ou) || ou),
+      units: units.map((ou) => ouLabel(ou) || ou),
       noAccount: target.dn === null,
       message:
         target.dn === null
-          ? `Personen har ingen AD-konto i dine enheder: ${scopeLabel(scope)}.`
-          : `Personen ligger uden for dine enheder: ${scopeLabel(scope)}.`,
+          ? `Personen har ingen AD-konto i dine enheder: ${scopeLabel(units)}.`
+          : `Personen ligger uden for dine enheder: ${scopeLabel(units)}.`,
     };
   }
   return { allowed: true, scope };
+}
+
+/** Whether a person (by DN; null = no AD account) is in the operator's domain. */
+function inDomain(domain: OperatorDomain, dn: string | null): boolean {
+  if (dn === null) return domain.primary;
+  return dnIsWithin(dn, domain.baseDn) && !domain.nested.some((n) => dnIsWithin(dn, n));
+}
+
+/**
+ * A scope confined to the operator's domain: the whole domain (and, in the municipality's own, the people
+ * with no AD account), or the operator's OUs that lie in it — an OU of another domain grants nothing.
+ */
+function withinDomain(ous: Scope, domain: OperatorDomain): readonly string[] {
+  const others = domain.nested.map(except);
+  if (ous === null) return [domain.baseDn, ...(domain.primary ? [NO_AD_ACCOUNT] : []), ...others];
+  return [...ous.filter((ou) => inDomain(domain, ou)), ...others];
 }

@@ -16,6 +16,8 @@ export const OperatorDomain = z.object({
   baseDn: z.string(),
   /** The municipality's own domain (the first configured): its operators also see identities with no AD account. */
   primary: z.boolean(),
+  /** Base DNs of other configured domains inside this one (a child domain, DC=skole,DC=kommune,DC=dk): not this domain's people. */
+  nested: z.array(z.string()).default([]),
 });
 export type OperatorDomain = z.infer<typeof OperatorDomain>;
 
@@ -34,7 +36,30 @@ export type Operator = z.infer<typeof Operator>;
 /** The OUs (DNs) an operation is limited to for an operator; null = the whole organisation. */
 export type Scope = readonly string[] | null;
 
-/** True when a person (by DN) is inside a scope; a person without a DN is inside only the unlimited one. */
+/**
+ * In a scope: the people with no AD account (identities only MitID Erhverv knows). They belong to the
+ * municipality's own domain, so a confined operator of that domain keeps them and one of another domain
+ * does not. Not a DN (no '='): no person's DN is ever within it.
+ */
+export const NO_AD_ACCOUNT = 'ingen-ad-konto';
+/** In a scope, `!<DN>`: nobody at or below that DN is in it (another domain nested inside this one). DNs never start with '!'. */
+const EXCEPT = '!';
+export const except = (dn: string) => `${EXCEPT}${dn}`;
+
+/** True when a person (by DN) is inside a scope; a person without a DN only where the scope says so. */
 export function inScope(scope: Scope, dn: string | null): boolean {
-  return scope === null || (dn !== null && scope.some((ou) => dnIsWithin(dn, ou)));
+  if (scope === null) return true;
+  if (dn === null) return scope.includes(NO_AD_ACCOUNT);
+  let within = false;
+  for (const ou of scope) {
+    if (ou.startsWith(EXCEPT)) {
+      if (dnIsWithin(dn, ou.slice(EXCEPT.length))) return false;
+    } else if (ou !== NO_AD_ACCOUNT && !within) within = dnIsWithin(dn, ou);
+  }
+  return within;
+}
+
+/** The OUs of a scope, without its markers (for naming them to a person). */
+export function scopeOus(scope: readonly string[]): string[] {
+  return scope.filter((ou) => ou !== NO_AD_ACCOUNT && !ou.startsWith(EXCEPT));
 }

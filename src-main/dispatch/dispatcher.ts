@@ -108,7 +108,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         target: journalTarget, reason, outcome, summary,
       });
 
-    // The scope: a person outside the operator's OUs is refused for reads and writes alike.
+    // The scope: a person outside the operator's OUs or domain is refused for reads and writes alike.
     const byScope = personId === null ? byRole : target ? can(session?.operator ?? null, name, { dn: target.dn }) : byRole;
     if (!byScope.allowed) {
       const error = denialPayload(byScope, name);
@@ -173,7 +173,10 @@ export function createDispatcher(deps: DispatcherDeps) {
 
 function denialPayload(d: Denial, operation: string): ErrorPayload {
   // The units and whether the person has an AD account go along as parameters: the renderer says them in English.
-  const scope = d.reason === 'scope' ? { units: d.units ?? [], noAccount: d.noAccount ?? false } : {};
+  const scope =
+    d.reason === 'scope' ? { units: d.units ?? [], noAccount: d.noAccount ?? false }
+    : d.reason === 'domain' ? { domain: d.domain ?? '', noAccount: d.noAccount ?? false }
+    : {};
   return { code: d.code, message: d.message, details: { operation, reason: d.reason, ...scope } };
 }
 

@@ -158,6 +158,7 @@ function Shell() {
                 <Text size="xs" c="dimmed">
                   {operator.roles.map((r) => t(`roles.${r}`)).join(', ')}
                   {operator.helpdeskOus ? ` (${t('roles.scoped', { count: operator.helpdeskOus.length })})` : ''}
+                  {operator.domain ? ` · ${operator.domain.name}` : ''}
                 </Text>
               </Stack>
             )}

@@ -45,16 +45,24 @@ function fieldKey(path: string): string {
   return parts.at(-1) ?? path;
 }
 
-/** A scope refusal that names the operator's units (main sends them as `details.units`) says which. */
+/**
+ * A scope refusal that names the operator's units (main sends them as `details.units`) says which; a
+ * domain refusal names the operator's domain (`details.domain`).
+ */
 function reasonKey(e: ErrorLike): string {
   const reason = String(e.details?.reason);
+  if (reason === 'domain') return e.details?.noAccount === true ? 'domainNoAccount' : 'domain';
   if (reason !== 'scope' || !Array.isArray(e.details?.units) || e.details.units.length === 0) return reason;
   return e.details.noAccount === true ? 'scopeNoAccount' : 'scopeUnits';
 }
 
 function reasonParams(e: ErrorLike): Record<string, string> {
   const units = e.details?.units;
-  return Array.isArray(units) ? { units: units.filter((u): u is string => typeof u === 'string').join(', ') } : {};
+  const domain = e.details?.domain;
+  return {
+    ...(Array.isArray(units) ? { units: units.filter((u): u is string => typeof u === 'string').join(', ') } : {}),
+    ...(typeof domain === 'string' ? { domain } : {}),
+  };
 }
 
 /**

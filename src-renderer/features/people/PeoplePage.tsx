@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { can, scopeLabel } from '../../../shared/access.ts';
+import { scopeOus } from '../../../shared/roles.ts';
 import { useOperator } from '../session/useOperator.ts';
 import { DriftView } from './DriftView.tsx';
 import { PeopleList } from './list/PeopleList.tsx';
@@ -29,9 +30,16 @@ export function PeoplePage() {
     const target = back.el?.isConnected ? back.el : (document.querySelector<HTMLElement>(`[data-person-id="${CSS.escape(back.id)}"]`) ?? document.getElementById(SEARCH_ID));
     target?.focus();
   };
-  // A helpdesk agent limited to OUs sees only their people, and is told so.
+  // A helpdesk agent limited to OUs, or an operator of one of several domains, sees only their people, and is told so.
   const decision = can(operator, 'people.list');
   const scope = decision.allowed ? decision.scope : null;
+  // The municipality's own operators are not told of their domain here (the header names it); another domain's are.
+  const domain = operator?.domain && !operator.domain.primary ? operator.domain : undefined;
+  const ous = scope ? scopeOus(scope).filter((ou) => ou !== operator?.domain?.baseDn) : [];
+  const scopeText =
+    ous.length > 0 ? (domain ? t('people.scopedToDomainUnits', { domain: domain.name, ous: scopeLabel(ous) }) : t('people.scopedTo', { ous: scopeLabel(ous) }))
+    : domain && scope ? t('people.scopedToDomain', { domain: domain.name })
+    : null;
   const title = (
     <Title order={1} size="h3" style={{ flexShrink: 0 }}>
       {t('people.title')}
@@ -54,7 +62,7 @@ export function PeoplePage() {
     <Stack gap={6}>
       {tab === 'list' ? (
         // Title, search and tabs share one row: every line saved is a person more on a laptop screen.
-        <PeopleList key={operator?.username ?? ''} onOpen={open} operator={operator?.username} scopeLabel={scope ? scopeLabel(scope) : null} lead={title} trail={tabs} />
+        <PeopleList key={operator?.username ?? ''} onOpen={open} operator={operator?.username} scopeText={scopeText} lead={title} trail={tabs} />
       ) : (
         <>
           <Group justify="space-between">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { can } from '../../../shared/access.ts';
-import type { Operator, Role } from '../../../shared/roles.ts';
+import { can, inScope } from '../../../shared/access.ts';
+import type { Operator, OperatorDomain, Role } from '../../../shared/roles.ts';
 
 const SCHOOLS = 'OU=Skoler,DC=fjordby,DC=dk';
 const DAYCARE = 'OU=Dagtilbud,OU=Børn og Unge,DC=fjordby,DC=dk';
@@ -58,5 +58,52 @@ describe('can()', () => {
   it('keeps full CPR numbers from auditors', () => {
     expect(can(op(['auditor']), 'people.revealCpr', clerk)).toMatchObject({ allowed: false, reason: 'role' });
     expect(can(op(['administrator']), 'people.revealCpr', clerk)).toEqual({ allowed: true, scope: null });
+  });
+});
+
+describe('can() with several AD domains', () => {
+  // A child domain of the municipality's: its DNs lie below the municipality's base DN, yet are not its people.
+  const SKOLE: OperatorDomain = { id: 'skole', name: 'Skolerne', baseDn: 'DC=skole,DC=fjordby,DC=dk', primary: false, nested: [] };
+  const kommune: OperatorDomain = { id: 'kommune', name: 'Kommunen', baseDn: 'DC=fjordby,DC=dk', primary: true, nested: [SKOLE.baseDn] };
+  const teacher = { dn: 'CN=Anne,OU=Lærere,DC=skole,DC=fjordby,DC=dk' };
+  const inDomain = (roles: Role[], domain: OperatorDomain, helpdeskOus: string[] | null = null): Operator => ({ ...op(roles, helpdeskOus), domain });
+
+  it('refuses a person of another domain to every role, reads included, naming the operator’s domain', () => {
+    for (const roles of [['administrator'], ['useradmin'], ['helpdesk'], ['auditor']] as Role[][]) {
+      expect(can(inDomain(roles, SKOLE), 'people.get', clerk)).toMatchObject({ allowed: false, code: 'forbidden', reason: 'domain', domain: 'Skolerne', noAccount: false });
+      expect(can(inDomain(roles, kommune), 'people.get', teacher)).toMatchObject({ allowed: false, reason: 'domain', domain: 'Kommunen' });
+      expect(can(inDomain(roles, SKOLE), 'people.get', teacher)).toMatchObject({ allowed: true });
+      expect(can(inDomain(roles, kommune), 'people.get', clerk)).toMatchObject({ allowed: true });
+    }
+    expect(can(inDomain(['administrator'], SKOLE), 'people.unlockAccount', clerk)).toMatchObject({
+      allowed: false, reason: 'domain', message: 'Personen hører ikke til domænet Skolerne, som du er logget ind i. Log ind med en konto i personens domæne.',
+    });
+  });
+
+  it('keeps the identities with no AD account for the municipality’s own domain', () => {
+    expect(can(inDomain(['useradmin'], kommune), 'people.fixDrift', orphan)).toMatchObject({ allowed: true });
+    expect(can(inDomain(['useradmin'], SKOLE), 'people.fixDrift', orphan)).toMatchObject({ allowed: false, reason: 'domain', noAccount: true });
+  });
+
+  it('confines every list to the domain, and a helpdesk’s OUs to those inside it', () => {
+    const list = (o: Operator) => {
+      const d = can(o, 'people.list');
+      if (!d.allowed) throw new Error('refused');
+      return d.scope;
+    };
+    expect(list(inDomain(['auditor'], SKOLE))).toEqual([SKOLE.baseDn]);
+    const own = list(inDomain(['administrator'], kommune));
+    for (const [dn, visible] of [[clerk.dn, true], [teacher.dn, false], [null, true]] as const) expect(inScope(own, dn)).toBe(visible);
+    expect(inScope(list(inDomain(['administrator'], SKOLE)), null)).toBe(false);
+    // A mapping that names an OU of the other domain grants nothing there.
+    const scoped = list(inDomain(['helpdesk'], SKOLE, [`OU=Lærere,${SKOLE.baseDn}`, SCHOOLS]));
+    expect(inScope(scoped, teacher.dn)).toBe(true);
+    expect(inScope(scoped, pupil.dn)).toBe(false);
+    expect(can(inDomain(['helpdesk'], SKOLE, [SCHOOLS]), 'people.get', teacher)).toMatchObject({ allowed: false, reason: 'scope' });
+  });
+
+  it('names the operator’s units without the scope’s markers', () => {
+    const d = can(inDomain(['helpdesk'], kommune, [SCHOOLS]), 'people.get', clerk);
+    expect(d).toMatchObject({ allowed: false, reason: 'scope', units: ['Skoler'], message: 'Personen ligger uden for dine enheder: Skoler.' });
   });
 });

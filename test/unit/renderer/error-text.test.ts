@@ -44,6 +44,12 @@ describe('an error from main, as the operator reads it', () => {
     expect(translateError({ code: 'unavailable-ad', message: 'Active Directory svarer ikke (timeout).' }, texts('en'))).toBe('Active Directory is not responding. Try again shortly.');
   });
 
+  it('in English names the operator’s domain when the person is in another', () => {
+    const refusedDomain = { code: 'forbidden', message: 'Personen hører ikke til domænet Skolerne, som du er logget ind i.', details: { operation: 'people.get', reason: 'domain', domain: 'Skolerne', noAccount: false } };
+    expect(translateError(refusedDomain, texts('en'))).toBe("The person is not in the domain Skolerne you are signed in to. Sign in with an account in the person's domain.");
+    expect(translateError({ ...refusedDomain, details: { ...refusedDomain.details, noAccount: true } }, texts('en'))).toBe('The person has no AD account in the domain Skolerne you are signed in to.');
+  });
+
   it('in English names the fields of a validation error, and gives each field an English hint', () => {
     const text = translateError(noReason, texts('en'));
     expect(text).toBe('Some of the information is not valid. Correct: reason.');

@@ -9,7 +9,7 @@ import { useFormat } from '../../../app/format.ts';
 const MemoFreshness = memo(Freshness, (a, b) => JSON.stringify(a.sources) === JSON.stringify(b.sources));
 
 /** How many people the view holds, how fresh each source is, and a way to read them all again. */
-export function PeopleCount({ page, scopeLabel }: { page: ListPage | undefined; scopeLabel?: string | null }) {
+export function PeopleCount({ page, scopeText }: { page: ListPage | undefined; scopeText?: string | null }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const refresh = useOpMutation('people.refresh');
@@ -21,10 +21,10 @@ export function PeopleCount({ page, scopeLabel }: { page: ListPage | undefined; 
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
           {page ? t('people.view', { count: page.total, total: fmt.number(page.total), indexed: fmt.number(page.indexed) }) : t('people.loadingRows')}
         </Text>
-        {/* A scoped operator's list is their own OUs by default, and it says so. */}
-        {scopeLabel && (
+        {/* A scoped operator's list is their own OUs or domain, and it says so. */}
+        {scopeText && (
           <Text size="sm" fw={600} data-testid="people-scope">
-            {t('people.scopedTo', { ous: scopeLabel })}
+            {scopeText}
           </Text>
         )}
       </Group>

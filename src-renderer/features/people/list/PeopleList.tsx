@@ -21,13 +21,13 @@ import { inBackground } from '../../../app/background.ts';
 export function PeopleList({
   onOpen,
   operator,
-  scopeLabel,
+  scopeText,
   lead,
   trail,
 }: {
   onOpen: (id: string) => void;
   operator: string | undefined;
-  scopeLabel?: string | null;
+  scopeText?: string | null;
   /** Shown first and last in the toolbar row (the page's title and tabs). */
   lead?: ReactNode;
   trail?: ReactNode;
@@ -48,7 +48,7 @@ export function PeopleList({
   }
   // Views that cannot be read must not keep the list away: it opens plain, and the menu says why.
   const list = views.data?.views ?? [];
-  return <PeopleListView onOpen={onOpen} operator={operator} scopeLabel={scopeLabel ?? null} lead={lead} trail={trail} views={list} viewsError={views.error} initial={list.find((v) => v.isDefault) ?? null} />;
+  return <PeopleListView onOpen={onOpen} operator={operator} scopeText={scopeText ?? null} lead={lead} trail={trail} views={list} viewsError={views.error} initial={list.find((v) => v.isDefault) ?? null} />;
 }
 
 /** Each result brings the OU and status lists anew; the same content keeps the same array, so the filters need not render again. */
@@ -65,7 +65,7 @@ function useSameArray(next: string[] | undefined): string[] | undefined {
 function PeopleListView({
   onOpen,
   operator,
-  scopeLabel,
+  scopeText,
   lead,
   trail,
   views,
@@ -74,7 +74,7 @@ function PeopleListView({
 }: {
   onOpen: (id: string) => void;
   operator: string | undefined;
-  scopeLabel: string | null;
+  scopeText: string | null;
   lead: ReactNode;
   trail: ReactNode;
   views: SavedPeopleView[];
@@ -146,7 +146,7 @@ function PeopleListView({
         </Alert>
       )}
       <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
-      <PeopleCount page={d} scopeLabel={scopeLabel} />
+      <PeopleCount page={d} scopeText={scopeText} />
       {first.error && <Alert color="red">{errorText(first.error)}</Alert>}
       {exported.message && (
         <Alert color="green" withCloseButton onClose={exported.clearMessage}>
