@@ -34,6 +34,13 @@ export interface ConfirmPolicy {
   windowMs: number;
 }
 
+/** A domain's rules for its people (see Connections.rulesFor). */
+export interface DomainRules {
+  linkRule: LinkRule;
+  /** The AD group that mirrors who may sign (null: the domain does not use one). */
+  signingGroupDn: string | null;
+}
+
 /** The systems the console talks to. Built by an environment; the same shape in training and live. */
 export interface Connections {
   directory: DirectoryPort;
@@ -43,10 +50,12 @@ export interface Connections {
   mitid: MitIdErhvervPort | null;
   /** The IdP's create claims (null: no IdP). */
   createClaims: CreateClaimsPort | null;
-  /** How an AD account's subjectNameId is built (per domain; one domain per profile for now). */
-  linkRule: LinkRule;
-  /** The AD group that mirrors who may sign (null: the municipality does not use one). */
-  signingGroupDn: string | null;
+  /**
+   * What differs per AD domain for a person (by DN; null = no AD account, the municipality's own): how
+   * their subjectNameId is built and the group that mirrors who may sign. Asked per person, never
+   * assumed from the first domain: a wrong rule would look up, or pay for, the wrong identity.
+   */
+  rulesFor(dn: string | null): DomainRules;
   /** The IdP's key for a person of the directory. */
   idpKey(dn: string, username: string): PersonKey;
   status(): Promise<SystemStatus[]>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorRef, errorRef, isConsoleError, MessageParams } from '../errors.ts';
+import { dnIsWithin } from '../dn.ts';
 import { domainFromDn } from '../idp/common.ts';
 import { LinkRule } from '../mitid/link-rule.ts';
 
@@ -218,6 +219,18 @@ export type Settings = z.infer<typeof Settings>;
 /** The first domain: the one sign-in, the people list and the status bar use (null = AD not set up). */
 export function primaryDomain(settings: Pick<Settings, 'domains'>): AdDomain | null {
   return settings.domains[0] ?? null;
+}
+
+/**
+ * The configured domain a person (by DN) lives in: the one whose base DN holds the DN, the innermost when
+ * one domain is nested in another (DC=skole,DC=kommune,DC=dk inside DC=kommune,DC=dk). null: none does.
+ */
+export function domainOfDn<D extends Pick<AdDomain, 'baseDn'>>(domains: readonly D[], dn: string): D | null {
+  let best: D | null = null;
+  for (const d of domains) {
+    if (dnIsWithin(dn, d.baseDn) && (!best || dnIsWithin(d.baseDn, best.baseDn))) best = d;
+  }
+  return best;
 }
 
 /**

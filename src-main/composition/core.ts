@@ -274,7 +274,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     journal,
     store: bulkStore,
     mitid: () => now.connections.mitid,
-    linkRule: () => now.connections.linkRule,
+    linkRuleFor: (dn) => now.connections.rulesFor(dn).linkRule,
     resultDir: join(opts.dataDir, 'bulk'),
   });
   const policiesConfig = fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults);

@@ -6,7 +6,8 @@ import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
 import { idpHttpFor } from '../connectors/idp/http.ts';
 import { createMitIdErhvervClient, mitIdClientOptionsFromProfile } from '../connectors/mitid-erhverv/index.ts';
-import { idpKeyFor, notSetUp, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
+import { domainRules } from '../connectors/domain-rules.ts';
+import { notSetUp, pingStatus, unconfiguredDirectory } from '../connectors/status.ts';
 import type { Environment, IdpPort, MitIdErhvervPort } from '../ports.ts';
 import { livePoliciesDefaults } from '../store/policies-config-store.ts';
 import { boundSecret, type SecretStore } from '../store/settings-store.ts';
@@ -68,9 +69,7 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
       idp,
       mitid,
       createClaims,
-      linkRule: ad?.linkRule ?? { kind: 'samaccountname-suffix', suffix: '', lowercase: false },
-      signingGroupDn: ad?.signingGroupDn || null,
-      idpKey: idpKeyFor,
+      ...domainRules(settings.domains),
       status: async () =>
         Promise.all([
           pingStatus('ad', false, ad ? directory : null, notSetUp('Active Directory er ikke sat op.')),

@@ -8,6 +8,7 @@ import { domainFromDn } from '../../shared/idp/common.ts';
 import type { LinkRule } from '../../shared/mitid/link-rule.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { notSetUp, pingStatus, idpKeyFor } from '../connectors/status.ts';
+import { oneDomainRules } from '../connectors/domain-rules.ts';
 import type { Environment } from '../ports.ts';
 import type { MirroredPolicySpec } from '../connectors/directory-port.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
@@ -158,8 +159,7 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
       idp: idp?.port ?? null,
       mitid: mitid?.port ?? null,
       createClaims,
-      linkRule,
-      signingGroupDn: TRAINING_SIGNING_GROUP,
+      rulesFor: oneDomainRules({ linkRule, signingGroupDn: TRAINING_SIGNING_GROUP }),
       idpKey: idpKeyFor,
       status: async () =>
         Promise.all([

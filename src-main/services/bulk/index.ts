@@ -23,7 +23,8 @@ export interface BulkServiceDeps {
   /** The jobs' store; default: its tables beside the journal, through a connection of its own. */
   store?: BulkStore;
   mitid: () => MitIdErhvervPort | null;
-  linkRule: () => LinkRule;
+  /** The link rule of the domain a person (by DN) lives in (Connections.rulesFor). */
+  linkRuleFor: (dn: string | null) => LinkRule;
   /** Where result files are written. */
   resultDir: string;
   outage?: Partial<OutagePolicy>;
@@ -106,7 +107,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       recheckMs,
       journal: deps.journal,
       mitid: deps.mitid,
-      linkRule: deps.linkRule,
+      linkRuleFor: deps.linkRuleFor,
       outage,
       logError,
       onSettled: (id) => {
@@ -170,7 +171,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       const label = targetLabel ?? resolvedLabel;
       // Nobody outside the operator's scope enters a job; to the operator they are not in the directory.
       const candidates = all.map((c) => (c.person && !inScope(scope, c.person.dn) ? { input: c.input, person: null, skip: 'not-in-directory' as const } : c));
-      const rows = await planRows(action, candidates, mitid, deps.linkRule());
+      const rows = await planRows(action, candidates, mitid, deps.linkRuleFor);
       const id = randomUUID();
       store.createJob({ id, action, targetKind: target.kind, targetLabel: label, createdBy: operator.username }, rows);
       return view(id);

@@ -194,7 +194,7 @@ export async function planRows(
   action: BulkAction,
   candidates: Candidate[],
   mitid: MitIdErhvervPort,
-  rule: LinkRule,
+  ruleFor: (dn: string | null) => LinkRule,
   signal?: AbortSignal,
 ): Promise<NewBulkRow[]> {
   const rows: NewBulkRow[] = candidates.map((c) => {
@@ -216,7 +216,7 @@ export async function planRows(
       row.skipReason ??= 'not-in-directory';
       return;
     }
-    const sni = subjectNameIdFor({ sAMAccountName: p.username, userPrincipalName: null }, rule);
+    const sni = subjectNameIdFor({ sAMAccountName: p.username, userPrincipalName: null }, ruleFor(p.dn));
     if (!sni) row.skipReason = 'no-subject-name-id';
     // Credentials and reactivation are not handed to accounts that cannot sign in (disabled or expired).
     else if (action !== 'suspend' && accountStateOf(p, Date.now()) === 'disabled') row.skipReason = 'account-disabled';

@@ -27,7 +27,7 @@ export interface RunnerDeps {
   recheckMs?: number;
   journal: Journal;
   mitid: () => MitIdErhvervPort | null;
-  linkRule: () => LinkRule;
+  linkRuleFor: (dn: string | null) => LinkRule;
   outage: OutagePolicy;
   /** Called once the run has stopped (for any reason), after the job's state was settled. */
   onSettled: (jobId: string) => void;
@@ -177,7 +177,7 @@ export class BulkRun {
     let outcome: RowOutcome;
     try {
       if (!mitid) throw new ConsoleError('unavailable-mitid', 'MitID Erhverv er ikke sat op.').withKey('mitidNotConfigured');
-      outcome = await execute(job.action, row, mitid, this.d.linkRule());
+      outcome = await execute(job.action, row, mitid, this.d.linkRuleFor(row.dn));
     } catch (e) {
       if (isConsoleError(e) && e.details?.outcome === 'claimed-elsewhere' && this.d.store.isOpen()) {
         // Another workstation is creating this person: wait and look again, like a create awaiting confirmation.

@@ -49,7 +49,7 @@ function failure(e: unknown): { ok: false; code: string; message: string; key?: 
 
 export async function mitIdPanel(conn: Connections, person: Person): Promise<MitIdPanel> {
   const mitid = requireMitId(conn);
-  const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
+  const state = await identityFor(mitid, conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   const pending = pendingCreateFor(mitid, state.subjectNameId);
   const pendingCreate = pending ? { since: pending.since, absentChecks: pending.absentChecks, absentSearches: pending.absentSearches, earliestRetryAt: pending.earliestRetryAt } : null;
   if (!state.identity) {
@@ -141,7 +141,7 @@ export async function overviewPanels(conn: Connections, person: Person) {
 }
 
 export async function revealCpr(conn: Connections, person: Person): Promise<string> {
-  const state = await identityFor(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const state = await identityFor(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   const cpr = state.identity?.cprNumber;
   if (!cpr) throw keyedError('not-found', 'noCpr', 'Der er ikke registreret et CPR-nummer for personen i MitID Erhverv.');
   return formatCpr(cpr);
@@ -225,7 +225,7 @@ const said = (code: WriteOutcome['code'], params: WriteOutcome['params'] = {}): 
 export async function assign(conn: Connections, person: Person): Promise<WriteAnswer> {
   if (!person.enabled) throw keyedError('refused', 'accountDisabledForAssign', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
   await requirePossible(conn, person, 'assign-local');
-  const r = await assignLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const r = await assignLocalAuthenticator(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   if (r.outcome === 'pending-confirmation') {
     return r.pending
       ? { outcome: r.outcome, message: pendingMessage(r.pending), said: said('pendingConfirmation', { at: r.pending.earliestRetryAt, searches: r.pending.absentSearches }) }
@@ -235,7 +235,7 @@ export async function assign(conn: Connections, person: Person): Promise<WriteAn
 }
 
 export async function revoke(conn: Connections, person: Person): Promise<WriteAnswer> {
-  const r = await revokeLocalAuthenticator(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const r = await revokeLocalAuthenticator(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   return r.outcome === 'revoked'
     ? { outcome: r.outcome, message: 'Det lokale loginmiddel er fjernet. Erhvervsidentiteten findes stadig.', said: said('revoked') }
     : { outcome: r.outcome, message: 'Personen havde ikke det lokale loginmiddel. Intet er ændret.', said: said('notAssigned') };
@@ -254,14 +254,15 @@ export async function signing(
 ): Promise<WriteAnswer> {
   const mitid = requireMitId(conn);
   if (allow) await requirePossible(conn, person, 'allow-signing');
-  const group = conn.signingGroupDn && session ? conn.signingGroupDn : null;
+  const { signingGroupDn } = conn.rulesFor(person.dn);
+  const group = signingGroupDn && session ? signingGroupDn : null;
   const groupName = group ? firstRdnValue(group) : '';
   const wasMember = group ? person.groups.some((g) => g.localeCompare(groupName, 'da', { sensitivity: 'base' }) === 0) : false;
   const changeGroup = group !== null && session !== undefined && wasMember !== allow;
   if (changeGroup) await (allow ? session.addToGroup(person.id, group) : session.removeFromGroup(person.id, group));
   let uuid: string;
   try {
-    ({ uuid } = await setSigning(mitid, conn.linkRule, mitIdPersonOf(person), allow));
+    ({ uuid } = await setSigning(mitid, conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person), allow));
   } catch (e) {
     if (changeGroup) {
       try {
@@ -292,14 +293,14 @@ export async function signing(
 }
 
 export async function suspend(conn: Connections, person: Person): Promise<WriteAnswer> {
-  const r = await suspendIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const r = await suspendIdentity(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   return r.outcome === 'suspended'
     ? { outcome: r.outcome, message: 'Erhvervsidentiteten er suspenderet.', said: said('suspended') }
     : { outcome: r.outcome, message: 'Erhvervsidentiteten var allerede suspenderet.', said: said('alreadySuspended') };
 }
 
 export async function reactivate(conn: Connections, person: Person): Promise<WriteAnswer> {
-  const r = await reactivateIdentity(requireMitId(conn), conn.linkRule, mitIdPersonOf(person));
+  const r = await reactivateIdentity(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   return r.outcome === 'reactivated'
     ? { outcome: r.outcome, message: 'Erhvervsidentiteten er genaktiveret.', said: said('reactivated') }
     : { outcome: r.outcome, message: 'Erhvervsidentiteten var allerede aktiv.', said: said('alreadyActive') };
@@ -317,7 +318,7 @@ export const driftFixes: Record<Exclude<FixableDriftKind, 'only-in-mitid'>, (con
 
 export async function relink(conn: Connections, person: Person): Promise<WriteAnswer> {
   const mitid = requireMitId(conn);
-  const state = await identityFor(mitid, conn.linkRule, mitIdPersonOf(person));
+  const state = await identityFor(mitid, conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
   const expected = state.subjectNameId;
   if (!state.identity || !expected) throw keyedError('not-found', 'noIdentity', 'Personen har ingen erhvervsidentitet i MitID Erhverv.');
   const auths = await mitid.listAuthenticators(state.identity.uuid);

@@ -65,8 +65,8 @@ export function createTransfersService(deps: TransfersServiceDeps): FeatureServi
       }));
       for (const u of guard()?.unconfirmed() ?? []) {
         const p = personOfCreate(u.subjectNameId);
-        // Only someone who sees the whole organisation sees a create whose person is not known here.
-        if (p ? !inScope(ctx.scope, p.ou) : ctx.scope !== null) continue;
+        // A create whose person is not known here counts as one with no AD account: seen only where those are.
+        if (!inScope(ctx.scope, p ? p.ou : null)) continue;
         items.push({
           key: `p:${u.subjectNameId}`, kind: 'pending-confirmation', operation: p?.operation ?? 'people.assignLocalAuthenticator', variant: null,
           at: u.since, personId: p?.personId ?? null, person: p?.person ?? u.subjectNameId, subjectNameId: u.subjectNameId, operator: p?.operator ?? null,

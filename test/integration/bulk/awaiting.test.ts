@@ -40,7 +40,7 @@ async function setUp(n: number) {
   dataDir = mkdtempSync(join(tmpdir(), 'lia-awaiting-'));
   c = startConsole(sims, 'ws1', { dataDir, policy: { absentSearches: 2, windowMs: 800 } });
   journal = openJournal(join(dataDir, 'journal.sqlite'));
-  bulk = createBulkService({ journal, mitid: () => c.port, linkRule: () => rule, resultDir: join(dataDir, 'bulk'), outage: fastOutage, logError: () => {} });
+  bulk = createBulkService({ journal, mitid: () => c.port, linkRuleFor: () => rule, resultDir: join(dataDir, 'bulk'), outage: fastOutage, logError: () => {} });
   const people = accounts(n, 'Nyansatte', `aw${n}`);
   const session = await createTrainingDirectory([...people, operatorAccount()]).signIn('brugeradmin', TRAINING_PASSWORD);
   const job = await bulk.plan(session, actor.operator, 'assign-local', { kind: 'ou', ou: `OU=Nyansatte,${TRAINING_BASE_DN}` });

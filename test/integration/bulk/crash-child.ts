@@ -28,7 +28,7 @@ const client = createMitIdErhvervClient({
   ...config.client,
 });
 const journal = openJournal(config.dbFile);
-const bulk = createBulkService({ journal, mitid: () => client, linkRule: () => config.rule, resultDir: config.resultDir, logError: () => {} });
+const bulk = createBulkService({ journal, mitid: () => client, linkRuleFor: () => config.rule, resultDir: config.resultDir, logError: () => {} });
 bulk.start(config.jobId, { operator: config.operator, workstation: 'crash-child' }, 'Nyansatte skal have lokalt login', config.concurrency);
 setInterval(() => {
   const { job } = bulk.get(config.jobId, [], 0, 0);

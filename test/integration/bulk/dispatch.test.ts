@@ -125,7 +125,7 @@ describe('through the dispatcher', () => {
     const { job } = await ok<OpOutput<'bulk.plan'>>(core.dispatch('bulk.plan', { action: 'assign-local', target: { kind: 'ou', ou } }, admin));
     const { rows } = await ok<OpOutput<'bulk.get'>>(core.dispatch('bulk.get', { jobId: job.id, limit: 5000 }, admin));
     expect(rows).toHaveLength(120);
-    const { mitid, linkRule, directory } = core.connections();
+    const { mitid, rulesFor, directory } = core.connections();
     if (!mitid) throw new Error('no simulator');
     const session = await directory.signIn('admin', TRAINING_PASSWORD);
     const people = new Map((await session.searchPeople({ text: '', limit: 100_000 })).items.map((p) => [p.id, p]));
@@ -140,7 +140,7 @@ describe('through the dispatcher', () => {
         expect(row.skipReason, row.username).toBe('account-expired');
         continue;
       }
-      const st = await identityFor(mitid, linkRule, { username: p.username, givenName: p.givenName, surname: p.surname, email: p.email });
+      const st = await identityFor(mitid, rulesFor(p.dn).linkRule, { username: p.username, givenName: p.givenName, surname: p.surname, email: p.email });
       const expected = st.localCredential ? 'already-assigned' : st.identity ? 'request-credential' : !p.email ? 'no-email' : 'create';
       expect(row.skipReason ?? row.plan, row.username).toBe(expected);
     }

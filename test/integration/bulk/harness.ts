@@ -132,7 +132,7 @@ export async function pieces(opts: { people: TrainingAccount[]; seeded?: Trainin
   const session = await directory.signIn('brugeradmin', TRAINING_PASSWORD);
   const make = () => {
     const journal = openJournal(dbFile);
-    const bulk = createBulkService({ journal, mitid: () => client, linkRule: () => rule, resultDir, outage: opts.outage ?? fastOutage, logError: () => {} });
+    const bulk = createBulkService({ journal, mitid: () => client, linkRuleFor: () => rule, resultDir, outage: opts.outage ?? fastOutage, logError: () => {} });
     return { journal, bulk };
   };
   const p: Pieces = {

@@ -157,7 +157,7 @@ describe('several consoles', () => {
     const directory = createTrainingDirectory([...people, operatorAccount()]);
     const session = await directory.signIn('brugeradmin', TRAINING_PASSWORD);
     const journal = openJournal(join(dataDir, 'journal.sqlite'));
-    const bulk = createBulkService({ journal, mitid: () => a.port, linkRule: () => bulkRule, resultDir: join(dataDir, 'bulk'), outage: fastOutage, logError: () => {}, recheckMs: 300 });
+    const bulk = createBulkService({ journal, mitid: () => a.port, linkRuleFor: () => bulkRule, resultDir: join(dataDir, 'bulk'), outage: fastOutage, logError: () => {}, recheckMs: 300 });
     try {
       const job = await bulk.plan(session, actor.operator, 'assign-local', { kind: 'ou', ou: `OU=Nyansatte,${'DC=fjordby,DC=kommune,DC=test'}` });
       expect(job.plan).toEqual({ create: 30 });

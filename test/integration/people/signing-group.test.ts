@@ -6,6 +6,7 @@ import type { Core } from '../../../src-main/composition/core.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from '../../../src-main/training/mitid-sim/training.ts';
 import { generateTrainingAccounts, TRAINING_SIGNING_GROUP } from '../../../src-main/training/seed.ts';
 import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+import { oneDomainRules } from '../../../src-main/connectors/domain-rules.ts';
 
 const GROUP = 'MitID Erhverv signatur';
 let env: Awaited<ReturnType<typeof testCore>>;
@@ -28,10 +29,10 @@ beforeAll(async () => {
     adjustEnvironment: async (e) => {
       mitid = await startTrainingMitIdErhverv({
         people: staff.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
-        linkRule: e.connections.linkRule,
+        linkRule: e.connections.rulesFor(null).linkRule,
         client: { backoff: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { failureThreshold: 1000, cooldownMs: 10 } },
       });
-      return { ...e, connections: { ...e.connections, mitid: mitid.port, signingGroupDn: TRAINING_SIGNING_GROUP } };
+      return { ...e, connections: { ...e.connections, mitid: mitid.port, rulesFor: oneDomainRules({ linkRule: e.connections.rulesFor(null).linkRule, signingGroupDn: TRAINING_SIGNING_GROUP }) } };
     },
   });
   core = env.core;

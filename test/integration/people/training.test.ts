@@ -34,7 +34,7 @@ beforeAll(async () => {
     adjustEnvironment: async (e) => {
       mitid = await startTrainingMitIdErhverv({
         people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
-        linkRule: e.connections.linkRule,
+        linkRule: e.connections.rulesFor(null).linkRule,
         include: (p, i) => p.username !== newcomer.username && !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
       });
       return { ...e, connections: { ...e.connections, mitid: mitid.port } };

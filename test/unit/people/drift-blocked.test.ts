@@ -29,7 +29,7 @@ function person(over: Partial<PersonSummary> = {}): PersonSummary {
 /** MitID Erhverv read whole, and this person has no identity there. */
 const ctx: MergeContext = {
   facts: { mitid: new Map(), mitidFor: new Map(), idp: new Map(), maxPasswordAgeDays: null },
-  linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false },
+  linkRuleFor: () => ({ kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }),
   mitid: { loaded: true, loading: false },
   idpKey: (p) => p.username,
   idpLoaded: true,

@@ -51,7 +51,7 @@ function oracle(people: Map<string, PersonSummary>, ids: Map<string, MitIdFacts>
 
 describe('matching identities to AD people', () => {
   it('by local credential first, by e-mail after; the lowest uuid wins a contested person; a shared e-mail names no one', async () => {
-    const m = createIdentityMatcher(linkRule);
+    const m = createIdentityMatcher(() => linkRule);
     const people = new Map([
       ['a', person('a', 'anna', 'anna@fjordby.dk')],
       ['b', person('b', 'bo', 'delt@fjordby.dk')],
@@ -83,7 +83,7 @@ describe('matching identities to AD people', () => {
   });
 
   it('an identity that loses its credential match falls back to its e-mail', async () => {
-    const m = createIdentityMatcher(linkRule);
+    const m = createIdentityMatcher(() => linkRule);
     await m.update([['a', person('a', 'anna', null)], ['d', person('d', 'dora', 'dora@fjordby.dk')]], [['u9', identity('u9', ['anna@fjordby.dk'], 'dora@fjordby.dk')]]);
     expect(Object.fromEntries(m.matches)).toEqual({ a: 'u9' });
     await m.update([], [['u0', identity('u0', ['anna@fjordby.dk'], null)]]);
@@ -97,7 +97,7 @@ describe('matching identities to AD people', () => {
     const mails = [...names.map((n) => `${n}@fjordby.dk`), 'delt@fjordby.dk', 'DELT@fjordby.dk ', null];
     const people = new Map<string, PersonSummary>();
     const ids = new Map<string, MitIdFacts>();
-    const m = createIdentityMatcher(linkRule);
+    const m = createIdentityMatcher(() => linkRule);
     for (let round = 0; round < 40; round++) {
       const pc: [string, PersonSummary | undefined][] = [];
       const ic: [string, MitIdFacts | undefined][] = [];

@@ -9,6 +9,7 @@ import { createPeopleIndex } from '../../../src-main/services/people/index/peopl
 import { syncSystemsFor } from '../../../src-main/services/people/sync/systems.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
+import { oneDomainRules } from '../../../src-main/connectors/domain-rules.ts';
 
 describe('search folding and CPR masking', () => {
   it('folds case, æ/ø/å and accents so every spelling meets', () => {
@@ -48,10 +49,9 @@ describe('the people index over the training directory (AD only)', () => {
   const conn = {
     directory,
     createClaims: null,
-    signingGroupDn: null,
     idp: null,
     mitid: null,
-    linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false },
+    rulesFor: oneDomainRules({ linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, signingGroupDn: null }),
     idpKey: (_dn: string, username: string) => ({ domain: 'fjordby.kommune.test', username }),
     status: async () => [],
     close: async () => {},

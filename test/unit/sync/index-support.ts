@@ -10,15 +10,15 @@ import type { PeopleStore } from '../../../src-main/store/people-store.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 import type { MemorySystem } from './memory-system.ts';
+import { oneDomainRules } from '../../../src-main/connectors/domain-rules.ts';
 
 const linkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false } as const;
 const conn = (): Connections => ({
   directory: createTrainingDirectory([]),
   createClaims: null,
-  signingGroupDn: null,
   idp: null,
   mitid: null,
-  linkRule,
+  rulesFor: oneDomainRules({ linkRule, signingGroupDn: null }),
   idpKey: (_dn, username) => ({ domain: 'fjordby.kommune.test', username }),
   status: async () => [],
   close: async () => {},

@@ -13,6 +13,7 @@ import { openPeopleStore } from '../../../src-main/store/people-store.ts';
 import { createTrainingDirectory } from '../../../src-main/training/directory.ts';
 import { generateTrainingAccounts, TRAINING_PASSWORD } from '../../../src-main/training/seed.ts';
 import { memorySystem } from './memory-system.ts';
+import { oneDomainRules } from '../../../src-main/connectors/domain-rules.ts';
 
 // A whole read of 60,000 people and 40,000 identities — stored, matched, merged, folded and sorted —
 // must leave the event loop free to answer other calls: the work runs in slices. Measured as the longest
@@ -34,7 +35,7 @@ it('keeps the event loop answering while a whole read of 60,000 people is applie
     }),
   );
   const conn = {
-    directory, linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, mitid: null, idp: null,
+    directory, rulesFor: oneDomainRules({ linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, signingGroupDn: null }), mitid: null, idp: null,
     idpKey: (_dn: string, username: string) => ({ domain: 'fjordby.kommune.test', username }),
   } as unknown as Connections;
   const index = createPeopleIndex(conn, {

@@ -87,7 +87,8 @@ export interface IdentityMatcher {
   candidates(identity: { localIds: readonly string[]; email: string | null }): string[];
 }
 
-export function createIdentityMatcher(linkRule: LinkRule): IdentityMatcher {
+/** `linkRuleFor`: the link rule of the domain a person (by DN) lives in. */
+export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRule): IdentityMatcher {
   const personKeys = new Map<string, PersonKeys>();
   const peopleBySubject = new MultiMap();
   const peopleByEmail = new MultiMap();
@@ -104,7 +105,7 @@ export function createIdentityMatcher(linkRule: LinkRule): IdentityMatcher {
   const matches = new Map<string, string>();
   const matchedTo = new Map<string, string>();
 
-  const keysOfPerson = (p: PersonSummary): PersonKeys => ({ subject: expectedSubject(p, linkRule)?.toLowerCase() ?? null, email: mail(p.email) });
+  const keysOfPerson = (p: PersonSummary): PersonKeys => ({ subject: expectedSubject(p, linkRuleFor(p.dn))?.toLowerCase() ?? null, email: mail(p.email) });
   const keysOfIdentity = (m: MitIdFacts): IdentityKeys => ({ subjects: (m.localIds ?? []).map((s) => s.toLowerCase()), email: mail(m.summary.emailAddress) });
   const matchedInFirstStep = (uuid: string) => {
     const p = byCredential.get(uuid);

@@ -46,7 +46,8 @@ export interface MitIdProgress {
 
 export interface MergeContext {
   facts: PeopleFacts;
-  linkRule: LinkRule;
+  /** The link rule of the domain a person (by DN) lives in. */
+  linkRuleFor(dn: string | null): LinkRule;
   mitid: MitIdProgress;
   /** The IdP's key of an AD person (the composition decides the IdP domain). */
   idpKey(ad: PersonSummary): string;
@@ -76,7 +77,7 @@ export function buildRow(ctx: MergeContext, ad: PersonSummary, now: number): Per
   const m = uuid ? (facts.mitid.get(uuid) ?? null) : null;
   const idp = facts.idp.get(ctx.idpKey(ad)) ?? (ctx.idpLoaded ? null : undefined);
   const mitidKnown = ctx.mitid.loaded || ctx.mitid.loading;
-  const expected = expectedSubject(ad, ctx.linkRule);
+  const expected = expectedSubject(ad, ctx.linkRuleFor(ad.dn));
   const localCredential = m ? (m.localIds === null ? null : expected !== null && m.localIds.includes(expected)) : mitidKnown ? false : null;
   const states = personStates(
     {

@@ -94,7 +94,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   let entries: Entry[] = [];
   const byId = new Map<string, Entry>();
   const people = new Map<string, PersonSummary>();
-  let matcher = createIdentityMatcher(conn.linkRule);
+  const linkRuleFor = (dn: string | null) => conn.rulesFor(dn).linkRule;
+  let matcher = createIdentityMatcher(linkRuleFor);
   const facts: PeopleFacts = { mitid: new Map(), mitidFor: matcher.matches, idp: new Map(), maxPasswordAgeDays: null };
   /** Identities no AD person matches (their rows are orphans). */
   let orphans = new Set<string>();
@@ -128,7 +129,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   };
   const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange });
 
-  const context = (): MergeContext => ({ facts, linkRule: conn.linkRule, mitid: { loaded: mitidLoaded, loading: false }, idpKey: idpKeyOf, idpLoaded });
+  const context = (): MergeContext => ({ facts, linkRuleFor, mitid: { loaded: mitidLoaded, loading: false }, idpKey: idpKeyOf, idpLoaded });
   const bump = () => {
     version++;
     cache = null;
@@ -233,7 +234,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   async function rebuildAll(): Promise<void> {
     const list = [...people.values()];
     // A matcher of its own, swapped in with the rows: nothing half-matched is ever seen.
-    const nextMatcher = createIdentityMatcher(conn.linkRule);
+    const nextMatcher = createIdentityMatcher(linkRuleFor);
     await nextMatcher.update(people, facts.mitid, slicer(5_000));
     matcher = nextMatcher;
     facts.mitidFor = matcher.matches;
@@ -505,7 +506,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       if (mitid && engine.configured('mitid') && mitidLoaded) {
         try {
           // The identity may be new (just created): look it up by the link rule, as MitID Erhverv has it now.
-          const subject = expectedSubject(ad, conn.linkRule);
+          const subject = expectedSubject(ad, linkRuleFor(ad.dn));
           const found = subject ? await mitid.findBySubjectNameId(subject, { emailAddress: ad.email }) : null;
           const uuid = found?.uuid ?? facts.mitidFor.get(personId);
           if (uuid) await engine.readNow('mitid', [uuid]);

@@ -1,0 +1,33 @@
+// Which domain's rules apply to a person: the configured domain their DN lies in (the innermost), else the
+// municipality's own (the first) — a person with no AD account, or a DN no domain claims, is the
+// municipality's. One lookup, so the link rule, the signing group and the IdP's domain agree.
+import { dnIsWithin } from '../../shared/dn.ts';
+import { domainOfDn, type AdDomain } from '../../shared/domain/settings.ts';
+import { domainFromDn, type PersonKey } from '../../shared/idp/common.ts';
+import type { LinkRule } from '../../shared/mitid/link-rule.ts';
+import type { DomainRules } from '../ports.ts';
+
+const NO_RULE: LinkRule = { kind: 'samaccountname-suffix', suffix: '', lowercase: false };
+
+/** One set of rules for everyone: one domain (the training municipality, a console with one AD). */
+export function oneDomainRules(rules: DomainRules): (dn: string | null) => DomainRules {
+  return () => rules;
+}
+
+export function domainRules(domains: readonly AdDomain[]): { rulesFor(dn: string | null): DomainRules; idpKey(dn: string, username: string): PersonKey } {
+  const rulesOf = (d: AdDomain | undefined): DomainRules => ({ linkRule: d?.linkRule ?? NO_RULE, signingGroupDn: d?.signingGroupDn || null });
+  const first = rulesOf(domains[0]);
+  const all = domains.map((d) => ({ baseDn: d.baseDn, domain: d, rules: rulesOf(d) }));
+  // With one domain there is nothing to choose: no DN is parsed per person.
+  const of = (dn: string | null) => (dn === null || all.length < 2 ? null : domainOfDn(all, dn));
+  return {
+    rulesFor: (dn) => of(dn)?.rules ?? first,
+    // The IdP keys a person by their domain's IdP domain when one is configured, else by their DN's DNS name.
+    idpKey: (dn, username) => {
+      const d = all.length < 2 ? all[0] : of(dn);
+      const configured = d?.domain.idpDomain;
+      const holds = configured && (all.length >= 2 || dnIsWithin(dn, d.baseDn));
+      return { domain: holds ? configured : (domainFromDn(dn) ?? ''), username };
+    },
+  };
+}
