@@ -98,6 +98,7 @@ export const messageKeys = [
   'noRoleGroup',
   'accountNotUnderBase',
   'domainScopeUnknown',
+  'policyOtherDomain',
   'httpAddressRefused',
   'httpCancelled',
   'httpTimeout',

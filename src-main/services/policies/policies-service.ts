@@ -3,7 +3,8 @@ import type { policiesOps } from '../../../shared/operations/policies.ts';
 import { allPeople, identitiesOfDomain, listPolicies, previewPolicy, requireIdp, updatePolicy, validatePasswordAgainst, type IdentitySources } from './policy-service.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
 import { acceptanceCsv, acceptanceReport, diffTerms, getTerms, publishTerms } from './terms-service.ts';
-import { inScope } from '../../../shared/roles.ts';
+import { inScope, type Operator } from '../../../shared/roles.ts';
+import type { AdDomain } from '../../../shared/domain/settings.ts';
 import type { Connections, FeatureService } from '../../ports.ts';
 import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
@@ -12,6 +13,7 @@ import type { AdWeakness } from '../../../shared/domain/policies.ts';
 import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
+import { requireOwnPolicy } from './policy-domain.ts';
 
 /** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
 async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
@@ -36,6 +38,8 @@ export interface PoliciesServiceDeps {
   config: PoliciesConfigStore;
   /** The environment's own leaked-password service, used instead of the configured endpoint when present. */
   leakedPasswordService?: () => { endpoint: string; ca: string } | undefined;
+  /** The configured AD domains: which one a policy belongs to (none in training). */
+  domains?: () => readonly AdDomain[];
 }
 
 /** Password policies (IdP, mirrored into AD) and the terms of use with versions and acceptance. */
@@ -43,6 +47,9 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
   const configStore = deps.config;
   const config = () => configStore.read();
   const idp = () => requireIdp(deps.connections().idp);
+  // A policy is changed and mirrored only by an operator of its own AD domain (see policy-domain.ts).
+  const requireOwn = (operator: Operator, policyDomain: string) =>
+    requireOwnPolicy(operator, policyDomain, config().domainGroups[policyDomain] ?? [], deps.domains?.() ?? []);
   // Where main learns whether a domain issues MitID Erhverv identities: one MitID search, plus what the
   // people list has already matched (no extra calls).
   const identitySources = (): Omit<IdentitySources, 'people'> => {
@@ -72,6 +79,7 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
 
     'policy.update': async (input, ctx) => {
       const { operator, directory } = ctx.requireSession();
+      requireOwn(operator, input.domain);
       const result = await updatePolicy(idp(), operator, input, (policy) =>
         identitiesOfDomain(policy, config(), { ...identitySources(), people: () => allPeople(directory) }),
       );
@@ -98,6 +106,8 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       const groups = config().domainGroups[input.domain] ?? [];
       const policy = await idp().getPasswordPolicy(input.domain);
       try {
+        // Another domain's PSO is not in this bind's AD: say whose it is rather than "not mirrored".
+        requireOwn(ctx.requireSession().operator, input.domain);
         const pso = await ctx.requireSession().directory.readMirroredPolicy(input.domain);
         const weaknesses: AdWeakness[] = pso ? weaknessesInAd(pso, policy.settings) : groups.length ? [{ code: 'notMirrored' }] : [];
         const weaker = weaknesses.map((w) => weaknessText(w, 'da'));
@@ -107,7 +117,11 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       }
     },
 
-    'policy.mirrorToAd': async (input, ctx) => mirrorToAd(ctx.requireSession().directory, config(), await idp().getPasswordPolicy(input.domain)),
+    'policy.mirrorToAd': async (input, ctx) => {
+      const { operator, directory } = ctx.requireSession();
+      requireOwn(operator, input.domain);
+      return mirrorToAd(directory, config(), await idp().getPasswordPolicy(input.domain));
+    },
 
     'policy.validatePassword': async (input) => {
       const settings = input.settings ?? (await idp().getPasswordPolicy(input.domain)).settings;

@@ -4,7 +4,7 @@ import { domainRules } from '../../../src-main/connectors/domain-rules.ts';
 
 const domain = (over: Partial<AdDomain> & Pick<AdDomain, 'id' | 'name' | 'baseDn'>): AdDomain => AdDomain.parse({ urls: ['ldaps://dc.example'], ...over });
 
-const kommune = domain({ id: 'kommune', name: 'Kommunen', baseDn: 'DC=fjordby,DC=dk', linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk' }, signingGroupDn: 'CN=Signatur,OU=Grupper,DC=fjordby,DC=dk' });
+const kommune = domain({ id: 'kommune', name: 'Kommunen', baseDn: 'DC=fjordby,DC=dk', linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, signingGroupDn: 'CN=Signatur,OU=Grupper,DC=fjordby,DC=dk' });
 // A child domain inside the municipality's, with its own rule, no signing group, and its own IdP domain.
 const skole = domain({ id: 'skole', name: 'Skolerne', baseDn: 'DC=skole,DC=fjordby,DC=dk', linkRule: { kind: 'upn', lowercase: true }, idpDomain: 'skoler.fjordby.dk' });
 
