@@ -77,8 +77,11 @@ export interface Environment {
   connections: Connections;
   /** Shown as the training banner; nothing else may branch on it. */
   readonly isTraining: boolean;
-  /** Which AD groups grant which role. */
-  roleMapping(): RoleMapping;
+  /**
+   * Which AD groups grant which role in a domain (by id; null = the only domain there is, as in training).
+   * null: that domain's groups grant no role.
+   */
+  roleMapping(domainId: string | null): RoleMapping | null;
   /** The policies feature's settings until an administrator saves their own. */
   readonly policyDefaults: PoliciesConfig;
   /**

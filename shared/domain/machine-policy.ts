@@ -207,15 +207,21 @@ export function applyPolicy(settings: Settings, p: MachinePolicy): Settings {
     ...(p.IdpCaFile !== undefined ? { caFile: p.IdpCaFile } : {}),
   }, IdpProfile);
 
-  const rm = out.roleMapping;
-  out.roleMapping = RoleMapping.parse({
-    ...rm,
-    ...(p.RoleAdministrators ? { administrator: p.RoleAdministrators } : {}),
-    ...(p.RoleUserAdministrators ? { useradmin: p.RoleUserAdministrators } : {}),
-    ...(p.RoleHelpdesk ? { helpdesk: p.RoleHelpdesk } : {}),
-    ...(p.RoleAuditors ? { auditor: p.RoleAuditors } : {}),
-    ...(p.RoleHelpdeskScopes ? { helpdeskScopes: p.RoleHelpdeskScopes.map((l) => parseScopeLine(l)).filter((s) => s !== null) } : {}),
-  });
+  const roles = (rm: RoleMapping) =>
+    RoleMapping.parse({
+      ...rm,
+      ...(p.RoleAdministrators ? { administrator: p.RoleAdministrators } : {}),
+      ...(p.RoleUserAdministrators ? { useradmin: p.RoleUserAdministrators } : {}),
+      ...(p.RoleHelpdesk ? { helpdesk: p.RoleHelpdesk } : {}),
+      ...(p.RoleAuditors ? { auditor: p.RoleAuditors } : {}),
+      ...(p.RoleHelpdeskScopes ? { helpdeskScopes: p.RoleHelpdeskScopes.map((l) => parseScopeLine(l)).filter((s) => s !== null) } : {}),
+    });
+  out.roleMapping = roles(out.roleMapping);
+  // The Role* keys set the first domain's roles, like the Ad* keys set its connection: when it has a
+  // mapping of its own (which then wins over the global one) the policy's groups go there too, so a
+  // first domain with its own mapping cannot step around what IT locked. Other domains are left alone.
+  const own = out.domains[0]?.roleMapping;
+  if (own) out.domains = [{ ...out.domains[0]!, roleMapping: roles(own) }, ...out.domains.slice(1)];
   return out;
 }
 
@@ -239,7 +245,11 @@ function at(value: unknown, path: string): unknown {
  */
 export function lockViolations(sent: Settings, loaded: LoadedPolicy): LockedField[] {
   const enforced = applyPolicy(sent, loaded.policy);
-  return lockedFields(loaded).filter((l) => !l.field.startsWith('retention.') && JSON.stringify(at(sent, l.field)) !== JSON.stringify(at(enforced, l.field)));
+  // A locked role field is also the first domain's own mapping's field when it has one (applyPolicy).
+  const paths = (field: string) => (field.startsWith('roleMapping.') ? [field, `domains.0.${field}`] : [field]);
+  return lockedFields(loaded).filter(
+    (l) => !l.field.startsWith('retention.') && paths(l.field).some((f) => JSON.stringify(at(sent, f)) !== JSON.stringify(at(enforced, f))),
+  );
 }
 
 /** Danish list of what a policy refused, e.g. "AdBaseDn: Må ikke være tom". */

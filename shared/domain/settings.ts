@@ -61,6 +61,17 @@ export function isAbsolutePath(v: string): boolean {
   return /^(?:[A-Za-z]:[\\/]|\\\\[^\\]|\/)/.test(v);
 }
 
+export const RoleMapping = z.object({
+  /** AD group names (sAMAccountName) or SIDs that grant each role; nested membership counts. */
+  administrator: z.array(z.string()).default([]),
+  useradmin: z.array(z.string()).default([]),
+  helpdesk: z.array(z.string()).default([]),
+  auditor: z.array(z.string()).default([]),
+  /** Groups whose helpdesk members are limited to the named OUs. */
+  helpdeskScopes: z.array(z.object({ group: z.string(), ous: z.array(z.string()).min(1) })).default([]),
+});
+export type RoleMapping = z.infer<typeof RoleMapping>;
+
 export const AdProfile = z.object({
   /** One or several domain controllers, tried in order (failover). */
   urls: z.array(url(['ldaps:', 'ldap:'], 'Skal være en ldaps:// eller ldap:// adresse')).min(1, 'Angiv mindst én domænecontroller'),
@@ -111,6 +122,13 @@ export const AdDomain = AdProfile.extend({
     .max(253)
     .refine((v) => v === '' || /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i.test(v), 'Skal være et domænenavn, fx skole.kommune.dk')
     .default(''),
+  /**
+   * Which of this domain's groups grant which role (#19). Only an operator signed in to this domain is
+   * matched against it: a group name says nothing about the domain it is in. Absent: the first domain
+   * uses the settings' own `roleMapping` (what every settings file from before meant); any other
+   * domain grants no role (roleMappingOf).
+   */
+  roleMapping: RoleMapping.optional(),
 });
 export type AdDomain = z.infer<typeof AdDomain>;
 
@@ -180,29 +198,23 @@ export const IdpProfile = z.object({
 });
 export type IdpProfile = z.infer<typeof IdpProfile>;
 
-export const RoleMapping = z.object({
-  /** AD group names (sAMAccountName) or SIDs that grant each role; nested membership counts. */
-  administrator: z.array(z.string()).default([]),
-  useradmin: z.array(z.string()).default([]),
-  helpdesk: z.array(z.string()).default([]),
-  auditor: z.array(z.string()).default([]),
-  /** Groups whose helpdesk members are limited to the named OUs. */
-  helpdeskScopes: z.array(z.object({ group: z.string(), ous: z.array(z.string()).min(1) })).default([]),
-});
-export type RoleMapping = z.infer<typeof RoleMapping>;
 
 export const Settings = z.object({
   /** training = the built-in fictitious municipality; live = the configured systems. */
   mode: z.enum(['training', 'live']).default('training'),
   language: z.enum(['da', 'en']).default('da'),
   /**
-   * The AD domains, the first being the municipality's own (the one sign-in and the people list use until
-   * they learn several domains, and the one IT's machine policy keys Ad* set). Settings from before this
-   * list had one `ad` profile; migrateSettingsDocument turns it into a one-element list.
+   * The AD domains, the first being the municipality's own (a bare sign-in name goes there, and IT's
+   * machine policy keys Ad* set it); an operator signs in to the domain their UPN suffix names. Settings
+   * from before this list had one `ad` profile; migrateSettingsDocument turns it into a one-element list.
    */
   domains: AdDomains.default([]),
   mitid: MitIdProfile.nullable().default(null),
   idp: IdpProfile.nullable().default(null),
+  /**
+   * The first domain's role mapping while it has none of its own (the machine policy's Role* keys set this
+   * one); other domains only ever use their own (roleMappingOf).
+   */
   roleMapping: RoleMapping.default(RoleMapping.parse({})),
   /** Where evidence packages are written; '' = the evidence folder in the data folder. Used from the next start. */
   evidenceFolder: z
@@ -243,6 +255,17 @@ export function signInDomainOf(username: string, domains: readonly AdDomain[]): 
   const suffix = /^[^@\\]+@([^@]+)$/.exec(username.trim())?.[1]?.trim().toLowerCase();
   const own = (d: AdDomain) => (d.upnSuffix.trim().replace(/^@/, '') || (domainFromDn(d.baseDn) ?? '')).toLowerCase();
   return (suffix ? domains.find((d) => own(d) === suffix) : undefined) ?? domains[0] ?? null;
+}
+
+/**
+ * The role mapping of one domain, by id: its own, else for the first domain the settings' `roleMapping`
+ * (the one IT's machine policy keys Role* set), else null: no group in that domain grants any role. An
+ * unknown id is null too, so a session of a domain removed since grants nothing.
+ */
+export function roleMappingOf(settings: Pick<Settings, 'domains' | 'roleMapping'>, domainId: string): RoleMapping | null {
+  const i = settings.domains.findIndex((d) => d.id === domainId);
+  if (i < 0) return null;
+  return settings.domains[i]!.roleMapping ?? (i === 0 ? settings.roleMapping : null);
 }
 
 /** A stable id for a domain made from its name, not one of `taken` ("Skolerne" → "skolerne", "skolerne-2"). */

@@ -1,6 +1,6 @@
 // The live environment: the municipality's own AD, MitID Erhverv and IdP, as the settings name them.
 import { readFileSync } from 'node:fs';
-import { errorDetail, primaryDomain, type PingResult, type Settings } from '../../shared/domain/settings.ts';
+import { errorDetail, primaryDomain, roleMappingOf, type PingResult, type Settings } from '../../shared/domain/settings.ts';
 import { createDomainsDirectory } from '../connectors/ad/domains-directory.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
 import { createIdpClient, idpClientOptionsFromProfile } from '../connectors/idp/client.ts';
@@ -13,8 +13,8 @@ import { livePoliciesDefaults } from '../store/policies-config-store.ts';
 import { boundSecret, type SecretStore } from '../store/settings-store.ts';
 
 export function liveEnvironment(settings: Settings, secrets: SecretStore): Environment {
-  // Sign-in and the people list use the first domain until they learn several (the others are tested from
-  // Indstillinger, and a name of another domain is refused at sign-in before any bind).
+  // Sign-in binds in the domain the typed name names (a bare name: the first); the status bar, the link
+  // rule and the signing group are still the first domain's.
   const ad = primaryDomain(settings);
   const directory = ad ? createDomainsDirectory(settings.domains) : unconfiguredDirectory();
   // A client that cannot be built (missing passphrase, unreadable file) must not stop the console:
@@ -83,7 +83,7 @@ export function liveEnvironment(settings: Settings, secrets: SecretStore): Envir
         await mitid?.close();
       },
     },
-    roleMapping: () => settings.roleMapping,
+    roleMapping: (domainId) => (domainId !== null ? roleMappingOf(settings, domainId) : ad ? roleMappingOf(settings, ad.id) : settings.roleMapping),
     policyDefaults: livePoliciesDefaults,
     operatorCards: [],
     cacheKey: JSON.stringify([ad?.urls, ad?.baseDn, settings.mitid?.baseUrl, settings.idp?.baseUrl]),

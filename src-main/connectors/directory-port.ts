@@ -1,5 +1,6 @@
 import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import type { PingResult } from '../../shared/domain/settings.ts';
+import type { OperatorDomain } from '../../shared/roles.ts';
 
 /** A group the operator is a member of, directly or nested (from tokenGroups). */
 export interface DirectoryGroup {
@@ -79,6 +80,12 @@ export interface PeopleQuery {
  */
 export interface DirectorySession {
   readonly identity: OperatorIdentity;
+  /**
+   * The AD domain this bind is in (#19): every read and write of the session goes to that domain's DCs
+   * under its base DN, and the operator's roles come from its role mapping. Absent where one domain is
+   * all there is (the training municipality, a directory made from a bare profile).
+   */
+  readonly domain?: OperatorDomain;
   searchPeople(q: PeopleQuery): Promise<{ items: PersonSummary[]; total: number }>;
   /** personId = objectGUID. Throws ConsoleError('not-found') when unknown. */
   getPerson(personId: string): Promise<Person>;

@@ -174,6 +174,7 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
         await leaked?.stop();
       },
     },
+    // One fictitious domain: every training session maps through the same table.
     roleMapping: () => trainingRoleMapping,
     policyDefaults: trainingPolicyDefaults,
     ...(leaked ? { leakedPasswordService: { endpoint: leaked.url, ca: leaked.caPem } } : {}),

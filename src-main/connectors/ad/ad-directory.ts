@@ -3,6 +3,7 @@
 import { ConsoleError } from '../../../shared/errors.ts';
 import { errorDetail, type AdProfile, type PingResult } from '../../../shared/domain/settings.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
+import type { OperatorDomain } from '../../../shared/roles.ts';
 import type { DirectoryPort, DirectorySession, OperatorIdentity } from '../directory-port.ts';
 import { connectWithFailover, destroyClient, type Connected } from './connection.ts';
 import type { AccountFlags } from './decode.ts';
@@ -17,6 +18,8 @@ export { parseOperatorName } from './sign-in.ts';
 export interface AdDirectoryOptions {
   pageSize?: number;
   rangeStep?: number;
+  /** Which configured domain the profile is (several domains, #19): every session carries it. */
+  domain?: OperatorDomain;
 }
 
 /** A long read: cancellable between pages, reporting how many people are in so far. */
@@ -96,7 +99,7 @@ export function createAdDirectory(profile: AdProfile, options: AdDirectoryOption
       destroyClient(conn.client);
       throw toConsoleError(e, conn.host, { action: 'logge ind' });
     }
-    return openAdSession({ profile, pageSize, rangeStep, searchSeconds, toConsoleError }, conn, creds, identity);
+    return openAdSession({ profile, pageSize, rangeStep, searchSeconds, toConsoleError, domain: options.domain }, conn, creds, identity);
   }
 
   async function ping(): Promise<PingResult> {

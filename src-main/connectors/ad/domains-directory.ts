@@ -1,28 +1,34 @@
-// Sign-in with several AD domains in settings: the typed name's UPN suffix says which domain the account
-// is in. Until the people list and the roles know several domains, the console signs in to the first
-// domain (the municipality's own) only; a name of another configured domain is refused before any bind,
-// so its password never reaches the first domain's DCs (nor counts as a bad password there).
+// Sign-in with several AD domains in settings (#19): the typed name's UPN suffix says which domain the
+// account is in (a bare or down-level name: the first domain, the municipality's own), and the bind goes
+// to that domain's DCs only, so a password is never tried against another domain's DC (nor counts as a
+// bad password there). The session carries its domain: its reads stay in that domain, and the roles come
+// from that domain's role mapping.
+import { dnIsWithin } from '../../../shared/dn.ts';
 import { primaryDomain, signInDomainOf, type AdDomain } from '../../../shared/domain/settings.ts';
-import { keyedError } from '../../../shared/errors.ts';
-import { createAdDirectory, type AdDirectory } from './ad-directory.ts';
+import type { OperatorDomain } from '../../../shared/roles.ts';
+import { createAdDirectory, type AdDirectory, type AdDirectoryOptions } from './ad-directory.ts';
 
-export function createDomainsDirectory(domains: readonly AdDomain[]): AdDirectory {
+/** What an operator and a session say about a configured domain (and which other domains lie inside it). */
+export function operatorDomainOf(domain: AdDomain, first: AdDomain, all: readonly AdDomain[] = []): OperatorDomain {
+  const nested = all.filter((d) => d.id !== domain.id && dnIsWithin(d.baseDn, domain.baseDn)).map((d) => d.baseDn);
+  return { id: domain.id, name: domain.name, baseDn: domain.baseDn, primary: domain.id === first.id, nested };
+}
+
+export function createDomainsDirectory(domains: readonly AdDomain[], options: Omit<AdDirectoryOptions, 'domain'> = {}): AdDirectory {
   const first = primaryDomain({ domains: [...domains] });
   if (!first) throw new Error('createDomainsDirectory: ingen domæner');
-  const directory = createAdDirectory(first);
+  // One adapter per domain, each knowing only its own DCs; building one opens no connection.
+  const byId = new Map(domains.map((d) => [d.id, createAdDirectory(d, { ...options, domain: operatorDomainOf(d, first, domains) })]));
+  const firstDirectory = byId.get(first.id)!;
   return {
     kind: 'ad',
-    ping: () => directory.ping(),
+    // The status bar's AD is the municipality's own; the others are tested from Indstillinger.
+    ping: () => firstDirectory.ping(),
     async signIn(username, password) {
-      const domain = signInDomainOf(username, domains);
-      if (domain && domain.id !== first.id) {
-        throw keyedError(
-          'unauthenticated',
-          'adSignInOtherDomain',
-          `Kontoen hører til domænet ${domain.name}. Konsollen logger indtil videre kun ind i kommunens eget domæne; adgangskoden blev ikke sendt til nogen domænecontroller.`,
-          { domain: domain.name },
-        );
-      }
+      const domain = signInDomainOf(username, domains) ?? first;
+      // Ids are unique (settings schema); a miss is a bug, never a reason to try another domain's DCs.
+      const directory = byId.get(domain.id);
+      if (!directory) throw new Error(`createDomainsDirectory: domænet ${domain.id} mangler`);
       return directory.signIn(username, password);
     },
   };

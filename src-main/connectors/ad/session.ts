@@ -6,7 +6,7 @@ import { ConsoleError } from '../../../shared/errors.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import type { Person, PersonSummary } from '../../../shared/domain/person.ts';
 import { groupNameOf, parseDn, rdn } from '../../../shared/dn.ts';
-import { inScope } from '../../../shared/roles.ts';
+import { inScope, type OperatorDomain } from '../../../shared/roles.ts';
 import { rankPeople } from '../../../shared/search.ts';
 import type { MirroredPolicySpec, OperatorIdentity, PasswordPolicy, PeopleQuery } from '../directory-port.ts';
 import type { AdDirectorySession, ReadOptions } from './ad-directory.ts';
@@ -37,6 +37,8 @@ export interface SessionContext {
   /** The server's time limit for whole-directory searches, in seconds. */
   searchSeconds: number;
   toConsoleError(e: unknown, host: string, ctx: WriteContext): ConsoleError;
+  /** The configured domain the profile is, when the adapter was told (the session carries it). */
+  domain?: OperatorDomain | undefined;
 }
 
 export function openAdSession(
@@ -160,6 +162,7 @@ export function openAdSession(
 
   const session: AdDirectorySession = {
     identity,
+    ...(ctx.domain ? { domain: ctx.domain } : {}),
     get server() {
       return conn.host;
     },

@@ -21,16 +21,27 @@ export function createSessionService(deps: SessionServiceDeps): FeatureService<t
     'session.login': async (input, call) => {
       const env = deps.environment();
       const directory = await env.connections.directory.signIn(input.username, input.password);
-      const operator = operatorFromIdentity(directory.identity, env.roleMapping());
+      // Roles from the mapping of the domain the bind is in, and only from it: a group of the same name in
+      // another domain grants nothing here. The operator carries the domain, which confines what they reach.
+      const domain = directory.domain;
+      const operator = operatorFromIdentity(directory.identity, env.roleMapping(domain?.id ?? null), domain);
       if (operator.roles.length === 0) {
         await directory.close();
+        if (domain) {
+          throw keyedError(
+            'forbidden',
+            'noRoleGroupInDomain',
+            `Din konto i domænet ${domain.name} er ikke medlem af nogen af de grupper, der giver en rolle i konsollen i det domæne. Kontakt en administrator.`,
+            { domain: domain.name },
+          );
+        }
         throw keyedError('forbidden', 'noRoleGroup', 'Din konto er ikke medlem af nogen af konsollens rollegrupper. Kontakt en administrator.');
       }
       // The earlier bind is replaced either way; one that fails to close must not refuse the sign-in.
       if (call.session) await call.session.directory.close().catch(() => {});
       const now = Date.now();
       call.setSession({ operator, directory, startedAt: now, lastUsedAt: now });
-      call.record({ operation: 'session.login', operator, reason: null, outcome: 'success', summary: { roles: operator.roles } });
+      call.record({ operation: 'session.login', operator, reason: null, outcome: 'success', summary: { roles: operator.roles, ...(domain ? { domain: domain.id } : {}) } });
       return { operator };
     },
 

@@ -1,9 +1,10 @@
 import { Fragment, useRef, useState } from 'react';
 import { Badge, Button, Checkbox, Group, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { domainIdFor, type AdDomain } from '../../../shared/domain/settings.ts';
+import { domainIdFor, type AdDomain, type RoleMapping } from '../../../shared/domain/settings.ts';
 import { inBackground } from '../../app/background.ts';
 import { useOpMutation } from '../../app/ops.ts';
+import { emptyRoleMapping, RoleMappingFields } from './RoleMappingFields.tsx';
 import { TestResult, type TestOutcome } from './TestResult.tsx';
 
 const emptyDomain = (id: string): AdDomain => ({
@@ -30,13 +31,16 @@ export interface DomainsSectionProps {
   fieldError(prefix: string): string | undefined;
   /** Offer "Test forbindelse" per domain (administrators). */
   canTest: boolean;
+  /** The settings' shared role mapping: the first domain's while it has none of its own. */
+  roleMapping: RoleMapping;
+  onRoleMappingChange(roleMapping: RoleMapping): void;
 }
 
 /**
  * The AD domains: a table with one row per domain (the first is the municipality's own) and the fields of
  * the one being edited below it. Add, edit and remove change the draft; Gem saves it with the rest.
  */
-export function DomainsSection({ domains, saved, onChange, off, lockable, isLocked, fieldError, canTest }: DomainsSectionProps) {
+export function DomainsSection({ domains, saved, onChange, off, lockable, isLocked, fieldError, canTest, roleMapping, onRoleMappingChange }: DomainsSectionProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(domains[0]?.id ?? null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -188,6 +192,14 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
             error={fieldError(`settings.${p('signingGroupDn')}`)} onChange={(e) => update(index, { signingGroupDn: e.currentTarget.value })} />
           <Checkbox label={t('settings.startTls')} {...lockable(p('startTls'))} checked={d.startTls}
             onChange={(e) => update(index, { startTls: e.currentTarget.checked })} />
+          {/* The first domain shows (and edits) the shared mapping until it has its own; IT's Role* locks are
+              its fields either way. Any other domain has only its own: empty grants no role. */}
+          <RoleMappingFields key={d.id} domainName={d.name || t('settings.domains.unnamed')} primary={index === 0} shared={index === 0 && !d.roleMapping}
+            value={d.roleMapping ?? (index === 0 ? roleMapping : emptyRoleMapping)}
+            onChange={(rm) => (index === 0 && !d.roleMapping ? onRoleMappingChange(rm) : update(index, { roleMapping: rm }))}
+            lockable={lockable}
+            path={index === 0 ? 'roleMapping' : p('roleMapping')}
+            error={fieldError(index === 0 && !d.roleMapping ? 'settings.roleMapping' : `settings.${p('roleMapping')}`)} />
         </Stack>
       )}
     </Stack>

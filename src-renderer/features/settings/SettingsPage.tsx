@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LockedField } from '../../../shared/domain/machine-policy.ts';
 import type { SecretKey, Settings, SystemName } from '../../../shared/domain/settings.ts';
@@ -51,7 +51,6 @@ const emptyMitId: NonNullable<Settings['mitid']> = {
   orderPrivateMitIdOnCreate: false, allowQualifiedOnCreate: false, createConfirmation: { absentSearches: 3, windowSeconds: 300 },
 };
 const emptyIdp = { baseUrl: '', auth: 'api-key' as const, caFile: '', timeoutMs: 30_000 };
-const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter(Boolean);
 
 function SecretField({ name, label, stored, rebind, unsaved, disabled }: {
   name: SecretKey; label: string; stored: boolean;
@@ -127,7 +126,6 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
   const fields = fieldErrors(save.error);
   const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
   const off = !isAdmin;
-  const rm = draft.roleMapping;
   const locks = useLocks(locked);
   /** Disabled for a reader, and for everyone when IT locks the field; the lock's reason describes it. */
   const lockable = (field: string, description?: string) => ({
@@ -160,6 +158,7 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
       </Section>
       <Section title={t('settings.domains.title')} system="ad" isAdmin={isAdmin}>
         <DomainsSection domains={draft.domains} saved={initial.domains} off={off} canTest={isAdmin} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
+          roleMapping={draft.roleMapping} onRoleMappingChange={(roleMapping) => setDraft({ ...draft, roleMapping })}
           onChange={(domains) => setDraft({ ...draft, domains })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
@@ -180,20 +179,6 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, caFile: e.currentTarget.value } })} />
         <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} rebind={rebind.includes('idp.apiKey')}
           unsaved={!initial.idp || idp.baseUrl !== initial.idp.baseUrl || idp.caFile !== initial.idp.caFile} disabled={off} />
-      </Section>
-      <Section title={t('settings.roles')} isAdmin={isAdmin}>
-        <Text size="sm" c="dimmed">{t('settings.rolesHelp')}</Text>
-        {(['administrator', 'useradmin', 'helpdesk', 'auditor'] as const).map((role) => (
-          <Textarea key={role} label={t(`roles.${role}`)} {...lockable(`roleMapping.${role}`)} autosize value={rm[role].join('\n')}
-            onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, [role]: lines(e.currentTarget.value) } })} />
-        ))}
-        <Textarea label={t('settings.helpdeskScopes')} {...lockable('roleMapping.helpdeskScopes', t('settings.helpdeskScopesHelp'))} autosize
-          value={rm.helpdeskScopes.map((sc) => `${sc.group}: ${sc.ous.join(' ; ')}`).join('\n')}
-          error={fieldError('settings.roleMapping')}
-          onChange={(e) => setDraft({ ...draft, roleMapping: { ...rm, helpdeskScopes: lines(e.currentTarget.value).map((l) => {
-            const [group = '', ous = ''] = l.split(/:(.*)/s);
-            return { group: group.trim(), ous: ous.split(';').map((o) => o.trim()).filter(Boolean) };
-          }) } })} />
       </Section>
       <Section title={t('settings.local')} isAdmin={isAdmin}>
         <TextInput label={t('settings.evidenceFolder')} {...lockable('evidenceFolder', t('settings.evidenceFolderHelp'))} value={draft.evidenceFolder}
