@@ -72,6 +72,6 @@ export interface SourceChanges<F> {
   cursor: string | null;
   /** External calls made, per endpoint name: the status line shows them and the budget tests count them. */
   calls: Record<string, number>;
-  /** How this was read, for the status line (e.g. "uSNChanged-delta", "DirSync", "ændringsfeed side 3"). */
-  method: string;
+  /** How this was read, for the status line, by code (e.g. adDelta with its sweep interval). */
+  method: SyncMethod;
 }
