@@ -127,7 +127,7 @@ const bench: Benchmark = {
       warm.close();
       await current.close();
       const warmDeltaMs = round(performance.now() - w0, 1);
-      console.log(`  varm start: ${warmRows} fakta på ${round(warmListMs, 1)} ms; + delta (${status?.method}) i alt ${warmDeltaMs} ms`);
+      console.log(`  varm start: ${warmRows} fakta på ${round(warmListMs, 1)} ms; + delta (${JSON.stringify(status?.method)}) i alt ${warmDeltaMs} ms`);
 
       const adapterMs = round(median(a), 1);
       const refMs = round(median(r), 1);

@@ -174,9 +174,9 @@ const bench: Benchmark = {
       const polled = await w.stop();
       const firstCalls = await calls();
       const [ad0, mitid0, idp0] = (await call(core, 'people.syncStatus', {}, who)).sources;
-      console.log(`  fuld læsning: AD ${first.indexed} personer på ${round(fullMs, 0)} ms (${ad0?.method}); alle tre systemer ${round(fullAllMs, 0)} ms`);
-      console.log(`  MitID Erhverv: ${mitid0?.state} – ${mitid0?.method}; ${total(firstCalls.mitid)} kald`);
-      console.log(`  IdP: ${idp0?.state} – ${idp0?.method}; ${total(firstCalls.idp)} kald`);
+      console.log(`  fuld læsning: AD ${first.indexed} personer på ${round(fullMs, 0)} ms (${JSON.stringify(ad0?.method)}); alle tre systemer ${round(fullAllMs, 0)} ms`);
+      console.log(`  MitID Erhverv: ${mitid0?.state} – ${JSON.stringify(mitid0?.method)}; ${total(firstCalls.mitid)} kald`);
+      console.log(`  IdP: ${idp0?.state} – ${JSON.stringify(idp0?.method)}; ${total(firstCalls.idp)} kald`);
       const currentP99 = round(percentile(polled.current, 99), 1);
       const currentMax = round(Math.max(...polled.current), 1);
       console.log(`  svartid (session.current hver 250 ms, ${polled.current.length} kald): p99 ${currentP99} ms, max ${currentMax} ms; længste pause i event-løkken ${round(polled.gap, 0)} ms (slut ${polled.gapEnd} µs)`);
@@ -212,9 +212,9 @@ const bench: Benchmark = {
       const locked = (us: string[]) => us.filter((u) => rowOf(u)?.idp.locked === true).length;
       const suspendedSeen = suspended(suspendA);
       const lockedSeen = locked(lockA);
-      console.log(`  AD-delta efter ${CHANGES} ændringer: ${round(deltaMs, 0)} ms (${status[0]?.method}); synlige: ${seen.total}`);
-      console.log(`  MitID Erhverv, én opdatering efter ${CHANGES} ændringer: ${mitidSteadyCalls} kald ${JSON.stringify(afterMitId.mitid)} på ${round(mitidRefreshMs, 0)} ms (${status[1]?.method}); synlige: ${suspendedSeen}`);
-      console.log(`  IdP, én opdatering efter ${CHANGES} ændringer: ${idpSteadyCalls} kald ${JSON.stringify(afterIdp.idp)} på ${round(idpFeedMs, 0)} ms (${status[2]?.method}); synlige: ${lockedSeen}`);
+      console.log(`  AD-delta efter ${CHANGES} ændringer: ${round(deltaMs, 0)} ms (${JSON.stringify(status[0]?.method)}); synlige: ${seen.total}`);
+      console.log(`  MitID Erhverv, én opdatering efter ${CHANGES} ændringer: ${mitidSteadyCalls} kald ${JSON.stringify(afterMitId.mitid)} på ${round(mitidRefreshMs, 0)} ms (${JSON.stringify(status[1]?.method)}); synlige: ${suspendedSeen}`);
+      console.log(`  IdP, én opdatering efter ${CHANGES} ændringer: ${idpSteadyCalls} kald ${JSON.stringify(afterIdp.idp)} på ${round(idpFeedMs, 0)} ms (${JSON.stringify(status[2]?.method)}); synlige: ${lockedSeen}`);
       // The budget's allowance for one refresh interval (the configured rate × the interval).
       const budgetPerInterval = Math.round((DEFAULT_CALLS_PER_MINUTE * MITID_INTERVAL_MS) / 60_000);
       const mitidAllowed = 1 + 2 * CHANGES + budgetPerInterval;

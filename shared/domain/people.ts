@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Blocker, PersonStates } from './person-state.ts';
 import { ErrorRef } from '../errors.ts';
+import { SyncMethod, SyncPhase } from './sync.ts';
 
 // The people feature's shared pieces: the merged row (AD + MitID Erhverv + IdP), the list query, drift
 // kinds, CPR masking, the search folding and the speakable passphrase. No Node, no DOM.
@@ -202,10 +203,10 @@ export const SourceFreshness = z.object({
   /** When the system was last read whole, and last asked only for what changed (null: not yet). */
   lastFullAt: z.string().nullable().optional(),
   lastDeltaAt: z.string().nullable().optional(),
-  /** How the last read was done, in the adapter's words (e.g. "uSNChanged-delta; sletninger: …"). */
-  method: z.string().nullable().optional(),
-  /** What a read in progress is doing now (Danish, for the status line). */
-  phase: z.string().nullable().optional(),
+  /** How the last read was done, by the adapter's code and values (the renderer words them). */
+  method: SyncMethod.nullable().optional(),
+  /** What a read in progress is doing now, by code and values (the renderer words them). */
+  phase: SyncPhase.nullable().optional(),
   /** External calls the last read made, per endpoint. */
   calls: z.record(z.string(), z.number()).optional(),
   /** A read is running and can be cancelled (people.cancelRefresh). */

@@ -9,7 +9,7 @@
 // makes sure only one slice-wise operation uses the connection at a time).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
-import type { SourceChanges, Stamped, SyncSystem } from '../../shared/domain/sync.ts';
+import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
 import { migrate, openDatabase } from './sqlite.ts';
 import { runInBackground } from '../background.ts';
 
@@ -24,7 +24,7 @@ const SLICE = 1_000;
 /** How a system was last synced, as stored with its facts. */
 export const SyncRecord = z.object({
   cursor: z.string().nullable(),
-  method: z.string().nullable(),
+  method: SyncMethod.nullable(),
   lastFullAt: z.string().nullable(),
   lastDeltaAt: z.string().nullable(),
   calls: z.record(z.string(), z.number()),
@@ -67,6 +67,20 @@ export interface ApplyOptions<F> {
   sortKey?: (fact: F) => string | null;
 }
 
+/** What an earlier version stored as the method (a Danish sentence), and anything else that does not parse. */
+const LEGACY_METHOD: SyncMethod = { code: 'legacy', params: {} };
+
+/** The method column as stored (JSON of a SyncMethod): a sentence from before codes reads as legacy, never as a failure. */
+function storedMethod(text: string | null): SyncMethod | null {
+  if (text === null) return null;
+  try {
+    const r = SyncMethod.safeParse(JSON.parse(text));
+    return r.success ? r.data : LEGACY_METHOD;
+  } catch {
+    return LEGACY_METHOD;
+  }
+}
+
 const RecordRow = z.object({ cursor: z.string().nullable(), method: z.string().nullable(), last_full_at: z.string().nullable(), last_delta_at: z.string().nullable(), calls: z.string() });
 
 /**
@@ -106,6 +120,11 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       d.exec(`CREATE TABLE people_pages (
           env TEXT NOT NULL, key TEXT NOT NULL, saved_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (env, key)
         ) WITHOUT ROWID`);
+    },
+    (d) => {
+      // The method is stored by code (JSON of a SyncMethod) for the renderer to word in either language;
+      // an earlier version's Danish sentence becomes the legacy code (the next refresh replaces it).
+      d.prepare('UPDATE people_sync SET method = ? WHERE method IS NOT NULL').run(JSON.stringify(LEGACY_METHOD));
     },
   ]);
   const getPage = db.prepare('SELECT data FROM people_pages WHERE env = ? AND key = ?');
@@ -155,7 +174,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     } catch {
       return null;
     }
-    const parsed = SyncRecord.safeParse({ cursor: r.data.cursor, method: r.data.method, lastFullAt: r.data.last_full_at, lastDeltaAt: r.data.last_delta_at, calls });
+    const parsed = SyncRecord.safeParse({ cursor: r.data.cursor, method: storedMethod(r.data.method), lastFullAt: r.data.last_full_at, lastDeltaAt: r.data.last_delta_at, calls });
     return parsed.success ? parsed.data : null;
   }
 
@@ -258,7 +277,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             env,
             system,
             changes.cursor,
-            changes.method,
+            JSON.stringify(changes.method),
             changes.mode === 'full' ? at : (before?.lastFullAt ?? null),
             changes.mode === 'delta' ? at : (before?.lastDeltaAt ?? null),
             JSON.stringify(changes.calls),

@@ -4,6 +4,7 @@ import type { ErrorRef } from '../../shared/errors.ts';
 import type { AdWeakness, LeakCheck } from '../../shared/domain/policies.ts';
 import { weaknessText } from '../../shared/domain/readiness-text.ts';
 import type { SystemStatus } from '../../shared/domain/settings.ts';
+import type { BudgetFigures, SyncMethod, SyncPhase } from '../../shared/domain/sync.ts';
 import type { WriteOutcome } from '../../shared/operations/people.ts';
 import type { AdMirrorResult } from '../../shared/operations/policies.ts';
 import type { TokenCheck } from '../../shared/operations/tokens.ts';
@@ -117,4 +118,55 @@ export function writeText(r: { message: string; said?: WriteOutcome | undefined 
 export function tokenCheckText(c: Pick<TokenCheck, 'state' | 'serialNumber'> & { message?: string | undefined }, { language, t }: Texts): string {
   if (c.state === 'invalid' && danish(language) && c.message) return c.message;
   return t(`actions.token.check.${c.state}`, { serial: c.serialNumber });
+}
+
+/** The MitID Erhverv call budget: the rate now (of the configured one when slowed down), and any wait it was asked for. */
+function budgetText(b: BudgetFigures, { t }: Texts, number: (n: number) => string): string {
+  const rate = b.rate < b.limit ? t('sync.budgetOf', { rate: number(b.rate), limit: number(b.limit) }) : t('sync.budget', { rate: number(b.rate) });
+  return b.waitSeconds > 0 ? t('sync.budgetWait', { budget: rate, seconds: number(b.waitSeconds) }) : rate;
+}
+
+/** What a people-list read is doing now (the status bar's and the source badges' tooltips). */
+export function syncPhaseText(p: SyncPhase, texts: Texts, number: (n: number) => string): string {
+  const { t } = texts;
+  switch (p.code) {
+    case 'adFull':
+      return t('sync.phase.adFull', { why: t(`sync.fullWhy.${p.params.why}`) });
+    case 'idpFeed':
+      return t('sync.phase.idpFeed', { page: number(p.params.page), what: p.params.full ? t('sync.idpAll') : t('sync.idpChanges') });
+    case 'mitidRevalidate':
+      return t('sync.phase.mitidRevalidate', { budget: budgetText(p.params.budget, texts, number) });
+    case 'mitidDone':
+      return t('sync.phase.mitidDone', { changed: number(p.params.changed), revalidated: number(p.params.revalidated), budget: budgetText(p.params.budget, texts, number) });
+    default:
+      return t(`sync.phase.${p.code}`);
+  }
+}
+
+/** How a people-list read was done (the same tooltips); a method stored by an earlier version only says so. */
+export function syncMethodText(m: SyncMethod, texts: Texts, number: (n: number) => string): string {
+  const { t } = texts;
+  switch (m.code) {
+    case 'adFull':
+      return t('sync.method.adFull', { why: t(`sync.fullWhy.${m.params.why}`) });
+    case 'adDelta': {
+      const every = { count: m.params.sweepMinutes, minutes: number(m.params.sweepMinutes) };
+      return t('sync.method.adDelta', { sweep: m.params.swept ? t('sync.sweepNow', every) : t('sync.sweep', every) });
+    }
+    case 'idpFeed': {
+      const pages = t('sync.pages', { count: m.params.pages, n: number(m.params.pages) });
+      return m.params.full ? t('sync.method.idpFeedFull', { pages }) : t('sync.method.idpFeed', { pages });
+    }
+    case 'mitidWaiting':
+      return t('sync.method.mitidWaiting', { budget: budgetText(m.params.budget, texts, number) });
+    case 'mitidRead': {
+      const { searched, changed, revalidated, stopped, waiting, failed, budget } = m.params;
+      const notes = [t('sync.method.mitidRead', { count: searched, searched: number(searched), changed: number(changed), revalidated: number(revalidated) })];
+      if (stopped) notes.push(t('sync.mitidStopped', { count: waiting, waiting: number(waiting) }));
+      if (failed > 0) notes.push(t('sync.mitidFailed', { count: failed, failed: number(failed) }));
+      return `${notes.join(', ')}; ${budgetText(budget, texts, number)}`;
+    }
+    default:
+      return t(`sync.method.${m.code}`);
+  }
 }

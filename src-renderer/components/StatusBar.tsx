@@ -2,7 +2,7 @@ import { Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useOp } from '../app/ops.ts';
 import { useFormat } from '../app/format.ts';
-import { failureText, systemDetailText } from '../app/server-text.ts';
+import { failureText, syncMethodText, syncPhaseText, systemDetailText } from '../app/server-text.ts';
 import { useTexts } from '../app/texts.ts';
 
 const colour = { ok: 'var(--mantine-color-green-6)', down: 'var(--mantine-color-red-6)', 'not-configured': 'var(--mantine-color-gray-5)', unknown: 'var(--mantine-color-yellow-6)' } as const;
@@ -22,7 +22,7 @@ function PeopleSync() {
       {sources.map((s) => {
         const last = s.lastDeltaAt && (!s.lastFullAt || s.lastDeltaAt > s.lastFullAt) ? t('systems.syncDelta', { at: at(s.lastDeltaAt) }) : s.lastFullAt ? t('systems.syncFull', { at: at(s.lastFullAt) }) : '';
         const text = s.state === 'loading' ? `${t('systems.syncLoading')}${s.total > 0 ? ` ${fmt.number(s.done)}/${fmt.number(s.total)}` : s.done > 0 ? ` ${fmt.number(s.done)}` : ''}` : s.state === 'failed' ? t('systems.syncFailed') : last;
-        const tip = [s.phase, s.method, failureText(s, texts)].filter(Boolean).join(' · ');
+        const tip = [s.phase && syncPhaseText(s.phase, texts, fmt.number), s.method && syncMethodText(s.method, texts, fmt.number), failureText(s, texts)].filter(Boolean).join(' · ');
         return (
           <Tooltip key={s.system} label={tip} disabled={!tip} withArrow>
             <Text size="xs" tabIndex={0} data-testid={`status-sync-${s.system}`}>

@@ -205,6 +205,16 @@ test('main\'s status details and a create awaiting confirmation read in English,
   await expect(page.getByRole('tooltip', { name: 'The training directory answers.', exact: true })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/english-status-tooltip.png` });
   await expect(page.getByRole('tooltip').filter({ hasText: /Forbundet|svarer/ })).toHaveCount(0);
+  // How the people list read each system, from main's codes (the training directory has no change counter).
+  await page.getByTestId('status-sync-ad').hover();
+  await expect(page.getByRole('tooltip', { name: 'full read (the directory has no change counter)', exact: true })).toBeVisible();
+  await page.getByTestId('status-sync-idp').hover();
+  await expect(page.getByRole('tooltip', { name: /^change feed, \d+ pages? \(full read\)$/ })).toBeVisible();
+  await expect(page.getByRole('tooltip').filter({ hasText: /læsning|ændringsfeed|sider?\b/ })).toHaveCount(0);
+  // The list's source badge says the same in its tooltip.
+  await page.getByTestId('freshness-ad').hover();
+  await expect(page.getByRole('tooltip').filter({ hasText: 'Method: full read (the directory has no change counter)' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/english-sync-method.png` });
 
   // A create MitID Erhverv left without a certain answer: the person page's answer as the create guard gives it
   // for such a person (the guard's state itself is covered in the integration tests; here only the wording).

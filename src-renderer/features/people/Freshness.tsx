@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SourceFreshness } from '../../../shared/domain/people.ts';
 import { formatterFor, useFormat } from '../../app/format.ts';
 import i18n from '../../app/i18n.ts';
-import { failureText } from '../../app/server-text.ts';
+import { failureText, syncMethodText, syncPhaseText } from '../../app/server-text.ts';
 import { useTexts } from '../../app/texts.ts';
 
 /** A time today as 14.05; an older one with its date, so yesterday's cache does not look fresh. */
@@ -23,10 +23,10 @@ export function Freshness({ sources }: { sources: SourceFreshness[] }) {
         const cached = s.fromCache && (s.state === 'ok' || s.state === 'loading');
         // How the system was read and when: the last whole read, the last delta, the adapter's method.
         const details = [
-          s.state === 'loading' && s.phase ? s.phase : null,
+          s.state === 'loading' && s.phase ? syncPhaseText(s.phase, texts, fmt.number) : null,
           s.lastFullAt ? t('people.sourceLastFull', { at: when(s.lastFullAt) }) : null,
           s.lastDeltaAt ? t('people.sourceLastDelta', { at: when(s.lastDeltaAt) }) : null,
-          s.method ? t('people.sourceMethod', { method: s.method }) : null,
+          s.method ? t('people.sourceMethod', { method: syncMethodText(s.method, texts, fmt.number) }) : null,
         ].filter(Boolean);
         const tip = [failureText(s, texts) || (cached ? t('people.sourceCachedTip') : null), ...details].filter(Boolean).join(' · ') || null;
         // A read whose total is not known yet (AD's paged search) shows how many are in so far.

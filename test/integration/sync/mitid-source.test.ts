@@ -132,7 +132,7 @@ describe('the MitID Erhverv adapter', () => {
     expect(again.size).toBe(budgetForInterval / 2);
     expect(revalidated.filter((u) => again.has(u.key))).toEqual([]);
     expect(quiet.deletes).toEqual([]);
-    expect(quiet.method).toContain('genvalideret');
+    expect(quiet.method).toMatchObject({ code: 'mitidRead', params: { revalidated: budgetForInterval / 2, stopped: false, failed: 0 } });
   });
 
   it('slows down in a 429 storm instead of hammering, honours Retry-After, and reads what waited afterwards', async () => {
@@ -156,7 +156,7 @@ describe('the MitID Erhverv adapter', () => {
     expect(stormy.upserts).toEqual([]); // nothing half-read is stored; the changed ones wait
     for (const i of suspended) expect(store.get(i.uuid)!.fact.summary.status).toBe('Active');
     expect(source.budgetText(ctx.now())).toMatch(/budget 15 af 30 kald\/min, venter 120 s/);
-    expect(stormy.method).toContain('venter til næste gang');
+    expect(stormy.method).toMatchObject({ code: 'mitidRead', params: { stopped: true, budget: { rate: 15, limit: 30, waitSeconds: 120 } } });
 
     // Within Retry-After: not a single call, not even the search; "check now" says to wait.
     ctx.advance(60_000);
@@ -199,7 +199,7 @@ describe('the MitID Erhverv adapter', () => {
     sim.resetStats();
     const r = await restarted.refresh(paused.cursor, store, ctx);
     expect(sum(sim.stats.calls)).toBe(0);
-    expect(r.method).toContain('venter');
+    expect(r.method).toMatchObject({ code: 'mitidWaiting', params: { budget: { rate: 15, limit: 30 } } });
     expect(restarted.budgetText(ctx.now())).toContain('15 af 30');
   });
 });

@@ -8,6 +8,7 @@ import { BulkPauseCode, bulkActions, bulkJobStates, bulkPlans, bulkResultDa, bul
 import { driftKinds, FixableDriftKind, MitIdRowState, peopleColumnIds } from '../../../shared/domain/people.ts';
 import { acceptanceStates, LeakCheck, policyGroups } from '../../../shared/domain/policies.ts';
 import { systemDetailCodes, systems, urlProblems } from '../../../shared/domain/settings.ts';
+import { adFullReasons, syncMethodCodes, syncPhaseCodes } from '../../../shared/domain/sync.ts';
 import { errorCodes, messageKeys } from '../../../shared/errors.ts';
 import { domainKinds, passwordResults } from '../../../shared/idp/password-policy.ts';
 import { deviceTypes, nsisStatuses } from '../../../shared/idp/people.ts';
@@ -117,6 +118,9 @@ const enumerations: Record<string, readonly string[]> = {
   'roles.*': roles,
   'systems.*': [...systems, 'ok', 'down', 'not-configured', 'unknown'],
   'systems.detail.*': systemDetailCodes,
+  'sync.phase.*': syncPhaseCodes,
+  'sync.method.*': syncMethodCodes,
+  'sync.fullWhy.*': adFullReasons,
 };
 /** Template keys that fall back on purpose (a field name main may add later reads as itself). */
 const openEnded = new Set(['errors.fieldNames.*', 'errors.fieldHints.*']);

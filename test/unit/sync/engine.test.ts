@@ -40,7 +40,7 @@ describe('the sync engine', () => {
     expect(engine.facts('ad').has('p4')).toBe(false);
     expect(engine.facts('ad').size).toBe(100);
     const st = engine.status().find((s) => s.system === 'ad');
-    expect(st).toMatchObject({ state: 'ok', method: 'delta', calls: { changes: 1 }, fromCache: false });
+    expect(st).toMatchObject({ state: 'ok', method: { code: 'adDelta', params: { sweepMinutes: 30, swept: false } }, calls: { changes: 1 }, fromCache: false });
     expect(st?.lastFullAt).not.toBeNull();
     expect(st?.lastDeltaAt).not.toBeNull();
   });
@@ -123,7 +123,7 @@ describe('the sync engine', () => {
     const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
     await second.restore();
     expect(second.facts('ad').size).toBe(50);
-    expect(second.status()[0]).toMatchObject({ state: 'ok', fromCache: true, method: 'alt' });
+    expect(second.status()[0]).toMatchObject({ state: 'ok', fromCache: true, method: { code: 'adFull', params: { why: 'first' } } });
     await second.refreshSystem('ad');
     expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
     expect([...(changes.at(-1)?.keys ?? [])]).toEqual(['p1']);
@@ -138,7 +138,7 @@ describe('the sync engine', () => {
     ad.hold();
     const run = engine.refreshSystem('ad');
     await new Promise((r) => setTimeout(r, 10));
-    expect(engine.status()[0]).toMatchObject({ state: 'loading', progress: { phase: 'venter' } });
+    expect(engine.status()[0]).toMatchObject({ state: 'loading', progress: { phase: { code: 'starting', params: {} } } });
     expect(engine.cancel()).toBe(true);
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(engine.status()[0]).toMatchObject({ state: 'ok', message: 'Indlæsningen blev afbrudt.', progress: null });

@@ -51,13 +51,13 @@ export function memorySystem<F>(system: SyncSystem, initial: Iterable<[string, F
         if (m.failWith) throw m.failWith;
         const at = seq;
         if (gate) {
-          ctx.progress({ phase: 'venter', done: 1, total: 2 });
+          ctx.progress({ phase: { code: 'starting', params: {} }, done: 1, total: 2 });
           await Promise.race([gate, new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(new ConsoleError('cancelled', 'Indlæsningen blev afbrudt.'))))]);
         }
         const readAt = stamp(ctx.now());
         if (cursor === null) {
           asked.full++;
-          return { mode: 'full', upserts: [...data].map(([key, fact]) => ({ key, fact, readAt })), deletes: [], cursor: String(at), calls: { all: 1 }, method: 'alt' } satisfies SourceChanges<F>;
+          return { mode: 'full', upserts: [...data].map(([key, fact]) => ({ key, fact, readAt })), deletes: [], cursor: String(at), calls: { all: 1 }, method: { code: 'adFull', params: { why: 'first' } } } satisfies SourceChanges<F>;
         }
         asked.delta++;
         const since = Number(cursor);
@@ -69,13 +69,13 @@ export function memorySystem<F>(system: SyncSystem, initial: Iterable<[string, F
           if (fact === undefined) deletes.push(key);
           else upserts.push({ key, fact, readAt });
         }
-        return { mode: 'delta', upserts, deletes, cursor: String(at), calls: { changes: 1 }, method: 'delta' };
+        return { mode: 'delta', upserts, deletes, cursor: String(at), calls: { changes: 1 }, method: { code: 'adDelta', params: { sweepMinutes: 30, swept: false } } };
       },
       async readNow(keys, ctx) {
         asked.readNow.push(...keys);
         const readAt = stamp(ctx.now());
         const upserts = keys.filter((k) => data.has(k)).map((key) => ({ key, fact: data.get(key) as F, readAt }));
-        return { mode: 'delta', upserts, deletes: keys.filter((k) => !data.has(k)), cursor: null, calls: { one: keys.length }, method: 'læst nu' };
+        return { mode: 'delta', upserts, deletes: keys.filter((k) => !data.has(k)), cursor: null, calls: { one: keys.length }, method: { code: 'readNow', params: {} } };
       },
     },
   };

@@ -17,13 +17,14 @@ const fresh = () => {
 };
 const Fact = z.object({ name: z.string(), n: z.number() }).strict();
 const at = '2026-12-01T10:00:00.000Z';
+const delta = { code: 'adDelta' as const, params: { sweepMinutes: 30, swept: true } };
 const full = (n: number, cursor = 'c1') => ({
   mode: 'full' as const,
   upserts: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, fact: { name: `navn ${i}`, n: i }, readAt: at })),
   deletes: [],
   cursor,
   calls: { search: 1 },
-  method: 'fuld',
+  method: { code: 'adFull' as const, params: { why: 'first' as const } },
 });
 
 describe('the people facts store', () => {
@@ -31,7 +32,7 @@ describe('the people facts store', () => {
     const file = fresh();
     const s = openPeopleStore(file, 'env-a');
     await s.apply('ad', full(2500), '2026-12-01T10:00:05.000Z');
-    await s.apply('ad', { mode: 'delta', upserts: [{ key: 'k1', fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' }], deletes: ['k2'], cursor: 'c2', calls: { delta: 1 }, method: 'delta' }, '2026-12-01T11:00:01.000Z');
+    await s.apply('ad', { mode: 'delta', upserts: [{ key: 'k1', fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' }], deletes: ['k2'], cursor: 'c2', calls: { delta: 1 }, method: delta }, '2026-12-01T11:00:01.000Z');
     s.close();
     const again = openPeopleStore(file, 'env-a');
     const loaded = await again.load('ad', Fact);
@@ -39,7 +40,7 @@ describe('the people facts store', () => {
     expect(loaded?.facts.get('k1')).toEqual({ fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' });
     expect(loaded?.facts.get('k0')?.readAt).toBe(at);
     expect(loaded?.facts.has('k2')).toBe(false);
-    expect(loaded?.sync).toEqual({ cursor: 'c2', method: 'delta', lastFullAt: '2026-12-01T10:00:05.000Z', lastDeltaAt: '2026-12-01T11:00:01.000Z', calls: { delta: 1 } });
+    expect(loaded?.sync).toEqual({ cursor: 'c2', method: delta, lastFullAt: '2026-12-01T10:00:05.000Z', lastDeltaAt: '2026-12-01T11:00:01.000Z', calls: { delta: 1 } });
     // Another system's facts are apart.
     expect(await again.load('mitid', Fact)).toBeNull();
     again.close();
@@ -119,8 +120,44 @@ describe('the people facts store', () => {
     const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).not.toContain('people_snapshot');
     expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync', 'people_pages']));
-    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 3 }]);
+    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 4 }]);
     check.close();
+  });
+
+  it('reads an earlier version\'s Danish method as the legacy code (migration 4), and an unreadable one the same, facts and cursor kept', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env');
+    await s.apply('ad', full(5, 'c-old'), at);
+    s.close();
+    // The file as version 3 left it: the method a Danish sentence.
+    const db = new DatabaseSync(file);
+    db.exec("UPDATE people_sync SET method = 'uSNChanged-delta; sletninger: objectGUID-gennemgang hvert 30. minut (kørt nu)'; UPDATE schema_versions SET version = 3 WHERE store = 'people-store'");
+    db.close();
+    const upgraded = openPeopleStore(file, 'env');
+    const loaded = await upgraded.load('ad', Fact);
+    expect(loaded?.sync).toMatchObject({ cursor: 'c-old', method: { code: 'legacy', params: {} } });
+    expect(loaded?.facts.size).toBe(5);
+    upgraded.close();
+    const check = new DatabaseSync(file);
+    expect(check.prepare("SELECT method FROM people_sync").all()).toEqual([{ method: JSON.stringify({ code: 'legacy', params: {} }) }]);
+    // Written after the migration by hand, or by a newer code this version does not know: still no crash.
+    check.prepare("UPDATE people_sync SET method = ?").run(JSON.stringify({ code: 'dirSync', params: {} }));
+    check.close();
+    const later = openPeopleStore(file, 'env');
+    expect(later.record('ad')).toMatchObject({ cursor: 'c-old', method: { code: 'legacy', params: {} } });
+    expect((await later.load('ad', Fact))?.facts.size).toBe(5);
+    later.close();
+  });
+
+  it('keeps the method by code and values: written and read back as it was', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env');
+    const method = { code: 'mitidRead' as const, params: { searched: 12, changed: 2, revalidated: 4, stopped: true, waiting: 3, failed: 1, budget: { rate: 15, limit: 30, waitSeconds: 120 } } };
+    await s.apply('mitid', { ...full(1), method }, at);
+    s.close();
+    const again = openPeopleStore(file, 'env');
+    expect(again.record('mitid')?.method).toEqual(method);
+    again.close();
   });
 
   it('keeps a list page per key for the next start: read back by its schema, only in its environment, the newest 20', () => {

@@ -10,6 +10,7 @@ import { ConsoleError } from '../../../../shared/errors.ts';
 import { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { DirectorySession } from '../../../ports.ts';
 import type { ReadOptions } from '../../../connectors/ad/ad-directory.ts';
+import type { AdFullReason } from '../../../../shared/domain/sync.ts';
 import type { KnownFacts, SourceChanges, SyncContext, SyncSource } from './source.ts';
 
 /** The domain's own facts, held under DOMAIN_KEY beside the people. */
@@ -78,8 +79,8 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     return s;
   }
 
-  async function full(s: DirectorySession, ctx: SyncContext, why: string, point: { dc: string; usn: number } | null): Promise<SourceChanges<AdFact>> {
-    const phase = `Læser hele Active Directory (${why})`;
+  async function full(s: DirectorySession, ctx: SyncContext, why: AdFullReason, point: { dc: string; usn: number } | null): Promise<SourceChanges<AdFact>> {
+    const phase = { code: 'adFull', params: { why } } as const;
     ctx.progress({ phase, done: 0, total: 0 });
     const people = isDeltaSession(s)
       ? await s.loadAllPeople({ signal: ctx.signal, onProgress: (n) => ctx.progress({ phase, done: n, total: 0 }) })
@@ -94,7 +95,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       deletes: [],
       cursor: point ? JSON.stringify({ v: 1, dc: point.dc, usn: point.usn, sweptAt: ctx.now() } satisfies AdCursor) : null,
       calls: { [isDeltaSession(s) ? 'ldap.fullSearch' : 'directory.search']: 1, 'ldap.passwordPolicy': 1 },
-      method: point ? `fuld læsning (${why})` : 'fuld læsning (mappen har ingen ændringstæller)',
+      method: { code: 'adFull', params: { why } },
     };
   }
 
@@ -103,18 +104,18 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
 
     async refresh(cursor: string | null, known: KnownFacts<AdFact>, ctx: SyncContext): Promise<SourceChanges<AdFact>> {
       const s = session();
-      if (!isDeltaSession(s)) return full(s, ctx, 'fuld læsning', null);
-      ctx.progress({ phase: 'Læser domænecontrollerens ændringstæller', done: 0, total: 0 });
+      if (!isDeltaSession(s)) return full(s, ctx, 'noCounter', null);
+      ctx.progress({ phase: { code: 'adCounter', params: {} }, done: 0, total: 0 });
       const sp = await s.readSyncPoint();
       const point = { dc: sp.invocationId ?? `dsa:${sp.dsa}`, usn: sp.usn };
       const c = parseCursor(cursor);
       // Read the counter first: anything changed while we read is picked up again by the next delta.
-      if (!c || known.size() === 0) return full(s, ctx, 'første læsning', point);
-      if (c.dc !== point.dc) return full(s, ctx, 'en anden domænecontroller eller en gendannet database', point);
-      if (point.usn < c.usn) return full(s, ctx, 'domænecontrollerens tæller er gået tilbage', point);
+      if (!c || known.size() === 0) return full(s, ctx, 'first', point);
+      if (c.dc !== point.dc) return full(s, ctx, 'otherDc', point);
+      if (point.usn < c.usn) return full(s, ctx, 'counterBack', point);
       cancelled(ctx);
 
-      ctx.progress({ phase: 'Henter ændringer (uSNChanged)', done: 0, total: 0 });
+      ctx.progress({ phase: { code: 'adChanges', params: {} }, done: 0, total: 0 });
       const changed = await s.loadPeopleChangedSince(c.usn, { signal: ctx.signal });
       cancelled(ctx);
       const readAt = stamp(ctx);
@@ -124,7 +125,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       let sweptAt = c.sweptAt;
       const sweep = ctx.now() - c.sweptAt >= sweepEvery;
       if (sweep) {
-        ctx.progress({ phase: 'Finder slettede personer (objectGUID-gennemgang)', done: 0, total: known.size() });
+        ctx.progress({ phase: { code: 'adSweep', params: {} }, done: 0, total: known.size() });
         const present = new Set(await s.listAllIds());
         cancelled(ctx);
         const upserted = new Set(changed.map((p) => p.id));
@@ -143,7 +144,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
         deletes,
         cursor: JSON.stringify({ v: 1, dc: point.dc, usn: Math.max(point.usn, c.usn), sweptAt } satisfies AdCursor),
         calls,
-        method: `uSNChanged-delta; sletninger: objectGUID-gennemgang hvert ${minutes}. minut${sweep ? ' (kørt nu)' : ''}`,
+        method: { code: 'adDelta', params: { sweepMinutes: minutes, swept: sweep } },
       };
     },
 
@@ -162,7 +163,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
           else throw e;
         }
       }
-      return { mode: 'delta', upserts, deletes, cursor: null, calls: { 'ldap.getPerson': keys.length }, method: 'læst nu' };
+      return { mode: 'delta', upserts, deletes, cursor: null, calls: { 'ldap.getPerson': keys.length }, method: { code: 'readNow', params: {} } };
     },
   };
 }

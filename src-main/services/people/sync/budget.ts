@@ -3,8 +3,9 @@
 // it). A 429 or 503 halves the rate and pauses for Retry-After (or a minute); the rate then recovers
 // slowly (additive increase, multiplicative decrease, as TCP does) instead of hammering a service that
 // asked us to slow down. Written here rather than taken from a library: the bucket is a dozen lines, and
-// what matters — an injected clock, state that survives as JSON, the Danish status — is ours.
+// what matters — an injected clock, state that survives as JSON, the status by figures — is ours.
 import { z } from 'zod';
+import type { BudgetFigures } from '../../../../shared/domain/sync.ts';
 
 /**
  * Default calls per minute (settings: mitid.syncCallsPerMinute). 100,000 identities × 2 calls = 200,000
@@ -153,11 +154,15 @@ export class CallBudget {
     return { ...this.s };
   }
 
-  /** For the status line, in Danish. */
+  /** For the status line, by figures the renderer words: the rate now, the configured one, seconds to wait. */
+  figures(now: number): BudgetFigures {
+    return { rate: Math.round(this.rate(now)), limit: this.o.callsPerMinute, waitSeconds: Math.ceil(this.pausedFor(now) / 1000) };
+  }
+
+  /** The same in Danish, for main's own error sentences (the renderer words the error by its key). */
   describe(now: number): string {
-    const rate = Math.round(this.rate(now));
-    const paused = this.pausedFor(now);
-    const base = `budget ${rate}${rate < this.o.callsPerMinute ? ` af ${this.o.callsPerMinute}` : ''} kald/min`;
-    return paused > 0 ? `${base}, venter ${Math.ceil(paused / 1000)} s efter besked fra MitID Erhverv` : base;
+    const { rate, limit, waitSeconds } = this.figures(now);
+    const base = `budget ${rate}${rate < limit ? ` af ${limit}` : ''} kald/min`;
+    return waitSeconds > 0 ? `${base}, venter ${waitSeconds} s efter besked fra MitID Erhverv` : base;
   }
 }

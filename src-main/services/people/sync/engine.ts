@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ConsoleError, errorRef, type ErrorRef } from '../../../../shared/errors.ts';
 import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
-import type { KnownFacts, SourceChanges, Stamped, SyncProgress, SyncSource, SyncSystem } from './source.ts';
+import type { KnownFacts, SourceChanges, Stamped, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
 export const SYSTEMS: readonly SyncSystem[] = ['ad', 'mitid', 'idp'];
 
@@ -38,8 +38,8 @@ export interface SystemStatus {
   fromCache: boolean;
   lastFullAt: string | null;
   lastDeltaAt: string | null;
-  /** How the last refresh read the system (the adapter's words). */
-  method: string | null;
+  /** How the last refresh read the system, by the adapter's code (the renderer words it). */
+  method: SyncMethod | null;
   /** External calls the last refresh made, per endpoint. */
   calls: Record<string, number>;
   progress: SyncProgress | null;
@@ -189,7 +189,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const abort = new AbortController();
     st.abort = abort;
     const prev = st.status.state;
-    st.status = { ...st.status, state: 'loading', progress: { phase: 'Starter', done: 0, total: 0 }, message: null, error: null };
+    st.status = { ...st.status, state: 'loading', progress: { phase: { code: 'starting', params: {} }, done: 0, total: 0 }, message: null, error: null };
     try {
       // A refresh needs the stored cursor: never start one before the store has been read for its system.
       await (restored.get(system) ?? restoring);

@@ -53,7 +53,7 @@ export function createIdpSource(idp: IdpPort, opts: IdpSourceOptions = {}): Sync
       let pages = 0;
       for (;;) {
         if (ctx.signal.aborted) throw cancelledError();
-        ctx.progress({ phase: full ? `Læser alle personer fra Lokal IdP (side ${pages + 1})` : `Læser ændringer fra Lokal IdP (side ${pages + 1})`, done: found.size, total: 0 });
+        ctx.progress({ phase: { code: 'idpFeed', params: { page: pages + 1, full } }, done: found.size, total: 0 });
         let page;
         try {
           page = await idp.listPersonChanges(after, pageSize, { signal: ctx.signal });
@@ -80,14 +80,14 @@ export function createIdpSource(idp: IdpPort, opts: IdpSourceOptions = {}): Sync
         else if (!full) deletes.push(key);
       }
       lastCursor = after ?? null;
-      ctx.progress({ phase: 'Lokal IdP er læst', done: upserts.length, total: upserts.length });
+      ctx.progress({ phase: { code: 'idpDone', params: {} }, done: upserts.length, total: upserts.length });
       return {
         mode: full ? 'full' : 'delta',
         upserts,
         deletes,
         cursor: lastCursor,
         calls: { [IDP_FEED_CALL]: pages },
-        method: `ændringsfeed, ${pages} ${pages === 1 ? 'side' : 'sider'}${full ? ' (fuld læsning)' : ''}`,
+        method: { code: 'idpFeed', params: { pages, full } },
       };
     },
 
@@ -108,11 +108,11 @@ export function createIdpSource(idp: IdpPort, opts: IdpSourceOptions = {}): Sync
           if (isConsoleError(e) && e.code === 'not-found') deletes.push(key);
           else failure ??= e;
         }
-        ctx.progress({ phase: 'Tjekker personer i Lokal IdP', done: ++done, total: unique.length });
+        ctx.progress({ phase: { code: 'idpCheck', params: {} }, done: ++done, total: unique.length });
       });
       if (ctx.signal.aborted) throw cancelledError();
       if (failure) throw failure instanceof Error ? failure : new ConsoleError('unavailable-idp', 'Lokal IdP kunne ikke læses').withKey('idpUnreadable');
-      return { mode: 'delta', upserts, deletes, cursor: lastCursor, calls: { [IDP_PERSON_CALL]: calls }, method: 'tjek nu' };
+      return { mode: 'delta', upserts, deletes, cursor: lastCursor, calls: { [IDP_PERSON_CALL]: calls }, method: { code: 'readNow', params: {} } };
     },
   };
 }

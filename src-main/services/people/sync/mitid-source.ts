@@ -141,18 +141,18 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
       const paused = b.pausedFor(ctx.now());
       if (paused > 0) {
         // Retry-After is honoured: not even the search is sent until the pause is over.
-        return { mode: 'delta', upserts: [], deletes: [], cursor: cursorOf(b), calls, method: `venter (${b.describe(ctx.now())})` };
+        return { mode: 'delta', upserts: [], deletes: [], cursor: cursorOf(b), calls, method: { code: 'mitidWaiting', params: { budget: b.figures(ctx.now()) } } };
       }
 
       // 1. The search: every identity's summary, streamed.
       const searched = new Map<string, MitIdIdentitySummary>();
-      ctx.progress({ phase: 'Søger i MitID Erhverv', done: 0, total: known.size() });
+      ctx.progress({ phase: { code: 'mitidSearch', params: {} }, done: 0, total: known.size() });
       calls[MITID_SEARCH_CALL] = 1;
       try {
         await mitid.searchAll(
           (item) => {
             searched.set(item.uuid.toLowerCase(), { ...item, uuid: item.uuid.toLowerCase() });
-            if (searched.size % 5000 === 0) ctx.progress({ phase: 'Søger i MitID Erhverv', done: searched.size, total: known.size() });
+            if (searched.size % 5000 === 0) ctx.progress({ phase: { code: 'mitidSearch', params: {} }, done: searched.size, total: known.size() });
           },
           // One retry at most: the search is "very unstable" [C], but a storm must not be answered by a volley.
           { signal: ctx.signal, retries: 1, background: true },
@@ -192,7 +192,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         async (uuid) => {
           b.spend(2, ctx.now());
           const r = await readOne(uuid);
-          ctx.progress({ phase: 'Læser nye og ændrede identiteter i MitID Erhverv', done: ++mustDone, total: must.length });
+          ctx.progress({ phase: { code: 'mitidChanged', params: {} }, done: ++mustDone, total: must.length });
           return r;
         },
         ctx,
@@ -204,7 +204,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         const mustSet = new Set(must);
         const candidates = [...searched.keys()].filter((u) => !mustSet.has(u)).sort((x, y) => (known.get(x)?.readAt ?? '').localeCompare(known.get(y)?.readAt ?? ''));
         const reach = Math.min(candidates.length, Math.floor(b.available(ctx.now()) / 2));
-        const phase = `Genvaliderer identiteter i MitID Erhverv (${b.describe(ctx.now())})`;
+        const phase = { code: 'mitidRevalidate', params: { budget: b.figures(ctx.now()) } } as const;
         await each(
           candidates,
           async (uuid) => {
@@ -245,17 +245,14 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
       }
       const now = ctx.now();
       const changed = must.filter((u) => upserts.has(u) && upserts.get(u)!.fact.localIds !== null).length;
-      ctx.progress({ phase: `MitID Erhverv er læst: ${changed} nye/ændrede, ${revalidated} genvalideret (${b.describe(now)})`, done: searched.size, total: searched.size });
-      const notes = [`søgning med ${searched.size} identiteter`, `${changed} nye/ændrede læst`, `${revalidated} genvalideret`];
-      if (stopped) notes.push(`MitID Erhverv bad om ro – ${must.length - mustDone} venter til næste gang`);
-      if (failed > 0) notes.push(`${failed} kunne ikke læses`);
+      ctx.progress({ phase: { code: 'mitidDone', params: { changed, revalidated, budget: b.figures(now) } }, done: searched.size, total: searched.size });
       return {
         mode: full ? 'full' : 'delta',
         upserts: [...upserts.values()],
         deletes,
         cursor: cursorOf(b),
         calls,
-        method: `${notes.join(', ')}; ${b.describe(now)}`,
+        method: { code: 'mitidRead', params: { searched: searched.size, changed, revalidated, stopped, waiting: stopped ? must.length - mustDone : 0, failed, budget: b.figures(now) } },
       };
     },
 
@@ -277,7 +274,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         async (uuid) => {
           b.spend(2, ctx.now());
           const r = await readDetails(uuid, b, calls, ctx);
-          ctx.progress({ phase: 'Tjekker identiteter i MitID Erhverv', done: ++done, total: unique.length });
+          ctx.progress({ phase: { code: 'mitidCheck', params: {} }, done: ++done, total: unique.length });
           if (r.kind === 'stop') {
             stopped = true;
             return 'stop';
@@ -294,7 +291,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         ctx,
       );
       if (stopped) throw new ConsoleError('unavailable-mitid', `MitID Erhverv beder konsollen om at vente (${b.describe(ctx.now())})`).withKey('mitidBudgetWait');
-      return { mode: 'delta', upserts, deletes, cursor: cursorOf(b), calls, method: 'tjek nu' };
+      return { mode: 'delta', upserts, deletes, cursor: cursorOf(b), calls, method: { code: 'readNow', params: {} } };
     },
   };
 }

@@ -3,9 +3,9 @@
 // the engine decides when to ask, stores the answer (each fact with when it was read) and tells the
 // people index. Types only, so both sides can be built and tested apart. What is stored of an answer
 // is domain vocabulary (shared/domain/sync.ts), which the people store speaks too.
-import type { SourceChanges, Stamped, SyncSystem } from '../../../../shared/domain/sync.ts';
+import type { SourceChanges, Stamped, SyncMethod, SyncPhase, SyncSystem } from '../../../../shared/domain/sync.ts';
 
-export type { SourceChanges, Stamped, SyncSystem };
+export type { SourceChanges, Stamped, SyncMethod, SyncPhase, SyncSystem };
 
 /** What the adapter may consult of what the engine already holds for its system. */
 export interface KnownFacts<F> {
@@ -16,8 +16,8 @@ export interface KnownFacts<F> {
 }
 
 export interface SyncProgress {
-  /** What the adapter is doing now, in plain words for the status line (Danish). */
-  phase: string;
+  /** What the adapter is doing now, by code: the renderer words it for the status line. */
+  phase: SyncPhase;
   done: number;
   total: number;
 }
