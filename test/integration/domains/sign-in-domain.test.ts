@@ -5,20 +5,17 @@
 // from the mapping of the domain signed in to: the school's role groups have the same names as the
 // municipality's, and only the school domain's own mapping makes them grant anything.
 import { Client } from 'ldapts';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoleMapping, Settings } from '../../../shared/domain/settings.ts';
+import { RoleMapping } from '../../../shared/domain/settings.ts';
 import type { Operator } from '../../../shared/roles.ts';
-import { createCore, type Core } from '../../../src-main/composition/core.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
 import { memorySlot } from '../../../src-main/dispatch/session.ts';
-import { fileSettingsStore, memorySecretStore } from '../../../src-main/store/settings-store.ts';
-import { sambaContext, schoolSambaContext, testProfile } from '../../support/samba/context.ts';
+import { twoDomainCores } from '../../support/samba/two-domains.ts';
 
-const kommune = sambaContext();
-const skole = schoolSambaContext();
+const domains = twoDomainCores();
+const { kommune, skole } = domains;
 /** The same sAMAccountName in both domains: two accounts, two passwords. */
 const username = kommune.facts.operators.helpdesk;
 
@@ -34,30 +31,11 @@ async function badPwdCount(ctx: typeof kommune | typeof skole, account: string):
   }
 }
 
-const cores: Array<{ core: Core; dir: string }> = [];
 /** A live core over both DCs; `school` is the school domain's own role mapping (absent: none). */
-async function coreWith(school: RoleMapping | undefined, kommuneUrls = [kommune.url]): Promise<Core> {
-  const dir = mkdtempSync(join(tmpdir(), 'lia-sign-in-domain-'));
-  const settings = fileSettingsStore(join(dir, 'settings.json'));
-  settings.write(
-    Settings.parse({
-      mode: 'live',
-      domains: [
-        { id: 'kommune', name: 'Kommunen', ...testProfile(kommune, { urls: kommuneUrls }) },
-        { id: 'skole', name: 'Skolerne', ...testProfile(skole), ...(school ? { roleMapping: school } : {}) },
-      ],
-      // The global mapping (the municipality's, the first domain has none of its own) names both role
-      // groups — whose names the school domain has too.
-      roleMapping: { administrator: [kommune.facts.roleGroups.administrator], helpdesk: [kommune.facts.roleGroups.helpdesk] },
-    }),
-  );
-  const core = await createCore({ dataDir: dir, settings, secrets: memorySecretStore(), version: 'test', auditSyncIntervalMs: 0, trainingSimulators: false, logError: () => {} });
-  cores.push({ core, dir });
-  return core;
-}
+const coreWith = (school: RoleMapping | undefined, kommuneUrls = [kommune.url]): Promise<Core> => domains.core({ school, kommuneUrls });
 
-const kommuneDomain = { id: 'kommune', name: 'Kommunen', baseDn: kommune.baseDn, primary: true };
-const skoleDomain = { id: 'skole', name: 'Skolerne', baseDn: skole.baseDn, primary: false };
+const kommuneDomain = { id: 'kommune', name: 'Kommunen', baseDn: kommune.baseDn, primary: true, nested: [] };
+const skoleDomain = { id: 'skole', name: 'Skolerne', baseDn: skole.baseDn, primary: false, nested: [] };
 
 async function login(core: Core, name: string, password: string) {
   const slot = memorySlot();
@@ -70,12 +48,7 @@ beforeAll(async () => {
   // The school domain's mapping names only its helpdesk group.
   core = await coreWith(RoleMapping.parse({ helpdesk: [skole.facts.roleGroups.helpdesk] }));
 });
-afterAll(async () => {
-  for (const { core: c, dir } of cores) {
-    await c.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(() => domains.dispose());
 
 describe('sign-in to the domain the name names', () => {
   it('the school helpdesk signs in with name@skole.test: helpdesk from the school\'s mapping, in the school domain', async () => {

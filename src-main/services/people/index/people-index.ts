@@ -105,6 +105,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   const idpKeyOf = (p: PersonSummary) => idpPersonKey(conn.idpKey(p.dn, p.username));
   const adIdByIdpKey = new Map<string, string>();
   let session: DirectorySession | null = null;
+  /** The AD domain (id; null: one domain) of the session the list was last asked under; undefined: never asked. */
+  let readIn: string | null | undefined;
   let lastUse = 0;
   let started: Promise<void> | null = null;
   let closed = false;
@@ -439,6 +441,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       return answer;
     },
     async ensure(s) {
+      // An operator of another AD domain than the one the list was last read in: AD is read again now,
+      // under their bind (another DC: a full read), rather than at the next interval.
+      const switched = readIn !== undefined && (s.domain?.id ?? null) !== readIn;
+      readIn = s.domain?.id ?? null;
       session = s;
       lastUse = Date.now();
       // Open from the local store with all three systems' facts, so the first rows agree with the last run
@@ -452,6 +458,12 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         await merging;
       })();
       await started;
+      if (switched) {
+        // A read under the earlier operator may be running: join it, then read under this one.
+        await engine.refreshSystem('ad');
+        await engine.refreshSystem('ad');
+        return;
+      }
       if (!hasAd()) {
         // Nothing to show yet: this read is what the list waits for; the others follow behind it.
         const ad = engine.refreshSystem('ad');

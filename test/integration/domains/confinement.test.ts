@@ -1,0 +1,91 @@
+// One console, two real AD domains: an operator sees and acts in the domain they signed in to only — the
+// list is read under their bind in their domain and filtered to it, a person of the other domain is
+// refused, and a password policy of the other domain is refused before anything is written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoleMapping } from '../../../shared/domain/settings.ts';
+import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
+import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
+import { memorySlot, type SessionSlot } from '../../../src-main/dispatch/session.ts';
+import { twoDomainCores } from '../../support/samba/two-domains.ts';
+
+const domains = twoDomainCores();
+const { kommune, skole } = domains;
+const schoolPeople = new Set<string>([...skole.facts.staff, ...skole.facts.pupils, ...Object.values(skole.facts.operators)]);
+const pupils: readonly string[] = skole.facts.pupils;
+/** Accounts only the municipality's domain has (its helpdesk's name the school has too). */
+const townOnly: readonly string[] = [kommune.facts.operators.administrator, kommune.facts.operators.auditor, kommune.facts.operators.useradmin];
+
+let core: Core;
+beforeAll(async () => {
+  // The school domain's mapping names its own administrators and helpdesk groups.
+  core = await domains.core({ school: RoleMapping.parse({ administrator: [skole.facts.roleGroups.administrator], helpdesk: [skole.facts.roleGroups.helpdesk] }) });
+});
+afterAll(() => domains.dispose());
+
+async function signIn(username: string, password: string): Promise<SessionSlot> {
+  const slot = memorySlot();
+  const r = await core.dispatch('session.login', { username, password }, { slot, workstation: 'test' });
+  expect(r.ok, JSON.stringify(!r.ok && r.error)).toBe(true);
+  return slot;
+}
+const as = (slot: SessionSlot) => ({
+  call: <N extends OpName>(name: N, input: OpInput<N>) => core.dispatch(name, input, { slot, workstation: 'test' }),
+  async ok<N extends OpName>(name: N, input: OpInput<N>): Promise<OpOutput<N>> {
+    const r = await core.dispatch(name, input, { slot, workstation: 'test' });
+    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+    return r.data as OpOutput<N>;
+  },
+});
+/** The whole list as the operator sees it, once the sync has read AD under their bind. */
+async function listed(slot: SessionSlot, text = '') {
+  const op = as(slot);
+  await op.ok('people.list', { limit: 1 });
+  await core.people().idle();
+  return op.ok('people.list', { text, limit: 500 });
+}
+
+describe('two domains, one console', () => {
+  it('a school operator’s list is the school domain’s people only; the municipality’s then theirs only', async () => {
+    const school = await signIn(`${skole.facts.operators.helpdesk}@skole.test`, skole.facts.password);
+    const seen = await listed(school);
+    const names = seen.rows.map((r) => r.username);
+    // Every seeded school account (the DC's own built-in accounts beside them), and nobody only the municipality has.
+    expect(names).toEqual(expect.arrayContaining([...schoolPeople]));
+    expect(names.filter((n) => townOnly.includes(n))).toEqual([]);
+    expect(seen.rows.every((r) => ['Users', 'IT', 'Medarbejdere', 'Elever'].includes(r.ouPath))).toBe(true);
+
+    // The same workstation, now the municipality's helpdesk: AD is read again in their domain at once.
+    const town = await signIn(kommune.facts.operators.helpdesk, kommune.facts.password);
+    const theirs = await listed(town);
+    expect(theirs.total).toBeGreaterThan(seen.total);
+    expect((await listed(town, 'elev.')).rows.filter((r) => pupils.includes(r.username))).toEqual([]);
+    // A username both domains have is listed once: the municipality's account, in its own OU.
+    const same = (await listed(town, kommune.facts.operators.helpdesk)).rows.filter((r) => r.username === kommune.facts.operators.helpdesk);
+    expect(same.map((r) => r.ouPath)).toEqual(['IT-afdelingen']);
+
+    // Back to the school operator: a municipality person is not theirs to read or to act on.
+    const clerk = (await listed(town, kommune.facts.operators.administrator)).rows.find((r) => r.username === kommune.facts.operators.administrator)!;
+    expect(clerk).toBeDefined();
+    for (const [name, input] of [['people.get', { personId: clerk.id }], ['people.unlockAccount', { personId: clerk.id, reason: 'Test af domænegrænsen' }]] as const) {
+      const r = await as(school).call(name, input as never);
+      expect(r.ok, name).toBe(false);
+      expect(!r.ok && ['forbidden', 'not-found'].includes(r.error.code), JSON.stringify(!r.ok && r.error)).toBe(true);
+    }
+    const again = await listed(school);
+    expect(again.rows.some((r) => r.id === clerk.id)).toBe(false);
+  });
+
+  it('a password policy of the municipality is refused to the school’s administrator before the IdP or AD is touched', async () => {
+    const schoolAdmin = await signIn(`${skole.facts.operators.administrator}@skole.test`, skole.facts.password);
+    const input = { domain: 'kommune.test', basedOnVersion: 1, settings: defaultPolicySettings(true), reason: 'Test af domænegrænsen' };
+    const refused = await as(schoolAdmin).call('policy.update', input);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Kommunen', own: 'Skolerne' } });
+    const mirror = await as(schoolAdmin).call('policy.mirrorToAd', { domain: 'kommune.test', reason: 'Test af domænegrænsen' });
+    expect(!mirror.ok && mirror.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain' });
+    // The municipality's own administrator is let past the domain check (and meets the missing IdP).
+    const townAdmin = await signIn(kommune.facts.operators.administrator, kommune.facts.password);
+    const own = await as(townAdmin).call('policy.mirrorToAd', { domain: 'kommune.test', reason: 'Test af domænegrænsen' });
+    expect(!own.ok && own.error).toMatchObject({ code: 'unavailable-idp' });
+  });
+});
