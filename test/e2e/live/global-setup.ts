@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { Settings } from '../../../shared/domain/settings.ts';
 import { startIdpSimulator } from '../../../src-main/training/idp-sim/server.ts';
 import { startMitIdSimulator } from '../../../src-main/training/mitid-sim/server.ts';
-import { startDc } from '../../support/samba/dc.ts';
+import { startDc, startSchoolDc } from '../../support/samba/dc.ts';
+import { SCHOOL_BASE_DN, SCHOOL_DNS, SCHOOL_ROLE_GROUPS } from '../../support/samba/school.ts';
 import { makeTestPki } from '../../support/pki.ts';
 import { startLiveHost } from './host.ts';
 import { startSimControl } from './sim-control.ts';
 import { BASE_DN, DNS_DOMAIN, GROUPS, OU, ROLE_GROUPS, SPECIAL } from '../../support/samba/seed-facts.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const dc = await startDc();
+  // The schools' domain on its own DC (#19), started beside the municipality's.
+  const [dc, school] = await Promise.all([startDc(), startSchoolDc()]);
   const mitid = await startMitIdSimulator();
   // Over https with its own CA, as a municipality's IdP: the settings refuse a plain-http address.
   const idpPki = makeTestPki('IdP-simulator');
@@ -33,7 +35,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(mitidCa, mitid.caPem);
   const settings = Settings.parse({
     mode: 'live',
-    domains: [{ id: 'kommune', name: 'Kommunen', urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` }],
+    domains: [
+      { id: 'kommune', name: 'Kommunen', urls: [dc.url], caFile: dc.caFile, baseDn: BASE_DN, upnSuffix: DNS_DOMAIN, linkRule: { kind: 'samaccountname-suffix', suffix: DNS_DOMAIN }, signingGroupDn: `CN=${GROUPS.projekt},${OU.grupper}` },
+      // The schools: their own DCs, link rule and role groups (same names as the municipality's; only this mapping makes them grant here).
+      {
+        id: 'skole', name: 'Skolerne', urls: [school.url], caFile: school.caFile, baseDn: SCHOOL_BASE_DN, upnSuffix: SCHOOL_DNS,
+        linkRule: { kind: 'samaccountname-suffix', suffix: SCHOOL_DNS },
+        roleMapping: { administrator: [SCHOOL_ROLE_GROUPS.administrator], helpdesk: [SCHOOL_ROLE_GROUPS.helpdesk] },
+      },
+    ],
     // The simulator's search is consistent here (no lag switched on): a short confirmation window for unknown create outcomes.
     mitid: { baseUrl: mitid.url, p12File, caFile: mitidCa, timeoutMs: 15_000, createConfirmation: { absentSearches: 2, windowSeconds: 4 } },
     idp: { baseUrl: idp.url, auth: 'api-key', caFile: idpCa },
@@ -59,13 +69,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.LIVE_MITID_PASSPHRASE = mitid.client.passphrase;
   process.env.LIVE_DC_URL = dc.url;
   process.env.LIVE_DC_CA = dc.caFile;
+  process.env.LIVE_SCHOOL_DC_URL = school.url;
+  process.env.LIVE_SCHOOL_DC_CA = school.caFile;
 
   return async () => {
     await host.stop();
     await control.close();
     await idp.stop();
     await mitid.stop();
-    await dc.stop();
+    await Promise.all([dc.stop(), school.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -10,10 +10,13 @@ import { SEED_PASSWORD } from '../../support/samba/seed-facts.ts';
 export const dcClient = (timeout?: number): Client =>
   new Client({ url: process.env.LIVE_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_DC_CA ?? '') }, ...(timeout ? { timeout } : {}) });
 
-export async function signIn(page: Page, username: string, base = '/'): Promise<void> {
+/** An LDAPS client to the schools' DC (the second domain), trusting its test CA. */
+export const schoolDcClient = (): Client => new Client({ url: process.env.LIVE_SCHOOL_DC_URL ?? '', tlsOptions: { ca: readFileSync(process.env.LIVE_SCHOOL_DC_CA ?? '') } });
+
+export async function signIn(page: Page, username: string, base = '/', password = SEED_PASSWORD): Promise<void> {
   await page.goto(`${base}#token=${process.env.LIVE_TOKEN}`);
   await page.getByLabel('Brugernavn', { exact: true }).fill(username);
-  await page.getByLabel('Adgangskode', { exact: true }).fill(SEED_PASSWORD);
+  await page.getByLabel('Adgangskode', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
   await page.getByTestId('operator').waitFor();
 }

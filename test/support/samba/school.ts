@@ -4,11 +4,11 @@
 // not say which domain it grants in), and one username that also exists in the municipality's domain.
 import { createHash } from 'node:crypto';
 import { encodeUnicodePwd } from '../../../src-main/connectors/ad/decode.ts';
-import { addRecord } from './ldif.ts';
+import { addRecord, modifyRecord } from './ldif.ts';
 import { OPERATORS } from './seed-facts.ts';
 
 /** Bump when the school seed's shape changes on purpose (the cache key also hashes the LDIF). */
-export const SCHOOL_SEED_VERSION = 'v1';
+export const SCHOOL_SEED_VERSION = 'v2';
 export const SCHOOL_REALM = 'SKOLE.TEST';
 export const SCHOOL_NETBIOS = 'SKOLE';
 export const SCHOOL_DNS = 'skole.test';
@@ -97,6 +97,9 @@ export function schoolLdif(): string {
       ['member', members[key].map((m) => userDnOf(m, SCHOOL_OU.it))],
     ]);
   }
+  // The school's IT administrator runs the school domain (Domain Admins: AD lets them reset anyone there);
+  // the school helpdesk has no delegation, so AD itself refuses them a reset.
+  out += modifyRecord(`CN=Domain Admins,CN=Users,${SCHOOL_BASE_DN}`, [{ op: 'add', attr: 'member', values: [userDnOf(SCHOOL_OPERATORS.administrator, SCHOOL_OU.it)] }]);
   return out;
 }
 

@@ -1,0 +1,79 @@
+// Two AD domains in one console, live (#19): the municipality's DC and the schools' DC, each a real Samba
+// domain of its own. A school helpdesk signs in with name@skole.test and sees the school's people only;
+// a pupil's password reset is decided by the school's AD under the operator's own bind (refused to the
+// helpdesk, done by the school's administrator, landing there only); the municipality's helpdesk of the
+// same name, signed in after, sees the municipality's people and no pupil.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { openModal, SHOTS } from '../support.ts';
+import { dcClient, openPerson, schoolDcClient, signIn } from './support.ts';
+import { DNS_DOMAIN, OPERATORS, SPECIAL } from '../../support/samba/seed-facts.ts';
+import { SCHOOL_DNS, SCHOOL_OPERATORS, SCHOOL_PASSWORD } from '../../support/samba/school.ts';
+
+test.use({ baseURL: process.env.LIVE_URL });
+
+const PUPIL = { username: 'elev.0002', cn: 'Bertram Østergaard' };
+
+/** The reason a bind with `password` fails in a DC (null: it succeeded). */
+async function bindError(client: ReturnType<typeof dcClient>, upn: string, password: string): Promise<string | null> {
+  const err = await client.bind(upn, password).then(() => null, (e: unknown) => (e instanceof Error ? e.message : String(e)));
+  await client.unbind().catch(() => {});
+  return err;
+}
+
+/** Opens the pupil and the reset dialog with a suggested password and a reason filled in. */
+async function resetDialog(page: Page): Promise<Locator> {
+  const drawer = await openPerson(page, PUPIL.username, PUPIL.cn);
+  const reset = page.getByRole('dialog', { name: /^Nulstil adgangskode:/ });
+  await openModal(drawer.getByRole('button', { name: 'Nulstil adgangskode' }), reset);
+  await reset.getByRole('button', { name: 'Foreslå en ny' }).click();
+  await expect(reset.getByTestId('policy-ok')).toBeVisible();
+  await reset.getByLabel('Begrundelse').fill('Elev har glemt adgangskoden, lærer bekræfter');
+  return reset;
+}
+
+test('a school helpdesk works in the school domain only; the municipality’s helpdesk of the same name in theirs', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, `${SCHOOL_OPERATORS.helpdesk}@${SCHOOL_DNS}`, '/', SCHOOL_PASSWORD);
+  await expect(page.getByTestId('operator')).toContainText('Skolerne');
+  await expect(page.getByTestId('people-scope')).toHaveText('Du ser kun personer i domænet Skolerne.');
+  await expect(page.getByTestId('person-row').filter({ hasText: PUPIL.username })).toHaveCount(1, { timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/live-domains-01-school-list.png` });
+  // A municipality person is not in a school operator's list.
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await expect(page.getByTestId('people-count')).toContainText('0 personer');
+
+  // A pupil's new password: AD decides under the operator's own bind in the school's AD — the school
+  // helpdesk has no delegation there, so AD refuses, and the console says so.
+  const reset = await resetDialog(page);
+  await reset.getByRole('button', { name: 'Udfør' }).click();
+  await expect(reset.getByRole('alert')).toContainText('din konto har ikke rettigheden (AD-delegering)');
+  await reset.getByRole('button', { name: 'Annullér' }).click();
+  await page.keyboard.press('Escape');
+
+  // The school's IT administrator runs the school domain: their reset lands in the school's AD.
+  await page.getByRole('button', { name: 'Log ud' }).click();
+  await signIn(page, `${SCHOOL_OPERATORS.administrator}@${SCHOOL_DNS}`, '/', SCHOOL_PASSWORD);
+  await expect(page.getByTestId('operator')).toContainText('Skolerne');
+  const again = await resetDialog(page);
+  await again.getByRole('button', { name: 'Udfør' }).click();
+  const shown = (await again.getByTestId('new-password').textContent()) ?? '';
+  expect(shown.length).toBeGreaterThanOrEqual(15);
+  await again.getByRole('button', { name: 'Færdig' }).click();
+  // The school's DC knows it (a must-change bind, "data 773", is what AD says only to the right password);
+  // the old one no longer works there.
+  expect(await bindError(schoolDcClient(), `${PUPIL.username}@${SCHOOL_DNS}`, shown)).toMatch(/data 773/);
+  expect(await bindError(schoolDcClient(), `${PUPIL.username}@${SCHOOL_DNS}`, SCHOOL_PASSWORD)).toMatch(/data 52e|invalid credentials/i);
+  await page.keyboard.press('Escape');
+
+  // The municipality's helpdesk (the same account name, another account): their domain, no pupil of the school.
+  await page.getByRole('button', { name: 'Log ud' }).click();
+  await signIn(page, OPERATORS.helpdesk);
+  await expect(page.getByTestId('operator')).toContainText('Kommunen');
+  await expect(page.getByTestId('people-scope')).toHaveCount(0);
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await expect(page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username })).toHaveCount(1, { timeout: 30_000 });
+  await page.getByTestId('people-search').fill(PUPIL.username);
+  await expect(page.getByTestId('people-count')).toContainText('0 personer');
+  // The municipality's DC has no such pupil: nothing was written there.
+  expect(await bindError(dcClient(), `${PUPIL.username}@${DNS_DOMAIN}`, shown)).not.toBeNull();
+});
