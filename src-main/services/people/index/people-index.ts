@@ -115,7 +115,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** A first page kept for the next start (no version: that is this run's; no sources: they are now's). */
   const StoredPage = PeoplePage.omit({ version: true, sources: true });
   let facets = new Map<string, unknown>();
-  const visible = scopedView();
+  let visible = scopedView();
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
 
   const env: SyncEnv = {
@@ -529,6 +529,20 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       closed = true;
       if (timer) clearInterval(timer);
       engine.close();
+      // The same for the rows: a closed index answers nothing new, and a reference to it left behind
+      // (the engine's onChange, a late query) would otherwise keep 100,000 rows alive beside the next one.
+      entries = [];
+      byId.clear();
+      people.clear();
+      adIdByIdpKey.clear();
+      facts.mitid = new Map();
+      facts.idp = new Map();
+      orphans = new Set();
+      matcher = createIdentityMatcher(conn.linkRule);
+      facts.mitidFor = matcher.matches;
+      cache = null;
+      facets = new Map();
+      visible = scopedView();
     },
   };
   return index;
