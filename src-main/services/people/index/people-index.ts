@@ -153,7 +153,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
             people.set(k, s.fact);
             adIdByIdpKey.set(idpKeyOf(s.fact), k);
           }
-          await step();
+          const y = step();
+          if (y) await y;
         }
       } else {
         for (const k of change.keys) {
@@ -180,7 +181,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         const next = new Map<string, MitIdFacts>();
         for (const [k, s] of held) {
           next.set(k, s.fact);
-          await step();
+          const y = step();
+          if (y) await y;
         }
         facts.mitid = next;
       } else {
@@ -199,7 +201,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const next = new Map<string, IdpPerson>();
       for (const [k, s] of held) {
         next.set(k, s.fact);
-        await step();
+        const y = step();
+        if (y) await y;
       }
       facts.idp = next;
       return { all: true, ad, uuids: new Set() };
@@ -243,7 +246,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const next: Entry[] = [];
     for (const ad of list) {
       next.push(entryOf(ad, buildRow(ctx, ad, now)));
-      await step();
+      const y = step();
+      if (y) await y;
     }
     const nextOrphans = new Set<string>();
     const orphanEntries: Entry[] = [];
@@ -252,7 +256,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         if (matcher.personOf(m.summary.uuid) !== undefined) continue;
         nextOrphans.add(m.summary.uuid);
         orphanEntries.push(entryOf(null, orphanRow(m)));
-        await step();
+        const y = step();
+        if (y) await y;
       }
     }
     // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
@@ -274,7 +279,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     for (const e of list) {
       if (closed || list !== entries) return;
       void e.folded;
-      await step();
+      const y = step();
+      if (y) await y;
     }
   }
 
