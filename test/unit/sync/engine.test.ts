@@ -45,6 +45,15 @@ describe('the sync engine', () => {
     expect(st?.lastDeltaAt).not.toBeNull();
   });
 
+  it('lets go of its facts when closed: a caller that still holds the engine does not hold every person', async () => {
+    const ad = memorySystem<Fact>('ad', people(100));
+    const engine = createSyncEngine({ store: null, systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await engine.refreshSystem('ad');
+    expect(engine.facts('ad').size).toBe(100);
+    engine.close();
+    expect(engine.facts('ad').size).toBe(0);
+  });
+
   it('restores every system before one merge (AD first, the last marked as such); each refresh continues from its cursor', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(20));

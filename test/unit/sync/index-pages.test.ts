@@ -73,3 +73,16 @@ describe('the first page at a start', () => {
     store.close();
   });
 });
+
+describe('a closed index', () => {
+  it('lets go of its rows, so a reference left behind does not keep them beside the next index', async () => {
+    const people = await trainingPeople(200);
+    const index = indexOver(memorySystem<AdFact>('ad', people.map((p) => [p.id, p])), memorySystem<MitIdFacts>('mitid'), memorySystem<IdpPerson>('idp'));
+    await index.refresh(session);
+    await index.idle();
+    expect(index.query(PeopleQuery.parse({})).rows.length).toBeGreaterThan(0);
+    index.close();
+    expect(index.query(PeopleQuery.parse({})).rows).toEqual([]);
+    expect(index.engine.facts('ad').size).toBe(0);
+  });
+});

@@ -152,7 +152,8 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
           touchKey(identitiesBySubject, after.subject);
           touchKey(identitiesByEmail, after.email);
         } else personKeys.delete(id);
-        await step();
+        const y = step();
+        if (y) await y;
       }
       for (const [uuid, m] of identities) {
         const before = identityKeys.get(uuid);
@@ -167,7 +168,8 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
           if (after.email !== null) identitiesByEmail.add(after.email, uuid);
         } else identityKeys.delete(uuid);
         touched.add(uuid);
-        await step();
+        const y = step();
+        if (y) await y;
       }
 
       // Each touched identity's candidates, then step 1's winners of the people whose claims changed.
@@ -179,7 +181,8 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
         for (const s of k?.subjects ?? []) if ((person = peopleBySubject.only(s)) !== undefined) break;
         setCandidate(byCredential, claimsByCredential, uuid, person, dirtyFirst);
         setCandidate(byEmail, claimsByEmail, uuid, k?.email ? peopleByEmail.only(k.email) : undefined, dirty);
-        await step();
+        const y = step();
+        if (y) await y;
       }
       for (const person of dirtyFirst) {
         dirty.add(person);

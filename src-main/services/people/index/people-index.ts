@@ -118,7 +118,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** A first page kept for the next start (no version: that is this run's; no sources: they are now's). */
   const StoredPage = PeoplePage.omit({ version: true, sources: true });
   let facets = new Map<string, unknown>();
-  const visible = scopedView();
+  let visible = scopedView();
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
 
   const env: SyncEnv = {
@@ -156,7 +156,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
             people.set(k, s.fact);
             adIdByIdpKey.set(idpKeyOf(s.fact), k);
           }
-          await step();
+          const y = step();
+          if (y) await y;
         }
       } else {
         for (const k of change.keys) {
@@ -183,7 +184,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         const next = new Map<string, MitIdFacts>();
         for (const [k, s] of held) {
           next.set(k, s.fact);
-          await step();
+          const y = step();
+          if (y) await y;
         }
         facts.mitid = next;
       } else {
@@ -202,7 +204,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const next = new Map<string, IdpPerson>();
       for (const [k, s] of held) {
         next.set(k, s.fact);
-        await step();
+        const y = step();
+        if (y) await y;
       }
       facts.idp = next;
       return { all: true, ad, uuids: new Set() };
@@ -246,7 +249,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const next: Entry[] = [];
     for (const ad of list) {
       next.push(entryOf(ad, buildRow(ctx, ad, now)));
-      await step();
+      const y = step();
+      if (y) await y;
     }
     const nextOrphans = new Set<string>();
     const orphanEntries: Entry[] = [];
@@ -255,7 +259,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         if (matcher.personOf(m.summary.uuid) !== undefined) continue;
         nextOrphans.add(m.summary.uuid);
         orphanEntries.push(entryOf(null, orphanRow(m)));
-        await step();
+        const y = step();
+        if (y) await y;
       }
     }
     // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
@@ -277,7 +282,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     for (const e of list) {
       if (closed || list !== entries) return;
       void e.folded;
-      await step();
+      const y = step();
+      if (y) await y;
     }
   }
 
@@ -542,6 +548,20 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       closed = true;
       if (timer) clearInterval(timer);
       engine.close();
+      // The same for the rows: a closed index answers nothing new, and a reference to it left behind
+      // (the engine's onChange, a late query) would otherwise keep 100,000 rows alive beside the next one.
+      entries = [];
+      byId.clear();
+      people.clear();
+      adIdByIdpKey.clear();
+      facts.mitid = new Map();
+      facts.idp = new Map();
+      orphans = new Set();
+      matcher = createIdentityMatcher(conn.linkRule);
+      facts.mitidFor = matcher.matches;
+      cache = null;
+      facets = new Map();
+      visible = scopedView();
     },
   };
   return index;

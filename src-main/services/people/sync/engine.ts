@@ -397,6 +397,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     close() {
       closed = true;
       engine.cancel();
+      // Whoever still holds a closed engine (a caller's variable, a late promise) must not hold every
+      // person with it: the facts are in the store, and a closed engine applies nothing more.
+      for (const st of states.values()) st.facts = new Map();
     },
   };
   return engine;
