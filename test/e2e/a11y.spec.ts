@@ -1,8 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import axe, { type AxeResults } from 'axe-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { openConsole, SHOTS } from './support.ts';
+import { axeScan, openConsole, SHOTS } from './support.ts';
 
 // Every screen, the open person page and the dialogs and drawers on it, in both languages at the size
 // of a municipal laptop (1366×768), through axe-core's full rule set: no critical and no serious finding.
@@ -30,7 +28,7 @@ async function scan(page: Page, lang: Lang, screen: string, findings: Finding[],
   // Mantine's transitions (drawers, modals, menus) last up to 200 ms: let them finish before axe reads colours.
   await page.waitForTimeout(350);
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
-  const result = await analyze(page);
+  const result = await axeScan(page);
   const count = (impact: string) => result.violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
   const bad = result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious' || strict.includes(v.id));
   findings.push({
@@ -52,19 +50,6 @@ async function scan(page: Page, lang: Lang, screen: string, findings: Finding[],
       `${lang} ${screen}: critical and serious axe findings${strict.length ? ` (and ${strict.join(', ')})` : ''}`,
     )
     .toEqual([]);
-}
-
-/**
- * axe-core's full rule set over the whole document, as AxeBuilder runs it. AxeBuilder sends and compiles
- * axe's 0.5 MB source again and opens a fresh page to merge the results on every call (seconds each); the
- * console is one document whose screens are hash routes, so axe goes in once and runs in place.
- */
-async function analyze(page: Page): Promise<AxeResults> {
-  // axe.run reaches into an iframe only where axe was put in too: with one, AxeBuilder does it all.
-  if (page.frames().length > 1) return new AxeBuilder({ page }).analyze();
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
-  // Only violations are read: passes and the rest are reported with one node each, not thousands.
-  return page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
 }
 
 async function go(page: Page, route: string): Promise<void> {
