@@ -1,11 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTrainingAccounts, trainingHasMitIdIdentity } from '../../src-main/training/seed.ts';
 import { startLiveHost } from './live/host.ts';
-import { openConsole, SHOTS, signIn, token } from './support.ts';
+import { axeScan, openConsole, SHOTS, signIn, token } from './support.ts';
 
 // The everyday actions in the training environment: one history row per action with its outcome and
 // the IdP's events it caused (by correlation id), the failed-transfer queue, kodeviser assignment and NSIS levels.
@@ -116,7 +115,7 @@ test('MitID Erhverv writes that landed but answered with an error wait in Fejled
     await expect(suspended).toContainText('Erhvervsidentitet spærret');
     await page.screenshot({ path: `${SHOTS}/actions-02-transfers.png` });
     // The queue with rows in it: no critical or serious axe finding (the empty queue is in a11y.spec).
-    const axe = await new AxeBuilder({ page }).analyze();
+    const axe = await axeScan(page);
     expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([]);
 
     // Genkør of the create while the search still lags: looked for, not found yet, not sent again.
