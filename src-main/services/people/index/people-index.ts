@@ -557,7 +557,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       facts.mitid = new Map();
       facts.idp = new Map();
       orphans = new Set();
-      matcher = createIdentityMatcher(conn.linkRule);
+      matcher = createIdentityMatcher(linkRuleFor);
       facts.mitidFor = matcher.matches;
       cache = null;
       facets = new Map();
