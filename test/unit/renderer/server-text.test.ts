@@ -1,5 +1,4 @@
-import { createInstance } from 'i18next';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,20 +19,11 @@ import { deviceAction, identityLock, suspendOrphan, type WriteAnswer } from '../
 import { ConsoleError, errorRef, keyedError } from '../../../shared/errors.ts';
 import { timedOut } from '../../../src-main/connectors/http/errors.ts';
 import { IDP } from '../../../src-main/connectors/idp/http.ts';
+import { texts } from './locale-texts.ts';
 
 // What main says by code and values, worded by the renderer: each mapping in both languages, from the
 // real locale tables (every feature's bundle merged, as the app does).
 
-const ROOT = join(import.meta.dirname, '../../../src-renderer');
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : /(^|[/.])da\.json$/.test(n) ? [join(dir, n)] : []));
-const i18n = createInstance();
-await i18n.init({ resources: { da: { translation: {} }, en: { translation: {} } }, lng: 'da', fallbackLng: false, interpolation: { escapeValue: false } });
-for (const da of walk(ROOT)) {
-  i18n.addResourceBundle('da', 'translation', JSON.parse(readFileSync(da, 'utf8')), true, true);
-  i18n.addResourceBundle('en', 'translation', JSON.parse(readFileSync(da.replace(/da\.json$/, 'en.json'), 'utf8')), true, true);
-}
-const texts = (language: 'da' | 'en') => ({ language, t: (k: string, o?: Record<string, unknown>) => i18n.getFixedT(language)(k, o ?? {}) });
 
 /** Words only Danish text brings onto an English screen. */
 const DANISH = /\b(og|ikke|er|af|den|det|til|mangler|svarer|poster?|opgaven|konsollen|sat på pause)\b|[æøå]/i;

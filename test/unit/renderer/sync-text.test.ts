@@ -1,24 +1,12 @@
-import { createInstance } from 'i18next';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SyncMethod, SyncPhase, syncMethodCodes, syncPhaseCodes } from '../../../shared/domain/sync.ts';
 import { formatterFor } from '../../../src-renderer/app/format.ts';
 import { syncMethodText, syncPhaseText } from '../../../src-renderer/app/server-text.ts';
+import { texts } from './locale-texts.ts';
 
 // The people list's sync status (what a read is doing, how it was done) crosses from main by code and
 // values; the renderer words it from the real locale tables, in the operator's language (#18).
 
-const ROOT = join(import.meta.dirname, '../../../src-renderer');
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : /(^|[/.])da\.json$/.test(n) ? [join(dir, n)] : []));
-const i18n = createInstance();
-await i18n.init({ resources: { da: { translation: {} }, en: { translation: {} } }, lng: 'da', fallbackLng: false, interpolation: { escapeValue: false } });
-for (const da of walk(ROOT)) {
-  i18n.addResourceBundle('da', 'translation', JSON.parse(readFileSync(da, 'utf8')), true, true);
-  i18n.addResourceBundle('en', 'translation', JSON.parse(readFileSync(da.replace(/da\.json$/, 'en.json'), 'utf8')), true, true);
-}
-const texts = (language: 'da' | 'en') => ({ language, t: (k: string, o?: Record<string, unknown>) => i18n.getFixedT(language)(k, o ?? {}) });
 const number = (language: 'da' | 'en') => formatterFor(language).number;
 const phase = (p: SyncPhase, l: 'da' | 'en') => syncPhaseText(p, texts(l), number(l));
 const method = (m: SyncMethod, l: 'da' | 'en') => syncMethodText(m, texts(l), number(l));
