@@ -9,12 +9,17 @@ const auditors = ['administrator', 'auditor'] as const;
 export const PACKAGE_CHUNK_BYTES = 512 * 1024;
 export const PACKAGE_CHUNK_BASE64 = Math.ceil(PACKAGE_CHUNK_BYTES / 3) * 4;
 
+/** What a long job is doing, by code (the renderer words it in the operator's language). */
+export const jobPhases = ['start', 'events', 'chain', 'report', 'signature', 'done'] as const;
+export const JobPhase = z.enum(jobPhases);
+export type JobPhase = z.infer<typeof JobPhase>;
+
 export const JobView = z.object({
   id: z.string(),
   kind: z.string(),
   owner: z.string(),
   state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
-  progress: z.object({ phase: z.string(), done: z.number(), total: z.number().nullable() }),
+  progress: z.object({ phase: JobPhase, done: z.number(), total: z.number().nullable() }),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   result: z.unknown(),

@@ -191,7 +191,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
   privateDir(dir);
   try {
     const total = store.count(req.filter);
-    job.progress({ phase: 'Hændelser', done: 0, total });
+    job.progress({ phase: 'events', done: 0, total });
 
     // CSV for any tool (semicolon, UTF-8 with BOM so Danish Excel opens it), XLSX for the auditor.
     // Both files are made owner-only before the writers open them (opening keeps the mode).
@@ -222,7 +222,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
       if (rows % 5000 === 0) {
         await xlsxCaughtUp(sheet);
         checkCancelled(job.signal);
-        job.progress({ phase: 'Hændelser', done: rows, total });
+        job.progress({ phase: 'events', done: rows, total });
       }
     }
     await csv.end();
@@ -231,8 +231,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
     checkCancelled(job.signal);
 
     // The journal's chain, walked in chunks with progress, and compared with the IdP's acknowledged heads.
-    const phase = 'Kontrol af journalens kæde';
-    const chain = await checkJournal(journal, req.idp, req.anchoredSeq, { signal: job.signal, onProgress: (done, all) => job.progress({ phase, done, total: all }) });
+    const chain = await checkJournal(journal, req.idp, req.anchoredSeq, { signal: job.signal, onProgress: (done, all) => job.progress({ phase: 'chain', done, total: all }) });
     checkCancelled(job.signal);
 
     let plan: AttestationPlan;
@@ -248,7 +247,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
     const roles = journalRoles(journal, stats.consoleSeqOf);
     const createdAt = new Date();
     for (;;) {
-      job.progress({ phase: 'Rapport (PDF)', done: rows, total });
+      job.progress({ phase: 'report', done: rows, total });
       await writeReport({
         file: join(dir, 'rapport.pdf'), packageId: name, language, municipality: municipalityOf(req), period: { from: req.filter.from ?? null, to: req.filter.to ?? null },
         scopeLabel: req.scopeLabel, fullCpr: req.fullCpr, operator: req.operator, createdAt, stats, roles, chain, plan, policy: req.policy,
@@ -300,7 +299,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
 
       let attestation: AttestationOutcome;
       if (plan.signed) {
-        job.progress({ phase: 'Underskrift fra IdP\'en', done: rows, total });
+        job.progress({ phase: 'signature', done: rows, total });
         try {
           const a = await req.idp!.attest({ purpose: 'evidence-manifest', manifestBase64: manifestBytes.toString('base64'), journalId: chain.journalId, actor: { username: req.operator.username, displayName: req.operator.displayName } });
           const signature = Buffer.from(a.signatureBase64, 'base64');
@@ -327,7 +326,7 @@ export async function exportEvidence(store: AuditStore, journal: Journal, req: E
       privateFile(join(dir, 'SHA256SUMS'), all.map((f) => `${f.sha256}  ${f.name}`).join('\n') + '\n');
       checkCancelled(job.signal);
       renameSync(dir, finalDir);
-      job.progress({ phase: 'Færdig', done: rows, total });
+      job.progress({ phase: 'done', done: rows, total });
       return { folder: finalDir, files: all, rows, chain, attestation };
     }
   } catch (e) {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConsoleError, type ErrorPayload } from '../../../shared/errors.ts';
 import { runInBackground } from '../../background.ts';
+import type { JobPhase } from '../../../shared/operations/audit.ts';
 
 export interface JobProgress {
-  phase: string;
+  phase: JobPhase;
   done: number;
   total: number | null;
 }

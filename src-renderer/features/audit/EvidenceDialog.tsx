@@ -118,8 +118,8 @@ function EvidenceForm({ timelinePeriod }: { timelinePeriod: { from: string | nul
       {error && !error.fields.reason && !error.fields.from && !error.fields.to && <Alert color="red" role="alert">{errorText(error)}</Alert>}
       {j?.state === 'running' ? (
         <Stack gap={4}>
-          <Text size="sm">{j.progress.phase}: {fmt.number(j.progress.done)}{j.progress.total !== null ? ` / ${fmt.number(j.progress.total)}` : ''}</Text>
-          <Progress value={j.progress.total ? (100 * j.progress.done) / j.progress.total : 5} animated aria-label={j.progress.phase} />
+          <Text size="sm">{t(`audit.jobPhase.${j.progress.phase}`)}: {fmt.number(j.progress.done)}{j.progress.total !== null ? ` / ${fmt.number(j.progress.total)}` : ''}</Text>
+          <Progress value={j.progress.total ? (100 * j.progress.done) / j.progress.total : 5} animated aria-label={t(`audit.jobPhase.${j.progress.phase}`)} />
           <Button variant="default" onClick={() => jobId && cancel.mutate({ id: jobId })} w="fit-content">{t('audit.cancel')}</Button>
         </Stack>
       ) : (

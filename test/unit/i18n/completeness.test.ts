@@ -17,6 +17,7 @@ import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
 import { tokenCheckStates } from '../../../shared/operations/tokens.ts';
 import { adMirrorCodes } from '../../../shared/operations/policies.ts';
+import { jobPhases } from '../../../shared/operations/audit.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
 
@@ -64,6 +65,7 @@ const enumerations: Record<string, readonly string[]> = {
   'actions.token.check.*': tokenCheckStates,
   'audit.outcomes.*': auditOutcomes,
   'audit.sources.*': ['console', 'idp'],
+  'audit.jobPhase.*': jobPhases,
   'audit.packageProblem.*': packageProblemCodes,
   'audit.journalFinding.*': journalFindingCodes,
   'audit.journalWhy.*': journalChangeWhys,
