@@ -99,6 +99,8 @@ export const messageKeys = [
   'accountNotUnderBase',
   'domainScopeUnknown',
   'policyOtherDomain',
+  'auditOtherDomain',
+  'auditUnknownDomain',
   'httpAddressRefused',
   'httpCancelled',
   'httpTimeout',

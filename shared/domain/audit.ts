@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorRef, MessageParams } from '../errors.ts';
+import { DomainId } from './settings.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Datoen skal skrives som ÅÅÅÅ-MM-DD');
 
@@ -20,6 +21,8 @@ export const AuditFilter = z
     text: z.string().max(200).optional(),
     correlationId: z.string().max(100).optional(),
     source: z.enum(['all', 'console', 'idp']).default('all'),
+    /** One AD domain's events (#19): about its people, or done by its operators. */
+    domain: DomainId.optional(),
     /**
      * One row per action: a console action's intent is folded into its outcome, and the IdP's events that
      * carry the action's correlation id into the same row (as `echoes`). Off for exports and evidence,
@@ -51,6 +54,8 @@ export const AuditRow = z.object({
   variant: z.string().nullable().optional(),
   /** In a folded timeline: the IdP's own events caused by this console action (its actions, oldest first). */
   echoes: z.array(z.string()).optional(),
+  /** With several AD domains: the id of the domain the event belongs to (its person's, else its operator's). */
+  domain: z.string().nullable().optional(),
 });
 export type AuditRow = z.infer<typeof AuditRow>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import { AttestationCertificateView, AuditFilter, AuditRow, JournalCheck, PackageCheck, RetentionSettings } from '../domain/audit.ts';
 import { isSafeReasonText, Reason } from '../domain/person.ts';
+import { DomainId } from '../domain/settings.ts';
 
 const auditors = ['administrator', 'auditor'] as const;
 
@@ -55,6 +56,8 @@ export const auditOps = {
       perDay: z.array(z.object({ day: z.string(), action: z.string(), count: z.number() })),
       perOperator: z.array(z.object({ operator: z.string(), count: z.number() })),
       failedLoginsPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
+      /** The domains the operator may pick in the filter (none with one domain, or for an operator confined to theirs). */
+      domains: z.array(z.object({ id: z.string(), name: z.string() })),
     }),
   }),
   'audit.refresh': op({
@@ -89,6 +92,8 @@ export const auditOps = {
         reason: z.string().trim().max(500).refine(isSafeReasonText, 'Begrundelsen indeholder usynlige styretegn eller ufuldstændige tegn.').optional(),
         /** The operator's console language: the report and the events files' headers follow it. */
         language: z.enum(['da', 'en']).default('da'),
+        /** One AD domain's events (#19); an operator of another domain than the municipality's gets theirs only, always. */
+        domain: DomainId.optional(),
       })
       .strict()
       .refine((i) => i.from <= i.to, { message: 'Slutdatoen ligger før startdatoen', path: ['to'] })

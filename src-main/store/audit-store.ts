@@ -1,7 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { auditVariant, type AuditFilter, type AuditRow } from '../../shared/domain/audit.ts';
 import type { AuditEvent } from '../../shared/idp/audit.ts';
-import { inTransaction, migrate, openDatabase } from './sqlite.ts';
+import { hasColumn, inTransaction, migrate, openDatabase } from './sqlite.ts';
 
 /**
  * The auditors' merged timeline: the console's own journal and a local cache of the IdP's audit log,
@@ -15,17 +15,33 @@ export interface AuditStore {
   purgeIdpBefore(cutoffs: { logins: string; other: string }, loginActions: readonly string[]): number;
   /** The newest IdP event id cached: where the next read by cursor starts. */
   idpCursor(): number;
-  search(filter: AuditFilter, page: { cursor?: string; limit: number }): { rows: AuditRow[]; nextCursor: string | null };
-  count(filter: AuditFilter): number;
+  search(filter: TimelineFilter, page: { cursor?: string; limit: number }): { rows: AuditRow[]; nextCursor: string | null };
+  count(filter: TimelineFilter): number;
   /** Oldest first, one row at a time: exports stream from here. */
-  iterate(filter: AuditFilter): Iterable<AuditRow>;
-  stats(filter: AuditFilter): {
+  iterate(filter: TimelineFilter): Iterable<AuditRow>;
+  stats(filter: TimelineFilter): {
     perDay: Array<{ day: string; action: string; count: number }>;
     perOperator: Array<{ operator: string; count: number }>;
     failedLoginsPerDay: Array<{ day: string; count: number }>;
   };
   close(): void;
 }
+
+/**
+ * A read limited to one AD domain's events (#19). An event is a domain's when the person it is about lives
+ * there (by the DN of their OU in the journal, by the IdP domain in the IdP's log), or when an operator of
+ * that domain did it (an operator of another domain than the first is journaled as `name@<domain id>`; an
+ * sAMAccountName never holds '@'). What names no configured domain is the municipality's own (the first).
+ */
+export interface TimelineDomains {
+  /** Every configured domain (two or more), the municipality's own first. Each row then says its domain. */
+  all: ReadonlyArray<{ id: string; baseDn: string; idpDomain: string }>;
+  /** Only this domain's events. */
+  only?: string;
+}
+
+/** The timeline's filter as main applies it: the operator's filter, and the domains main attributes and confines it by. */
+export type TimelineFilter = AuditFilter & { domains?: TimelineDomains };
 
 /** Start of a local calendar day as an ISO instant (the console's time zone). */
 export function localDayStart(date: string): string {
@@ -86,9 +102,15 @@ export function openAuditStore(file: string): AuditStore {
         new.action || ' ' || new.message || ' ' || coalesce(new.person, '') || ' ' || coalesce(new.person_username, '') || ' ' || coalesce(new.operator, ''));
     END;
       `),
+    // The person's IdP domain and the performer's username, so an event can be told to a domain (#19).
+    // Events cached before carry neither and count as the municipality's own.
+    (d) => {
+      if (!hasColumn(d, 'idp_events', 'person_domain')) d.exec('ALTER TABLE idp_events ADD COLUMN person_domain TEXT');
+      if (!hasColumn(d, 'idp_events', 'performer_username')) d.exec('ALTER TABLE idp_events ADD COLUMN performer_username TEXT');
+    },
   ]);
   const insertIdp = db.prepare(`INSERT OR IGNORE INTO idp_events (id, at, action, message, person, person_username, operator,
-    correlation_id, details, cpr_masked, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    correlation_id, details, cpr_masked, source, person_domain, performer_username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
   /** Where each filter looks in one source; a filter the source cannot answer excludes the source. */
   interface SourceColumns {
@@ -101,7 +123,24 @@ export function openAuditStore(file: string): AuditStore {
     ou: string | null;
     outcome: string | null;
     select: string;
+    /** The domain an event belongs to by its person, and by the operator who did it (SQL expressions). */
+    domain(w: TimelineDomains): { person: [string, SQLInputValue[]]; operator: [string, SQLInputValue[]] };
   }
+
+  /** `CASE WHEN <cond 1> THEN id 1 … ELSE <else> END` from (condition, params, id) triples. */
+  const caseOf = (arms: Array<[string, SQLInputValue[], string]>, otherwise: [string, SQLInputValue[]]): [string, SQLInputValue[]] => [
+    arms.length ? `CASE ${arms.map(([c]) => `WHEN ${c} THEN ?`).join(' ')} ELSE ${otherwise[0]} END` : otherwise[0],
+    [...arms.flatMap(([, p, id]) => [...p, id]), ...otherwise[1]],
+  ];
+  /**
+   * Operators of the other domains carry `@<id>`; any other name (no '@', an IdP administrator's own) is the
+   * first's. No operator (a person's own login): nobody's.
+   */
+  const operatorDomain = (column: string, w: TimelineDomains): [string, SQLInputValue[]] => {
+    const [first, ...others] = w.all;
+    const byName = others.map((d): [string, SQLInputValue[], string] => [`${column} LIKE ? ESCAPE '\\'`, [`%@${likeEscape(d.id)}`], d.id]);
+    return caseOf([[`${column} IS NULL`, [], ''], ...byName], ['?', [first?.id ?? '']]);
+  };
   const sources: Record<'console' | 'idp', SourceColumns> = {
     console: {
       table: 'journal', key: 'seq', action: 'operation', fts: 'journal_fts', personId: 'target', ou: 'target_ou', outcome: 'outcome',
@@ -110,6 +149,20 @@ export function openAuditStore(file: string): AuditStore {
               target_label AS person, target AS person_id, target_ou AS ou, outcome, reason, NULL AS message, correlation_id, workstation,
               coalesce(json_extract(summary, '$.input'),
                 (SELECT json_extract(i.summary, '$.input') FROM journal i WHERE i.seq = json_extract(journal.summary, '$.intent'))) AS input_json`,
+      domain: (w) => {
+        const first = w.all[0]?.id ?? '';
+        // The innermost domain first: a child domain's DN also lies within its parent's.
+        const inner = [...w.all].sort((a, b) => b.baseDn.length - a.baseDn.length);
+        const within = inner.map((d): [string, SQLInputValue[], string] => {
+          const base = d.baseDn.toLowerCase();
+          return [`(lower(target_ou) = ? OR lower(target_ou) LIKE ? ESCAPE '\\')`, [base, `%,${likeEscape(base)}`], d.id];
+        });
+        // No person: nobody's. A person with no AD account (no OU): the municipality's.
+        return {
+          person: caseOf([['target IS NULL', [], ''], ['target_ou IS NULL', [], first], ...within], ['?', [first]]),
+          operator: operatorDomain('operator_username', w),
+        };
+      },
     },
     // The IdP's log carries neither an outcome nor the person's OU: those filters are the console's.
     idp: {
@@ -117,10 +170,18 @@ export function openAuditStore(file: string): AuditStore {
       operator: (v) => ["operator LIKE ? ESCAPE '\\'", `%${likeEscape(v)}%`],
       select: `at, 'i' AS src, id, action, 'event' AS kind, operator, person, person_username AS person_id, NULL AS ou,
               NULL AS outcome, NULL AS reason, message, correlation_id, NULL AS workstation, NULL AS input_json`,
+      domain: (w) => {
+        const first = w.all[0]?.id ?? '';
+        const byIdp = w.all.filter((d) => d.idpDomain).map((d): [string, SQLInputValue[], string] => ['lower(person_domain) = ?', [d.idpDomain.toLowerCase()], d.id]);
+        return {
+          person: caseOf([['person_username IS NULL', [], ''], ...byIdp], ['?', [first]]),
+          operator: operatorDomain('performer_username', w),
+        };
+      },
     },
   };
 
-  function branch(source: 'console' | 'idp', f: AuditFilter): Branch | null {
+  function branch(source: 'console' | 'idp', f: TimelineFilter): Branch | null {
     const c = sources[source];
     if (f.source !== 'all' && f.source !== source) return null;
     if ((f.ou && !c.ou) || (f.outcome && !c.outcome)) return null;
@@ -139,6 +200,13 @@ export function openAuditStore(file: string): AuditStore {
     if (f.ou && c.ou) add(`(lower(${c.ou}) = lower(?) OR lower(${c.ou}) LIKE ? ESCAPE '\\')`, f.ou, `%,${likeEscape(f.ou.toLowerCase())}`);
     if (f.outcome && c.outcome) add(`${c.outcome} = ?`, f.outcome);
     if (f.correlationId) add('correlation_id = ?', f.correlationId);
+    let domain: [string, SQLInputValue[]] = ['NULL', []];
+    if (f.domains) {
+      const d = c.domain(f.domains);
+      // A row shows the domain of its person, else of its operator.
+      domain = [`coalesce(nullif(${d.person[0]}, ''), ${d.operator[0]})`, [...d.person[1], ...d.operator[1]]];
+      if (f.domains.only !== undefined) add(`(${d.person[0]} = ? OR ${d.operator[0]} = ?)`, ...d.person[1], f.domains.only, ...d.operator[1], f.domains.only);
+    }
     if (f.text?.trim()) add(`${c.key} IN (SELECT rowid FROM ${c.fts} WHERE ${c.fts} MATCH ?)`, ftsQuery(f.text));
     if (f.fold && source === 'console') {
       // An intent whose outcome is recorded is that outcome's row; one without (still running, or cut off) stays.
@@ -149,7 +217,7 @@ export function openAuditStore(file: string): AuditStore {
       // The IdP's events caused by a console action (by its correlation id) are shown in that action's row.
       add('NOT (correlation_id IS NOT NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.correlation_id = idp_events.correlation_id))');
     }
-    return { sql: `SELECT ${c.select} FROM ${c.table} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params };
+    return { sql: `SELECT ${c.select}, ${domain[0]} AS domain FROM ${c.table} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params: [...domain[1], ...params] };
   }
 
   const variantOf = (r: Record<string, unknown>): string | null => {
@@ -177,6 +245,7 @@ export function openAuditStore(file: string): AuditStore {
     correlationId: (r.correlation_id as string | null) ?? null,
     workstation: (r.workstation as string | null) ?? null,
     variant: r.src === 'c' ? variantOf(r) : null,
+    domain: (r.domain as string | null) ?? null,
     echoes: [],
   });
 
@@ -198,7 +267,7 @@ export function openAuditStore(file: string): AuditStore {
     return rows.map((r) => (r.source === 'console' && r.correlationId && found.has(r.correlationId) ? { ...r, echoes: found.get(r.correlationId)! } : r));
   }
 
-  const branches = (f: AuditFilter) => [branch('console', f), branch('idp', f)].filter((b): b is Branch => b !== null);
+  const branches = (f: TimelineFilter) => [branch('console', f), branch('idp', f)].filter((b): b is Branch => b !== null);
 
   return {
     close: () => db.close(),
@@ -208,7 +277,7 @@ export function openAuditStore(file: string): AuditStore {
         for (const e of events) {
           const r = insertIdp.run(e.id, e.time, e.action, e.message, e.person?.displayName ?? e.person?.username ?? null,
             e.person?.username ?? null, e.performer ? `${e.performer.displayName ?? e.performer.username} (${e.performer.username})` : null,
-            e.correlationId, e.details, e.cprMasked, e.source);
+            e.correlationId, e.details, e.cprMasked, e.source, e.person?.domain ?? null, e.performer?.username ?? null);
           added += Number(r.changes);
         }
         return added;

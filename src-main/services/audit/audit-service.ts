@@ -7,7 +7,10 @@ import { checkJournal } from './journal-anchor.ts';
 import { policyEvidenceContext } from './evidence-context.ts';
 import { applyRetention } from './retention.ts';
 import type { Connections, FeatureService } from '../../ports.ts';
-import type { AuditStore } from '../../store/audit-store.ts';
+import type { AuditStore, TimelineFilter } from '../../store/audit-store.ts';
+import { idpDomainOf, type AdDomain } from '../../../shared/domain/settings.ts';
+import { keyedError } from '../../../shared/errors.ts';
+import type { Operator } from '../../../shared/roles.ts';
 import type { Journal } from '../../store/journal.ts';
 import type { RetentionStore } from '../../store/retention-store.ts';
 import type { AuditShipping } from './shipping.ts';
@@ -34,8 +37,42 @@ function scopeFilter(from: string, to: string, scope: EvidenceScope, language: '
   }
 }
 
+/**
+ * The timeline as an operator may read it (#19). With several AD domains every row says its domain, and an
+ * operator of a domain other than the municipality's own reads that domain's events only — in the list,
+ * the counts and charts and every evidence package alike. The municipality's own auditors read every
+ * domain's (the IdP is the municipality's; its audit covers the schools' logins too) and may pick one.
+ */
+export function timelineFilter(filter: AuditFilter, operator: Operator, domains: readonly AdDomain[]): TimelineFilter {
+  const { domain: chosen, ...rest } = filter;
+  if (domains.length < 2) {
+    if (chosen !== undefined && !domains.some((d) => d.id === chosen)) throw unknownDomain(chosen);
+    return rest;
+  }
+  const all = domains.map((d) => ({ id: d.id, baseDn: d.baseDn, idpDomain: idpDomainOf(d) }));
+  const own = operator.domain && !operator.domain.primary ? operator.domain : null;
+  if (chosen !== undefined && !domains.some((d) => d.id === chosen)) throw unknownDomain(chosen);
+  if (own && chosen !== undefined && chosen !== own.id) {
+    throw keyedError('forbidden', 'auditOtherDomain', `Du kan kun se hændelser i domænet ${own.name}, som du er logget ind i.`, { own: own.name });
+  }
+  const only = own?.id ?? chosen;
+  return { ...rest, domains: { all, ...(only !== undefined ? { only } : {}) } };
+}
+
+const unknownDomain = (id: string) => keyedError('validation', 'auditUnknownDomain', `Domænet ${id} findes ikke i indstillingerne.`, { domain: id });
+
+/** The report's scope line names the domain when the package holds one domain's events. */
+function domainLabel(label: string, filter: TimelineFilter, domains: readonly AdDomain[], language: 'da' | 'en'): string {
+  const only = filter.domains?.only;
+  const name = only ? domains.find((d) => d.id === only)?.name : undefined;
+  if (!name) return label;
+  return `${label} — ${language === 'en' ? 'domain' : 'domænet'} ${name}`;
+}
+
 export interface AuditServiceDeps {
   connections(): Connections;
+  /** The configured AD domains (the municipality's own first); fewer than two: nothing to tell apart. */
+  domains(): readonly AdDomain[];
   journal: Journal;
   audit: AuditStore;
   shipping: AuditShipping;
@@ -52,10 +89,20 @@ export interface AuditServiceDeps {
 /** Revision: the merged timeline, the journal's check, evidence packages, retention, and long jobs. */
 export function createAuditService(deps: AuditServiceDeps): FeatureService<typeof auditOps> {
   const uploads = deps.uploads ?? createPackageUploads();
+  const readable = (filter: AuditFilter, ctx: { requireSession(): { operator: Operator } }) => timelineFilter(filter, ctx.requireSession().operator, deps.domains());
+  /** The domains an operator may pick in the filter: every one for the municipality's own, none to a confined operator. */
+  const domainChoices = (operator: Operator) => {
+    const domains = deps.domains();
+    if (domains.length < 2 || (operator.domain && !operator.domain.primary)) return [];
+    return domains.map((d) => ({ id: d.id, name: d.name }));
+  };
   return {
-    'audit.search': async (input) => deps.audit.search(input.filter, { cursor: input.cursor, limit: input.limit }),
+    'audit.search': async (input, ctx) => deps.audit.search(readable(input.filter, ctx), { cursor: input.cursor, limit: input.limit }),
 
-    'audit.stats': async (input) => ({ total: deps.audit.count(input.filter), ...deps.audit.stats(input.filter) }),
+    'audit.stats': async (input, ctx) => {
+      const filter = readable(input.filter, ctx);
+      return { total: deps.audit.count(filter), ...deps.audit.stats(filter), domains: domainChoices(ctx.requireSession().operator) };
+    },
 
     'audit.refresh': async () => {
       await deps.syncAudit();
@@ -67,7 +114,9 @@ export function createAuditService(deps: AuditServiceDeps): FeatureService<typeo
 
     'audit.exportEvidence': async (input, ctx) => {
       const operator = ctx.requireSession().operator;
-      const { filter, label } = scopeFilter(input.from, input.to, input.scope, input.language);
+      const scoped = scopeFilter(input.from, input.to, input.scope, input.language);
+      const filter = timelineFilter({ ...scoped.filter, ...(input.domain ? { domain: input.domain } : {}) }, operator, deps.domains());
+      const label = domainLabel(scoped.label, filter, deps.domains(), input.language);
       const idp = deps.connections().idp;
       const job = deps.jobs.start('audit.exportEvidence', operator.username, async (job) =>
         exportEvidence(deps.audit, deps.journal, {

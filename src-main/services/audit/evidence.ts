@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { AuditFilter, AuditRow, JournalCheck, PackageCheck, packageProblemCodes } from '../../../shared/domain/audit.ts';
+import type { AuditRow, JournalCheck, PackageCheck, packageProblemCodes } from '../../../shared/domain/audit.ts';
 import { auditActionLabel } from '../../../shared/domain/audit.ts';
 import type { AttestationCertificate } from '../../../shared/idp/journal.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
@@ -13,7 +13,7 @@ import { evidenceColumnsByLanguage, sourceLabel, type EvidenceLanguage } from '.
 import { ReportCollector, writeReport, type AttestationPlan, type PolicyContext } from './evidence-report.ts';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { Operator } from '../../../shared/roles.ts';
-import type { AuditStore } from '../../store/audit-store.ts';
+import type { AuditStore, TimelineFilter } from '../../store/audit-store.ts';
 import type { Journal } from '../../store/journal.ts';
 import type { JobContext } from './jobs.ts';
 import { csvRecord } from '../csv.ts';
@@ -128,7 +128,7 @@ export type AttestationOutcome =
   | { signed: false; reason: string };
 
 export interface EvidenceRequest {
-  filter: AuditFilter;
+  filter: TimelineFilter;
   scopeLabel: string;
   fullCpr: boolean;
   operator: Operator;

@@ -26,7 +26,10 @@ export function operatorFromIdentity(identity: OperatorIdentity, mapping: RoleMa
   if (scopes.length > 0) granted.add('helpdesk');
 
   return {
-    username: identity.username,
+    // Usernames repeat across domains (op.helpdesk in both): one of another domain than the municipality's
+    // own is `name@<domain id>` wherever it is kept — the journal, jobs and views — so none is mistaken for
+    // the other. An sAMAccountName never holds '@'.
+    username: domain && !domain.primary ? `${identity.username}@${domain.id}` : identity.username,
     displayName: identity.displayName,
     dn: identity.dn,
     roles: allRoles.filter((r) => granted.has(r)),

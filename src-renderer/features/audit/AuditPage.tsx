@@ -26,8 +26,10 @@ import { EvidenceButton, PackageCheckCard } from './EvidenceDialog.tsx';
 i18n.addResourceBundle('da', 'translation', da, true, true);
 i18n.addResourceBundle('en', 'translation', en, true, true);
 
-type Draft = { from: string | null; to: string | null; actions: string[]; operator: string; person: string; ou: string; outcome: string | null; text: string; source: 'all' | 'console' | 'idp'; correlationId: string | null };
-const emptyDraft: Draft = { from: null, to: null, actions: [], operator: '', person: '', ou: '', outcome: null, text: '', source: 'all', correlationId: null };
+type Draft = { from: string | null; to: string | null; actions: string[]; operator: string; person: string; ou: string; outcome: string | null; text: string; source: 'all' | 'console' | 'idp'; correlationId: string | null; domain?: string | null };
+const emptyDraft: Draft = { from: null, to: null, actions: [], operator: '', person: '', ou: '', outcome: null, text: '', source: 'all', correlationId: null, domain: null };
+/** Domain ids to names, for the domains main lets this operator pick (none: one domain, or confined to theirs). */
+type DomainNames = ReadonlyMap<string, string>;
 
 function toFilter(d: Draft): AuditFilter {
   // One row per action; following one action's correlation id shows each of its records instead.
@@ -40,6 +42,7 @@ function toFilter(d: Draft): AuditFilter {
   if (d.outcome) f.outcome = d.outcome as AuditFilter['outcome'];
   if (d.text.trim()) f.text = d.text.trim();
   if (d.correlationId) f.correlationId = d.correlationId;
+  if (d.domain) f.domain = d.domain;
   return f;
 }
 
@@ -56,7 +59,7 @@ const fmtTime = (iso: string) => formatterFor(i18n.language).dateTime(iso, { sec
 const ROW = 36;
 const cols = '170px 1.3fr 1fr 1fr 110px 1.4fr';
 
-function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRow) => void }) {
+function Timeline({ filter, onPick, domains }: { filter: AuditFilter; onPick: (r: AuditRow) => void; domains: DomainNames }) {
   const { t, i18n } = useTranslation();
   const q = useOpPages('audit.search', { filter, limit: 200 });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
@@ -99,7 +102,10 @@ function Timeline({ filter, onPick }: { filter: AuditFilter; onPick: (r: AuditRo
                   {auditActionLabel(r.action, i18n.language, r.variant)}
                 </span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.operator ?? '–'}</span>
-                <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.person ?? '–'}</span>
+                <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                  {r.domain && domains.has(r.domain) && <Badge size="xs" variant="outline" color="gray" mr={6} data-testid="audit-domain">{domains.get(r.domain)}</Badge>}
+                  {r.person ?? '–'}
+                </span>
                 <span>
                   {r.outcome ? t(`audit.outcomes.${r.outcome}`) : r.kind === 'intent' ? '…' : ''}
                   {(r.echoes?.length ?? 0) > 0 && <Badge size="xs" variant="light" color="grape" ml={4} data-testid="audit-echo">{t('audit.sources.idp')}</Badge>}
@@ -247,6 +253,10 @@ export default function AuditPage() {
   const [saveName, setSaveName] = useState('');
   const actionOptions = Object.keys(auditActionLabels).filter((a) => !a.includes(':')).map((value) => ({ value, label: auditActionLabel(value, i18n.language) }));
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  // The same query the charts make (one request): main says which domains this operator may pick.
+  const choices = useOp('audit.stats', { filter }).data?.domains;
+  const domains: DomainNames = useMemo(() => new Map((choices ?? []).map((d) => [d.id, d.name])), [choices]);
+  const confinedTo = operator?.domain && !operator.domain.primary ? operator.domain.name : null;
 
   return (
     <DatesProvider settings={{ locale: i18n.language === 'en' ? 'en' : 'da', firstDayOfWeek: 1 }}>
@@ -259,6 +269,7 @@ export default function AuditPage() {
             <Button variant="default" onClick={() => verify.mutate({})} loading={verify.isPending} data-testid="verify-journal">{t('audit.verify')}</Button>
           </Group>
         </Group>
+        {confinedTo && <Text size="sm" c="dimmed" data-testid="audit-only-domain">{t('audit.onlyDomain', { domain: confinedTo })}</Text>}
         {verify.data && <JournalCheckResult check={verify.data} />}
         {verify.error && <Alert color="red">{errorText(verify.error)}</Alert>}
         <Card withBorder>
@@ -275,6 +286,10 @@ export default function AuditPage() {
               <Select label={t('audit.outcome')} value={draft.outcome} onChange={(outcome) => set({ outcome })} clearable
                 data={(['success', 'refused', 'failed', 'unknown'] as const).map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))} />
               <TextInput label={t('audit.text')} value={draft.text} onChange={(e) => set({ text: e.currentTarget.value })} data-testid="audit-text" />
+              {domains.size > 0 && (
+                <Select label={t('audit.domain')} placeholder={t('audit.allDomains')} value={draft.domain ?? null} onChange={(domain) => set({ domain })} clearable
+                  data={[...domains].map(([value, label]) => ({ value, label }))} data-testid="audit-domain-filter" />
+              )}
               <Stack gap={2}>
                 <Text size="sm" fw={500}>{t('audit.source')}</Text>
                 <SegmentedControl value={draft.source} onChange={(v) => set({ source: v as Draft['source'] })}
@@ -295,7 +310,7 @@ export default function AuditPage() {
             </Group>
           </Stack>
         </Card>
-        <Timeline filter={filter} onPick={setPicked} />
+        <Timeline filter={filter} onPick={setPicked} domains={domains} />
         <Charts filter={filter} />
         <PackageCheckCard />
         <RetentionCard />
@@ -309,7 +324,8 @@ export default function AuditPage() {
                   [t('audit.time'), fmtTime(picked.at)], [t('audit.source'), picked.source === 'console' ? t('audit.sourceConsole') : t('audit.sourceIdp')],
                   [t('audit.action'), `${auditActionLabel(picked.action, i18n.language, picked.variant)} (${picked.action})`], [t('audit.operator'), picked.operator], [t('audit.personCol'), picked.person], [t('audit.ou'), picked.ou],
                   [t('audit.outcome'), picked.outcome ? t(`audit.outcomes.${picked.outcome}`) : picked.kind], [t('audit.reason'), picked.reason], [t('audit.message'), picked.message],
-                  ['Korrelations-id', picked.correlationId], ['Arbejdsstation', picked.workstation],
+                  [t('audit.correlationId'), picked.correlationId], [t('audit.workstationLabel'), picked.workstation],
+                  ...(picked.domain && domains.has(picked.domain) ? [[t('audit.domain'), domains.get(picked.domain) ?? null]] : []),
                   ...(picked.echoes?.length ? [[t('audit.sourceIdp'), (picked.echoes ?? []).map((a) => auditActionLabel(a, i18n.language)).join(', ')]] : []),
                 ] as Array<[string, string | null]>).map(([k, v]) => (
                   <Table.Tr key={k}><Table.Th w={160}>{k}</Table.Th><Table.Td style={{ wordBreak: 'break-word' }}>{v ?? '–'}</Table.Td></Table.Tr>

@@ -65,6 +65,18 @@ test('a school helpdesk works in the school domain only; the municipality’s he
   expect(await bindError(schoolDcClient(), `${PUPIL.username}@${SCHOOL_DNS}`, SCHOOL_PASSWORD)).toMatch(/data 52e|invalid credentials/i);
   await page.keyboard.press('Escape');
 
+  // The school's administrator reads the school's journal only: the reset is there, under their name with
+  // the school's domain; none of the municipality's operators' records of this run is.
+  await page.getByRole('navigation').getByRole('link', { name: 'Revision' }).click();
+  await expect(page.getByTestId('audit-only-domain')).toContainText('Skolerne');
+  await page.getByTestId('audit-text').fill(PUPIL.username);
+  const rows = page.getByTestId('audit-row');
+  await expect(rows.filter({ hasText: `${SCHOOL_OPERATORS.administrator}@skole` }).first()).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('audit-text').fill('');
+  await expect(rows.first()).toBeVisible();
+  const operators = await rows.evaluateAll((els) => els.map((e) => e.children[2]?.textContent ?? ''));
+  expect(operators.filter((o) => o !== '–' && !/@skole\)$/.test(o))).toEqual([]);
+
   // The municipality's helpdesk (the same account name, another account): their domain, no pupil of the school.
   await page.getByRole('button', { name: 'Log ud' }).click();
   await signIn(page, OPERATORS.helpdesk);

@@ -88,4 +88,37 @@ describe('two domains, one console', () => {
     const own = await as(townAdmin).call('policy.mirrorToAd', { domain: 'kommune.test', reason: 'Test af domænegrænsen' });
     expect(!own.ok && own.error).toMatchObject({ code: 'unavailable-idp' });
   });
+
+  it('the journal by domain: the school’s administrator reads the school’s events only; the municipality’s administrator reads both, each with its domain', async () => {
+    const schoolAdmin = await signIn(`${skole.facts.operators.administrator}@skole.test`, skole.facts.password);
+    // Administrators read the journal too (the mapping here grants no auditor group).
+    const townAuditor = await signIn(kommune.facts.operators.administrator, kommune.facts.password);
+    const pupil = (await listed(schoolAdmin, pupils[0])).rows.find((r) => r.username === pupils[0])!;
+    const unlock = await as(schoolAdmin).call('people.unlockAccount', { personId: pupil.id, reason: 'Elev ringede til kontoret' });
+    expect(unlock.ok, JSON.stringify(!unlock.ok && unlock.error)).toBe(true);
+
+    // The school's operators are journaled with their domain: the same name in the municipality is another person.
+    const mine = await as(schoolAdmin).ok('audit.search', { filter: { actions: [], source: 'console' }, limit: 500 });
+    expect(mine.rows.length).toBeGreaterThan(0);
+    expect(mine.rows.some((r) => r.action === 'people.unlockAccount' && r.person?.includes(pupils[0]!))).toBe(true);
+    // Each is the school's: about a school person, or done by a school operator (the earlier test's refused try
+    // on a municipality person is theirs to see, and says the person's domain).
+    const schoolOperator = (r: { operator: string | null }) => /@skole\)$/.test(r.operator ?? '');
+    expect(mine.rows.every((r) => r.domain === 'skole' || schoolOperator(r)), JSON.stringify(mine.rows.filter((r) => r.domain !== 'skole'))).toBe(true);
+    expect(mine.rows.some((r) => r.domain === 'kommune' && r.outcome === 'refused' && schoolOperator(r))).toBe(true);
+    expect(mine.rows.filter((r) => r.action === 'session.login').every((r) => r.operator?.endsWith('@skole)'))).toBe(true);
+    // The municipality's sign-ins in this run are not theirs to read, nor to count, nor to pick.
+    const stats = await as(schoolAdmin).ok('audit.stats', { filter: { actions: [], source: 'console' } });
+    expect(stats.total).toBe(mine.rows.length);
+    expect(stats.domains).toEqual([]);
+    const other = await as(schoolAdmin).call('audit.search', { filter: { actions: [], source: 'all', domain: 'kommune' }, limit: 10 });
+    expect(!other.ok && other.error).toMatchObject({ code: 'forbidden', key: 'auditOtherDomain', params: { own: 'Skolerne' } });
+
+    const all = await as(townAuditor).ok('audit.search', { filter: { actions: [], source: 'console' }, limit: 500 });
+    expect(new Set(all.rows.map((r) => r.domain))).toEqual(new Set(['kommune', 'skole']));
+    expect(all.rows.length).toBeGreaterThan(mine.rows.length);
+    const picked = await as(townAuditor).ok('audit.search', { filter: { actions: [], source: 'console', domain: 'skole' }, limit: 500 });
+    expect(picked.rows.map((r) => r.key)).toEqual(mine.rows.map((r) => r.key));
+    expect((await as(townAuditor).ok('audit.stats', { filter: { actions: [], source: 'all' } })).domains).toEqual([{ id: 'kommune', name: 'Kommunen' }, { id: 'skole', name: 'Skolerne' }]);
+  });
 });

@@ -36,7 +36,7 @@ describe('stores: schema versions and their own connections', () => {
     const versions = Object.fromEntries(
       (new DatabaseSync(file).prepare('SELECT store, version FROM schema_versions').all() as Array<{ store: string; version: number }>).map((r) => [r.store, r.version]),
     );
-    expect(versions).toEqual({ journal: 3, audit: 1, bulk: 3 });
+    expect(versions).toEqual({ journal: 3, audit: 2, bulk: 3 });
     bulk.close();
     audit.close();
     journal.close();
