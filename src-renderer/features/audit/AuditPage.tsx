@@ -264,7 +264,7 @@ export default function AuditPage() {
         <Group justify="space-between">
           <Title order={1} size="h2">{t('audit.title')}</Title>
           <Group>
-            <EvidenceButton timelinePeriod={{ from: draft.from, to: draft.to }} />
+            <EvidenceButton timelinePeriod={{ from: draft.from, to: draft.to }} domains={choices ?? []} />
             <Button variant="default" onClick={() => refresh.mutate({})} loading={refresh.isPending}>{t('audit.refresh')}</Button>
             <Button variant="default" onClick={() => verify.mutate({})} loading={verify.isPending} data-testid="verify-journal">{t('audit.verify')}</Button>
           </Group>

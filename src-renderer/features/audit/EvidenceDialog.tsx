@@ -38,26 +38,31 @@ type ExportResult = { folder: string; rows: number; attestation: { signed: true;
  * silently from the timeline's filters), and a download of the finished package as one zip — a browser
  * download in the web host, a save dialog in Electron.
  */
-export function EvidenceButton({ timelinePeriod }: { timelinePeriod: { from: string | null; to: string | null } }) {
+type Period = { from: string | null; to: string | null };
+/** The domains main lets this operator pick (none: one domain, or an operator confined to theirs, whose package is theirs). */
+type DomainChoices = ReadonlyArray<{ id: string; name: string }>;
+
+export function EvidenceButton({ timelinePeriod, domains }: { timelinePeriod: Period; domains: DomainChoices }) {
   const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
   return (
     <>
       <Button onClick={() => setOpened(true)} data-testid="export-open">{t('audit.exportOpen')}</Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title={t('audit.export')} size="lg">
-        <EvidenceForm timelinePeriod={timelinePeriod} />
+        <EvidenceForm timelinePeriod={timelinePeriod} domains={domains} />
       </Modal>
     </>
   );
 }
 
-function EvidenceForm({ timelinePeriod }: { timelinePeriod: { from: string | null; to: string | null } }) {
+function EvidenceForm({ timelinePeriod, domains }: { timelinePeriod: Period; domains: DomainChoices }) {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const [period, setPeriod] = useState<{ from: string | null; to: string | null }>(defaultPeriod);
   const [scope, setScope] = useState<Scope>('all');
   const [person, setPerson] = useState('');
   const [ou, setOu] = useState('');
+  const [domain, setDomain] = useState<string | null>(null);
   const [fullCpr, setFullCpr] = useState(false);
   const [reason, setReason] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
@@ -84,7 +89,7 @@ function EvidenceForm({ timelinePeriod }: { timelinePeriod: { from: string | nul
     try {
       // The package is written in the operator's console language.
       const language = i18n.language === 'en' ? ('en' as const) : ('da' as const);
-      const r = await exportEvidence.mutateAsync({ from: period.from, to: period.to, scope: s, fullCpr, language, ...(fullCpr ? { reason } : {}) });
+      const r = await exportEvidence.mutateAsync({ from: period.from, to: period.to, scope: s, fullCpr, language, ...(fullCpr ? { reason } : {}), ...(domain ? { domain } : {}) });
       setJobId(r.job.id);
     } catch (e) {
       setError(e instanceof OpError ? e : new OpError('internal', String(e)));
@@ -113,6 +118,10 @@ function EvidenceForm({ timelinePeriod }: { timelinePeriod: { from: string | nul
         data={[{ value: 'all', label: t('audit.scopeAll') }, { value: 'admin', label: t('audit.scopeAdmin') }, { value: 'person', label: t('audit.scopePerson') }, { value: 'ou', label: t('audit.scopeOu') }, { value: 'policy', label: t('audit.scopePolicy') }]} />
       {scope === 'person' && <TextInput label={t('audit.person')} value={person} onChange={(e) => setPerson(e.currentTarget.value)} error={fields['scope.person']} />}
       {scope === 'ou' && <TextInput label={t('audit.ou')} value={ou} onChange={(e) => setOu(e.currentTarget.value)} error={fields['scope.ou']} />}
+      {domains.length > 0 && (
+        <Select label={t('audit.domain')} placeholder={t('audit.allDomains')} value={domain} onChange={setDomain} clearable
+          data={domains.map((d) => ({ value: d.id, label: d.name }))} data-testid="export-domain" />
+      )}
       <Checkbox label={t('audit.fullCpr')} checked={fullCpr} onChange={(e) => setFullCpr(e.currentTarget.checked)} />
       {fullCpr && <Textarea label={t('audit.fullCprReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fields.reason} autosize />}
       {error && !error.fields.reason && !error.fields.from && !error.fields.to && <Alert color="red" role="alert">{errorText(error)}</Alert>}

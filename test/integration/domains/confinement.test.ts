@@ -1,6 +1,8 @@
 // One console, two real AD domains: an operator sees and acts in the domain they signed in to only — the
 // list is read under their bind in their domain and filtered to it, a person of the other domain is
 // refused, and a password policy of the other domain is refused before anything is written.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleMapping } from '../../../shared/domain/settings.ts';
 import { defaultPolicySettings } from '../../../shared/idp/password-policy.ts';
@@ -120,5 +122,25 @@ describe('two domains, one console', () => {
     const picked = await as(townAuditor).ok('audit.search', { filter: { actions: [], source: 'console', domain: 'skole' }, limit: 500 });
     expect(picked.rows.map((r) => r.key)).toEqual(mine.rows.map((r) => r.key));
     expect((await as(townAuditor).ok('audit.stats', { filter: { actions: [], source: 'all' } })).domains).toEqual([{ id: 'kommune', name: 'Kommunen' }, { id: 'skole', name: 'Skolerne' }]);
+
+    // The evidence package of the school's administrator holds the school's events only, and says so.
+    const d = new Date();
+    const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const started = await as(schoolAdmin).ok('audit.exportEvidence', { from: day, to: day, scope: { kind: 'admin' } });
+    let job = started.job;
+    for (let i = 0; i < 1500 && job.state === 'running'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      job = (await as(schoolAdmin).ok('jobs.get', { id: job.id })).job;
+    }
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
+    const { rows, folder } = job.result as { rows: number; folder: string };
+    const today = await as(schoolAdmin).ok('audit.search', { filter: { actions: [], source: 'console', from: day, to: day }, limit: 500 });
+    // (The export's own records may land after it counted.)
+    expect(rows).toBeGreaterThan(2);
+    expect(rows).toBeLessThanOrEqual(today.rows.length);
+    const csv = readFileSync(join(folder, 'haendelser.csv'), 'utf8');
+    expect(csv).toContain(`${skole.facts.operators.administrator}@skole`);
+    expect(csv).not.toContain(`(${kommune.facts.operators.administrator})`);
+    expect(readFileSync(join(folder, 'rapport.pdf')).length).toBeGreaterThan(0);
   });
 });
