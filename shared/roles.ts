@@ -33,6 +33,27 @@ export const Operator = z.object({
 });
 export type Operator = z.infer<typeof Operator>;
 
+/**
+ * An operator's username as the console keeps it (journal, jobs, views): one of another domain than the
+ * municipality's own is `name@<domain id>`, so the same account name in two domains is never one operator.
+ * An sAMAccountName never holds '@'.
+ */
+export function operatorUsername(name: string, domain?: OperatorDomain): string {
+  return domain && !domain.primary ? `${name}@${domain.id}` : name;
+}
+
+/** The domain a kept username names: its id, or null for the municipality's own (the first). */
+export function usernameDomain(username: string): string | null {
+  const at = username.lastIndexOf('@');
+  return at < 0 ? null : username.slice(at + 1);
+}
+
+/** Whether what `username` made (a bulk job, …) is in the operator's domain; always, with no domain facts. */
+export function madeInOwnDomain(operator: Operator, username: string): boolean {
+  if (!operator.domain) return true;
+  return usernameDomain(username) === (operator.domain.primary ? null : operator.domain.id);
+}
+
 /** The OUs (DNs) an operation is limited to for an operator; null = the whole organisation. */
 export type Scope = readonly string[] | null;
 

@@ -224,6 +224,8 @@ export function openBulkStore(file: string) {
     state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const selectJob = db.prepare('SELECT * FROM bulk_jobs WHERE id = ?');
   const selectJobs = db.prepare('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT ?');
+  const selectOwnJobs = db.prepare("SELECT * FROM bulk_jobs WHERE instr(created_by, '@') = 0 ORDER BY created_at DESC LIMIT ?");
+  const selectDomainJobs = db.prepare("SELECT * FROM bulk_jobs WHERE created_by LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT ?");
   const selectUnfinished = db.prepare("SELECT * FROM bulk_jobs WHERE state IN ('running', 'pausing', 'cancelling')");
   const countStates = db.prepare('SELECT state, count(*) AS n FROM bulk_rows WHERE job_id = ? GROUP BY state');
   const countPlans = db.prepare('SELECT plan, count(*) AS n FROM bulk_rows WHERE job_id = ? GROUP BY plan');
@@ -266,8 +268,11 @@ export function openBulkStore(file: string) {
       return r ? jobFromRow(r) : null;
     },
 
-    listJobs(limit: number): BulkJobRecord[] {
-      return (selectJobs.all(limit) as Record<string, unknown>[]).map(jobFromRow);
+    listJobs(limit: number, domain?: string | null): BulkJobRecord[] {
+      if (domain === undefined) return (selectJobs.all(limit) as Record<string, unknown>[]).map(jobFromRow);
+      // Planned by an operator of that domain (`name@<id>`), or of the municipality's own (no '@'): see operatorUsername.
+      const rows = domain === null ? selectOwnJobs.all(limit) : selectDomainJobs.all(`%@${domain.replace(/[\\%_]/g, (c) => '\\' + c)}`, limit);
+      return (rows as Record<string, unknown>[]).map(jobFromRow);
     },
 
     /** Jobs the database says are running, though no runner of this process has them (after a crash). */

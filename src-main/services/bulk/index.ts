@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsoleError } from '../../../shared/errors.ts';
 import type { BulkAction, BulkJobView, BulkRowState, BulkRowView, BulkTarget } from '../../../shared/domain/bulk.ts';
 import type { LinkRule } from '../../../shared/mitid/link-rule.ts';
-import { inScope, type Operator, type Scope } from '../../../shared/roles.ts';
+import { inScope, madeInOwnDomain, type Operator, type Scope } from '../../../shared/roles.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
 import type { Journal } from '../../store/journal.ts';
@@ -177,8 +177,14 @@ export function createBulkService(deps: BulkServiceDeps) {
       return view(id);
     },
 
-    list(limit: number): BulkJobView[] {
-      return store.listJobs(limit).map((j) => store.view(j));
+    list(limit: number, operator: Operator): BulkJobView[] {
+      return store.listJobs(limit, operator.domain ? (operator.domain.primary ? null : operator.domain.id) : undefined).map((j) => store.view(j));
+    },
+
+    ownJob(jobId: string, operator: Operator): string {
+      // Jobs belong to the domain of the operator who planned them: another domain's job does not exist here.
+      if (!madeInOwnDomain(operator, mustGet(jobId).createdBy)) throw new ConsoleError('not-found', 'Masseopgaven findes ikke.').withKey('bulkJobMissing');
+      return jobId;
     },
 
     get(jobId: string, states: readonly BulkRowState[], offset: number, limit: number): { job: BulkJobView; rows: BulkRowView[]; matching: number } {

@@ -1,6 +1,6 @@
 import type { RoleMapping } from '../../../shared/domain/settings.ts';
 import type { Operator, OperatorDomain, Role } from '../../../shared/roles.ts';
-import { roles as allRoles } from '../../../shared/roles.ts';
+import { operatorUsername, roles as allRoles } from '../../../shared/roles.ts';
 import type { OperatorIdentity } from '../../connectors/directory-port.ts';
 
 const none: RoleMapping = { administrator: [], useradmin: [], helpdesk: [], auditor: [], helpdeskScopes: [] };
@@ -26,10 +26,7 @@ export function operatorFromIdentity(identity: OperatorIdentity, mapping: RoleMa
   if (scopes.length > 0) granted.add('helpdesk');
 
   return {
-    // Usernames repeat across domains (op.helpdesk in both): one of another domain than the municipality's
-    // own is `name@<domain id>` wherever it is kept — the journal, jobs and views — so none is mistaken for
-    // the other. An sAMAccountName never holds '@'.
-    username: domain && !domain.primary ? `${identity.username}@${domain.id}` : identity.username,
+    username: operatorUsername(identity.username, domain),
     displayName: identity.displayName,
     dn: identity.dn,
     roles: allRoles.filter((r) => granted.has(r)),
