@@ -101,6 +101,7 @@ export const messageKeys = [
   'policyOtherDomain',
   'auditOtherDomain',
   'auditUnknownDomain',
+  'settingsOtherDomain',
   'httpAddressRefused',
   'httpCancelled',
   'httpTimeout',

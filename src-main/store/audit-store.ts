@@ -133,7 +133,7 @@ export function openAuditStore(file: string): AuditStore {
     [...arms.flatMap(([, p, id]) => [...p, id]), ...otherwise[1]],
   ];
   /**
-   * Operators of the other domains carry `@<id>`; any other name (no '@', an IdP administrator's own) is the
+   * Operators of the other domains carry `@<id>` (operatorUsername, shared/roles.ts); any other name (no '@', an IdP administrator's own) is the
    * first's. No operator (a person's own login): nobody's.
    */
   const operatorDomain = (column: string, w: TimelineDomains): [string, SQLInputValue[]] => {

@@ -6,7 +6,7 @@ import type { SecretKey, Settings, SystemName } from '../../../shared/domain/set
 import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
 import { TestResult, type TestOutcome } from './TestResult.tsx';
-import { useCan } from '../session/useOperator.ts';
+import { useCan, useOperator } from '../session/useOperator.ts';
 import './i18n.ts';
 import { DomainsSection } from './DomainsSection.tsx';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
@@ -127,6 +127,9 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
   const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
   const off = !isAdmin;
   const locks = useLocks(locked);
+  // An administrator of another domain than the municipality's changes that domain's entry only (main refuses the rest).
+  const operator = useOperator();
+  const ownDomain = operator?.domain && !operator.domain.primary ? operator.domain.name : null;
   /** Disabled for a reader, and for everyone when IT locks the field; the lock's reason describes it. */
   const lockable = (field: string, description?: string) => ({
     disabled: off || locks.is(field),
@@ -142,6 +145,7 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
       {!isAdmin && <Alert color="gray">{t('settings.readOnly')}</Alert>}
       {!secretsPersisted && <Alert color="yellow">{t('settings.secretsNotPersisted')}</Alert>}
       {locks.any && <Alert color="blue" data-testid="managed-note">{t('settings.managedNote')}</Alert>}
+      {isAdmin && ownDomain && <Alert color="blue" data-testid="own-domain-note">{t('settings.ownDomainOnly', { domain: ownDomain })}</Alert>}
       <Section title={t('settings.mode')} isAdmin={isAdmin}>
         <SegmentedControl
           disabled={off || locks.is('mode')}

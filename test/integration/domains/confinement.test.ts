@@ -184,4 +184,32 @@ describe('two domains, one console', () => {
     expect((await as(townAdmin).call('bulk.get', { jobId: school.id })).ok).toBe(false);
     expect((await as(townAdmin).ok('bulk.cancel', { jobId: town.id, reason: 'Ikke længere nødvendig' })).job.state).toBe('cancelled');
   });
+
+  it('the school’s administrator changes the school domain’s settings only; the rest and the secrets are the municipality’s', async () => {
+    const schoolAdmin = await signIn(`${skole.facts.operators.administrator}@skole.test`, skole.facts.password);
+    const { settings } = await as(schoolAdmin).ok('settings.get', {});
+    const rename = (id: string, name: string) => ({ ...settings, domains: settings.domains.map((d) => (d.id === id ? { ...d, name } : d)) });
+    // Their own domain's entry: saved.
+    const saved = await as(schoolAdmin).ok('settings.update', { settings: rename('skole', 'Skolerne i Kommunen') });
+    expect(saved.settings.domains.find((d) => d.id === 'skole')?.name).toBe('Skolerne i Kommunen');
+    const now = saved.settings;
+    // The municipality's domain, the global role mapping, removing their own: refused, nothing written (the
+    // refusal names the domain as they signed in to it).
+    const attempts = [
+      { ...now, domains: now.domains.map((d) => (d.id === 'kommune' ? { ...d, urls: ['ldaps://127.0.0.9:636'] } : d)) },
+      { ...now, roleMapping: { ...now.roleMapping, administrator: [...now.roleMapping.administrator, 'Domain Users'] } },
+      { ...now, domains: now.domains.filter((d) => d.id !== 'skole') },
+    ];
+    for (const attempt of attempts) {
+      const r = await as(schoolAdmin).call('settings.update', { settings: attempt });
+      expect(!r.ok && r.error).toMatchObject({ code: 'forbidden', key: 'settingsOtherDomain', params: { own: 'Skolerne' } });
+    }
+    expect((await as(schoolAdmin).ok('settings.get', {})).settings).toEqual(now);
+    const secret = await as(schoolAdmin).call('settings.setSecret', { key: 'idp.apiKey', value: 'hemmelig-nøgle-1234' });
+    expect(!secret.ok && secret.error).toMatchObject({ code: 'forbidden', key: 'settingsOtherDomain' });
+    // The municipality's administrator may change the school's entry too (and puts the name back).
+    const townAdmin = await signIn(kommune.facts.operators.administrator, kommune.facts.password);
+    const back = await as(townAdmin).ok('settings.update', { settings: { ...now, domains: now.domains.map((d) => (d.id === 'skole' ? { ...d, name: 'Skolerne' } : d)) } });
+    expect(back.settings.domains.map((d) => d.name)).toEqual(['Kommunen', 'Skolerne']);
+  });
 });
