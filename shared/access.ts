@@ -15,7 +15,8 @@ export { inScope, type Scope };
  *   to the scope. A limit applies only when no other role of the operator grants the operation.
  * - The domain (several AD domains): an operator acts only in the domain they signed in to — their bind
  *   is there and their roles came from its groups — whatever their role. Its base DN is part of every
- *   scope, and only the municipality's own domain keeps the people with no AD account.
+ *   scope, and only the municipality's own domain keeps the people with no AD account. What administers
+ *   the whole console or IdP (`municipalityOnly`) is for the municipality's own domain's operators only.
  */
 
 
@@ -29,11 +30,12 @@ export type Denial = {
   code: 'unauthenticated' | 'forbidden';
   /**
    * signed-out: nobody is signed in; role: no role grants it; scope: the person is outside the operator's
-   * OUs; domain: the person is not in the AD domain the operator signed in to.
+   * OUs; domain: the person is not in the AD domain the operator signed in to; municipality: the operation
+   * administers the whole console or IdP, which only the municipality's own domain's operators do.
    */
-  reason: 'signed-out' | 'role' | 'scope' | 'domain';
+  reason: 'signed-out' | 'role' | 'scope' | 'domain' | 'municipality';
   message: string;
-  /** For a domain refusal: the name of the operator's own domain. */
+  /** For a domain or municipality refusal: the name of the operator's own domain. */
   domain?: string;
   /** For a scope refusal: the operator's units by name, so the renderer can say them in any language. */
   units?: string[];
@@ -78,6 +80,16 @@ export function can(operator: Operator | null, operation: OpName, target?: Acces
   const roles = granted === 'public' ? operator.roles : operator.roles.filter((r) => granted.includes(r));
   if (roles.length === 0) {
     return { allowed: false, code: 'forbidden', reason: 'role', message: `Din rolle giver ikke adgang til: ${spec.summary}.` };
+  }
+  if (spec.municipalityOnly && operator.domain && !operator.domain.primary) {
+    const { name } = operator.domain;
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: 'municipality',
+      domain: name,
+      message: `Det kan kun kommunens egne administratorer: ${spec.summary}. Du er logget ind i domænet ${name}.`,
+    };
   }
   // Only the helpdesk role is ever limited to OUs; any other granting role lifts that limit (not the domain).
   const ous: Scope = operator.helpdeskOus !== null && roles.every((r) => r === 'helpdesk') ? operator.helpdeskOus : null;

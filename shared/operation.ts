@@ -33,6 +33,11 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
   readonly target?: (input: z.output<I>) => { personId: string };
   /** Input fields never written to the journal (passwords and the like). */
   readonly secretFields?: readonly string[];
+  /**
+   * Administration of the whole console or the whole IdP (retention, secrets, terms, mail templates, the
+   * policies' setup): only for operators of the municipality's own domain, never another domain's (#19).
+   */
+  readonly municipalityOnly?: boolean;
 }
 
 export function op<I extends z.ZodType, O extends z.ZodType>(spec: OperationSpec<I, O>): OperationSpec<I, O> {

@@ -157,6 +157,7 @@ export const auditOps = {
   'audit.setRetention': op({
     summary: 'Ret opbevaringsperioder',
     access: ['administrator'],
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['audit.getRetention'],
@@ -166,6 +167,7 @@ export const auditOps = {
   'audit.purgeNow': op({
     summary: 'Slet hændelser ældre end opbevaringsperioden',
     access: ['administrator'],
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['audit.search', 'audit.stats'],

@@ -126,6 +126,7 @@ export const fullServiceOps = {
   'mail.update': op({
     summary: 'Ret mailskabelon',
     access: templateEditors,
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['mail.list', 'readiness.check'],

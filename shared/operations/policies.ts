@@ -182,6 +182,7 @@ export const policiesOps = {
   'policy.updateConfig': op({
     summary: 'Ret opsætning af politikker',
     access: ['administrator'],
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['policy.getConfig'],
@@ -207,6 +208,7 @@ export const policiesOps = {
   'terms.publish': op({
     summary: 'Udgiv vilkårstillæg',
     access: editors,
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['terms.get', 'terms.acceptanceReport', 'readiness.check'],

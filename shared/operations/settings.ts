@@ -38,6 +38,7 @@ export const settingsOps = {
   'settings.setSecret': op({
     summary: 'Gem en hemmelighed (adgangsnøgle, certifikatkode)',
     access: ['administrator'],
+    municipalityOnly: true,
     scope: 'none',
     writes: true,
     invalidates: ['settings.get'],

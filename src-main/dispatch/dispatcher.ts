@@ -176,6 +176,7 @@ function denialPayload(d: Denial, operation: string): ErrorPayload {
   const scope =
     d.reason === 'scope' ? { units: d.units ?? [], noAccount: d.noAccount ?? false }
     : d.reason === 'domain' ? { domain: d.domain ?? '', noAccount: d.noAccount ?? false }
+    : d.reason === 'municipality' ? { domain: d.domain ?? '' }
     : {};
   return { code: d.code, message: d.message, details: { operation, reason: d.reason, ...scope } };
 }

@@ -3,7 +3,8 @@
 // signing group, IdP domain, role groups) and nothing else. The other domains, the role mapping of the
 // municipality, MitID Erhverv, the IdP, the evidence folder and the secrets are the municipality's to
 // change: a school administrator who pointed the municipality's domain at another DC, or granted a group
-// a role there, would step out of the domain confinement everything else keeps (shared/access.ts).
+// a role there, would step out of the domain confinement everything else keeps (shared/access.ts; the
+// secrets are `municipalityOnly` in the contract).
 import { isDeepStrictEqual } from 'node:util';
 import type { Settings } from '../../../shared/domain/settings.ts';
 import { keyedError } from '../../../shared/errors.ts';
@@ -28,10 +29,4 @@ export function requireOwnDomainSettings(operator: Operator, before: Settings, a
   const theirs = after.domains.find((d) => d.id === own.id);
   const untouched = { ...after, domains: after.domains.map((d) => (d.id === own.id ? before.domains.find((b) => b.id === own.id) : d)) };
   if (!theirs || !isDeepStrictEqual(untouched, before)) throw settingsOtherDomain(own.name);
-}
-
-/** The secrets (MitID Erhverv's certificate code, the IdP's keys) are the municipality's. */
-export function requireMunicipalityAdmin(operator: Operator): void {
-  const own = confinedTo(operator);
-  if (own) throw settingsOtherDomain(own.name);
 }

@@ -206,7 +206,10 @@ describe('two domains, one console', () => {
     }
     expect((await as(schoolAdmin).ok('settings.get', {})).settings).toEqual(now);
     const secret = await as(schoolAdmin).call('settings.setSecret', { key: 'idp.apiKey', value: 'hemmelig-nøgle-1234' });
-    expect(!secret.ok && secret.error).toMatchObject({ code: 'forbidden', key: 'settingsOtherDomain' });
+    expect(!secret.ok && secret.error).toMatchObject({ code: 'forbidden', details: { reason: 'municipality', domain: 'Skolerne' } });
+    // So is the journal's retention: a school administrator cannot shorten it and purge the municipality's evidence.
+    const purge = await as(schoolAdmin).call('audit.purgeNow', { reason: 'Forsøg på at rydde journalen' });
+    expect(!purge.ok && purge.error).toMatchObject({ code: 'forbidden', details: { reason: 'municipality' } });
     // The municipality's administrator may change the school's entry too (and puts the name back).
     const townAdmin = await signIn(kommune.facts.operators.administrator, kommune.facts.password);
     const back = await as(townAdmin).ok('settings.update', { settings: { ...now, domains: now.domains.map((d) => (d.id === 'skole' ? { ...d, name: 'Skolerne' } : d)) } });

@@ -106,4 +106,19 @@ describe('can() with several AD domains', () => {
     const d = can(inDomain(['helpdesk'], kommune, [SCHOOLS]), 'people.get', clerk);
     expect(d).toMatchObject({ allowed: false, reason: 'scope', units: ['Skoler'], message: 'Personen ligger uden for dine enheder: Skoler.' });
   });
+
+  it('keeps the administration of the whole console and IdP to the municipality’s own domain', () => {
+    const whole = ['settings.setSecret', 'audit.setRetention', 'audit.purgeNow', 'terms.publish', 'mail.update', 'policy.updateConfig'] as const;
+    for (const operation of whole) {
+      expect(can(inDomain(['administrator'], SKOLE), operation)).toMatchObject({ allowed: false, code: 'forbidden', reason: 'municipality', domain: 'Skolerne' });
+      expect(can(inDomain(['administrator'], kommune), operation).allowed, operation).toBe(true);
+      // With one domain (no domain facts) nothing changes.
+      expect(can(op(['administrator']), operation).allowed, operation).toBe(true);
+    }
+    // The school's administrator still administers the school: its policies, its bulk jobs, its settings entry.
+    for (const operation of ['policy.update', 'bulk.list', 'settings.update', 'audit.search'] as const) {
+      expect(can(inDomain(['administrator'], SKOLE), operation).allowed, operation).toBe(true);
+    }
+  });
 });
+
