@@ -39,7 +39,9 @@ export type Operator = z.infer<typeof Operator>;
  * An sAMAccountName never holds '@'.
  */
 export function operatorUsername(name: string, domain?: OperatorDomain): string {
-  return domain && !domain.primary ? `${name}@${domain.id}` : name;
+  // Only a typed name (when AD withheld the sAMAccountName) can hold '@': its suffix never names a domain here.
+  const plain = name.split('@')[0] ?? name;
+  return domain && !domain.primary ? `${plain}@${domain.id}` : plain;
 }
 
 /** The domain a kept username names: its id, or null for the municipality's own (the first). */

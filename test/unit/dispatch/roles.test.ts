@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoleMapping } from '../../../shared/domain/settings.ts';
 import { dnIsWithin } from '../../../shared/dn.ts';
+import { operatorUsername, usernameDomain } from '../../../shared/roles.ts';
 import { operatorFromIdentity } from '../../../src-main/services/session/roles.ts';
 
 const identity = (groups: Array<[string, string]>) => ({
@@ -59,5 +60,19 @@ describe('one DN helper for the whole console', () => {
     // A DN that does not parse is inside nothing.
     expect(dnIsWithin('CN=A,OU=Skoler,DC=k,DC=test"', 'OU=Skoler,DC=k,DC=test')).toBe(false);
     expect(dnIsWithin('CN=A,OU=Skoler,DC=k,DC=test', '')).toBe(false);
+  });
+});
+
+describe('operatorUsername', () => {
+  const skole = { id: 'skole', name: 'Skolerne', baseDn: 'DC=skole,DC=test', primary: false, nested: [] };
+  const kommune = { ...skole, id: 'kommune', name: 'Kommunen', baseDn: 'DC=kommune,DC=test', primary: true };
+  it('qualifies another domain’s operator, and no typed suffix can make a name look like one', () => {
+    expect(operatorUsername('op.helpdesk', skole)).toBe('op.helpdesk@skole');
+    expect(operatorUsername('op.helpdesk', kommune)).toBe('op.helpdesk');
+    expect(operatorUsername('op.helpdesk')).toBe('op.helpdesk');
+    // A municipality account whose typed name (UPN) ends in "@skole" is still the municipality's "evil".
+    expect(operatorUsername('evil@skole', kommune)).toBe('evil');
+    expect(usernameDomain(operatorUsername('evil@skole', kommune))).toBeNull();
+    expect(operatorUsername('evil@kommune', skole)).toBe('evil@skole');
   });
 });
