@@ -6,8 +6,9 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openModal, SHOTS } from '../support.ts';
 import { dcClient, openPerson, schoolDcClient, signIn } from './support.ts';
-import { DNS_DOMAIN, OPERATORS, SPECIAL } from '../../support/samba/seed-facts.ts';
-import { SCHOOL_DNS, SCHOOL_OPERATORS, SCHOOL_PASSWORD } from '../../support/samba/school.ts';
+import { ADMIN_UPN, ADMIN_PASSWORD, BASE_DN, DNS_DOMAIN, OPERATORS, SPECIAL } from '../../support/samba/seed-facts.ts';
+import { SCHOOL_ADMIN_PASSWORD, SCHOOL_BASE_DN, SCHOOL_DNS, SCHOOL_OPERATORS, SCHOOL_OU, SCHOOL_PASSWORD, SCHOOL_ROLE_GROUPS } from '../../support/samba/school.ts';
+import { psoContainer, psoNameFor } from '../../../src-main/connectors/ad/pso.ts';
 
 test.use({ baseURL: process.env.LIVE_URL });
 
@@ -88,4 +89,52 @@ test('a school helpdesk works in the school domain only; the municipality’s he
   await expect(page.getByTestId('people-count')).toContainText('0 personer');
   // The municipality's DC has no such pupil: nothing was written there.
   expect(await bindError(dcClient(), `${PUPIL.username}@${DNS_DOMAIN}`, shown)).not.toBeNull();
+});
+
+/** The PSOs a DC holds, by name. */
+async function psosIn(client: ReturnType<typeof dcClient>, upn: string, password: string, baseDn: string): Promise<Map<string, Record<string, unknown>>> {
+  await client.bind(upn, password);
+  try {
+    const r = await client.search(psoContainer(baseDn), { scope: 'one', filter: '(objectClass=msDS-PasswordSettings)', attributes: ['cn', 'msDS-MinimumPasswordLength', 'msDS-PSOAppliesTo'] });
+    return new Map(r.searchEntries.map((e) => [String(e.cn), e as Record<string, unknown>]));
+  } finally {
+    await client.unbind().catch(() => {});
+  }
+}
+
+test('a policy saved for the schools’ domain lands in the schools’ AD only; its setup is the municipality’s', async ({ page }) => {
+  test.setTimeout(90_000);
+  const api = async (op: string, data: unknown) => {
+    const r = await page.request.post(`/api/op/${op}`, { headers: { Authorization: `Bearer ${process.env.LIVE_TOKEN}` }, data });
+    return { status: r.status(), body: (await r.json()) as { data?: Record<string, unknown>; error?: Record<string, unknown> } };
+  };
+  const group = `CN=${SCHOOL_ROLE_GROUPS.helpdesk},${SCHOOL_OU.it}`;
+  // Which policy governs which AD group is the municipality's to set up, also for the schools' domain.
+  await signIn(page, OPERATORS.administrator);
+  // The IdP's key, as the municipality's administrator hands it over (this spec may run on its own).
+  expect((await api('settings.setSecret', { key: 'idp.apiKey', value: process.env.LIVE_IDP_KEY ?? '' })).status).toBe(200);
+  const cfg = (await api('policy.getConfig', {})).body.data!.config as { domainGroups: Record<string, string[]> };
+  const config = { ...cfg, domainGroups: { ...cfg.domainGroups, [SCHOOL_DNS]: [group] } };
+  expect((await api('policy.updateConfig', { config, reason: 'Skolernes politik gælder skolernes helpdesk' })).status).toBe(200);
+
+  await page.getByRole('button', { name: 'Log ud' }).click();
+  await signIn(page, `${SCHOOL_OPERATORS.administrator}@${SCHOOL_DNS}`, '/', SCHOOL_PASSWORD);
+  const refused = await api('policy.updateConfig', { config: cfg, reason: 'Forsøg fra skolernes administrator' });
+  expect(refused.status).toBe(403);
+  expect(refused.body.error).toMatchObject({ code: 'forbidden', details: { reason: 'municipality', domain: 'Skolerne' } });
+
+  // The school's administrator raises the school's minimum length: saved on the IdP, written to the school's AD.
+  const got = await api('policy.get', { domain: SCHOOL_DNS });
+  expect(got.status, JSON.stringify(got.body.error)).toBe(200);
+  const policy = got.body.data!.policy as { version: number; settings: Record<string, unknown> };
+  const saved = await api('policy.update', { domain: SCHOOL_DNS, basedOnVersion: policy.version, settings: { ...policy.settings, minLength: 13 }, reason: 'Skolerne strammer op' });
+  expect(saved.status, JSON.stringify(saved.body.error)).toBe(200);
+  expect(saved.body.data!.adMirror).toMatchObject({ state: 'mirrored' });
+  const name = psoNameFor(SCHOOL_DNS);
+  const school = await psosIn(schoolDcClient(), `Administrator@${SCHOOL_DNS}`, SCHOOL_ADMIN_PASSWORD, SCHOOL_BASE_DN);
+  expect(school.get(name)?.['msDS-MinimumPasswordLength']).toBe('13');
+  expect(String(school.get(name)?.['msDS-PSOAppliesTo'])).toContain(group);
+  // Nothing of it in the municipality's AD.
+  const town = await psosIn(dcClient(), ADMIN_UPN, ADMIN_PASSWORD, BASE_DN);
+  expect(town.has(name)).toBe(false);
 });

@@ -22,7 +22,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Over https with its own CA, as a municipality's IdP: the settings refuse a plain-http address.
   const idpPki = makeTestPki('IdP-simulator');
   const idp = await startIdpSimulator({
-    people: [{ username: SPECIAL.locked.username, domain: DNS_DOMAIN, displayName: SPECIAL.locked.cn }],
+    // One school person gives the IdP the schools' own policy domain (skole.test) beside the municipality's.
+    people: [{ username: SPECIAL.locked.username, domain: DNS_DOMAIN, displayName: SPECIAL.locked.cn }, { username: 'elev.0001', domain: SCHOOL_DNS, displayName: 'Asta Møller' }],
     auditEvents: 500,
     tls: { cert: idpPki.server.certPem, key: idpPki.server.keyPem },
   });
