@@ -5,9 +5,11 @@
 // delay, time. Run with --expose-gc (for the after-GC figure):
 //   node --expose-gc bench/support/mitid-heap.ts [people]
 // By default the product's heap bound is applied (src-main/heap.ts, as createCore does); HEAP_TUNING=0
-// leaves V8's defaults (the "before" of a comparison); HEAP_FLAGS='--a --b' sets other V8 flags instead.
+// leaves V8's defaults (the "before" of a comparison); HEAP_FLAGS='--a --b' sets other V8 flags instead;
+// ALLOC_PROFILE=1 also prints where the allocations come from (to stderr).
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { GCProfiler, setFlagsFromString } from 'node:v8';
 import { boundHeapGrowth, HEAP_GROWING_PERCENT } from '../../src-main/heap.ts';
@@ -74,7 +76,7 @@ if (inspector) {
   const { profile } = (await inspector.post('HeapProfiler.stopSampling')) as { profile: { head: Node } };
   const by = new Map<string, number>();
   const walk = (n: Node, stack: string[]) => {
-    const f = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*wt-bench\//, '')}:${n.callFrame.lineNumber + 1}`;
+    const f = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(`${pathToFileURL(process.cwd()).href}/`, '')}:${n.callFrame.lineNumber + 1}`;
     const key = [...stack.slice(-2), f].join(' < ');
     by.set(key, (by.get(key) ?? 0) + n.selfSize);
     for (const c of n.children) walk(c, [...stack, f].slice(-2));
