@@ -155,7 +155,6 @@ describe('the MitID Erhverv adapter', () => {
     expect(sum(apiCalls())).toBeLessThanOrEqual(1 + 2 * 4);
     expect(stormy.upserts).toEqual([]); // nothing half-read is stored; the changed ones wait
     for (const i of suspended) expect(store.get(i.uuid)!.fact.summary.status).toBe('Active');
-    expect(source.budgetText(ctx.now())).toMatch(/budget 15 af 30 kald\/min, venter 120 s/);
     expect(stormy.method).toMatchObject({ code: 'mitidRead', params: { stopped: true, budget: { rate: 15, limit: 30, waitSeconds: 120 } } });
 
     // Within Retry-After: not a single call, not even the search; "check now" says to wait.
@@ -164,6 +163,8 @@ describe('the MitID Erhverv adapter', () => {
     const waiting = await source.refresh(store.cursor, store, ctx);
     expect(sum(sim.stats.calls)).toBe(0);
     expect(waiting).toMatchObject({ upserts: [], deletes: [], calls: {} });
+    // The status line's figures: the halved rate, and the 60 s of Retry-After still to wait.
+    expect(waiting.method).toEqual({ code: 'mitidWaiting', params: { budget: { rate: 15, limit: RATE, waitSeconds: 60 } } });
     await expect(source.readNow([suspended[0]!.uuid], ctx)).rejects.toMatchObject({ code: 'unavailable-mitid', message: expect.stringContaining('prøv igen om 60 s') });
 
     // After the pause (and the storm): what waited is read, the rate climbs back slowly.
@@ -173,7 +174,9 @@ describe('the MitID Erhverv adapter', () => {
     const after = await source.refresh(store.cursor, store, ctx);
     store.apply(after);
     for (const i of suspended) expect(store.get(i.uuid)!.fact.summary.status).toBe('Suspended');
-    const rate = Number(/budget (\d+)/.exec(source.budgetText(ctx.now()))![1]);
+    // The status line's figures: no wait left, the rate climbing back from 15 but not yet at 30.
+    expect(after.method).toMatchObject({ code: 'mitidRead', params: { budget: { limit: RATE, waitSeconds: 0 } } });
+    const rate = after.method.code === 'mitidRead' ? after.method.params.budget.rate : NaN;
     expect(rate).toBeGreaterThan(15);
     expect(rate).toBeLessThan(RATE);
     // 2 minutes at the recovering rate, all taken by the 50 waiting identities: no revalidation yet.
@@ -199,7 +202,7 @@ describe('the MitID Erhverv adapter', () => {
     sim.resetStats();
     const r = await restarted.refresh(paused.cursor, store, ctx);
     expect(sum(sim.stats.calls)).toBe(0);
-    expect(r.method).toMatchObject({ code: 'mitidWaiting', params: { budget: { rate: 15, limit: 30 } } });
-    expect(restarted.budgetText(ctx.now())).toContain('15 af 30');
+    // The restarted adapter reports the halved rate and the pause it inherited (503 without Retry-After: 60 s).
+    expect(r.method).toEqual({ code: 'mitidWaiting', params: { budget: { rate: 15, limit: RATE, waitSeconds: 60 } } });
   });
 });

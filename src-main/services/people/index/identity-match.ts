@@ -8,6 +8,7 @@
 import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { LinkRule } from '../../../../shared/mitid/link-rule.ts';
 import { expectedSubject, type MitIdFacts } from './merge.ts';
+import { pause } from './slices.ts';
 
 /** A key → one id, or several (rare: a shared e-mail, two identities claiming one person). */
 class MultiMap {
@@ -75,13 +76,13 @@ export interface IdentityMatcher {
   /** The person an identity is matched to, if any. */
   personOf(uuid: string): string | undefined;
   /**
-   * Apply changed facts (undefined = gone). `step` is called per change and may yield (a whole build of
-   * 100,000 people); the decisions are made after all keys are in.
+   * Apply changed facts (undefined = gone). `sliceDone` is called per change (a `slicer`); when it says so,
+   * the update yields (a whole build of 100,000 people); the decisions are made after all keys are in.
    */
   update(
     people: Iterable<readonly [string, PersonSummary | undefined]>,
     identities: Iterable<readonly [string, MitIdFacts | undefined]>,
-    step?: () => Promise<void> | undefined,
+    sliceDone?: () => boolean,
   ): Promise<MatchChanges>;
   /** Every AD person an identity's local credentials or e-mail name (shared keys included): for refusals. */
   candidates(identity: { localIds: readonly string[]; email: string | null }): string[];
@@ -130,7 +131,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
     matches,
     personOf: (uuid) => matchedTo.get(uuid),
 
-    async update(people, identities, step = () => undefined) {
+    async update(people, identities, sliceDone = () => false) {
       const touched = new Set<string>();
       const touchKey = (index: MultiMap, key: string | null) => {
         if (key !== null) for (const u of index.all(key)) touched.add(u);
@@ -152,8 +153,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
           touchKey(identitiesBySubject, after.subject);
           touchKey(identitiesByEmail, after.email);
         } else personKeys.delete(id);
-        const y = step();
-        if (y) await y;
+        if (sliceDone()) await pause();
       }
       for (const [uuid, m] of identities) {
         const before = identityKeys.get(uuid);
@@ -168,8 +168,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
           if (after.email !== null) identitiesByEmail.add(after.email, uuid);
         } else identityKeys.delete(uuid);
         touched.add(uuid);
-        const y = step();
-        if (y) await y;
+        if (sliceDone()) await pause();
       }
 
       // Each touched identity's candidates, then step 1's winners of the people whose claims changed.
@@ -181,8 +180,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
         for (const s of k?.subjects ?? []) if ((person = peopleBySubject.only(s)) !== undefined) break;
         setCandidate(byCredential, claimsByCredential, uuid, person, dirtyFirst);
         setCandidate(byEmail, claimsByEmail, uuid, k?.email ? peopleByEmail.only(k.email) : undefined, dirty);
-        const y = step();
-        if (y) await y;
+        if (sliceDone()) await pause();
       }
       for (const person of dirtyFirst) {
         dirty.add(person);

@@ -17,7 +17,7 @@ import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { createIdentityMatcher } from './identity-match.ts';
 import { buildRow, entryOf, expectedSubject, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
 import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
-import { danishNameKey, mergeSorted, slicer, sortByKeyThenExact } from './slices.ts';
+import { danishNameKey, mergeSorted, pause, slicer, sortByKeyThenExact } from './slices.ts';
 
 /** Changed rows up to this share of all are moved in the name order in place; more, and the order is merged anew. */
 const IN_PLACE_SHARE = 1 / 50;
@@ -144,7 +144,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** Mirror the engine's facts of one system into the merge's maps; the AD ids whose row may change. */
   async function mirror(change: FactsChange): Promise<{ all: boolean; ad: Set<string>; uuids: Set<string> | null }> {
     const ad = new Set<string>();
-    const step = slicer(10_000);
+    const sliceDone = slicer(10_000);
     if (change.system === 'ad') {
       const held = engine.facts<AdFact>('ad');
       const maxAge = facts.maxPasswordAgeDays;
@@ -156,8 +156,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
             people.set(k, s.fact);
             adIdByIdpKey.set(idpKeyOf(s.fact), k);
           }
-          const y = step();
-          if (y) await y;
+          if (sliceDone()) await pause();
         }
       } else {
         for (const k of change.keys) {
@@ -184,8 +183,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         const next = new Map<string, MitIdFacts>();
         for (const [k, s] of held) {
           next.set(k, s.fact);
-          const y = step();
-          if (y) await y;
+          if (sliceDone()) await pause();
         }
         facts.mitid = next;
       } else {
@@ -204,8 +202,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const next = new Map<string, IdpPerson>();
       for (const [k, s] of held) {
         next.set(k, s.fact);
-        const y = step();
-        if (y) await y;
+        if (sliceDone()) await pause();
       }
       facts.idp = next;
       return { all: true, ad, uuids: new Set() };
@@ -245,12 +242,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     facts.mitidFor = matcher.matches;
     const ctx = context();
     const now = Date.now();
-    const step = slicer(2_000);
+    const sliceDone = slicer(2_000);
     const next: Entry[] = [];
     for (const ad of list) {
       next.push(entryOf(ad, buildRow(ctx, ad, now)));
-      const y = step();
-      if (y) await y;
+      if (sliceDone()) await pause();
     }
     const nextOrphans = new Set<string>();
     const orphanEntries: Entry[] = [];
@@ -259,8 +255,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         if (matcher.personOf(m.summary.uuid) !== undefined) continue;
         nextOrphans.add(m.summary.uuid);
         orphanEntries.push(entryOf(null, orphanRow(m)));
-        const y = step();
-        if (y) await y;
+        if (sliceDone()) await pause();
       }
     }
     // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
@@ -278,12 +273,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
 
   /** Fold the rows' search text behind the first rows, so the first search does not fold them all at once. */
   async function foldAhead(list: readonly Entry[]): Promise<void> {
-    const step = slicer(2_000);
+    const sliceDone = slicer(2_000);
     for (const e of list) {
       if (closed || list !== entries) return;
       void e.folded;
-      const y = step();
-      if (y) await y;
+      if (sliceDone()) await pause();
     }
   }
 

@@ -66,12 +66,7 @@ const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra Mit
 type Details = { localIds: string[]; allowSigning: boolean; privateMitIdActive: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
 type ReadOutcome = { kind: 'read'; details: Details } | { kind: 'gone' } | { kind: 'failed' } | { kind: 'stop' };
 
-export interface MitIdSource extends SyncSource<MitIdFacts> {
-  /** The budget as it stands, for the status line ("budget 450 kald/min"). */
-  budgetText(now: number): string;
-}
-
-export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOptions = {}): MitIdSource {
+export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOptions = {}): SyncSource<MitIdFacts> {
   const callsPerMinute = opts.callsPerMinute ?? DEFAULT_CALLS_PER_MINUTE;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const graceMs = opts.searchGraceMs ?? 10 * 60_000;
@@ -130,8 +125,6 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
 
   return {
     system: 'mitid',
-
-    budgetText: (now) => budget?.describe(now) ?? `budget ${callsPerMinute} kald/min`,
 
     async refresh(cursor: string | null, known: KnownFacts<MitIdFacts>, ctx: SyncContext): Promise<SourceChanges<MitIdFacts>> {
       lastKnown = known;
