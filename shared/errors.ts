@@ -186,6 +186,7 @@ export const messageKeys = [
   'policyFullServiceViolations',
   'policyNsisAdminOnly',
   'policyNsisIdentities',
+  'identityFloorRefused',
   'policyStale',
   'termsInvalid',
   'termsEffectivePast',

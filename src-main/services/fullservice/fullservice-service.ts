@@ -9,7 +9,8 @@ import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/policy-service.ts';
 import { csvDocument } from '../csv.ts';
-import { adItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
+import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
+import { floorWarnings } from '../policies/identity-floor.ts';
 import { readinessPdf } from './readiness-pdf.ts';
 import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
 
@@ -85,6 +86,15 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
           language,
         ),
       );
+    }
+    // Domains outside the NSIS rule whose people hold identities: counted from the people list, as the
+    // policies screen counts them (no MitID Erhverv call).
+    if (people && identitiesKnown) {
+      const held = (id: string) => {
+        const row = index.row(id);
+        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
+      };
+      items.push(...floorWarnings(policies, people, config, held).map((w) => floorItem(w, language)));
     }
     items.push(...termsItems(nsis, current, language), ...mailItems(templates, language));
     return {

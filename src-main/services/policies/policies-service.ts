@@ -14,6 +14,7 @@ import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { requireOwnPolicy } from './policy-domain.ts';
+import { floorWarnings, identityFloorOf } from './identity-floor.ts';
 
 /** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
 async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
@@ -101,6 +102,23 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       });
       return { ...result, adMirror };
     },
+
+    'policy.floorWarnings': async (_input, ctx) => {
+      const directory = ctx.requireSession().directory;
+      const [policies, people] = await Promise.all([listPolicies(idp()), allPeople(directory)]);
+      // What the people list holds (its local store, refreshed by its own budgeted sync): no MitID call here.
+      const index = deps.index();
+      await index.ensure(directory).catch(() => {});
+      // Facts from an earlier complete read count (the store keeps them); none yet: the counts may be too low.
+      const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && (s.state === 'ok' || s.loadedAt !== null));
+      const held = (id: string) => {
+        const row = index.row(id);
+        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
+      };
+      return { warnings: floorWarnings(policies, people, config(), held), identitiesKnown };
+    },
+
+    'policy.identityFloor': async (_input, ctx) => identityFloorOf(ctx.target?.dn ?? null, await listPolicies(idp()), config()),
 
     'policy.adStatus': async (input, ctx) => {
       const groups = config().domainGroups[input.domain] ?? [];
