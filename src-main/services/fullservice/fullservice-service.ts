@@ -87,14 +87,16 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
         ),
       );
     }
-    // Domains outside the NSIS rule whose people hold identities: counted from the people list, as the
-    // policies screen counts them (no MitID Erhverv call).
+    // Domains exempt from NSIS whose people hold identities all the same: counted from the people list, as
+    // the policies screen counts them (no MitID Erhverv call). An NSIS domain below the floor is already
+    // not ready by its policy-length and policy-lockout items above.
     if (people && identitiesKnown) {
       const held = (id: string) => {
         const row = index.row(id);
         return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
       };
-      items.push(...floorWarnings(policies, people, config, held).map((w) => floorItem(w, language)));
+      const exempt = floorWarnings(policies, people, config, held).filter((w) => w.outside === 'not-nsis');
+      items.push(...exempt.map((w) => floorItem(w, language)));
     }
     items.push(...termsItems(nsis, current, language), ...mailItems(templates, language));
     return {
