@@ -14,6 +14,7 @@ import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { requireOwnPolicy } from './policy-domain.ts';
+import { runInBackground } from '../../background.ts';
 import { floorWarnings, identityFloorOf } from './identity-floor.ts';
 
 /** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
@@ -106,9 +107,10 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
     'policy.floorWarnings': async (_input, ctx) => {
       const directory = ctx.requireSession().directory;
       const [policies, people] = await Promise.all([listPolicies(idp()), allPeople(directory)]);
-      // What the people list holds (its local store, refreshed by its own budgeted sync): no MitID call here.
+      // What the people list holds (its local store, refreshed by its own budgeted sync): no call to MitID
+      // Erhverv or the IdP here. A list nobody has opened yet is started once, as opening it would.
       const index = deps.index();
-      await index.ensure(directory).catch(() => {});
+      if (index.sources().every((s) => s.state === 'not-loaded' || s.state === 'not-configured')) runInBackground('people.sync', index.ensure(directory));
       // Facts from an earlier complete read count (the store keeps them); none yet: the counts may be too low.
       const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && (s.state === 'ok' || s.loadedAt !== null));
       const held = (id: string) => {

@@ -469,9 +469,9 @@ export function PolicyTab() {
   const operator = useOperator();
   const may = useCan();
   const list = useOp('policy.list', {}, { refetchOnWindowFocus: false });
-  // Counted in main from what the people list holds (no MitID Erhverv call); asked again while the list
-  // has not read MitID Erhverv and the IdP yet.
-  const floor = useOp('policy.floorWarnings', {}, { refetchInterval: (q) => (q.state.data && !q.state.data.identitiesKnown ? 5_000 : 60_000) });
+  // Counted in main from what the people list holds (no MitID Erhverv call); asked again only while the
+  // list has not read MitID Erhverv and the IdP yet.
+  const floor = useOp('policy.floorWarnings', {}, { refetchInterval: (q) => (q.state.data && !q.state.data.identitiesKnown ? 10_000 : false) });
   const [domain, setDomain] = useState<string | null>(null);
   const policies = list.data?.policies ?? [];
   const selected = policies.find((p) => p.domain === domain) ?? policies[0];
