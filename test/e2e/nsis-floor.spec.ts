@@ -55,6 +55,14 @@ async function check(page: Page): Promise<void> {
   await expect(card).toContainText('Indtil da giver konsollen ingen flere identiteter');
   await page.screenshot({ path: `${SHOTS}/nsis-floor-02-domain.png` });
 
+  // The same warning in English, from the same codes and numbers.
+  await page.getByRole('radiogroup', { name: 'Sprog' }).getByText('English').click();
+  await expect(card).toContainText(/\d[\d,]* people in Elever \(elever\.fjordby\.kommune\.test\) hold a MitID Erhverv identity, but the domain's policy is weaker than the NSIS floor/);
+  await expect(card).toContainText('An administrator must make the domain an NSIS domain');
+  await page.screenshot({ path: `${SHOTS}/nsis-floor-02-domain-en.png` });
+  await page.getByRole('radiogroup', { name: 'Language' }).getByText('Dansk').click();
+  await expect(card).toContainText('har en MitID Erhverv-identitet');
+
   // A pupil: the person page asks main's decision and offers no identity, saying why and what to do.
   await page.getByRole('navigation').getByRole('link', { name: 'Personer' }).click();
   await page.getByTestId('people-search').fill('elev');
