@@ -8,8 +8,7 @@
 import { keyedError, type ConsoleError } from '../../../shared/errors.ts';
 import { domainFromDn } from '../../../shared/idp/common.ts';
 import { fullServiceViolations, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
-import type { IdentityFloor, FloorWarning } from '../../../shared/operations/policies.ts';
-import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
+import type { FloorWarning, IdentityFloor, PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { dnIsWithin } from '../../../shared/dn.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import { listPolicies } from './policy-service.ts';
