@@ -189,6 +189,7 @@ export const messageKeys = [
   'policyFullServiceViolations',
   'policyNsisAdminOnly',
   'policyNsisIdentities',
+  'identityFloorRefused',
   'policyStale',
   'termsInvalid',
   'termsEffectivePast',

@@ -78,6 +78,8 @@ export interface ReadinessText {
     noAddendum: string;
     mailOk: string;
     mailDuplicate(type: string, subject: string, fixed: string): string;
+    /** A domain outside the NSIS rule whose people hold identities: what it is, and what to do. */
+    floorIdentities(outside: 'not-nsis' | 'below-floor', withIdentity: number, inScope: number): string;
   };
   /** Where AD is weaker than the IdP, one line per setting (the policies screen shows them too). */
   weaker: {
@@ -148,6 +150,10 @@ const da: ReadinessText = {
       title: () => 'Personer, der skal skifte adgangskode ved næste login: kan ikke opgøres',
       why: 'Personer med kortere adgangskoder tvinges til at skifte; giv dem besked i god tid.',
     },
+    'policy-identities': {
+      title: (p) => `${da.format.number(Number(p['count'] ?? 0))} ${p['count'] === 1 ? 'person' : 'personer'} i ${p['domain'] ?? '?'} har en MitID Erhverv-identitet, men domænets politik er svagere end NSIS-kravet`,
+      why: 'Et domæne må kun være svagere end NSIS-kravet, så længe ingen af dets personer har en erhvervsidentitet.',
+    },
   },
   details: {
     policyLength: (v, n) => `IdP'ens politik (version ${v}): mindst ${n} tegn.`,
@@ -172,6 +178,10 @@ const da: ReadinessText = {
     noAddendum: 'Kommunen har intet tillæg; kun de faste NSIS-vilkår gælder.',
     mailOk: 'Ingen aktive kommunale skabeloner gentager de faste Full Service-skabeloner.',
     mailDuplicate: (type, subject, fixed) => `${type} ("${subject}") er slået til og siger det samme som den faste ${fixed}.`,
+    floorIdentities: (outside, n, total) =>
+      outside === 'not-nsis'
+        ? `${da.format.number(n)} af domænets ${da.format.number(total)} personer har en identitet, men domænet er ikke et NSIS-domæne. En administrator skal gøre det til et NSIS-domæne under Politikker (eller identiteterne skal fjernes); indtil da giver konsollen ingen flere identiteter i domænet.`
+        : `${da.format.number(n)} af domænets ${da.format.number(total)} personer har en identitet, men politikken er under NSIS-kravet (mindst 15 tegn, spærring efter højst 5 forsøg i mindst 5 minutter). Hæv politikken under Politikker.`,
   },
   weaker: {
     minLength: (ad, idp) => `AD kræver kun ${ad} tegn (IdP: ${idp}).`,
@@ -241,6 +251,10 @@ const en: ReadinessText = {
       title: () => 'People who must change their password at next login: cannot be counted',
       why: 'People with shorter passwords are forced to change; tell them in good time.',
     },
+    'policy-identities': {
+      title: (p) => `${en.format.number(Number(p['count'] ?? 0))} ${p['count'] === 1 ? 'person' : 'people'} in ${p['domain'] ?? '?'} ${p['count'] === 1 ? 'holds' : 'hold'} a MitID Erhverv identity, but the domain's policy is weaker than the NSIS floor`,
+      why: 'A domain may be weaker than the NSIS floor only while none of its people hold a business identity.',
+    },
   },
   details: {
     policyLength: (v, n) => `The IdP's policy (version ${v}): at least ${n} characters.`,
@@ -265,6 +279,10 @@ const en: ReadinessText = {
     noAddendum: 'The municipality has no addendum; only the fixed NSIS terms apply.',
     mailOk: 'No enabled municipal template repeats the fixed Full Service templates.',
     mailDuplicate: (type, subject, fixed) => `${type} ("${subject}") is enabled and says the same as the fixed ${fixed}.`,
+    floorIdentities: (outside, n, total) =>
+      outside === 'not-nsis'
+        ? `${en.format.number(n)} of the domain's ${en.format.number(total)} people hold an identity, but the domain is not an NSIS domain. An administrator must make it an NSIS domain under Policies (or the identities must be removed); until then the console gives no more identities in the domain.`
+        : `${en.format.number(n)} of the domain's ${en.format.number(total)} people hold an identity, but the policy is below the NSIS floor (at least 15 characters, lockout after at most 5 attempts for at least 5 minutes). Raise the policy under Policies.`,
   },
   weaker: {
     minLength: (ad, idp) => `AD requires only ${ad} characters (IdP: ${idp}).`,

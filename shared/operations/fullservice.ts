@@ -28,6 +28,8 @@ export const readinessItemKinds = [
   'terms-nsis',
   /** No enabled municipal template duplicates a fixed Full Service one. */
   'mail-duplicates',
+  /** A domain outside the NSIS rule (not NSIS, or below the floor) whose people hold identities (#19). */
+  'policy-identities',
 ] as const;
 export const ReadinessItemKind = z.enum(readinessItemKinds);
 export type ReadinessItemKind = z.infer<typeof ReadinessItemKind>;

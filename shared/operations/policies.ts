@@ -75,6 +75,29 @@ export const DomainIdentities = z.object({
   message: z.string(),
 });
 
+/**
+ * The NSIS floor for one person (#19): whether they may be given a MitID Erhverv identity or the local
+ * credential, decided in main from the policy domain that governs them. `outside`: why that domain is
+ * outside the NSIS rule (null: inside, or no domain governs them).
+ */
+export const IdentityFloor = z.object({
+  allowed: z.boolean(),
+  domain: z.string().nullable(),
+  displayName: z.string().nullable(),
+  outside: z.enum(['not-nsis', 'below-floor']).nullable(),
+});
+export type IdentityFloor = z.infer<typeof IdentityFloor>;
+
+/** A policy domain outside the NSIS rule whose people hold MitID Erhverv identities all the same. */
+export const FloorWarning = z.object({
+  domain: z.string(),
+  displayName: z.string(),
+  outside: z.enum(['not-nsis', 'below-floor']),
+  withIdentity: z.number().int(),
+  peopleInScope: z.number().int(),
+});
+export type FloorWarning = z.infer<typeof FloorWarning>;
+
 export const policiesOps = {
   'policy.list': op({
     summary: 'Vis adgangskodepolitikker',
@@ -124,6 +147,27 @@ export const policiesOps = {
     writes: false,
     input: z.object({ domain: Domain }).strict(),
     output: DomainIdentities,
+  }),
+  'policy.floorWarnings': op({
+    summary: 'Vis domæner uden for NSIS-reglen, hvis personer har MitID Erhverv-identiteter',
+    access: readers,
+    scope: 'none',
+    writes: false,
+    input: z.object({}).strict(),
+    output: z.object({
+      warnings: z.array(FloorWarning),
+      /** false while the people list has not read MitID Erhverv or the IdP yet: the counts may be too low. */
+      identitiesKnown: z.boolean(),
+    }),
+  }),
+  'policy.identityFloor': op({
+    summary: 'Vis om en person må få en MitID Erhverv-identitet (NSIS-reglen)',
+    access: readers,
+    scope: 'person',
+    writes: false,
+    input: z.object({ personId: z.string().trim().min(1).max(100) }).strict(),
+    output: IdentityFloor,
+    target: (i) => ({ personId: i.personId }),
   }),
   'policy.adStatus': op({
     summary: 'Vis adgangskodepolitikken i AD',

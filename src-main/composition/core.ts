@@ -29,6 +29,8 @@ import { createPeopleIndex, type PeopleIndex } from '../services/people/index/pe
 import { createPeopleService } from '../services/people/people-service.ts';
 import { syncSystemsFor, type SyncSettings } from '../services/people/sync/systems.ts';
 import { createPoliciesService } from '../services/policies/policies-service.ts';
+import { createIdentityFloorGate } from '../services/policies/identity-floor.ts';
+import type { PoliciesConfig } from '../../shared/operations/policies.ts';
 import { createFullServiceService } from '../services/fullservice/fullservice-service.ts';
 import { createSessionService } from '../services/session/session-service.ts';
 import { locksOf, managedRetentionStore, managedSettingsStore } from '../services/settings/policy.ts';
@@ -136,7 +138,7 @@ interface Connected {
   close(): Promise<void>;
 }
 
-function connect(env: Environment, dataDir: string, journal: Journal, logError: LogError, sync: SyncSettings): Connected {
+function connect(env: Environment, dataDir: string, journal: Journal, logError: LogError, sync: SyncSettings, policiesConfig: () => PoliciesConfig): Connected {
   const raw = env.connections;
   // Every MitID Erhverv create in the console goes through one guard: a per-person lock, the IdP claim,
   // and the persisted "afventer bekræftelse" state (services/mitid/create-guard.ts).
@@ -162,7 +164,9 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
   // A timer's tick: nobody waits for it, and the next tick sweeps again.
   const sweeper = guard ? setInterval(() => runInBackground('mitid.createGuard.sweep', guard.sweep(), (e) => logError('sweep', 'mitid.createGuard.sweep', e)), sweepEvery) : null;
   sweeper?.unref();
-  const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard) : raw.mitid };
+  // ... and every identity or local credential it gives passes the NSIS floor of the person's policy domain.
+  const floor = createIdentityFloorGate({ idp: () => raw.idp, config: policiesConfig });
+  const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard, floor) : raw.mitid };
   // The facts store belongs to exactly these systems: other settings never see another AD's people.
   const peopleStore = openPeopleStore(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));
   const people = createPeopleIndex(connections, { store: peopleStore, systems: syncSystemsFor(connections, sync) });
@@ -253,10 +257,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
 
   // ---------------------------------------------------------------- the environment, connected
   const syncSettings = (): SyncSettings => ({ mitidCallsPerMinute: settings.read().mitid?.syncCallsPerMinute });
-  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings());
+  let now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings(), () => policiesConfig.read());
   const reconnect = async () => {
     const old = now;
-    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings());
+    now = connect(await chooseEnvironment(opts, settings), opts.dataDir, journal, logError, syncSettings(), () => policiesConfig.read());
     await old.close();
   };
   const connections = () => now.connections;

@@ -46,8 +46,8 @@ async function execute(action: BulkAction, row: BulkRowRecord, mitid: MitIdErhve
   if (!person) throw new Error('row without person snapshot');
   switch (action) {
     case 'assign-local': {
-      // Looks first: an identity that already has the credential is never created or requested again.
-      const r = await assignLocalAuthenticator(mitid, rule, person);
+      // The NSIS floor of the person's domain (row.dn) is decided in there too. Looks first: an identity that already has the credential is never created or requested again.
+      const r = await assignLocalAuthenticator(mitid, rule, { ...person, dn: row.dn });
       if (r.outcome === 'pending-confirmation') return { result: r.outcome, uuid: null, awaiting: r.pending ? pendingMessage(r.pending) : 'Afventer bekræftelse' };
       const result = r.outcome === 'already-assigned' && (row.uncertain || row.state === 'awaiting' || row.result === 'pending-confirmation') ? 'reconciled' : r.outcome;
       return { result, uuid: r.uuid };

@@ -9,7 +9,8 @@ import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/policy-service.ts';
 import { csvDocument } from '../csv.ts';
-import { adItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
+import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
+import { floorWarnings } from '../policies/identity-floor.ts';
 import { readinessPdf } from './readiness-pdf.ts';
 import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
 
@@ -85,6 +86,17 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
           language,
         ),
       );
+    }
+    // Domains exempt from NSIS whose people hold identities all the same: counted from the people list, as
+    // the policies screen counts them (no MitID Erhverv call). An NSIS domain below the floor is already
+    // not ready by its policy-length and policy-lockout items above.
+    if (people && identitiesKnown) {
+      const held = (id: string) => {
+        const row = index.row(id);
+        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
+      };
+      const exempt = floorWarnings(policies, people, config, held).filter((w) => w.outside === 'not-nsis');
+      items.push(...exempt.map((w) => floorItem(w, language)));
     }
     items.push(...termsItems(nsis, current, language), ...mailItems(templates, language));
     return {

@@ -11,6 +11,7 @@ import {
 import type { NsisTerms, TermsVersion } from '../../../shared/idp/terms.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { ReadinessItem } from '../../../shared/operations/fullservice.ts';
+import type { FloorWarning } from '../../../shared/operations/policies.ts';
 import type { AdPasswordPolicies, MirroredPolicySettings } from '../../connectors/directory-port.ts';
 import { psoNameFor, weakerInAd } from '../../connectors/ad/pso.ts';
 import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
@@ -170,4 +171,21 @@ export function mailItems(templates: readonly MailTemplate[], language: Readines
     details: [x.mailDuplicate(t.type, t.subject, duplicatesOfFixed[t.type]!)],
     fix: { kind: 'disable-template' as const, type: t.type, version: t.version },
   }));
+}
+
+/**
+ * A domain outside the NSIS rule whose people hold MitID Erhverv identities all the same (the standing
+ * warning of the policies screen, from the same count): not ready until the domain is made NSIS (or
+ * raised to the floor).
+ */
+export function floorItem(w: FloorWarning, language: ReadinessLanguage = 'da'): ReadinessItem {
+  const x = readinessText(language).details;
+  return {
+    kind: 'policy-identities',
+    domain: w.domain,
+    status: 'fail',
+    params: { domain: w.domain, count: w.withIdentity, peopleInScope: w.peopleInScope, outside: w.outside },
+    details: [x.floorIdentities(w.outside, w.withIdentity, w.peopleInScope)],
+    fix: { kind: 'open-policies' },
+  };
 }

@@ -60,12 +60,17 @@ export function pendingCreateFor(mitid: MitIdErhvervPort, subjectNameId: string 
 export async function assignLocalAuthenticator(
   mitid: MitIdErhvervPort,
   rule: LinkRule,
-  person: MitIdPerson,
+  person: MitIdPerson & { dn?: string | null },
   opts?: CallOptions,
 ): Promise<{ outcome: AssignOutcome; uuid: string | null; subjectNameId: string; pending?: PendingCreateView }> {
   const subjectNameId = expectedId(person, rule);
   // A create of ours that was awaiting confirmation and is now found was ours: "reconciled", not "already had it".
   const wasPending = pendingCreateFor(mitid, subjectNameId) !== null;
+  // The NSIS floor (#19): nothing is given to a person whose policy domain is outside NSIS — not the
+  // credential on an identity someone else made, not a new identity — and it is decided before the lookup
+  // below. The single action, drift fixes and bulk rows all come through here; the renderer asks
+  // the same decision (policy.identityFloor) first. A create of ours already on its way is still settled.
+  if (!wasPending) await (mitid as GuardedMitIdPort).identityFloor?.require(person.dn);
   const state = await identityFor(mitid, rule, person, opts);
   if (state.identity) {
     if (state.localCredential) return { outcome: wasPending ? 'reconciled' : 'already-assigned', uuid: state.identity.uuid, subjectNameId };

@@ -12,6 +12,7 @@ import { NewMitIdIdentity, type NewMitIdIdentityInput } from '../../../shared/mi
 import { claimKeyFor, type CreateClaimsPort } from '../../connectors/idp/claims.ts';
 import type { CallOptions, MitIdErhvervPort, PersonMatch } from '../../connectors/mitid-erhverv/port.ts';
 import type { CreateRecord, MitIdCreateStore } from '../../store/mitid-create-store.ts';
+import type { IdentityFloorGate } from '../policies/identity-floor.ts';
 
 export interface ConfirmPolicy {
   /** Searches that must not show the person before a pending create counts as not landed. */
@@ -341,17 +342,21 @@ export function createCreateGuard(d: CreateGuardDeps): CreateGuard {
   return new CreateGuard(d);
 }
 
-/** A MitID Erhverv port that carries the console's create guard (see core.ts). */
-export type GuardedMitIdPort = MitIdErhvervPort & { readonly createGuard?: CreateGuard };
+/**
+ * A MitID Erhverv port that carries the console's create guard and the NSIS floor (see core.ts): every
+ * identity or local credential the console gives passes the floor first (services/mitid/actions.ts).
+ */
+export type GuardedMitIdPort = MitIdErhvervPort & { readonly createGuard?: CreateGuard; readonly identityFloor?: IdentityFloorGate };
 
 /**
  * The port every caller in the console gets: the client, except that createIdentity goes through the
  * guard. A caller that does not know about pending creates gets a Danish error for one instead.
  */
-export function guardMitIdPort(port: MitIdErhvervPort, guard: CreateGuard): GuardedMitIdPort {
+export function guardMitIdPort(port: MitIdErhvervPort, guard: CreateGuard, floor?: IdentityFloorGate): GuardedMitIdPort {
   return new Proxy(port, {
     get(target, prop, receiver) {
       if (prop === 'createGuard') return guard;
+      if (prop === 'identityFloor') return floor;
       if (prop === 'createIdentity') {
         return async (input: NewMitIdIdentityInput, opts?: CallOptions) => {
           const r = await guard.create(input, opts);

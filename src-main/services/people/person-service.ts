@@ -225,7 +225,7 @@ const said = (code: WriteOutcome['code'], params: WriteOutcome['params'] = {}): 
 export async function assign(conn: Connections, person: Person): Promise<WriteAnswer> {
   if (!person.enabled) throw keyedError('refused', 'accountDisabledForAssign', 'Kontoen er deaktiveret i AD. Aktivér den, før der tildeles et loginmiddel.');
   await requirePossible(conn, person, 'assign-local');
-  const r = await assignLocalAuthenticator(requireMitId(conn), conn.rulesFor(person.dn).linkRule, mitIdPersonOf(person));
+  const r = await assignLocalAuthenticator(requireMitId(conn), conn.rulesFor(person.dn).linkRule, { ...mitIdPersonOf(person), dn: person.dn });
   if (r.outcome === 'pending-confirmation') {
     return r.pending
       ? { outcome: r.outcome, message: pendingMessage(r.pending), said: said('pendingConfirmation', { at: r.pending.earliestRetryAt, searches: r.pending.absentSearches }) }

@@ -12,8 +12,11 @@ import { psoSettingsFromPolicy, weaknessesInAd } from '../../connectors/ad/pso.t
 import type { AdWeakness } from '../../../shared/domain/policies.ts';
 import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
+import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { requireOwnPolicy } from './policy-domain.ts';
+import { runInBackground } from '../../background.ts';
+import { floorWarnings, identityFloorOf } from './identity-floor.ts';
 
 /** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
 async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
@@ -64,6 +67,21 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
     };
   };
 
+  // Who lives where, for the floor warnings: one AD read per session and minute, however often the
+  // screen asks (it asks every few seconds while the people list has not read MitID Erhverv yet).
+  let people: { directory: DirectorySession; at: number; list: Promise<PersonSummary[]> } | null = null;
+  const recentPeople = (directory: DirectorySession): Promise<PersonSummary[]> => {
+    if (!people || people.directory !== directory || Date.now() - people.at > 60_000) {
+      const list = allPeople(directory);
+      people = { directory, at: Date.now(), list };
+      // A failed read is not kept: the next call reads again.
+      list.catch(() => {
+        if (people?.list === list) people = null;
+      });
+    }
+    return people.list;
+  };
+
   return {
     'policy.list': async () => ({ policies: await listPolicies(idp()) }),
 
@@ -101,6 +119,24 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       });
       return { ...result, adMirror };
     },
+
+    'policy.floorWarnings': async (_input, ctx) => {
+      const directory = ctx.requireSession().directory;
+      const [policies, people] = await Promise.all([listPolicies(idp()), recentPeople(directory)]);
+      // What the people list holds (its local store, refreshed by its own budgeted sync): no call to MitID
+      // Erhverv or the IdP here. A list nobody has opened yet is started once, as opening it would.
+      const index = deps.index();
+      if (index.sources().every((s) => s.state === 'not-loaded' || s.state === 'not-configured')) runInBackground('people.sync', index.ensure(directory));
+      // Facts from an earlier complete read count (the store keeps them); none yet: the counts may be too low.
+      const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && (s.state === 'ok' || s.loadedAt !== null));
+      const held = (id: string) => {
+        const row = index.row(id);
+        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
+      };
+      return { warnings: floorWarnings(policies, people, config(), held), identitiesKnown };
+    },
+
+    'policy.identityFloor': async (_input, ctx) => identityFloorOf(ctx.target?.dn ?? null, await listPolicies(idp()), config()),
 
     'policy.adStatus': async (input, ctx) => {
       const groups = config().domainGroups[input.domain] ?? [];

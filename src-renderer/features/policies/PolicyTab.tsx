@@ -337,7 +337,29 @@ function ConflictModal({ c, base, onTheirs, onMine }: { c: Conflict; base: Passw
   );
 }
 
-function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean }) {
+type FloorWarning = OpOutput<'policy.floorWarnings'>['warnings'][number];
+
+/**
+ * The standing warning of a domain outside the NSIS rule whose people hold MitID Erhverv identities all the
+ * same (#19): main counts them from the people list and sends numbers and a code; the words are the
+ * operator's language. What to do depends on why the domain is outside the rule.
+ */
+function FloorWarningAlert({ w, onShow }: { w: FloorWarning; onShow?: () => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <Alert color="red" variant="light" role="alert" data-testid={`floor-warning-${w.domain}`}
+      title={t('policies.floor.title', { count: w.withIdentity, n: fmt.number(w.withIdentity), domain: w.displayName })}>
+      <Stack gap={4}>
+        <Text size="sm">{t(`policies.floor.${w.outside}`, { domain: w.displayName })}</Text>
+        <Text size="xs" c="dark.6">{t('policies.floor.scope', { n: fmt.number(w.withIdentity), total: fmt.number(w.peopleInScope) })}</Text>
+        {onShow && <Group><Button size="xs" variant="light" color="red" onClick={onShow}>{t('policies.floor.show', { domain: w.displayName })}</Button></Group>}
+      </Stack>
+    </Alert>
+  );
+}
+
+function Editor({ initial, canEdit, isAdmin, floor }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean; floor: FloorWarning | undefined }) {
   const { t, i18n } = useTranslation();
   const texts = useTexts();
   const refreshAfter = useRefreshAfter();
@@ -380,6 +402,7 @@ function Editor({ initial, canEdit, isAdmin }: { initial: PasswordPolicy; canEdi
       </Group>
       {!canEdit && <Alert color="gray">{t('policies.readOnly')}</Alert>}
       <Alert color={draft.nsis ? 'blue' : 'gray'} variant="light">{draft.nsis ? t('policies.nsisRule') : t('policies.notNsis')}</Alert>
+      {floor && <FloorWarningAlert w={floor} />}
       {outsideButIssuing && <Alert color="orange" data-testid="nsis-outside-issuing">{t('policies.outsideButIssuing', { detail: ids.data?.message ?? '' })}</Alert>}
       <SimpleGrid cols={{ base: 1, md: 2 }} key={gen}>
         {policyGroups.map((g) => (
@@ -446,17 +469,30 @@ export function PolicyTab() {
   const operator = useOperator();
   const may = useCan();
   const list = useOp('policy.list', {}, { refetchOnWindowFocus: false });
+  // Counted in main from what the people list holds (no MitID Erhverv call); asked again only while the
+  // list has not read MitID Erhverv and the IdP yet.
+  const floor = useOp('policy.floorWarnings', {}, { refetchInterval: (q) => (q.state.data && !q.state.data.identitiesKnown ? 10_000 : false) });
   const [domain, setDomain] = useState<string | null>(null);
   const policies = list.data?.policies ?? [];
   const selected = policies.find((p) => p.domain === domain) ?? policies[0];
   if (list.error) return <Alert color="red">{errorText(list.error)}</Alert>;
   if (!list.data) return <Text>{t('policies.loading')}</Text>;
   if (!selected) return <Text>{t('policies.noPolicies')}</Text>;
+  const warnings = floor.data?.warnings ?? [];
+  const warned = new Set(warnings.map((w) => w.domain));
+  const others = warnings.filter((w) => w.domain !== selected.domain);
   return (
     <Stack>
+      {others.length > 0 && (
+        <Stack gap="xs" data-testid="floor-warnings">
+          <Text fw={600} size="sm">{t('policies.floor.listTitle')}</Text>
+          {others.map((w) => <FloorWarningAlert key={w.domain} w={w} onShow={() => setDomain(w.domain)} />)}
+        </Stack>
+      )}
+      {floor.data && !floor.data.identitiesKnown && <Alert color="gray" variant="light">{t('policies.floor.notKnownYet')}</Alert>}
       <Select label={t('policies.domain')} value={selected.domain} onChange={(v) => v && setDomain(v)} allowDeselect={false} maw={480} data-testid="policy-domain"
-        data={policies.map((p) => ({ value: p.domain, label: `${p.displayName} – ${t(`policies.kind.${p.kind}`)}` }))} />
-      <Editor key={selected.domain} initial={selected} canEdit={may('policy.update')} isAdmin={mayChange(operator, 'policy.nsisFlag')} />
+        data={policies.map((p) => ({ value: p.domain, label: `${warned.has(p.domain) ? '⚠ ' : ''}${p.displayName} – ${t(`policies.kind.${p.kind}`)}` }))} />
+      <Editor key={selected.domain} initial={selected} canEdit={may('policy.update')} isAdmin={mayChange(operator, 'policy.nsisFlag')} floor={warnings.find((w) => w.domain === selected.domain)} />
       {may('policy.updateConfig') && <ConfigCard />}
     </Stack>
   );

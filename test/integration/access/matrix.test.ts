@@ -78,6 +78,8 @@ const expected: Record<OpName, Expect> = {
   'policy.validatePassword': { roles: ALL, scope: 'none' },
   'policy.getConfig': { roles: ALL, scope: 'none' },
   'policy.identities': { roles: ALL, scope: 'none' },
+  'policy.floorWarnings': { roles: ALL, scope: 'none' },
+  'policy.identityFloor': { roles: ALL, scope: 'person' },
   'policy.updateConfig': { roles: [A], scope: 'none' },
   'terms.get': { roles: ALL, scope: 'none' },
   'terms.diff': { roles: ALL, scope: 'none' },
@@ -118,6 +120,8 @@ const helpdeskWithoutPeople = new Set<OpName>([
   'policy.getConfig', 'terms.get', 'terms.diff',
   // How many of a policy domain's people hold an identity: a count for the NSIS switch, never a person.
   'policy.identities',
+  // Per policy domain, how many people hold an identity though the domain is outside NSIS: counts only.
+  'policy.floorWarnings',
 ]);
 
 /** The training operators: one per role, and the helpdesk agent limited to the schools. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readinessText, readinessTextKey } from '../../../shared/domain/readiness-text.ts';
 import { readinessItemKinds, type ReadinessItem } from '../../../shared/operations/fullservice.ts';
 import { weakerInAd } from '../../../src-main/connectors/ad/pso.ts';
-import { adItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from '../../../src-main/services/fullservice/readiness.ts';
+import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from '../../../src-main/services/fullservice/readiness.ts';
 import { pdfSafe, readinessPdf } from '../../../src-main/services/fullservice/readiness-pdf.ts';
 import { defaultPolicySettings, type PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { AdPasswordPolicies, PasswordPolicy as AdPolicy } from '../../../src-main/connectors/directory-port.ts';
@@ -104,6 +104,8 @@ function everyItem(language: 'da' | 'en'): ReadinessItem[] {
     ...termsItems(null, null, language),
     ...mailItems([tpl('NSIS_ALLOWED', true)], language),
     ...mailItems([], language),
+    floorItem({ domain: 'elever.kommune.dk', displayName: 'Elever', outside: 'not-nsis', withIdentity: 3, peopleInScope: 560 }, language),
+    floorItem({ domain: 'vikarer.kommune.dk', displayName: 'Vikarer', outside: 'below-floor', withIdentity: 1, peopleInScope: 1 }, language),
   ];
 }
 

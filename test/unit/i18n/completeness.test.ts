@@ -16,7 +16,7 @@ import { mitidCalls } from '../../../shared/mitid/domain.ts';
 import { ReadinessFix } from '../../../shared/operations/fullservice.ts';
 import { writeOutcomeCodes } from '../../../shared/operations/people.ts';
 import { tokenCheckStates } from '../../../shared/operations/tokens.ts';
-import { adMirrorCodes } from '../../../shared/operations/policies.ts';
+import { adMirrorCodes, FloorWarning } from '../../../shared/operations/policies.ts';
 import { jobPhases } from '../../../shared/operations/audit.ts';
 import { operations } from '../../../shared/operations/index.ts';
 import { roles } from '../../../shared/roles.ts';
@@ -113,6 +113,7 @@ const enumerations: Record<string, readonly string[]> = {
   'policies.fields.*.label': policyGroups.flatMap((g) => g.fields),
   'policies.groups.*': policyGroups.map((g) => g.id),
   'policies.kind.*': domainKinds,
+  'policies.floor.*': FloorWarning.shape.outside.options,
   'policies.leak.*': LeakCheck.shape.state.options,
   'policies.mirrorResult.*': adMirrorCodes,
   'policies.terms.states.*': ['all', 'missing', ...acceptanceStates],

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/domain/person.ts';
 import type { MitIdPanel as MitIdPanelData } from '../../../../shared/operations/people.ts';
 import { errorText } from '../../../app/errors.ts';
-import { useOpMutation } from '../../../app/ops.ts';
+import { useOp, useOpMutation } from '../../../app/ops.ts';
 import { GuardedButton, mitidWrites, Panel, Row, type Ask, type May } from './Panel.tsx';
 import { IdentityBadge, SigningBadge } from '../StateBadges.tsx';
 import type { Blocker, CheckedAction, PersonStates } from '../../../../shared/domain/person-state.ts';
@@ -40,6 +40,10 @@ export function MitIdPanel({
   const suspend = useOpMutation('people.suspendIdentity');
   const reactivate = useOpMutation('people.reactivateIdentity');
   const reveal = useOpMutation('people.revealCpr');
+  // The NSIS floor of the person's policy domain (#19): main's own decision, asked before the button is offered.
+  const floor = useOp('policy.identityFloor', { personId: p.id }, { enabled: may('people.assignLocalAuthenticator') && panel.ok && !panel.data.localCredential });
+  // A create of theirs already awaiting confirmation is still settled by the button (main lets it through).
+  const floorRefused = floor.data && !floor.data.allowed && !(panel.ok && panel.data.pendingCreate) ? floor.data : null;
   const texts = useTexts();
   const fmt = useFormat();
   // What the write did, in the operator's language (main names it by code beside its Danish sentence).
@@ -136,7 +140,13 @@ export function MitIdPanel({
       </Table>
       {mitidWrites.some(may) && (
         <Group mt="sm">
-          {!m.localCredential && may('people.assignLocalAuthenticator') && (
+          {!m.localCredential && may('people.assignLocalAuthenticator') && floorRefused && (
+            <Stack gap={2} align="flex-start">
+              <Button disabled aria-describedby="identity-floor">{t('people.assign')}</Button>
+              <Text size="xs" id="identity-floor" data-testid="identity-floor">{t('errors.messages.identityFloorRefused', { domain: floorRefused.domain ?? '?' })}</Text>
+            </Stack>
+          )}
+          {!m.localCredential && may('people.assignLocalAuthenticator') && !floorRefused && (
             <GuardedButton
               blocker={blockers['assign-local'][0]}
               onClick={() =>
