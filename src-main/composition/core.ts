@@ -283,7 +283,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy), testDomain: testAdDomain }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
-    policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService, domains: () => settings.read().domains }),
+    policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService, domains: () => now.environment.domains ?? settings.read().domains }),
     fullService: createFullServiceService({ connections, index: people, config: policiesConfig }),
     bulk: bulkOperations(bulk),
     transfers: createTransfersService({ connections, index: people, queue: transferQueue }),
