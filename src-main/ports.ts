@@ -78,7 +78,7 @@ export interface Environment {
   /** Shown as the training banner; nothing else may branch on it. */
   readonly isTraining: boolean;
   /**
-   * Which AD groups grant which role in a domain (by id; null = the only domain there is, as in training).
+   * Which AD groups grant which role in a domain (by id; null = a session with no domain: the first).
    * null: that domain's groups grant no role.
    */
   roleMapping(domainId: string | null): RoleMapping | null;
