@@ -140,4 +140,14 @@ describe('the training environment’s second domain', () => {
     expect(policies.get('elever.skoler.fjordby.test')?.settings.nsis).toBe(false);
     expect(policies.get('elever.skoler.fjordby.test')!.settings.minLength).toBeLessThan(policies.get('skoler.fjordby.test')!.settings.minLength);
   });
+
+  it('lets the schools’ administrator mirror the schools’ policy into the schools’ AD, and refuses them the municipality’s', async () => {
+    const refused = await core.dispatch('policy.mirrorToAd', { domain: 'fjordby.kommune.test', reason: 'Test af domænegrænsen' }, schoolAdmin);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Fjordby Kommune', own: 'Fjordby Skoler' } });
+    const done = await call('policy.mirrorToAd', { domain: 'skoler.fjordby.test', reason: 'Skolernes politik i skolernes AD' }, schoolAdmin);
+    expect(JSON.stringify(done)).toContain(SCHOOL_BASE_DN);
+    // The municipality's administrator is refused the schools' policy the same way.
+    const other = await core.dispatch('policy.mirrorToAd', { domain: 'elever.skoler.fjordby.test', reason: 'Test af domænegrænsen' }, townAdmin);
+    expect(!other.ok && other.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Fjordby Skoler', own: 'Fjordby Kommune' } });
+  });
 });
