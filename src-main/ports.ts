@@ -3,7 +3,7 @@
 // form no circle (lint enforces it).
 import type { z } from 'zod';
 import type { Person } from '../shared/domain/person.ts';
-import type { RoleMapping, SystemStatus } from '../shared/domain/settings.ts';
+import type { AdDomain, RoleMapping, SystemStatus } from '../shared/domain/settings.ts';
 import type { auditOps } from '../shared/operations/audit.ts';
 import type { bulkOps } from '../shared/operations/bulk.ts';
 import type { transfersOps } from '../shared/operations/transfers.ts';
@@ -78,12 +78,17 @@ export interface Environment {
   /** Shown as the training banner; nothing else may branch on it. */
   readonly isTraining: boolean;
   /**
-   * Which AD groups grant which role in a domain (by id; null = the only domain there is, as in training).
+   * Which AD groups grant which role in a domain (by id; null = a session with no domain: the first).
    * null: that domain's groups grant no role.
    */
   roleMapping(domainId: string | null): RoleMapping | null;
   /** The policies feature's settings until an administrator saves their own. */
   readonly policyDefaults: PoliciesConfig;
+  /**
+   * The AD domains when the environment brings its own (training: the municipality's and the schools');
+   * absent: the settings' list (live).
+   */
+  readonly domains?: readonly AdDomain[];
   /**
    * A leaked-password service the environment brings along, used instead of the configured endpoint
    * (training: its local k-anonymity range simulator, so training never asks the internet). Absent in live.

@@ -268,6 +268,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const people = () => now.people;
   // IT (policy) or an administrator may put evidence elsewhere, e.g. a share the auditors keep; read at start.
   const evidenceDir = settings.read().evidenceFolder || join(opts.dataDir, 'evidence');
+  // The configured AD domains: the environment's own (training brings two), else the settings'.
+  const domains = () => now.environment.domains ?? settings.read().domains;
 
   // ---------------------------------------------------------------- services
   const syncAudit = async () => {
@@ -289,8 +291,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     session: createSessionService({ environment, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
     settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy), testDomain: testAdDomain }),
     people: createPeopleService({ connections, index: people, audit, views }),
-    audit: createAuditService({ connections, domains: () => settings.read().domains, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
-    policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService, domains: () => settings.read().domains }),
+    audit: createAuditService({ connections, domains, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
+    policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService, domains }),
     fullService: createFullServiceService({ connections, index: people, config: policiesConfig }),
     bulk: bulkOperations(bulk),
     transfers: createTransfersService({ connections, index: people, queue: transferQueue }),

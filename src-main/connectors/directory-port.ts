@@ -83,7 +83,7 @@ export interface DirectorySession {
   /**
    * The AD domain this bind is in (#19): every read and write of the session goes to that domain's DCs
    * under its base DN, and the operator's roles come from its role mapping. Absent where one domain is
-   * all there is (the training municipality, a directory made from a bare profile).
+   * all there is (a directory made from a bare profile).
    */
   readonly domain?: OperatorDomain;
   searchPeople(q: PeopleQuery): Promise<{ items: PersonSummary[]; total: number }>;

@@ -3,17 +3,18 @@ import type { Person, PersonSummary } from '../../shared/domain/person.ts';
 import { inScope } from '../../shared/roles.ts';
 import { foldText, rankPeople } from '../../shared/search.ts';
 import { adComplexityProblems } from '../../shared/domain/policies.ts';
+import type { OperatorDomain } from '../../shared/roles.ts';
 import type { DirectoryGroup, DirectoryPort, DirectorySession, MirroredPolicySettings, MirroredPolicySpec, PasswordPolicy, PeopleQuery } from '../connectors/directory-port.ts';
 import { generateTrainingAccounts, ouDn, TRAINING_BASE_DN, type TrainingAccount } from './seed.ts';
 import { groupNameOf, rdn } from '../../shared/dn.ts';
 
 
 
-/** The training domain's default policy, as AD would report it. */
-const trainingDomainPolicy: PasswordPolicy = {
+/** A training domain's default policy, as AD would report it. */
+const domainPolicyOf = (baseDn: string): PasswordPolicy => ({
   source: 'domain',
   name: 'Domænets standardpolitik',
-  dn: TRAINING_BASE_DN,
+  dn: baseDn,
   readable: true,
   minLength: 12,
   historyLength: 24,
@@ -23,12 +24,14 @@ const trainingDomainPolicy: PasswordPolicy = {
   lockoutThreshold: 5,
   lockoutDurationMinutes: 5,
   lockoutWindowMinutes: 5,
-};
+});
+/** Every training domain's policy asks for the same length (AD's own refusal, below). */
+const domainMinLength = domainPolicyOf(TRAINING_BASE_DN).minLength ?? 0;
 
 /** What AD itself would refuse under the domain policy (length and complexity), in AD's terms. */
 /** The refusal a DC would give (the same keys as the AD connector's, connectors/ad/errors.ts), or null. */
 function domainPolicyProblem(pw: string, account: TrainingAccount): ConsoleError | null {
-  const min = trainingDomainPolicy.minLength ?? 0;
+  const min = domainMinLength;
   if (pw.length < min) return keyedError('refused', 'adPasswordTooShortMin', `Active Directory afviste adgangskoden: den er for kort. Den skal være mindst ${min} tegn.`, { min }, { reason: 'too-short', minLength: min });
   const failed = adComplexityProblems(pw, { username: account.username, displayName: account.displayName });
   if (failed.includes('NOT_COMPLEX') || failed.includes('CONTAINS_NAME')) {
@@ -44,23 +47,36 @@ interface Entry {
   foldedUsername: string;
 }
 
-function groupFor(name: string): DirectoryGroup {
+function groupFor(name: string, baseDn: string): DirectoryGroup {
   // A stable fake SID per group name, so role mapping by SID can be practised too.
   let h = 0;
   for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
-  return { name, sid: `S-1-5-21-3623811015-3361044348-30300820-${1000 + (h % 100000)}`, dn: `${rdn('CN', name)},OU=Grupper,${TRAINING_BASE_DN}` };
+  return { name, sid: `S-1-5-21-3623811015-3361044348-30300820-${1000 + (h % 100000)}`, dn: `${rdn('CN', name)},OU=Grupper,${baseDn}` };
+}
+
+/** Which domain a training directory is (default: the municipality's, as one domain is all there is). */
+export interface TrainingDirectoryDomain {
+  baseDn: string;
+  /** What each session carries as its domain (#19); absent: nothing to confine to. */
+  domain?: OperatorDomain;
 }
 
 /**
  * The training environment's directory: the same port as the AD adapter, kept in memory and seeded
- * with a fictitious municipality. Changes last until the console stops.
+ * with one fictitious domain's people. Changes last until the console stops.
  */
-export function createTrainingDirectory(accounts: TrainingAccount[] = generateTrainingAccounts(), seedPsos: readonly MirroredPolicySpec[] = []): DirectoryPort & {
+export function createTrainingDirectory(
+  accounts: TrainingAccount[] = generateTrainingAccounts(),
+  seedPsos: readonly MirroredPolicySpec[] = [],
+  where: TrainingDirectoryDomain = { baseDn: TRAINING_BASE_DN },
+): DirectoryPort & {
   accounts: TrainingAccount[];
 } {
+  const { baseDn } = where;
+  const trainingDomainPolicy = domainPolicyOf(baseDn);
   const entries = accounts.map<Entry>((a) => ({
     account: a,
-    dn: `${rdn('CN', a.displayName)},${ouDn(a.ouPath)}`,
+    dn: `${rdn('CN', a.displayName)},${ouDn(a.ouPath, baseDn)}`,
     foldedUsername: foldText(a.username),
   }));
   const byGuid = new Map(entries.map((e) => [e.account.guid, e]));
@@ -123,8 +139,9 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
           dn: e.dn,
           username: e.account.username,
           displayName: e.account.displayName,
-          groups: e.account.groups.map(groupFor),
+          groups: e.account.groups.map((g) => groupFor(g, baseDn)),
         },
+        ...(where.domain ? { domain: where.domain } : {}),
         async searchPeople(q: PeopleQuery) {
           const visible = q.within ? entries.filter((x) => inScope(q.within ?? null, x.dn)) : entries;
           const people = visible.map(summary);
@@ -165,7 +182,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
           // Like AD: the mirrored PSO of a group the person is in wins over the domain's policy.
           for (const [domain, pso] of psos) {
             if (pso.appliesTo.some((g) => entry.account.groups.includes(groupNameOf(g)))) {
-              return { ...trainingDomainPolicy, source: 'pso' as const, name: `LIA-${domain}`, dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, ...pso.settings };
+              return { ...trainingDomainPolicy, source: 'pso' as const, name: `LIA-${domain}`, dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${baseDn}`, ...pso.settings };
             }
           }
           return trainingDomainPolicy;
@@ -173,7 +190,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
         async mirrorPasswordPolicy(spec: MirroredPolicySpec) {
           const created = !psos.has(spec.domain);
           psos.set(spec.domain, { settings: { ...spec.settings }, appliesTo: [...spec.appliesTo] });
-          return { dn: `CN=LIA-${spec.domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`, created };
+          return { dn: `CN=LIA-${spec.domain},CN=Password Settings Container,CN=System,${baseDn}`, created };
         },
         async readPasswordPolicies() {
           return {
@@ -183,7 +200,7 @@ export function createTrainingDirectory(accounts: TrainingAccount[] = generateTr
               ...pso.settings,
               source: 'pso' as const,
               name: `LIA-${domain}`,
-              dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${TRAINING_BASE_DN}`,
+              dn: `CN=LIA-${domain},CN=Password Settings Container,CN=System,${baseDn}`,
               precedence: 5,
               appliesTo: [...pso.appliesTo],
             })),

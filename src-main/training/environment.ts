@@ -2,15 +2,16 @@
 // through the real clients over real sockets. The one place (with the composition root) that knows
 // training exists.
 import { join } from 'node:path';
-import type { RoleMapping } from '../../shared/domain/settings.ts';
+import { AdDomain, roleMappingOf, type RoleMapping } from '../../shared/domain/settings.ts';
 import type { PoliciesConfig } from '../../shared/operations/policies.ts';
 import { domainFromDn } from '../../shared/idp/common.ts';
 import type { LinkRule } from '../../shared/mitid/link-rule.ts';
 import { createIdpClaimsClient } from '../connectors/idp/claims.ts';
-import { notSetUp, pingStatus, idpKeyFor } from '../connectors/status.ts';
-import { oneDomainRules } from '../connectors/domain-rules.ts';
+import { notSetUp, pingStatus } from '../connectors/status.ts';
+import { domainRules } from '../connectors/domain-rules.ts';
+import { operatorDomainOf, signInByDomain } from '../connectors/ad/domains-directory.ts';
 import type { Environment } from '../ports.ts';
-import type { MirroredPolicySpec } from '../connectors/directory-port.ts';
+import type { DirectoryPort, MirroredPolicySpec } from '../connectors/directory-port.ts';
 import { ensurePrivateDir } from '../store/private-dir.ts';
 import { DEFAULT_LEAKED_ENDPOINT } from '../store/policies-config-store.ts';
 import { createTrainingDirectory } from './directory.ts';
@@ -20,10 +21,18 @@ import { operatorFromIdentity } from '../services/session/roles.ts';
 import { startTrainingMitIdErhverv, type TrainingMitId } from './mitid-sim/training.ts';
 import { startRangeSimulator, type RangeSimulator } from './range-sim.ts';
 import {
+  generateSchoolAccounts,
   generateTrainingAccounts,
   ouDn,
+  SCHOOL_BASE_DN,
+  SCHOOL_DOMAIN_ID,
+  SCHOOL_DOMAIN_NAME,
+  SCHOOL_SIGNING_GROUP,
+  SCHOOL_UPN_SUFFIX,
+  schoolOperators,
   TRAINING_BASE_DN,
   TRAINING_DOMAIN,
+  TRAINING_MUNICIPALITY,
   TRAINING_PASSWORD,
   TRAINING_SIGNING_GROUP,
   trainingAccountDn,
@@ -41,11 +50,53 @@ export const trainingRoleMapping: RoleMapping = {
   helpdeskScopes: [{ group: 'LIA-Helpdesk-Skoler', ous: [ouDn(['Skoler'])] }],
 };
 
-export const trainingOperatorCards = trainingOperators.map((o) => ({
-  username: o.username,
-  password: TRAINING_PASSWORD,
-  role: o.role,
-}));
+/** The schools' own role groups: they grant roles in the schools' domain only (roleMappingOf). */
+export const schoolRoleMapping: RoleMapping = {
+  administrator: ['Skole-IT-Administratorer'],
+  useradmin: ['Skole-IT-Brugeradministratorer'],
+  helpdesk: ['Skole-IT-Helpdesk'],
+  auditor: [],
+  helpdeskScopes: [],
+};
+
+/** The schools' IdP domain (the DNS name of their base DN), with its pupils' sub-domain under it. */
+export const SCHOOL_IDP_DOMAIN = domainFromDn(SCHOOL_BASE_DN) ?? '';
+const municipalityLinkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
+const schoolLinkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: SCHOOL_UPN_SUFFIX, lowercase: false };
+
+/**
+ * The training's AD domains as a municipality's settings would list them (#19): its own first (its role
+ * groups are the global mapping, as IT's Role* keys set it), then the schools' forest with its own groups.
+ * The product's multi-domain pieces (sign-in by UPN suffix, per-domain rules and role mapping, the
+ * operator's domain) work from this list exactly as from live settings.
+ */
+export const trainingDomains: readonly AdDomain[] = [
+  AdDomain.parse({
+    id: 'kommunen',
+    name: TRAINING_MUNICIPALITY,
+    urls: [`ldaps://dc.${TRAINING_DOMAIN}`],
+    baseDn: TRAINING_BASE_DN,
+    upnSuffix: 'fjordby.dk',
+    linkRule: municipalityLinkRule,
+    signingGroupDn: TRAINING_SIGNING_GROUP,
+  }),
+  AdDomain.parse({
+    id: SCHOOL_DOMAIN_ID,
+    name: SCHOOL_DOMAIN_NAME,
+    urls: [`ldaps://dc.${SCHOOL_IDP_DOMAIN}`],
+    baseDn: SCHOOL_BASE_DN,
+    upnSuffix: SCHOOL_UPN_SUFFIX,
+    linkRule: schoolLinkRule,
+    signingGroupDn: SCHOOL_SIGNING_GROUP,
+    roleMapping: schoolRoleMapping,
+  }),
+];
+
+export const trainingOperatorCards = [
+  ...trainingOperators.map((o) => ({ username: o.username, password: TRAINING_PASSWORD, role: o.role })),
+  // A school operator types the schools' UPN suffix: that is what sends the sign-in to their domain.
+  ...schoolOperators.map((o) => ({ username: `${o.username}@${SCHOOL_UPN_SUFFIX}`, password: TRAINING_PASSWORD, role: o.role })),
+];
 
 /** The pupils' sub-domain governs the Elever OU; staff and pupils each have their AD group for the PSO. */
 export const trainingPolicyDefaults: PoliciesConfig = {
@@ -55,12 +106,16 @@ export const trainingPolicyDefaults: PoliciesConfig = {
     [`elever.${TRAINING_DOMAIN}`]: [`OU=Elever,OU=Skoler,${TRAINING_BASE_DN}`],
     [`vikarer.${TRAINING_DOMAIN}`]: [`OU=Vikarer,${TRAINING_BASE_DN}`],
     'betroede-medarbejdere': [ouDn(['IT'])],
+    [`elever.${SCHOOL_IDP_DOMAIN}`]: [`OU=Elever,${SCHOOL_BASE_DN}`],
   },
   domainGroups: {
     [TRAINING_DOMAIN]: [`CN=Alle medarbejdere,OU=Grupper,${TRAINING_BASE_DN}`],
     [`elever.${TRAINING_DOMAIN}`]: [`CN=Elever,OU=Grupper,${TRAINING_BASE_DN}`],
     [`vikarer.${TRAINING_DOMAIN}`]: [`CN=Vikarer,OU=Grupper,${TRAINING_BASE_DN}`],
     'betroede-medarbejdere': trainingOperators.flatMap((o) => o.groups).map((g) => `CN=${g},OU=Grupper,${TRAINING_BASE_DN}`),
+    // The schools' staff are an NSIS domain of their own; their pupils' sub-domain is weaker than the floor.
+    [SCHOOL_IDP_DOMAIN]: [`CN=Alle medarbejdere,OU=Grupper,${SCHOOL_BASE_DN}`],
+    [`elever.${SCHOOL_IDP_DOMAIN}`]: [`CN=Elever,OU=Grupper,${SCHOOL_BASE_DN}`],
   },
 };
 
@@ -88,6 +143,32 @@ export function trainingIdpPeople(accounts: readonly TrainingAccount[]): SeedPer
       ...(operator ? { operator: { roles: operator.roles, helpdeskOus: operator.helpdeskOus } } : {}),
     };
   });
+}
+
+/** The schools' people as the IdP simulator is seeded from them: their own IdP domain, pupils apart. */
+export function schoolIdpPeople(accounts: readonly TrainingAccount[]): SeedPerson[] {
+  return accounts.map((a) => ({
+    username: a.username,
+    domain: SCHOOL_IDP_DOMAIN,
+    displayName: a.displayName,
+    dn: trainingAccountDn(a, SCHOOL_BASE_DN),
+    pupil: a.ouPath.includes('Elever'),
+  }));
+}
+
+/**
+ * The training directory of both domains: one in-memory directory per domain, each session carrying its
+ * domain, and sign-in sent by the typed name's UPN suffix (a bare name: the municipality's) as in live.
+ */
+function trainingDomainsDirectory(accounts: TrainingAccount[], schoolAccounts: TrainingAccount[]): DirectoryPort {
+  const [municipality, schools] = trainingDomains as [AdDomain, AdDomain];
+  const own = createTrainingDirectory(accounts, trainingSeedPsos, { baseDn: TRAINING_BASE_DN, domain: operatorDomainOf(municipality, municipality, trainingDomains) });
+  const school = createTrainingDirectory(schoolAccounts, [], { baseDn: SCHOOL_BASE_DN, domain: operatorDomainOf(schools, municipality, trainingDomains) });
+  return {
+    kind: 'training',
+    ping: () => own.ping(),
+    signIn: signInByDomain(trainingDomains, new Map([[municipality.id, own], [schools.id, school]])),
+  };
 }
 
 /**
@@ -121,8 +202,10 @@ export interface TrainingEnvironment extends Environment {
 
 export async function trainingEnvironment(opts: TrainingOptions): Promise<TrainingEnvironment> {
   const accounts = generateTrainingAccounts(undefined, opts.people);
-  const directory = createTrainingDirectory(accounts, trainingSeedPsos);
-  const linkRule: LinkRule = { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false };
+  // The schools' domain is the same few hundred people whatever the municipality's size.
+  const schoolAccounts = generateSchoolAccounts();
+  const directory = trainingDomainsDirectory(accounts, schoolAccounts);
+  const linkRule = municipalityLinkRule;
   const sims = opts.simulators !== false;
   // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
   // operator changed) survive a restart. One file per training size: another size is another municipality.
@@ -147,7 +230,10 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
     : await startTrainingIdp(
         trainingIdpPeople(accounts),
         // A change log, not a snapshot: each write appends a line instead of rewriting ~40-130 MB of state.
-        { changeLog: join(stateDir, `idp-${size}.log`) },
+        {
+          changeLog: join(stateDir, `idp-${size}.log`),
+          otherDomains: [{ domain: SCHOOL_IDP_DOMAIN, displayName: SCHOOL_DOMAIN_NAME, people: schoolIdpPeople(schoolAccounts) }],
+        },
       );
   // The leaked-password check asks the local range simulator (same protocol, real HTTPS), never the internet.
   const leaked = sims ? await startRangeSimulator() : null;
@@ -159,8 +245,7 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
       idp: idp?.port ?? null,
       mitid: mitid?.port ?? null,
       createClaims,
-      rulesFor: oneDomainRules({ linkRule, signingGroupDn: TRAINING_SIGNING_GROUP }),
-      idpKey: idpKeyFor,
+      ...domainRules(trainingDomains),
       status: async () =>
         Promise.all([
           pingStatus('ad', true, directory, notSetUp('', true)),
@@ -174,12 +259,13 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
         await leaked?.stop();
       },
     },
-    // One fictitious domain: every training session maps through the same table.
-    roleMapping: () => trainingRoleMapping,
+    // Per domain, as in live: the municipality's groups grant roles there, the schools' groups in theirs.
+    roleMapping: (domainId) => roleMappingOf({ domains: [...trainingDomains], roleMapping: trainingRoleMapping }, domainId ?? trainingDomains[0]!.id),
+    domains: trainingDomains,
     policyDefaults: trainingPolicyDefaults,
     ...(leaked ? { leakedPasswordService: { endpoint: leaked.url, ca: leaked.caPem } } : {}),
     operatorCards: trainingOperatorCards,
-    cacheKey: `training:${size}`,
+    cacheKey: `training:${size}:skoler`,
     usesStoredSecrets: false,
     // Short in training, so a trainee sees an unconfirmed create settle within the session; never shorter
     // than twice a drill's search lag, or the guard would take a create that landed for one that did not.

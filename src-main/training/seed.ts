@@ -89,33 +89,45 @@ export const trainingOperators: TrainingOperator[] = [
 
 export const DEFAULT_TRAINING_PEOPLE = ouPlan.reduce((n, p) => n + p.count, 0);
 
+/** What one training domain's people are made from: its OUs, ready-made operators and mail domain. */
+interface AccountPlan {
+  ous: ReadonlyArray<{ path: string[]; count: number; email: boolean }>;
+  operators: readonly TrainingOperator[];
+  mailDomain: string;
+  /** The first employee number handed out. */
+  firstEmployeeNo: number;
+}
+
 /**
  * The fictitious municipality, deterministic for a given seed. `people` scales every OU in proportion,
  * so the same generator gives the 2,400-person training town and a 100,000-person benchmark city.
  */
 export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAINING_PEOPLE): TrainingAccount[] {
-  const scale = people / DEFAULT_TRAINING_PEOPLE;
+  return generateAccounts(seed, people / DEFAULT_TRAINING_PEOPLE, { ous: ouPlan, operators: trainingOperators, mailDomain: 'fjordby.dk', firstEmployeeNo: 10_000 });
+}
+
+function generateAccounts(seed: number, scale: number, plan: AccountPlan): TrainingAccount[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const now = Date.UTC(2026, 10, 1);
   const day = 86_400_000;
   const taken = new Set<string>();
   const accounts: TrainingAccount[] = [];
-  let employeeNo = 10_000;
+  let employeeNo = plan.firstEmployeeNo;
 
-  for (const plan of ouPlan) {
-    const count = Math.round(plan.count * scale);
+  for (const ou of plan.ous) {
+    const count = Math.round(ou.count * scale);
     for (let i = 0; i < count; i++) {
       const givenName = rand() < 0.15 ? `${pick(givenNames)} ${pick(givenNames)}` : pick(givenNames);
       const surname = rand() < 0.2 ? `${pick(surnames)} ${pick(surnames)}` : pick(surnames);
       const first = givenName.split(' ')[0] ?? givenName;
       const last = surname.split(' ').at(-1) ?? surname;
       let base = (fold(first).slice(0, 3) + fold(last).slice(0, 3)) || 'bruger';
-      if (plan.path.includes('Elever')) base = 'elev' + base;
+      if (ou.path.includes('Elever')) base = 'elev' + base;
       let username = base;
       for (let n = 2; taken.has(username); n++) username = `${base}${n}`;
       taken.add(username);
-      const leaf = plan.path.at(-1) ?? '';
+      const leaf = ou.path.at(-1) ?? '';
       const departed = leaf === 'Fratrådte';
       const r = rand();
       accounts.push({
@@ -124,9 +136,9 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
         givenName,
         surname,
         displayName: `${givenName} ${surname}`,
-        email: plan.email && rand() > 0.03 ? `${username}@fjordby.dk` : null,
-        employeeId: plan.path.includes('Elever') ? null : String(employeeNo++),
-        ouPath: plan.path,
+        email: ou.email && rand() > 0.03 ? `${username}@${plan.mailDomain}` : null,
+        employeeId: ou.path.includes('Elever') ? null : String(employeeNo++),
+        ouPath: ou.path,
         title: pick(titles[leaf] ?? ['Medarbejder']),
         enabled: !departed && r > 0.02,
         locked: !departed && r > 0.02 && r < 0.06,
@@ -135,7 +147,7 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
         passwordLastSet: new Date(now - Math.floor(rand() * 500) * day).toISOString(),
         accountExpires: leaf === 'Eksterne konsulenter' ? new Date(now + Math.floor(rand() * 400 - 60) * day).toISOString() : null,
         lastLogon: departed ? null : new Date(now - Math.floor(rand() * 30) * day).toISOString(),
-        groups: plan.path.includes('Elever') ? ['Elever'] : ['Alle medarbejdere'],
+        groups: ou.path.includes('Elever') ? ['Elever'] : ['Alle medarbejdere'],
       });
     }
   }
@@ -146,14 +158,14 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
     if (a.enabled && a.email && !a.ouPath.some((ou) => noIdentityOus.includes(ou)) && hashOf(a.username) % 40 === 7) a.newHire = true;
   }
 
-  for (const op of trainingOperators) {
+  for (const op of plan.operators) {
     accounts.push({
       guid: guidFrom(rand),
       username: op.username,
       givenName: op.role,
       surname: '(træning)',
       displayName: `${op.role} (træning)`,
-      email: `${op.username}@fjordby.dk`,
+      email: `${op.username}@${plan.mailDomain}`,
       employeeId: null,
       ouPath: ['IT'],
       title: 'IT-supporter',
@@ -171,11 +183,46 @@ export function generateTrainingAccounts(seed = 20261123, people = DEFAULT_TRAIN
   return accounts;
 }
 
-export function ouDn(path: readonly string[]): string {
-  return [...path].reverse().map((p) => `OU=${p}`).join(',') + ',' + TRAINING_BASE_DN;
+// ---------------------------------------------------------------- the schools' own domain (#19)
+// A separate forest beside the municipality's, as many municipalities run one for their schools: school
+// staff and pupils, its own role groups and operators (who sign in as name@skoler.fjordby.dk), its own
+// IdP domain. Made by its own seed, so the municipality above stays exactly as it was.
+
+export const SCHOOL_DOMAIN_ID = 'skolerne';
+export const SCHOOL_DOMAIN_NAME = 'Fjordby Skoler';
+export const SCHOOL_BASE_DN = 'DC=skoler,DC=fjordby,DC=test';
+/** What a school operator types after their name, and the school staff's e-mail and link-rule suffix. */
+export const SCHOOL_UPN_SUFFIX = 'skoler.fjordby.dk';
+export const SCHOOL_SIGNING_GROUP = `CN=MitID Erhverv signatur,OU=Grupper,${SCHOOL_BASE_DN}`;
+
+const schoolPlan: AccountPlan['ous'] = [
+  { path: ['Medarbejdere'], count: 110, email: true },
+  { path: ['Elever'], count: 230, email: false },
+  { path: ['Fratrådte'], count: 12, email: true },
+];
+
+/** The schools' ready-made operators: their own helpdesk and administrator (and user administrator). */
+export const schoolOperators: TrainingOperator[] = [
+  { username: 'skoleadmin', role: 'Skolernes administrator', groups: ['Skole-IT-Administratorer'] },
+  { username: 'skolebrugeradmin', role: 'Skolernes brugeradministrator', groups: ['Skole-IT-Brugeradministratorer'] },
+  { username: 'skolehelpdesk', role: 'Skolernes helpdesk', groups: ['Skole-IT-Helpdesk'] },
+];
+
+/** The schools' domain: a few hundred staff and pupils, deterministic, independent of the municipality. */
+export function generateSchoolAccounts(seed = 20261207): TrainingAccount[] {
+  return generateAccounts(seed, 1, { ous: schoolPlan, operators: schoolOperators, mailDomain: SCHOOL_UPN_SUFFIX, firstEmployeeNo: 70_000 });
 }
 
-/** A training account's DN, as the training directory names it. */
-export function trainingAccountDn(a: Pick<TrainingAccount, 'displayName' | 'ouPath'>): string {
-  return `${rdn('CN', a.displayName)},${ouDn(a.ouPath)}`;
+/** Whether a school account starts with a MitID Erhverv identity: about two in three staff; pupils never. */
+export function schoolHasMitIdIdentity(a: TrainingAccount): boolean {
+  return trainingHasMitIdIdentity(a) && hashOf(`skole:${a.username}`) % 3 !== 0;
+}
+
+export function ouDn(path: readonly string[], baseDn = TRAINING_BASE_DN): string {
+  return [...path].reverse().map((p) => `OU=${p}`).join(',') + ',' + baseDn;
+}
+
+/** A training account's DN, as the training directory names it (default: in the municipality's domain). */
+export function trainingAccountDn(a: Pick<TrainingAccount, 'displayName' | 'ouPath'>, baseDn = TRAINING_BASE_DN): string {
+  return `${rdn('CN', a.displayName)},${ouDn(a.ouPath, baseDn)}`;
 }

@@ -6,6 +6,7 @@
 import { dnIsWithin } from '../../../shared/dn.ts';
 import { primaryDomain, signInDomainOf, type AdDomain } from '../../../shared/domain/settings.ts';
 import type { OperatorDomain } from '../../../shared/roles.ts';
+import type { DirectorySession } from '../directory-port.ts';
 import { createAdDirectory, type AdDirectory, type AdDirectoryOptions } from './ad-directory.ts';
 
 /** What an operator and a session say about a configured domain (and which other domains lie inside it). */
@@ -14,22 +15,35 @@ export function operatorDomainOf(domain: AdDomain, first: AdDomain, all: readonl
   return { id: domain.id, name: domain.name, baseDn: domain.baseDn, primary: domain.id === first.id, nested };
 }
 
+/**
+ * Sign-in routed to the typed name's domain (signInDomainOf; a bare name: the first): only that domain's
+ * own directory is asked. `byId` holds one directory per configured domain.
+ */
+export function signInByDomain<S extends DirectorySession>(
+  domains: readonly AdDomain[],
+  byId: ReadonlyMap<string, { signIn(username: string, password: string): Promise<S> }>,
+): (username: string, password: string) => Promise<S> {
+  const first = primaryDomain({ domains: [...domains] });
+  return async (username, password) => {
+    const domain = signInDomainOf(username, domains) ?? first;
+    // Ids are unique (settings schema); a miss is a bug, never a reason to try another domain's DCs.
+    const directory = domain ? byId.get(domain.id) : undefined;
+    if (!directory) throw new Error(`createDomainsDirectory: domænet ${domain?.id ?? '?'} mangler`);
+    return directory.signIn(username, password);
+  };
+}
+
 export function createDomainsDirectory(domains: readonly AdDomain[], options: Omit<AdDirectoryOptions, 'domain'> = {}): AdDirectory {
   const first = primaryDomain({ domains: [...domains] });
   if (!first) throw new Error('createDomainsDirectory: ingen domæner');
   // One adapter per domain, each knowing only its own DCs; building one opens no connection.
   const byId = new Map(domains.map((d) => [d.id, createAdDirectory(d, { ...options, domain: operatorDomainOf(d, first, domains) })]));
   const firstDirectory = byId.get(first.id)!;
+  const signIn = signInByDomain(domains, byId);
   return {
     kind: 'ad',
     // The status bar's AD is the municipality's own; the others are tested from Indstillinger.
     ping: () => firstDirectory.ping(),
-    async signIn(username, password) {
-      const domain = signInDomainOf(username, domains) ?? first;
-      // Ids are unique (settings schema); a miss is a bug, never a reason to try another domain's DCs.
-      const directory = byId.get(domain.id);
-      if (!directory) throw new Error(`createDomainsDirectory: domænet ${domain.id} mangler`);
-      return directory.signIn(username, password);
-    },
+    signIn,
   };
 }

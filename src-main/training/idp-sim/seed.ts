@@ -41,6 +41,15 @@ export interface IdpSeedOptions {
   auditEvents?: number;
   /** Clock used after seeding (defaults to the real one). */
   clock?: () => number;
+  /** Other AD domains' people (the schools'), each domain with its own policies; not in the seeded history. */
+  otherDomains?: readonly SeedOtherDomain[];
+}
+
+/** Another AD domain's IdP domain: an NSIS domain of its own, and a weaker pupils' sub-domain under it. */
+export interface SeedOtherDomain {
+  domain: string;
+  displayName: string;
+  people: readonly SeedPerson[];
 }
 
 const DAY = 86_400_000;
@@ -371,14 +380,15 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
   const simPeople: SimPerson[] = [];
   const targets: SeedTarget[] = [];
   const types: readonly DeviceType[] = ['app', 'browser-extension', 'fido2', 'totp', 'hardware-token'];
-  people.forEach((sp, i) => {
+  /** One person: their IdP record, devices and acceptances. `how.pupils`: their domain's own pupils' policy. */
+  const seedPerson = (sp: SeedPerson, i: number, r: () => number, how: { pupils: string | null; lockers: readonly Performer[] }): SeedTarget => {
     const pupil = sp.pupil ?? isPupils(sp.domain);
     const roll = r();
     const p: SimPerson = {
       domain: sp.domain,
       username: sp.username,
       displayName: sp.displayName,
-      policyDomain: sp.trusted ? trusted : pupil ? (isPupils(sp.domain) ? sp.domain : pupilDomain) : sp.domain,
+      policyDomain: sp.trusted ? trusted : pupil ? (how.pupils ?? (isPupils(sp.domain) ? sp.domain : pupilDomain)) : sp.domain,
       nsisStatus: pupil ? 'NOT_ISSUED' : roll < 0.08 ? 'NOT_ACTIVATED' : roll < 0.09 ? 'LOCKED_BY_SELF' : 'ACTIVE',
       statusBeforeLock: null,
       locked: null,
@@ -389,7 +399,7 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
       const reason = pick(r, SEEDED_ADMIN_ACTIONS.DEACTIVATE_BY_ADMIN!.reasons);
       // Locked by an operator the console lets lock this person's identity (picked without the PRNG, so
       // the rest of the municipality stays as it was); nobody may: the person stays unlocked.
-      const allowed = eligible(performers, 'people.setIdentityLock', sp);
+      const allowed = eligible(how.lockers, 'people.setIdentityLock', sp);
       if (allowed.length > 0) {
         p.statusBeforeLock = p.nsisStatus;
         p.nsisStatus = 'LOCKED_BY_MUNICIPALITY';
@@ -399,7 +409,6 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
     state.addPerson(p);
     simPeople.push(p);
     const target: SeedTarget = { person: p, seed: sp, staff: !pupil, device: false, token: false };
-    targets.push(target);
     const key = personKeyOf(p.domain, p.username);
 
     // Devices: the first few people carry one of every type so every type exists whatever the input.
@@ -466,7 +475,20 @@ export function seedIdpState(opts: IdpSeedOptions = {}): IdpState {
       else if (a < 0.95) accept(v2, v2At, now);
     }
     state.acceptances.set(key, acc);
-  });
+    return target;
+  };
+  people.forEach((sp, i) => targets.push(seedPerson(sp, i, r, { pupils: null, lockers: performers })));
+
+  // Other AD domains (the schools'): their own NSIS domain and weaker pupils' sub-domain, their people made
+  // by their own PRNG after the municipality's, so its people, devices and history stay as they were.
+  for (const other of opts.otherDomains ?? []) {
+    const pupils = `elever.${other.domain}`;
+    state.policies.set(other.domain.toLowerCase(), policy(other.domain, `${other.displayName} (NSIS)`, 'domain', null, mainSettings, at));
+    state.policies.set(pupils.toLowerCase(), policy(pupils, `Elever (${other.displayName})`, 'sub-domain', other.domain, pupilSettings, at));
+    const rOther = prng((opts.seed ?? 20261123) + other.domain.length * 7919);
+    // Nobody of the municipality's history acts on them; index after the municipality's (no guaranteed locks).
+    other.people.forEach((sp, i) => seedPerson(sp, people.length + i, rOther, { pupils, lockers: [] }));
+  }
 
   seedAudit(state, targets, performers, r, now, opts.auditEvents ?? 100_000, v1, v2);
   return state;

@@ -94,7 +94,7 @@ type LogEntry = { t: number; m: string; p: string; b: unknown; c?: string | null
  * replayed onto the wrong state.
  */
 function openChangeLog(file: string, opts: IdpSimulatorOptions): { seededAt: number; entries: LogEntry[]; append(e: LogEntry): void } {
-  const seed = createHash('sha256').update(JSON.stringify([opts.people ?? null, opts.seed ?? null, opts.auditEvents ?? null])).digest('hex');
+  const seed = createHash('sha256').update(JSON.stringify([opts.people ?? null, opts.seed ?? null, opts.auditEvents ?? null, ...(opts.otherDomains?.length ? [opts.otherDomains] : [])])).digest('hex');
   let seededAt = opts.now ?? Date.now();
   let entries: LogEntry[] = [];
   let fresh = true;

@@ -34,6 +34,12 @@ export interface MitIdSeedOptions {
   };
   /** Share of the seeded people allowed to sign on behalf of the organisation. */
   allowSigningShare?: number;
+  /**
+   * Another AD domain's people (the schools'), added to the identities already there instead of replacing
+   * them: their uuids and CPR numbers are made under this name, so a username both domains have never
+   * gives one identity twice.
+   */
+  addDomain?: string;
 }
 
 export interface MitIdSeedReport {
@@ -88,14 +94,15 @@ export function seedMitIdSimulator(state: MitIdSimState, opts: MitIdSeedOptions)
     staleSubjectNameId: opts.drift?.staleSubjectNameId ?? 1,
     onlyInMitId: opts.drift?.onlyInMitId ?? 1,
   };
-  state.identities.clear();
+  if (opts.addDomain === undefined) state.identities.clear();
+  const keyOf = (username: string) => (opts.addDomain === undefined ? username : `${opts.addDomain}/${username}`);
   const report: MitIdSeedReport = {
     identities: 0,
     byUsername: new Map(),
     drift: { suspendedWhileActive: [], withoutLocalCredential: [], staleSubjectNameId: [], onlyInMitId: [] },
   };
   const included = opts.people.filter((p, i) => !!p.email && (opts.include ? opts.include(p, i) : true));
-  const usedCpr = new Set<string>();
+  const usedCpr = new Set<string>([...state.identities.values()].flatMap((i) => (i.cprNumber ? [i.cprNumber] : [])));
   // Drift cases are taken from the end of the list, far from the people a newcomer tends to open first…
   // …but deterministic, so the training notes can name them.
   let cursor = included.length - 1;
@@ -123,11 +130,11 @@ export function seedMitIdSimulator(state: MitIdSimState, opts: MitIdSeedOptions)
     if (opts.notYet?.(p)) return;
     const sni = subjectNameIdFor({ sAMAccountName: p.username, userPrincipalName: p.upn ?? null }, opts.linkRule);
     const identity: SimIdentity = state.insert({
-      uuid: stableUuid(p.username),
+      uuid: stableUuid(keyOf(p.username)),
       givenName: p.givenName,
       surname: p.surname,
       emailAddress: p.email ?? '',
-      cprNumber: uniqueCpr(p, usedCpr),
+      cprNumber: uniqueCpr({ ...p, username: keyOf(p.username) }, usedCpr),
       status: suspended.has(p.username) ? 'Suspended' : 'Active',
       allowSigning: signingEvery > 0 && index % signingEvery === 0,
     });

@@ -19,6 +19,8 @@ export interface TrainingMitIdOptions {
   drift?: MitIdSeedOptions['drift'];
   /** Reuse the training environment's CA (one CA for all simulators); default: a fresh one. */
   ca?: CertificateAuthority;
+  /** Other AD domains' people (the schools'), seeded after these with their own link rule (`addDomain`). */
+  also?: readonly (MitIdSeedOptions & { addDomain: string })[];
   /** Keep changes across restarts; when the file exists the seed is skipped. */
   statePath?: string;
   client?: Partial<MitIdErhvervClientOptions>;
@@ -50,6 +52,7 @@ export async function startTrainingMitIdErhverv(opts: TrainingMitIdOptions): Pro
           ...(opts.drift ? { drift: opts.drift } : {}),
           allowSigningShare: 0.1,
         });
+  if (seed) for (const more of opts.also ?? []) seedMitIdSimulator(simulator.state, { allowSigningShare: 0.1, ...more });
   const client = createMitIdErhvervClient({
     baseUrl: simulator.url,
     pkcs12: simulator.client.pfx,

@@ -1,0 +1,57 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { openConsole, SHOTS, token } from './support.ts';
+
+// The training municipality's second domain (#19): the schools' own forest, signed in to from its
+// operator card on the sign-in page. A school operator's list is the schools' people only.
+
+/** Every row of an operator's list, through the web host's API (a session of its own). */
+async function listOf(request: APIRequestContext, username: string) {
+  const headers = { Authorization: `Bearer ${token()}` };
+  const login = await request.post('/api/op/session.login', { headers: { ...headers, 'X-Console-Session': 'ny' }, data: { username, password: 'Traening-2026' } });
+  expect(login.ok()).toBe(true);
+  const session = { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
+  type Page = { ok: boolean; data: { rows: Array<{ username: string; ouPath: string }>; total: number } };
+  const page = async (offset: number): Promise<Page['data']> => ((await (await request.post('/api/op/people.list', { headers: session, data: { offset, limit: 500 } })).json()) as Page).data;
+  const first = await page(0);
+  const rows = [...first.rows];
+  while (rows.length < first.total) rows.push(...(await page(rows.length)).rows);
+  return rows;
+}
+
+test('a school helpdesk signs in from the schools’ card and sees the schools’ people only', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openConsole(page);
+  const cards = page.getByTestId('training-operators');
+  // The municipality's operators as before, and the schools' with their UPN suffix.
+  await expect(cards).toContainText('helpdesk.skole');
+  await expect(cards).toContainText('skoleadmin@skoler.fjordby.dk');
+  await cards.getByRole('button', { name: 'Skolernes helpdesk' }).click();
+  await expect(page.getByLabel('Brugernavn', { exact: true })).toHaveValue('skolehelpdesk@skoler.fjordby.dk');
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await expect(page.getByTestId('operator')).toContainText('Fjordby Skoler');
+  await expect(page.getByTestId('operator')).toContainText('Helpdesk');
+
+  // The list says whose people these are, and holds the schools' OUs only.
+  await expect(page.getByTestId('people-scope')).toContainText('Du ser kun personer i domænet Fjordby Skoler.');
+  await expect(page.getByTestId('freshness-mitid')).toContainText('hentet', { timeout: 30_000 });
+  await expect(page.getByTestId('freshness-idp')).toContainText('hentet', { timeout: 30_000 });
+  const rows = page.getByTestId('person-row');
+  await expect(rows.first()).toBeVisible();
+  const shown = await rows.allInnerTexts();
+  expect(shown.length).toBeGreaterThan(5);
+  // A municipality-only OU never appears; a pupil of the schools does.
+  expect(shown.some((r) => /Borgerservice|Sundhed og Omsorg|Teknik og Miljø|Skoler \/ Elever/.test(r))).toBe(false);
+  await page.getByTestId('people-search').fill('elev');
+  await expect(rows.first()).toContainText('Elever');
+  await page.getByTestId('people-search').fill('');
+  await expect(rows.first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/training-school-list.png` });
+
+  // Behind the screen: every row is one of the schools' OUs; the municipality's helpdesk has none of them.
+  const school = await listOf(request, 'skolehelpdesk@skoler.fjordby.dk');
+  expect(school.length).toBeGreaterThan(300);
+  expect(school.every((r) => ['Medarbejdere', 'Elever', 'Fratrådte', 'IT'].includes(r.ouPath))).toBe(true);
+  const town = await listOf(request, 'helpdesk');
+  expect(town.length).toBeGreaterThan(2_000);
+  expect(town.some((r) => ['Medarbejdere', 'Elever'].includes(r.ouPath))).toBe(false);
+});

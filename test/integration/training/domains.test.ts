@@ -1,0 +1,153 @@
+// The training environment's two domains (#19): Fjordby Kommune and the schools' own forest, through the
+// dispatcher with both simulators, as `npm run start:web` runs them. A school operator signs in with the
+// schools' UPN suffix, carries the schools' domain and sees only its people; the municipality's operators
+// are as before and see none of the schools' people.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can } from '../../../shared/access.ts';
+import type { PersonRow } from '../../../shared/domain/people.ts';
+import type { OpInput, OpName, OpOutput } from '../../../shared/operations/index.ts';
+import type { Operator } from '../../../shared/roles.ts';
+import type { Core } from '../../../src-main/composition/core.ts';
+import type { TrainingEnvironment } from '../../../src-main/training/environment.ts';
+import { generateSchoolAccounts, generateTrainingAccounts, SCHOOL_BASE_DN, SCHOOL_UPN_SUFFIX, TRAINING_BASE_DN } from '../../../src-main/training/seed.ts';
+import { caller, testCore, TRAINING_PASSWORD } from '../../support/core.ts';
+
+let env: Awaited<ReturnType<typeof testCore>>;
+let core: Core;
+const schoolHelpdesk = caller('ws-skolehelpdesk');
+const schoolAdmin = caller('ws-skoleadmin');
+const townAdmin = caller('ws-admin');
+const townHelpdesk = caller('ws-helpdesk');
+const operators = new Map<ReturnType<typeof caller>, Operator>();
+const schoolUsernames = new Set(generateSchoolAccounts().map((a) => a.username));
+const townUsernames = new Set(generateTrainingAccounts().map((a) => a.username));
+/** Usernames only the schools' domain has (the generators may make a name both domains have). */
+const schoolOnly = [...schoolUsernames].filter((u) => !townUsernames.has(u));
+
+type Result = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+async function call<N extends OpName>(name: N, input: OpInput<N>, who: ReturnType<typeof caller>): Promise<OpOutput<N>> {
+  const r: Result = await core.dispatch(name, input, who);
+  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+  return r.data as OpOutput<N>;
+}
+
+/** Every row the operator's list holds, once the sync has read AD under their bind. */
+async function everyone(who: ReturnType<typeof caller>): Promise<PersonRow[]> {
+  await call('people.list', { limit: 1 }, who);
+  await core.people().idle();
+  const rows: PersonRow[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await call('people.list', { offset, limit: 500 }, who);
+    rows.push(...page.rows);
+    if (rows.length >= page.total || page.rows.length === 0) return rows;
+  }
+}
+
+beforeAll(async () => {
+  env = await testCore({ simulators: true });
+  core = env.core;
+  for (const [who, username] of [
+    [schoolHelpdesk, `skolehelpdesk@${SCHOOL_UPN_SUFFIX}`],
+    [schoolAdmin, `skoleadmin@${SCHOOL_UPN_SUFFIX}`],
+    [townAdmin, 'admin'],
+    [townHelpdesk, 'helpdesk'],
+  ] as const) {
+    const r = await core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, who);
+    expect(r.ok, JSON.stringify(!r.ok && r.error)).toBe(true);
+    operators.set(who, (await call('session.current', {}, who)).operator!);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await env?.dispose();
+});
+
+describe('the training environment’s second domain', () => {
+  it('offers the schools’ operators on the sign-in page, with the schools’ UPN suffix', async () => {
+    const info = await call('app.info', {}, caller());
+    const names = info.trainingOperators.map((o) => o.username);
+    expect(names).toEqual(expect.arrayContaining(['admin', 'helpdesk', `skolehelpdesk@${SCHOOL_UPN_SUFFIX}`, `skoleadmin@${SCHOOL_UPN_SUFFIX}`]));
+  });
+
+  it('signs a school operator in to the schools’ domain, with the roles of the schools’ own groups', () => {
+    const helpdesk = operators.get(schoolHelpdesk)!;
+    expect(helpdesk.domain).toMatchObject({ id: 'skolerne', baseDn: SCHOOL_BASE_DN, primary: false });
+    expect(helpdesk.roles).toEqual(['helpdesk']);
+    expect(helpdesk.helpdeskOus).toBeNull();
+    expect(operators.get(schoolAdmin)!.roles).toEqual(['administrator']);
+    // The municipality's operators: the names, roles and OU limit they had, now in their own domain.
+    const admin = operators.get(townAdmin)!;
+    expect(admin).toMatchObject({ username: 'admin', roles: ['administrator'], domain: { id: 'kommunen', baseDn: TRAINING_BASE_DN, primary: true } });
+    expect(operators.get(townHelpdesk)).toMatchObject({ username: 'helpdesk', roles: ['helpdesk'], helpdeskOus: null });
+  });
+
+  it('the typed suffix decides the domain: a school name without it, or a municipality name with it, is refused', async () => {
+    for (const username of ['skolehelpdesk', `admin@${SCHOOL_UPN_SUFFIX}`]) {
+      const r = await core.dispatch('session.login', { username, password: TRAINING_PASSWORD }, caller());
+      expect(r.ok, username).toBe(false);
+    }
+  });
+
+  it('a school operator’s list holds the schools’ people only, pupils without identities', async () => {
+    const rows = await everyone(schoolHelpdesk);
+    expect(rows.length).toBe(schoolUsernames.size);
+    expect(rows.every((r) => r.ad !== null && schoolUsernames.has(r.username))).toBe(true);
+    expect(rows.some((r) => r.ouPath === 'Elever')).toBe(true);
+    const staff = rows.filter((r) => r.ouPath === 'Medarbejdere');
+    expect(rows.filter((r) => r.ouPath === 'Elever').every((r) => r.mitid.state === 'none')).toBe(true);
+    // The IdP knows them under the schools' own IdP domain.
+    expect(staff.some((r) => r.idp.loaded && r.idp.nsisStatus !== null)).toBe(true);
+  }, 120_000);
+
+  it('a municipality operator’s list holds none of the schools’ people', async () => {
+    const rows = await everyone(townAdmin);
+    expect(rows.length).toBeGreaterThan(2_000);
+    const adRows = rows.filter((r) => r.ad !== null);
+    expect(adRows.every((r) => townUsernames.has(r.username))).toBe(true);
+    expect(adRows.filter((r) => schoolOnly.includes(r.username))).toEqual([]);
+  }, 120_000);
+
+  it('refuses a school operator a municipality person: the access decision says domain', async () => {
+    const town = await everyone(townHelpdesk);
+    const clerk = town.find((r) => r.ad?.enabled && r.ouPath === 'Borgerservice')!;
+    const dn = (await call('people.get', { personId: clerk.id }, townHelpdesk)).person.dn;
+    expect(dn.endsWith(TRAINING_BASE_DN)).toBe(true);
+    const decision = can(operators.get(schoolHelpdesk)!, 'people.unlockAccount', { dn });
+    expect(decision).toMatchObject({ allowed: false, reason: 'domain', domain: 'Fjordby Skoler' });
+    // Through the console the person is not even found: the schools' bind reads the schools' forest only.
+    for (const [name, input] of [
+      ['people.get', { personId: clerk.id }],
+      ['people.unlockAccount', { personId: clerk.id, reason: 'Test af domænegrænsen' }],
+    ] as const) {
+      const r = await core.dispatch(name, input as never, schoolHelpdesk);
+      expect(r.ok, name).toBe(false);
+      expect(!r.ok && ['forbidden', 'not-found'].includes(r.error.code), JSON.stringify(!r.ok && r.error)).toBe(true);
+    }
+    // And the other way: a municipality operator is refused a school person for the same reason.
+    const pupil = (await everyone(schoolHelpdesk)).find((r) => r.ouPath === 'Elever')!;
+    const pupilDn = (await call('people.get', { personId: pupil.id }, schoolHelpdesk)).person.dn;
+    expect(pupilDn.endsWith(SCHOOL_BASE_DN)).toBe(true);
+    expect(can(operators.get(schoolHelpdesk)!, 'people.unlockAccount', { dn: pupilDn }).allowed).toBe(true);
+    expect(can(operators.get(townAdmin)!, 'people.unlockAccount', { dn: pupilDn })).toMatchObject({ allowed: false, reason: 'domain', domain: 'Fjordby Kommune' });
+  }, 120_000);
+
+  it('seeds the schools’ IdP domain with its own NSIS policy and a weaker pupils’ sub-domain', () => {
+    const idp = (core.environment() as TrainingEnvironment).simulators.idp!.simulator;
+    const policies = idp.state.policies;
+    expect(policies.get('skoler.fjordby.test')).toMatchObject({ kind: 'domain', parentDomain: null });
+    expect(policies.get('skoler.fjordby.test')?.settings.nsis).toBe(true);
+    expect(policies.get('elever.skoler.fjordby.test')).toMatchObject({ kind: 'sub-domain', parentDomain: 'skoler.fjordby.test' });
+    expect(policies.get('elever.skoler.fjordby.test')?.settings.nsis).toBe(false);
+    expect(policies.get('elever.skoler.fjordby.test')!.settings.minLength).toBeLessThan(policies.get('skoler.fjordby.test')!.settings.minLength);
+  });
+
+  it('lets the schools’ administrator mirror the schools’ policy into the schools’ AD, and refuses them the municipality’s', async () => {
+    const refused = await core.dispatch('policy.mirrorToAd', { domain: 'fjordby.kommune.test', reason: 'Test af domænegrænsen' }, schoolAdmin);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Fjordby Kommune', own: 'Fjordby Skoler' } });
+    const done = await call('policy.mirrorToAd', { domain: 'skoler.fjordby.test', reason: 'Skolernes politik i skolernes AD' }, schoolAdmin);
+    expect(JSON.stringify(done)).toContain(SCHOOL_BASE_DN);
+    // The municipality's administrator is refused the schools' policy the same way.
+    const other = await core.dispatch('policy.mirrorToAd', { domain: 'elever.skoler.fjordby.test', reason: 'Test af domænegrænsen' }, townAdmin);
+    expect(!other.ok && other.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Fjordby Skoler', own: 'Fjordby Kommune' } });
+  });
+});
