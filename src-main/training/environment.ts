@@ -29,6 +29,7 @@ import {
   SCHOOL_DOMAIN_NAME,
   SCHOOL_SIGNING_GROUP,
   SCHOOL_UPN_SUFFIX,
+  schoolHasMitIdIdentity,
   schoolOperators,
   TRAINING_BASE_DN,
   TRAINING_DOMAIN,
@@ -208,7 +209,8 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
   const linkRule = municipalityLinkRule;
   const sims = opts.simulators !== false;
   // Their state lives in the data folder, so the IdP's acknowledged journal heads (and everything else an
-  // operator changed) survive a restart. One file per training size: another size is another municipality.
+  // operator changed) survive a restart. One file per training size: another size is another municipality
+  // (and the files from before the schools' domain are not reused: they lack its people).
   const stateDir = join(opts.dataDir, 'training');
   if (sims) ensurePrivateDir(stateDir);
   const size = opts.people ?? 'standard';
@@ -218,10 +220,20 @@ export async function trainingEnvironment(opts: TrainingOptions): Promise<Traini
     : await startTrainingMitIdErhverv({
         people: accounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
         linkRule,
-        statePath: join(stateDir, `mitid-${size}.json`),
+        statePath: join(stateDir, `mitid-${size}-skoler.json`),
         // Pupils and departed staff have no business identity, as in a real municipality; new hires not yet.
         include: (_p, i) => !accounts[i]?.ouPath.includes('Elever') && !accounts[i]?.ouPath.includes('Fratrådte'),
         notYet: (p) => newHires.has(p.username),
+        // Some school staff hold a business identity too (under the schools' link rule); pupils never.
+        also: [
+          {
+            addDomain: SCHOOL_DOMAIN_ID,
+            people: schoolAccounts.map((a) => ({ username: a.username, givenName: a.givenName, surname: a.surname, email: a.email })),
+            linkRule: schoolLinkRule,
+            include: (_p, i) => !!schoolAccounts[i] && schoolHasMitIdIdentity(schoolAccounts[i]),
+            drift: { suspendedWhileActive: 0, withoutLocalCredential: 0, staleSubjectNameId: 0, onlyInMitId: 0 },
+          },
+        ],
       });
   // Checked by the simulator's own schema of its switches: an unknown switch stops the start, with the reason.
   if (mitid && opts.mitidSwitches !== undefined) mitid.simulator.faults.apply(opts.mitidSwitches);

@@ -88,12 +88,13 @@ describe('the training environment’s second domain', () => {
     }
   });
 
-  it('a school operator’s list holds the schools’ people only, pupils without identities', async () => {
+  it('a school operator’s list holds the schools’ people only, staff with identities and pupils without', async () => {
     const rows = await everyone(schoolHelpdesk);
     expect(rows.length).toBe(schoolUsernames.size);
     expect(rows.every((r) => r.ad !== null && schoolUsernames.has(r.username))).toBe(true);
     expect(rows.some((r) => r.ouPath === 'Elever')).toBe(true);
     const staff = rows.filter((r) => r.ouPath === 'Medarbejdere');
+    expect(staff.filter((r) => r.mitid.state === 'Active').length).toBeGreaterThan(staff.length / 3);
     expect(rows.filter((r) => r.ouPath === 'Elever').every((r) => r.mitid.state === 'none')).toBe(true);
     // The IdP knows them under the schools' own IdP domain.
     expect(staff.some((r) => r.idp.loaded && r.idp.nsisStatus !== null)).toBe(true);
