@@ -58,6 +58,12 @@ export interface Connections {
   rulesFor(dn: string | null): DomainRules;
   /** The IdP's key for a person of the directory. */
   idpKey(dn: string, username: string): PersonKey;
+  /**
+   * The base DN of the domain, other than the municipality's own, that an identity with no AD account
+   * belongs to by its local credential's subjectNameId (its link rule's suffix); null (or absent): the
+   * municipality's. A school teacher's identity is not the municipality's to see or fix as an orphan.
+   */
+  subjectDomain?(subject: string): string | null;
   status(): Promise<SystemStatus[]>;
   close(): Promise<void>;
 }
@@ -118,6 +124,8 @@ export interface ResolvedTarget {
   /** The AD entry; null for a person without an AD account (an identity only in MitID Erhverv). */
   person: Person | null;
   dn: string | null;
+  /** For a person without an AD account who belongs to another domain than the municipality's: its base DN (for the access decision). */
+  domainDn?: string | null;
   /** Name and username (or the identity's name), so a journal record reads on its own. */
   label: string | null;
   /** The DN of the person's OU. */

@@ -201,7 +201,8 @@ async function resolveTarget(now: Connected, session: ActiveSession, personId: s
     const identity = await mitid.getIdentity(uuid).catch(() => null);
     name = [identity?.givenName, identity?.surname].filter(Boolean).join(' ') || null;
   }
-  return { id: personId, person: null, dn: null, label: `${name ?? 'Ukendt navn'} (MitID Erhverv-identitet ${uuid})`, ou: null };
+  const domainDn = row?.username ? (now.connections.subjectDomain?.(row.username) ?? null) : null;
+  return { id: personId, person: null, dn: null, domainDn, label: `${name ?? 'Ukendt navn'} (MitID Erhverv-identitet ${uuid})`, ou: null };
 }
 
 /**
@@ -293,7 +294,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, domains, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),
     policies: createPoliciesService({ connections, index: people, config: policiesConfig, leakedPasswordService: () => now.environment.leakedPasswordService, domains }),
-    fullService: createFullServiceService({ connections, index: people, config: policiesConfig }),
+    fullService: createFullServiceService({ connections, index: people, config: policiesConfig, domains }),
     bulk: bulkOperations(bulk),
     transfers: createTransfersService({ connections, index: people, queue: transferQueue }),
     tokens: createTokensService({ connections, index: people }),

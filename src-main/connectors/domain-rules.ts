@@ -5,7 +5,7 @@ import { dnIsWithin } from '../../shared/dn.ts';
 import { domainOfDn, type AdDomain } from '../../shared/domain/settings.ts';
 import { domainFromDn, type PersonKey } from '../../shared/idp/common.ts';
 import type { LinkRule } from '../../shared/mitid/link-rule.ts';
-import type { DomainRules } from '../ports.ts';
+import type { Connections, DomainRules } from '../ports.ts';
 
 const NO_RULE: LinkRule = { kind: 'samaccountname-suffix', suffix: '', lowercase: false };
 
@@ -14,14 +14,24 @@ export function oneDomainRules(rules: DomainRules): (dn: string | null) => Domai
   return () => rules;
 }
 
-export function domainRules(domains: readonly AdDomain[]): { rulesFor(dn: string | null): DomainRules; idpKey(dn: string, username: string): PersonKey } {
+export function domainRules(domains: readonly AdDomain[]): Pick<Connections, 'rulesFor' | 'idpKey' | 'subjectDomain'> {
   const rulesOf = (d: AdDomain | undefined): DomainRules => ({ linkRule: d?.linkRule ?? NO_RULE, signingGroupDn: d?.signingGroupDn || null });
   const first = rulesOf(domains[0]);
   const all = domains.map((d) => ({ baseDn: d.baseDn, domain: d, rules: rulesOf(d) }));
   // With one domain there is nothing to choose: no DN is parsed per person.
   const of = (dn: string | null) => (dn === null || all.length < 2 ? null : domainOfDn(all, dn));
+  // The suffix each other domain's link rule gives its people's subjectNameIds ("name@skole.dk").
+  const suffixes = domains.slice(1).flatMap((d) => {
+    const suffix = (d.linkRule.kind === 'upn' ? d.upnSuffix : d.linkRule.suffix).trim().replace(/^@/, '').toLowerCase();
+    return suffix ? [{ suffix, baseDn: d.baseDn }] : [];
+  });
   return {
     rulesFor: (dn) => of(dn)?.rules ?? first,
+    subjectDomain: (subject) => {
+      const at = subject.lastIndexOf('@');
+      const suffix = at < 0 ? '' : subject.slice(at + 1).toLowerCase();
+      return suffix ? (suffixes.find((x) => x.suffix === suffix)?.baseDn ?? null) : null;
+    },
     // The IdP keys a person by their domain's IdP domain when one is configured, else by their DN's DNS name.
     idpKey: (dn, username) => {
       const d = all.length < 2 ? all[0] : of(dn);

@@ -109,7 +109,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
 
     // The scope: a person outside the operator's OUs or domain is refused for reads and writes alike.
-    const byScope = personId === null ? byRole : target ? can(session?.operator ?? null, name, { dn: target.dn }) : byRole;
+    const byScope = personId === null ? byRole : target ? can(session?.operator ?? null, name, { dn: target.dn ?? target.domainDn ?? null }) : byRole;
     if (!byScope.allowed) {
       const error = denialPayload(byScope, name);
       // Every refused attempt on a person outside the scope is on record, reads included.

@@ -1,7 +1,7 @@
 import type { fullServiceOps, ReadinessItem, ReadinessReport } from '../../../shared/operations/fullservice.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
-import { inScope } from '../../../shared/roles.ts';
+import { inScope, type Operator } from '../../../shared/roles.ts';
 import { keyedError } from '../../../shared/errors.ts';
 import type { Connections, FeatureService } from '../../ports.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
@@ -11,11 +11,15 @@ import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/
 import { csvDocument } from '../csv.ts';
 import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
 import { floorWarnings } from '../policies/identity-floor.ts';
+import { ownsPolicy } from '../policies/policy-domain.ts';
+import type { AdDomain } from '../../../shared/domain/settings.ts';
 import { readinessPdf } from './readiness-pdf.ts';
 import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
 
 export interface FullServiceDeps {
   connections(): Connections;
+  /** The configured AD domains: each checks the NSIS policies that are its own against its own AD. */
+  domains?: () => readonly AdDomain[];
   index(): PeopleIndex;
   config: PoliciesConfigStore;
 }
@@ -36,7 +40,7 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     return peopleInScope(policy, await allPeople(directory), deps.config.read());
   }
 
-  async function check(directory: DirectorySession, language: ReadinessLanguage): Promise<ReadinessReport> {
+  async function check(directory: DirectorySession, operator: Operator, language: ReadinessLanguage): Promise<ReadinessReport> {
     const words = readinessText(language).details;
     const port = idp();
     const config = deps.config.read();
@@ -67,11 +71,12 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && s.state === 'ok');
     const items: ReadinessItem[] = [];
     // A list over the IdP's NSIS domains: one AD domain today, several later — each domain is checked alike.
-    const nsisPolicies = policies.filter((p) => p.settings.nsis);
+    // Another domain's policies are checked by that domain's operators, against that domain's AD.
+    const groupsOf = (domain: string) => Object.entries(config.domainGroups).find(([d]) => d.toLowerCase() === domain.toLowerCase())?.[1] ?? [];
+    const nsisPolicies = policies.filter((p) => p.settings.nsis && ownsPolicy(operator, p.domain, groupsOf(p.domain), deps.domains?.() ?? []));
     for (const p of nsisPolicies) {
       items.push(...policyItems(p, language));
-      const groups = Object.entries(config.domainGroups).find(([d]) => d.toLowerCase() === p.domain.toLowerCase())?.[1] ?? [];
-      items.push(adItem(p, groups, ad, language));
+      items.push(adItem(p, groupsOf(p.domain), ad, language));
       const scope = people ? peopleInScope(p, people, config) : null;
       items.push(
         forcedItem(
@@ -108,11 +113,14 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
   }
 
   return {
-    'readiness.check': async (input, ctx) => check(ctx.requireSession().directory, input.language),
+    'readiness.check': async (input, ctx) => {
+      const { directory, operator } = ctx.requireSession();
+      return check(directory, operator, input.language);
+    },
 
     'readiness.exportPdf': async (input, ctx) => {
       const { operator, directory } = ctx.requireSession();
-      const report = await check(directory, input.language);
+      const report = await check(directory, operator, input.language);
       const producer = `${operator.displayName} (${operator.username})`;
       const pdf = await readinessPdf(report, producer, input.language);
       return { filename: readinessText(input.language).pdf.filename(report.checkedAt.slice(0, 10)), pdfBase64: pdf.toString('base64'), ready: report.ready };

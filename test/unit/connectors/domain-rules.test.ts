@@ -32,4 +32,18 @@ describe('domainRules: the rules of the domain a person lives in', () => {
     expect(one.idpKey('CN=X,DC=andet,DC=dk', 'x').domain).toBe('andet.dk');
     expect(one.rulesFor('CN=X,DC=andet,DC=dk').linkRule).toEqual(kommune.linkRule);
   });
+
+  it('tells an identity with no AD account of another domain by its local credential’s suffix', () => {
+    const upnSchool = { ...skole, upnSuffix: 'skole.fjordby.dk' };
+    const suffixSchool = domain({ id: 'elever', name: 'Eleverne', baseDn: 'DC=elever,DC=dk', linkRule: { kind: 'samaccountname-suffix', suffix: '@elever.dk', lowercase: false } });
+    const { subjectDomain } = domainRules([kommune, upnSchool, suffixSchool]);
+    expect(subjectDomain!('anne@skole.fjordby.dk')).toBe(upnSchool.baseDn);
+    expect(subjectDomain!('Emil@ELEVER.dk')).toBe(suffixSchool.baseDn);
+    // The municipality's own subjects, bare names and unknown suffixes: the municipality's.
+    expect(subjectDomain!('bo@fjordby.dk')).toBeNull();
+    expect(subjectDomain!('bo')).toBeNull();
+    expect(subjectDomain!('x@andet.dk')).toBeNull();
+    expect(domainRules([kommune]).subjectDomain!('anne@skole.fjordby.dk')).toBeNull();
+  });
 });
+

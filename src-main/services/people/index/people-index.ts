@@ -118,7 +118,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** A first page kept for the next start (no version: that is this run's; no sources: they are now's). */
   const StoredPage = PeoplePage.omit({ version: true, sources: true });
   let facets = new Map<string, unknown>();
-  let visible = scopedView();
+  const owner = (subject: string) => conn.subjectDomain?.(subject) ?? null;
+  let visible = scopedView(owner);
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
 
   const env: SyncEnv = {
@@ -555,7 +556,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       facts.mitidFor = matcher.matches;
       cache = null;
       facets = new Map();
-      visible = scopedView();
+      visible = scopedView(owner);
     },
   };
   return index;

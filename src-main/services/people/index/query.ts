@@ -102,11 +102,13 @@ export function runQuery(entries: readonly Entry[], q: PeopleQuery): PersonRow[]
 }
 
 /**
- * The people an operator may see. An identity only in MitID Erhverv has no OU, so only an operator without
- * a limit sees it. Membership is computed once per version and scope, and whether a person is in a scope
- * is remembered per person object (they survive remerges): a scoped view costs a set lookup per row.
+ * The people an operator may see. An identity only in MitID Erhverv has no OU: it is in a scope as the
+ * domain its local credential names (`subjectDomain`), else as the municipality's own, which only a scope
+ * that says so holds (NO_AD_ACCOUNT). Membership is computed once per version and scope, and whether a
+ * person is in a scope is remembered per person object (they survive remerges): a scoped view costs a set
+ * lookup per row.
  */
-export function scopedView() {
+export function scopedView(subjectDomain: (subject: string) => string | null = () => null) {
   let last: { key: string; version: number; members: Set<Entry> } | null = null;
   const memo = new Map<string, WeakMap<PersonSummary, boolean>>();
   return function visible(all: readonly Entry[], list: readonly Entry[], scope: Scope | undefined, version: number): readonly Entry[] {
@@ -116,8 +118,13 @@ export function scopedView() {
       let m = memo.get(key);
       if (!m) memo.set(key, (m = new WeakMap()));
       const members = new Set<Entry>();
+      const noAccount = inScope(scope, null);
       for (const e of all) {
-        if (!e.ad) continue;
+        if (!e.ad) {
+          const owner = e.row.username ? subjectDomain(e.row.username) : null;
+          if (owner === null ? noAccount : inScope(scope, owner)) members.add(e);
+          continue;
+        }
         let yes = m.get(e.ad);
         if (yes === undefined) m.set(e.ad, (yes = inScope(scope, e.ad.dn)));
         if (yes) members.add(e);
