@@ -3,7 +3,7 @@
 // municipality's. One lookup, so the link rule, the signing group and the IdP's domain agree.
 import { dnIsWithin } from '../../shared/dn.ts';
 import { domainOfDn, type AdDomain } from '../../shared/domain/settings.ts';
-import { domainFromDn, type PersonKey } from '../../shared/idp/common.ts';
+import { domainFromDn } from '../../shared/idp/common.ts';
 import type { LinkRule } from '../../shared/mitid/link-rule.ts';
 import type { Connections, DomainRules } from '../ports.ts';
 
