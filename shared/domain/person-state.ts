@@ -154,3 +154,8 @@ export const blockerDa: Record<Blocker, string> = {
   'already-signing': 'Må allerede signere',
   'mitid-unknown': 'MitID Erhverv er ikke læst endnu',
 };
+
+/** An IdP NSIS status that says an NSIS identity has been issued (anything but "not issued"). */
+export function issuedNsisStatus(s: string | null | undefined): boolean {
+  return !!s && s.toUpperCase() !== 'NOT_ISSUED';
+}

@@ -10,7 +10,7 @@ import type { DirectorySession } from '../../connectors/directory-port.ts';
 import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/policy-service.ts';
 import { csvDocument } from '../csv.ts';
 import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
-import { floorWarnings } from '../policies/identity-floor.ts';
+import { floorWarnings, holdsIdentity, type HeldFacts } from '../policies/identity-floor.ts';
 import { ownsPolicy } from '../policies/policy-domain.ts';
 import type { AdDomain } from '../../../shared/domain/settings.ts';
 import { readinessPdf } from './readiness-pdf.ts';
@@ -24,17 +24,15 @@ export interface FullServiceDeps {
   config: PoliciesConfigStore;
 }
 
-const issued = (s: string | null | undefined) => !!s && s.toUpperCase() !== 'NOT_ISSUED';
-
 export function createFullServiceService(deps: FullServiceDeps): FeatureService<typeof fullServiceOps> {
   const idp = () => requireIdp(deps.connections().idp);
 
-  /** An identity as far as the people list has matched it (no extra calls). */
-  const hasIdentity = (p: PersonSummary): boolean => {
-    const row = deps.index().row(p.id);
-    if (!row) return false;
-    return row.mitid.state === 'Active' || row.mitid.state === 'Suspended' || issued(row.idp.nsisStatus);
+  /** What the people list holds of a person's identity (no extra calls). */
+  const held = (id: string): HeldFacts | null => {
+    const row = deps.index().row(id);
+    return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
   };
+  const hasIdentity = (p: PersonSummary): boolean => holdsIdentity(held(p.id));
 
   async function scopeOf(policy: PasswordPolicy, directory: DirectorySession): Promise<PersonSummary[] | null> {
     return peopleInScope(policy, await allPeople(directory), deps.config.read());
@@ -96,10 +94,6 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     // the policies screen counts them (no MitID Erhverv call). An NSIS domain below the floor is already
     // not ready by its policy-length and policy-lockout items above.
     if (people && identitiesKnown) {
-      const held = (id: string) => {
-        const row = index.row(id);
-        return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
-      };
       const exempt = floorWarnings(policies, people, config, held).filter((w) => w.outside === 'not-nsis');
       items.push(...exempt.map((w) => floorItem(w, language)));
     }

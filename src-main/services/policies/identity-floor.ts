@@ -10,6 +10,7 @@ import { domainFromDn } from '../../../shared/idp/common.ts';
 import { fullServiceViolations, type PasswordPolicy, type PasswordPolicySettings } from '../../../shared/idp/password-policy.ts';
 import type { FloorWarning, IdentityFloor, PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { dnIsWithin } from '../../../shared/dn.ts';
+import { issuedNsisStatus } from '../../../shared/domain/person-state.ts';
 import type { IdpPort } from '../../connectors/idp/idp-port.ts';
 import { listPolicies } from './policy-service.ts';
 
@@ -103,7 +104,7 @@ export interface HeldFacts {
 export function holdsIdentity(f: HeldFacts | null): boolean {
   if (!f) return false;
   if (f.mitidState === 'Active' || f.mitidState === 'Suspended') return true;
-  return f.nsisStatus !== null && f.nsisStatus !== '' && f.nsisStatus.toUpperCase() !== 'NOT_ISSUED';
+  return issuedNsisStatus(f.nsisStatus);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mayChange } from '../../../shared/access.ts';
+import { issuedNsisStatus } from '../../../shared/domain/person-state.ts';
 import { ConsoleError, isConsoleError } from '../../../shared/errors.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import { checkPassword, diffPolicySettings, type LeakCheck, type PasswordCheck, type PolicyDiffRow } from '../../../shared/domain/policies.ts';
@@ -189,8 +190,6 @@ export interface IdentitySources {
   known?(personId: string): { mitidState: string | null; nsisStatus: string | null } | null;
 }
 
-/** An NSIS status that says an NSIS identity has been issued (anything but "not issued"). */
-const issuedNsisStatus = (s: string | null): boolean => s !== null && s !== '' && s.toUpperCase() !== 'NOT_ISSUED';
 
 /**
  * Whether the people a policy governs hold MitID Erhverv identities: one streamed search of the
