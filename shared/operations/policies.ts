@@ -105,7 +105,11 @@ export const policiesOps = {
     scope: 'none',
     writes: false,
     input: z.object({}).strict(),
-    output: z.object({ policies: z.array(PasswordPolicy) }),
+    output: z.object({
+      policies: z.array(PasswordPolicy),
+      /** Policies another AD domain than the operator's owns (policy domain → that domain's name): theirs to change. */
+      otherDomain: z.record(z.string(), z.string()),
+    }),
   }),
   'policy.get': op({
     summary: 'Vis en adgangskodepolitik',

@@ -55,3 +55,20 @@ test('a school helpdesk signs in from the schools’ card and sees the schools�
   expect(town.length).toBeGreaterThan(2_000);
   expect(town.some((r) => ['Medarbejdere', 'Elever'].includes(r.ouPath))).toBe(false);
 });
+
+test('the schools’ administrator opens Politikker on the schools’ own policy; the municipality’s reads as the municipality’s', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openConsole(page);
+  await page.getByTestId('training-operators').getByRole('button', { name: 'Skolernes administrator' }).click();
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await expect(page.getByTestId('operator')).toContainText('Fjordby Skoler');
+  await page.getByRole('navigation').getByRole('link', { name: 'Politikker' }).click();
+  // Their own domain's policy first, editable.
+  await expect(page.getByTestId('policy-domain')).toHaveValue(/^Fjordby Skoler/);
+  await expect(page.getByTestId('policy-read-only')).toHaveCount(0);
+  // The municipality's policy: shown, not offered for a change, and the screen says whose it is.
+  await page.getByTestId('policy-domain').click();
+  await page.getByRole('option', { name: /^fjordby\.kommune\.test/ }).click();
+  await expect(page.getByTestId('policy-read-only')).toContainText('Politikken hører til domænet Fjordby Kommune. Du er logget ind i Fjordby Skoler');
+  await page.screenshot({ path: `${SHOTS}/training-school-policies.png` });
+});

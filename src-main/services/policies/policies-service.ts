@@ -14,7 +14,7 @@ import { weaknessText } from '../../../shared/domain/readiness-text.ts';
 import type { PasswordPolicy } from '../../../shared/idp/password-policy.ts';
 import type { PersonSummary } from '../../../shared/domain/person.ts';
 import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
-import { requireOwnPolicy } from './policy-domain.ts';
+import { policyOfOtherDomain, requireOwnPolicy } from './policy-domain.ts';
 import { runInBackground } from '../../background.ts';
 import { floorWarnings, identityFloorOf } from './identity-floor.ts';
 
@@ -51,8 +51,14 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
   const config = () => configStore.read();
   const idp = () => requireIdp(deps.connections().idp);
   // A policy is changed and mirrored only by an operator of its own AD domain (see policy-domain.ts).
-  const requireOwn = (operator: Operator, policyDomain: string) =>
-    requireOwnPolicy(operator, policyDomain, config().domainGroups[policyDomain] ?? [], deps.domains?.() ?? []);
+  const groupsOf = (policyDomain: string) => config().domainGroups[policyDomain] ?? [];
+  const requireOwn = (operator: Operator, policyDomain: string) => requireOwnPolicy(operator, policyDomain, groupsOf(policyDomain), deps.domains?.() ?? []);
+  /** The policies another domain owns, by the same decision requireOwn makes (the screen offers no save there). */
+  const otherDomainOf = (operator: Operator, policies: readonly PasswordPolicy[]) =>
+    Object.fromEntries(policies.flatMap((p) => {
+      const owner = policyOfOtherDomain(operator, p.domain, groupsOf(p.domain), deps.domains?.() ?? []);
+      return owner ? [[p.domain, owner.name]] : [];
+    }));
   // Where main learns whether a domain issues MitID Erhverv identities: one MitID search, plus what the
   // people list has already matched (no extra calls).
   const identitySources = (): Omit<IdentitySources, 'people'> => {
@@ -83,7 +89,10 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
   };
 
   return {
-    'policy.list': async () => ({ policies: await listPolicies(idp()) }),
+    'policy.list': async (_input, ctx) => {
+      const policies = await listPolicies(idp());
+      return { policies, otherDomain: otherDomainOf(ctx.requireSession().operator, policies) };
+    },
 
     'policy.get': async (input) => ({ policy: await idp().getPasswordPolicy(input.domain) }),
 

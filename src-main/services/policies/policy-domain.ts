@@ -32,17 +32,17 @@ export function adDomainOfPolicy(policyDomain: string, groups: readonly string[]
  * (the training municipality).
  */
 export function requireOwnPolicy(operator: Operator, policyDomain: string, groups: readonly string[], domains: readonly AdDomain[]): void {
-  const owner = otherOwner(operator, policyDomain, groups, domains);
+  const owner = policyOfOtherDomain(operator, policyDomain, groups, domains);
   if (owner) throw policyOtherDomain(policyDomain, owner.name, operator.domain!.name);
 }
 
 /** Whether a policy is the operator's domain's to change (and to check against their AD). */
 export function ownsPolicy(operator: Operator, policyDomain: string, groups: readonly string[], domains: readonly AdDomain[]): boolean {
-  return otherOwner(operator, policyDomain, groups, domains) === null;
+  return policyOfOtherDomain(operator, policyDomain, groups, domains) === null;
 }
 
 /** The domain a policy belongs to when that is not the operator's; null when it is theirs (or nothing to tell). */
-function otherOwner(operator: Operator, policyDomain: string, groups: readonly string[], domains: readonly AdDomain[]): AdDomain | null {
+export function policyOfOtherDomain(operator: Operator, policyDomain: string, groups: readonly string[], domains: readonly AdDomain[]): AdDomain | null {
   const own = operator.domain;
   if (!own || domains.length < 2) return null;
   const owner = adDomainOfPolicy(policyDomain, groups, domains) ?? domains[0]!;

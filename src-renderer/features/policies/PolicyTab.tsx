@@ -359,7 +359,7 @@ function FloorWarningAlert({ w, onShow }: { w: FloorWarning; onShow?: () => void
   );
 }
 
-function Editor({ initial, canEdit, isAdmin, floor }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean; floor: FloorWarning | undefined }) {
+function Editor({ initial, canEdit, isAdmin, floor, readOnlyText }: { initial: PasswordPolicy; canEdit: boolean; isAdmin: boolean; floor: FloorWarning | undefined; readOnlyText?: string }) {
   const { t, i18n } = useTranslation();
   const texts = useTexts();
   const refreshAfter = useRefreshAfter();
@@ -400,7 +400,7 @@ function Editor({ initial, canEdit, isAdmin, floor }: { initial: PasswordPolicy;
         </Text>
         <Badge color={draft.nsis ? 'blue' : 'gray'}>{draft.nsis ? 'NSIS' : t(`policies.kind.${policy.kind}`)}</Badge>
       </Group>
-      {!canEdit && <Alert color="gray">{t('policies.readOnly')}</Alert>}
+      {!canEdit && <Alert color="gray" data-testid="policy-read-only">{readOnlyText ?? t('policies.readOnly')}</Alert>}
       <Alert color={draft.nsis ? 'blue' : 'gray'} variant="light">{draft.nsis ? t('policies.nsisRule') : t('policies.notNsis')}</Alert>
       {floor && <FloorWarningAlert w={floor} />}
       {outsideButIssuing && <Alert color="orange" data-testid="nsis-outside-issuing">{t('policies.outsideButIssuing', { detail: ids.data?.message ?? '' })}</Alert>}
@@ -474,7 +474,9 @@ export function PolicyTab() {
   const floor = useOp('policy.floorWarnings', {}, { refetchInterval: (q) => (q.state.data && !q.state.data.identitiesKnown ? 10_000 : false) });
   const [domain, setDomain] = useState<string | null>(null);
   const policies = list.data?.policies ?? [];
-  const selected = policies.find((p) => p.domain === domain) ?? policies[0];
+  // Another AD domain's policies are shown, not changed (main decides whose a policy is); the operator's own come first.
+  const otherDomain = list.data?.otherDomain ?? {};
+  const selected = policies.find((p) => p.domain === domain) ?? policies.find((p) => !otherDomain[p.domain]) ?? policies[0];
   if (list.error) return <Alert color="red">{errorText(list.error)}</Alert>;
   if (!list.data) return <Text>{t('policies.loading')}</Text>;
   if (!selected) return <Text>{t('policies.noPolicies')}</Text>;
@@ -492,7 +494,8 @@ export function PolicyTab() {
       {floor.data && !floor.data.identitiesKnown && <Alert color="gray" variant="light">{t('policies.floor.notKnownYet')}</Alert>}
       <Select label={t('policies.domain')} value={selected.domain} onChange={(v) => v && setDomain(v)} allowDeselect={false} maw={480} data-testid="policy-domain"
         data={policies.map((p) => ({ value: p.domain, label: `${warned.has(p.domain) ? '⚠ ' : ''}${p.displayName} – ${t(`policies.kind.${p.kind}`)}` }))} />
-      <Editor key={selected.domain} initial={selected} canEdit={may('policy.update')} isAdmin={mayChange(operator, 'policy.nsisFlag')} floor={warnings.find((w) => w.domain === selected.domain)} />
+      <Editor key={selected.domain} initial={selected} canEdit={may('policy.update') && !otherDomain[selected.domain]} isAdmin={mayChange(operator, 'policy.nsisFlag')} floor={warnings.find((w) => w.domain === selected.domain)}
+        readOnlyText={otherDomain[selected.domain] ? t('policies.otherDomain', { domain: otherDomain[selected.domain], own: operator?.domain?.name ?? '' }) : undefined} />
       {may('policy.updateConfig') && <ConfigCard />}
     </Stack>
   );

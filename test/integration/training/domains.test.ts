@@ -151,4 +151,21 @@ describe('the training environment’s second domain', () => {
     const other = await core.dispatch('policy.mirrorToAd', { domain: 'elever.skoler.fjordby.test', reason: 'Test af domænegrænsen' }, townAdmin);
     expect(!other.ok && other.error).toMatchObject({ code: 'forbidden', key: 'policyOtherDomain', params: { domain: 'Fjordby Skoler', own: 'Fjordby Kommune' } });
   });
+
+  it('the policy list says which policies are another domain’s, by the decision that refuses their change', async () => {
+    const school = await call('policy.list', {}, schoolAdmin);
+    const town = await call('policy.list', {}, townAdmin);
+    const schools = ['skoler.fjordby.test', 'elever.skoler.fjordby.test'];
+    expect(Object.keys(school.otherDomain)).toContain('fjordby.kommune.test');
+    expect(Object.values(school.otherDomain).every((name) => name === 'Fjordby Kommune')).toBe(true);
+    expect(schools.filter((d) => d in school.otherDomain)).toEqual([]);
+    expect(town.otherDomain).toEqual(Object.fromEntries(schools.map((d) => [d, 'Fjordby Skoler'])));
+    // Every policy the list calls theirs, main lets them change; every other one it refuses.
+    for (const p of school.policies) {
+      const r = await core.dispatch('policy.mirrorToAd', { domain: p.domain, reason: 'Test af domænegrænsen' }, schoolAdmin);
+      const refused = !r.ok && (r.error as { key?: string }).key === 'policyOtherDomain';
+      expect(refused, p.domain).toBe(p.domain in school.otherDomain);
+    }
+  });
 });
+
