@@ -5,7 +5,8 @@
 // "conservative" one — collects sooner; the collections are incremental and concurrent, and their cost in
 // main-process pauses was measured with it (bench/README.md, "Main-process memory").
 // Set at run time, so it holds in every host: the web host and the Electron main process (whose V8 takes
-// no command-line flags once started) both build their core through createCore, which calls this.
+// no command-line flags once started) call it before they build their core, and so does the sync benchmark
+// (tests that build cores leave V8 as it is).
 import { setFlagsFromString } from 'node:v8';
 
 export const HEAP_GROWING_PERCENT = 30;

@@ -23,7 +23,6 @@ import { createTokensService } from '../services/tokens/tokens-service.ts';
 import { createDriftFixService } from '../services/bulk/drift-fix.ts';
 import { openTransferQueue } from '../store/transfer-queue.ts';
 import { currentCorrelationId } from '../correlation.ts';
-import { boundHeapGrowth } from '../heap.ts';
 import { createCreateGuard, guardMitIdPort } from '../services/mitid/create-guard.ts';
 import { createPeopleIndex, type PeopleIndex } from '../services/people/index/people-index.ts';
 import { createPeopleService } from '../services/people/people-service.ts';
@@ -236,8 +235,6 @@ async function runStartupChecks(core: Core, signal: AbortSignal, logError: LogEr
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const logError: LogError = opts.logError ?? ((cid, op, err) => console.error(`[${cid}] ${op} fejlede:`, err));
-  // This process is the console's main process (web host or Electron): keep its old space near what lives.
-  boundHeapGrowth();
   // Journal, caches, evidence and settings: readable by the operator's account only (0700 on POSIX).
   ensurePrivateDir(opts.dataDir);
   // IT's policy first: an invalid one stops the console before anything is opened.

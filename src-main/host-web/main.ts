@@ -1,4 +1,5 @@
 // Web host entry: `npm run start:web`. Serves the built renderer and the dispatcher on 127.0.0.1.
+import { boundHeapGrowth } from '../heap.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +49,8 @@ try {
   process.exit(2);
 }
 
+// This process is the console's main process: keep its old space near what lives (src-main/heap.ts).
+boundHeapGrowth();
 let core: Core;
 try {
   core = await createCore({

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Settings } from '../../shared/domain/settings.ts';
 import { logBackgroundError, runInBackground } from '../background.ts';
 import { createCore } from '../composition/core.ts';
+import { boundHeapGrowth } from '../heap.ts';
 import { ConsoleError } from '../../shared/errors.ts';
 import { parseStoredSettings, type SettingsStore } from '../store/settings-store.ts';
 import { bindIpc } from './ipc.ts';
@@ -56,6 +57,8 @@ if (!app.requestSingleInstanceLock()) {
         },
         write: (s) => store.set('settings', Settings.parse(s)),
       };
+      // The main process: keep its old space near what lives (src-main/heap.ts).
+      boundHeapGrowth();
       core = await createCore({
         dataDir: app.getPath('userData'),
         settings,

@@ -19,7 +19,7 @@ test('an administrator sees why NSIS cannot be switched off for the staff domain
   await page.screenshot({ path: `${SHOTS}/policies-05-nsis-locked.png` });
 
   await page.getByTestId('policy-domain').click();
-  await page.getByRole('option', { name: /^Elever/ }).click();
+  await page.getByRole('option', { name: /^Elever \(elever\.fjordby\.kommune\.test\)/ }).click();
   await expect(page.getByTestId('field-nsis')).not.toBeChecked();
   await expect(page.getByTestId('field-nsis')).toBeEnabled();
   await expect(page.getByTestId('field-nsis')).not.toHaveAccessibleDescription(/Kan ikke slås fra/);
