@@ -1,7 +1,7 @@
 import type { OperationSpec } from './operation.ts';
 import { operations, type OpName } from './operations/index.ts';
 import { dnIsWithin, ouLabel } from './dn.ts';
-import { except, inScope, NO_AD_ACCOUNT, scopeOus, type Operator, type OperatorDomain, type Role, type Scope } from './roles.ts';
+import { except, grantsOf, inScope, NO_AD_ACCOUNT, scopeOus, unionScopes, type Operator, type OperatorDomain, type OperatorGrant, type Role, type Scope } from './roles.ts';
 
 export { inScope, type Scope };
 
@@ -17,6 +17,9 @@ export { inScope, type Scope };
  *   is there and their roles came from its groups — whatever their role. Its base DN is part of every
  *   scope, and only the municipality's own domain keeps the people with no AD account. What administers
  *   the whole console or IdP (`municipalityOnly`) is for the municipality's own domain's operators only.
+ * - Several domains in one session: each sign-in is a grant of its own (`Operator.also`). A person is
+ *   decided by the grant of the domain they live in, and nothing else; an operation that names nobody is
+ *   allowed when a grant allows it, and its scope is the union of those grants' scopes.
  */
 
 
@@ -42,7 +45,19 @@ export type Denial = {
   /** For a scope refusal: the person has no AD account at all (only MitID Erhverv knows them). */
   noAccount?: boolean;
 };
-export type Decision = { allowed: true; scope: Scope } | Denial;
+export type Decision =
+  | {
+      allowed: true;
+      scope: Scope;
+      /**
+       * The grant it was decided by: the one of the person's domain, or for an operation that names nobody
+       * the first grant that allows it (the municipality's own first). Main acts and journals as it.
+       */
+      by?: OperatorGrant;
+      /** Every grant that allows it (their binds are the ones a list reads under). */
+      grants?: OperatorGrant[];
+    }
+  | Denial;
 
 const everyone: readonly Role[] = ['administrator', 'useradmin', 'helpdesk', 'auditor'];
 
@@ -66,7 +81,7 @@ const fieldRules = {
   'policy.nsisFlag': ['administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
-export function mayChange(operator: Operator | null, field: keyof typeof fieldRules): boolean {
+export function mayChange(operator: OperatorGrant | null, field: keyof typeof fieldRules): boolean {
   const roles: readonly Role[] = fieldRules[field];
   return !!operator && operator.roles.some((r) => roles.includes(r));
 }
@@ -77,6 +92,23 @@ export function can(operator: Operator | null, operation: OpName, target?: Acces
   // Journaled operations always need someone to journal, even if the contract ever marked one public.
   if (granted === 'public' && !spec.writes && !spec.sensitive) return { allowed: true, scope: null };
   if (!operator) return { allowed: false, code: 'unauthenticated', reason: 'signed-out', message: 'Du er ikke logget ind.' };
+  const grants = grantsOf(operator);
+  if (grants.length === 1) return decide(operator, spec, granted, target);
+  if (target) {
+    // The person's own domain decides, by the grant the operator holds there; without one, the home grant refuses.
+    const theirs = grants.find((g) => g.domain && inDomain(g.domain, target.dn)) ?? operator;
+    const d = decide(theirs, spec, granted, target);
+    return d.allowed ? { ...d, by: theirs, grants: [theirs] } : d;
+  }
+  const decisions = grants.map((g) => ({ g, d: decide(g, spec, granted) }));
+  const allowed = decisions.flatMap(({ g, d }) => (d.allowed ? [{ g, scope: d.scope }] : []));
+  const [first] = allowed;
+  if (!first) return (decisions.find(({ d }) => !d.allowed && d.reason !== 'role') ?? decisions[0])?.d as Denial;
+  return { allowed: true, scope: unionScopes(allowed.map((a) => a.scope)), by: first.g, grants: allowed.map((a) => a.g) };
+}
+
+/** One grant's decision (the whole of it with one domain). */
+function decide(operator: OperatorGrant, spec: OperationSpec, granted: readonly Role[] | 'public', target?: AccessTarget): Decision {
   const roles = granted === 'public' ? operator.roles : operator.roles.filter((r) => granted.includes(r));
   if (roles.length === 0) {
     return { allowed: false, code: 'forbidden', reason: 'role', message: `Din rolle giver ikke adgang til: ${spec.summary}.` };

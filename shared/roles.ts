@@ -21,7 +21,7 @@ export const OperatorDomain = z.object({
 });
 export type OperatorDomain = z.infer<typeof OperatorDomain>;
 
-export const Operator = z.object({
+const Grant = z.object({
   username: z.string(),
   displayName: z.string(),
   dn: z.string(),
@@ -31,7 +31,25 @@ export const Operator = z.object({
   /** Absent only where one domain is all there is (the training municipality, older tests): nothing to confine to. */
   domain: OperatorDomain.optional(),
 });
+/** What one sign-in gives: who the operator is in that domain, and their roles and OUs there. */
+export type OperatorGrant = z.infer<typeof Grant>;
+
+export const Operator = Grant.extend({
+  /**
+   * Further AD domains signed in to in the same session (#19), one grant each: the operator's account,
+   * roles and OUs in that domain, from its own bind and role mapping. A person is decided by the grant of
+   * their domain; a list holds the people of every grant that allows it.
+   */
+  also: z.array(Grant).optional(),
+});
 export type Operator = z.infer<typeof Operator>;
+
+/** Every grant of a session, the municipality's own domain first (the order a list or the journal names them in). */
+export function grantsOf(operator: Operator): OperatorGrant[] {
+  const { also = [], ...home } = operator;
+  const all: OperatorGrant[] = [home, ...also];
+  return all.length < 2 ? all : [...all.filter((g) => g.domain?.primary), ...all.filter((g) => !g.domain?.primary)];
+}
 
 /**
  * An operator's username as the console keeps it (journal, jobs, views): one of another domain than the
@@ -51,7 +69,7 @@ export function usernameDomain(username: string): string | null {
 }
 
 /** Whether what `username` made (a bulk job, …) is in the operator's domain; always, with no domain facts. */
-export function madeInOwnDomain(operator: Operator, username: string): boolean {
+export function madeInOwnDomain(operator: OperatorGrant, username: string): boolean {
   if (!operator.domain) return true;
   return usernameDomain(username) === (operator.domain.primary ? null : operator.domain.id);
 }
@@ -65,7 +83,11 @@ export type Scope = readonly string[] | null;
  * does not. Not a DN (no '='): no person's DN is ever within it.
  */
 export const NO_AD_ACCOUNT = 'ingen-ad-konto';
-/** In a scope, `!<DN>`: nobody at or below that DN is in it (another domain nested inside this one). DNs never start with '!'. */
+/**
+ * In a scope, `!<DN>`: nobody at or below that DN is reached through an OU of the scope that lies above
+ * it (another domain nested inside this one). It takes nothing from an OU at or below it, so the scopes of
+ * two domains' grants join by concatenation (`unionScopes`). DNs never start with '!'.
+ */
 const EXCEPT = '!';
 export const except = (dn: string) => `${EXCEPT}${dn}`;
 
@@ -73,13 +95,21 @@ export const except = (dn: string) => `${EXCEPT}${dn}`;
 export function inScope(scope: Scope, dn: string | null): boolean {
   if (scope === null) return true;
   if (dn === null) return scope.includes(NO_AD_ACCOUNT);
-  let within = false;
-  for (const ou of scope) {
-    if (ou.startsWith(EXCEPT)) {
-      if (dnIsWithin(dn, ou.slice(EXCEPT.length))) return false;
-    } else if (ou !== NO_AD_ACCOUNT && !within) within = dnIsWithin(dn, ou);
-  }
-  return within;
+  const excepted = scope.filter((ou) => ou.startsWith(EXCEPT)).map((ou) => ou.slice(EXCEPT.length));
+  return scope.some(
+    (ou) =>
+      ou !== NO_AD_ACCOUNT &&
+      !ou.startsWith(EXCEPT) &&
+      dnIsWithin(dn, ou) &&
+      // An exception below this OU (strictly) that holds the person takes them out of it.
+      !excepted.some((x) => dnIsWithin(dn, x) && dnIsWithin(x, ou) && !dnIsWithin(ou, x)),
+  );
+}
+
+/** The people in any of these scopes (one per domain grant); null holds everyone. */
+export function unionScopes(scopes: readonly Scope[]): Scope {
+  if (scopes.some((s) => s === null)) return null;
+  return [...new Set(scopes.flatMap((s) => s ?? []))];
 }
 
 /** The OUs of a scope, without its markers (for naming them to a person). */

@@ -122,3 +122,66 @@ describe('can() with several AD domains', () => {
   });
 });
 
+
+describe('can() with grants in several domains in one session (#19)', () => {
+  const SKOLE: OperatorDomain = { id: 'skole', name: 'Skolerne', baseDn: 'DC=skole,DC=fjordby,DC=dk', primary: false, nested: [] };
+  const kommune: OperatorDomain = { id: 'kommune', name: 'Kommunen', baseDn: 'DC=fjordby,DC=dk', primary: true, nested: [SKOLE.baseDn] };
+  const teacher = { dn: 'CN=Anne,OU=Lærere,DC=skole,DC=fjordby,DC=dk' };
+  const schoolPupil = { dn: 'CN=Ida,OU=Elever,DC=skole,DC=fjordby,DC=dk' };
+  const grant = (username: string, roles: Role[], domain: OperatorDomain, helpdeskOus: string[] | null = null) => ({ ...op(roles, helpdeskOus), username, domain });
+  const both = (home: ReturnType<typeof grant>, other: ReturnType<typeof grant>): Operator => ({ ...home, also: [other] });
+
+  it('decides a person by the grant of their own domain, never by the other grant’s roles', () => {
+    // An administrator at home and only helpdesk in the schools: in the schools they are helpdesk.
+    const o = both(grant('admin', ['administrator'], kommune), grant('hd@skole', ['helpdesk'], SKOLE));
+    expect(can(o, 'people.assignLocalAuthenticator', clerk)).toMatchObject({ allowed: true, by: { username: 'admin' } });
+    expect(can(o, 'people.assignLocalAuthenticator', teacher)).toMatchObject({ allowed: false, reason: 'role' });
+    expect(can(o, 'people.unlockAccount', teacher)).toMatchObject({ allowed: true, by: { username: 'hd@skole' } });
+    // The grant's OUs hold in its own domain only.
+    const limited = both(grant('admin', ['administrator'], kommune), grant('hd@skole', ['helpdesk'], SKOLE, [`OU=Lærere,${SKOLE.baseDn}`]));
+    expect(can(limited, 'people.unlockAccount', teacher).allowed).toBe(true);
+    expect(can(limited, 'people.unlockAccount', schoolPupil)).toMatchObject({ allowed: false, reason: 'scope' });
+    // Identities with no AD account stay with the municipality's grant.
+    expect(can(o, 'people.fixDrift', orphan)).toMatchObject({ allowed: true, by: { username: 'admin' } });
+    const schoolFirst = both(grant('hd@skole', ['helpdesk'], SKOLE), grant('hd', ['helpdesk'], kommune, [SCHOOLS]));
+    expect(can(schoolFirst, 'people.get', clerk)).toMatchObject({ allowed: false, reason: 'scope' });
+    expect(can(schoolFirst, 'people.get', pupil)).toMatchObject({ allowed: true, by: { username: 'hd' } });
+  });
+
+  it('gives a list the union of the grants that allow it, and nothing of one that does not', () => {
+    const o = both(grant('hd', ['helpdesk'], kommune, [SCHOOLS]), grant('hd@skole', ['helpdesk'], SKOLE));
+    const d = can(o, 'people.list');
+    if (!d.allowed) throw new Error('refused');
+    for (const [dn, visible] of [[pupil.dn, true], [clerk.dn, false], [teacher.dn, true], [schoolPupil.dn, true], [null, false]] as const) {
+      expect(inScope(d.scope, dn), String(dn)).toBe(visible);
+    }
+    expect(d.grants?.map((g) => g.username)).toEqual(['hd', 'hd@skole']);
+    // The school grant is an auditor's: the municipality's audit search is allowed by it alone, and a
+    // helpdesk-only list operation holds only the grant that allows it.
+    const mixed = both(grant('hd', ['helpdesk'], kommune), grant('rev@skole', ['auditor'], SKOLE));
+    const unlockable = can(mixed, 'bulk.plan');
+    expect(unlockable).toMatchObject({ allowed: false });
+    const audit = can(mixed, 'audit.search');
+    expect(audit).toMatchObject({ allowed: true, by: { username: 'rev@skole' } });
+    if (audit.allowed) expect(audit.grants?.map((g) => g.username)).toEqual(['rev@skole']);
+  });
+
+  it('keeps what administers the whole console to a municipality grant that allows it', () => {
+    const schoolAdminHomeHelpdesk = both(grant('admin@skole', ['administrator'], SKOLE), grant('hd', ['helpdesk'], kommune));
+    expect(can(schoolAdminHomeHelpdesk, 'settings.setSecret')).toMatchObject({ allowed: false, reason: 'municipality' });
+    const townAdmin = both(grant('admin@skole', ['administrator'], SKOLE), grant('admin', ['administrator'], kommune));
+    expect(can(townAdmin, 'settings.setSecret')).toMatchObject({ allowed: true, by: { username: 'admin' } });
+  });
+});
+
+describe('inScope: an exception takes nothing from an OU at or below it', () => {
+  it('joins two domains’ scopes by concatenation', () => {
+    const SKOLE = 'DC=skole,DC=fjordby,DC=dk';
+    const town = ['DC=fjordby,DC=dk', `!${SKOLE}`];
+    expect(inScope(town, `CN=A,${SKOLE}`)).toBe(false);
+    expect(inScope([...town, SKOLE], `CN=A,${SKOLE}`)).toBe(true);
+    expect(inScope([...town, `OU=Lærere,${SKOLE}`], `CN=A,OU=Elever,${SKOLE}`)).toBe(false);
+    expect(inScope([...town, `OU=Lærere,${SKOLE}`], `CN=A,OU=Lærere,${SKOLE}`)).toBe(true);
+    expect(inScope(town, 'CN=B,OU=X,DC=fjordby,DC=dk')).toBe(true);
+  });
+});
