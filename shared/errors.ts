@@ -96,6 +96,8 @@ export const messageKeys = [
   'unexpectedAnswer',
   'noRoleGroup',
   'noRoleGroupInDomain',
+  'oneDomainOnly',
+  'domainAlreadySignedIn',
   'accountNotUnderBase',
   'domainScopeUnknown',
   'policyOtherDomain',

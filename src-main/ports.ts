@@ -64,6 +64,12 @@ export interface Connections {
    * municipality's. A school teacher's identity is not the municipality's to see or fix as an orphan.
    */
   subjectDomain?(subject: string): string | null;
+  /**
+   * With several AD domains: the configured domain a person lives in (by DN; with no AD account, by their
+   * local credential's suffix, else the municipality's own) — the list's domain column, filter and counts.
+   * Absent, or null, with one domain.
+   */
+  domainOf?(dn: string | null, subject: string | null): { id: string; name: string } | null;
   status(): Promise<SystemStatus[]>;
   close(): Promise<void>;
 }
@@ -113,7 +119,13 @@ export interface Environment {
 /** A signed-in operator: who they are, and their own bind to the directory. */
 export interface ActiveSession {
   operator: Operator;
+  /** The bind of `operator`'s own domain (in a call: of the grant the call acts as). */
   directory: DirectorySession;
+  /**
+   * Binds in further domains, one per grant in `operator.also` (#19). In a call: the binds of every grant
+   * that allows it, `directory` included — what a list reads under.
+   */
+  others?: DirectorySession[];
   startedAt: number;
   lastUsedAt: number;
 }

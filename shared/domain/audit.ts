@@ -80,6 +80,7 @@ export function auditVariant(operation: string, input: unknown): string | null {
 /** Danish labels for the console's own operations and the IdP's action taxonomy (OS2faktor's names). */
 export const auditActionLabels: Record<string, string> = {
   'session.login': 'Operatør loggede ind',
+  'session.addDomain': 'Operatør loggede også ind i et andet domæne',
   'people.unlockAccount': 'AD-konto låst op',
   'settings.update': 'Indstillinger ændret',
   'settings.setSecret': 'Hemmelighed gemt',
@@ -167,6 +168,7 @@ export const auditActionLabels: Record<string, string> = {
 /** The same labels in English, for an operator working in English (the same keys: a unit test holds them equal). */
 export const auditActionLabelsEn: Record<string, string> = {
   'session.login': 'Operator signed in',
+  'session.addDomain': 'Operator also signed in to another domain',
   'people.unlockAccount': 'AD account unlocked',
   'settings.update': 'Settings changed',
   'settings.setSecret': 'Secret saved',

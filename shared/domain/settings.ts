@@ -253,8 +253,12 @@ export function domainOfDn<D extends Pick<AdDomain, 'baseDn'>>(domains: readonly
  */
 export function signInDomainOf(username: string, domains: readonly AdDomain[]): AdDomain | null {
   const suffix = /^[^@\\]+@([^@]+)$/.exec(username.trim())?.[1]?.trim().toLowerCase();
-  const own = (d: AdDomain) => (d.upnSuffix.trim().replace(/^@/, '') || (domainFromDn(d.baseDn) ?? '')).toLowerCase();
-  return (suffix ? domains.find((d) => own(d) === suffix) : undefined) ?? domains[0] ?? null;
+  return (suffix ? domains.find((d) => signInSuffixOf(d) === suffix) : undefined) ?? domains[0] ?? null;
+}
+
+/** The UPN suffix that signs in to a domain: its configured one, else its base DN's DNS name (lower case). */
+export function signInSuffixOf(d: Pick<AdDomain, 'upnSuffix' | 'baseDn'>): string {
+  return (d.upnSuffix.trim().replace(/^@/, '') || (domainFromDn(d.baseDn) ?? '')).toLowerCase();
 }
 
 /**

@@ -16,10 +16,27 @@ export const sessionOps = {
       trainingOperators: z.array(z.object({ username: z.string(), password: z.string(), role: z.string() })),
       /** The console language IT fixes with the machine policy (`Language`); null: the operator chooses. */
       policyLanguage: z.enum(['da', 'en']).nullable().default(null),
+      /** With several AD domains: each by id, name and the UPN suffix that signs in to it (none with one domain). */
+      domains: z.array(z.object({ id: z.string(), name: z.string(), suffix: z.string() })).default([]),
     }),
   }),
   'session.login': op({
     summary: 'Log ind som operatør',
+    access: 'public',
+    scope: 'none',
+    writes: false,
+    secretFields: ['password'],
+    input: z
+      .object({
+        username: z.string().trim().min(1, 'Angiv brugernavn').max(256),
+        password: z.string().min(1, 'Angiv adgangskode').max(512),
+      })
+      .strict(),
+    output: z.object({ operator: Operator }),
+  }),
+  'session.addDomain': op({
+    summary: 'Log også ind i et andet AD-domæne',
+    // Signing in, like session.login: the account typed is what is checked (the service requires a session).
     access: 'public',
     scope: 'none',
     writes: false,

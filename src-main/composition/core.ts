@@ -286,7 +286,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const policiesConfig = fileConfigStore(join(opts.dataDir, 'policies.json'), () => now.environment.policyDefaults);
   const handlers = createHandlers({
-    session: createSessionService({ environment, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
+    session: createSessionService({ environment, domains, version: opts.version, policyLanguage: () => machinePolicy?.policy.Language ?? null }),
     settings: createSettingsService({ settings, secrets: opts.secrets, environment, shipping, reconnect, systemStatus: () => now.status.current(), locks: () => locksOf(machinePolicy), testDomain: testAdDomain }),
     people: createPeopleService({ connections, index: people, audit, views }),
     audit: createAuditService({ connections, domains, journal, audit, shipping, jobs, retention, evidenceDir, syncAudit }),

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { ConsoleError, type ErrorPayload } from '../../shared/errors.ts';
 import { isOpName, operations, type OpName, type OpOutput, type OpParsedInput } from '../../shared/operations/index.ts';
 import type { OperationSpec } from '../../shared/operation.ts';
-import { can, type Denial } from '../../shared/access.ts';
+import { can, type Decision, type Denial } from '../../shared/access.ts';
+import type { OperatorGrant } from '../../shared/roles.ts';
 import type { ActiveSession, Call, ResolvedTarget } from '../ports.ts';
 import type { CallContext } from './session.ts';
 import type { Journal, JournalOutcome } from '../store/journal.ts';
 import { parentDn } from '../../shared/dn.ts';
 import { withCorrelation } from '../correlation.ts';
 import { portableIssues, setZodLanguage } from '../../shared/validation-text.ts';
+import { bindsOf, closeSession } from '../session-binds.ts';
 
 // Main words zod's messages in Danish (the journal, a Danish UI); the renderer rewords each issue in the
 // operator's language from the portable issue sent along (shared/validation-text.ts).
@@ -32,10 +34,35 @@ export interface DispatcherDeps {
   resolveTarget?: (session: ActiveSession, personId: string) => Promise<ResolvedTarget>;
 }
 
-/** An AD person as a target: read under the operator's own bind, so AD's own read rights apply too. */
+/**
+ * An AD person as a target: read under the operator's own bind, so AD's own read rights apply too. With
+ * binds in several domains, the person is in one of them: each is asked in turn until one has them.
+ */
 export async function directoryTarget(session: ActiveSession, personId: string): Promise<ResolvedTarget> {
-  const p = await session.directory.getPerson(personId);
-  return { id: personId, person: p, dn: p.dn, label: `${p.displayName} (${p.username})`, ou: parentDn(p.dn) };
+  let missing: unknown = null;
+  for (const directory of bindsOf(session)) {
+    try {
+      const p = await directory.getPerson(personId);
+      return { id: personId, person: p, dn: p.dn, label: `${p.displayName} (${p.username})`, ou: parentDn(p.dn) };
+    } catch (e) {
+      if (!(e instanceof ConsoleError && e.code === 'not-found')) throw e;
+      missing = e;
+    }
+  }
+  throw missing;
+}
+
+/**
+ * The session a call acts in (#19): as the grant the decision was made by, with its domain's bind, and for
+ * a list the binds of every grant that allows it. With one domain, the session itself.
+ */
+export function actingSession(session: ActiveSession, decision: Decision): ActiveSession {
+  if (!decision.allowed || !decision.by || !session.others?.length) return session;
+  const binds = bindsOf(session);
+  const bindOf = (g: OperatorGrant) => binds.find((d) => (d.domain?.id ?? null) === (g.domain?.id ?? null));
+  const [directory, ...others] = (decision.grants ?? [decision.by]).flatMap((g) => bindOf(g) ?? []);
+  if (!directory) return session;
+  return { ...session, operator: decision.by, directory, others };
 }
 
 /** Field path → Danish message for the UI to put next to the field, and each issue as code + values. */
@@ -80,7 +107,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (session && Date.now() - session.lastUsedAt > idleTimeoutMs) {
       call.slot.set(null);
       // An expired bind that fails to close is dropped all the same; the call goes on signed out.
-      await session.directory.close().catch(() => {});
+      await closeSession(session);
       session = null;
     }
     if (session) session.lastUsedAt = Date.now();
@@ -102,9 +129,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
     const journalTarget = personId === null ? null : { id: personId, label: target?.label ?? null, ou: target?.ou ?? null };
-    const record = (kind: 'intent' | 'outcome' | 'event', outcome: JournalOutcome | null, summary: Record<string, unknown>) =>
+    const record = (kind: 'intent' | 'outcome' | 'event', outcome: JournalOutcome | null, summary: Record<string, unknown>, as?: OperatorGrant) =>
       deps.journal.append({
-        kind, operation: name, operator: (session as ActiveSession).operator, workstation: call.workstation, correlationId,
+        kind, operation: name, operator: as ?? (session as ActiveSession).operator, workstation: call.workstation, correlationId,
         target: journalTarget, reason, outcome, summary,
       });
 
@@ -122,29 +149,34 @@ export function createDispatcher(deps: DispatcherDeps) {
       return { ok: false, error };
     }
 
-    const intentSeq = journaled && session ? record('intent', null, { input: redact(input, spec.secretFields) }) : null;
+    // From here the call acts as the grant that allowed it: the journal names that account, and the handler gets its bind.
+    const actor = session ? actingSession(session, byScope) : null;
+    const operator = actor?.operator;
+    const intentSeq = journaled && session ? record('intent', null, { input: redact(input, spec.secretFields) }, operator) : null;
     const journalOutcome = (outcome: JournalOutcome, summary: Record<string, unknown>) => {
-      if (intentSeq !== null) record('outcome', outcome, summary);
+      if (intentSeq !== null) record('outcome', outcome, summary, operator);
     };
 
     const ctx: Call = {
       correlationId,
       workstation: call.workstation,
-      session,
+      session: actor,
       requireSession() {
+        // Signed out during the call (session.logout): no session, whatever the call started as.
         const s = call.slot.get();
         if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
-        return s;
+        return s === session && actor ? actor : s;
       },
       setSession: (next) => call.slot.set(next),
       scope: byScope.scope,
       target,
       // Extra events a service journals: in this call's name, with its correlation id.
       record(event) {
-        const operator = event.operator ?? call.slot.get()?.operator;
-        if (!operator) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
+        const slot = call.slot.get();
+        const by = event.operator ?? (slot === session && actor ? actor.operator : slot?.operator);
+        if (!by) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
         deps.journal.append({
-          kind: 'event', operation: event.operation, operator, workstation: call.workstation, correlationId,
+          kind: 'event', operation: event.operation, operator: by, workstation: call.workstation, correlationId,
           target: event.target ?? null, reason: event.reason, outcome: event.outcome, summary: event.summary,
         });
       },

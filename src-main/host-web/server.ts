@@ -9,6 +9,7 @@ import { operations } from '../../shared/operations/index.ts';
 import { logBackgroundError, runInBackground } from '../background.ts';
 import type { Core } from '../composition/core.ts';
 import { memorySlot, type SessionSlot } from '../dispatch/session.ts';
+import { closeSession } from '../session-binds.ts';
 
 export interface WebHostOptions {
   core: Core;
@@ -283,7 +284,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const active = entry.slot.get();
     entry.slot.set(null);
     // A bind that fails to close is dropped all the same: the session is gone either way.
-    if (active) await active.directory.close().catch(() => {});
+    if (active) await closeSession(active);
   }
 
   /** Sessions unused for `idleMs` (by the host's clock or the dispatcher's) are dropped. */

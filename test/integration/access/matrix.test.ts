@@ -23,6 +23,7 @@ type Expect = { roles: readonly Role[] | 'public'; scope: OperationSpec['scope']
 const expected: Record<OpName, Expect> = {
   'app.info': { roles: 'public', scope: 'none' },
   'session.login': { roles: 'public', scope: 'none' },
+  'session.addDomain': { roles: 'public', scope: 'none' },
   'session.logout': { roles: 'public', scope: 'none' },
   'session.current': { roles: 'public', scope: 'none' },
   'settings.get': { roles: [A, R], scope: 'none' },
@@ -177,6 +178,7 @@ beforeAll(async () => {
   const job = '00000000-0000-4000-8000-000000000000';
   const fixed: Partial<Record<OpName, (personId: string) => unknown>> = {
     'session.login': () => ({ username: 'nobody', password: 'x' }),
+    'session.addDomain': () => ({ username: 'nobody@skoler.fjordby.dk', password: 'x' }),
     'settings.update': () => ({ settings }),
     'settings.setSecret': () => ({ key: 'idp.apiKey', value: 'x' }),
     'settings.testConnection': () => ({ system: 'ad' }),
