@@ -76,6 +76,8 @@ export const PersonRow = z.object({
   identityBlocker: Blocker.optional(),
   /** The person's states (shared/domain/person-state.ts): what every screen shows. */
   states: PersonStates,
+  /** With several AD domains: the domain the person lives in (absent with one). */
+  domain: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
 });
 export type PersonRow = z.infer<typeof PersonRow>;
 
@@ -112,6 +114,8 @@ export const PeopleFilter = z
     nsisStatus: z.string().max(50).default(''),
     /** '' = any; 'any-drift' = at least one kind. */
     drift: z.union([z.literal(''), z.literal('any-drift'), DriftKind]).default(''),
+    /** '' = every domain; else a domain's id (several AD domains). */
+    domain: z.string().max(100).default(''),
   })
   .strict();
 export type PeopleFilter = z.infer<typeof PeopleFilter>;
@@ -136,6 +140,7 @@ export const peopleColumnIds = [
   'username',
   'email',
   'employeeId',
+  'domain',
   'ouPath',
   'adState',
   'passwordAge',
@@ -231,6 +236,8 @@ export const PeoplePage = z.object({
   drift: DriftCounts,
   ous: z.array(z.string()),
   nsisStatuses: z.array(z.string()),
+  /** With several AD domains: each domain with people in the operator's view, and how many (before filters). */
+  domains: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })).default([]),
 });
 export type PeoplePage = z.infer<typeof PeoplePage>;
 

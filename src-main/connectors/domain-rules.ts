@@ -14,7 +14,7 @@ export function oneDomainRules(rules: DomainRules): (dn: string | null) => Domai
   return () => rules;
 }
 
-export function domainRules(domains: readonly AdDomain[]): Pick<Connections, 'rulesFor' | 'idpKey' | 'subjectDomain'> {
+export function domainRules(domains: readonly AdDomain[]): Pick<Connections, 'rulesFor' | 'idpKey' | 'subjectDomain' | 'domainOf'> {
   const rulesOf = (d: AdDomain | undefined): DomainRules => ({ linkRule: d?.linkRule ?? NO_RULE, signingGroupDn: d?.signingGroupDn || null });
   const first = rulesOf(domains[0]);
   const all = domains.map((d) => ({ baseDn: d.baseDn, domain: d, rules: rulesOf(d) }));
@@ -25,12 +25,20 @@ export function domainRules(domains: readonly AdDomain[]): Pick<Connections, 'ru
     const suffix = (d.linkRule.kind === 'upn' ? d.upnSuffix : d.linkRule.suffix).trim().replace(/^@/, '').toLowerCase();
     return suffix ? [{ suffix, baseDn: d.baseDn }] : [];
   });
+  const subjectDomain = (subject: string) => {
+    const at = subject.lastIndexOf('@');
+    const suffix = at < 0 ? '' : subject.slice(at + 1).toLowerCase();
+    return suffix ? (suffixes.find((x) => x.suffix === suffix)?.baseDn ?? null) : null;
+  };
+  const named = all.map((x) => ({ baseDn: x.baseDn, named: { id: x.domain.id, name: x.domain.name } }));
+  const firstNamed = named[0]?.named ?? null;
   return {
     rulesFor: (dn) => of(dn)?.rules ?? first,
-    subjectDomain: (subject) => {
-      const at = subject.lastIndexOf('@');
-      const suffix = at < 0 ? '' : subject.slice(at + 1).toLowerCase();
-      return suffix ? (suffixes.find((x) => x.suffix === suffix)?.baseDn ?? null) : null;
+    subjectDomain,
+    domainOf: (dn, subject) => {
+      if (named.length < 2) return null;
+      const at = dn ?? (subject ? subjectDomain(subject) : null);
+      return (at !== null ? domainOfDn(named, at)?.named : null) ?? firstNamed;
     },
     // The IdP keys a person by their domain's IdP domain when one is configured, else by their DN's DNS name.
     idpKey: (dn, username) => {

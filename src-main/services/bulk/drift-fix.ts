@@ -7,6 +7,7 @@ import { PeopleQuery } from '../../../shared/domain/people.ts';
 import type { FeatureService } from '../../ports.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
 import type { BulkService } from './index.ts';
+import { bindsOf } from '../../session-binds.ts';
 
 const labels: Record<keyof typeof driftBulkAction, string> = {
   'identity-missing': 'Mangler erhvervsidentitet',
@@ -20,7 +21,7 @@ export function createDriftFixService(deps: { index(): PeopleIndex; bulk: BulkSe
     'bulk.planDriftFix': async (input, ctx) => {
       const s = ctx.requireSession();
       const idx = deps.index();
-      await idx.ensure(s.directory);
+      await idx.ensure(bindsOf(s));
       const { rows } = idx.query(PeopleQuery.parse({ filter: { drift: input.drift } }), ctx.scope);
       const personIds = rows.filter((r) => r.source === 'ad').map((r) => r.id);
       if (personIds.length === 0) throw new ConsoleError('validation', `Der er ingen personer i kategorien "${labels[input.drift]}".`).withKey('bulkDriftEmpty');

@@ -7,6 +7,7 @@ import type { Connections, FeatureService } from '../../ports.ts';
 import type { PeopleIndex } from '../people/index/people-index.ts';
 import type { PoliciesConfigStore } from '../../store/policies-config-store.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
+import type { Binds } from '../people/index/people-index.ts';
 import { allPeople, listPolicies, peopleInScope, requireIdp } from '../policies/policy-service.ts';
 import { csvDocument } from '../csv.ts';
 import { adItem, floorItem, forcedChange, forcedItem, mailItems, policyItems, termsItems } from './readiness.ts';
@@ -15,6 +16,7 @@ import { ownsPolicy } from '../policies/policy-domain.ts';
 import type { AdDomain } from '../../../shared/domain/settings.ts';
 import { readinessPdf } from './readiness-pdf.ts';
 import { readinessText, type ReadinessLanguage } from '../../../shared/domain/readiness-text.ts';
+import { bindsOf } from '../../session-binds.ts';
 
 export interface FullServiceDeps {
   connections(): Connections;
@@ -38,7 +40,7 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     return peopleInScope(policy, await allPeople(directory), deps.config.read());
   }
 
-  async function check(directory: DirectorySession, operator: Operator, language: ReadinessLanguage): Promise<ReadinessReport> {
+  async function check(directory: DirectorySession, operator: Operator, language: ReadinessLanguage, binds: Binds = directory): Promise<ReadinessReport> {
     const words = readinessText(language).details;
     const port = idp();
     const config = deps.config.read();
@@ -52,7 +54,7 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     // The people list knows who holds an identity; give its first read a moment to bring MitID and the IdP in.
     const index = deps.index();
     try {
-      await index.ensure(directory);
+      await index.ensure(binds);
       const reading = () => index.sources().some((x) => x.system !== 'ad' && (x.state === 'loading' || x.state === 'not-loaded'));
       // Only a first read is waited for (at most 20 s); a check never waits for a source that has answered.
       if (reading()) await Promise.race([index.idle(), new Promise((r) => setTimeout(r, 20_000).unref())]);
@@ -108,13 +110,14 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
 
   return {
     'readiness.check': async (input, ctx) => {
-      const { directory, operator } = ctx.requireSession();
-      return check(directory, operator, input.language);
+      const s = ctx.requireSession();
+      return check(s.directory, s.operator, input.language, bindsOf(s));
     },
 
     'readiness.exportPdf': async (input, ctx) => {
-      const { operator, directory } = ctx.requireSession();
-      const report = await check(directory, operator, input.language);
+      const s = ctx.requireSession();
+      const { operator, directory } = s;
+      const report = await check(directory, operator, input.language, bindsOf(s));
       const producer = `${operator.displayName} (${operator.username})`;
       const pdf = await readinessPdf(report, producer, input.language);
       return { filename: readinessText(input.language).pdf.filename(report.checkedAt.slice(0, 10)), pdfBase64: pdf.toString('base64'), ready: report.ready };

@@ -41,7 +41,7 @@ const words: Record<ExportLanguage, Words> = {
       'only-in-mitid': 'Kun i MitID Erhverv',
     },
     headers: {
-      displayName: 'Navn', username: 'Brugernavn', email: 'E-mail', employeeId: 'Medarbejdernr.', ouPath: 'Enhed', adState: 'AD-status',
+      displayName: 'Navn', username: 'Brugernavn', email: 'E-mail', employeeId: 'Medarbejdernr.', domain: 'Domæne', ouPath: 'Enhed', adState: 'AD-status',
       passwordAge: 'Adgangskodens alder (dage)', passwordExpires: 'Adgangskode udløber', accountExpires: 'Konto udløber', mitidState: 'MitID Erhverv',
       localCredential: 'Lokalt loginmiddel', signing: 'Må signere', deviceCount: 'MFA-enheder', nsisStatus: 'NSIS-status', nsisLevel: 'NSIS-niveau',
       terms: 'Vilkår accepteret (version)', drift: 'Afvigelser',
@@ -62,7 +62,7 @@ const words: Record<ExportLanguage, Words> = {
       'only-in-mitid': 'Only in MitID Erhverv',
     },
     headers: {
-      displayName: 'Name', username: 'Username', email: 'Email', employeeId: 'Employee no.', ouPath: 'Unit', adState: 'AD status',
+      displayName: 'Name', username: 'Username', email: 'Email', employeeId: 'Employee no.', domain: 'Domain', ouPath: 'Unit', adState: 'AD status',
       passwordAge: 'Password age (days)', passwordExpires: 'Password expires', accountExpires: 'Account expires', mitidState: 'MitID Erhverv',
       localCredential: 'Local credential', signing: 'May sign', deviceCount: 'MFA devices', nsisStatus: 'NSIS status', nsisLevel: 'NSIS level',
       terms: 'Terms accepted (version)', drift: 'Drift',
@@ -104,6 +104,7 @@ function columnsIn(language: ExportLanguage): Record<string, { header: string; v
     username: col('username', (r) => r.username),
     email: col('email', (r) => r.email ?? ''),
     employeeId: col('employeeId', (r) => r.employeeId ?? ''),
+    domain: col('domain', (r) => r.domain?.name ?? ''),
     ouPath: col('ouPath', (r) => r.ouPath),
     adState: col('adState', (r) => (!r.ad ? w.notInAd : [r.ad.enabled ? w.active : w.disabled, r.ad.locked ? w.locked : ''].filter(Boolean).join(', '))),
     passwordAge: col('passwordAge', (r) => r.ad?.passwordAgeDays ?? ''),

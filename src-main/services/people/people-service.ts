@@ -3,7 +3,11 @@ import type { Person } from '../../../shared/domain/person.ts';
 import { MAX_SAVED_VIEWS } from '../../../shared/domain/people.ts';
 import type { peopleOps } from '../../../shared/operations/people.ts';
 import { runInBackground } from '../../background.ts';
-import type { ActiveSession, Call, Connections, FeatureService } from '../../ports.ts';
+import { bindsOf } from '../../session-binds.ts';
+import { rankPeople } from '../../../shared/search.ts';
+import type { ActiveSession, Call, Connections, DirectorySession, FeatureService } from '../../ports.ts';
+import type { PersonSummary } from '../../../shared/domain/person.ts';
+import type { PeopleQuery } from '../../connectors/directory-port.ts';
 import type { AuditStore } from '../../store/audit-store.ts';
 import type { ViewsStore } from '../../store/views-store.ts';
 import type { PeopleIndex } from './index/people-index.ts';
@@ -54,13 +58,13 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
   const savedViews = (ctx: Call) => ({ views: deps.views.list(viewOwner(ctx)), limit: MAX_SAVED_VIEWS });
 
   return {
-    'people.search': async (input, ctx) => ctx.requireSession().directory.searchPeople({ text: input.text, limit: input.limit, within: ctx.scope }),
+    'people.search': async (input, ctx) => searchAcross(bindsOf(ctx.requireSession()), { text: input.text, limit: input.limit, within: ctx.scope }),
 
-    'people.list': async ({ offset, limit, ...q }, ctx) => index().page(ctx.requireSession().directory, q, { offset, limit }, ctx.scope),
+    'people.list': async ({ offset, limit, ...q }, ctx) => index().page(bindsOf(ctx.requireSession()), q, { offset, limit }, ctx.scope),
 
     'people.refresh': async (_input, ctx) => {
       // Not awaited: the answer is "started"; the list's status line shows how each system's read went.
-      runInBackground('people.refresh', index().refresh(ctx.requireSession().directory));
+      runInBackground('people.refresh', index().refresh(bindsOf(ctx.requireSession())));
       return { started: true };
     },
 
@@ -70,7 +74,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
 
     'people.export': async (input, ctx) => {
       const idx = index();
-      await idx.ensure(ctx.requireSession().directory);
+      await idx.ensure(bindsOf(ctx.requireSession()));
       const { format, columns, language, ...q } = input;
       const { rows } = idx.query(q, ctx.scope);
       const body = format === 'csv' ? toCsv(rows, columns, language) : await toXlsx(rows, columns, language);
@@ -181,7 +185,7 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
         if (!uuid) throw new ConsoleError('validation', 'Afvigelsen "kun i MitID Erhverv" rettes på identiteten, ikke på en AD-konto.').withKey('driftOnlyInMitidOnIdentity');
         const r = await suspendOrphan(conn(), uuid, (identity) => index().adMatchFor(identity));
         // The orphan row is rebuilt from MitID Erhverv by the next refresh; until then say what happened.
-        runInBackground('people.refresh', index().refresh(s.directory));
+        runInBackground('people.refresh', index().refresh(bindsOf(s)));
         return { ...r, row: null };
       }
       const p = person(ctx);
@@ -209,6 +213,20 @@ export function createPeopleService(deps: PeopleServiceDeps): FeatureService<typ
       return savedViews(ctx);
     },
   };
+}
+
+/**
+ * AD's own search in every domain the call may read (one bind each), as one answer: each domain's best
+ * matches ranked together by the console's one ranking.
+ */
+async function searchAcross(binds: readonly DirectorySession[], q: PeopleQuery): Promise<{ items: PersonSummary[]; total: number }> {
+  const [only] = binds;
+  if (binds.length === 1 && only) return only.searchPeople(q);
+  const parts = await Promise.all(binds.map((b) => b.searchPeople(q)));
+  const items = parts.flatMap((p) => p.items);
+  const byName = (a: PersonSummary, b: PersonSummary) => a.displayName.localeCompare(b.displayName, 'da') || a.username.localeCompare(b.username, 'da');
+  const ranked = q.text.trim() === '' ? items.sort(byName) : rankPeople(items, q.text.trim(), byName);
+  return { items: ranked.slice(0, q.limit), total: parts.reduce((n, p) => n + p.total, 0) };
 }
 
 /** Views belong to the signed-in operator; nothing in the input can name someone else's. */

@@ -17,6 +17,7 @@ import type { PoliciesConfig } from '../../../shared/operations/policies.ts';
 import { policyOfOtherDomain, requireOwnPolicy } from './policy-domain.ts';
 import { runInBackground } from '../../background.ts';
 import { floorWarnings, identityFloorOf } from './identity-floor.ts';
+import { bindsOf } from '../../session-binds.ts';
 
 /** Writes a domain's policy into AD as a PSO for the domain's groups; never throws (the IdP save stands). */
 async function mirrorToAd(directory: DirectorySession, config: PoliciesConfig, policy: PasswordPolicy) {
@@ -135,7 +136,7 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
       // What the people list holds (its local store, refreshed by its own budgeted sync): no call to MitID
       // Erhverv or the IdP here. A list nobody has opened yet is started once, as opening it would.
       const index = deps.index();
-      if (index.sources().every((s) => s.state === 'not-loaded' || s.state === 'not-configured')) runInBackground('people.sync', index.ensure(directory));
+      if (index.sources().every((s) => s.state === 'not-loaded' || s.state === 'not-configured')) runInBackground('people.sync', index.ensure(bindsOf(ctx.requireSession())));
       // Facts from an earlier complete read count (the store keeps them); none yet: the counts may be too low.
       const identitiesKnown = index.sources().some((s) => (s.system === 'mitid' || s.system === 'idp') && (s.state === 'ok' || s.loadedAt !== null));
       const held = (id: string) => {

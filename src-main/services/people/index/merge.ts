@@ -1,5 +1,6 @@
 // Merging the three systems' facts into one row per person: which identity belongs to which AD person,
 // and what the row says (states, drift). Pure: the same facts give the same rows.
+import { dnIsWithin } from '../../../../shared/dn.ts';
 import { z } from 'zod';
 import { NO_IDENTITY_OU_PARTS, type DriftKind, type PersonRow } from '../../../../shared/domain/people.ts';
 import { blockers, personStates, type Blocker } from '../../../../shared/domain/person-state.ts';
@@ -36,6 +37,17 @@ export interface PeopleFacts {
   idp: Map<string, IdpPerson>;
   /** The domain's maximum password age, for each row's expiry (a PSO may differ: the detail shows it). */
   maxPasswordAgeDays: number | null;
+  /** With several AD domains: each domain's, by its base DN (the innermost holding a person's DN counts). */
+  maxPasswordAgeIn?: Map<string, number | null>;
+}
+
+/** The maximum password age of the domain a person (by DN) lives in. */
+function maxAgeFor(facts: PeopleFacts, dn: string): number | null {
+  let best: { baseDn: string; days: number | null } | null = null;
+  for (const [baseDn, days] of facts.maxPasswordAgeIn ?? []) {
+    if (dnIsWithin(dn, baseDn) && (!best || baseDn.length > best.baseDn.length)) best = { baseDn, days };
+  }
+  return best ? best.days : facts.maxPasswordAgeDays;
 }
 
 /** How far MitID Erhverv has been read: drift is only claimed once it has been read whole. */
@@ -106,7 +118,7 @@ export function buildRow(ctx: MergeContext, ad: PersonSummary, now: number): Per
     }
   }
   const setAt = ad.passwordLastSet ? Date.parse(ad.passwordLastSet) : NaN;
-  const maxAge = facts.maxPasswordAgeDays;
+  const maxAge = facts.maxPasswordAgeIn?.size ? maxAgeFor(facts, ad.dn) : facts.maxPasswordAgeDays;
   const pwExpires = Number.isFinite(setAt) && maxAge !== null && !ad.passwordNeverExpires ? new Date(setAt + maxAge * DAY).toISOString() : null;
   return {
     id: ad.id,

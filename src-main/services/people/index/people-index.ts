@@ -10,13 +10,13 @@ import type { Scope } from '../../../../shared/roles.ts';
 import type { Connections, DirectorySession } from '../../../ports.ts';
 import type { PeopleStore } from '../../../store/people-store.ts';
 import { runInBackground } from '../../../background.ts';
-import { DOMAIN_KEY, isPerson, type AdFact } from '../sync/ad-source.ts';
+import { isDomainKey, isPerson, type AdFact } from '../sync/ad-source.ts';
 import { idpPersonKey } from '../sync/idp-source.ts';
 import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
 import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { createIdentityMatcher } from './identity-match.ts';
 import { buildRow, entryOf, expectedSubject, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
-import { compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
+import { collator, compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
 import { danishNameKey, mergeSorted, pause, slicer, sortByKeyThenExact } from './slices.ts';
 
 /** Changed rows up to this share of all are moved in the name order in place; more, and the order is merged anew. */
@@ -36,8 +36,8 @@ interface KeptPage {
 
 /** What the composition root gives the index to build each system's adapter from. */
 export interface SyncEnv {
-  /** The operator session the list is read under (the latest that asked for it). */
-  session(): DirectorySession | null;
+  /** The operator binds the list is read under (the latest that asked for it): one per AD domain. */
+  sessions(): readonly DirectorySession[];
   /** The AD people the engine holds now. */
   adPeople(): PersonSummary[];
   known<F>(system: SyncSystem): KnownFacts<F>;
@@ -53,10 +53,13 @@ export interface PeopleIndexOptions {
   tickMs?: number;
 }
 
+/** The bind a list is read under, or with several AD domains one per domain (#19). */
+export type Binds = DirectorySession | readonly DirectorySession[];
+
 export interface PeopleIndex {
   /** Start (or join) a build; resolves when AD is in (the rows are usable), MitID/IdP go on in the background. */
-  ensure(session: DirectorySession): Promise<void>;
-  refresh(session: DirectorySession): Promise<void>;
+  ensure(binds: Binds): Promise<void>;
+  refresh(binds: Binds): Promise<void>;
   /** Cancel the reads in progress; true when one was running. */
   cancelRefresh(): boolean;
   /** Resolves when every source has finished its current read (tests). */
@@ -68,15 +71,15 @@ export interface PeopleIndex {
    * last closed answers at once while the facts load and merge (its sources say loading, so the list asks
    * again); any other page waits for the index.
    */
-  page(session: DirectorySession, q: PeopleQuery, window: { offset: number; limit: number }, scope?: Scope): Promise<PeoplePage>;
+  page(binds: Binds, q: PeopleQuery, window: { offset: number; limit: number }, scope?: Scope): Promise<PeoplePage>;
   row(personId: string): PersonRow | null;
   /**
    * The AD person an identity belongs to by its local credentials (the link rule) or its e-mail, if any:
    * an identity that matches someone is not an orphan, whatever the last merge said.
    */
   adMatchFor(identity: { localIds: readonly string[]; email: string | null }): PersonRow | null;
-  /** Re-read one person from all three systems now (after a write, or "check now"). */
-  refreshPerson(session: DirectorySession, personId: string): Promise<PersonRow | null>;
+  /** Re-read one person from all three systems now (after a write, or "check now"), AD under this bind. */
+  refreshPerson(bind: DirectorySession, personId: string): Promise<PersonRow | null>;
   version(): number;
   sources(): SourceFreshness[];
   driftCounts(scope?: Scope): DriftCounts;
@@ -96,7 +99,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   const people = new Map<string, PersonSummary>();
   const linkRuleFor = (dn: string | null) => conn.rulesFor(dn).linkRule;
   let matcher = createIdentityMatcher(linkRuleFor);
-  const facts: PeopleFacts = { mitid: new Map(), mitidFor: matcher.matches, idp: new Map(), maxPasswordAgeDays: null };
+  const ageIn = new Map<string, number | null>();
+  const facts: PeopleFacts = { mitid: new Map(), mitidFor: matcher.matches, idp: new Map(), maxPasswordAgeDays: null, maxPasswordAgeIn: ageIn };
   /** Identities no AD person matches (their rows are orphans). */
   let orphans = new Set<string>();
   let mitidLoaded = false;
@@ -104,9 +108,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   /** The IdP's key of each AD person, and back: the feed names people by the IdP's key. */
   const idpKeyOf = (p: PersonSummary) => idpPersonKey(conn.idpKey(p.dn, p.username));
   const adIdByIdpKey = new Map<string, string>();
-  let session: DirectorySession | null = null;
-  /** The AD domain (id; null: one domain) of the session the list was last asked under; undefined: never asked. */
-  let readIn: string | null | undefined;
+  let binds: readonly DirectorySession[] = [];
+  /** The AD domains (ids) of the binds the list was last asked under; undefined: never asked. */
+  let readIn: string | undefined;
+  const listOf = (b: Binds): readonly DirectorySession[] => (Array.isArray(b) ? b : [b as DirectorySession]);
+  const domainsOf = (list: readonly DirectorySession[]) => list.map((d) => d.domain?.id ?? '').sort().join('\u0000');
+  /** A bind joins the list's binds, in place of one of its domain. */
+  const withBind = (b: DirectorySession) => [...binds.filter((x) => (x.domain?.id ?? '') !== (b.domain?.id ?? '')), b];
   let lastUse = 0;
   let started: Promise<void> | null = null;
   let closed = false;
@@ -123,7 +131,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   const inView = (list: readonly Entry[], scope: Scope | undefined) => visible(entries, list, scope, version);
 
   const env: SyncEnv = {
-    session: () => session,
+    sessions: () => binds,
     adPeople: () => [...people.values()],
     known: <F>(system: SyncSystem): KnownFacts<F> => {
       const m = () => engine.facts<F>(system);
@@ -132,6 +140,12 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   };
   const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange });
 
+  /** With several AD domains, a row names the domain its person lives in (the list's column, filter and counts). */
+  const tagged = (row: PersonRow, dn: string | null): PersonRow => {
+    const d = conn.domainOf?.(dn, row.username || null);
+    if (d) row.domain = d;
+    return row;
+  };
   const context = (): MergeContext => ({ facts, linkRuleFor, mitid: { loaded: mitidLoaded, loading: false }, idpKey: idpKeyOf, idpLoaded });
   const bump = () => {
     version++;
@@ -161,7 +175,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         }
       } else {
         for (const k of change.keys) {
-          if (k === DOMAIN_KEY) continue;
+          if (isDomainKey(k)) continue;
           const before = people.get(k);
           if (before) adIdByIdpKey.delete(idpKeyOf(before));
           const f = held.get(k)?.fact;
@@ -172,9 +186,21 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
           ad.add(k);
         }
       }
-      const domain = held.get(DOMAIN_KEY)?.fact;
-      if (domain && !isPerson(domain)) facts.maxPasswordAgeDays = domain.maxPasswordAgeDays;
-      return { all: !change.keys || facts.maxPasswordAgeDays !== maxAge, ad, uuids: new Set() };
+      // Each domain's own facts (one key per domain; few): the maximum password age each row's expiry uses.
+      const ages = new Map<string, number | null>();
+      const domainKeys = [...(change.keys ?? held.keys())].filter(isDomainKey);
+      for (const k of domainKeys) {
+        const f = held.get(k)?.fact;
+        if (f && !isPerson(f)) ages.set(f.baseDn ?? '', f.maxPasswordAgeDays);
+      }
+      let changedAge = false;
+      for (const [baseDn, days] of ages) {
+        const before = baseDn ? ageIn.get(baseDn) : maxAge;
+        if (before !== days) changedAge = true;
+        if (baseDn) ageIn.set(baseDn, days);
+        else facts.maxPasswordAgeDays = days;
+      }
+      return { all: !change.keys || changedAge, ad, uuids: new Set() };
     }
     if (change.system === 'mitid') {
       const held = engine.facts<MitIdFacts>('mitid');
@@ -246,7 +272,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const sliceDone = slicer(2_000);
     const next: Entry[] = [];
     for (const ad of list) {
-      next.push(entryOf(ad, buildRow(ctx, ad, now)));
+      next.push(entryOf(ad, tagged(buildRow(ctx, ad, now), ad.dn)));
       if (sliceDone()) await pause();
     }
     const nextOrphans = new Set<string>();
@@ -255,7 +281,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       for (const m of facts.mitid.values()) {
         if (matcher.personOf(m.summary.uuid) !== undefined) continue;
         nextOrphans.add(m.summary.uuid);
-        orphanEntries.push(entryOf(null, orphanRow(m)));
+        orphanEntries.push(entryOf(null, tagged(orphanRow(m), null)));
         if (sliceDone()) await pause();
       }
     }
@@ -314,11 +340,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const replaced = new Map<string, Entry | null>();
     for (const id of dirty) {
       const ad = people.get(id);
-      replaced.set(id, ad ? entryOf(ad, buildRow(ctx, ad, now)) : null);
+      replaced.set(id, ad ? entryOf(ad, tagged(buildRow(ctx, ad, now), ad.dn)) : null);
     }
     for (const uuid of orphanDirty) {
       const m = facts.mitid.get(uuid);
-      replaced.set(`mitid:${uuid}`, m && orphans.has(uuid) ? entryOf(null, orphanRow(m)) : null);
+      replaced.set(`mitid:${uuid}`, m && orphans.has(uuid) ? entryOf(null, tagged(orphanRow(m), null)) : null);
     }
     const gone = [...replaced.keys()].flatMap((id) => byId.get(id) ?? []);
     const fresh = [...replaced.values()].filter((e): e is Entry => e !== null);
@@ -358,7 +384,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   const hasAd = () => engine.facts('ad').size > 0;
   const timer = (opts.tickMs ?? TICK_MS) > 0
     ? setInterval(() => {
-        if (session && Date.now() - lastUse < IDLE_MS) engine.refreshStale();
+        if (binds.length > 0 && Date.now() - lastUse < IDLE_MS) engine.refreshStale();
       }, opts.tickMs ?? TICK_MS)
     : null;
   timer?.unref();
@@ -391,6 +417,20 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     });
   }
 
+  /** Each domain's people in a view, in the order of the settings' domains; none with one domain. */
+  function domainCounts(list: readonly Entry[]): PeoplePage['domains'] {
+    if (!conn.domainOf) return [];
+    const counts = new Map<string, { id: string; name: string; count: number }>();
+    for (const e of list) {
+      const d = e.row.domain;
+      if (!d) continue;
+      const c = counts.get(d.id);
+      if (c) c.count++;
+      else counts.set(d.id, { ...d, count: 1 });
+    }
+    return [...counts.values()].sort((a, b) => collator.compare(a.name, b.name));
+  }
+
   function memo<T>(name: string, scope: Scope | undefined, fn: () => T): T {
     const key = `${name}:${JSON.stringify(scope ?? null)}`;
     if (!facets.has(key)) facets.set(key, fn());
@@ -409,6 +449,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       drift: index.driftCounts(scope),
       ous: index.ous(scope),
       nsisStatuses: index.nsisStatuses(scope),
+      domains: memo('domains', scope, () => domainCounts(inView(entries, scope))),
     };
   }
 
@@ -420,10 +461,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
 
   const index: PeopleIndex = {
     engine,
-    async page(s, q, window, scope) {
+    async page(b, q, window, scope) {
       // Only a view's first page without search text: what the list opens on.
       const key = window.offset === 0 && q.text === '' ? JSON.stringify([q, window.limit, scope ?? null]) : null;
-      const opening = index.ensure(s);
+      const opening = index.ensure(b);
       if (!merged && key && opts.store) {
         const last = opts.store.page(key, StoredPage);
         if (last) {
@@ -441,12 +482,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       }
       return answer;
     },
-    async ensure(s) {
-      // An operator of another AD domain than the one the list was last read in: AD is read again now,
-      // under their bind (another DC: a full read), rather than at the next interval.
-      const switched = readIn !== undefined && (s.domain?.id ?? null) !== readIn;
-      readIn = s.domain?.id ?? null;
-      session = s;
+    async ensure(b) {
+      // An operator with binds in other AD domains than the list was last read in: AD is read again now,
+      // under their binds (a domain not read before: a full read of it), rather than at the next interval.
+      const list = listOf(b);
+      const switched = readIn !== undefined && domainsOf(list) !== readIn;
+      readIn = domainsOf(list);
+      binds = list;
       lastUse = Date.now();
       // Open from the local store with all three systems' facts, so the first rows agree with the last run
       // (AD's alone would answer sooner, with MitID Erhverv and the IdP still unknown for a few seconds at
@@ -474,8 +516,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       }
       engine.refreshStale();
     },
-    async refresh(s) {
-      session = s;
+    async refresh(b) {
+      binds = listOf(b);
       lastUse = Date.now();
       await engine.restore();
       const ad = engine.refreshSystem('ad');
@@ -510,8 +552,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       }
       return null;
     },
-    async refreshPerson(s, personId) {
-      session = s;
+    async refreshPerson(bind, personId) {
+      binds = withBind(bind);
       await engine.readNow('ad', [personId]).catch(() => undefined);
       const ad = people.get(personId);
       if (!ad) return null;

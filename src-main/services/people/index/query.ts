@@ -43,6 +43,7 @@ export function filterEntries(entries: readonly Entry[], q: PeopleQuery): Entry[
     if (f.nsisStatus && r.idp.nsisStatus !== f.nsisStatus) return false;
     if (f.drift === 'any-drift' && r.drift.length === 0) return false;
     if (f.drift && f.drift !== 'any-drift' && !r.drift.includes(f.drift)) return false;
+    if (f.domain && r.domain?.id !== f.domain) return false;
     return true;
   });
 }

@@ -29,7 +29,7 @@ export function syncSystemsFor(conn: Connections, settings: SyncSettings = {}): 
     const systems: Partial<Record<SyncSystem, SourceSpec<unknown>>> = {
       // The training directory has no change counter: each of its refreshes is a whole read.
       ad: {
-        source: createAdSource({ session: env.session }),
+        source: createAdSource({ sessions: env.sessions }),
         schema: AdFact,
         intervalMs: conn.directory.kind === 'ad' ? AD_INTERVAL_MS : WHOLE_READ_INTERVAL_MS,
         // Stored in the list's name order, so a start restores the people nearly sorted.
