@@ -18,7 +18,9 @@ import { clearRoute, homeRoute, routes, useRoute, type Route } from './routes.ts
 import { focusFirstRow, ShortcutsOverlay, useGlobalShortcuts } from './shortcuts.tsx';
 import { hasTransport } from './transport.ts';
 import { can } from '../../shared/access.ts';
+import { grantsOf } from '../../shared/roles.ts';
 import type { OpName } from '../../shared/operations/index.ts';
+import { AddDomain } from '../features/session/AddDomain.tsx';
 
 // Revision carries charts and date pickers: loaded when first opened, keeping the start bundle small.
 const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
@@ -156,12 +158,19 @@ function Shell() {
                   {operator.displayName}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {operator.roles.map((r) => t(`roles.${r}`)).join(', ')}
-                  {operator.helpdeskOus ? ` (${t('roles.scoped', { count: operator.helpdeskOus.length })})` : ''}
-                  {operator.domain ? ` · ${operator.domain.name}` : ''}
+                  {/* Each domain's grant with its own roles: an administrator in one may be helpdesk in the other. */}
+                  {grantsOf(operator)
+                    .map(
+                      (g) =>
+                        g.roles.map((r) => t(`roles.${r}`)).join(', ') +
+                        (g.helpdeskOus ? ` (${t('roles.scoped', { count: g.helpdeskOus.length })})` : '') +
+                        (g.domain ? ` · ${g.domain.name}` : ''),
+                    )
+                    .join(' + ')}
                 </Text>
               </Stack>
             )}
+            <AddDomain />
             <LanguageSwitch locked={languageLocked} />
             <ActionIcon variant="default" size="lg" aria-label={t('shortcuts.help')} title={t('shortcuts.help')} onClick={() => setHelp(true)} data-testid="shortcuts-button">
               ?

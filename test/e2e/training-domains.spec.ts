@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { openConsole, SHOTS, token } from './support.ts';
+import { axeScan, openConsole, openModal, SHOTS, signIn, token } from './support.ts';
 
 // The training municipality's second domain (#19): the schools' own forest, signed in to from its
 // operator card on the sign-in page. A school operator's list is the schools' people only.
@@ -71,4 +71,37 @@ test('the schools’ administrator opens Politikker on the schools’ own policy
   await page.getByRole('option', { name: /^fjordby\.kommune\.test/ }).click();
   await expect(page.getByTestId('policy-read-only')).toContainText('Politikken hører til domænet Fjordby Kommune. Du er logget ind i Fjordby Skoler');
   await page.screenshot({ path: `${SHOTS}/training-school-policies.png` });
+});
+
+test('the municipality’s administrator also signs in to the schools: one list, a domain column, each domain’s own count', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openConsole(page);
+  await signIn(page, 'admin');
+  await expect(page.getByTestId('people-domain-counts')).toHaveCount(0);
+  await openModal(page.getByTestId('add-domain'), page.getByRole('dialog'));
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Fjordby Skoler (@skoler.fjordby.dk)');
+  await dialog.getByLabel('Brugernavn', { exact: true }).fill('skolehelpdesk@skoler.fjordby.dk');
+  await dialog.getByLabel('Adgangskode', { exact: true }).fill('Traening-2026');
+  await dialog.getByRole('button', { name: 'Log ind i domænet' }).click();
+  await expect(dialog).toBeHidden();
+  // The header names both domains; the offer to add one is gone (none left).
+  await expect(page.getByTestId('operator')).toContainText('Administrator · Fjordby Kommune + Helpdesk · Fjordby Skoler');
+  await expect(page.getByTestId('add-domain')).toHaveCount(0);
+
+  // Each domain's count, the domain column, and a filter that narrows to one.
+  const counts = page.getByTestId('people-domain-counts');
+  await expect(counts).toContainText(/Fjordby Kommune [\d.]+ · Fjordby Skoler [\d.]+/, { timeout: 30_000 });
+  const [town, school] = [...((await counts.innerText()).matchAll(/(Fjordby \w+) ([\d.]+)/g))].map((m) => Number(m[2]!.replace(/\./g, '')));
+  expect(town).toBeGreaterThan(2_000);
+  expect(school).toBeGreaterThan(300);
+  await expect(page.getByRole('columnheader', { name: 'Domæne' })).toBeVisible();
+  await expect(page.getByTestId('person-row').first()).toContainText('Fjordby Kommune');
+  await page.screenshot({ path: `${SHOTS}/training-two-domains-list.png` });
+  expect((await axeScan(page)).violations.map((v) => v.id)).toEqual([]);
+
+  await page.getByTestId('people-domain-filter').click();
+  await page.getByRole('option', { name: /^Fjordby Skoler/ }).click();
+  await expect(page.getByTestId('people-count')).toContainText(school!.toLocaleString('da-DK'));
+  await expect(page.getByTestId('person-row').first()).toContainText('Fjordby Skoler');
 });

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { Button, Chip, Group, Popover, Select, SimpleGrid } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { driftKinds, type PeopleFilter } from '../../../shared/domain/people.ts';
+import { useFormat } from '../../app/format.ts';
 
 export const emptyFilter: PeopleFilter = {
   ou: '',
@@ -15,6 +16,7 @@ export const emptyFilter: PeopleFilter = {
   mfa: 'any',
   nsisStatus: '',
   drift: '',
+  domain: '',
 };
 
 export type SetFilter = <K extends keyof PeopleFilter>(k: K, v: PeopleFilter[K]) => void;
@@ -69,18 +71,40 @@ export const PeopleFilters = memo(function PeopleFilters({
   onClear,
   ous,
   nsisStatuses,
+  domains,
 }: {
   filter: PeopleFilter;
   setF: SetFilter;
   onClear(): void;
   ous: string[] | undefined;
   nsisStatuses: string[] | undefined;
+  /** With several AD domains in the list: each with its people in the operator's view (before filters). */
+  domains?: { id: string; name: string; count: number }[] | undefined;
 }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const active = activeFilterCount(filter);
   const [open, setOpen] = useState(false);
   return (
     <Group gap={6} wrap="nowrap" data-testid="people-filters" role="group" aria-label={t('people.quickFilters')}>
+      {/* A saved view may name a domain this session holds no grant in: it is still shown, with no count. */}
+      {((domains?.length ?? 0) > 1 || filter.domain) && (
+        <Select
+          size="xs"
+          w={190}
+          aria-label={t('people.f.domain')}
+          clearable
+          value={filter.domain || null}
+          onChange={(v) => setF('domain', v ?? '')}
+          data-testid="people-domain-filter"
+          data={[
+            ...(domains ?? []).map((d) => ({ value: d.id, label: `${d.name} (${fmt.number(d.count)})` })),
+            ...(filter.domain && !(domains ?? []).some((d) => d.id === filter.domain) ? [{ value: filter.domain, label: filter.domain }] : []),
+          ]}
+          placeholder={`${t('people.f.domain')}: ${t('people.any')}`}
+          style={{ flexShrink: 0 }}
+        />
+      )}
       <Select
         size="xs"
         w={165}

@@ -34,8 +34,12 @@ export function PeoplePage() {
   const decision = can(operator, 'people.list');
   const scope = decision.allowed ? decision.scope : null;
   // The municipality's own operators are not told of their domain here (the header names it); another domain's are.
-  const domain = operator?.domain && !operator.domain.primary ? operator.domain : undefined;
-  const ous = scope ? scopeOus(scope).filter((ou) => ou !== operator?.domain?.baseDn) : [];
+  // An operator signed in to several domains sees each domain's people under its own grant: the list's
+  // domain column and counts say which, so no single domain is named here.
+  const several = (operator?.also?.length ?? 0) > 0;
+  const domain = operator?.domain && !operator.domain.primary && !several ? operator.domain : undefined;
+  const bases = new Set([operator?.domain?.baseDn, ...(operator?.also ?? []).map((g) => g.domain?.baseDn)]);
+  const ous = scope ? scopeOus(scope).filter((ou) => !bases.has(ou)) : [];
   const scopeText =
     ous.length > 0 ? (domain ? t('people.scopedToDomainUnits', { domain: domain.name, ous: scopeLabel(ous) }) : t('people.scopedTo', { ous: scopeLabel(ous) }))
     : domain && scope ? t('people.scopedToDomain', { domain: domain.name })

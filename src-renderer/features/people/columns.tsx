@@ -35,6 +35,7 @@ export const allColumns: Column[] = [
   { id: 'username', width: 95, sort: 'username', cell: (r) => <Text ff="monospace" size="sm">{r.username}</Text> },
   { id: 'email', width: 220, cell: (r) => r.email ?? '–' },
   { id: 'employeeId', width: 110, cell: (r) => r.employeeId ?? '–' },
+  { id: 'domain', width: 120, cell: (r) => r.domain?.name ?? '–' },
   { id: 'ouPath', width: 130, sort: 'ouPath', cell: (r) => r.ouPath || '–' },
   { id: 'adState', width: 100, sort: 'adState', cell: (r, t) => <AdBadges r={r} t={t} /> },
   { id: 'passwordAge', width: 88, sort: 'passwordAge', cell: (r, t) => (r.ad?.passwordAgeDays == null ? '–' : t('people.days', { count: r.ad.passwordAgeDays })) },
@@ -80,4 +81,4 @@ export const allColumns: Column[] = [
   },
 ];
 
-export const defaultColumns: PeopleColumnId[] = ['displayName', 'username', 'ouPath', 'adState', 'passwordAge', 'mitidState', 'deviceCount', 'nsisStatus', 'terms', 'drift'];
+export const defaultColumns: PeopleColumnId[] = ['displayName', 'username', 'domain', 'ouPath', 'adState', 'passwordAge', 'mitidState', 'deviceCount', 'nsisStatus', 'terms', 'drift'];

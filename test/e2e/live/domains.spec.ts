@@ -5,7 +5,7 @@
 // same name, signed in after, sees the municipality's people and no pupil.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openModal, SHOTS } from '../support.ts';
-import { dcClient, openPerson, schoolDcClient, signIn } from './support.ts';
+import { apiSession, dcClient, openPerson, schoolDcClient, signIn } from './support.ts';
 import { ADMIN_UPN, ADMIN_PASSWORD, BASE_DN, DNS_DOMAIN, OPERATORS, SPECIAL } from '../../support/samba/seed-facts.ts';
 import { SCHOOL_ADMIN_PASSWORD, SCHOOL_BASE_DN, SCHOOL_DNS, SCHOOL_OPERATORS, SCHOOL_OU, SCHOOL_PASSWORD, SCHOOL_ROLE_GROUPS } from '../../support/samba/school.ts';
 import { psoContainer, psoNameFor } from '../../../src-main/connectors/ad/pso.ts';
@@ -137,4 +137,47 @@ test('a policy saved for the schools’ domain lands in the schools’ AD only; 
   // Nothing of it in the municipality's AD.
   const town = await psosIn(dcClient(), ADMIN_UPN, ADMIN_PASSWORD, BASE_DN);
   expect(town.has(name)).toBe(false);
+});
+
+test('one session in both domains: the list shows both, each with its own count, each person under their domain’s grant', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  type ListPage = { total: number; domains: Array<{ id: string; name: string; count: number }>; rows: Array<{ username: string; domain?: { name: string } | null }> };
+  const list = async (headers: Record<string, string>, data: unknown): Promise<ListPage> =>
+    ((await (await request.post('/api/op/people.list', { headers, data })).json()) as { data: ListPage }).data;
+  // What each domain's operator sees alone, in sessions of their own.
+  const townAlone = await list(await apiSession(request, OPERATORS.administrator), { limit: 1 });
+  const schoolAlone = await list(await apiSession(request, `${SCHOOL_OPERATORS.helpdesk}@${SCHOOL_DNS}`, '/', SCHOOL_PASSWORD), { limit: 1 });
+  expect(schoolAlone.domains).toEqual([{ id: expect.any(String), name: 'Skolerne', count: schoolAlone.total }]);
+
+  await signIn(page, OPERATORS.administrator);
+  await expect(page.getByTestId('people-domain-counts')).toHaveCount(0);
+  const dialog = page.getByRole('dialog', { name: 'Log også ind i et andet AD-domæne' });
+  await openModal(page.getByTestId('add-domain'), dialog);
+  await dialog.getByLabel('Brugernavn', { exact: true }).fill(`${SCHOOL_OPERATORS.helpdesk}@${SCHOOL_DNS}`);
+  await dialog.getByLabel('Adgangskode', { exact: true }).fill(SCHOOL_PASSWORD);
+  await dialog.getByRole('button', { name: 'Log ind i domænet' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('operator')).toContainText('Administrator · Kommunen + Helpdesk · Skolerne');
+
+  // Each domain's own count, as its operator alone sees it; together the whole list.
+  const fmt = (n: number) => n.toLocaleString('da-DK');
+  await expect(page.getByTestId('people-domain-counts')).toHaveText(`Pr. domæne: Kommunen ${fmt(townAlone.total)} · Skolerne ${fmt(schoolAlone.total)}`, { timeout: 30_000 });
+  await expect(page.getByRole('columnheader', { name: 'Domæne' })).toBeVisible();
+  // The page's own session (its cookie), as the renderer asks.
+  const both = ((await (await page.request.post('/api/op/people.list', { headers: { Authorization: `Bearer ${process.env.LIVE_TOKEN}` }, data: { limit: 1 } })).json()) as { data: ListPage }).data;
+  expect(both.domains.map((d) => [d.name, d.count])).toEqual([['Kommunen', townAlone.total], ['Skolerne', schoolAlone.total]]);
+  expect(both.total).toBe(townAlone.total + schoolAlone.total);
+  // A pupil and a municipality person in one list, each with their domain.
+  await page.getByTestId('people-search').fill(PUPIL.username);
+  await expect(page.getByTestId('person-row').filter({ hasText: PUPIL.username })).toContainText('Skolerne', { timeout: 20_000 });
+  await page.getByTestId('people-search').fill(SPECIAL.lockTarget.username);
+  await expect(page.getByTestId('person-row').filter({ hasText: SPECIAL.lockTarget.username })).toContainText('Kommunen');
+  await page.getByTestId('people-search').fill('');
+  await expect(page.getByTestId('person-row').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/live-domains-03-both-domains-list.png` });
+
+  // The filter narrows to one domain, with that domain's count.
+  await page.getByTestId('people-domain-filter').click();
+  await page.getByRole('option', { name: /^Skolerne/ }).click();
+  await expect(page.getByTestId('people-count')).toContainText(fmt(schoolAlone.total));
 });

@@ -22,11 +22,11 @@ export async function signIn(page: Page, username: string, base = '/', password 
 }
 
 /** Headers of a signed-in API session, as the renderer would send them. */
-export async function apiSession(request: APIRequestContext, username: string, base = '/'): Promise<Record<string, string>> {
+export async function apiSession(request: APIRequestContext, username: string, base = '/', password = SEED_PASSWORD): Promise<Record<string, string>> {
   const headers = { Authorization: `Bearer ${process.env.LIVE_TOKEN}` };
   // A session of its own (an unknown session id gets a new one), never the one the cookie of an earlier
   // login in this request context points at.
-  const login = await request.post(`${base}api/op/session.login`, { headers: { ...headers, 'X-Console-Session': 'ny' }, data: { username, password: SEED_PASSWORD } });
+  const login = await request.post(`${base}api/op/session.login`, { headers: { ...headers, 'X-Console-Session': 'ny' }, data: { username, password } });
   if (login.status() !== 200) throw new Error(`${username} kunne ikke logge ind: ${login.status()}`);
   return { ...headers, 'X-Console-Session': login.headers()['x-console-session'] ?? '' };
 }

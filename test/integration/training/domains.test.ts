@@ -132,6 +132,56 @@ describe('the training environment’s second domain', () => {
     expect(can(operators.get(townAdmin)!, 'people.unlockAccount', { dn: pupilDn })).toMatchObject({ allowed: false, reason: 'domain', domain: 'Fjordby Kommune' });
   }, 120_000);
 
+  it('one session holds both domains: one list with each domain’s own count, each person decided by their domain’s grant', async () => {
+    const both = caller('ws-both');
+    await call('session.login', { username: 'admin', password: TRAINING_PASSWORD }, both);
+    // Only another domain's account adds a grant: the municipality's again, or a wrong password, changes nothing.
+    for (const [username, password, key] of [
+      ['admin', TRAINING_PASSWORD, 'domainAlreadySignedIn'],
+      [`skolehelpdesk@${SCHOOL_UPN_SUFFIX}`, 'forkert', undefined],
+    ] as const) {
+      const r = await core.dispatch('session.addDomain', { username, password }, both);
+      expect(r.ok, username).toBe(false);
+      if (key) expect(!r.ok && r.error).toMatchObject({ key });
+    }
+    expect((await call('session.current', {}, both)).operator?.also ?? []).toEqual([]);
+    const added = await call('session.addDomain', { username: `skolehelpdesk@${SCHOOL_UPN_SUFFIX}`, password: TRAINING_PASSWORD }, both);
+    expect(added.operator).toMatchObject({ username: 'admin', roles: ['administrator'], also: [{ username: 'skolehelpdesk@skolerne', roles: ['helpdesk'], domain: { id: 'skolerne' } }] });
+
+    const rows = await everyone(both);
+    const school = rows.filter((r) => r.domain?.id === 'skolerne');
+    const town = rows.filter((r) => r.domain?.id === 'kommunen');
+    // Every school account once (as the school operator's own list holds them), the rest the municipality's.
+    expect(school.map((r) => r.username).sort()).toEqual([...schoolUsernames].sort());
+    expect(town.length).toBe(rows.length - school.length);
+    expect(town.filter((r) => r.ad !== null).every((r) => townUsernames.has(r.username))).toBe(true);
+    const page = await call('people.list', { limit: 1 }, both);
+    expect(page.domains).toEqual([
+      { id: 'kommunen', name: 'Fjordby Kommune', count: town.length },
+      { id: 'skolerne', name: 'Fjordby Skoler', count: school.length },
+    ]);
+    expect((await call('people.list', { limit: 1, filter: { domain: 'skolerne' } }, both)).total).toBe(school.length);
+    // The school operator alone still sees only their own domain, with no other domain's count.
+    expect((await call('people.list', { limit: 1 }, schoolHelpdesk)).domains).toEqual([{ id: 'skolerne', name: 'Fjordby Skoler', count: school.length }]);
+
+    // A pupil: the schools' grant decides (helpdesk), and the journal names the schools' account.
+    const pupil = school.find((r) => r.ouPath === 'Elever')!;
+    const before = core.journal.count();
+    await call('people.unlockAccount', { personId: pupil.id, reason: 'Test af to domæner i én session' }, both);
+    const records = core.journal.list({ afterSeq: before - 1 }).filter((r) => r.operation === 'people.unlockAccount');
+    expect(records.map((r) => r.operatorUsername)).toEqual(['skolehelpdesk@skolerne', 'skolehelpdesk@skolerne']);
+    // The municipality's administrator role does not carry over: in the schools this session is helpdesk.
+    const teacher = school.find((r) => r.ouPath === 'Medarbejdere' && r.mitid.state === 'none')!;
+    const refused = await core.dispatch('people.assignLocalAuthenticator', { personId: teacher.id, reason: 'Test af rollen i skolernes domæne' }, both);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'forbidden', details: { reason: 'role' } });
+    // A municipality person is the administrator's, under the municipality's bind.
+    const clerk = town.find((r) => r.ad !== null)!;
+    expect((await call('people.get', { personId: clerk.id }, both)).person.dn.endsWith(TRAINING_BASE_DN)).toBe(true);
+
+    await call('session.logout', {}, both);
+    expect((await call('session.current', {}, both)).operator).toBeNull();
+  }, 180_000);
+
   it('seeds the schools’ IdP domain with its own NSIS policy and a weaker pupils’ sub-domain', () => {
     const idp = (core.environment() as TrainingEnvironment).simulators.idp!.simulator;
     const policies = idp.state.policies;

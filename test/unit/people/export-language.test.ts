@@ -28,7 +28,7 @@ const all = [...peopleColumnIds];
 describe('people export in the operator\'s language', () => {
   it('in English has English headers and words, and no Danish', () => {
     const t = exportTable([row()], all, 'en');
-    expect(t.headers.slice(0, 6)).toEqual(['Name', 'Username', 'Email', 'Employee no.', 'Unit', 'AD status']);
+    expect(t.headers.slice(0, 7)).toEqual(['Name', 'Username', 'Email', 'Employee no.', 'Domain', 'Unit', 'AD status']);
     const cells = t.cells[0]!;
     expect(cells[t.headers.indexOf('AD status')]).toBe('Disabled, Locked');
     expect(cells[t.headers.indexOf('MitID Erhverv')]).toBe('Suspended');

@@ -21,6 +21,12 @@ export function PeopleCount({ page, scopeText }: { page: ListPage | undefined; s
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-count">
           {page ? t('people.view', { count: page.total, total: fmt.number(page.total), indexed: fmt.number(page.indexed) }) : t('people.loadingRows')}
         </Text>
+        {/* Several domains' people in one list: each domain's own count (in the operator's view, before filters). */}
+        {page && page.domains.length > 1 && (
+          <Text size="sm" c="dimmed" data-testid="people-domain-counts">
+            {t('people.domainCounts', { counts: page.domains.map((d) => `${d.name} ${fmt.number(d.count)}`).join(' · ') })}
+          </Text>
+        )}
         {/* A scoped operator's list is their own OUs or domain, and it says so. */}
         {scopeText && (
           <Text size="sm" fw={600} data-testid="people-scope">

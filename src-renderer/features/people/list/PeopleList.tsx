@@ -52,9 +52,9 @@ export function PeopleList({
 }
 
 /** Each result brings the OU and status lists anew; the same content keeps the same array, so the filters need not render again. */
-function useSameArray(next: string[] | undefined): string[] | undefined {
+function useSameArray<T>(next: T[] | undefined, key: (x: T) => string = String): T[] | undefined {
   const [kept, setKept] = useState(next);
-  if (next !== kept && (next === undefined || kept === undefined || next.length !== kept.length || next.some((x, i) => x !== kept[i]))) {
+  if (next !== kept && (next === undefined || kept === undefined || next.length !== kept.length || next.some((x, i) => key(x) !== key(kept[i] as T)))) {
     setKept(next);
     return next;
   }
@@ -125,10 +125,15 @@ function PeopleListView({
   const d = useDeferredValue(first.data);
   const ous = useSameArray(d?.ous);
   const nsisStatuses = useSameArray(d?.nsisStatuses);
-  const shown = useMemo(() => allColumns.filter((c) => cols.includes(c.id)), [cols]);
+  const domains = useSameArray(d?.domains, (x) => `${x.id}\u0000${x.name}\u0000${x.count}`);
+  // The domain column says something only while the list holds several domains' people.
+  const several = (domains?.length ?? 0) > 1;
+  const shown = useMemo(() => allColumns.filter((c) => cols.includes(c.id) && (c.id !== 'domain' || several)), [cols, several]);
   // The rows on screen are not yet those of the current query.
   const loading = first.isPlaceholderData || d !== first.data;
-  const exported = usePeopleExport(query, cols);
+  // The export holds the columns on screen, so a one-domain list exports no empty domain column.
+  const shownIds = useMemo(() => shown.map((c) => c.id), [shown]);
+  const exported = usePeopleExport(query, shownIds);
 
   return (
     <Stack gap={6}>
@@ -136,7 +141,7 @@ function PeopleListView({
         {lead}
         <SearchBox ref={search} label={t('people.search')} initial={initial?.settings.text ?? ''} onTyping={onTyping} onCommit={onCommit} />
         <SavedViews operator={operator} views={views} initialActive={initial?.name ?? null} current={current} getText={getText} onApply={applyView} />
-        <ColumnChooser cols={cols} setCols={setCols} />
+        <ColumnChooser cols={cols} setCols={setCols} offerDomain={several} />
         <ExportMenu busy={exported.busy} onExport={exported.onExport} />
         {trail}
       </Group>
@@ -145,7 +150,7 @@ function PeopleListView({
           {t('people.views.unavailable', { message: errorText(viewsError) })}
         </Alert>
       )}
-      <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} />
+      <PeopleFilters filter={filter} setF={setF} onClear={clearFilters} ous={ous} nsisStatuses={nsisStatuses} domains={domains} />
       <PeopleCount page={d} scopeText={scopeText} />
       {first.error && <Alert color="red">{errorText(first.error)}</Alert>}
       {exported.message && (

@@ -9,7 +9,16 @@ import { allColumns } from '../columns.tsx';
 import { inBackground } from '../../../app/background.ts';
 import { formatterFor } from '../../../app/format.ts';
 
-export const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { cols: PeopleColumnId[]; setCols: (next: PeopleColumnId[]) => void }) {
+export const ColumnChooser = memo(function ColumnChooser({
+  cols,
+  setCols,
+  offerDomain,
+}: {
+  cols: PeopleColumnId[];
+  setCols: (next: PeopleColumnId[]) => void;
+  /** The domain column is offered only while the list holds several domains' people. */
+  offerDomain: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Menu closeOnItemClick={false} position="bottom-end">
@@ -17,7 +26,7 @@ export const ColumnChooser = memo(function ColumnChooser({ cols, setCols }: { co
         <Button variant="default">{t('people.columns')}</Button>
       </Menu.Target>
       <Menu.Dropdown data-testid="column-chooser">
-        {allColumns.map((c) => (
+        {allColumns.filter((c) => offerDomain || c.id !== 'domain').map((c) => (
           <Menu.Item key={c.id} disabled={c.id === 'displayName'}>
             <Checkbox
               label={t(`people.col.${c.id}`)}
