@@ -164,7 +164,7 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
   const sweeper = guard ? setInterval(() => runInBackground('mitid.createGuard.sweep', guard.sweep(), (e) => logError('sweep', 'mitid.createGuard.sweep', e)), sweepEvery) : null;
   sweeper?.unref();
   // ... and every identity or local credential it gives passes the NSIS floor of the person's policy domain.
-  const floor = createIdentityFloorGate({ idp: () => raw.idp, config: policiesConfig });
+  const floor = createIdentityFloorGate({ idp: () => raw.idp, config: policiesConfig, idpDomainOf: (dn) => raw.idpKey(dn, '').domain || null });
   const connections: Connections = { ...raw, mitid: raw.mitid && guard ? guardMitIdPort(raw.mitid, guard, floor) : raw.mitid };
   // The facts store belongs to exactly these systems: other settings never see another AD's people.
   const peopleStore = openPeopleStore(join(dataDir, 'people-cache.sqlite'), createHash('sha256').update(env.cacheKey).digest('hex'));

@@ -96,7 +96,7 @@ export function createFullServiceService(deps: FullServiceDeps): FeatureService<
     // the policies screen counts them (no MitID Erhverv call). An NSIS domain below the floor is already
     // not ready by its policy-length and policy-lockout items above.
     if (people && identitiesKnown) {
-      const exempt = floorWarnings(policies, people, config, held).filter((w) => w.outside === 'not-nsis');
+      const exempt = floorWarnings(policies, people, config, held, (dn) => deps.connections().idpKey(dn, '').domain || null).filter((w) => w.outside === 'not-nsis');
       items.push(...exempt.map((w) => floorItem(w, language)));
     }
     items.push(...termsItems(nsis, current, language), ...mailItems(templates, language));

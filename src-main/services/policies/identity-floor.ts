@@ -25,12 +25,16 @@ export function outsideNsisRule(s: PasswordPolicySettings): 'not-nsis' | 'below-
 
 const findKey = <T>(rec: Record<string, T>, key: string): T | undefined => Object.entries(rec).find(([d]) => d.toLowerCase() === key.toLowerCase())?.[1];
 
+/** The IdP domain a DN's person is kept under (`Connections.idpKey`: the AD domain's configured IdP domain). */
+export type IdpDomainOf = (dn: string) => string | null;
+
 /**
  * The policy domain that governs a person, by their DN — the same reading `peopleInScope` makes: the
  * policy whose configured OUs hold the DN (the most specific OU when several do), else the whole-domain
- * policy of the person's AD domain. null: no policy governs the DN (or there is no DN).
+ * policy of the IdP domain the person's AD domain corresponds to (by default its DNS name).
+ * null: no policy governs the DN (or there is no DN).
  */
-export function governingPolicy(dn: string | null | undefined, policies: readonly PasswordPolicy[], config: PoliciesConfig): PasswordPolicy | null {
+export function governingPolicy(dn: string | null | undefined, policies: readonly PasswordPolicy[], config: PoliciesConfig, idpDomainOf: IdpDomainOf = domainFromDn): PasswordPolicy | null {
   if (!dn) return null;
   let best: { policy: PasswordPolicy; depth: number } | null = null;
   for (const p of policies) {
@@ -41,7 +45,7 @@ export function governingPolicy(dn: string | null | undefined, policies: readonl
     }
   }
   if (best) return best.policy;
-  const ad = domainFromDn(dn);
+  const ad = idpDomainOf(dn)?.toLowerCase();
   return policies.find((p) => p.kind === 'domain' && p.domain.toLowerCase() === ad) ?? null;
 }
 
@@ -52,8 +56,8 @@ export function governingPolicy(dn: string | null | undefined, policies: readonl
  * IdP holds NSIS domains to the floor on every login; the readiness check and the warning say it), and so
  * is a person no policy governs.
  */
-export function identityFloorOf(dn: string | null | undefined, policies: readonly PasswordPolicy[], config: PoliciesConfig): IdentityFloor {
-  const p = governingPolicy(dn, policies, config);
+export function identityFloorOf(dn: string | null | undefined, policies: readonly PasswordPolicy[], config: PoliciesConfig, idpDomainOf?: IdpDomainOf): IdentityFloor {
+  const p = governingPolicy(dn, policies, config, idpDomainOf);
   if (!p) return { allowed: true, domain: null, displayName: null, outside: null };
   const outside = outsideNsisRule(p.settings);
   return { allowed: outside !== 'not-nsis', domain: p.domain, displayName: p.displayName, outside };
@@ -78,12 +82,12 @@ export interface IdentityFloorGate {
 }
 
 /** The gate over the IdP's policies (one local IdP read, no MitID Erhverv call) and the console's policy config. */
-export function createIdentityFloorGate(deps: { idp: () => IdpPort | null; config: () => PoliciesConfig }): IdentityFloorGate {
+export function createIdentityFloorGate(deps: { idp: () => IdpPort | null; config: () => PoliciesConfig; idpDomainOf?: IdpDomainOf }): IdentityFloorGate {
   const decide = async (dn: string | null | undefined): Promise<IdentityFloor> => {
     const idp = deps.idp();
     // Without an IdP there are no policy domains to govern anyone (and no create either: the claim needs one).
     if (!idp) return { allowed: true, domain: null, displayName: null, outside: null };
-    return identityFloorOf(dn, await listPolicies(idp), deps.config());
+    return identityFloorOf(dn, await listPolicies(idp), deps.config(), deps.idpDomainOf);
   };
   return {
     decide,
@@ -116,10 +120,11 @@ export function floorWarnings(
   people: readonly { id: string; dn: string }[],
   config: PoliciesConfig,
   held: (personId: string) => HeldFacts | null,
+  idpDomainOf?: IdpDomainOf,
 ): FloorWarning[] {
   const counts = new Map<string, { governed: number; holders: number }>();
   for (const person of people) {
-    const p = governingPolicy(person.dn, policies, config);
+    const p = governingPolicy(person.dn, policies, config, idpDomainOf);
     if (!p || outsideNsisRule(p.settings) === null) continue;
     const c = counts.get(p.domain) ?? { governed: 0, holders: 0 };
     c.governed++;

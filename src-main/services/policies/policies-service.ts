@@ -51,6 +51,8 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
   const configStore = deps.config;
   const config = () => configStore.read();
   const idp = () => requireIdp(deps.connections().idp);
+  /** The IdP domain a person's AD domain corresponds to (the settings' domain list), as the IdP keys them. */
+  const idpDomainOf = (dn: string) => deps.connections().idpKey(dn, '').domain || null;
   // A policy is changed and mirrored only by an operator of its own AD domain (see policy-domain.ts).
   const groupsOf = (policyDomain: string) => config().domainGroups[policyDomain] ?? [];
   const requireOwn = (operator: Operator, policyDomain: string) => requireOwnPolicy(operator, policyDomain, groupsOf(policyDomain), deps.domains?.() ?? []);
@@ -143,10 +145,10 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
         const row = index.row(id);
         return row ? { mitidState: row.mitid.state, nsisStatus: row.idp.nsisStatus } : null;
       };
-      return { warnings: floorWarnings(policies, people, config(), held), identitiesKnown };
+      return { warnings: floorWarnings(policies, people, config(), held, idpDomainOf), identitiesKnown };
     },
 
-    'policy.identityFloor': async (_input, ctx) => identityFloorOf(ctx.target?.dn ?? null, await listPolicies(idp()), config()),
+    'policy.identityFloor': async (_input, ctx) => identityFloorOf(ctx.target?.dn ?? null, await listPolicies(idp()), config(), idpDomainOf),
 
     'policy.adStatus': async (input, ctx) => {
       const groups = config().domainGroups[input.domain] ?? [];

@@ -41,6 +41,20 @@ const pupilDn = `CN=Elev 1,OU=7a,OU=Elever,OU=Skoler,${BASE}`;
 const staffDn = `CN=Anna,OU=Skoler,${BASE}`;
 
 describe('which policy domain governs a person', () => {
+  it('outside any OU, the whole-domain policy of the IdP domain the person’s AD domain corresponds to, not its DNS name', () => {
+    // The schools' AD (skole.local) is the IdP's skoler.fjordby.dk: the settings say so, the DN does not.
+    const schools = policy('skoler.fjordby.dk', 'domain', weak);
+    const teacher = 'CN=Lærer,OU=Medarbejdere,DC=skole,DC=local';
+    const idpDomainOf = (dn: string) => (dn.endsWith('DC=skole,DC=local') ? 'skoler.fjordby.dk' : 'fjordby.dk');
+    expect(governingPolicy(teacher, [main, schools], config)).toBeNull();
+    expect(governingPolicy(teacher, [main, schools], config, idpDomainOf)?.domain).toBe('skoler.fjordby.dk');
+    // The decision and the warning use the same reading: the schools' weaker policy refuses an identity there.
+    expect(identityFloorOf(teacher, [main, schools], config, idpDomainOf)).toMatchObject({ allowed: false, domain: 'skoler.fjordby.dk' });
+    const held = () => ({ mitidState: 'Active', nsisStatus: null });
+    expect(floorWarnings([main, schools], [{ id: 't', dn: teacher }], config, held, idpDomainOf)).toMatchObject([{ domain: 'skoler.fjordby.dk', withIdentity: 1 }]);
+    expect(floorWarnings([main, schools], [{ id: 't', dn: teacher }], config, held)).toEqual([]);
+  });
+
   it('is the domain whose OUs hold the DN (case-insensitive names), else the whole-domain policy of the AD domain', () => {
     expect(governingPolicy(pupilDn, policies, config)?.domain).toBe('elever.fjordby.dk');
     expect(governingPolicy(`CN=Vik,OU=Vikarer,${BASE}`, policies, config)?.domain).toBe('vikarer.fjordby.dk');
