@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import { Operator } from '../roles.ts';
 
+/** An account and its password, as typed at a sign-in (also the second one, into another domain). */
+const Credentials = z
+  .object({
+    username: z.string().trim().min(1, 'Angiv brugernavn').max(256),
+    password: z.string().min(1, 'Angiv adgangskode').max(512),
+  })
+  .strict();
+
 export const sessionOps = {
   'app.info': op({
     summary: 'Oplysninger om konsollen og miljøet',
@@ -26,12 +34,7 @@ export const sessionOps = {
     scope: 'none',
     writes: false,
     secretFields: ['password'],
-    input: z
-      .object({
-        username: z.string().trim().min(1, 'Angiv brugernavn').max(256),
-        password: z.string().min(1, 'Angiv adgangskode').max(512),
-      })
-      .strict(),
+    input: Credentials,
     output: z.object({ operator: Operator }),
   }),
   'session.addDomain': op({
@@ -41,12 +44,7 @@ export const sessionOps = {
     scope: 'none',
     writes: false,
     secretFields: ['password'],
-    input: z
-      .object({
-        username: z.string().trim().min(1, 'Angiv brugernavn').max(256),
-        password: z.string().min(1, 'Angiv adgangskode').max(512),
-      })
-      .strict(),
+    input: Credentials,
     output: z.object({ operator: Operator }),
   }),
   'session.logout': op({

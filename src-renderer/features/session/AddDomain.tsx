@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Alert, Button, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Modal, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
-import { errorText, fieldErrors } from '../../app/errors.ts';
 import { inBackground } from '../../app/background.ts';
 import { useOperator } from './useOperator.ts';
+import { CredentialFields } from './CredentialFields.tsx';
 
 /**
  * "Log også ind i et andet domæne" (#19): a second sign-in in the same session, with the operator's
@@ -48,7 +48,6 @@ export function AddDomain() {
       },
     );
   };
-  const fields = fieldErrors(add.error);
   return (
     <>
       <Button variant="default" size="xs" onClick={() => setOpen(true)} data-testid="add-domain">
@@ -58,29 +57,14 @@ export function AddDomain() {
         <form onSubmit={submit} noValidate>
           <Stack>
             <Text size="sm">{t('addDomain.intro', { domains: left.map((d) => `${d.name} (@${d.suffix})`).join(', ') })}</Text>
-            <TextInput
-              label={t('signIn.username')}
-              description={t('addDomain.usernameHelp', { example: `navn@${left[0]?.suffix ?? ''}` })}
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
-              error={fields.username}
-              autoComplete="username"
-              data-autofocus
-              name="username"
+            <CredentialFields
+              username={username}
+              setUsername={setUsername}
+              password={password}
+              setPassword={setPassword}
+              error={add.error}
+              usernameHelp={t('addDomain.usernameHelp', { example: `navn@${left[0]?.suffix ?? ''}` })}
             />
-            <PasswordInput
-              label={t('signIn.password')}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={fields.password}
-              autoComplete="current-password"
-              name="password"
-            />
-            {add.error && !Object.keys(fields).length && (
-              <Alert color="red" role="alert">
-                {errorText(add.error)}
-              </Alert>
-            )}
             <Button type="submit" loading={add.isPending}>
               {t('addDomain.submit')}
             </Button>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Center, Container, PasswordInput, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Card, Center, Container, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { queryKey, useOp, useOpMutation } from '../../app/ops.ts';
-import { errorText, fieldErrors } from '../../app/errors.ts';
 import { inBackground } from '../../app/background.ts';
+import { CredentialFields } from './CredentialFields.tsx';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -27,7 +27,6 @@ export function SignIn() {
       },
     );
   };
-  const fields = fieldErrors(login.error);
 
   return (
     <Container size={520} py="xl" component="main">
@@ -44,29 +43,7 @@ export function SignIn() {
               <Text size="sm" c="dimmed">
                 {t('signIn.intro')}
               </Text>
-              <TextInput
-                label={t('signIn.username')}
-                value={username}
-                onChange={(e) => setUsername(e.currentTarget.value)}
-                error={fields.username}
-                autoComplete="username"
-                data-autofocus
-                autoFocus
-                name="username"
-              />
-              <PasswordInput
-                label={t('signIn.password')}
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-                error={fields.password}
-                autoComplete="current-password"
-                name="password"
-              />
-              {login.error && !Object.keys(fields).length && (
-                <Alert color="red" role="alert">
-                  {errorText(login.error)}
-                </Alert>
-              )}
+              <CredentialFields username={username} setUsername={setUsername} password={password} setPassword={setPassword} error={login.error} />
               <Button type="submit" loading={login.isPending}>
                 {t('signIn.submit')}
               </Button>
