@@ -10,6 +10,7 @@ import type { MitIdAuthenticator, MitIdIdentitySummary } from '../../../shared/m
 import { subjectNameIdFor, type LinkRule } from '../../../shared/mitid/link-rule.ts';
 import type { DirectorySession } from '../../connectors/directory-port.ts';
 import type { MitIdErhvervPort } from '../../connectors/mitid-erhverv/port.ts';
+import type { GuardedMitIdPort } from '../mitid/create-guard.ts';
 import type { NewBulkRow } from '../../store/bulk-store.ts';
 import { mitIdStateOf } from '../../../shared/mitid/domain.ts';
 import { accountStateOf, blockers, personStates, type Blocker } from '../../../shared/domain/person-state.ts';
@@ -197,6 +198,9 @@ export async function planRows(
   ruleFor: (dn: string | null) => LinkRule,
   signal?: AbortSignal,
 ): Promise<NewBulkRow[]> {
+  // A local credential is given only where the NSIS floor of the person's policy domain allows it: the dry
+  // run says so per row (the runner would refuse it), and asks MitID Erhverv nothing about them.
+  const floor = action === 'assign-local' ? await (mitid as GuardedMitIdPort).identityFloor?.decider() : undefined;
   const rows: NewBulkRow[] = candidates.map((c) => {
     const p = c.person;
     return {
@@ -221,6 +225,7 @@ export async function planRows(
     // Credentials and reactivation are not handed to accounts that cannot sign in (disabled or expired).
     else if (action !== 'suspend' && accountStateOf(p, Date.now()) === 'disabled') row.skipReason = 'account-disabled';
     else if (action !== 'suspend' && accountStateOf(p, Date.now()) === 'expired') row.skipReason = 'account-expired';
+    else if (floor && !floor(p.dn).allowed) row.skipReason = 'identity-floor';
     else open.push({ row, key: String(i), subjectNameId: sni, email: p.email });
   });
   if (open.length === 0) return rows;

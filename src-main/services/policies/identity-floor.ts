@@ -77,6 +77,8 @@ export function identityFloorRefused(f: IdentityFloor): ConsoleError {
 /** The gate main puts in front of every identity or credential it gives (services/mitid/actions.ts). */
 export interface IdentityFloorGate {
   decide(dn: string | null | undefined): Promise<IdentityFloor>;
+  /** The same decision for many people, the policies read once (a bulk job's dry run). */
+  decider(): Promise<(dn: string | null | undefined) => IdentityFloor>;
   /** Throws `identityFloorRefused` when the person may not be given an identity. */
   require(dn: string | null | undefined): Promise<void>;
 }
@@ -91,6 +93,12 @@ export function createIdentityFloorGate(deps: { idp: () => IdpPort | null; confi
   };
   return {
     decide,
+    decider: async () => {
+      const idp = deps.idp();
+      if (!idp) return () => ({ allowed: true, domain: null, displayName: null, outside: null });
+      const [policies, config] = [await listPolicies(idp), deps.config()];
+      return (dn) => identityFloorOf(dn, policies, config, deps.idpDomainOf);
+    },
     require: async (dn) => {
       const f = await decide(dn);
       if (!f.allowed) throw identityFloorRefused(f);
