@@ -76,19 +76,19 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
     };
   };
 
-  // Who lives where, for the floor warnings: one AD read per session and minute, however often the
-  // screen asks (it asks every few seconds while the people list has not read MitID Erhverv yet).
-  let people: { directory: DirectorySession; at: number; list: Promise<PersonSummary[]> } | null = null;
+  // Who lives where, for the floor warnings: one AD read per bind and minute, however often the screen
+  // asks (it asks every few seconds while the people list has not read MitID Erhverv yet).
+  const people = new WeakMap<DirectorySession, { at: number; list: Promise<PersonSummary[]> }>();
   const recentPeople = (directory: DirectorySession): Promise<PersonSummary[]> => {
-    if (!people || people.directory !== directory || Date.now() - people.at > 60_000) {
-      const list = allPeople(directory);
-      people = { directory, at: Date.now(), list };
-      // A failed read is not kept: the next call reads again.
-      list.catch(() => {
-        if (people?.list === list) people = null;
-      });
-    }
-    return people.list;
+    const kept = people.get(directory);
+    if (kept && Date.now() - kept.at <= 60_000) return kept.list;
+    const list = allPeople(directory);
+    people.set(directory, { at: Date.now(), list });
+    // A failed read is not kept: the next call reads again.
+    list.catch(() => {
+      if (people.get(directory)?.list === list) people.delete(directory);
+    });
+    return list;
   };
 
   return {
@@ -133,8 +133,8 @@ export function createPoliciesService(deps: PoliciesServiceDeps): FeatureService
     },
 
     'policy.floorWarnings': async (_input, ctx) => {
-      const directory = ctx.requireSession().directory;
-      const [policies, people] = await Promise.all([listPolicies(idp()), recentPeople(directory)]);
+      // Every domain the session holds (each under its own bind): a school domain's people count there too.
+      const [policies, people] = await Promise.all([listPolicies(idp()), Promise.all(bindsOf(ctx.requireSession()).map(recentPeople)).then((l) => l.flat())]);
       // What the people list holds (its local store, refreshed by its own budgeted sync): no call to MitID
       // Erhverv or the IdP here. A list nobody has opened yet is started once, as opening it would.
       const index = deps.index();

@@ -164,6 +164,19 @@ describe('the training environment’s second domain', () => {
     // The school operator alone still sees only their own domain, with no other domain's count.
     expect((await call('people.list', { limit: 1 }, schoolHelpdesk)).domains).toEqual([{ id: 'skolerne', name: 'Fjordby Skoler', count: school.length }]);
 
+    // The floor warnings count both domains' people: with the schools' staff (who hold identities) put under
+    // the pupils' policy outside NSIS, the schools' operator is warned, the municipality's alone is not, and
+    // the session in both is warned exactly as the schools' operator is.
+    const { config } = await call('policy.getConfig', {}, townAdmin);
+    const PUPILS = 'elever.skoler.fjordby.test';
+    await call('policy.updateConfig', { config: { ...config, domainOus: { ...config.domainOus, [PUPILS]: [...(config.domainOus[PUPILS] ?? []), `OU=Medarbejdere,${SCHOOL_BASE_DN}`] } }, reason: 'Test af advarslen i to domæner' }, townAdmin);
+    const warned = async (who: ReturnType<typeof caller>) => (await call('policy.floorWarnings', {}, who)).warnings.map((w) => `${w.domain}:${w.withIdentity}`);
+    const schoolWarned = (await warned(schoolHelpdesk)).filter((w) => w.startsWith(`${PUPILS}:`));
+    expect(schoolWarned).toEqual([expect.stringMatching(new RegExp(`^${PUPILS}:[1-9]`))]);
+    expect((await warned(townAdmin)).filter((w) => w.startsWith(`${PUPILS}:`))).toEqual([]);
+    expect((await warned(both)).filter((w) => w.startsWith(`${PUPILS}:`))).toEqual(schoolWarned);
+    await call('policy.updateConfig', { config, reason: 'Testen rydder op' }, townAdmin);
+
     // A pupil: the schools' grant decides (helpdesk), and the journal names the schools' account.
     const pupil = school.find((r) => r.ouPath === 'Elever')!;
     const before = core.journal.count();
