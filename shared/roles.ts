@@ -68,6 +68,15 @@ export function usernameDomain(username: string): string | null {
   return at < 0 ? null : username.slice(at + 1);
 }
 
+/**
+ * The one domain whose settings entry an operator may change (an administrator of another domain than the
+ * municipality's own); null: no such limit. Main refuses the rest (services/settings/domain-settings.ts)
+ * and Indstillinger disables it, from this one reading.
+ */
+export function settingsConfinedTo(operator: OperatorGrant | null | undefined): OperatorGrant['domain'] | null {
+  return operator?.domain && !operator.domain.primary ? operator.domain : null;
+}
+
 /** Whether what `username` made (a bulk job, …) is in the operator's domain; always, with no domain facts. */
 export function madeInOwnDomain(operator: OperatorGrant, username: string): boolean {
   if (!operator.domain) return true;

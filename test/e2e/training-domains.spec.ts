@@ -105,3 +105,18 @@ test('the municipality’s administrator also signs in to the schools: one list,
   await expect(page.getByTestId('people-count')).toContainText(school!.toLocaleString('da-DK'));
   await expect(page.getByTestId('person-row').first()).toContainText('Fjordby Skoler');
 });
+
+test('the schools’ administrator finds the console-wide settings disabled, as main refuses them', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openConsole(page);
+  await page.getByTestId('training-operators').getByRole('button', { name: 'Skolernes administrator' }).click();
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await expect(page.getByTestId('own-domain-note')).toContainText('Fjordby Skoler');
+  // The console-wide fields: disabled; no domain added (the training's domains are its own, not in the settings).
+  await expect(page.getByLabel('Mappe til revisionspakker')).toBeDisabled();
+  await expect(page.getByRole('radio', { name: 'Rigtige systemer' })).toBeDisabled();
+  await expect(page.getByTestId('domain-add')).toHaveCount(0);
+  expect((await axeScan(page)).violations.map((v) => v.id)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/training-school-settings.png` });
+});

@@ -8,10 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Settings } from '../../../shared/domain/settings.ts';
 import { keyedError } from '../../../shared/errors.ts';
-import type { Operator } from '../../../shared/roles.ts';
-
-/** The domain an operator may only administer (null: the municipality's own or no domain facts — no limit). */
-const confinedTo = (operator: Operator) => (operator.domain && !operator.domain.primary ? operator.domain : null);
+import { settingsConfinedTo, type Operator } from '../../../shared/roles.ts';
 
 function settingsOtherDomain(own: string) {
   return keyedError(
@@ -24,7 +21,7 @@ function settingsOtherDomain(own: string) {
 
 /** Refuses a save that changes anything but the operator's own domain's entry (which must stay). */
 export function requireOwnDomainSettings(operator: Operator, before: Settings, after: Settings): void {
-  const own = confinedTo(operator);
+  const own = settingsConfinedTo(operator);
   if (!own) return;
   const theirs = after.domains.find((d) => d.id === own.id);
   const untouched = { ...after, domains: after.domains.map((d) => (d.id === own.id ? before.domains.find((b) => b.id === own.id) : d)) };

@@ -26,6 +26,8 @@ export interface DomainsSectionProps {
   onChange(domains: AdDomain[]): void;
   /** Disabled for a reader. */
   off: boolean;
+  /** An administrator of another domain than the municipality's changes this domain's entry only (its id). */
+  onlyDomain?: string | undefined;
   lockable(field: string, description?: string): { disabled: boolean; description: string | undefined; 'data-locked': string | undefined };
   isLocked(field: string): boolean;
   fieldError(prefix: string): string | undefined;
@@ -40,7 +42,7 @@ export interface DomainsSectionProps {
  * The AD domains: a table with one row per domain (the first is the municipality's own) and the fields of
  * the one being edited below it. Add, edit and remove change the draft; Gem saves it with the rest.
  */
-export function DomainsSection({ domains, saved, onChange, off, lockable, isLocked, fieldError, canTest, roleMapping, onRoleMappingChange }: DomainsSectionProps) {
+export function DomainsSection({ domains, saved, onChange, off, onlyDomain, lockable, isLocked, fieldError, canTest, roleMapping, onRoleMappingChange }: DomainsSectionProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(domains[0]?.id ?? null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -48,6 +50,8 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
   const index = domains.findIndex((d) => d.id === open);
   const d = index >= 0 ? domains[index]! : null;
   const savedIds = saved.map((s) => s.id);
+  // Adding or removing a domain changes the console's settings, not one domain's: not for a confined administrator.
+  const structural = !off && !onlyDomain;
   const firstLocked = ['urls', 'baseDn', 'upnSuffix', 'startTls', 'caFile'].some((f) => isLocked(`domains.0.${f}`));
 
   const update = (i: number, patch: Partial<AdDomain>) => {
@@ -139,7 +143,7 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
                             {t('settings.test')}
                           </Button>
                         )}
-                        {!off && (
+                        {structural && (
                           <Button size="xs" variant="subtle" color="red" disabled={i === 0 && firstLocked}
                             aria-label={t('settings.domains.removeNamed', { name: label })} data-testid={`domain-remove-${x.id}`}
                             onClick={() => remove(i)}>
@@ -163,13 +167,13 @@ export function DomainsSection({ domains, saved, onChange, off, lockable, isLock
           </Table>
         </Table.ScrollContainer>
       )}
-      {!off && (
+      {structural && (
         <Group>
           <Button ref={addRef} variant="light" onClick={add} data-testid="domain-add">{t('settings.domains.add')}</Button>
         </Group>
       )}
       {d && (
-        <Stack component="fieldset" id="domain-editor" data-testid="domain-editor" gap="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, padding: 'var(--mantine-spacing-md)' }}>
+        <Stack renderRoot={(props) => <fieldset {...props} disabled={!off && !!onlyDomain && d.id !== onlyDomain} />} id="domain-editor" data-testid="domain-editor" gap="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, padding: 'var(--mantine-spacing-md)' }}>
           <Title component="legend" order={3} size="h5" px={4}>{t('settings.domains.editing', { name: d.name || t('settings.domains.unnamed') })}</Title>
           <Group grow align="flex-start">
             <TextInput ref={nameRef} label={t('settings.domains.name')} disabled={off} value={d.name} error={fieldError(`settings.${p('name')}`)}

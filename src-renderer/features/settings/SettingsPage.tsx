@@ -7,6 +7,7 @@ import { useOp, useOpMutation } from '../../app/ops.ts';
 import { errorText, fieldErrors } from '../../app/errors.ts';
 import { TestResult, type TestOutcome } from './TestResult.tsx';
 import { useCan, useOperator } from '../session/useOperator.ts';
+import { settingsConfinedTo } from '../../../shared/roles.ts';
 import './i18n.ts';
 import { DomainsSection } from './DomainsSection.tsx';
 import { MitIdCreateFields, MitIdEnvironmentField } from './MitIdFields.tsx';
@@ -127,15 +128,20 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
   const fieldError = (prefix: string) => Object.entries(fields).find(([k]) => k.startsWith(prefix))?.[1];
   const off = !isAdmin;
   const locks = useLocks(locked);
-  // An administrator of another domain than the municipality's changes that domain's entry only (main refuses the rest).
+  // An administrator of another domain than the municipality's changes that domain's entry only: main
+  // refuses the rest, and here it is disabled, from the same reading.
   const operator = useOperator();
-  const ownDomain = operator?.domain && !operator.domain.primary ? operator.domain.name : null;
-  /** Disabled for a reader, and for everyone when IT locks the field; the lock's reason describes it. */
-  const lockable = (field: string, description?: string) => ({
-    disabled: off || locks.is(field),
+  const confined = settingsConfinedTo(operator);
+  const ownDomain = confined?.name ?? null;
+  const offShared = off || confined !== null;
+  /** Disabled for a reader (or, `shared`, one confined to a domain), and for everyone when IT locks the field; the lock's reason describes it. */
+  const lockableIf = (base: boolean) => (field: string, description?: string) => ({
+    disabled: base || locks.is(field),
     description: locks.reason(field) ?? description,
     'data-locked': locks.is(field) ? 'true' : undefined,
   });
+  const lockable = lockableIf(off);
+  const shared = lockableIf(offShared);
 
   return (
     <Stack maw={860}>
@@ -148,7 +154,7 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
       {isAdmin && ownDomain && <Alert color="blue" data-testid="own-domain-note">{t('settings.ownDomainOnly', { domain: ownDomain })}</Alert>}
       <Section title={t('settings.mode')} isAdmin={isAdmin}>
         <SegmentedControl
-          disabled={off || locks.is('mode')}
+          disabled={offShared || locks.is('mode')}
           aria-label={t('settings.mode')}
           aria-describedby={locks.is('mode') ? 'locked-mode' : undefined}
           value={draft.mode}
@@ -161,34 +167,34 @@ function SettingsForm({ initial, secrets, rebind, secretsPersisted, locked }: { 
         {locks.is('mode') && <Text size="sm" c="dimmed" id="locked-mode" data-testid="locked-mode">{locks.reason('mode')}</Text>}
       </Section>
       <Section title={t('settings.domains.title')} system="ad" isAdmin={isAdmin}>
-        <DomainsSection domains={draft.domains} saved={initial.domains} off={off} canTest={isAdmin} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
+        <DomainsSection domains={draft.domains} saved={initial.domains} off={off} onlyDomain={confined?.id} canTest={isAdmin} lockable={lockable} isLocked={locks.is} fieldError={fieldError}
           roleMapping={draft.roleMapping} onRoleMappingChange={(roleMapping) => setDraft({ ...draft, roleMapping })}
           onChange={(domains) => setDraft({ ...draft, domains })} />
       </Section>
       <Section title={t('systems.mitid')} system="mitid" isAdmin={isAdmin}>
-        <MitIdEnvironmentField value={mitid.baseUrl} disabled={off || locks.is('mitid.baseUrl')} lockReason={locks.reason('mitid.baseUrl')} error={fieldError('settings.mitid.baseUrl')}
+        <MitIdEnvironmentField value={mitid.baseUrl} disabled={offShared || locks.is('mitid.baseUrl')} lockReason={locks.reason('mitid.baseUrl')} error={fieldError('settings.mitid.baseUrl')}
           onChange={(baseUrl) => setDraft({ ...draft, mitid: { ...mitid, baseUrl } })} />
-        <TextInput label={t('settings.p12File')} {...lockable('mitid.p12File')} value={mitid.p12File}
+        <TextInput label={t('settings.p12File')} {...shared('mitid.p12File')} value={mitid.p12File}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, p12File: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} {...lockable('mitid.caFile')} value={mitid.caFile}
+        <TextInput label={t('settings.caFile')} {...shared('mitid.caFile')} value={mitid.caFile}
           onChange={(e) => setDraft({ ...draft, mitid: { ...mitid, caFile: e.currentTarget.value } })} />
         <SecretField name="mitid.p12Passphrase" label={t('settings.p12Passphrase')} stored={secrets['mitid.p12Passphrase']} rebind={rebind.includes('mitid.p12Passphrase')}
-          unsaved={!initial.mitid || mitid.baseUrl !== initial.mitid.baseUrl || mitid.p12File !== initial.mitid.p12File || mitid.caFile !== initial.mitid.caFile} disabled={off} />
-        <MitIdCreateFields value={mitid} disabled={off} error={fieldError} onChange={(m) => setDraft({ ...draft, mitid: m })} />
+          unsaved={!initial.mitid || mitid.baseUrl !== initial.mitid.baseUrl || mitid.p12File !== initial.mitid.p12File || mitid.caFile !== initial.mitid.caFile} disabled={offShared} />
+        <MitIdCreateFields value={mitid} disabled={offShared} error={fieldError} onChange={(m) => setDraft({ ...draft, mitid: m })} />
       </Section>
       <Section title={t('systems.idp')} system="idp" isAdmin={isAdmin}>
-        <TextInput label={t('settings.baseUrl')} {...lockable('idp.baseUrl', t('settings.httpsOnly'))} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"
+        <TextInput label={t('settings.baseUrl')} {...shared('idp.baseUrl', t('settings.httpsOnly'))} value={idp.baseUrl} error={fieldError('settings.idp.baseUrl')} placeholder="https://"
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, baseUrl: e.currentTarget.value } })} />
-        <TextInput label={t('settings.caFile')} {...lockable('idp.caFile')} value={idp.caFile}
+        <TextInput label={t('settings.caFile')} {...shared('idp.caFile')} value={idp.caFile}
           onChange={(e) => setDraft({ ...draft, idp: { ...idp, caFile: e.currentTarget.value } })} />
         <SecretField name="idp.apiKey" label={t('settings.apiKey')} stored={secrets['idp.apiKey']} rebind={rebind.includes('idp.apiKey')}
-          unsaved={!initial.idp || idp.baseUrl !== initial.idp.baseUrl || idp.caFile !== initial.idp.caFile} disabled={off} />
+          unsaved={!initial.idp || idp.baseUrl !== initial.idp.baseUrl || idp.caFile !== initial.idp.caFile} disabled={offShared} />
       </Section>
       <Section title={t('settings.local')} isAdmin={isAdmin}>
-        <TextInput label={t('settings.evidenceFolder')} {...lockable('evidenceFolder', t('settings.evidenceFolderHelp'))} value={draft.evidenceFolder}
+        <TextInput label={t('settings.evidenceFolder')} {...shared('evidenceFolder', t('settings.evidenceFolderHelp'))} value={draft.evidenceFolder}
           error={fieldError('settings.evidenceFolder')}
           onChange={(e) => setDraft({ ...draft, evidenceFolder: e.currentTarget.value })} />
-        <Checkbox label={t('settings.autoUpdate')} {...lockable('autoUpdate')} checked={draft.autoUpdate}
+        <Checkbox label={t('settings.autoUpdate')} {...shared('autoUpdate')} checked={draft.autoUpdate}
           onChange={(e) => setDraft({ ...draft, autoUpdate: e.currentTarget.checked })} />
       </Section>
       {isAdmin && (

@@ -181,3 +181,20 @@ test('one session in both domains: the list shows both, each with its own count,
   await page.getByRole('option', { name: /^Skolerne/ }).click();
   await expect(page.getByTestId('people-count')).toContainText(fmt(schoolAlone.total));
 });
+
+test('the schools’ administrator edits the schools’ settings entry only: the municipality’s is shown disabled', async ({ page }) => {
+  await signIn(page, `${SCHOOL_OPERATORS.administrator}@${SCHOOL_DNS}`, '/', SCHOOL_PASSWORD);
+  await page.getByRole('navigation').getByRole('link', { name: 'Indstillinger' }).click();
+  await expect(page.getByTestId('own-domain-note')).toContainText('Skolerne');
+  await expect(page.getByTestId('domain-add')).toHaveCount(0);
+  const row = (name: string) => page.getByTestId(/^domain-row-/).filter({ hasText: name });
+  const editor = page.getByTestId('domain-editor');
+  // The editor opens on the municipality's own domain: every field disabled, as main would refuse a change.
+  await expect(editor).toContainText('Kommunen');
+  for (const box of await editor.getByRole('textbox').all()) await expect(box).toBeDisabled();
+  await row('Skolerne').getByTestId(/^domain-edit-/).click();
+  await expect(editor).toContainText('Skolerne');
+  await expect(editor.getByRole('textbox').first()).toBeEnabled();
+  await expect(editor.getByRole('checkbox').first()).toBeEnabled();
+  await page.screenshot({ path: `${SHOTS}/live-domains-04-school-settings.png` });
+});
