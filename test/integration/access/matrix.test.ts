@@ -265,13 +265,15 @@ describe('the role × operation matrix', () => {
         const allowed = want.roles === 'public' || op.roles.some((r) => (want.roles as readonly Role[]).includes(r));
         // A person-scoped operation is tried on someone the schools' agent may reach.
         const input = (inputs.get(name) as (id: string) => unknown)(inside.id);
-        const r = await core.dispatch(name, input, await signIn(op.username));
+        // One sign-in per call: the operator as the renderer holds it is read first (the call may sign out).
+        const who = await signIn(op.username);
+        const current = op.username ? (await data<{ operator: Parameters<typeof can>[0] }>('session.current', {}, who)).operator : null;
+        const r = await core.dispatch(name, input, who);
         if (r.ok === false && r.error.message.startsWith('Ugyldige oplysninger')) throw new Error(`${name}: the matrix's input is invalid: ${r.error.message}`);
         const refused = refusedByAccess(r);
         if (allowed && refused) wronglyRefused.push(`${name} × ${op.username ?? 'ingen'}`);
         if (!allowed && !refused) wronglyAllowed.push(`${name} × ${op.username ?? 'ingen'}`);
         // The renderer asks the same decision and must get the same answer.
-        const current = op.username ? (await data<{ operator: Parameters<typeof can>[0] }>('session.current', {}, await signIn(op.username))).operator : null;
         expect({ name, user: op.username, allowed: can(current, name).allowed }).toEqual({ name, user: op.username, allowed });
         checked++;
       }
