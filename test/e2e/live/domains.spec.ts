@@ -156,7 +156,7 @@ test('one session in both domains: the list shows both, each with its own count,
   await dialog.getByLabel('Brugernavn', { exact: true }).fill(`${SCHOOL_OPERATORS.helpdesk}@${SCHOOL_DNS}`);
   await dialog.getByLabel('Adgangskode', { exact: true }).fill(SCHOOL_PASSWORD);
   await dialog.getByRole('button', { name: 'Log ind i domænet' }).click();
-  await expect(dialog).toBeHidden();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(page.getByTestId('operator')).toContainText('Administrator · Kommunen + Helpdesk · Skolerne');
 
   // Each domain's own count, as its operator alone sees it; together the whole list.
