@@ -30,18 +30,28 @@ export interface TestContext extends SyncContext {
   advance(ms: number): void;
   phases: SyncProgress[];
   controller: AbortController;
+  /** What the adapter handed over before its answer (ctx.early), in order. */
+  handedEarly: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>[];
 }
 
-export function testContext(start = Date.parse('2026-12-01T08:00:00.000Z')): TestContext {
+/** A context on a clock the test moves; what the adapter hands over early is recorded, and applied to `into` as the engine would. */
+export function testContext(start = Date.parse('2026-12-01T08:00:00.000Z'), into?: MemoryFacts<unknown>): TestContext {
   let t = start;
   const controller = new AbortController();
   const phases: SyncProgress[] = [];
+  const handedEarly: TestContext['handedEarly'] = [];
   return {
     signal: controller.signal,
     controller,
     phases,
     progress: (p) => phases.push(p),
     now: () => t,
+    adopted: async () => {},
+    handedEarly,
+    early: async (c) => {
+      handedEarly.push(c);
+      into?.apply({ mode: 'delta', ...c, cursor: null, calls: {}, method: { code: 'readNow', params: {} } });
+    },
     advance: (ms) => {
       t += ms;
     },

@@ -63,7 +63,7 @@ describe('the MitID Erhverv adapter', () => {
   it('after 50 changes makes ≤ 1 search + 2 × changed + the budget for the interval, with fresh facts and deletions', async () => {
     const source = createMitIdSource(client, { callsPerMinute: RATE });
     const store = new MemoryFacts<MitIdFacts>();
-    const ctx = testContext();
+    const ctx = testContext(undefined, store as MemoryFacts<unknown>);
     // The first read: every identity is new, so each is read once (what every refresh did before).
     sim.resetStats();
     const full = await source.refresh(null, store, ctx);
@@ -102,7 +102,15 @@ describe('the MitID Erhverv adapter', () => {
     ctx.advance(interval - MIN);
     sim.resetStats();
     const delta = await source.refresh(store.cursor, store, ctx);
+    // What the search said was handed over before the per-identity reads: the 40 changed summaries (their
+    // details marked pending) and the 10 new identities (details unknown); nothing early on the full read.
+    expect(ctx.handedEarly).toHaveLength(1);
+    const said = new Map(ctx.handedEarly[0]!.upserts.map((u) => [u.key, u.fact as MitIdFacts]));
+    expect([...said.keys()].sort()).toEqual(changed.map((i) => i.uuid).sort());
+    for (const i of suspended) expect(said.get(i.uuid)).toMatchObject({ summary: { status: 'Suspended' }, detailsPending: true });
+    for (const i of created) expect(said.get(i.uuid)).toMatchObject({ localIds: null, allowSigning: null });
     store.apply(delta);
+    for (const i of changed) expect(store.get(i.uuid)!.fact.detailsPending).toBeUndefined();
     const made = sum(apiCalls());
     const budgetForInterval = RATE * (interval / MIN);
     expect(made).toBeLessThanOrEqual(1 + 2 * changed.length + budgetForInterval);
@@ -138,7 +146,7 @@ describe('the MitID Erhverv adapter', () => {
   it('slows down in a 429 storm instead of hammering, honours Retry-After, and reads what waited afterwards', async () => {
     const source = createMitIdSource(client, { callsPerMinute: RATE });
     const store = new MemoryFacts<MitIdFacts>();
-    const ctx = testContext();
+    const ctx = testContext(undefined, store as MemoryFacts<unknown>);
     store.apply(await source.refresh(null, store, ctx));
     const suspended = sim.state.all().slice(0, 50);
     for (const i of suspended) i.status = 'Suspended';
@@ -154,7 +162,8 @@ describe('the MitID Erhverv adapter', () => {
     // At most the reads already in flight when the first 429 came back (the client runs 4 at a time).
     expect(sum(apiCalls())).toBeLessThanOrEqual(1 + 2 * 4);
     expect(stormy.upserts).toEqual([]); // nothing half-read is stored; the changed ones wait
-    for (const i of suspended) expect(store.get(i.uuid)!.fact.summary.status).toBe('Active');
+    // What the search said shows already, the details beside it marked as not yet read.
+    for (const i of suspended) expect(store.get(i.uuid)!.fact).toMatchObject({ summary: { status: 'Suspended' }, detailsPending: true });
     expect(stormy.method).toMatchObject({ code: 'mitidRead', params: { stopped: true, budget: { rate: 15, limit: 30, waitSeconds: 120 } } });
 
     // Within Retry-After: not a single call, not even the search; "check now" says to wait.
@@ -173,7 +182,9 @@ describe('the MitID Erhverv adapter', () => {
     sim.resetStats();
     const after = await source.refresh(store.cursor, store, ctx);
     store.apply(after);
-    for (const i of suspended) expect(store.get(i.uuid)!.fact.summary.status).toBe('Suspended');
+    // The pending details are what the budget reads first, though the summaries no longer differ.
+    for (const i of suspended) expect(store.get(i.uuid)!.fact).toMatchObject({ summary: { status: 'Suspended' } });
+    for (const i of suspended) expect(store.get(i.uuid)!.fact.detailsPending).toBeUndefined();
     // The status line's figures: no wait left, the rate climbing back from 15 but not yet at 30.
     expect(after.method).toMatchObject({ code: 'mitidRead', params: { budget: { limit: RATE, waitSeconds: 0 } } });
     const rate = after.method.code === 'mitidRead' ? after.method.params.budget.rate : NaN;

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -137,6 +138,60 @@ describe('the sync engine', () => {
     expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
     expect([...(changes.at(-1)?.keys ?? [])]).toEqual(['p1']);
     expect(second.status()[0]?.fromCache).toBe(false);
+  });
+
+  it('at a start asks from the stored cursor before the stored facts are in, and applies the answer on top of them', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(3_000));
+    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await first.restore();
+    await first.refreshSystem('ad');
+    first.close();
+    ad.set('p1', { v: 1000 });
+    const seen: { cursor: string | null; heldWhenAsked: number; heldWhenAdopted: number }[] = [];
+    const watched = {
+      ...ad.source,
+      async refresh(cursor: string | null, known: Parameters<typeof ad.source.refresh>[1], ctx: Parameters<typeof ad.source.refresh>[2]) {
+        const heldWhenAsked = known.size();
+        const answer = await ad.source.refresh(cursor, known, ctx);
+        await ctx.adopted();
+        seen.push({ cursor, heldWhenAsked, heldWhenAdopted: known.size() });
+        return answer;
+      },
+    };
+    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(watched) }, onChange: async () => {} });
+    const restoring = second.restore();
+    await second.refreshSystem('ad');
+    await restoring;
+    // One delta, asked with the stored cursor while none of the 3,000 stored facts were in yet.
+    expect(ad.asked).toMatchObject({ full: 1, delta: 1 });
+    expect(seen).toEqual([{ cursor: expect.any(String), heldWhenAsked: 0, heldWhenAdopted: 3_000 }]);
+    expect(second.facts<Fact>('ad').get('p1')?.fact).toEqual({ v: 1000 });
+    expect(second.facts('ad').size).toBe(3_000);
+    second.close();
+  });
+
+  it('drops an answer to a stored cursor whose facts turn out unusable, and reads the system whole instead', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(40));
+    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    await first.restore();
+    await first.refreshSystem('ad');
+    first.close();
+    const db = new DatabaseSync(file);
+    db.prepare("UPDATE people_facts SET data = ? WHERE key = 'p7'").run(JSON.stringify({ v: 'not a number' }));
+    db.close();
+    ad.set('p1', { v: 1000 });
+    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    const restoring = second.restore();
+    await second.refreshSystem('ad');
+    await restoring;
+    // The delta (asked from the stored cursor) is not applied to nothing: a full read follows and is kept.
+    expect(ad.asked).toMatchObject({ full: 2, delta: 1 });
+    expect(second.facts('ad').size).toBe(40);
+    expect(second.facts<Fact>('ad').get('p7')?.fact).toEqual({ v: 7 });
+    expect(second.status()[0]).toMatchObject({ state: 'ok', method: { code: 'adFull' } });
+    second.close();
   });
 
   it('cancels a refresh: nothing applied, the facts held stay, the status says it was cancelled', async () => {

@@ -21,6 +21,8 @@ export const MitIdFacts = z.object({
   allowSigning: z.boolean().nullable(),
   /** The identity has an active private MitID (signing is active, not waiting for the person); null: not read. */
   privateMitIdActive: z.boolean().nullable().optional(),
+  /** The search's summary is newer than the details beside it (shown at once; the details are read next). */
+  detailsPending: z.literal(true).optional(),
 });
 export type MitIdFacts = z.infer<typeof MitIdFacts>;
 

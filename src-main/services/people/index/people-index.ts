@@ -495,9 +495,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       // 100,000 people); then ask every system what changed, each as soon as its facts are in.
       started ??= (async () => {
         const merging = engine.restore();
-        // Each system is asked what changed as soon as its stored facts are in, while the rows merge.
-        await engine.adopted();
-        if (hasAd()) background(engine.refresh());
+        // With AD's cursor stored, every system is asked what changed at once, while the facts load and
+        // merge (each answer is applied after them); without it, once the facts say whether AD was read.
+        if (engine.status().some((s) => s.system === 'ad' && s.fromCache)) background(engine.refresh());
+        else {
+          await engine.adopted();
+          if (hasAd()) background(engine.refresh());
+        }
         await merging;
       })();
       await started;

@@ -142,7 +142,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     const sp = await s.readSyncPoint();
     const point = { dc: sp.invocationId ?? `dsa:${sp.dsa}`, usn: sp.usn };
     // Read the counter first: anything changed while we read is picked up again by the next delta.
-    if (!c || known.size() === 0) return full(s, ctx, 'first', point);
+    if (!c) return full(s, ctx, 'first', point);
     if (c.dc !== point.dc) return full(s, ctx, 'otherDc', point);
     if (point.usn < c.usn) return full(s, ctx, 'counterBack', point);
     cancelled(ctx);
@@ -150,6 +150,9 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     ctx.progress({ phase: { code: 'adChanges', params: {} }, done: 0, total: 0 });
     const changed = await s.loadPeopleChangedSince(c.usn, { signal: ctx.signal });
     cancelled(ctx);
+    // At a start the delta was asked for while the stored facts loaded: it is only of use on top of them.
+    await ctx.adopted();
+    if (known.size() === 0) return full(s, ctx, 'first', point);
     const readAt = stamp(ctx);
     const upserts: SourceChanges<AdFact>['upserts'] = changed.map((p) => ({ key: p.id, fact: p, readAt }));
     const calls: Record<string, number> = { 'ldap.rootDse': 1, 'ldap.invocationId': 1, 'ldap.deltaSearch': 1 };
@@ -223,6 +226,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       for (const s of list) {
         const mine = heldOf(s, known);
         const r = await readDomain(s, cursorOf(stored, s), { ...known, size: () => mine().length }, mine, ctx);
+        await ctx.adopted();
         if (r.full) {
           // A whole read of one domain: who of it is held but was not read is gone.
           const read = new Set(r.upserts.map((u) => u.key));

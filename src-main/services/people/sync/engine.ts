@@ -128,6 +128,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
    * after the merge: one queue).
    */
   const restored = new Map<SyncSystem, Promise<void>>();
+  /** The restore's facts and cursors are the engine's (or the restore came to nothing). */
+  let factsIn = false;
+  const adoptedFor = (system: SyncSystem): Promise<void> => restored.get(system) ?? Promise.resolve();
   // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
   let applyQueue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -179,6 +182,12 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     });
   }
 
+  /** Facts read outside a refresh's end (readNow, or handed over early): they touch only their keys; the cursor stays. */
+  async function applyEarly(system: SyncSystem, st: SystemState, c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>, calls: Record<string, number> = {}, method: SyncMethod = { code: 'readNow', params: {} }): Promise<void> {
+    if (c.upserts.length === 0 && c.deletes.length === 0) return;
+    await apply(system, st, { mode: 'delta', upserts: c.upserts, deletes: c.deletes, cursor: st.cursor, calls, method }, new Date(now()).toISOString(), true);
+  }
+
   function ensureConfigured(system: SyncSystem): SystemState {
     const st = states.get(system);
     if (!st) throw new ConsoleError('not-found', 'Systemet er ikke sat op.').withKey('syncSystemNotSetUp');
@@ -191,15 +200,26 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const prev = st.status.state;
     st.status = { ...st.status, state: 'loading', progress: { phase: { code: 'starting', params: {} }, done: 0, total: 0 }, message: null, error: null };
     try {
-      // A refresh needs the stored cursor: never start one before the store has been read for its system.
-      await (restored.get(system) ?? restoring);
-      const changes = await st.spec.source.refresh(st.cursor, known(st), {
+      const ctx = {
         signal: abort.signal,
-        progress: (p) => {
+        progress: (p: SyncProgress) => {
           st.status.progress = { ...p };
         },
         now,
-      });
+        adopted: () => adoptedFor(system),
+        early: (c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>) => applyEarly(system, st, c),
+      };
+      // At a start the system is asked from the stored cursor at once, while its facts still load (the
+      // adapter awaits them before it consults them). Should the facts not come (the store unusable), the
+      // answer was to a cursor the engine does not hold: it is dropped and the system read from what it holds.
+      const early = restoring !== null && !factsIn;
+      let asked = early ? (opts.store?.record(system)?.cursor ?? null) : st.cursor;
+      let changes = await st.spec.source.refresh(asked, known(st), ctx);
+      await adoptedFor(system);
+      if (asked !== st.cursor && !abort.signal.aborted) {
+        asked = st.cursor;
+        changes = await st.spec.source.refresh(asked, known(st), ctx);
+      }
       if (abort.signal.aborted) throw new ConsoleError('cancelled', CANCELLED).withKey('loadCancelled');
       const at = new Date(now()).toISOString();
       await apply(system, st, changes, at);
@@ -307,7 +327,12 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
           st.status = { ...st.status, state: 'loading', ...(r ? { fromCache: true, lastFullAt: r.lastFullAt, lastDeltaAt: r.lastDeltaAt, method: r.method, calls: r.calls } : {}) };
         }
         let adopted!: () => void;
-        const facts = new Promise<void>((r) => (adopted = r));
+        const facts = new Promise<void>((r) => {
+          adopted = () => {
+            factsIn = true;
+            r();
+          };
+        });
         factsAdopted = facts;
         restoring = restoreAll(adopted).finally(() => {
           adopted();
@@ -351,10 +376,10 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     async readNow(system, keys) {
       const st = ensureConfigured(system);
       if (keys.length === 0 || closed) return;
-      await (restored.get(system) ?? restoring);
-      const changes = await st.spec.source.readNow(keys, { signal: new AbortController().signal, progress: () => {}, now });
-      // Whatever the adapter says, a readNow only touches the keys it read.
-      await apply(system, st, { ...changes, mode: 'delta', cursor: st.cursor }, new Date(now()).toISOString(), true);
+      await adoptedFor(system);
+      const ctx = { signal: new AbortController().signal, progress: () => {}, now, adopted: () => adoptedFor(system), early: (c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>) => applyEarly(system, st, c) };
+      const changes = await st.spec.source.readNow(keys, ctx);
+      await applyEarly(system, st, changes, changes.calls, changes.method);
     },
 
     cancel(system) {

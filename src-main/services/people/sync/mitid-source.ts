@@ -157,12 +157,26 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         throw e;
       }
       const searchedAt = ctx.now();
+      // At a start the search ran while the stored facts loaded: what changed is told against them.
+      await ctx.adopted();
 
       // 2. What must be read: new identities, changed summaries, details still unknown.
       const must: string[] = [];
       for (const [uuid, s] of searched) {
         const k = known.get(uuid);
-        if (!k || summaryChanged(k.fact.summary, s) || k.fact.localIds === null || k.fact.allowSigning === null) must.push(uuid);
+        if (!k || summaryChanged(k.fact.summary, s) || k.fact.localIds === null || k.fact.allowSigning === null || k.fact.detailsPending) must.push(uuid);
+      }
+      if (!full) {
+        // What the search said is shown at once; the per-identity reads behind it (and the revalidation)
+        // take a while. A changed identity keeps its details, and when they were read, until they are read.
+        const said: SourceChanges<MitIdFacts>['upserts'] = [];
+        for (const uuid of must) {
+          const s = searched.get(uuid)!;
+          const k = known.get(uuid);
+          if (!k) said.push({ key: uuid, fact: { summary: s, localIds: null, allowSigning: null }, readAt: new Date(searchedAt).toISOString() });
+          else if (summaryChanged(k.fact.summary, s)) said.push({ key: uuid, fact: { ...k.fact, summary: s, detailsPending: true }, readAt: k.readAt });
+        }
+        await ctx.early({ upserts: said, deletes: [] });
       }
       const upserts = new Map<string, { key: string } & { fact: MitIdFacts; readAt: string }>();
       const gone = new Set<string>();

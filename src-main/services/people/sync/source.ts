@@ -28,6 +28,17 @@ export interface SyncContext {
   progress(p: SyncProgress): void;
   /** The clock, injectable so budgets and revalidation can be tested without waiting. */
   now(): number;
+  /**
+   * Resolves when `known` holds what the store had. At a start the system is asked what changed (from the
+   * stored cursor) while its stored facts still load: an adapter awaits this before it consults `known`.
+   */
+  adopted(): Promise<void>;
+  /**
+   * Hand over facts read so far in a refresh that goes on (e.g. what MitID Erhverv's search said, before
+   * the per-identity reads): applied at once like a readNow, the cursor stays. They were read, so a
+   * refresh cancelled or failed afterwards keeps them. Call only after `adopted()`.
+   */
+  early(changes: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>): Promise<void>;
 }
 
 export interface SyncSource<F> {
