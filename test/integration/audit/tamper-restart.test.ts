@@ -2,7 +2,7 @@
 // is closed, the SQLite file is tampered with directly, and the console is started again on the same
 // folder. Every case must be found — at start (and journaled), by verify, and by shipping refusing to
 // move on — with the missing or changed range named. An untouched restart must find nothing.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ function append(core: Core, n: number, tag: string) {
 }
 
 /** A console that has shipped two batches to the IdP (two acknowledged heads), then closed. */
-async function shippedConsole(): Promise<{ dataDir: string; file: string; headSeq: number }> {
+async function shipOnce(): Promise<{ dataDir: string; headSeq: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lia-tamper-'));
   dirs.push(dataDir);
   const core = await openCore(dataDir);
@@ -55,7 +55,20 @@ async function shippedConsole(): Promise<{ dataDir: string; file: string; headSe
   expect(core.shipping.status()).toMatchObject({ pending: 0, lastError: null });
   const headSeq = core.journal.head()!.seq;
   await core.close();
-  return { dataDir, file: join(dataDir, 'journal.sqlite'), headSeq };
+  return { dataDir, headSeq };
+}
+
+let shipped: Promise<{ dataDir: string; headSeq: number }> | null = null;
+/**
+ * Each case gets its own copy of one such closed console's data folder (the journal, the IdP's record of
+ * it, the settings): the same as shipping again, without starting a console per case.
+ */
+async function shippedConsole(): Promise<{ dataDir: string; file: string; headSeq: number }> {
+  const template = await (shipped ??= shipOnce());
+  const dataDir = mkdtempSync(join(tmpdir(), 'lia-tamper-'));
+  dirs.push(dataDir);
+  cpSync(template.dataDir, dataDir, { recursive: true });
+  return { dataDir, file: join(dataDir, 'journal.sqlite'), headSeq: template.headSeq };
 }
 
 function sql(file: string, statements: string) {
