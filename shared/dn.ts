@@ -2,8 +2,9 @@
 // them (escapes undone, multi-valued RDNs kept), comparing them as AD does (case-insensitively, however they
 // were escaped), and the labels people read ("Skoler / Elever"). No Node or DOM: the renderer uses it too.
 
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
+/** Where a run of plain value characters ends. */
+const PLAIN_STOP = new Set([',', '+', ';', '\\', ' ', '"', '<', '>']);
 
 /** Escape one attribute value for use in a DN (RFC 4514 section 2.4). */
 export function escapeDnValue(value: string): string {
@@ -56,12 +57,27 @@ export function parseDn(dn: string): Ava[][] {
     const type = dn.slice(typeStart, i).trim();
     if (!/^([A-Za-z][A-Za-z0-9-]*|[0-9]+(\.[0-9]+)*)$/.test(type)) fail('attributtype');
     i++; // '='
-    const bytes: number[] = [];
+    // The value as text; hex escapes (\C3\A6) are bytes, gathered and decoded as UTF-8 together.
+    let value = '';
+    let bytes: number[] = [];
     let pendingSpaces = 0; // unescaped trailing spaces are not part of the value
-    const pushText = (s: string) => {
-      for (let k = 0; k < pendingSpaces; k++) bytes.push(0x20);
-      pendingSpaces = 0;
-      bytes.push(...utf8.encode(s));
+    const flush = () => {
+      if (bytes.length > 0) {
+        value += utf8Decoder.decode(new Uint8Array(bytes));
+        bytes = [];
+      }
+    };
+    const spaces = () => {
+      if (pendingSpaces > 0) {
+        flush();
+        value += ' '.repeat(pendingSpaces);
+        pendingSpaces = 0;
+      }
+    };
+    const pushText = (text: string) => {
+      spaces();
+      flush();
+      value += text;
     };
     if (dn[i] === '#') {
       // hexstring form (BER-encoded value): keep as the literal text
@@ -78,8 +94,7 @@ export function parseDn(dn: string): Ava[][] {
           if (next === undefined) fail('afsluttende \\');
           const hex = dn.slice(i + 1, i + 3);
           if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-            for (let k = 0; k < pendingSpaces; k++) bytes.push(0x20);
-            pendingSpaces = 0;
+            spaces();
             bytes.push(parseInt(hex, 16));
             i += 3;
           } else {
@@ -94,13 +109,14 @@ export function parseDn(dn: string): Ava[][] {
           i++;
           continue;
         }
-        const cp = dn.codePointAt(i) ?? 0;
-        const s = String.fromCodePoint(cp);
-        pushText(s);
-        i += s.length;
+        // A run of plain characters at once (surrogate pairs stay whole: none of the stops is one).
+        let j = i + 1;
+        while (j < n && !PLAIN_STOP.has(dn[j] as string)) j++;
+        pushText(dn.slice(i, j));
+        i = j;
       }
     }
-    const value = utf8Decoder.decode(new Uint8Array(bytes));
+    flush();
     current.push({ type, value });
     if (i >= n) {
       rdns.push(current);
@@ -194,6 +210,18 @@ function comparable(dn: string): string[] | null {
   }
 }
 
+/** The containers asked about are few (domains, OUs of a scope) and asked about per person: kept parsed. */
+const containers = new Map<string, string[] | null>();
+function containerOf(ou: string): string[] | null {
+  let c = containers.get(ou);
+  if (c === undefined) {
+    if (containers.size >= 1_000) containers.clear();
+    c = comparable(ou);
+    containers.set(ou, c);
+  }
+  return c;
+}
+
 /**
  * True when `dn` is `ou` itself or lies below it, compared RDN by RDN after parsing: an escaped comma in a
  * name (`CN=X\,OU=Skoler`) never passes for an OU boundary, and `\2C` and `\,` are the same character.
@@ -201,7 +229,7 @@ function comparable(dn: string): string[] | null {
  */
 export function dnIsWithin(dn: string, ou: string): boolean {
   const d = comparable(dn);
-  const o = comparable(ou);
+  const o = containerOf(ou);
   if (!d || !o || o.length === 0 || o.length > d.length) return false;
   return o.every((rdn, i) => d[d.length - o.length + i] === rdn);
 }

@@ -49,6 +49,15 @@ describe('parseDn', () => {
     expect(firstRdnValue('CN=Ib \\"Bamse\\" Larsen,OU=X')).toBe('Ib "Bamse" Larsen');
     expect(firstRdnValue('CN=Åge Mellemrum\\ ,OU=X')).toBe('Åge Mellemrum ');
   });
+  it('keeps inner spaces, surrogate pairs and text around hex escapes in order', () => {
+    expect(parseDn('CN=Jens  Hansen \\C3\\A6 x\\20,OU=😀 Skoler\\,A')).toEqual([
+      [{ type: 'CN', value: 'Jens  Hansen æ x ' }],
+      [{ type: 'OU', value: '😀 Skoler,A' }],
+    ]);
+    // An escaped space at the end is part of the value; an unescaped one is not.
+    expect(parseDn('CN=a\\ ,OU=b ')).toEqual([[{ type: 'CN', value: 'a ' }], [{ type: 'OU', value: 'b' }]]);
+  });
+
   it('drops unescaped spaces around separators', () => {
     expect(parseDn('CN=Jens , OU=Skoler')).toEqual([[{ type: 'CN', value: 'Jens' }], [{ type: 'OU', value: 'Skoler' }]]);
   });
