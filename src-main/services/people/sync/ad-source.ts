@@ -96,6 +96,12 @@ function ofDomain(s: DirectorySession, key: string, fact: AdFact | undefined): b
   return dn !== null && dnIsWithin(dn, d.baseDn) && !d.nested.some((n) => dnIsWithin(dn, n));
 }
 
+/** What is held of one domain. */
+interface Held {
+  keys(): string[];
+  any(): boolean;
+}
+
 /** One domain's part of a refresh. */
 interface DomainRead {
   full: boolean;
@@ -136,7 +142,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
   }
 
   /** One domain, under its own bind: what changed since its cursor, or all of it. */
-  async function readDomain(s: DirectorySession, c: DomainCursor | null, known: KnownFacts<AdFact>, mine: () => Iterable<string>, ctx: SyncContext): Promise<DomainRead> {
+  async function readDomain(s: DirectorySession, c: DomainCursor | null, known: KnownFacts<AdFact>, mine: Held, ctx: SyncContext): Promise<DomainRead> {
     if (!isDeltaSession(s)) return full(s, ctx, 'noCounter', null);
     ctx.progress({ phase: { code: 'adCounter', params: {} }, done: 0, total: 0 });
     const sp = await s.readSyncPoint();
@@ -152,7 +158,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     cancelled(ctx);
     // At a start the delta was asked for while the stored facts loaded: it is only of use on top of them.
     await ctx.adopted();
-    if (known.size() === 0) return full(s, ctx, 'first', point);
+    if (!mine.any()) return full(s, ctx, 'first', point);
     const readAt = stamp(ctx);
     const upserts: SourceChanges<AdFact>['upserts'] = changed.map((p) => ({ key: p.id, fact: p, readAt }));
     const calls: Record<string, number> = { 'ldap.rootDse': 1, 'ldap.invocationId': 1, 'ldap.deltaSearch': 1 };
@@ -160,15 +166,15 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     let sweptAt = c.sweptAt;
     const sweep = ctx.now() - c.sweptAt >= sweepEvery;
     if (sweep) {
-      ctx.progress({ phase: { code: 'adSweep', params: {} }, done: 0, total: known.size() });
+      ctx.progress({ phase: { code: 'adSweep', params: {} }, done: 0, total: mine.keys().length });
       const present = new Set(await s.listAllIds());
       cancelled(ctx);
       const upserted = new Set(changed.map((p) => p.id));
-      for (const key of mine()) if (!isDomainKey(key) && !present.has(key) && !upserted.has(key)) deletes.push(key);
+      for (const key of mine.keys()) if (!isDomainKey(key) && !present.has(key) && !upserted.has(key)) deletes.push(key);
       sweptAt = ctx.now();
       calls['ldap.guidSweep'] = 1;
       // The domain's policy is re-read with the sweep, not with every delta.
-      const anyone = changed[0] ?? [...mine()].map((k) => known.get(k)?.fact).find((f): f is PersonSummary => !!f && isPerson(f));
+      const anyone = changed[0] ?? mine.keys().map((k) => known.get(k)?.fact).find((f): f is PersonSummary => !!f && isPerson(f));
       upserts.push({ key: domainKeyOf(s), fact: await domainFact(s, anyone), readAt });
       calls['ldap.passwordPolicy'] = 1;
     }
@@ -183,8 +189,19 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     };
   }
 
-  /** The facts held of a session's domain (a full read of it replaces exactly these). */
-  const heldOf = (s: DirectorySession, known: KnownFacts<AdFact>) => () => [...known.keys()].filter((k) => ofDomain(s, k, known.get(k)?.fact));
+  /**
+   * The facts held of a session's domain (a full read of it replaces exactly these), once the stored facts
+   * are in: listed at most once per refresh (a
+   * DN check per fact: 100,000 at a large municipality), and "any?" answered at the first one found.
+   */
+  function heldOf(s: DirectorySession, known: KnownFacts<AdFact>): Held {
+    const mineKey = (k: string) => ofDomain(s, k, known.get(k)?.fact);
+    let list: string[] | null = null;
+    return {
+      keys: () => (list ??= [...known.keys()].filter(mineKey)),
+      any: () => (list ? list.length > 0 : [...known.keys()].some(mineKey)),
+    };
+  }
 
   /** Which of the binds reads a person: the one of the domain their DN is in, the others after it. */
   function bindsFor(key: string, known: KnownFacts<AdFact>): readonly DirectorySession[] {
@@ -205,7 +222,7 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       const [only] = list;
       if (list.length === 1 && only && !only.domain) {
         // One domain: its read is the whole of AD's facts, as it always was.
-        const r = await readDomain(only, cursorOf(stored, only), known, () => known.keys(), ctx);
+        const r = await readDomain(only, cursorOf(stored, only), known, { keys: () => [...known.keys()], any: () => known.size() > 0 }, ctx);
         return {
           mode: r.full ? 'full' : 'delta',
           upserts: r.upserts,
@@ -225,12 +242,12 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       let allFull = true;
       for (const s of list) {
         const mine = heldOf(s, known);
-        const r = await readDomain(s, cursorOf(stored, s), { ...known, size: () => mine().length }, mine, ctx);
+        const r = await readDomain(s, cursorOf(stored, s), known, mine, ctx);
         await ctx.adopted();
         if (r.full) {
           // A whole read of one domain: who of it is held but was not read is gone.
           const read = new Set(r.upserts.map((u) => u.key));
-          for (const k of mine()) if (!read.has(k)) deletes.push(k);
+          for (const k of mine.keys()) if (!read.has(k)) deletes.push(k);
         }
         upserts.push(...r.upserts);
         deletes.push(...r.deletes);
