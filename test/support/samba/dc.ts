@@ -41,6 +41,14 @@ const SCALE_CHUNK = 5000;
  */
 const SCALE_LDB_ARGS = ['--nosync', '-o', 'batch_mode:1', '--controls=local_oid:1.3.6.1.4.1.7165.4.3.20:0'];
 
+/**
+ * The scaled domain is stored in LMDB, as Samba advises for large domains: its ordered index answers a
+ * range such as (uSNChanged>=n) from the index, as AD's indexed uSNChanged does, where the TDB backend
+ * scans every object (0.8 s at 100,000 people against 0.2 s for an equality, measured offline with
+ * ldbsearch). TDB would also stop at 4 GB. LMDB reuses its free pages, so no compaction after the build.
+ */
+const SCALE_PROVISION_ARGS = ['--backend-store=mdb'];
+
 const PROVISION_ARGS = [
   'domain', 'provision',
   `--realm=${REALM}`, `--domain=${NETBIOS_DOMAIN}`, '--server-role=dc', '--dns-backend=NONE',
@@ -73,6 +81,7 @@ function scalePlan(people: number): { key: string; users: ScaleUser[] } {
   const users = scaleUsers(people);
   const h = createHash('sha256');
   h.update(seedKey());
+  h.update(SCALE_PROVISION_ARGS.join('\n'));
   h.update(scaleOusLdif(PLACEHOLDER_SIDS, 'D:'));
   for (const u of users) h.update(u.ldif);
   for (const g of scaleGroupsLdif(users)) h.update(g);
@@ -100,8 +109,8 @@ async function ldbModify(samLdb: string, file: string, args: string[] = []): Pro
   await run('ldbmodify', ['-H', samLdb, ...args, file], { maxBuffer: 64 << 20 });
 }
 
-async function buildDomain(dir: string): Promise<{ sids: RoleSids; sddl: string }> {
-  await run('samba-tool', [...PROVISION_ARGS, `--targetdir=${dir}`], { maxBuffer: 64 << 20 });
+async function buildDomain(dir: string, extraArgs: readonly string[] = []): Promise<{ sids: RoleSids; sddl: string }> {
+  await run('samba-tool', [...PROVISION_ARGS, ...extraArgs, `--targetdir=${dir}`], { maxBuffer: 64 << 20 });
   const sam = join(dir, 'private', 'sam.ldb');
   const p1 = join(dir, 'seed-1.ldif');
   writeFileSync(p1, phase1Ldif());
@@ -128,7 +137,7 @@ async function buildDomain(dir: string): Promise<{ sids: RoleSids; sddl: string 
 
 /** The normal seed, then the scaled people in chunks, then their team groups. */
 async function buildScaledDomain(dir: string, users: ScaleUser[], log: (m: string) => void): Promise<void> {
-  const { sids, sddl } = await buildDomain(dir);
+  const { sids, sddl } = await buildDomain(dir, SCALE_PROVISION_ARGS);
   const sam = join(dir, 'private', 'sam.ldb');
   const file = join(dir, 'scale.ldif');
   const t0 = Date.now();
@@ -145,21 +154,6 @@ async function buildScaledDomain(dir: string, users: ScaleUser[], log: (m: strin
   writeFileSync(file, scaleGroupsLdif(users).join(''));
   await ldbModify(sam, file, SCALE_LDB_ARGS);
   rmSync(file);
-  await compactPartitions(dir);
-}
-
-/**
- * Rewrite each partition's TDB without its free space: the chunked build leaves the domain
- * partition more than half empty (2.8 → 1.1 GB at 100,000 people), which every run would copy, and
- * TDB files stop at 4 GB. tdbbackup (from tdb-tools, which samba depends on) copies record by record.
- */
-async function compactPartitions(dir: string): Promise<void> {
-  const partitions = join(dir, 'private', 'sam.ldb.d');
-  for (const name of readdirSync(partitions).filter((f) => f.endsWith('.ldb'))) {
-    const file = join(partitions, name);
-    await run('tdbbackup', ['-s', '.compact', file]);
-    renameSync(`${file}.compact`, file);
-  }
 }
 
 /**
