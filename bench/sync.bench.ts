@@ -213,6 +213,10 @@ const bench: Benchmark = {
       const rowOf = (username: string) => core.people().row(idOf.get(username) ?? '');
       const suspended = (us: string[]) => us.filter((u) => rowOf(u)?.mitid.status === 'Suspended').length;
       const locked = (us: string[]) => us.filter((u) => rowOf(u)?.idp.locked === true).length;
+      // The people renamed while the console is closed, by id (the DN does not change with displayName).
+      const dnToId = new Map([...core.people().engine.facts<{ dn?: string }>('ad')].map(([id, s]) => [s.fact.dn ?? '', id]));
+      const renamedIds = some.slice(CHANGES, 2 * CHANGES).map((dn) => dnToId.get(dn) ?? '');
+      if (renamedIds.includes('')) throw new Error('fandt ikke alle de personer, der omdøbes, blandt AD-fakta');
       const suspendedSeen = suspended(suspendA);
       const lockedSeen = locked(lockA);
       console.log(`  AD-delta efter ${CHANGES} ændringer: ${round(deltaMs, 0)} ms (${JSON.stringify(status[0]?.method)}); synlige: ${seen.total}`);
@@ -250,8 +254,9 @@ const bench: Benchmark = {
       const page = await call(core, 'people.list', { limit: 100 }, who2);
       // The console's own work: start and first page; the sign-in (a bind to the DC) in between is the operator's.
       const firstRowsMs = coreMs + (performance.now() - p0);
-      const renamed = PeopleQuery.parse({ text: 'Bench Varm' });
-      const visibleNow = () => core.people().query(renamed).rows.length + suspended(suspendB) + locked(lockB);
+      // Polled every 20 ms by row, not by a search over every row: the measuring must not slow what it measures.
+      const renamedSeen = () => renamedIds.filter((id) => core.people().row(id)?.displayName.startsWith('Bench Varm')).length;
+      const visibleNow = () => renamedSeen() + suspended(suspendB) + locked(lockB);
       let visible = 0;
       while (visible < 3 * CHANGES && performance.now() - w0 < 300_000) {
         visible = visibleNow();
