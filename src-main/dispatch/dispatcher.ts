@@ -65,6 +65,18 @@ export function actingSession(session: ActiveSession, decision: Decision): Activ
   return { ...session, operator: decision.by, directory, others };
 }
 
+/**
+ * What a handler may store as the session. A call that acts as one of several grants (actingSession) gets a
+ * session narrowed to that grant; storing it would silently drop the session's other domains, so that is
+ * refused loudly (a programming error, found by the first test that does it), never done.
+ */
+export function storableSession(session: ActiveSession | null, actor: ActiveSession | null, next: ActiveSession | null): ActiveSession | null {
+  if (next !== null && session !== null && actor !== null && actor !== session && next.operator === actor.operator) {
+    throw new Error('A call that acts as one grant of several must not store its narrowed session: the other domains would be dropped.');
+  }
+  return next;
+}
+
 /** Field path → Danish message for the UI to put next to the field, and each issue as code + values. */
 function zodDetails(err: z.ZodError): { fields: Record<string, string>; issues: Record<string, unknown> } {
   return portableIssues(err);
@@ -167,7 +179,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!s) throw new ConsoleError('unauthenticated', 'Du er ikke logget ind.').withKey('notSignedIn');
         return s === session && actor ? actor : s;
       },
-      setSession: (next) => call.slot.set(next),
+      setSession: (next) => call.slot.set(storableSession(session, actor, next)),
       scope: byScope.scope,
       target,
       // Extra events a service journals: in this call's name, with its correlation id.
