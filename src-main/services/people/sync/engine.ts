@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ConsoleError, errorRef, type ErrorRef } from '../../../../shared/errors.ts';
 import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
-import type { KnownFacts, SourceChanges, Stamped, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
+import type { KnownFacts, SourceChanges, Stamped, SyncContext, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
 export const SYSTEMS: readonly SyncSystem[] = ['ad', 'mitid', 'idp'];
 
@@ -121,16 +121,24 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
   }
   let closed = false;
   let restoring: Promise<void> | null = null;
-  let factsAdopted: Promise<void> | null = null;
   /**
-   * Each system's part of the restore: resolves when its stored facts and cursor are the engine's, before
-   * the index has merged them, so a refresh asks the system while the merge runs (its answer is applied
-   * after the merge: one queue).
+   * The restore's facts and cursors are the engine's (or the restore came to nothing): resolves before the
+   * index has merged them, so a refresh asks its system while the merge runs (its answer is applied after
+   * the merge: one queue). Resolved at once when nothing is restored.
    */
-  const restored = new Map<SyncSystem, Promise<void>>();
-  /** The restore's facts and cursors are the engine's (or the restore came to nothing). */
+  let factsAdopted: Promise<void> | null = null;
   let factsIn = false;
-  const adoptedFor = (system: SyncSystem): Promise<void> => restored.get(system) ?? Promise.resolve();
+  const adoptedFacts = (): Promise<void> => factsAdopted ?? Promise.resolve();
+  /** What an adapter is handed for one refresh or readNow of a system. */
+  const contextFor = (system: SyncSystem, st: SystemState, signal: AbortSignal): SyncContext => ({
+    signal,
+    progress: (p) => {
+      st.status.progress = { ...p };
+    },
+    now,
+    adopted: adoptedFacts,
+    early: (c) => applyEarly(system, st, c),
+  });
   // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
   let applyQueue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -200,22 +208,14 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const prev = st.status.state;
     st.status = { ...st.status, state: 'loading', progress: { phase: { code: 'starting', params: {} }, done: 0, total: 0 }, message: null, error: null };
     try {
-      const ctx = {
-        signal: abort.signal,
-        progress: (p: SyncProgress) => {
-          st.status.progress = { ...p };
-        },
-        now,
-        adopted: () => adoptedFor(system),
-        early: (c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>) => applyEarly(system, st, c),
-      };
+      const ctx = contextFor(system, st, abort.signal);
       // At a start the system is asked from the stored cursor at once, while its facts still load (the
       // adapter awaits them before it consults them). Should the facts not come (the store unusable), the
       // answer was to a cursor the engine does not hold: it is dropped and the system read from what it holds.
       const early = restoring !== null && !factsIn;
       let asked = early ? (opts.store?.record(system)?.cursor ?? null) : st.cursor;
       let changes = await st.spec.source.refresh(asked, known(st), ctx);
-      await adoptedFor(system);
+      await adoptedFacts();
       if (asked !== st.cursor && !abort.signal.aborted) {
         asked = st.cursor;
         changes = await st.spec.source.refresh(asked, known(st), ctx);
@@ -342,8 +342,6 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
             if (!st.running && st.status.state === 'loading') st.status = { ...st.status, state: st.facts.size > 0 ? 'ok' : 'not-loaded' };
           }
         });
-        // A refresh waits for the restore (its cursor), whichever system it is.
-        for (const system of ordered(SYSTEMS)) restored.set(system, facts);
       }
       return restoring;
     },
@@ -376,9 +374,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     async readNow(system, keys) {
       const st = ensureConfigured(system);
       if (keys.length === 0 || closed) return;
-      await adoptedFor(system);
-      const ctx = { signal: new AbortController().signal, progress: () => {}, now, adopted: () => adoptedFor(system), early: (c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>) => applyEarly(system, st, c) };
-      const changes = await st.spec.source.readNow(keys, ctx);
+      await adoptedFacts();
+      // A readNow's progress is not the system's: the status line shows the refresh's.
+      const changes = await st.spec.source.readNow(keys, { ...contextFor(system, st, new AbortController().signal), progress: () => {} });
       await applyEarly(system, st, changes, changes.calls, changes.method);
     },
 
