@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncEngine, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
 import { openPeopleStore } from '../../../src-main/store/people-store.ts';
+import type { SyncSystem } from '../../../src-main/services/people/sync/source.ts';
 import { memorySystem } from './memory-system.ts';
 
 const dirs: string[] = [];
@@ -21,6 +22,13 @@ const Fact = z.object({ v: z.number() });
 type Fact = z.infer<typeof Fact>;
 const spec = (source: ReturnType<typeof memorySystem<Fact>>['source'], extra: Partial<SourceSpec<Fact>> = {}) =>
   ({ source, schema: Fact, intervalMs: 60_000, ...extra }) as SourceSpec<unknown>;
+/** A console that read its systems whole into the store at `file`, then closed. */
+async function readAndClose(file: string, systems: Partial<Record<SyncSystem, SourceSpec<unknown>>>): Promise<void> {
+  const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems, onChange: async () => {} });
+  await first.restore();
+  await first.refresh();
+  first.close();
+}
 const people = (n: number): Array<[string, Fact]> => Array.from({ length: n }, (_, i) => [`p${i}`, { v: i }]);
 
 describe('the sync engine', () => {
@@ -59,10 +67,7 @@ describe('the sync engine', () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(20));
     const mitid = memorySystem<Fact>('mitid', people(30_000));
-    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source), mitid: spec(mitid.source) }, onChange: async () => {} });
-    await first.restore();
-    await first.refresh();
-    first.close();
+    await readAndClose(file, { ad: spec(ad.source), mitid: spec(mitid.source) });
     const seen: FactsChange[] = [];
     const second = createSyncEngine({
       store: openPeopleStore(file, 'x'),
@@ -89,10 +94,7 @@ describe('the sync engine', () => {
   it('asks each system what changed while the restored facts are still being merged, and applies the answer after', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(50));
-    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
-    await first.restore();
-    await first.refresh();
-    first.close();
+    await readAndClose(file, { ad: spec(ad.source) });
     ad.set('p7', { v: 777 });
     let merge!: () => void;
     const merged = new Promise<void>((r) => (merge = r));
@@ -124,10 +126,7 @@ describe('the sync engine', () => {
   it('opens from the store at once, marked as cached, and continues with a delta from the stored cursor', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(50));
-    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
-    await first.restore();
-    await first.refreshSystem('ad');
-    first.close();
+    await readAndClose(file, { ad: spec(ad.source) });
     ad.set('p1', { v: 1000 });
     const changes: FactsChange[] = [];
     const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
@@ -143,10 +142,7 @@ describe('the sync engine', () => {
   it('at a start asks from the stored cursor before the stored facts are in, and applies the answer on top of them', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(3_000));
-    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
-    await first.restore();
-    await first.refreshSystem('ad');
-    first.close();
+    await readAndClose(file, { ad: spec(ad.source) });
     ad.set('p1', { v: 1000 });
     const seen: { cursor: string | null; heldWhenAsked: number; heldWhenAdopted: number }[] = [];
     const watched = {
@@ -174,10 +170,7 @@ describe('the sync engine', () => {
   it('drops an answer to a stored cursor whose facts turn out unusable, and reads the system whole instead', async () => {
     const file = fresh();
     const ad = memorySystem<Fact>('ad', people(40));
-    const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
-    await first.restore();
-    await first.refreshSystem('ad');
-    first.close();
+    await readAndClose(file, { ad: spec(ad.source) });
     const db = new DatabaseSync(file);
     db.prepare("UPDATE people_facts SET data = ? WHERE key = 'p7'").run(JSON.stringify({ v: 'not a number' }));
     db.close();
