@@ -10,7 +10,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
-import { migrate, openDatabase } from './sqlite.ts';
+import { hasColumn, migrate, openDatabase } from './sqlite.ts';
 import { runInBackground } from '../background.ts';
 
 /**
@@ -20,6 +20,8 @@ import { runInBackground } from '../background.ts';
 const FORMAT = 3;
 /** Rows per slice: a few milliseconds of work each at 100,000 people. */
 const SLICE = 1_000;
+/** Links per transaction of their own (a few milliseconds each). */
+const LINK_SLICE = 1_000;
 
 /** How a system was last synced, as stored with its facts. */
 export const SyncRecord = z.object({
@@ -54,8 +56,36 @@ export interface PeopleStore {
   page<T>(key: string, schema: z.ZodType<T>): T | null;
   /** Keep a list page for the next start (the newest few only); written behind the caller. */
   savePage(key: string, page: unknown): void;
+  /**
+   * A first look before the facts load (a start): each stored fact's probe (what `ApplyOptions.probeOf`
+   * made of it when it was written; '' for a fact stored without one).
+   */
+  probes(system: SyncSystem): Promise<Map<string, string>>;
+  /** These keys' stored facts, each parsed by `schema` (a fact that does not parse is left out). */
+  factsOf<F>(system: SyncSystem, keys: Iterable<string>, schema: z.ZodType<F>): Map<string, Stamped<F>>;
+  /** The stored facts with no place in the order (no sort key: e.g. AD's one fact per domain). */
+  unordered<F>(system: SyncSystem, schema: z.ZodType<F>): Map<string, Stamped<F>>;
+  /** Which identity and which IdP key each person was merged with, as last saved, each as `linkText` (compact: 100,000 of them). */
+  links(): Map<string, string>;
+  /** The person a link names, by the identity's uuid or by the IdP's key. */
+  personOf(by: 'uuid' | 'idpKey', value: string): string | null;
+  /** A person's link as last saved. */
+  linkOf(person: string): PersonLink | null;
+  /** Any link saved (a store written by an earlier version has none). */
+  hasLinks(): boolean;
+  /** Save the people whose links changed (null: gone); written behind the caller, in slices. */
+  saveLinks(changes: ReadonlyMap<string, PersonLink | null>): Promise<void>;
   close(): void;
 }
+
+/**
+ * How the index last merged one person: their identity (null: none) and their key in the IdP. A start shows
+ * what changed in one system on the row of the right person before the rest is loaded and matched again.
+ */
+export const PersonLink = z.object({ uuid: z.string().nullable(), idpKey: z.string() });
+export type PersonLink = z.infer<typeof PersonLink>;
+/** A link as one string, to tell saved from merged without an object per person. */
+export const linkText = (l: PersonLink): string => `${l.uuid ?? ''}\u0000${l.idpKey}`;
 
 /** List pages kept per environment: an operator's few views, not a history. */
 const PAGES_KEPT = 20;
@@ -65,6 +95,8 @@ export interface ApplyOptions<F> {
   onlyFacts?: boolean;
   /** Each fact's place in the order `load` returns them (e.g. a name key), so a start need not sort them. */
   sortKey?: (fact: F) => string | null;
+  /** What a start compares a fresh answer with before the facts load (e.g. a search summary's fields). */
+  probeOf?: (fact: F) => string;
 }
 
 /** What an earlier version stored as the method (a Danish sentence), and anything else that does not parse. */
@@ -78,6 +110,17 @@ function storedMethod(text: string | null): SyncMethod | null {
     return r.success ? r.data : LEGACY_METHOD;
   } catch {
     return LEGACY_METHOD;
+  }
+}
+
+/** A stored fact's columns as read back: its JSON by the fact's schema; null when either does not parse. */
+function stampedOf<F>(readAt: unknown, text: unknown, schema: z.ZodType<F>): Stamped<F> | null {
+  if (typeof readAt !== 'string' || typeof text !== 'string') return null;
+  try {
+    const r = schema.safeParse(JSON.parse(text));
+    return r.success ? { fact: r.data, readAt } : null;
+  } catch {
+    return null;
   }
 }
 
@@ -126,14 +169,37 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       // an earlier version's Danish sentence becomes the legacy code (the next refresh replaces it).
       d.prepare('UPDATE people_sync SET method = ? WHERE method IS NOT NULL').run(JSON.stringify(LEGACY_METHOD));
     },
+    (d) => {
+      // A start's first look: each fact's probe (facts written before have none and are not compared), and
+      // how each person was last merged, found by person, by identity and by IdP key.
+      if (!hasColumn(d, 'people_facts', 'probe')) d.exec("ALTER TABLE people_facts ADD COLUMN probe TEXT NOT NULL DEFAULT ''");
+      d.exec(`CREATE TABLE IF NOT EXISTS people_links (
+          env TEXT NOT NULL, person TEXT NOT NULL, uuid TEXT, idp_key TEXT NOT NULL, PRIMARY KEY (env, person)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS people_links_uuid ON people_links (env, uuid);
+        CREATE INDEX IF NOT EXISTS people_links_idp ON people_links (env, idp_key)`);
+    },
   ]);
   const getPage = db.prepare('SELECT data FROM people_pages WHERE env = ? AND key = ?');
   const putPage = db.prepare('INSERT INTO people_pages (env, key, saved_at, data) VALUES (?, ?, ?, ?) ON CONFLICT(env, key) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data');
   const prunePages = db.prepare('DELETE FROM people_pages WHERE env <> ? OR key NOT IN (SELECT key FROM people_pages WHERE env = ? ORDER BY saved_at DESC LIMIT ?)');
   const put = db.prepare(
-    'INSERT INTO people_facts (env, system, key, read_at, data, sort_key) VALUES (?, ?, ?, ?, ?, ?) ' +
-      'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key',
+    'INSERT INTO people_facts (env, system, key, read_at, data, sort_key, probe) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key, probe = excluded.probe',
   );
+  const probesOf = db.prepare('SELECT key, probe FROM people_facts WHERE env = ? AND system = ?');
+  probesOf.setReturnArrays(true);
+  const oneFact = db.prepare('SELECT read_at, data FROM people_facts WHERE env = ? AND system = ? AND key = ?');
+  const noSortKey = db.prepare("SELECT key, read_at, data FROM people_facts WHERE env = ? AND system = ? AND sort_key = ''");
+  const allLinks = db.prepare('SELECT person, uuid, idp_key FROM people_links WHERE env = ?');
+  allLinks.setReturnArrays(true);
+  const anyLink = db.prepare('SELECT 1 AS one FROM people_links WHERE env = ? LIMIT 1');
+  const linkByPerson = db.prepare('SELECT uuid, idp_key FROM people_links WHERE env = ? AND person = ?');
+  const personByUuid = db.prepare('SELECT person FROM people_links WHERE env = ? AND uuid = ? ORDER BY person LIMIT 1');
+  const personByIdpKey = db.prepare('SELECT person FROM people_links WHERE env = ? AND idp_key = ? ORDER BY person LIMIT 1');
+  const putLink = db.prepare('INSERT INTO people_links (env, person, uuid, idp_key) VALUES (?, ?, ?, ?) ON CONFLICT(env, person) DO UPDATE SET uuid = excluded.uuid, idp_key = excluded.idp_key');
+  const delLink = db.prepare('DELETE FROM people_links WHERE env = ? AND person = ?');
+  const clearOtherLinks = db.prepare('DELETE FROM people_links WHERE (env, person) IN (SELECT env, person FROM people_links WHERE env <> ? LIMIT 1000)');
   const del = db.prepare('DELETE FROM people_facts WHERE env = ? AND system = ? AND key = ?');
   const keysOf = db.prepare('SELECT key FROM people_facts WHERE env = ? AND system = ?');
   // Another environment's facts of the system go in batches (a DELETE of 100,000 rows at once stalls).
@@ -224,16 +290,9 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
         for (const raw of all.iterate(env, system)) {
           // The row's three text columns by type; its JSON by the fact's schema (100,000 rows at a start).
           const [key, readAt, text] = raw as unknown as unknown[];
-          if (typeof key !== 'string' || typeof readAt !== 'string' || typeof text !== 'string') return null;
-          let data: unknown;
-          try {
-            data = JSON.parse(text);
-          } catch {
-            return null;
-          }
-          const fact = schema.safeParse(data);
-          if (!fact.success) return null;
-          facts.set(key, { fact: fact.data, readAt });
+          const stamped = stampedOf(readAt, text, schema);
+          if (typeof key !== 'string' || !stamped) return null;
+          facts.set(key, stamped);
           if (++n % SLICE === 0) {
             await yieldToLoop();
             if (signal?.aborted || !open) return null;
@@ -268,7 +327,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             }
           }
           for (const u of changes.upserts) {
-            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '');
+            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '', opts.probeOf?.(u.fact) ?? '');
             if (++n % SLICE === 0) await slice();
           }
           for (const key of changes.deletes) {
@@ -290,6 +349,101 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
           throw e;
         }
       });
+    },
+
+    async probes(system) {
+      // In slices (a start loads them while MitID Erhverv's search is on its way), on a statement of its own.
+      const out = new Map<string, string>();
+      let n = 0;
+      for (const raw of probesOf.iterate(env, system)) {
+        const [key, probe] = raw as unknown as unknown[];
+        if (typeof key === 'string' && typeof probe === 'string') out.set(key, probe);
+        if (++n % (SLICE * 2) === 0) {
+          await yieldToLoop();
+          if (!open) return new Map();
+        }
+      }
+      return out;
+    },
+
+    factsOf<F>(system: SyncSystem, keys: Iterable<string>, schema: z.ZodType<F>) {
+      const out = new Map<string, Stamped<F>>();
+      if (!open) return out;
+      for (const key of keys) {
+        const r = oneFact.get(env, system, key) as { read_at?: unknown; data?: unknown } | undefined;
+        const s = r && stampedOf(r.read_at, r.data, schema);
+        if (s) out.set(key, s);
+      }
+      return out;
+    },
+
+    unordered<F>(system: SyncSystem, schema: z.ZodType<F>) {
+      const out = new Map<string, Stamped<F>>();
+      if (!open) return out;
+      for (const r of noSortKey.iterate(env, system) as Iterable<{ key?: unknown; read_at?: unknown; data?: unknown }>) {
+        const s = stampedOf(r.read_at, r.data, schema);
+        if (s && typeof r.key === 'string') out.set(r.key, s);
+      }
+      return out;
+    },
+
+    links() {
+      const out = new Map<string, string>();
+      if (!open) return out;
+      for (const raw of allLinks.iterate(env)) {
+        const [person, uuid, idpKey] = raw as unknown as unknown[];
+        if (typeof person === 'string' && (uuid === null || typeof uuid === 'string') && typeof idpKey === 'string') out.set(person, linkText({ uuid, idpKey }));
+      }
+      return out;
+    },
+
+    personOf(by, value) {
+      if (!open) return null;
+      const r = (by === 'uuid' ? personByUuid : personByIdpKey).get(env, value) as { person?: unknown } | undefined;
+      return typeof r?.person === 'string' ? r.person : null;
+    },
+
+    linkOf(person) {
+      if (!open) return null;
+      const raw = linkByPerson.get(env, person) as { uuid?: unknown; idp_key?: unknown } | undefined;
+      if (!raw) return null;
+      const parsed = PersonLink.safeParse({ uuid: raw.uuid, idpKey: raw.idp_key });
+      return parsed.success ? parsed.data : null;
+    },
+
+    hasLinks() {
+      return open && anyLink.get(env) !== undefined;
+    },
+
+    saveLinks(changes) {
+      // In transactions of their own, a slice each: a refresh's facts are never held up behind 100,000
+      // links (they are only a start's first look: a link not saved yet costs a preview, never a fact).
+      const list = [...changes];
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < Math.max(1, list.length); i += LINK_SLICE) {
+        const part = list.slice(i, i + LINK_SLICE);
+        writes.push(
+          serial(async () => {
+            // Each transaction its own turn of the event loop (a queue of them would run back to back).
+            await yieldToLoop();
+            if (!open) return;
+            db.exec('BEGIN IMMEDIATE');
+            try {
+              // Another environment's links (other systems, stale anyway) go with the first save.
+              if (i === 0) while (Number(clearOtherLinks.run(env).changes) > 0);
+              for (const [person, link] of part) {
+                if (link) putLink.run(env, person, link.uuid, link.idpKey);
+                else delLink.run(env, person);
+              }
+              db.exec('COMMIT');
+            } catch (e) {
+              if (db.isTransaction) db.exec('ROLLBACK');
+              throw e;
+            }
+          }),
+        );
+      }
+      return Promise.all(writes).then(() => undefined);
     },
 
     close() {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPeopleStore } from '../../../src-main/store/people-store.ts';
+import { linkText, openPeopleStore } from '../../../src-main/store/people-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -110,6 +110,52 @@ describe('the people facts store', () => {
     s.close();
   });
 
+  it('gives a start its first look without loading the facts: probes, facts by key, the unordered ones, and the saved links', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env-a');
+    const sortKey = (f: { name: string }) => (f.name === 'navn 0' ? null : f.name);
+    await s.apply('mitid', full(30), at, { sortKey, probeOf: (f) => `p${f.n}` });
+    // A fact written without a probe (as by an earlier version) says so with ''.
+    await s.apply('mitid', { ...full(0), mode: 'delta', upserts: [{ key: 'k5', fact: { name: 'navn 5', n: 5 }, readAt: at }], cursor: 'c2' }, at, { sortKey });
+    // Another environment's links go with the first save in this one.
+    const other = openPeopleStore(file, 'env-b');
+    await other.saveLinks(new Map([['x', { uuid: 'u-x', idpKey: 'fjordby\\x' }]]));
+    other.close();
+    expect(s.hasLinks()).toBe(false);
+    await s.saveLinks(new Map([
+      ['person-1', { uuid: 'u-1', idpKey: 'fjordby\\a' }],
+      ['person-2', { uuid: null, idpKey: 'fjordby\\b' }],
+      ['person-3', { uuid: 'u-3', idpKey: 'fjordby\\c' }],
+    ]));
+    await s.saveLinks(new Map([['person-3', null], ['person-2', { uuid: 'u-2', idpKey: 'fjordby\\b' }]]));
+    s.close();
+
+    const again = openPeopleStore(file, 'env-a');
+    const probes = await again.probes('mitid');
+    expect(probes.size).toBe(30);
+    expect(probes.get('k7')).toBe('p7');
+    expect(probes.get('k5')).toBe('');
+    expect([...again.factsOf('mitid', ['k3', 'k9', 'absent'], Fact)]).toEqual([
+      ['k3', { fact: { name: 'navn 3', n: 3 }, readAt: at }],
+      ['k9', { fact: { name: 'navn 9', n: 9 }, readAt: at }],
+    ]);
+    // Parsed on the way out: a fact of another shape is not handed over.
+    expect(again.factsOf('mitid', ['k3'], z.object({ other: z.string() })).size).toBe(0);
+    expect([...again.unordered('mitid', Fact).keys()]).toEqual(['k0']);
+    expect(again.hasLinks()).toBe(true);
+    expect(again.links()).toEqual(new Map([
+      ['person-1', linkText({ uuid: 'u-1', idpKey: 'fjordby\\a' })],
+      ['person-2', linkText({ uuid: 'u-2', idpKey: 'fjordby\\b' })],
+    ]));
+    expect(again.linkOf('person-2')).toEqual({ uuid: 'u-2', idpKey: 'fjordby\\b' });
+    expect(again.linkOf('person-3')).toBeNull();
+    expect(again.personOf('uuid', 'u-1')).toBe('person-1');
+    expect(again.personOf('idpKey', 'fjordby\\b')).toBe('person-2');
+    expect(again.personOf('uuid', 'u-3')).toBeNull();
+    expect(again.personOf('uuid', 'u-x')).toBeNull();
+    again.close();
+  });
+
   it('replaces the old snapshot table in the same file', async () => {
     const file = fresh();
     const db = new DatabaseSync(file);
@@ -119,8 +165,8 @@ describe('the people facts store', () => {
     const check = new DatabaseSync(file);
     const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).not.toContain('people_snapshot');
-    expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync', 'people_pages']));
-    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 4 }]);
+    expect(tables).toEqual(expect.arrayContaining(['people_facts', 'people_sync', 'people_pages', 'people_links']));
+    expect(check.prepare('SELECT store, version FROM schema_versions').all()).toEqual([{ store: 'people-store', version: 5 }]);
     check.close();
   });
 
