@@ -67,7 +67,7 @@ if (inspector) {
   await inspector.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
 const t0 = performance.now();
-const result = await source.refresh(null, empty, { signal: new AbortController().signal, progress: (p) => progress.push(p), now: Date.now, adopted: async () => {}, early: async () => {} });
+const result = await source.refresh(null, empty, { signal: new AbortController().signal, progress: (p) => progress.push(p), now: Date.now, adopted: async () => {}, early: async () => {}, stored: () => null, preview: () => {} });
 const ms = performance.now() - t0;
 
 clearInterval(sampler);

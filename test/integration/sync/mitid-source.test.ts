@@ -11,6 +11,7 @@ import {
   MITID_AUTHENTICATORS_CALL,
   MITID_IDENTITY_CALL,
   MITID_SEARCH_CALL,
+  mitidProbe,
 } from '../../../src-main/services/people/sync/mitid-source.ts';
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
 import type { SimIdentity } from '../../../src-main/training/mitid-sim/state.ts';
@@ -141,6 +142,47 @@ describe('the MitID Erhverv adapter', () => {
     expect(revalidated.filter((u) => again.has(u.key))).toEqual([]);
     expect(quiet.deletes).toEqual([]);
     expect(quiet.method).toMatchObject({ code: 'mitidRead', params: { revalidated: budgetForInterval / 2, stopped: false, failed: 0 } });
+  });
+
+  it('at a start shows what the search changed right after it, told by the stored probes, before the facts are in or any identity is read', async () => {
+    const source = createMitIdSource(client, { callsPerMinute: RATE });
+    const store = new MemoryFacts<MitIdFacts>();
+    const full = await source.refresh(null, store, testContext(undefined, store as MemoryFacts<unknown>));
+    store.apply(full);
+    const all = sim.state.all();
+    const suspended = all.slice(0, 5);
+    for (const i of suspended) i.status = 'Suspended';
+    // Changed too, but stored without a probe (by an earlier version): the facts tell, after the preview.
+    const unprobed = all[5]!;
+    unprobed.status = 'Suspended';
+    const created = sim.state.insert({ givenName: 'Ny', surname: 'Person', emailAddress: 'ny@kommune.dk', cprNumber: fakeCpr(N + 1) });
+    const asked: string[][] = [];
+    const look = {
+      probes: async () => new Map([...store.keys()].map((k) => [k, k === unprobed.uuid ? '' : mitidProbe(store.get(k)!.fact.summary)])),
+      facts: (keys: readonly string[]) => {
+        asked.push([...keys]);
+        return new Map(keys.flatMap((k) => (store.get(k) ? [[k, store.get(k)!] as const] : [])));
+      },
+    };
+    const callsAtPreview: Record<string, number>[] = [];
+    const ctx = testContext(undefined, store as MemoryFacts<unknown>, look);
+    const shown = ctx.preview;
+    ctx.preview = (c) => {
+      callsAtPreview.push(apiCalls());
+      shown(c);
+    };
+    sim.resetStats();
+    await source.refresh(full.cursor, store, ctx);
+    // Shown once, after the search and before any identity was read.
+    expect(callsAtPreview).toEqual([{ [MITID_SEARCH_CALL]: 1 }]);
+    const previewed = new Map(ctx.previewed[0]!.upserts.map((u) => [u.key, u.fact as MitIdFacts]));
+    expect([...previewed.keys()].sort()).toEqual([...suspended.map((i) => i.uuid), created.uuid].sort());
+    for (const i of suspended) expect(previewed.get(i.uuid)).toMatchObject({ summary: { status: 'Suspended' }, localIds: store.get(i.uuid)!.fact.localIds, detailsPending: true });
+    expect(previewed.get(created.uuid)).toMatchObject({ summary: { givenName: 'Ny' }, localIds: null, allowSigning: null });
+    // Only the changed identities' stored facts were looked up, not all 2,000.
+    expect(asked.map((keys) => keys.sort())).toEqual([suspended.map((i) => i.uuid).sort()]);
+    // The refresh's own answer, told against the facts, has the unprobed change too.
+    expect(ctx.handedEarly[0]!.upserts.map((u) => u.key)).toContain(unprobed.uuid);
   });
 
   it('slows down in a 429 storm instead of hammering, honours Retry-After, and reads what waited afterwards', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSyncEngine, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
+import { createSyncEngine, FIRST_LOOK_WAIT_MS, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
 import { openPeopleStore } from '../../../src-main/store/people-store.ts';
 import type { SyncSystem } from '../../../src-main/services/people/sync/source.ts';
 import { memorySystem } from './memory-system.ts';
@@ -164,6 +164,85 @@ describe('the sync engine', () => {
     expect(seen).toEqual([{ cursor: expect.any(String), heldWhenAsked: 0, heldWhenAdopted: 3_000 }]);
     expect(second.facts<Fact>('ad').get('p1')?.fact).toEqual({ v: 1000 });
     expect(second.facts('ad').size).toBe(3_000);
+    second.close();
+  });
+
+  it('at a start shows each system\'s answer before the stored facts are in, holds them back for it, and ends each preview when its answer is applied', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(2_000));
+    const idp = memorySystem<Fact>('idp', people(2_000));
+    await readAndClose(file, { ad: spec(ad.source), idp: spec(idp.source) });
+    ad.set('p3', { v: 3000 });
+    idp.remove('p9');
+    const events: string[] = [];
+    const second = createSyncEngine({
+      store: openPeopleStore(file, 'x'),
+      systems: { ad: spec(ad.source), idp: spec(idp.source) },
+      onChange: async (c) => void events.push(`change ${c.system} ${c.keys ? [...c.keys].join(',') : 'all'}`),
+      onPreview: (system, c) => void events.push(c ? `preview ${system} +${c.upserts.map((u) => `${u.key}=${JSON.stringify(u.fact)}`).join(',')} -${c.deletes.join(',')}` : `end ${system}`),
+    });
+    // As the people index starts: the restore, and at once a refresh of every system from its stored cursor.
+    const restoring = second.restore();
+    await second.refresh();
+    await restoring;
+    expect(events).toEqual([
+      'preview ad +p3={"v":3000} -',
+      'preview idp + -p9',
+      // The stored facts, held back until both systems had answered, then the answers on top of them.
+      'change ad all',
+      'change idp all',
+      'change ad p3',
+      'end ad',
+      'change idp p9',
+      'end idp',
+    ]);
+    expect(second.facts<Fact>('ad').get('p3')?.fact).toEqual({ v: 3000 });
+    // After the start, a refresh is applied as ever, with no preview.
+    ad.set('p4', { v: 4000 });
+    await second.refreshSystem('ad');
+    expect(events.slice(8)).toEqual(['change ad p4']);
+    second.close();
+  });
+
+  it('does not hold the stored facts back for an adapter that awaits them, and ends the preview of a refresh that fails', async () => {
+    const file = fresh();
+    const ad = memorySystem<Fact>('ad', people(50));
+    const mitid = memorySystem<Fact>('mitid', people(50));
+    await readAndClose(file, { ad: spec(ad.source), mitid: spec(mitid.source) });
+    ad.set('p1', { v: 100 });
+    const events: string[] = [];
+    const awaiting = {
+      ...ad.source,
+      async refresh(cursor: string | null, known: Parameters<typeof ad.source.refresh>[1], ctx: Parameters<typeof ad.source.refresh>[2]) {
+        await ctx.adopted();
+        return ad.source.refresh(cursor, known, ctx);
+      },
+    };
+    const failing = {
+      ...mitid.source,
+      async refresh(cursor: string | null, known: Parameters<typeof mitid.source.refresh>[1], ctx: Parameters<typeof mitid.source.refresh>[2]) {
+        ctx.preview({ upserts: [{ key: 'p2', fact: { v: 22 }, readAt: new Date(ctx.now()).toISOString() }], deletes: [] });
+        await ctx.adopted();
+        throw new Error('MitID Erhverv svarede ikke');
+      },
+    };
+    const second = createSyncEngine({
+      store: openPeopleStore(file, 'x'),
+      systems: { ad: spec(awaiting), mitid: spec(failing) },
+      onChange: async (c) => void events.push(`change ${c.system}`),
+      onPreview: (system, c) => void events.push(c ? `preview ${system}` : `end ${system}`),
+    });
+    const t0 = performance.now();
+    const restoring = second.restore();
+    await second.refresh();
+    await restoring;
+    // Well inside FIRST_LOOK_WAIT_MS: awaiting the facts is a look too.
+    expect(performance.now() - t0).toBeLessThan(FIRST_LOOK_WAIT_MS);
+    expect(events.slice(0, 3)).toEqual(['preview mitid', 'change ad', 'change mitid']);
+    expect(events.slice(3).sort()).toEqual(['change ad', 'end mitid']);
+    expect(second.status().find((s) => s.system === 'mitid')?.state).toBe('failed');
+    // The preview is gone with the failure; what is held is the store's.
+    expect(second.facts<Fact>('mitid').get('p2')?.fact).toEqual({ v: 2 });
     second.close();
   });
 

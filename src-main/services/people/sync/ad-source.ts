@@ -156,11 +156,13 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
     ctx.progress({ phase: { code: 'adChanges', params: {} }, done: 0, total: 0 });
     const changed = await s.loadPeopleChangedSince(c.usn, { signal: ctx.signal });
     cancelled(ctx);
-    // At a start the delta was asked for while the stored facts loaded: it is only of use on top of them.
-    await ctx.adopted();
-    if (!mine.any()) return full(s, ctx, 'first', point);
     const readAt = stamp(ctx);
     const upserts: SourceChanges<AdFact>['upserts'] = changed.map((p) => ({ key: p.id, fact: p, readAt }));
+    // At a start the delta was asked for while the stored facts loaded: shown at once, and only of use
+    // (a sweep, the answer) on top of them.
+    ctx.preview({ upserts, deletes: [] });
+    await ctx.adopted();
+    if (!mine.any()) return full(s, ctx, 'first', point);
     const calls: Record<string, number> = { 'ldap.rootDse': 1, 'ldap.invocationId': 1, 'ldap.deltaSearch': 1 };
     const deletes: string[] = [];
     let sweptAt = c.sweptAt;

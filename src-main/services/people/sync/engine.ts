@@ -3,10 +3,12 @@
 // its own interval — applies the answer to the store (facts and cursor in one transaction) and tells the
 // people index which keys changed, so the index re-merges only those rows. A refresh in progress can be
 // cancelled; `readNow` re-reads named keys (a person's "check now", write-through after a console write).
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { z } from 'zod';
 import { ConsoleError, errorRef, type ErrorRef } from '../../../../shared/errors.ts';
+import { runInBackground } from '../../../background.ts';
 import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
-import type { KnownFacts, SourceChanges, Stamped, SyncContext, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
+import type { KnownFacts, SourceChanges, Stamped, StoredLook, SyncContext, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
 export const SYSTEMS: readonly SyncSystem[] = ['ad', 'mitid', 'idp'];
 
@@ -20,7 +22,19 @@ export interface SourceSpec<F> {
   after?: readonly SyncSystem[];
   /** The order facts are stored in and restored in (the list's name order: a start need not sort). */
   sortKey?: (fact: F) => string | null;
+  /** Stored beside each fact: what a start compares a fresh answer with before the facts load (StoredLook). */
+  probeOf?: (fact: F) => string;
 }
+
+/** Changes shown before the stored facts are in (SyncContext.preview); null: the system's preview is over. */
+export type Preview = Pick<SourceChanges<unknown>, 'upserts' | 'deletes'> | null;
+
+/**
+ * How long a start holds the stored facts back for the systems' first answers: the facts take seconds to
+ * load and merge at 100,000 people, and would slow the answers that show what changed. A slow system
+ * (a real MitID Erhverv search) is not waited for longer than this.
+ */
+export const FIRST_LOOK_WAIT_MS = 1_500;
 
 /** Facts whose key is in `keys` changed (new, changed or gone); `keys` null: any may have (a full read, a restore). */
 export interface FactsChange {
@@ -78,6 +92,11 @@ export interface EngineOptions {
   systems: Partial<Record<SyncSystem, SourceSpec<unknown>>>;
   /** Told after each applied change, in order; the engine waits for it (the index re-merges here). */
   onChange(change: FactsChange): Promise<void>;
+  /**
+   * Told of changes a system answered at a start before the stored facts were in (shown on the rows at
+   * once), and with null when that system's answer has been applied for real, or its refresh failed.
+   */
+  onPreview?(system: SyncSystem, changes: Preview): void;
   now?: () => number;
 }
 
@@ -90,6 +109,12 @@ interface SystemState {
   running: Promise<void> | null;
   abort: AbortController | null;
   status: SystemStatus;
+  /** A start's refresh has had its first look (shown a preview, awaited the facts, or ended). */
+  looked: { done: Promise<void>; resolve(): void } | null;
+  /** Shown a preview its applied answer has not replaced yet. */
+  previewing: boolean;
+  /** The store's first look for this system (a start only), kept until the facts are in. */
+  look: StoredLook | null;
 }
 
 const CANCELLED = 'Indlæsningen blev afbrudt.';
@@ -116,6 +141,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       refreshedAt: null,
       running: null,
       abort: null,
+      looked: null,
+      previewing: false,
+      look: null,
       status: { system, configured: true, state: 'not-loaded', fromCache: false, lastFullAt: null, lastDeltaAt: null, method: null, calls: {}, progress: null, message: null, size: 0 },
     });
   }
@@ -136,9 +164,40 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       st.status.progress = { ...p };
     },
     now,
-    adopted: adoptedFacts,
-    early: (c) => applyEarly(system, st, c),
+    adopted: () => {
+      looked(st);
+      return adoptedFacts();
+    },
+    early: (c) => applyEarly(system, st, c, {}, { code: 'readNow', params: {} }, true),
+    stored: () => (factsIn || !opts.store ? null : (st.look ??= lookOf(system, st, opts.store))),
+    preview: (c) => preview(system, st, c),
   });
+
+  /** The store's first look at a system: the probes read once, from when first asked; facts by key. */
+  function lookOf(system: SyncSystem, st: SystemState, store: PeopleStore): StoredLook {
+    let probes: Promise<Map<string, string>> | null = null;
+    return {
+      probes: () => (probes ??= store.probes(system)),
+      facts: (keys) => store.factsOf(system, keys, st.spec.schema),
+    };
+  }
+
+  function looked(st: SystemState): void {
+    st.looked?.resolve();
+  }
+
+  function preview(system: SyncSystem, st: SystemState, c: NonNullable<Preview>): void {
+    looked(st);
+    if (factsIn || closed || !opts.onPreview || (c.upserts.length === 0 && c.deletes.length === 0)) return;
+    st.previewing = true;
+    opts.onPreview(system, c);
+  }
+
+  function endPreview(system: SyncSystem, st: SystemState): void {
+    if (!st.previewing) return;
+    st.previewing = false;
+    if (!closed) opts.onPreview?.(system, null);
+  }
   // Applying changes (facts, store, index) happens one at a time, in the order the answers came.
   let applyQueue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -153,7 +212,8 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     size: () => st.facts.size,
   });
 
-  async function apply(system: SyncSystem, st: SystemState, changes: SourceChanges<unknown>, at: string, onlyFacts = false): Promise<void> {
+  /** `onlyFacts`: read outside a refresh's end (the cursor stays); `ends`: the refresh's answer, which replaces its preview. */
+  async function apply(system: SyncSystem, st: SystemState, changes: SourceChanges<unknown>, at: string, onlyFacts = false, ends = !onlyFacts): Promise<void> {
     await serial(async () => {
       if (closed) return;
       let keys: Set<string> | null;
@@ -180,20 +240,21 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       }
       st.cursor = changes.cursor;
       try {
-        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}) });
+        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}), ...(st.spec.probeOf ? { probeOf: st.spec.probeOf } : {}) });
       } catch {
         // The facts are in memory; a store that cannot be written only costs a slower next start (its
         // previous facts and cursor stay together, so the next start's delta is still right).
       }
       st.status.size = st.facts.size;
       await opts.onChange({ system, keys });
+      if (ends) endPreview(system, st);
     });
   }
 
   /** Facts read outside a refresh's end (readNow, or handed over early): they touch only their keys; the cursor stays. */
-  async function applyEarly(system: SyncSystem, st: SystemState, c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>, calls: Record<string, number> = {}, method: SyncMethod = { code: 'readNow', params: {} }): Promise<void> {
+  async function applyEarly(system: SyncSystem, st: SystemState, c: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>, calls: Record<string, number>, method: SyncMethod, ends = false): Promise<void> {
     if (c.upserts.length === 0 && c.deletes.length === 0) return;
-    await apply(system, st, { mode: 'delta', upserts: c.upserts, deletes: c.deletes, cursor: st.cursor, calls, method }, new Date(now()).toISOString(), true);
+    await apply(system, st, { mode: 'delta', upserts: c.upserts, deletes: c.deletes, cursor: st.cursor, calls, method }, new Date(now()).toISOString(), true, ends);
   }
 
   function ensureConfigured(system: SyncSystem): SystemState {
@@ -215,6 +276,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       const early = restoring !== null && !factsIn;
       let asked = early ? (opts.store?.record(system)?.cursor ?? null) : st.cursor;
       let changes = await st.spec.source.refresh(asked, known(st), ctx);
+      // A delta answered before the facts are in is shown at once (the adapter may have shown it already).
+      if (early && changes.mode === 'delta') preview(system, st, changes);
+      looked(st);
       await adoptedFacts();
       if (asked !== st.cursor && !abort.signal.aborted) {
         asked = st.cursor;
@@ -237,6 +301,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
         error: null,
       };
     } catch (e) {
+      looked(st);
+      // After the facts the preview sat on are in (one queue), not before.
+      runInBackground('people.sync', serial(async () => endPreview(system, st)));
       const cancelled = abort.signal.aborted || (e instanceof ConsoleError && e.code === 'cancelled');
       st.status = {
         ...st.status,
@@ -257,6 +324,12 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     const st = ensureConfigured(system);
     if (closed) return Promise.resolve();
     if (st.running) return st.running;
+    if (restoring !== null && !factsIn) {
+      // A start's refresh: the stored facts wait for its first look (FIRST_LOOK_WAIT_MS at most).
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      st.looked = { done, resolve };
+    }
     const p = (async () => {
       // Dependencies first (joining theirs when they run); a failed dependency does not stop this one.
       for (const dep of st.spec.after ?? []) {
@@ -277,6 +350,9 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
    * newer facts.
    */
   async function restoreAll(onAdopted: () => void): Promise<void> {
+    // The start's refreshes are asked first (they begin in this turn); the facts wait for their first look.
+    await yieldToLoop();
+    await firstLooks();
     const loaded: [SyncSystem, LoadedSystem<unknown>][] = [];
     for (const system of ordered(SYSTEMS)) {
       const st = states.get(system) as SystemState;
@@ -287,10 +363,23 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     await serial(async () => {
       const adopted = loaded.filter(([system, l]) => adopt(states.get(system) as SystemState, l));
       onAdopted();
+      for (const st of states.values()) {
+        st.look = null;
+        st.looked = null;
+      }
       for (const [i, [system]] of adopted.entries()) {
         await opts.onChange({ system, keys: null, ...(i < adopted.length - 1 ? { more: true } : {}) });
       }
     });
+  }
+
+  /** Every start refresh has looked, or FIRST_LOOK_WAIT_MS has passed. */
+  async function firstLooks(): Promise<void> {
+    const waiting = [...states.values()].flatMap((st) => st.looked?.done ?? []);
+    if (waiting.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(waiting), new Promise<void>((r) => (timer = setTimeout(r, FIRST_LOOK_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** A system's stored facts become the engine's, unless a refresh that finished first has newer ones. */

@@ -10,7 +10,7 @@ import { hasActivePrivateMitId, type MitIdIdentitySummary } from '../../../../sh
 import type { MitIdErhvervPort } from '../../../connectors/mitid-erhverv/port.ts';
 import type { MitIdFacts } from '../index/merge.ts';
 import { BudgetState, CallBudget, DEFAULT_CALLS_PER_MINUTE, type BudgetOptions } from './budget.ts';
-import type { KnownFacts, SourceChanges, SyncContext, SyncSource } from './source.ts';
+import type { KnownFacts, SourceChanges, StoredLook, SyncContext, SyncSource } from './source.ts';
 
 /** Endpoint names as the simulator counts them, so the status line and the tests speak of the same calls. */
 export const MITID_SEARCH_CALL = 'POST /identity/employee/search';
@@ -45,6 +45,17 @@ function parseCursor(cursor: string | null): BudgetState | null {
 
 const SUMMARY_FIELDS = ['uuid', 'id', 'status', 'givenName', 'surname', 'cprNumber', 'emailAddress', 'rid'] as const;
 
+/** A field of the probe: null apart from '' (and from any text), numbers as text. */
+const probeField = (v: string | number | null | undefined): string => (v === null || v === undefined ? '\u0002' : typeof v === 'string' ? v : String(v));
+
+/**
+ * A summary's fields as the store keeps them beside the fact, so a start can tell what the search changed
+ * before the facts load (the uuid is the key). Plain text, one separator between fields: no collisions,
+ * and built and compared over 100,000 summaries in tens of milliseconds (a hash of each took longer).
+ */
+export const mitidProbe = (s: MitIdIdentitySummary): string =>
+  `${probeField(s.id)}\u0001${probeField(s.status)}\u0001${probeField(s.givenName)}\u0001${probeField(s.surname)}\u0001${probeField(s.cprNumber)}\u0001${probeField(s.emailAddress)}\u0001${probeField(s.rid)}`;
+
 /** Did the search say something else about this identity than what we hold? */
 export function summaryChanged(a: MitIdIdentitySummary, b: MitIdIdentitySummary): boolean {
   return SUMMARY_FIELDS.some((f) => a[f] !== b[f]);
@@ -62,6 +73,22 @@ function slowDownSignal(e: unknown): { retryAfter: unknown } | null {
 }
 
 const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra MitID Erhverv blev annulleret').withKey('mitidRefreshCancelled');
+
+/** What a start shows of a search before the facts load: new identities, and changed summaries (details pending). */
+function searchPreview(searched: ReadonlyMap<string, MitIdIdentitySummary>, probes: ReadonlyMap<string, string>, look: StoredLook, readAt: string): Pick<SourceChanges<MitIdFacts>, 'upserts' | 'deletes'> {
+  const fresh: string[] = [];
+  const changed: string[] = [];
+  for (const [uuid, s] of searched) {
+    const p = probes.get(uuid);
+    // '': stored without a probe (by an earlier version): the facts will tell.
+    if (p === undefined) fresh.push(uuid);
+    else if (p !== '' && p !== mitidProbe(s)) changed.push(uuid);
+  }
+  const upserts: SourceChanges<MitIdFacts>['upserts'] = fresh.map((uuid) => ({ key: uuid, fact: { summary: searched.get(uuid)!, localIds: null, allowSigning: null }, readAt }));
+  // Parsed by the system's schema on the way out of the store.
+  for (const [uuid, held] of look.facts(changed)) upserts.push({ key: uuid, fact: { ...(held.fact as MitIdFacts), summary: searched.get(uuid)!, detailsPending: true }, readAt: held.readAt });
+  return { upserts, deletes: [] };
+}
 
 type Details = { localIds: string[]; allowSigning: boolean; privateMitIdActive: boolean; identity: { status: string; givenName: string | null; surname: string | null; emailAddress: string | null; rid: string | null } };
 type ReadOutcome = { kind: 'read'; details: Details } | { kind: 'gone' } | { kind: 'failed' } | { kind: 'stop' };
@@ -137,6 +164,10 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         return { mode: 'delta', upserts: [], deletes: [], cursor: cursorOf(b), calls, method: { code: 'mitidWaiting', params: { budget: b.figures(ctx.now()) } } };
       }
 
+      // At a start the stored probes load while the search is on its way (see step 2).
+      const look = full ? null : ctx.stored();
+      const probes = look?.probes().catch(() => null) ?? null;
+
       // 1. The search: every identity's summary, streamed.
       const searched = new Map<string, MitIdIdentitySummary>();
       ctx.progress({ phase: { code: 'mitidSearch', params: {} }, done: 0, total: known.size() });
@@ -157,7 +188,10 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         throw e;
       }
       const searchedAt = ctx.now();
-      // At a start the search ran while the stored facts loaded: what changed is told against them.
+      // At a start the search ran while the stored facts loaded: what changed is shown at once, told
+      // against the probes stored with them, and then told against the facts themselves.
+      const held = probes && (await probes);
+      if (look && held) ctx.preview(searchPreview(searched, held, look, new Date(searchedAt).toISOString()));
       await ctx.adopted();
 
       // 2. What must be read: new identities, changed summaries, details still unknown.

@@ -39,6 +39,25 @@ export interface SyncContext {
    * refresh cancelled or failed afterwards keeps them. Call only after `adopted()`.
    */
   early(changes: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>): Promise<void>;
+  /**
+   * At a start, before `adopted()`: a first look at what the store holds for this system (its facts' probes,
+   * and facts by key), so what changed can be shown before every fact is loaded. Null once the facts are in,
+   * or with nothing stored.
+   */
+  stored(): StoredLook | null;
+  /**
+   * Show changes read before the stored facts are in (a start) on the rows at once. Not stored: the
+   * refresh's own answer follows, applied on top of the stored facts. A no-op once they are in.
+   */
+  preview(changes: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>): void;
+}
+
+/** What a start may consult of the store before the facts load (see SyncContext.stored). */
+export interface StoredLook {
+  /** The probe stored with each fact (the system's `probeOf`; '' for a fact stored without one), read once. */
+  probes(): Promise<ReadonlyMap<string, string>>;
+  /** These keys' stored facts (parsed; a key not held is left out). */
+  facts(keys: readonly string[]): ReadonlyMap<string, Stamped<unknown>>;
 }
 
 export interface SyncSource<F> {
