@@ -8,13 +8,14 @@ import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { IdpPerson } from '../../../../shared/idp/people.ts';
 import type { Scope } from '../../../../shared/roles.ts';
 import type { Connections, DirectorySession } from '../../../ports.ts';
-import type { PeopleStore } from '../../../store/people-store.ts';
+import { linkText, type PeopleStore, type PersonLink } from '../../../store/people-store.ts';
 import { runInBackground } from '../../../background.ts';
 import { isDomainKey, isPerson, type AdFact } from '../sync/ad-source.ts';
 import { idpPersonKey } from '../sync/idp-source.ts';
-import { createSyncEngine, type FactsChange, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
+import { createSyncEngine, type FactsChange, type Preview, type SourceSpec, type SyncEngine } from '../sync/engine.ts';
 import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { createIdentityMatcher } from './identity-match.ts';
+import { createRowsPreview, type RowsPreview } from './preview.ts';
 import { buildRow, entryOf, expectedSubject, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
 import { collator, compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
 import { danishNameKey, mergeSorted, pause, slicer, sortByKeyThenExact } from './slices.ts';
@@ -138,7 +139,9 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       return { get: (k) => m().get(k), keys: () => m().keys(), size: () => m().size };
     },
   };
-  const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange });
+  const engine = createSyncEngine({ store: opts.store ?? null, systems: opts.systems(env), onChange, onPreview });
+  /** What the systems answered at a start before the stored facts were merged (preview.ts); null: none. */
+  let preview: RowsPreview | null = null;
 
   /** With several AD domains, a row names the domain its person lives in (the list's column, filter and counts). */
   const tagged = (row: PersonRow, dn: string | null): PersonRow => {
@@ -244,6 +247,62 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     return { all: !wasLoaded, ad, uuids: new Set() };
   }
 
+  function onPreview(system: SyncSystem, changes: Preview): void {
+    if (closed || !opts.store) return;
+    if (!changes) {
+      if (preview?.end(system)) preview = null;
+    } else {
+      try {
+        (preview ??= createRowsPreview({ store: opts.store, linkRuleFor, idpKey: idpKeyOf, tagged })).show(system, changes);
+      } catch {
+        // A store that cannot be read only costs the preview: the answer itself is applied after the merge.
+      }
+    }
+    bump();
+  }
+
+  /** The row of a person as the list shows it: previewed at a start, else merged. */
+  const shown = (id: string): PersonRow | null => {
+    const p = preview?.row(id);
+    return p !== undefined ? p : (byId.get(id)?.row ?? null);
+  };
+
+  const linkOf = (ad: PersonSummary): PersonLink => ({ uuid: matcher.matches.get(ad.id) ?? null, idpKey: idpKeyOf(ad) });
+  /** Save which identity and IdP key each person was merged with, for the next start's preview. */
+  function saveLinks(changes: Map<string, PersonLink | null>): void {
+    if (changes.size === 0 || !opts.store) return;
+    runInBackground('people.links', opts.store.saveLinks(changes), () => undefined);
+  }
+  /** People whose links a partial rebuild saved (while a whole one's are told apart). */
+  const relinked = new Set<string>();
+  /** After a whole rebuild: the links that differ from the saved ones, told apart and saved in slices. */
+  async function saveAllLinks(): Promise<void> {
+    if (!opts.store) return;
+    const saved = opts.store.links();
+    let changes = new Map<string, PersonLink | null>();
+    const sliceDone = slicer(5_000);
+    relinked.clear();
+    for (const [id, ad] of people) {
+      const l = linkOf(ad);
+      if (saved.get(id) !== linkText(l)) changes.set(id, l);
+      saved.delete(id);
+      if (sliceDone()) {
+        // Saved as they are told apart: never 100,000 links waiting in memory.
+        saveLinks(changes);
+        changes = new Map();
+        await pause();
+        if (closed) return;
+      }
+    }
+    for (const id of saved.keys()) changes.set(id, null);
+    // People re-merged meanwhile were saved as they are now: this (later) write must not undo that.
+    for (const id of relinked) {
+      const ad = people.get(id);
+      changes.set(id, ad ? linkOf(ad) : null);
+    }
+    saveLinks(changes);
+  }
+
   /** Facts mirrored whose rows are not merged yet (a restore hands over every system before one merge). */
   let rebuildPending = false;
   async function onChange(change: FactsChange): Promise<void> {
@@ -295,6 +354,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     byId.clear();
     for (const e of entries) byId.set(e.row.id, e);
     bump();
+    background(saveAllLinks());
     background(foldAhead(sorted));
   }
 
@@ -338,10 +398,14 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     const ctx = context();
     const now = Date.now();
     const replaced = new Map<string, Entry | null>();
+    const links = new Map<string, PersonLink | null>();
     for (const id of dirty) {
       const ad = people.get(id);
       replaced.set(id, ad ? entryOf(ad, tagged(buildRow(ctx, ad, now), ad.dn)) : null);
+      links.set(id, ad ? linkOf(ad) : null);
+      relinked.add(id);
     }
+    saveLinks(links);
     for (const uuid of orphanDirty) {
       const m = facts.mitid.get(uuid);
       replaced.set(`mitid:${uuid}`, m && orphans.has(uuid) ? entryOf(null, tagged(orphanRow(m), null)) : null);
@@ -439,8 +503,9 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
 
   function pageOf(q: PeopleQuery, window: { offset: number; limit: number }, scope: Scope | undefined): PeoplePage {
     const { rows, indexed } = index.query(q, scope);
+    const shownRows = rows.slice(window.offset, window.offset + window.limit);
     return {
-      rows: rows.slice(window.offset, window.offset + window.limit),
+      rows: preview ? preview.patch(shownRows) : shownRows,
       offset: window.offset,
       total: rows.length,
       indexed,
@@ -470,7 +535,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         if (last) {
           // The read goes on behind this answer; its outcome shows in the sources the list polls.
           runInBackground('people.sync', opening, () => undefined);
-          return { ...last, version, sources: freshness() };
+          return { ...last, rows: preview ? preview.patch(last.rows) : last.rows, version, sources: freshness() };
         }
       }
       await opening;
@@ -548,7 +613,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       cache = { key, version, rows };
       return { rows, indexed };
     },
-    row: (id) => byId.get(id)?.row ?? null,
+    row: shown,
     adMatchFor(identity) {
       for (const id of matcher.candidates(identity)) {
         const row = byId.get(id)?.row;
@@ -575,7 +640,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       }
       // Not read now: the row keeps what the feed said; the detail panel shows the IdP's own error.
       if (engine.configured('idp')) await engine.readNow('idp', [idpKeyOf(ad)]).catch(() => undefined);
-      return byId.get(personId)?.row ?? null;
+      return shown(personId);
     },
     version: () => version,
     sources: freshness,
@@ -598,6 +663,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       facts.mitid = new Map();
       facts.idp = new Map();
       orphans = new Set();
+      preview = null;
       matcher = createIdentityMatcher(linkRuleFor);
       facts.mitidFor = matcher.matches;
       cache = null;
