@@ -246,6 +246,49 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     return parsed.success ? parsed.data : null;
   }
 
+  /** Links waiting to be written, the newest of each person's. */
+  const pendingLinks = new Map<string, PersonLink | null>();
+  let draining: Promise<void> | null = null;
+  let otherLinksCleared = false;
+  const kickLinks = (): Promise<void> =>
+    (draining ??= drainLinks().finally(() => {
+      draining = null;
+      if (pendingLinks.size > 0 && open) runInBackground('people-store.links', kickLinks(), () => undefined);
+    }));
+  /**
+   * Writes the waiting links a slice at a time, each slice its own transaction and turn of the queue: a
+   * refresh's facts, queued meanwhile, go between two slices, never behind 100,000 links (they are only
+   * a start's first look: a link not saved yet costs a preview, never a fact).
+   */
+  async function drainLinks(): Promise<void> {
+    while (pendingLinks.size > 0 && open) {
+      const part: [string, PersonLink | null][] = [];
+      for (const entry of pendingLinks) {
+        part.push(entry);
+        if (part.length >= LINK_SLICE) break;
+      }
+      for (const [person] of part) pendingLinks.delete(person);
+      await serial(async () => {
+        await yieldToLoop();
+        if (!open) return;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          // Another environment's links (other systems, stale anyway) go with the first save.
+          if (!otherLinksCleared) while (Number(clearOtherLinks.run(env).changes) > 0);
+          otherLinksCleared = true;
+          for (const [person, link] of part) {
+            if (link) putLink.run(env, person, link.uuid, link.idpKey);
+            else delLink.run(env, person);
+          }
+          db.exec('COMMIT');
+        } catch (e) {
+          if (db.isTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      });
+    }
+  }
+
   let pageClock = 0;
   return {
     record,
@@ -416,34 +459,12 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     },
 
     saveLinks(changes) {
-      // In transactions of their own, a slice each: a refresh's facts are never held up behind 100,000
-      // links (they are only a start's first look: a link not saved yet costs a preview, never a fact).
-      const list = [...changes];
-      const writes: Promise<void>[] = [];
-      for (let i = 0; i < Math.max(1, list.length); i += LINK_SLICE) {
-        const part = list.slice(i, i + LINK_SLICE);
-        writes.push(
-          serial(async () => {
-            // Each transaction its own turn of the event loop (a queue of them would run back to back).
-            await yieldToLoop();
-            if (!open) return;
-            db.exec('BEGIN IMMEDIATE');
-            try {
-              // Another environment's links (other systems, stale anyway) go with the first save.
-              if (i === 0) while (Number(clearOtherLinks.run(env).changes) > 0);
-              for (const [person, link] of part) {
-                if (link) putLink.run(env, person, link.uuid, link.idpKey);
-                else delLink.run(env, person);
-              }
-              db.exec('COMMIT');
-            } catch (e) {
-              if (db.isTransaction) db.exec('ROLLBACK');
-              throw e;
-            }
-          }),
-        );
+      // Later saves of a person win; one writer drains them (see drainLinks).
+      for (const [person, link] of changes) {
+        pendingLinks.delete(person);
+        pendingLinks.set(person, link);
       }
-      return Promise.all(writes).then(() => undefined);
+      return kickLinks();
     },
 
     close() {
