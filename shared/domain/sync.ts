@@ -74,4 +74,9 @@ export interface SourceChanges<F> {
   calls: Record<string, number>;
   /** How this was read, for the status line, by code (e.g. adDelta with its sweep interval). */
   method: SyncMethod;
+  /**
+   * Opaque to the engine: what the next start compares the system's first answer with before the facts
+   * load (MitID Erhverv: each summary in search order). Stored with the facts; kept when absent.
+   */
+  firstLook?: string;
 }

@@ -10,7 +10,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
-import { hasColumn, migrate, openDatabase } from './sqlite.ts';
+import { migrate, openDatabase } from './sqlite.ts';
 import { runInBackground } from '../background.ts';
 
 /**
@@ -56,11 +56,8 @@ export interface PeopleStore {
   page<T>(key: string, schema: z.ZodType<T>): T | null;
   /** Keep a list page for the next start (the newest few only); written behind the caller. */
   savePage(key: string, page: unknown): void;
-  /**
-   * A first look before the facts load (a start): each stored fact's probe (what `ApplyOptions.probeOf`
-   * made of it when it was written; '' for a fact stored without one).
-   */
-  probes(system: SyncSystem): Promise<Map<string, string>>;
+  /** What the system's last refresh left for the next start's first look (SourceChanges.firstLook), if any. */
+  firstLook(system: SyncSystem): string | null;
   /** These keys' stored facts, each parsed by `schema` (a fact that does not parse is left out). */
   factsOf<F>(system: SyncSystem, keys: Iterable<string>, schema: z.ZodType<F>): Map<string, Stamped<F>>;
   /** The stored facts with no place in the order (no sort key: e.g. AD's one fact per domain). */
@@ -95,8 +92,6 @@ export interface ApplyOptions<F> {
   onlyFacts?: boolean;
   /** Each fact's place in the order `load` returns them (e.g. a name key), so a start need not sort them. */
   sortKey?: (fact: F) => string | null;
-  /** What a start compares a fresh answer with before the facts load (e.g. a search summary's fields). */
-  probeOf?: (fact: F) => string;
 }
 
 /** What an earlier version stored as the method (a Danish sentence), and anything else that does not parse. */
@@ -170,10 +165,13 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       d.prepare('UPDATE people_sync SET method = ? WHERE method IS NOT NULL').run(JSON.stringify(LEGACY_METHOD));
     },
     (d) => {
-      // A start's first look: each fact's probe (facts written before have none and are not compared), and
-      // how each person was last merged, found by person, by identity and by IdP key.
-      if (!hasColumn(d, 'people_facts', 'probe')) d.exec("ALTER TABLE people_facts ADD COLUMN probe TEXT NOT NULL DEFAULT ''");
-      d.exec(`CREATE TABLE IF NOT EXISTS people_links (
+      // A start's first look: what each system's last refresh left to compare its next answer with (one
+      // text per system: read at once), and how each person was last merged, found by person, by identity
+      // and by IdP key.
+      d.exec(`CREATE TABLE IF NOT EXISTS people_first_look (
+          env TEXT NOT NULL, system TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (env, system)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS people_links (
           env TEXT NOT NULL, person TEXT NOT NULL, uuid TEXT, idp_key TEXT NOT NULL, PRIMARY KEY (env, person)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS people_links_uuid ON people_links (env, uuid);
@@ -184,11 +182,12 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
   const putPage = db.prepare('INSERT INTO people_pages (env, key, saved_at, data) VALUES (?, ?, ?, ?) ON CONFLICT(env, key) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data');
   const prunePages = db.prepare('DELETE FROM people_pages WHERE env <> ? OR key NOT IN (SELECT key FROM people_pages WHERE env = ? ORDER BY saved_at DESC LIMIT ?)');
   const put = db.prepare(
-    'INSERT INTO people_facts (env, system, key, read_at, data, sort_key, probe) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-      'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key, probe = excluded.probe',
+    'INSERT INTO people_facts (env, system, key, read_at, data, sort_key) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT(env, system, key) DO UPDATE SET read_at = excluded.read_at, data = excluded.data, sort_key = excluded.sort_key',
   );
-  const probesOf = db.prepare('SELECT key, probe FROM people_facts WHERE env = ? AND system = ?');
-  probesOf.setReturnArrays(true);
+  const getFirstLook = db.prepare('SELECT data FROM people_first_look WHERE env = ? AND system = ?');
+  const putFirstLook = db.prepare('INSERT INTO people_first_look (env, system, data) VALUES (?, ?, ?) ON CONFLICT(env, system) DO UPDATE SET data = excluded.data');
+  const clearOtherFirstLook = db.prepare('DELETE FROM people_first_look WHERE system = ? AND env <> ?');
   const oneFact = db.prepare('SELECT read_at, data FROM people_facts WHERE env = ? AND system = ? AND key = ?');
   const noSortKey = db.prepare("SELECT key, read_at, data FROM people_facts WHERE env = ? AND system = ? AND sort_key = ''");
   const allLinks = db.prepare('SELECT person, uuid, idp_key FROM people_links WHERE env = ?');
@@ -357,6 +356,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             // environment's facts (stale anyway). Upserting over the old rows is cheaper than deleting all.
             while (Number(clearOthers.run(system, env).changes) > 0) await slice();
             clearOtherSync.run(system, env);
+            clearOtherFirstLook.run(system, env);
             const fresh = new Set(changes.upserts.map((u) => u.key));
             const gone: string[] = [];
             for (const r of keysOf.iterate(env, system)) {
@@ -370,13 +370,14 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             }
           }
           for (const u of changes.upserts) {
-            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '', opts.probeOf?.(u.fact) ?? '');
+            put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '');
             if (++n % SLICE === 0) await slice();
           }
           for (const key of changes.deletes) {
             del.run(env, system, key);
             if (++n % SLICE === 0) await slice();
           }
+          if (changes.firstLook !== undefined) putFirstLook.run(env, system, changes.firstLook);
           if (!opts.onlyFacts) putSync.run(
             env,
             system,
@@ -394,19 +395,10 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       });
     },
 
-    async probes(system) {
-      // In slices (a start loads them while MitID Erhverv's search is on its way), on a statement of its own.
-      const out = new Map<string, string>();
-      let n = 0;
-      for (const raw of probesOf.iterate(env, system)) {
-        const [key, probe] = raw as unknown as unknown[];
-        if (typeof key === 'string' && typeof probe === 'string') out.set(key, probe);
-        if (++n % (SLICE * 2) === 0) {
-          await yieldToLoop();
-          if (!open) return new Map();
-        }
-      }
-      return out;
+    firstLook(system) {
+      if (!open) return null;
+      const data = (getFirstLook.get(env, system) as { data?: unknown } | undefined)?.data;
+      return typeof data === 'string' ? data : null;
     },
 
     factsOf<F>(system: SyncSystem, keys: Iterable<string>, schema: z.ZodType<F>) {

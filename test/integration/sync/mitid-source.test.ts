@@ -11,7 +11,6 @@ import {
   MITID_AUTHENTICATORS_CALL,
   MITID_IDENTITY_CALL,
   MITID_SEARCH_CALL,
-  mitidProbe,
 } from '../../../src-main/services/people/sync/mitid-source.ts';
 import type { MitIdSimulator } from '../../../src-main/training/mitid-sim/index.ts';
 import type { SimIdentity } from '../../../src-main/training/mitid-sim/state.ts';
@@ -144,7 +143,7 @@ describe('the MitID Erhverv adapter', () => {
     expect(quiet.method).toMatchObject({ code: 'mitidRead', params: { revalidated: budgetForInterval / 2, stopped: false, failed: 0 } });
   });
 
-  it('at a start shows what the search changed right after it, told by the stored probes, before the facts are in or any identity is read', async () => {
+  it('at a start shows what the search changed right after it, told against the last search, before the facts are in or any identity is read', async () => {
     const source = createMitIdSource(client, { callsPerMinute: RATE });
     const store = new MemoryFacts<MitIdFacts>();
     const full = await source.refresh(null, store, testContext(undefined, store as MemoryFacts<unknown>));
@@ -152,13 +151,14 @@ describe('the MitID Erhverv adapter', () => {
     const all = sim.state.all();
     const suspended = all.slice(0, 5);
     for (const i of suspended) i.status = 'Suspended';
-    // Changed too, but stored without a probe (by an earlier version): the facts tell, after the preview.
-    const unprobed = all[5]!;
-    unprobed.status = 'Suspended';
+    // Held but not in the last search (read since, as a create written through): previewed only if changed.
+    const [sinceChanged, sinceSame] = [all[5]!, all[6]!];
+    sinceChanged.status = 'Suspended';
+    const last = full.firstLook!.split('\n').filter((l) => !l.startsWith(sinceChanged.uuid) && !l.startsWith(sinceSame.uuid)).join('\n');
     const created = sim.state.insert({ givenName: 'Ny', surname: 'Person', emailAddress: 'ny@kommune.dk', cprNumber: fakeCpr(N + 1) });
     const asked: string[][] = [];
     const look = {
-      probes: async () => new Map([...store.keys()].map((k) => [k, k === unprobed.uuid ? '' : mitidProbe(store.get(k)!.fact.summary)])),
+      firstLook: () => last,
       facts: (keys: readonly string[]) => {
         asked.push([...keys]);
         return new Map(keys.flatMap((k) => (store.get(k) ? [[k, store.get(k)!] as const] : [])));
@@ -172,17 +172,17 @@ describe('the MitID Erhverv adapter', () => {
       shown(c);
     };
     sim.resetStats();
-    await source.refresh(full.cursor, store, ctx);
+    const answer = await source.refresh(full.cursor, store, ctx);
     // Shown once, after the search and before any identity was read.
     expect(callsAtPreview).toEqual([{ [MITID_SEARCH_CALL]: 1 }]);
     const previewed = new Map(ctx.previewed[0]!.upserts.map((u) => [u.key, u.fact as MitIdFacts]));
-    expect([...previewed.keys()].sort()).toEqual([...suspended.map((i) => i.uuid), created.uuid].sort());
-    for (const i of suspended) expect(previewed.get(i.uuid)).toMatchObject({ summary: { status: 'Suspended' }, localIds: store.get(i.uuid)!.fact.localIds, detailsPending: true });
+    expect([...previewed.keys()].sort()).toEqual([...suspended.map((i) => i.uuid), sinceChanged.uuid, created.uuid].sort());
+    for (const i of [...suspended, sinceChanged]) expect(previewed.get(i.uuid)).toMatchObject({ summary: { status: 'Suspended' }, localIds: store.get(i.uuid)!.fact.localIds, detailsPending: true });
     expect(previewed.get(created.uuid)).toMatchObject({ summary: { givenName: 'Ny' }, localIds: null, allowSigning: null });
-    // Only the changed identities' stored facts were looked up, not all 2,000.
-    expect(asked.map((keys) => keys.sort())).toEqual([suspended.map((i) => i.uuid).sort()]);
-    // The refresh's own answer, told against the facts, has the unprobed change too.
-    expect(ctx.handedEarly[0]!.upserts.map((u) => u.key)).toContain(unprobed.uuid);
+    // Only the stored facts of those were looked up, not all 2,000.
+    expect(asked.map((keys) => [...keys].sort())).toEqual([[...suspended.map((i) => i.uuid), sinceChanged.uuid, sinceSame.uuid, created.uuid].sort()]);
+    // The answer leaves this search for the next start, a line per identity in search order.
+    expect(answer.firstLook?.split('\n').map((l) => l.split('\t')[0])).toEqual(sim.state.all().map((i) => i.uuid));
   });
 
   it('slows down in a 429 storm instead of hammering, honours Retry-After, and reads what waited afterwards', async () => {

@@ -110,12 +110,12 @@ describe('the people facts store', () => {
     s.close();
   });
 
-  it('gives a start its first look without loading the facts: probes, facts by key, the unordered ones, and the saved links', async () => {
+  it('gives a start its first look without loading the facts: the last refresh\'s text, facts by key, the unordered ones, and the saved links', async () => {
     const file = fresh();
     const s = openPeopleStore(file, 'env-a');
     const sortKey = (f: { name: string }) => (f.name === 'navn 0' ? null : f.name);
-    await s.apply('mitid', full(30), at, { sortKey, probeOf: (f) => `p${f.n}` });
-    // A fact written without a probe (as by an earlier version) says so with ''.
+    await s.apply('mitid', { ...full(30), firstLook: 'første' }, at, { sortKey });
+    // An answer without a first look (a readNow, a paused refresh) keeps the one held.
     await s.apply('mitid', { ...full(0), mode: 'delta', upserts: [{ key: 'k5', fact: { name: 'navn 5', n: 5 }, readAt: at }], cursor: 'c2' }, at, { sortKey });
     // Another environment's links go with the first save in this one.
     const other = openPeopleStore(file, 'env-b');
@@ -131,10 +131,9 @@ describe('the people facts store', () => {
     s.close();
 
     const again = openPeopleStore(file, 'env-a');
-    const probes = await again.probes('mitid');
-    expect(probes.size).toBe(30);
-    expect(probes.get('k7')).toBe('p7');
-    expect(probes.get('k5')).toBe('');
+    expect(again.firstLook('mitid')).toBe('første');
+    expect(again.firstLook('ad')).toBeNull();
+    expect(openPeopleStore(file, 'env-b').firstLook('mitid')).toBeNull();
     expect([...again.factsOf('mitid', ['k3', 'k9', 'absent'], Fact)]).toEqual([
       ['k3', { fact: { name: 'navn 3', n: 3 }, readAt: at }],
       ['k9', { fact: { name: 'navn 9', n: 9 }, readAt: at }],

@@ -22,8 +22,6 @@ export interface SourceSpec<F> {
   after?: readonly SyncSystem[];
   /** The order facts are stored in and restored in (the list's name order: a start need not sort). */
   sortKey?: (fact: F) => string | null;
-  /** Stored beside each fact: what a start compares a fresh answer with before the facts load (StoredLook). */
-  probeOf?: (fact: F) => string;
 }
 
 /** Changes shown before the stored facts are in (SyncContext.preview); null: the system's preview is over. */
@@ -173,11 +171,10 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
     preview: (c) => preview(system, st, c),
   });
 
-  /** The store's first look at a system: the probes read once, from when first asked; facts by key. */
+  /** The store's first look at a system: what its last refresh left, and facts by key. */
   function lookOf(system: SyncSystem, st: SystemState, store: PeopleStore): StoredLook {
-    let probes: Promise<Map<string, string>> | null = null;
     return {
-      probes: () => (probes ??= store.probes(system)),
+      firstLook: () => store.firstLook(system),
       facts: (keys) => store.factsOf(system, keys, st.spec.schema),
     };
   }
@@ -240,7 +237,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       }
       st.cursor = changes.cursor;
       try {
-        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}), ...(st.spec.probeOf ? { probeOf: st.spec.probeOf } : {}) });
+        await opts.store?.apply(system, changes, at, { onlyFacts, ...(st.spec.sortKey ? { sortKey: st.spec.sortKey } : {}) });
       } catch {
         // The facts are in memory; a store that cannot be written only costs a slower next start (its
         // previous facts and cursor stay together, so the next start's delta is still right).

@@ -40,9 +40,9 @@ export interface SyncContext {
    */
   early(changes: Pick<SourceChanges<unknown>, 'upserts' | 'deletes'>): Promise<void>;
   /**
-   * At a start, before `adopted()`: a first look at what the store holds for this system (its facts' probes,
-   * and facts by key), so what changed can be shown before every fact is loaded. Null once the facts are in,
-   * or with nothing stored.
+   * At a start, before `adopted()`: a first look at what the store holds for this system (what its last
+   * refresh left to compare with, and facts by key), so what changed can be shown before every fact is
+   * loaded. Null once the facts are in, or with nothing stored.
    */
   stored(): StoredLook | null;
   /**
@@ -54,8 +54,8 @@ export interface SyncContext {
 
 /** What a start may consult of the store before the facts load (see SyncContext.stored). */
 export interface StoredLook {
-  /** The probe stored with each fact (the system's `probeOf`; '' for a fact stored without one), read once. */
-  probes(): Promise<ReadonlyMap<string, string>>;
+  /** What the system's last refresh left for this (its answer's `firstLook`), if anything. */
+  firstLook(): string | null;
   /** These keys' stored facts (parsed; a key not held is left out). */
   facts(keys: readonly string[]): ReadonlyMap<string, Stamped<unknown>>;
 }

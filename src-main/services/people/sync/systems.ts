@@ -10,7 +10,7 @@ import { danishNameKey } from '../index/slices.ts';
 import { AdFact, createAdSource, isPerson } from './ad-source.ts';
 import type { SourceSpec } from './engine.ts';
 import { createIdpSource } from './idp-source.ts';
-import { createMitIdSource, mitidProbe } from './mitid-source.ts';
+import { createMitIdSource } from './mitid-source.ts';
 import type { SyncSystem } from './source.ts';
 
 export const AD_INTERVAL_MS = 60_000;
@@ -38,7 +38,7 @@ export function syncSystemsFor(conn: Connections, settings: SyncSettings = {}): 
     };
     if (conn.mitid) {
       const source = createMitIdSource(conn.mitid, { callsPerMinute: settings.mitidCallsPerMinute });
-      systems.mitid = { source, schema: MitIdFacts, intervalMs: MITID_INTERVAL_MS, probeOf: (f: MitIdFacts) => mitidProbe(f.summary) } as SourceSpec<unknown>;
+      systems.mitid = { source, schema: MitIdFacts, intervalMs: MITID_INTERVAL_MS } as SourceSpec<unknown>;
     }
     if (conn.idp) {
       systems.idp = { source: createIdpSource(conn.idp), schema: IdpPerson, intervalMs: IDP_INTERVAL_MS } as SourceSpec<unknown>;
