@@ -269,15 +269,22 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
 
   const linkOf = (ad: PersonSummary): PersonLink => ({ uuid: matcher.matches.get(ad.id) ?? null, idpKey: idpKeyOf(ad) });
   /** Save which identity and IdP key each person was merged with, for the next start's preview. */
-  function saveLinks(changes: Map<string, PersonLink | null>): void {
-    if (changes.size === 0 || !opts.store) return;
-    runInBackground('people.links', opts.store.saveLinks(changes), () => undefined);
+  function saveLinks(changes: Map<string, PersonLink | null>): Promise<void> {
+    if (changes.size === 0 || !opts.store) return Promise.resolve();
+    return writing(opts.store.saveLinks(changes).catch(() => undefined));
   }
+  /** Link writes under way (idle waits for them). */
+  const writes = new Set<Promise<void>>();
+  const writing = (p: Promise<void>): Promise<void> => {
+    writes.add(p);
+    return p.finally(() => writes.delete(p));
+  };
   /** People whose links a partial rebuild saved (while a whole one's are told apart). */
   const relinked = new Set<string>();
   /** After a whole rebuild: the links that differ from the saved ones, told apart and saved in slices. */
   async function saveAllLinks(): Promise<void> {
-    if (!opts.store) return;
+    // Not before MitID Erhverv is in (a first read): every link would change again when it is.
+    if (!opts.store || (!mitidLoaded && engine.configured('mitid'))) return;
     const saved = opts.store.links();
     let changes = new Map<string, PersonLink | null>();
     const sliceDone = slicer(5_000);
@@ -287,10 +294,9 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       if (saved.get(id) !== linkText(l)) changes.set(id, l);
       saved.delete(id);
       if (sliceDone()) {
-        // Saved as they are told apart: never 100,000 links waiting in memory.
-        saveLinks(changes);
+        // Saved as they are told apart, each slice written before the next: never 100,000 links waiting.
+        await saveLinks(changes);
         changes = new Map();
-        await pause();
         if (closed) return;
       }
     }
@@ -300,7 +306,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       const ad = people.get(id);
       changes.set(id, ad ? linkOf(ad) : null);
     }
-    saveLinks(changes);
+    await saveLinks(changes);
   }
 
   /** Facts mirrored whose rows are not merged yet (a restore hands over every system before one merge). */
@@ -354,7 +360,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     byId.clear();
     for (const e of entries) byId.set(e.row.id, e);
     bump();
-    background(saveAllLinks());
+    background(writing(saveAllLinks()));
     background(foldAhead(sorted));
   }
 
@@ -405,7 +411,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       links.set(id, ad ? linkOf(ad) : null);
       relinked.add(id);
     }
-    saveLinks(links);
+    background(saveLinks(links));
     for (const uuid of orphanDirty) {
       const m = facts.mitid.get(uuid);
       replaced.set(`mitid:${uuid}`, m && orphans.has(uuid) ? entryOf(null, tagged(orphanRow(m), null)) : null);
@@ -597,6 +603,8 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     async idle() {
       await started?.catch(() => undefined);
       await engine.idle();
+      // What a merge left to write behind it (the links for the next start).
+      while (writes.size > 0) await Promise.all([...writes]).catch(() => undefined);
     },
     query(q, scope) {
       const key = JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
