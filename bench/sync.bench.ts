@@ -174,6 +174,7 @@ const bench: Benchmark = {
       const fullMs = performance.now() - f0;
       await core.people().idle();
       const fullAllMs = performance.now() - f0;
+      console.log(`  højeste RSS efter den fulde læsning: ${round(process.resourceUsage().maxRSS / 1024, 0)} MB`);
       const polled = await w.stop();
       const firstCalls = await calls();
       const [ad0, mitid0, idp0] = (await call(core, 'people.syncStatus', {}, who)).sources;
@@ -237,6 +238,7 @@ const bench: Benchmark = {
       await client.close();
       console.log(`  én søgning (reference): ${streamed} identiteter på ${round(searchMs, 0)} ms`);
       const peakAfterFull = round(process.resourceUsage().maxRSS / 1024, 0);
+      console.log(`  højeste RSS indtil nu (fuld læsning og 50 ændringer): ${peakAfterFull} MB`);
       await core.close();
 
       // 3. Warm start: 50 more changes in each system while the console is closed, then a new console.
