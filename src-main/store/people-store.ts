@@ -10,7 +10,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
-import { migrate, openDatabase } from './sqlite.ts';
+import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 import { runInBackground } from '../background.ts';
 
 /**
@@ -270,8 +270,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       await serial(async () => {
         await yieldToLoop();
         if (!open) return;
-        db.exec('BEGIN IMMEDIATE');
-        try {
+        inTransaction(db, () => {
           // Another environment's links (other systems, stale anyway) go with the first save.
           if (!otherLinksCleared) while (Number(clearOtherLinks.run(env).changes) > 0);
           otherLinksCleared = true;
@@ -279,11 +278,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             if (link) putLink.run(env, person, link.uuid, link.idpKey);
             else delLink.run(env, person);
           }
-          db.exec('COMMIT');
-        } catch (e) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
+        });
       });
     }
   }
