@@ -70,9 +70,11 @@ const cancelledError = () => new ConsoleError('cancelled', 'Opdateringen fra Mit
  */
 function searchPreview(diff: SearchDiff, searched: ReadonlyMap<string, MitIdIdentitySummary>, look: StoredLook, readAt: string): Pick<SourceChanges<MitIdFacts>, 'upserts' | 'deletes'> {
   const upserts: SourceChanges<MitIdFacts>['upserts'] = [];
+  // Once each (a search retried half-way streams some identities twice).
+  const keys = [...new Set([...diff.changed, ...diff.fresh])];
   // Parsed by the system's schema on the way out of the store.
-  const held = look.facts([...diff.changed, ...diff.fresh]) as ReadonlyMap<string, { fact: MitIdFacts; readAt: string }>;
-  for (const uuid of [...diff.changed, ...diff.fresh]) {
+  const held = look.facts(keys) as ReadonlyMap<string, { fact: MitIdFacts; readAt: string }>;
+  for (const uuid of keys) {
     const s = searched.get(uuid)!;
     const h = held.get(uuid);
     // Not in the last search but held (read since, e.g. a create written through): only if it differs.
