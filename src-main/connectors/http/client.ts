@@ -9,7 +9,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import pLimit from 'p-limit';
 import { ConsoleError } from '../../../shared/errors.ts';
 import { insecureUrlProblem } from '../../../shared/domain/settings.ts';
-import { AttemptFailure, cancelled, excerpt, transportFailure, unavailableAnswer, unexpectedAnswer } from './errors.ts';
+import { AttemptFailure, cancelled, closedUnderUs, excerpt, transportFailure, unavailableAnswer, unexpectedAnswer } from './errors.ts';
 import { CircuitBreaker, withRetry, type BreakerOptions, type RetryEvent, type RetryPolicy } from './resilience.ts';
 import type { HttpSystem } from './system.ts';
 import { tlsOptions, type CaBundle, type ClientPkcs12 } from './tls.ts';
@@ -214,17 +214,7 @@ export class HttpClient implements Exchange {
     follow?.addEventListener('abort', onCallerAbort, { once: true });
     const started = Date.now();
     try {
-      const res = await this.ax.request<D>({
-        method: req.method,
-        url: req.path,
-        ...(req.query ? { params: req.query } : {}),
-        data: req.body === undefined ? undefined : JSON.stringify(req.body),
-        headers: { ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...req.headers },
-        timeout: timeoutMs,
-        responseType: stream ? 'stream' : 'text',
-        transformResponse: [(d: unknown) => d],
-        signal: req.signal && stream ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal,
-      });
+      const res = await this.request<D>(req, stream, timeoutMs, deadline.signal);
       return { res, started };
     } catch (e) {
       const f = transportFailure(this.system, e, { timeoutMs, signal: req.signal, deadline: deadline.signal, clientCertificate: this.o.clientCertificate !== undefined });
@@ -235,6 +225,37 @@ export class HttpClient implements Exchange {
       clearTimeout(timer);
       follow?.removeEventListener('abort', onCallerAbort);
     }
+  }
+
+  /**
+   * The exchange itself. A read sent on a kept-alive connection that the server closed just then (it closes
+   * idle ones after a while) is sent once more on a new one: the server never read it, so it says nothing
+   * of the server's health, and without this it would count as unavailability (a MitID Erhverv refresh
+   * paused for a minute after one). Only reads: a write is never sent twice by this layer.
+   */
+  private async request<D>(req: HttpRequest, stream: boolean, timeoutMs: number, deadline: AbortSignal): Promise<AxiosResponse<D>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce<D>(req, stream, timeoutMs, deadline);
+      } catch (e) {
+        if (attempt > 0 || req.method !== 'GET' || !closedUnderUs(e) || deadline.aborted || req.signal?.aborted) throw e;
+        this.emit({ type: 'request', method: req.method, path: req.path, note: 'kept-alive connection closed by the server; sent again' });
+      }
+    }
+  }
+
+  private sendOnce<D>(req: HttpRequest, stream: boolean, timeoutMs: number, deadline: AbortSignal): Promise<AxiosResponse<D>> {
+    return this.ax.request<D>({
+      method: req.method,
+      url: req.path,
+      ...(req.query ? { params: req.query } : {}),
+      data: req.body === undefined ? undefined : JSON.stringify(req.body),
+      headers: { ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...req.headers },
+      timeout: timeoutMs,
+      responseType: stream ? 'stream' : 'text',
+      transformResponse: [(d: unknown) => d],
+      signal: req.signal && stream ? AbortSignal.any([req.signal, deadline]) : deadline,
+    });
   }
 
   /** Unavailability counts against the circuit; a TLS refusal is an answer; a cancel says nothing. */

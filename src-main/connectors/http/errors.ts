@@ -83,6 +83,12 @@ export function transportFailure(system: HttpSystem, e: unknown, ctx: TransportC
   return new AttemptFailure(new ConsoleError(system.unavailable, `${system.name} svarer ikke (forbindelsen blev afbrudt)`, { reason: 'connection', netCode: code || undefined }).withKey('httpConnectionLost', { system: system.name }), true);
 }
 
+/** A call sent on a kept-alive connection the server had closed (Node's `reusedSocket`): it was never read. */
+export function closedUnderUs(e: unknown): boolean {
+  const err = e as { code?: unknown; request?: { reusedSocket?: unknown } } | null;
+  return err?.request?.reusedSocket === true && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+}
+
 /** An answer that says "not now" (503 and friends): retriable, outcome unknown. */
 export function unavailableAnswer(system: HttpSystem, status: number, retryAfter?: string): ConsoleError {
   return new ConsoleError(system.unavailable, `${system.name} svarer ikke (${status})`, retryAfter === undefined ? { status } : { status, retryAfter }).withKey('httpUnavailableStatus', { system: system.name, status });

@@ -97,6 +97,12 @@ export class MitIdSimFaults {
    * Retry-After header when `retryAfterSeconds` > 0. The token call is spared. Set with `forMs`.
    */
   storm = { status: 429 as 429 | 503, untilMs: 0, retryAfterSeconds: 0, endpoints: 'all' as 'all' | 'reads' };
+  /**
+   * The next N calls that arrive on a kept-alive connection which has served a call already find it closed
+   * (as a server closing an idle connection just as the client sends on it): the connection is dropped and
+   * the call is neither read nor counted.
+   */
+  closeReusedConnections = 0;
 
   random: () => number;
   /** Set by the server: invalidates every token issued so far. */
@@ -132,6 +138,7 @@ export class MitIdSimFaults {
     this.subjectNameIdMatch = 'case-insensitive';
     this.rejectUnknownFields = true;
     this.storm = { status: 429, untilMs: 0, retryAfterSeconds: 0, endpoints: 'all' };
+    this.closeReusedConnections = 0;
   }
 
   /** Starts a storm now, for `forMs`. */

@@ -611,6 +611,8 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
     }
   }
 
+  /** Calls served on each kept-alive connection (faults.closeReusedConnections). */
+  const callsOn = new WeakMap<object, number>();
   const server = https.createServer(
     {
       key: serverCert.keyPem,
@@ -620,6 +622,13 @@ export async function startMitIdSimulator(opts: MitIdSimulatorOptions = {}): Pro
       rejectUnauthorized: true,
     },
     (req, res) => {
+      const served = callsOn.get(req.socket) ?? 0;
+      callsOn.set(req.socket, served + 1);
+      if (served > 0 && faults.closeReusedConnections > 0) {
+        faults.closeReusedConnections--;
+        req.socket.destroy();
+        return;
+      }
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
       handle(req, res)

@@ -94,6 +94,37 @@ describe('token', () => {
   });
 });
 
+describe('kept-alive connections', () => {
+  const resent = (events: TransportEvent[]) => events.filter((e) => e.type === 'request' && 'note' in e && e.note?.includes('sent again'));
+
+  it('sends a read once more on a new connection when the server had closed the kept-alive one, and counts no unavailability', async () => {
+    const events: TransportEvent[] = [];
+    const c = client({ onEvent: (e) => events.push(e), breaker: { failureThreshold: 1, cooldownMs: 60_000 } });
+    const i = sim.state.insert({ givenName: 'Kim', surname: 'Holm', emailAddress: 'kh@kommune.dk', cprNumber: fakeCpr(20) });
+    await c.getIdentity(i.uuid);
+    sim.faults.closeReusedConnections = 1;
+    sim.resetStats();
+    await expect(c.getIdentity(i.uuid)).resolves.toMatchObject({ uuid: i.uuid });
+    // The server closed the connection (the fault was used) and read the call once, on the new one.
+    expect(sim.faults.closeReusedConnections).toBe(0);
+    expect(sim.stats.calls['GET /identity/employee/{uuid}']).toBe(1);
+    expect(resent(events)).toHaveLength(1);
+    // One failure would have opened this breaker: none was counted.
+    expect(c.circuit).toBe('closed');
+  });
+
+  it('never sends a create again on its own: the create guard decides, from what MitID Erhverv holds', async () => {
+    const events: TransportEvent[] = [];
+    const c = client({ onEvent: (e) => events.push(e) });
+    await c.getIdentity(sim.state.insert({ givenName: 'Kim', surname: 'Holm', emailAddress: 'kh@kommune.dk', cprNumber: fakeCpr(21) }).uuid);
+    sim.faults.closeReusedConnections = 1;
+    await c.createIdentity(person(22)).catch(() => undefined);
+    expect(sim.faults.closeReusedConnections).toBe(0);
+    expect(resent(events)).toEqual([]);
+    expect(sim.createCount).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('a create is never repeated blindly', () => {
   it('reconciles a create whose answer was lost (applied, then the connection dropped)', async () => {
     const events: TransportEvent[] = [];
