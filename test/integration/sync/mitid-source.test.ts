@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MitIdErhvervClient } from '../../../src-main/connectors/mitid-erhverv/index.ts';
 import type { MitIdFacts } from '../../../src-main/services/people/index/merge.ts';
+import { SearchDiff, searchLookText } from '../../../src-main/services/people/sync/search-look.ts';
+import type { MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
 import {
   createMitIdSource,
   MITID_AUTHENTICATORS_CALL,
@@ -154,7 +156,7 @@ describe('the MitID Erhverv adapter', () => {
     // Held but not in the last search (read since, as a create written through): previewed only if changed.
     const [sinceChanged, sinceSame] = [all[5]!, all[6]!];
     sinceChanged.status = 'Suspended';
-    const last = full.firstLook!.split('\n').filter((l) => !l.startsWith(sinceChanged.uuid) && !l.startsWith(sinceSame.uuid)).join('\n');
+    const last = searchLookText(new Map(full.upserts.filter((u) => u.key !== sinceChanged.uuid && u.key !== sinceSame.uuid).map((u) => [u.key, u.fact.summary])));
     const created = sim.state.insert({ givenName: 'Ny', surname: 'Person', emailAddress: 'ny@kommune.dk', cprNumber: fakeCpr(N + 1) });
     const asked: string[][] = [];
     const look = {
@@ -181,8 +183,12 @@ describe('the MitID Erhverv adapter', () => {
     expect(previewed.get(created.uuid)).toMatchObject({ summary: { givenName: 'Ny' }, localIds: null, allowSigning: null });
     // Only the stored facts of those were looked up, not all 2,000.
     expect(asked.map((keys) => [...keys].sort())).toEqual([[...suspended.map((i) => i.uuid), sinceChanged.uuid, sinceSame.uuid, created.uuid].sort()]);
-    // The answer leaves this search for the next start, a line per identity in search order.
-    expect(answer.firstLook?.split('\n').map((l) => l.split('\t')[0])).toEqual(sim.state.all().map((i) => i.uuid));
+    // The answer leaves this search for the next start: told against the search it is of, none changed.
+    const searchedNow: MitIdIdentitySummary[] = [];
+    await client.searchAll((s) => void searchedNow.push(s));
+    expect(searchedNow).toHaveLength(sim.state.all().length);
+    const next = SearchDiff.of(answer.firstLook!)!;
+    expect(searchedNow.filter((s) => next.check(s.uuid, s) !== 'same')).toEqual([]);
   });
 
   it('slows down in a 429 storm instead of hammering, honours Retry-After, and reads what waited afterwards', async () => {

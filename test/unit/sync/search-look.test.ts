@@ -1,26 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { MitIdIdentitySummary } from '../../../shared/mitid/domain.ts';
-import { SearchDiff, searchLookText, summaryProbe } from '../../../src-main/services/people/sync/search-look.ts';
+import { SearchDiff, searchLookText, summaryHash } from '../../../src-main/services/people/sync/search-look.ts';
 
 // What a start tells MitID Erhverv's changed summaries by, before the stored facts load.
 const base: MitIdIdentitySummary = { uuid: 'u-1', id: 7, status: 'Active', givenName: 'Anna', surname: 'Berg', cprNumber: '0101901234', emailAddress: 'anna@kommune.dk', rid: null };
 const summaries = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`u-${i}`, { ...base, uuid: `u-${i}`, id: i, emailAddress: `p${i}@kommune.dk` }] as const));
 
 function diffOf(last: Map<string, MitIdIdentitySummary>, now: Map<string, MitIdIdentitySummary>): { fresh: string[]; changed: string[] } {
-  const d = new SearchDiff(searchLookText(last));
-  for (const [uuid, s] of now) d.check(uuid, s);
-  return { fresh: [...d.fresh].sort(), changed: [...d.changed].sort() };
+  const d = SearchDiff.of(searchLookText(last))!;
+  const told = { new: [] as string[], changed: [] as string[], same: [] as string[] };
+  for (const [uuid, s] of now) told[d.check(uuid, s)].push(uuid);
+  return { fresh: told.new.sort(), changed: told.changed.sort() };
 }
 
 describe('the last search as a start compares with it', () => {
   it('tells every field the list shows apart, and null from empty, across field boundaries', () => {
-    expect(summaryProbe({ ...base })).toBe(summaryProbe(base));
+    expect(summaryHash({ ...base })).toBe(summaryHash(base));
     const changes: Partial<MitIdIdentitySummary>[] = [
       { status: 'Suspended' }, { givenName: 'Anne' }, { surname: 'Bergh' }, { emailAddress: 'anna.berg@kommune.dk' },
       { id: 8 }, { id: null }, { rid: '12345' }, { givenName: 'Ann', surname: 'aBerg' }, { rid: '' }, { emailAddress: null },
     ];
-    const probes = new Set([summaryProbe(base), ...changes.map((c) => summaryProbe({ ...base, ...c }))]);
-    expect(probes.size).toBe(changes.length + 1);
+    const hashes = new Set([summaryHash(base), ...changes.map((c) => summaryHash({ ...base, ...c }))]);
+    expect(hashes.size).toBe(changes.length + 1);
+    // The CPR number is not in the look (see summaryHash).
+    expect(summaryHash({ ...base, cprNumber: '0202901234' })).toBe(summaryHash(base));
   });
 
   it('finds the changed and the new, in the same order, with identities inserted or deleted, and in another order', () => {
@@ -42,5 +45,12 @@ describe('the last search as a start compares with it', () => {
     const reversed = new Map([...same].reverse());
     expect(diffOf(last, reversed)).toEqual({ fresh: [], changed: ['u-10', 'u-999'] });
     expect(diffOf(new Map(), same).fresh).toHaveLength(1_000);
+  });
+
+  it('is no look when the text is not one (an earlier version\'s, or cut short)', () => {
+    const text = searchLookText(summaries(10));
+    expect(SearchDiff.of('u-1\tAnna')).toBeNull();
+    expect(SearchDiff.of(text.slice(0, -8))).toBeNull();
+    expect(SearchDiff.of(text)).not.toBeNull();
   });
 });
