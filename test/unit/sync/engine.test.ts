@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncEngine, FIRST_LOOK_WAIT_MS, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
 import { openPeopleStore } from '../../../src-main/store/people-store.ts';
 import type { SyncSystem } from '../../../src-main/services/people/sync/source.ts';
-import { memorySystem } from './memory-system.ts';
+import { aroundRefresh, memorySystem } from './memory-system.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -145,16 +145,13 @@ describe('the sync engine', () => {
     await readAndClose(file, { ad: spec(ad.source) });
     ad.set('p1', { v: 1000 });
     const seen: { cursor: string | null; heldWhenAsked: number; heldWhenAdopted: number }[] = [];
-    const watched = {
-      ...ad.source,
-      async refresh(cursor: string | null, known: Parameters<typeof ad.source.refresh>[1], ctx: Parameters<typeof ad.source.refresh>[2]) {
-        const heldWhenAsked = known.size();
-        const answer = await ad.source.refresh(cursor, known, ctx);
-        await ctx.adopted();
-        seen.push({ cursor, heldWhenAsked, heldWhenAdopted: known.size() });
-        return answer;
-      },
-    };
+    const watched = aroundRefresh(ad.source, async (own, cursor, known, ctx) => {
+      const heldWhenAsked = known.size();
+      const answer = await own(cursor, known, ctx);
+      await ctx.adopted();
+      seen.push({ cursor, heldWhenAsked, heldWhenAdopted: known.size() });
+      return answer;
+    });
     const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(watched) }, onChange: async () => {} });
     const restoring = second.restore();
     await second.refreshSystem('ad');
@@ -211,21 +208,15 @@ describe('the sync engine', () => {
     await readAndClose(file, { ad: spec(ad.source), mitid: spec(mitid.source) });
     ad.set('p1', { v: 100 });
     const events: string[] = [];
-    const awaiting = {
-      ...ad.source,
-      async refresh(cursor: string | null, known: Parameters<typeof ad.source.refresh>[1], ctx: Parameters<typeof ad.source.refresh>[2]) {
-        await ctx.adopted();
-        return ad.source.refresh(cursor, known, ctx);
-      },
-    };
-    const failing = {
-      ...mitid.source,
-      async refresh(cursor: string | null, known: Parameters<typeof mitid.source.refresh>[1], ctx: Parameters<typeof mitid.source.refresh>[2]) {
-        ctx.preview({ upserts: [{ key: 'p2', fact: { v: 22 }, readAt: new Date(ctx.now()).toISOString() }], deletes: [] });
-        await ctx.adopted();
-        throw new Error('MitID Erhverv svarede ikke');
-      },
-    };
+    const awaiting = aroundRefresh(ad.source, async (own, cursor, known, ctx) => {
+      await ctx.adopted();
+      return own(cursor, known, ctx);
+    });
+    const failing = aroundRefresh(mitid.source, async (_own, _cursor, _known, ctx) => {
+      ctx.preview({ upserts: [{ key: 'p2', fact: { v: 22 }, readAt: new Date(ctx.now()).toISOString() }], deletes: [] });
+      await ctx.adopted();
+      throw new Error('MitID Erhverv svarede ikke');
+    });
     const second = createSyncEngine({
       store: openPeopleStore(file, 'x'),
       systems: { ad: spec(awaiting), mitid: spec(failing) },

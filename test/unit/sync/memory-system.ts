@@ -81,3 +81,10 @@ export function memorySystem<F>(system: SyncSystem, initial: Iterable<[string, F
   };
   return m;
 }
+
+type Refresh<F> = SyncSource<F>['refresh'];
+
+/** The source with its refresh wrapped: `around` gets the source's own refresh and the engine's arguments. */
+export function aroundRefresh<F>(source: SyncSource<F>, around: (own: Refresh<F>, ...args: Parameters<Refresh<F>>) => ReturnType<Refresh<F>>): SyncSource<F> {
+  return { ...source, refresh: (...args) => around((...a) => source.refresh(...a), ...args) };
+}
