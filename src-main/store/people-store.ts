@@ -11,6 +11,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
 import { inTransaction, migrate, openDatabase } from './sqlite.ts';
+import { walCheckpointer } from './wal-checkpointer.ts';
 import { runInBackground } from '../background.ts';
 
 /**
@@ -130,6 +131,9 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
   const db = openDatabase(file);
   // A cache: losing the last transaction in a power cut only costs a delta (or a full read).
   db.exec('PRAGMA synchronous = NORMAL');
+  // The log is copied back by a thread of its own, not inside the commit on the event loop (see there).
+  db.exec('PRAGMA wal_autocheckpoint = 0');
+  const checkpoints = walCheckpointer(file);
   migrate(db, 'people-store', [
     (d) => {
       // The snapshot this store replaces kept its tables in the same file.
@@ -279,6 +283,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             else delLink.run(env, person);
           }
         });
+        checkpoints.committed();
       });
     }
   }
@@ -383,6 +388,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
             JSON.stringify(changes.calls),
           );
           db.exec('COMMIT');
+          checkpoints.committed();
         } catch (e) {
           if (db.isTransaction) db.exec('ROLLBACK');
           throw e;
@@ -459,7 +465,13 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
       open = false;
       // Fire-and-forget on purpose: a slice-wise write in progress notices `open` and rolls back, and the
       // connection closes once it has (the queue never rejects).
-      runInBackground('people-store.close', queue.finally(() => db.close()));
+      runInBackground(
+        'people-store.close',
+        queue.finally(async () => {
+          await checkpoints.close();
+          db.close();
+        }),
+      );
     },
   };
 }
