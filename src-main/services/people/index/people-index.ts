@@ -545,6 +545,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         }
       }
       await opening;
+      // The first page after a read passes over every row for the scope and for each facet: a slice of
+      // work per turn of the event loop, not all of it in one (over a second at 100,000 people).
+      await visible.prepare(entries, scope, version);
+      for (const facet of [() => index.query(q, scope), () => index.driftCounts(scope), () => index.ous(scope), () => index.nsisStatuses(scope)]) {
+        facet();
+        await pause();
+      }
       const answer = pageOf(q, window, scope);
       if (key) {
         const p = pages.get(key) ?? { q, limit: window.limit, scope, kept: -1 };
