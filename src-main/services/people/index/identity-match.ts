@@ -183,6 +183,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
         if (sliceDone()) await pause();
       }
       for (const person of dirtyFirst) {
+        if (sliceDone()) await pause();
         dirty.add(person);
         const before = firstStep.get(person);
         const after = claimsByCredential.lowest(person);
@@ -198,6 +199,7 @@ export function createIdentityMatcher(linkRuleFor: (dn: string | null) => LinkRu
 
       const changes: MatchChanges = { people: new Set(), identities: new Set() };
       for (const person of dirty) {
+        if (sliceDone()) await pause();
         const after = firstStep.get(person) ?? claimsByEmail.lowest(person, (u) => !matchedInFirstStep(u));
         const before = matches.get(person);
         if (before === after) continue;
