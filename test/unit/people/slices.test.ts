@@ -15,6 +15,26 @@ describe('slicer', () => {
     expect(sliceDone(5)).toBe(true);
     expect(sliceDone(1)).toBe(false);
   });
+
+  it('also ends a slice once it has held the loop ~15 ms, however much of its budget is left; the clock starts after the pause', () => {
+    const busy = (ms: number) => {
+      const t = performance.now();
+      while (performance.now() - t < ms);
+    };
+    const sliceDone = slicer(1_000_000);
+    let units = 0;
+    let ended = false;
+    while (!ended && units < 1_000) {
+      busy(0.5);
+      units++;
+      ended = sliceDone();
+    }
+    // The clock is read every 64 units: 64 units of 0.5 ms are past the limit.
+    expect(units).toBe(64);
+    // A long pause (other work on the loop) does not count against the next slice.
+    busy(30);
+    expect(Array.from({ length: 200 }, () => sliceDone()).some(Boolean)).toBe(false);
+  });
 });
 
 describe('the sliced sorts', () => {
