@@ -239,7 +239,7 @@ export class HttpClient implements Exchange {
         return await this.sendOnce<D>(req, stream, timeoutMs, deadline);
       } catch (e) {
         if (attempt > 0 || req.method !== 'GET' || !closedUnderUs(e) || deadline.aborted || req.signal?.aborted) throw e;
-        this.emit({ type: 'request', method: req.method, path: req.path, note: 'kept-alive connection closed by the server; sent again' });
+        this.emit({ type: 'request', method: req.method, path: req.path, note: 'forbindelsen var lukket af serveren; sendt igen på en ny' });
       }
     }
   }

@@ -95,7 +95,7 @@ describe('token', () => {
 });
 
 describe('kept-alive connections', () => {
-  const resent = (events: TransportEvent[]) => events.filter((e) => e.type === 'request' && 'note' in e && e.note?.includes('sent again'));
+  const resent = (events: TransportEvent[]) => events.filter((e) => e.type === 'request' && 'note' in e && e.note?.includes('sendt igen'));
 
   it('sends a read once more on a new connection when the server had closed the kept-alive one, and counts no unavailability', async () => {
     const events: TransportEvent[] = [];

@@ -115,7 +115,7 @@ export function scopedView(subjectDomain: (subject: string) => string | null = (
   let last: { key: string; version: number; members: Set<Entry>; view: readonly Entry[] | null } | null = null;
   const memo = new Map<string, WeakMap<PersonSummary, boolean>>();
 
-  /** Members of a scope, `between` the rows (to yield in slices); the scope's DNs are compared once per person. */
+  /** Adds a scope's members, pausing after each row (a caller may slice there); a person's DN is compared once. */
   function* membersOf(all: readonly Entry[], scope: readonly string[], members: Set<Entry>): Generator<void> {
     const key = JSON.stringify(scope);
     let m = memo.get(key);
