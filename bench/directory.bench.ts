@@ -92,18 +92,25 @@ const bench: Benchmark = {
       // facts from the local store, then a uSNChanged delta after 50 users changed.
       const cacheFile = join(dc.dir, 'bench-people.sqlite');
       let current: DirectorySession | null = null;
-      const engineOn = (file: string) =>
-        createSyncEngine({
-          store: openPeopleStore(file, 'bench'),
+      const engineOn = (file: string) => {
+        const store = openPeopleStore(file, 'bench');
+        const engine = createSyncEngine({
+          store,
           systems: { ad: { source: createAdSource({ session: () => current }), schema: AdFact, intervalMs: 60_000 } as SourceSpec<unknown> },
           onChange: async () => {},
         });
+        const closeAll = async () => {
+          engine.close();
+          await store.close();
+        };
+        return Object.assign(engine, { closeAll });
+      };
       {
         current = await dir.signIn(username, SEED_PASSWORD);
         const e = engineOn(cacheFile);
         await e.restore();
         await e.refreshSystem('ad');
-        e.close();
+        await e.closeAll();
         await current.close();
       }
       const admin = (await connectWithFailover(
@@ -124,7 +131,7 @@ const bench: Benchmark = {
       current = await dir.signIn(username, SEED_PASSWORD);
       await warm.refreshSystem('ad');
       const status = warm.status().find((x) => x.system === 'ad');
-      warm.close();
+      await warm.closeAll();
       await current.close();
       const warmDeltaMs = round(performance.now() - w0, 1);
       console.log(`  varm start: ${warmRows} fakta på ${round(warmListMs, 1)} ms; + delta (${JSON.stringify(status?.method)}) i alt ${warmDeltaMs} ms`);

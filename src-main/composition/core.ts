@@ -179,7 +179,7 @@ function connect(env: Environment, dataDir: string, journal: Journal, logError: 
       people.close();
       await raw.close();
       createStore?.close();
-      peopleStore.close();
+      await peopleStore.close();
     },
   };
 }

@@ -73,7 +73,11 @@ export interface PeopleStore {
   hasLinks(): boolean;
   /** Save the people whose links changed (null: gone); written behind the caller, in slices. */
   saveLinks(changes: ReadonlyMap<string, PersonLink | null>): Promise<void>;
-  close(): void;
+  /**
+   * Closes the store; resolves once both its connections are closed (a write in progress rolls back at its
+   * next slice first). Only then may the caller remove the files: a connection still closing writes to them.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -221,6 +225,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
   let open = true;
   // One slice-wise operation at a time on this connection (an open write transaction spans slices).
   let queue: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
@@ -461,17 +466,15 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     },
 
     close() {
-      if (!open) return;
-      open = false;
-      // Fire-and-forget on purpose: a slice-wise write in progress notices `open` and rolls back, and the
-      // connection closes once it has (the queue never rejects).
-      runInBackground(
-        'people-store.close',
-        queue.finally(async () => {
+      if (open) {
+        open = false;
+        // A slice-wise write in progress notices `open` and rolls back; the queue never rejects.
+        closed = queue.then(async () => {
           await checkpoints.close();
           db.close();
-        }),
-      );
+        });
+      }
+      return closed;
     },
   };
 }

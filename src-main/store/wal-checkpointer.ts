@@ -33,13 +33,14 @@ export interface WalCheckpointer {
   committed(): void;
   /** Runs once every asked checkpoint has run (for tests and for close). */
   idle(): Promise<void>;
+  /** Resolves once the worker's connection is closed. */
   close(): Promise<void>;
 }
 
 export function walCheckpointer(file: string): WalCheckpointer {
-  const worker = new Worker(SCRIPT, { eval: true, workerData: { file } });
-  // A checkpoint left undone is done by the next one, or by SQLite when the last connection closes.
-  worker.unref();
+  // Started at the first commit: a store only read (a start that finds nothing changed) spawns no thread.
+  let worker: Worker | null = null;
+  let exited: Promise<unknown> = Promise.resolve();
   let running = false;
   let again = false;
   let closed = false;
@@ -47,27 +48,35 @@ export function walCheckpointer(file: string): WalCheckpointer {
   const settle = () => {
     for (const w of waiters.splice(0)) w();
   };
+  const start = (): Worker => {
+    const w = new Worker(SCRIPT, { eval: true, workerData: { file } });
+    // A checkpoint left undone is done by the next one, or by SQLite when the last connection closes.
+    w.unref();
+    exited = once(w, 'exit');
+    w.on('message', () => {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      } else settle();
+    });
+    w.on('error', () => {
+      running = false;
+      settle();
+    });
+    w.on('exit', () => {
+      closed = true;
+      running = false;
+      settle();
+    });
+    return w;
+  };
   const run = () => {
     if (closed) return;
     running = true;
+    worker ??= start();
     worker.postMessage('checkpoint');
   };
-  worker.on('message', () => {
-    running = false;
-    if (again) {
-      again = false;
-      run();
-    } else settle();
-  });
-  worker.on('error', () => {
-    running = false;
-    settle();
-  });
-  worker.on('exit', () => {
-    closed = true;
-    running = false;
-    settle();
-  });
   const idle = (): Promise<void> => (running || again ? new Promise((r) => waiters.push(r)) : Promise.resolve());
   return {
     committed() {
@@ -78,13 +87,15 @@ export function walCheckpointer(file: string): WalCheckpointer {
     idle,
     async close() {
       if (closed) return;
-      const exited = once(worker, 'exit');
       await idle();
       closed = true;
+      if (!worker) return;
       worker.postMessage('close');
+      const w = worker;
       const timer = setTimeout(() => {
-        worker.terminate().catch(() => undefined);
+        w.terminate().catch(() => undefined);
       }, 5_000);
+      // Its connection is closed once it has exited: only then may the caller close or remove the files.
       await exited;
       clearTimeout(timer);
       waiters = [];

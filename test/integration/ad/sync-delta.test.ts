@@ -102,7 +102,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     expect(engine.facts('ad').size).toBe(before - 1);
     expect(engine.facts('ad').has(deletedId)).toBe(false);
     expect(person(engine, 'syncd.1')?.dn).toMatch(/OU=Fratr/);
-    store.close();
+    await store.close();
 
     // The store holds what the engine holds, cursor included: a new engine on the file opens warm and its
     // next refresh is a delta, not a full read.
@@ -117,7 +117,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     await warm.refreshSystem('ad');
     expect(adStatus(warm).method).toEqual({ code: 'adDelta', params: { sweepMinutes: 60, swept: false } });
     expect(adStatus(warm).calls['ldap.fullSearch']).toBeUndefined();
-    again.close();
+    await again.close();
   });
 
   it('does not see a deletion before the sweep is due, and then does', async () => {
@@ -136,7 +136,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     await engine.refreshSystem('ad');
     expect(engine.facts('ad').has(victim)).toBe(false);
     expect(adStatus(engine).calls['ldap.guidSweep']).toBe(1);
-    store.close();
+    await store.close();
   });
 
   it('reads whole again when the cursor is from another DC database or its USN went back (simulated on one DC)', async () => {
@@ -147,7 +147,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     const engine = engineOn(store, 60 * 60_000);
     await engine.restore();
     await engine.refreshSystem('ad');
-    store.close();
+    await store.close();
     const tamper = (fn: (c: { v: number; dc: string; usn: number; sweptAt: number }) => void) => {
       const db = new DatabaseSync(file);
       const row = db.prepare("SELECT cursor FROM people_sync WHERE system = 'ad'").get() as { cursor: string };
@@ -164,7 +164,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     await e.refreshSystem('ad');
     expect(adStatus(e).method).toEqual({ code: 'adFull', params: { why: 'otherDc' } });
     expect(adStatus(e).calls['ldap.fullSearch']).toBe(1);
-    s.close();
+    await s.close();
 
     tamper((c) => (c.usn += 1_000_000));
     s = openPeopleStore(file, 'samba');
@@ -172,7 +172,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     await e.restore();
     await e.refreshSystem('ad');
     expect(adStatus(e).method).toEqual({ code: 'adFull', params: { why: 'counterBack' } });
-    s.close();
+    await s.close();
 
     // And the same DC as before: a delta.
     s = openPeopleStore(file, 'samba');
@@ -180,7 +180,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     await e.restore();
     await e.refreshSystem('ad');
     expect(adStatus(e).method).toMatchObject({ code: 'adDelta' });
-    s.close();
+    await s.close();
   });
 
   it('cancels a full read: nothing is stored, the status says so', async () => {
@@ -198,7 +198,7 @@ describe('AD through the sync engine: uSNChanged delta keyed on the invocationId
     expect(adStatus(engine)).toMatchObject({ state: 'not-loaded', message: 'Indlæsningen blev afbrudt.' });
     expect(engine.facts('ad').size).toBe(0);
     expect(store.record('ad')).toBeNull();
-    store.close();
+    await store.close();
     await small.close();
   });
 });

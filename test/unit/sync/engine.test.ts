@@ -5,14 +5,22 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncEngine, FIRST_LOOK_WAIT_MS, type FactsChange, type SourceSpec } from '../../../src-main/services/people/sync/engine.ts';
-import { openPeopleStore } from '../../../src-main/store/people-store.ts';
+import { openPeopleStore, type PeopleStore } from '../../../src-main/store/people-store.ts';
 import type { SyncSystem } from '../../../src-main/services/people/sync/source.ts';
 import { aroundRefresh, memorySystem } from './memory-system.ts';
 
 const dirs: string[] = [];
-afterEach(() => {
+const stores: PeopleStore[] = [];
+afterEach(async () => {
+  // Closed first: a connection still closing writes to the files the folder's removal is deleting.
+  for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+const storeAt = (file: string): PeopleStore => {
+  const s = openPeopleStore(file, 'x');
+  stores.push(s);
+  return s;
+};
 const fresh = () => {
   const d = mkdtempSync(join(tmpdir(), 'lia-engine-'));
   dirs.push(d);
@@ -24,7 +32,7 @@ const spec = (source: ReturnType<typeof memorySystem<Fact>>['source'], extra: Pa
   ({ source, schema: Fact, intervalMs: 60_000, ...extra }) as SourceSpec<unknown>;
 /** A console that read its systems whole into the store at `file`, then closed. */
 async function readAndClose(file: string, systems: Partial<Record<SyncSystem, SourceSpec<unknown>>>): Promise<void> {
-  const first = createSyncEngine({ store: openPeopleStore(file, 'x'), systems, onChange: async () => {} });
+  const first = createSyncEngine({ store: storeAt(file), systems, onChange: async () => {} });
   await first.restore();
   await first.refresh();
   first.close();
@@ -35,7 +43,7 @@ describe('the sync engine', () => {
   it('reads whole once, then asks only for what changed, and tells the index exactly which keys', async () => {
     const ad = memorySystem<Fact>('ad', people(100));
     const changes: FactsChange[] = [];
-    const engine = createSyncEngine({ store: openPeopleStore(fresh(), 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
+    const engine = createSyncEngine({ store: storeAt(fresh()), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
     await engine.restore();
     await engine.refreshSystem('ad');
     expect(changes).toEqual([{ system: 'ad', keys: null }]);
@@ -70,7 +78,7 @@ describe('the sync engine', () => {
     await readAndClose(file, { ad: spec(ad.source), mitid: spec(mitid.source) });
     const seen: FactsChange[] = [];
     const second = createSyncEngine({
-      store: openPeopleStore(file, 'x'),
+      store: storeAt(file),
       systems: { ad: spec(ad.source), mitid: spec(mitid.source) },
       onChange: async (c) => void seen.push(c),
     });
@@ -100,7 +108,7 @@ describe('the sync engine', () => {
     const merged = new Promise<void>((r) => (merge = r));
     const seen: string[] = [];
     const second = createSyncEngine({
-      store: openPeopleStore(file, 'x'),
+      store: storeAt(file),
       systems: { ad: spec(ad.source) },
       // The index's merge of the restored facts, held until the test lets it finish.
       onChange: async (c) => {
@@ -129,7 +137,7 @@ describe('the sync engine', () => {
     await readAndClose(file, { ad: spec(ad.source) });
     ad.set('p1', { v: 1000 });
     const changes: FactsChange[] = [];
-    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
+    const second = createSyncEngine({ store: storeAt(file), systems: { ad: spec(ad.source) }, onChange: async (c) => void changes.push(c) });
     await second.restore();
     expect(second.facts('ad').size).toBe(50);
     expect(second.status()[0]).toMatchObject({ state: 'ok', fromCache: true, method: { code: 'adFull', params: { why: 'first' } } });
@@ -152,7 +160,7 @@ describe('the sync engine', () => {
       seen.push({ cursor, heldWhenAsked, heldWhenAdopted: known.size() });
       return answer;
     });
-    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(watched) }, onChange: async () => {} });
+    const second = createSyncEngine({ store: storeAt(file), systems: { ad: spec(watched) }, onChange: async () => {} });
     const restoring = second.restore();
     await second.refreshSystem('ad');
     await restoring;
@@ -173,7 +181,7 @@ describe('the sync engine', () => {
     idp.remove('p9');
     const events: string[] = [];
     const second = createSyncEngine({
-      store: openPeopleStore(file, 'x'),
+      store: storeAt(file),
       systems: { ad: spec(ad.source), idp: spec(idp.source) },
       onChange: async (c) => void events.push(`change ${c.system} ${c.keys ? [...c.keys].join(',') : 'all'}`),
       onPreview: (system, c) => void events.push(c ? `preview ${system} +${c.upserts.map((u) => `${u.key}=${JSON.stringify(u.fact)}`).join(',')} -${c.deletes.join(',')}` : `end ${system}`),
@@ -218,7 +226,7 @@ describe('the sync engine', () => {
       throw new Error('MitID Erhverv svarede ikke');
     });
     const second = createSyncEngine({
-      store: openPeopleStore(file, 'x'),
+      store: storeAt(file),
       systems: { ad: spec(awaiting), mitid: spec(failing) },
       onChange: async (c) => void events.push(`change ${c.system}`),
       onPreview: (system, c) => void events.push(c ? `preview ${system}` : `end ${system}`),
@@ -245,7 +253,7 @@ describe('the sync engine', () => {
     db.prepare("UPDATE people_facts SET data = ? WHERE key = 'p7'").run(JSON.stringify({ v: 'not a number' }));
     db.close();
     ad.set('p1', { v: 1000 });
-    const second = createSyncEngine({ store: openPeopleStore(file, 'x'), systems: { ad: spec(ad.source) }, onChange: async () => {} });
+    const second = createSyncEngine({ store: storeAt(file), systems: { ad: spec(ad.source) }, onChange: async () => {} });
     const restoring = second.restore();
     await second.refreshSystem('ad');
     await restoring;

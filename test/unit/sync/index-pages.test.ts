@@ -46,7 +46,7 @@ describe('the first page at a start', () => {
     await index.idle();
     const closing = await index.page(session, q, first, null);
     index.close();
-    store.close();
+    await store.close();
 
     // A new start: before the facts are merged, each view's page is the one it closed on.
     ad.set(renamed.id, { ...renamed, displayName: 'Zeuthen Sidst' });
@@ -70,7 +70,7 @@ describe('the first page at a start', () => {
     expect(now.rows.some((r) => r.displayName === 'Aaberg Først')).toBe(false);
     expect((await index.page(session, PeopleQuery.parse({ text: 'Zeuthen Sidst' }), first, null)).total).toBe(1);
     index.close();
-    store.close();
+    await store.close();
   });
 });
 

@@ -68,7 +68,7 @@ describe('a warm start', () => {
     await index.idle();
     const closing = await index.page(session, q, first, null);
     index.close();
-    store.close();
+    await store.close();
 
     // While the console is closed: one renamed in AD (on the first page), one deleted, one identity
     // suspended (matched by e-mail) and one by local credential, one locked in the IdP, a new orphan identity.
@@ -116,6 +116,6 @@ describe('a warm start', () => {
     store = openPeopleStore(file, 'env');
     expect(store.personOf('uuid', 'u-8')).toBe(byMail.id);
     expect(store.linkOf(gone.id)).toBeNull();
-    store.close();
+    await store.close();
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { linkText, openPeopleStore } from '../../../src-main/store/people-store.ts';
+import { linkText, openPeopleStore, type PeopleStore } from '../../../src-main/store/people-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,6 +15,15 @@ const fresh = () => {
   dirs.push(d);
   return join(d, 'people.sqlite');
 };
+/** Opens the store, reads what `read` asks, and closes it (its files must be free before the folder goes). */
+async function readOnce<T>(file: string, env: string, read: (s: PeopleStore) => T | Promise<T>): Promise<T> {
+  const s = openPeopleStore(file, env);
+  try {
+    return await read(s);
+  } finally {
+    await s.close();
+  }
+}
 const Fact = z.object({ name: z.string(), n: z.number() }).strict();
 const at = '2026-12-01T10:00:00.000Z';
 const delta = { code: 'adDelta' as const, params: { sweepMinutes: 30, swept: true } };
@@ -33,7 +42,7 @@ describe('the people facts store', () => {
     const s = openPeopleStore(file, 'env-a');
     await s.apply('ad', full(2500), '2026-12-01T10:00:05.000Z');
     await s.apply('ad', { mode: 'delta', upserts: [{ key: 'k1', fact: { name: 'ny', n: 1 }, readAt: '2026-12-01T11:00:00.000Z' }], deletes: ['k2'], cursor: 'c2', calls: { delta: 1 }, method: delta }, '2026-12-01T11:00:01.000Z');
-    s.close();
+    await s.close();
     const again = openPeopleStore(file, 'env-a');
     const loaded = await again.load('ad', Fact);
     expect(loaded?.facts.size).toBe(2499);
@@ -43,7 +52,7 @@ describe('the people facts store', () => {
     expect(loaded?.sync).toEqual({ cursor: 'c2', method: delta, lastFullAt: '2026-12-01T10:00:05.000Z', lastDeltaAt: '2026-12-01T11:00:01.000Z', calls: { delta: 1 } });
     // Another system's facts are apart.
     expect(await again.load('mitid', Fact)).toBeNull();
-    again.close();
+    await again.close();
   });
 
   it('replaces a system whole on a full read: keys it did not return are gone', async () => {
@@ -54,7 +63,7 @@ describe('the people facts store', () => {
     expect(loaded?.facts.size).toBe(1200);
     expect(loaded?.facts.get('k1199')?.fact.name).toBe('igen');
     expect(loaded?.facts.has('k1200')).toBe(false);
-    s.close();
+    await s.close();
   });
 
   it('gives the facts back in the order of their sort key (the list restores nearly sorted)', async () => {
@@ -65,35 +74,48 @@ describe('the people facts store', () => {
     });
     const loaded = await s.load('ad', Fact);
     expect([...(loaded?.facts.values() ?? [])].map((x) => x.fact.name)).toEqual(['Anna', 'Bo', 'Zara', 'Ærling', 'Øse', 'Åge']);
-    s.close();
+    await s.close();
   });
 
   it('never shows one environment the facts of another, and a full read of one clears the other', async () => {
     const file = fresh();
     const a = openPeopleStore(file, 'env-a');
     await a.apply('ad', full(3), at);
-    a.close();
+    await a.close();
     const b = openPeopleStore(file, 'env-b');
     expect(await b.load('ad', Fact)).toBeNull();
     await b.apply('ad', full(1, 'cb'), at);
     expect((await b.load('ad', Fact))?.facts.size).toBe(1);
-    b.close();
-    expect(await openPeopleStore(file, 'env-a').load('ad', Fact)).toBeNull();
+    await b.close();
+    expect(await readOnce(file, 'env-a', (s) => s.load('ad', Fact))).toBeNull();
   });
 
   it('treats one row that does not parse as nothing stored (its cursor would claim facts that are not there)', async () => {
     const file = fresh();
     const s = openPeopleStore(file, 'env');
     await s.apply('idp', full(10), at);
-    s.close();
+    await s.close();
     const db = new DatabaseSync(file);
     db.prepare("UPDATE people_facts SET data = ? WHERE key = 'k7'").run(JSON.stringify({ name: 'x', n: 'not a number' }));
     db.close();
-    expect(await openPeopleStore(file, 'env').load('idp', Fact)).toBeNull();
+    expect(await readOnce(file, 'env', (s) => s.load('idp', Fact))).toBeNull();
     const db2 = new DatabaseSync(file);
     db2.prepare("UPDATE people_facts SET data = '{not json' WHERE key = 'k7'").run();
     db2.close();
-    expect(await openPeopleStore(file, 'env').load('idp', Fact)).toBeNull();
+    expect(await readOnce(file, 'env', (s) => s.load('idp', Fact))).toBeNull();
+  });
+
+  it('has closed both its connections once close() resolves: the folder may go at once', async () => {
+    const file = fresh();
+    const s = openPeopleStore(file, 'env');
+    await s.apply('ad', full(2_000), at);
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    await s.close();
+    // SQLite removes the log when the last connection (here the checkpointing worker's) closes.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    rmSync(dirname(file), { recursive: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(dirname(file))).toBe(false);
   });
 
   it('writes a refresh whole or not at all: a failure half-way keeps the previous facts and cursor', async () => {
@@ -107,7 +129,7 @@ describe('the people facts store', () => {
     const loaded = await s.load('ad', Fact);
     expect(loaded?.sync.cursor).toBe('first');
     expect(loaded?.facts.size).toBe(3000);
-    s.close();
+    await s.close();
   });
 
   it('gives a start its first look without loading the facts: the last refresh\'s text, facts by key, the unordered ones, and the saved links', async () => {
@@ -120,7 +142,7 @@ describe('the people facts store', () => {
     // Another environment's links go with the first save in this one.
     const other = openPeopleStore(file, 'env-b');
     await other.saveLinks(new Map([['x', { uuid: 'u-x', idpKey: 'fjordby\\x' }]]));
-    other.close();
+    await other.close();
     expect(s.hasLinks()).toBe(false);
     await s.saveLinks(new Map([
       ['person-1', { uuid: 'u-1', idpKey: 'fjordby\\a' }],
@@ -128,12 +150,12 @@ describe('the people facts store', () => {
       ['person-3', { uuid: 'u-3', idpKey: 'fjordby\\c' }],
     ]));
     await s.saveLinks(new Map([['person-3', null], ['person-2', { uuid: 'u-2', idpKey: 'fjordby\\b' }]]));
-    s.close();
+    await s.close();
 
     const again = openPeopleStore(file, 'env-a');
     expect(again.firstLook('mitid')).toBe('første');
     expect(again.firstLook('ad')).toBeNull();
-    expect(openPeopleStore(file, 'env-b').firstLook('mitid')).toBeNull();
+    expect(await readOnce(file, 'env-b', (s) => s.firstLook('mitid'))).toBeNull();
     expect([...again.factsOf('mitid', ['k3', 'k9', 'absent'], Fact)]).toEqual([
       ['k3', { fact: { name: 'navn 3', n: 3 }, readAt: at }],
       ['k9', { fact: { name: 'navn 9', n: 9 }, readAt: at }],
@@ -152,7 +174,7 @@ describe('the people facts store', () => {
     expect(again.personOf('idpKey', 'fjordby\\b')).toBe('person-2');
     expect(again.personOf('uuid', 'u-3')).toBeNull();
     expect(again.personOf('uuid', 'u-x')).toBeNull();
-    again.close();
+    await again.close();
   });
 
   it('replaces the old snapshot table in the same file', async () => {
@@ -160,7 +182,7 @@ describe('the people facts store', () => {
     const db = new DatabaseSync(file);
     db.exec("CREATE TABLE schema_versions (store TEXT PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_versions VALUES ('people-snapshot', 1); CREATE TABLE people_snapshot (source TEXT PRIMARY KEY, data TEXT)");
     db.close();
-    openPeopleStore(file, 'env').close();
+    await openPeopleStore(file, 'env').close();
     const check = new DatabaseSync(file);
     const tables = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).not.toContain('people_snapshot');
@@ -173,7 +195,7 @@ describe('the people facts store', () => {
     const file = fresh();
     const s = openPeopleStore(file, 'env');
     await s.apply('ad', full(5, 'c-old'), at);
-    s.close();
+    await s.close();
     // The file as version 3 left it: the method a Danish sentence.
     const db = new DatabaseSync(file);
     db.exec("UPDATE people_sync SET method = 'uSNChanged-delta; sletninger: objectGUID-gennemgang hvert 30. minut (kørt nu)'; UPDATE schema_versions SET version = 3 WHERE store = 'people-store'");
@@ -182,7 +204,7 @@ describe('the people facts store', () => {
     const loaded = await upgraded.load('ad', Fact);
     expect(loaded?.sync).toMatchObject({ cursor: 'c-old', method: { code: 'legacy', params: {} } });
     expect(loaded?.facts.size).toBe(5);
-    upgraded.close();
+    await upgraded.close();
     const check = new DatabaseSync(file);
     expect(check.prepare("SELECT method FROM people_sync").all()).toEqual([{ method: JSON.stringify({ code: 'legacy', params: {} }) }]);
     // Written after the migration by hand, or by a newer code this version does not know: still no crash.
@@ -191,7 +213,7 @@ describe('the people facts store', () => {
     const later = openPeopleStore(file, 'env');
     expect(later.record('ad')).toMatchObject({ cursor: 'c-old', method: { code: 'legacy', params: {} } });
     expect((await later.load('ad', Fact))?.facts.size).toBe(5);
-    later.close();
+    await later.close();
   });
 
   it('keeps the method by code and values: written and read back as it was', async () => {
@@ -199,39 +221,39 @@ describe('the people facts store', () => {
     const s = openPeopleStore(file, 'env');
     const method = { code: 'mitidRead' as const, params: { searched: 12, changed: 2, revalidated: 4, stopped: true, waiting: 3, failed: 1, budget: { rate: 15, limit: 30, waitSeconds: 120 } } };
     await s.apply('mitid', { ...full(1), method }, at);
-    s.close();
+    await s.close();
     const again = openPeopleStore(file, 'env');
     expect(again.record('mitid')?.method).toEqual(method);
-    again.close();
+    await again.close();
   });
 
-  it('keeps a list page per key for the next start: read back by its schema, only in its environment, the newest 20', () => {
+  it('keeps a list page per key for the next start: read back by its schema, only in its environment, the newest 20', async () => {
     const file = fresh();
     const Page = z.object({ rows: z.array(z.string()) }).strict();
     const s = openPeopleStore(file, 'env-a');
     for (let i = 0; i < 25; i++) s.savePage(`view ${i}`, { rows: [`række ${i}`] });
     s.savePage('view 24', { rows: ['nyeste'] });
-    s.close();
+    await s.close();
     const again = openPeopleStore(file, 'env-a');
     expect(again.page('view 24', Page)).toEqual({ rows: ['nyeste'] });
     expect(again.page('view 5', Page)).toEqual({ rows: ['række 5'] });
     // The oldest five are gone; a page of another shape is not trusted.
     expect(again.page('view 4', Page)).toBeNull();
     expect(again.page('view 5', z.object({ rows: z.array(z.number()) }))).toBeNull();
-    again.close();
+    await again.close();
     // Another environment (other systems) never sees these pages, and keeping its own drops them.
     const other = openPeopleStore(file, 'env-b');
     expect(other.page('view 24', Page)).toBeNull();
     other.savePage('view 1', { rows: ['b'] });
-    other.close();
+    await other.close();
     const db = new DatabaseSync(file);
     db.prepare("UPDATE people_pages SET data = '{not json' WHERE key = 'view 1'").run();
     db.close();
     const b = openPeopleStore(file, 'env-b');
     expect(b.page('view 1', Page)).toBeNull();
-    b.close();
+    await b.close();
     const a = openPeopleStore(file, 'env-a');
     expect(a.page('view 24', Page)).toBeNull();
-    a.close();
+    await a.close();
   });
 });

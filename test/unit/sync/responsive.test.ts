@@ -55,9 +55,10 @@ it('keeps the event loop answering while a whole read of 60,000 people is applie
     directory, rulesFor: oneDomainRules({ linkRule: { kind: 'samaccountname-suffix', suffix: 'fjordby.dk', lowercase: false }, signingGroupDn: null }), mitid: null, idp: null,
     idpKey: (_dn: string, username: string) => ({ domain: 'fjordby.kommune.test', username }),
   } as unknown as Connections;
+  const store = openPeopleStore(join(dir, 'people.sqlite'), 'x');
   const index = createPeopleIndex(conn, {
     tickMs: 0,
-    store: openPeopleStore(join(dir, 'people.sqlite'), 'x'),
+    store,
     systems: () => ({
       ad: { source: ad.source, schema: AdFact, intervalMs: 60_000 } as SourceSpec<unknown>,
       mitid: { source: mitid.source, schema: MitIdFacts, intervalMs: 60_000 } as SourceSpec<unknown>,
@@ -94,4 +95,5 @@ it('keeps the event loop answering while a whole read of 60,000 people is applie
   console.log(`første side med afgrænsning på ${Math.round(pageTook)} ms; længste pause i event-løkken ${Math.round(pageLongest)} ms`);
   expect(pageLongest).toBeLessThan(pageTook / 2);
   index.close();
+  await store.close();
 }, 120_000);
