@@ -310,6 +310,8 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
     },
 
     savePage(key, page) {
+      // An index being replaced (a reconnect) may still answer a page while its store closes.
+      if (!open) return;
       const data = JSON.stringify(page);
       const saved_at = Math.max(Date.now(), ++pageClock);
       pageClock = saved_at;
