@@ -7,22 +7,20 @@
 // Big reads and writes are done in slices that yield to the event loop, so a full write of 100,000 facts
 // never stops the main process from answering (the transaction stays open across the slices; one queue
 // makes sure only one slice-wise operation uses the connection at a time).
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { SyncMethod, type SourceChanges, type Stamped, type SyncSystem } from '../../shared/domain/sync.ts';
 import { inTransaction, migrate, openDatabase } from './sqlite.ts';
 import { walCheckpointer } from './wal-checkpointer.ts';
 import { runInBackground } from '../background.ts';
+import { pause, slicer } from '../slices.ts';
 
 /**
  * Bumped whenever what a fact holds changes shape: facts written by another version are then simply not
  * found (a full read), never misread. (Every row is zod-parsed on the way back in as well.)
  */
 const FORMAT = 3;
-/** Rows per slice: a few milliseconds of work each at 100,000 people. */
-const SLICE = 1_000;
-/** Links per transaction of their own (a few milliseconds each). */
-const LINK_SLICE = 1_000;
+/** Rows per slice at most; a slice also ends once it has held the event loop ~15 ms (src-main/slices.ts). */
+const SLICE = 10_000;
 
 /** How a system was last synced, as stored with its facts. */
 export const SyncRecord = z.object({
@@ -234,7 +232,7 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
 
   /** Between slices: let the loop run; a store closed meanwhile rolls the transaction back. */
   async function slice(): Promise<void> {
-    await yieldToLoop();
+    await pause();
     if (!open) throw new Error('Lageret blev lukket under skrivningen.');
   }
 
@@ -270,22 +268,20 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
    */
   async function drainLinks(): Promise<void> {
     while (pendingLinks.size > 0 && open) {
-      const part: [string, PersonLink | null][] = [];
-      for (const entry of pendingLinks) {
-        part.push(entry);
-        if (part.length >= LINK_SLICE) break;
-      }
-      for (const [person] of part) pendingLinks.delete(person);
       await serial(async () => {
-        await yieldToLoop();
+        await pause();
         if (!open) return;
+        const sliceDone = slicer(SLICE);
         inTransaction(db, () => {
           // Another environment's links (other systems, stale anyway) go with the first save.
           if (!otherLinksCleared) while (Number(clearOtherLinks.run(env).changes) > 0);
           otherLinksCleared = true;
-          for (const [person, link] of part) {
+          // The oldest waiting first; one slice's worth, the rest in the next transaction.
+          for (const [person, link] of pendingLinks) {
             if (link) putLink.run(env, person, link.uuid, link.idpKey);
             else delLink.run(env, person);
+            pendingLinks.delete(person);
+            if (sliceDone()) break;
           }
         });
         checkpoints.committed();
@@ -335,15 +331,15 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
         const sync = record(system);
         if (!sync) return null;
         const facts = new Map<string, Stamped<F>>();
-        let n = 0;
+        const sliceDone = slicer(SLICE);
         for (const raw of all.iterate(env, system)) {
           // The row's three text columns by type; its JSON by the fact's schema (100,000 rows at a start).
           const [key, readAt, text] = raw as unknown as unknown[];
           const stamped = stampedOf(readAt, text, schema);
           if (typeof key !== 'string' || !stamped) return null;
           facts.set(key, stamped);
-          if (++n % SLICE === 0) {
-            await yieldToLoop();
+          if (sliceDone()) {
+            await pause();
             if (signal?.aborted || !open) return null;
           }
         }
@@ -357,32 +353,36 @@ export function openPeopleStore(file: string, systemsKey: string): PeopleStore {
         const before = record(system);
         db.exec('BEGIN IMMEDIATE');
         try {
-          let n = 0;
+          const sliceDone = slicer(SLICE);
           if (changes.mode === 'full') {
             // A full read replaces the system's facts: keys it did not return go, and so do another
             // environment's facts (stale anyway). Upserting over the old rows is cheaper than deleting all.
             while (Number(clearOthers.run(system, env).changes) > 0) await slice();
             clearOtherSync.run(system, env);
             clearOtherFirstLook.run(system, env);
-            const fresh = new Set(changes.upserts.map((u) => u.key));
+            const fresh = new Set<string>();
+            for (const u of changes.upserts) {
+              fresh.add(u.key);
+              if (sliceDone(0.1)) await slice();
+            }
             const gone: string[] = [];
             for (const r of keysOf.iterate(env, system)) {
               const key = String((r as { key: unknown }).key);
               if (!fresh.has(key)) gone.push(key);
-              if (++n % (SLICE * 10) === 0) await slice();
+              if (sliceDone(0.1)) await slice();
             }
             for (const key of gone) {
               del.run(env, system, key);
-              if (++n % SLICE === 0) await slice();
+              if (sliceDone()) await slice();
             }
           }
           for (const u of changes.upserts) {
             put.run(env, system, u.key, u.readAt, JSON.stringify(u.fact), opts.sortKey?.(u.fact) ?? '');
-            if (++n % SLICE === 0) await slice();
+            if (sliceDone()) await slice();
           }
           for (const key of changes.deletes) {
             del.run(env, system, key);
-            if (++n % SLICE === 0) await slice();
+            if (sliceDone()) await slice();
           }
           if (changes.firstLook !== undefined) putFirstLook.run(env, system, changes.firstLook);
           if (!opts.onlyFacts) putSync.run(

@@ -1,8 +1,8 @@
 // One operator's session against AD: their own bind (bound again after a dropped connection), and every
 // read and write of the DirectoryPort under it, so AD's delegation decides what each operator may change.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AndFilter, Attribute, Change, EqualityFilter, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import { ConsoleError } from '../../../shared/errors.ts';
+import { pause, slicer } from '../../slices.ts';
 import type { AdProfile } from '../../../shared/domain/settings.ts';
 import type { Person, PersonSummary } from '../../../shared/domain/person.ts';
 import { groupNameOf, parseDn, rdn } from '../../../shared/dn.ts';
@@ -23,7 +23,7 @@ function isPersonEntry(e: Entry): boolean {
   return category === 'cn=person' && strs(e, 'objectClass').some((c) => c.toLowerCase() === 'user');
 }
 
-/** Entries decoded between yields to the event loop. */
+/** Entries decoded between yields to the event loop at most (a slice also ends after ~15 ms). */
 const DECODE_SLICE = 200;
 
 /** Precedence of the console's PSOs: below (stronger than) typical hand-made ones at 10 and above. */
@@ -126,10 +126,10 @@ export function openAdSession(
       next = pages.next();
       try {
         // Decoding a page takes tens of milliseconds: yield now and then, so the main process keeps answering.
-        let n = 0;
+        const sliceDone = slicer(DECODE_SLICE);
         for (const e of page.value.searchEntries) {
           if (!only || only.accept(e)) people.push(toSummary(e));
-          if (++n % DECODE_SLICE === 0) await yieldToLoop();
+          if (sliceDone()) await pause();
         }
       } catch (err) {
         // Not expected (toSummary does not throw), but never leave the next page's request dangling.

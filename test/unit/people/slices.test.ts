@@ -1,7 +1,8 @@
 // The people index's sliced work: the slicer says when a slice is over (and only then), and the sliced
 // sorts give the same order as a plain sort while letting the event loop run in between.
 import { describe, expect, it } from 'vitest';
-import { mergeSorted, slicer, sortByKeyThenExact, sortSliced } from '../../../src-main/services/people/index/slices.ts';
+import { slicer } from '../../../src-main/slices.ts';
+import { mergeSorted, sortByKeyThenExact, sortSliced } from '../../../src-main/services/people/index/slices.ts';
 import { prng } from '../../../src-main/training/prng.ts';
 
 const collator = new Intl.Collator('da', { sensitivity: 'base', numeric: true });

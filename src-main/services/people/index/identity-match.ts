@@ -8,7 +8,7 @@
 import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import type { LinkRule } from '../../../../shared/mitid/link-rule.ts';
 import { expectedSubject, type MitIdFacts } from './merge.ts';
-import { pause } from './slices.ts';
+import { pause } from '../../../slices.ts';
 
 /** A key → one id, or several (rare: a shared e-mail, two identities claiming one person). */
 class MultiMap {
