@@ -12,6 +12,7 @@ import type { DirectorySession } from '../../../ports.ts';
 import type { ReadOptions } from '../../../connectors/ad/ad-directory.ts';
 import type { AdFullReason } from '../../../../shared/domain/sync.ts';
 import { dnIsWithin } from '../../../../shared/dn.ts';
+import { pause, slicer } from '../../../slices.ts';
 import type { KnownFacts, SourceChanges, SyncContext, SyncMethod, SyncSource } from './source.ts';
 
 /** A domain's own facts, held under its domain key beside the people (`baseDn`: which domain, with several). */
@@ -129,7 +130,12 @@ export function createAdSource(opts: AdSourceOptions): SyncSource<AdFact> {
       : (await s.searchPeople({ text: '', limit: 10_000_000 })).items;
     cancelled(ctx);
     const readAt = stamp(ctx);
-    const upserts: SourceChanges<AdFact>['upserts'] = people.map((p) => ({ key: p.id, fact: p, readAt }));
+    const upserts: SourceChanges<AdFact>['upserts'] = [];
+    const sliceDone = slicer(20_000);
+    for (const p of people) {
+      upserts.push({ key: p.id, fact: p, readAt });
+      if (sliceDone()) await pause();
+    }
     upserts.push({ key: domainKeyOf(s), fact: await domainFact(s, people[0]), readAt });
     return {
       full: true,

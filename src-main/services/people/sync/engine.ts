@@ -3,10 +3,10 @@
 // its own interval — applies the answer to the store (facts and cursor in one transaction) and tells the
 // people index which keys changed, so the index re-merges only those rows. A refresh in progress can be
 // cancelled; `readNow` re-reads named keys (a person's "check now", write-through after a console write).
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { z } from 'zod';
 import { ConsoleError, errorRef, type ErrorRef } from '../../../../shared/errors.ts';
 import { runInBackground } from '../../../background.ts';
+import { pause, slicer } from '../../../slices.ts';
 import type { LoadedSystem, PeopleStore } from '../../../store/people-store.ts';
 import type { KnownFacts, SourceChanges, Stamped, StoredLook, SyncContext, SyncMethod, SyncProgress, SyncSource, SyncSystem } from './source.ts';
 
@@ -215,13 +215,22 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
       if (closed) return;
       let keys: Set<string> | null;
       if (changes.mode === 'full') {
+        // In slices (100,000 facts); the old ones stay in use until the new are whole.
         const next = new Map<string, Stamped<unknown>>();
+        const sliceDone = slicer(20_000);
         for (const u of changes.upserts) {
           // A key re-read (readNow) after this refresh read it keeps the newer fact.
           const held = st.facts.get(u.key);
           next.set(u.key, held && held.readAt > u.readAt ? held : { fact: u.fact, readAt: u.readAt });
+          if (sliceDone()) await pause();
         }
-        changes = { ...changes, upserts: [...next].map(([key, s]) => ({ key, ...s })) };
+        const upserts: SourceChanges<unknown>['upserts'] = [];
+        for (const [key, s] of next) {
+          upserts.push({ key, fact: s.fact, readAt: s.readAt });
+          if (sliceDone()) await pause();
+        }
+        if (closed) return;
+        changes = { ...changes, upserts };
         st.facts = next;
         keys = null;
       } else {
@@ -348,7 +357,7 @@ export function createSyncEngine(opts: EngineOptions): SyncEngine {
    */
   async function restoreAll(onAdopted: () => void): Promise<void> {
     // The start's refreshes are asked first (they begin in this turn); the facts wait for their first look.
-    await yieldToLoop();
+    await pause();
     await firstLooks();
     const loaded: [SyncSystem, LoadedSystem<unknown>][] = [];
     for (const system of ordered(SYSTEMS)) {
