@@ -17,8 +17,9 @@ import type { KnownFacts, SyncSystem } from '../sync/source.ts';
 import { createIdentityMatcher } from './identity-match.ts';
 import { createRowsPreview, type RowsPreview } from './preview.ts';
 import { buildRow, entryOf, expectedSubject, orphanRow, type MergeContext, type MitIdFacts, type PeopleFacts } from './merge.ts';
-import { collator, compareRows, driftCountsOf, filterEntries, nsisStatusesOf, ousOf, runQuery, scopedView, type Entry } from './query.ts';
-import { danishNameKey, mergeSorted, pause, slicer, sortByKeyThenExact } from './slices.ts';
+import { collator, compareRows, driftFacet, filtered, foldAll, foldSliced, nsisFacet, ousFacet, runQuery, scopedView, type Entry, type Fold } from './query.ts';
+import { pause, slicer } from '../../../slices.ts';
+import { danishNameKey, mergeSorted, sortByKeyThenExact } from './slices.ts';
 
 /** Changed rows up to this share of all are moved in the name order in place; more, and the order is merged anew. */
 const IN_PLACE_SHARE = 1 / 50;
@@ -96,7 +97,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   let version = 0;
   /** Every row, in name order (the list's default; other orders sort a view of it). */
   let entries: Entry[] = [];
-  const byId = new Map<string, Entry>();
+  let byId = new Map<string, Entry>();
   const people = new Map<string, PersonSummary>();
   const linkRuleFor = (dn: string | null) => conn.rulesFor(dn).linkRule;
   let matcher = createIdentityMatcher(linkRuleFor);
@@ -353,12 +354,16 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     // The people come from the store in name order (its sort key); the orphans are sorted apart and merged in.
     const exact = (a: Entry, b: Entry) => compareRows(a.row, b.row);
     const sorted = await mergeSorted(await sortByKeyThenExact(next, nameKey, exact), await sortByKeyThenExact(orphanEntries, nameKey, exact), exact);
+    const nextById = new Map<string, Entry>();
+    for (const e of sorted) {
+      nextById.set(e.row.id, e);
+      if (sliceDone()) await pause();
+    }
     if (closed) return;
     merged = true;
     entries = sorted;
     orphans = nextOrphans;
-    byId.clear();
-    for (const e of entries) byId.set(e.row.id, e);
+    byId = nextById;
     bump();
     background(writing(saveAllLinks()));
     background(foldAhead(sorted));
@@ -488,24 +493,51 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
   }
 
   /** Each domain's people in a view, in the order of the settings' domains; none with one domain. */
-  function domainCounts(list: readonly Entry[]): PeoplePage['domains'] {
-    if (!conn.domainOf) return [];
+  function domainsFacet(): Fold<PeoplePage['domains']> {
     const counts = new Map<string, { id: string; name: string; count: number }>();
-    for (const e of list) {
-      const d = e.row.domain;
-      if (!d) continue;
-      const c = counts.get(d.id);
-      if (c) c.count++;
-      else counts.set(d.id, { ...d, count: 1 });
-    }
-    return [...counts.values()].sort((a, b) => collator.compare(a.name, b.name));
+    return {
+      add: (e) => {
+        const d = conn.domainOf ? e.row.domain : null;
+        if (!d) return;
+        const c = counts.get(d.id);
+        if (c) c.count++;
+        else counts.set(d.id, { ...d, count: 1 });
+      },
+      done: () => [...counts.values()].sort((a, b) => collator.compare(a.name, b.name)),
+    };
+  }
+  /** The facets a page offers, each one pass over the operator's rows (memoized per version and scope). */
+  const FACETS = { drift: driftFacet, ous: ousFacet, nsis: nsisFacet, domains: domainsFacet } as const;
+  type Facets = { [K in keyof typeof FACETS]: ReturnType<ReturnType<(typeof FACETS)[K]>['done']> };
+  const facetKey = (name: keyof Facets, scope: Scope | undefined) => `${name}:${JSON.stringify(scope ?? null)}`;
+
+  function facet<K extends keyof Facets>(name: K, scope: Scope | undefined): Facets[K] {
+    const key = facetKey(name, scope);
+    if (!facets.has(key)) facets.set(key, foldAll(inView(entries, scope), FACETS[name]() as Fold<Facets[K]>));
+    return facets.get(key) as Facets[K];
   }
 
-  function memo<T>(name: string, scope: Scope | undefined, fn: () => T): T {
-    const key = `${name}:${JSON.stringify(scope ?? null)}`;
-    if (!facets.has(key)) facets.set(key, fn());
-    return facets.get(key) as T;
+  /**
+   * The first page after a read passes over every row for the view and for each facet: each pass in slices
+   * (src-main/slices.ts), not in one turn of the event loop (0.05-0.16 s each at 100,000 people).
+   */
+  async function prepareView(q: PeopleQuery, scope: Scope | undefined): Promise<void> {
+    await visible.prepare(entries, scope, version);
+    const at = version;
+    if (q.sort === 'displayName' && !(cache && cache.key === queryKey(q, scope) && cache.version === at)) {
+      const rows = (await foldSliced(inView(entries, scope), filtered(q))).map((e) => e.row);
+      if (q.dir === 'desc') rows.reverse();
+      if (version === at) cache = { key: queryKey(q, scope), version: at, rows };
+    }
+    for (const name of Object.keys(FACETS) as (keyof Facets)[]) {
+      const into = facets;
+      const key = facetKey(name, scope);
+      if (into.has(key)) continue;
+      const list = inView(entries, scope);
+      into.set(key, await foldSliced(list, FACETS[name]() as Fold<unknown>));
+    }
   }
+  const queryKey = (q: PeopleQuery, scope: Scope | undefined) => JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
 
   function pageOf(q: PeopleQuery, window: { offset: number; limit: number }, scope: Scope | undefined): PeoplePage {
     const { rows, indexed } = index.query(q, scope);
@@ -517,10 +549,10 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       indexed,
       version,
       sources: freshness(),
-      drift: index.driftCounts(scope),
-      ous: index.ous(scope),
-      nsisStatuses: index.nsisStatuses(scope),
-      domains: memo('domains', scope, () => domainCounts(inView(entries, scope))),
+      drift: facet('drift', scope),
+      ous: facet('ous', scope),
+      nsisStatuses: facet('nsis', scope),
+      domains: facet('domains', scope),
     };
   }
 
@@ -545,13 +577,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
         }
       }
       await opening;
-      // The first page after a read passes over every row for the scope and for each facet: a slice of
-      // work per turn of the event loop, not all of it in one (over a second at 100,000 people).
-      await visible.prepare(entries, scope, version);
-      for (const facet of [() => index.query(q, scope), () => index.driftCounts(scope), () => index.ous(scope), () => index.nsisStatuses(scope)]) {
-        facet();
-        await pause();
-      }
+      await prepareView(q, scope);
       const answer = pageOf(q, window, scope);
       if (key) {
         const p = pages.get(key) ?? { q, limit: window.limit, scope, kept: -1 };
@@ -614,13 +640,13 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       while (writes.size > 0) await Promise.all([...writes]).catch(() => undefined);
     },
     query(q, scope) {
-      const key = JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
+      const key = queryKey(q, scope);
       const indexed = inView(entries, scope).length;
       if (cache && cache.key === key && cache.version === version) return { rows: cache.rows, indexed };
       // Most views are in name order: the entries are kept in name order, and such a view is a filter pass.
       let rows: PersonRow[];
       if (q.sort === 'displayName') {
-        rows = filterEntries(inView(entries, scope), q).map((e) => e.row);
+        rows = foldAll(inView(entries, scope), filtered(q)).map((e) => e.row);
         if (q.dir === 'desc') rows.reverse();
       } else {
         rows = runQuery(inView(entries, scope), q);
@@ -659,9 +685,9 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     },
     version: () => version,
     sources: freshness,
-    driftCounts: (scope) => memo('drift', scope, () => driftCountsOf(inView(entries, scope))),
-    ous: (scope) => memo('ous', scope, () => ousOf(inView(entries, scope))),
-    nsisStatuses: (scope) => memo('nsis', scope, () => nsisStatusesOf(inView(entries, scope))),
+    driftCounts: (scope) => facet('drift', scope),
+    ous: (scope) => facet('ous', scope),
+    nsisStatuses: (scope) => facet('nsis', scope),
     close() {
       if (closed) return;
       // The first pages as they are now: what the next start opens on.

@@ -3,7 +3,7 @@ import { driftKinds, type DriftCounts, type PeopleQuery, type PersonRow } from '
 import type { PersonSummary } from '../../../../shared/domain/person.ts';
 import { inScope, type Scope } from '../../../../shared/roles.ts';
 import { matchesTerms, searchTerms } from '../../../../shared/search.ts';
-import { pause, slicer } from './slices.ts';
+import { pause, slicer } from '../../../slices.ts';
 
 export const collator = new Intl.Collator('da-DK', { sensitivity: 'base', numeric: true });
 
@@ -20,12 +20,47 @@ function triMatch(want: 'any' | 'yes' | 'no', v: boolean | null | undefined): bo
   return want === 'yes' ? v === true : v === false;
 }
 
-export function filterEntries(entries: readonly Entry[], q: PeopleQuery): Entry[] {
+/**
+ * An answer over the rows, a row at a time: a view's rows or a facet. Computed at once (`foldAll`) or, the
+ * first time after a read, in slices (`foldSliced`): one pass over 100,000 rows took up to 0.16 s.
+ */
+export interface Fold<T> {
+  add(e: Entry): void;
+  done(): T;
+}
+
+export function foldAll<T>(entries: readonly Entry[], f: Fold<T>): T {
+  for (const e of entries) f.add(e);
+  return f.done();
+}
+
+export async function foldSliced<T>(entries: readonly Entry[], f: Fold<T>): Promise<T> {
+  const sliceDone = slicer(5_000);
+  for (const e of entries) {
+    f.add(e);
+    if (sliceDone()) await pause();
+  }
+  return f.done();
+}
+
+/** The rows a query's filters and search text keep, in the order given. */
+export function filtered(q: PeopleQuery): Fold<Entry[]> {
+  const keep = rowFilter(q);
+  const out: Entry[] = [];
+  return {
+    add: (e) => {
+      if (keep(e)) out.push(e);
+    },
+    done: () => out,
+  };
+}
+
+function rowFilter(q: PeopleQuery): (e: Entry) => boolean {
   const f = q.filter;
   const terms = searchTerms(q.text);
   const now = Date.now();
   const ou = f.ou.trim();
-  return entries.filter((e) => {
+  return (e) => {
     const r = e.row;
     if (terms.length > 0 && !matchesTerms(e.folded, terms)) return false;
     if (ou && !(r.ouPath === ou || r.ouPath.startsWith(`${ou} / `))) return false;
@@ -46,7 +81,7 @@ export function filterEntries(entries: readonly Entry[], q: PeopleQuery): Entry[
     if (f.drift && f.drift !== 'any-drift' && !r.drift.includes(f.drift)) return false;
     if (f.domain && r.domain?.id !== f.domain) return false;
     return true;
-  });
+  };
 }
 
 const adRank = (r: PersonRow) => (!r.ad ? 3 : r.ad.locked ? 0 : !r.ad.enabled ? 2 : 1);
@@ -98,7 +133,8 @@ export function runQuery(entries: readonly Entry[], q: PeopleQuery): PersonRow[]
   const cmp = compareBy(q.sort);
   const byName = compareBy('displayName');
   const sign = q.dir === 'desc' ? -1 : 1;
-  return filterEntries(entries, q)
+  return entries
+    .filter(rowFilter(q))
     .map((e) => e.row)
     .sort((a, b) => sign * cmp(a, b) || byName(a, b) || (a.id < b.id ? -1 : 1));
 }
@@ -158,35 +194,50 @@ export function scopedView(subjectDomain: (subject: string) => string | null = (
     const members = new Set<Entry>();
     const sliceDone = slicer(5_000);
     for (const _ of membersOf(all, scope, members)) if (sliceDone()) await pause();
-    last = { key, version, members, view: null };
+    // The members were added in the rows' order: they are all rows' view as they stand.
+    last = { key, version, members, view: [...members] };
   }
 
   return Object.assign(visible, { prepare });
 }
 
 /** How many rows show each kind of drift. */
-export function driftCountsOf(entries: readonly Entry[]): DriftCounts {
+export function driftFacet(): Fold<DriftCounts> {
   const counts = Object.fromEntries(driftKinds.map((k) => [k, 0])) as DriftCounts;
-  for (const e of entries) for (const k of e.row.drift) counts[k] = (counts[k] ?? 0) + 1;
-  return counts;
+  return {
+    add: (e) => {
+      for (const k of e.row.drift) counts[k] = (counts[k] ?? 0) + 1;
+    },
+    done: () => counts,
+  };
 }
 
 /** Every OU path (and its parents) the rows live in, for the OU filter. */
-export function ousOf(entries: readonly Entry[]): string[] {
+export function ousFacet(): Fold<string[]> {
   // A few dozen distinct paths among 100,000 rows: split each distinct path once.
   const paths = new Set<string>();
-  for (const e of entries) paths.add(e.row.ouPath);
-  const set = new Set<string>();
-  for (const path of paths) {
-    const parts = path.split(' / ');
-    for (let i = 1; i <= parts.length; i++) if (parts[0]) set.add(parts.slice(0, i).join(' / '));
-  }
-  return [...set].sort(collator.compare);
+  return {
+    add: (e) => {
+      paths.add(e.row.ouPath);
+    },
+    done: () => {
+      const set = new Set<string>();
+      for (const path of paths) {
+        const parts = path.split(' / ');
+        for (let i = 1; i <= parts.length; i++) if (parts[0]) set.add(parts.slice(0, i).join(' / '));
+      }
+      return [...set].sort(collator.compare);
+    },
+  };
 }
 
 /** The IdP's NSIS statuses the rows show, for the status filter. */
-export function nsisStatusesOf(entries: readonly Entry[]): string[] {
+export function nsisFacet(): Fold<string[]> {
   const set = new Set<string>();
-  for (const e of entries) if (e.row.idp.nsisStatus) set.add(e.row.idp.nsisStatus);
-  return [...set].sort();
+  return {
+    add: (e) => {
+      if (e.row.idp.nsisStatus) set.add(e.row.idp.nsisStatus);
+    },
+    done: () => [...set].sort(),
+  };
 }
