@@ -156,7 +156,7 @@ describe('the MitID Erhverv adapter', () => {
     // Held but not in the last search (read since, as a create written through): previewed only if changed.
     const [sinceChanged, sinceSame] = [all[5]!, all[6]!];
     sinceChanged.status = 'Suspended';
-    const last = searchLookText(new Map(full.upserts.filter((u) => u.key !== sinceChanged.uuid && u.key !== sinceSame.uuid).map((u) => [u.key, u.fact.summary])));
+    const last = await searchLookText(new Map(full.upserts.filter((u) => u.key !== sinceChanged.uuid && u.key !== sinceSame.uuid).map((u) => [u.key, u.fact.summary])));
     const created = sim.state.insert({ givenName: 'Ny', surname: 'Person', emailAddress: 'ny@kommune.dk', cprNumber: fakeCpr(N + 1) });
     const asked: string[][] = [];
     const look = {

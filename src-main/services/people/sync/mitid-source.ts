@@ -10,6 +10,8 @@ import { hasActivePrivateMitId, type MitIdIdentitySummary } from '../../../../sh
 import type { MitIdErhvervPort } from '../../../connectors/mitid-erhverv/port.ts';
 import type { MitIdFacts } from '../index/merge.ts';
 import { BudgetState, CallBudget, DEFAULT_CALLS_PER_MINUTE, type BudgetOptions } from './budget.ts';
+import { pause, slicer } from '../../../slices.ts';
+import { sortSliced } from '../index/slices.ts';
 import { SearchDiff, searchLookText } from './search-look.ts';
 import type { KnownFacts, SourceChanges, StoredLook, SyncContext, SyncSource } from './source.ts';
 
@@ -195,14 +197,20 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
       await ctx.adopted();
       // Built after the preview is shown, not before (a map of 100,000 takes a few tens of ms). A search
       // retried half-way streams some identities twice: each is held once, as last streamed.
+      // Every pass over the 100,000 below yields in slices (src-main/slices.ts).
+      const sliceDone = slicer(20_000);
       const searched = new Map<string, MitIdIdentitySummary>();
-      for (const summary of streamed) searched.set(summary.uuid, summary);
+      for (const summary of streamed) {
+        searched.set(summary.uuid, summary);
+        if (sliceDone()) await pause();
+      }
 
       // 2. What must be read: new identities, changed summaries, details still unknown.
       const must: string[] = [];
       for (const [uuid, s] of searched) {
         const k = known.get(uuid);
         if (!k || summaryChanged(k.fact.summary, s) || k.fact.localIds === null || k.fact.allowSigning === null || k.fact.detailsPending) must.push(uuid);
+        if (sliceDone()) await pause();
       }
       if (!full) {
         // What the search said is shown at once; the per-identity reads behind it (and the revalidation)
@@ -247,7 +255,13 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
       let revalidated = 0;
       if (!stopped) {
         const mustSet = new Set(must);
-        const candidates = [...searched.keys()].filter((u) => !mustSet.has(u)).sort((x, y) => (known.get(x)?.readAt ?? '').localeCompare(known.get(y)?.readAt ?? ''));
+        const aged: { uuid: string; readAt: string }[] = [];
+        for (const uuid of searched.keys()) {
+          if (!mustSet.has(uuid)) aged.push({ uuid, readAt: known.get(uuid)?.readAt ?? '' });
+          if (sliceDone()) await pause();
+        }
+        // ISO times: their text order is their time order.
+        const candidates = (await sortSliced(aged, (x, y) => (x.readAt < y.readAt ? -1 : x.readAt > y.readAt ? 1 : 0))).map((c) => c.uuid);
         const reach = Math.min(candidates.length, Math.floor(b.available(ctx.now()) / 2));
         const phase = { code: 'mitidRevalidate', params: { budget: b.figures(ctx.now()) } } as const;
         await each(
@@ -276,6 +290,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
           if (upserts.has(uuid) || gone.has(uuid)) continue;
           const k = known.get(uuid);
           if (k) upserts.set(uuid, { key: uuid, fact: { ...k.fact, summary: searched.get(uuid)! }, readAt: k.readAt });
+          if (sliceDone()) await pause();
         }
       }
       const deletes: string[] = full ? [] : [...gone];
@@ -286,6 +301,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
           // Just read (write-through of a create): the search may not list it yet.
           if (Number.isFinite(readAt) && searchedAt - readAt < graceMs) continue;
           deletes.push(uuid);
+          if (sliceDone()) await pause();
         }
       }
       const now = ctx.now();
@@ -298,7 +314,7 @@ export function createMitIdSource(mitid: MitIdErhvervPort, opts: MitIdSourceOpti
         cursor: cursorOf(b),
         calls,
         method: { code: 'mitidRead', params: { searched: searched.size, changed, revalidated, stopped, waiting: stopped ? must.length - mustDone : 0, failed, budget: b.figures(now) } },
-        firstLook: searchLookText(searched),
+        firstLook: await searchLookText(searched),
       };
     },
 

@@ -6,6 +6,7 @@
 // Hashes, not the fields: comparing 100,000 summaries as text took as long as the search. A collision can only
 // hide a change from the preview; the facts, compared right after, still find it.
 import type { MitIdIdentitySummary } from '../../../../shared/mitid/domain.ts';
+import { pause, slicer } from '../../../slices.ts';
 
 /** The text's format; a look in any other (an earlier version's) is no look. */
 const TAG = 'h1:';
@@ -42,14 +43,16 @@ const uuidHashB = (uuid: string) => fnv(0x050c5d1f, uuid) >>> 0;
 /** The map's key: 53 of the two uuid hashes' bits. */
 const keyOf = (a: number, b: number) => a * 2 ** 21 + (b >>> 11);
 
-/** The search as the next start compares with it, in search order. */
-export function searchLookText(searched: ReadonlyMap<string, MitIdIdentitySummary>): string {
+/** The search as the next start compares with it, in search order (hashed in slices: ~45 ms at 72,000). */
+export async function searchLookText(searched: ReadonlyMap<string, MitIdIdentitySummary>): Promise<string> {
   const words = new Uint32Array(searched.size * WORDS);
+  const sliceDone = slicer(20_000);
   let i = 0;
   for (const [uuid, s] of searched) {
     words[i++] = uuidHashA(uuid);
     words[i++] = uuidHashB(uuid);
     words[i++] = summaryHash(s);
+    if (sliceDone()) await pause();
   }
   return TAG + Buffer.from(words.buffer, words.byteOffset, words.byteLength).toString('base64');
 }
