@@ -261,7 +261,8 @@ export function formatCpr(cpr: string): string {
 // ---------------------------------------------------------------- passphrases
 
 /** Short Danish words without æøå (keyboards and phones differ), easy to say and spell over the phone. */
-const WORDS = [
+/** The words a passphrase is drawn from: short, common Danish nouns. */
+export const PASSPHRASE_WORDS = [
   'bil', 'hus', 'kat', 'hund', 'sol', 'mos', 'havn', 'skov', 'fjord', 'bro', 'sko', 'tog', 'bus', 'kage', 'mælk',
   'ost', 'brod', 'fisk', 'hest', 'ko', 'gris', 'lam', 'ugle', 'ravn', 'falk', 'ged', 'mus', 'ris', 'te', 'kaffe',
   'regn', 'sne', 'vind', 'storm', 'sky', 'hav', 'strand', 'sand', 'sten', 'bjerg', 'dal', 'eng', 'mark', 'have',
@@ -271,16 +272,22 @@ const WORDS = [
   'tromme', 'fløjte', 'guitar', 'klaver', 'sang', 'dans', 'bold', 'maal', 'hue', 'vante', 'frakke', 'stovle',
 ].filter((w) => /^[a-z]+$/.test(w));
 
+/** The NSIS password policy's minimum length: a passphrase is never shorter. */
+const PASSPHRASE_MIN_LENGTH = 15;
+
 /**
  * A strong, speakable passphrase: four capitalised words, a two-digit number and a dash between each —
- * e.g. "Fjord-Kage-Mast-Ugle-47". About 4 × 6.5 + 6.6 ≈ 32 bits from the list plus length for AD.
+ * e.g. "Fjord-Kage-Mast-Ugle-47". About 4 × 6.5 + 6.6 ≈ 32 bits from the list plus length for AD. Four
+ * short words ("Te-Ko-Eg-Te-69") fall below the NSIS minimum of 15 characters: then one more word.
  */
 export function generatePassphrase(random: (n: number) => number = cryptoRandom): string {
-  const words = Array.from({ length: 4 }, () => {
-    const w = WORDS[random(WORDS.length)]!;
-    return w[0]!.toUpperCase() + w.slice(1);
-  });
-  return `${words.join('-')}-${String(10 + random(90))}`;
+  const words: string[] = [];
+  const number = String(10 + random(90));
+  while (words.length < 4 || words.join('-').length + 1 + number.length < PASSPHRASE_MIN_LENGTH) {
+    const w = PASSPHRASE_WORDS[random(PASSPHRASE_WORDS.length)]!;
+    words.push(w[0]!.toUpperCase() + w.slice(1));
+  }
+  return `${words.join('-')}-${number}`;
 }
 
 function cryptoRandom(n: number): number {
