@@ -525,8 +525,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     await visible.prepare(entries, scope, version);
     const at = version;
     if (q.sort === 'displayName' && !(cache && cache.key === queryKey(q, scope) && cache.version === at)) {
-      const rows = (await foldSliced(inView(entries, scope), filtered(q))).map((e) => e.row);
-      if (q.dir === 'desc') rows.reverse();
+      const rows = inNameOrder(await foldSliced(inView(entries, scope), filtered(q)), q);
       if (version === at) cache = { key: queryKey(q, scope), version: at, rows };
     }
     for (const name of Object.keys(FACETS) as (keyof Facets)[]) {
@@ -538,6 +537,11 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
     }
   }
   const queryKey = (q: PeopleQuery, scope: Scope | undefined) => JSON.stringify([q.text, q.filter, q.sort, q.dir, scope ?? null]);
+  /** A view in name order is the kept rows as they stand (the entries are in name order), or reversed. */
+  const inNameOrder = (kept: readonly Entry[], q: PeopleQuery): PersonRow[] => {
+    const rows = kept.map((e) => e.row);
+    return q.dir === 'desc' ? rows.reverse() : rows;
+  };
 
   function pageOf(q: PeopleQuery, window: { offset: number; limit: number }, scope: Scope | undefined): PeoplePage {
     const { rows, indexed } = index.query(q, scope);
@@ -646,8 +650,7 @@ export function createPeopleIndex(conn: Connections, opts: PeopleIndexOptions): 
       // Most views are in name order: the entries are kept in name order, and such a view is a filter pass.
       let rows: PersonRow[];
       if (q.sort === 'displayName') {
-        rows = foldAll(inView(entries, scope), filtered(q)).map((e) => e.row);
-        if (q.dir === 'desc') rows.reverse();
+        rows = inNameOrder(foldAll(inView(entries, scope), filtered(q)), q);
       } else {
         rows = runQuery(inView(entries, scope), q);
       }
