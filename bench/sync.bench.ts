@@ -8,13 +8,12 @@
 //     (responsiveness of the main process, which is this process);
 //  2. 50 changes in each system by someone else; the AD delta, and one steady-state refresh of MitID
 //     Erhverv and of the IdP with the calls each made;
-//  3. the console stops, 50 more changes in each system, a new console starts on the same data folder:
+//  3. the console stops, 50 more changes in each system, a new console starts on the same data folder, in a
+//     new process (bench/support/warm-console.ts):
 //     time to the first rows (from the store) and until all 150 changes are visible in the list, against
 //     one MitID search stream + the AD delta + the IdP feed measured in this run.
 // Needs root and the samba-ad-dc and ldap-utils packages (as the AD integration tests do).
 import { boundHeapGrowth } from '../src-main/heap.ts';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +34,7 @@ import { DEFAULT_SCALE_PEOPLE } from '../test/support/samba/scale.ts';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD } from '../test/support/samba/seed-facts.ts';
 import { percentile, round, type Benchmark, type BenchResult } from './lib.ts';
 import { LINK_RULE, type SimReady, type SimRequest } from './support/sync-simulators.ts';
+import type { WarmStartRequest, WarmStartResult } from './support/warm-console.ts';
 
 const PEOPLE = Number(process.env.BENCH_AD_PEOPLE ?? DEFAULT_SCALE_PEOPLE);
 const CHANGES = 50;
@@ -42,12 +42,6 @@ const POLL_MS = 250;
 const FILTER = '(&(objectCategory=person)(objectClass=user))';
 
 type Caller = { slot: ReturnType<typeof memorySlot>; workstation: string };
-
-/** A full collection now (V8's gc(), reached without a command-line flag). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 async function call<N extends OpName>(core: Core, name: N, input: OpInput<N>, who: Caller): Promise<OpOutput<N>> {
   const r = await core.dispatch(name, input, who);
@@ -80,6 +74,27 @@ async function startSimulators(): Promise<{ ready: SimReady; ask(r: Ask): Promis
       child.send({ ...r, id } as SimRequest);
     });
   return { ready, ask, child };
+}
+
+/** A new console in a process of its own (bench/support/warm-console.ts): its warm start, timed there. */
+async function warmStart(q: WarmStartRequest): Promise<WarmStartResult> {
+  const child = fork(join(import.meta.dirname, 'support', 'warm-console.ts'), [], { stdio: 'inherit' });
+  const answer = new Promise<WarmStartResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`den nye konsol stoppede (${code})`)));
+    child.once('message', (m) => {
+      const msg = m as { result?: WarmStartResult; error?: string };
+      if (msg.result) resolve(msg.result);
+      else reject(new Error(`den nye konsol: ${msg.error}`));
+    });
+  });
+  child.send(q);
+  try {
+    return await answer;
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill();
+  }
 }
 
 const total = (c: Calls) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -150,10 +165,11 @@ const bench: Benchmark = {
       });
       const settingsFile = join(dataDir, 'settings.json');
       writeFileSync(settingsFile, JSON.stringify(settings));
+      const secretEntries = ([['mitid.p12Passphrase', sims.ready.mitid.passphrase], ['idp.apiKey', sims.ready.idp.apiKey]] as [SecretKey, string][]).map(
+        ([key, value]): [SecretKey, string, string] => [key, value, secretBinding(key, settings) ?? ''],
+      );
       const secrets = memorySecretStore();
-      for (const [key, value] of [['mitid.p12Passphrase', sims.ready.mitid.passphrase], ['idp.apiKey', sims.ready.idp.apiKey]] as [SecretKey, string][]) {
-        secrets.set(key, value, secretBinding(key, settings) ?? '');
-      }
+      for (const [key, value, binding] of secretEntries) secrets.set(key, value, binding);
       // The bound both hosts set before their core (src-main/heap.ts): this process is measured as the main process.
       boundHeapGrowth();
       const start = () => createCore({ dataDir, settings: fileSettingsStore(settingsFile), secrets, version: 'bench', auditSyncIntervalMs: 0, logError: () => {} });
@@ -176,7 +192,7 @@ const bench: Benchmark = {
       const calls = async () => (await sims.ask({ cmd: 'calls' })) as unknown as { mitid: Calls; idp: Calls };
 
       // 1. First start: the full read of all three systems, with the main process polled meanwhile.
-      let core = await start();
+      const core = await start();
       const who: Caller = { slot: memorySlot(), workstation: 'bench' };
       await call(core, 'session.login', { username: OPERATORS.helpdesk, password: SEED_PASSWORD }, who);
       const w = watch(core, who);
@@ -259,39 +275,27 @@ const bench: Benchmark = {
       console.log(`  højeste RSS indtil nu (fuld læsning og 50 ændringer): ${peakAfterFull} MB`);
       await core.close();
 
-      // 3. Warm start: 50 more changes in each system while the console is closed, then a new console.
+      // 3. Warm start: 50 more changes in each system while the console is closed, then a new console in a
+      // new process (bench/support/warm-console.ts) on the same data folder.
       await rename(some.slice(CHANGES, 2 * CHANGES), 'Bench Varm');
       await sims.ask({ cmd: 'suspend', usernames: suspendB });
       await sims.ask({ cmd: 'lock', usernames: lockB });
-      // A new console is a new process: the closed core's memory (300,000 facts, the index) is collected
-      // before the next one starts, not by the collector during it (as a new process has none to collect).
-      collectGarbage();
-      const w0 = performance.now();
-      core = await start();
-      const coreMs = performance.now() - w0;
-      const who2: Caller = { slot: memorySlot(), workstation: 'bench-2' };
-      const l0 = performance.now();
-      await call(core, 'session.login', { username: OPERATORS.helpdesk, password: SEED_PASSWORD }, who2);
-      const loginMs = performance.now() - l0;
-      const p0 = performance.now();
-      const page = await call(core, 'people.list', { limit: 100 }, who2);
-      // The console's own work: start and first page; the sign-in (a bind to the DC) in between is the operator's.
-      const firstRowsMs = coreMs + (performance.now() - p0);
-      // Polled every 20 ms by row, not by a search over every row: the measuring must not slow what it measures.
-      const renamedSeen = () => renamedIds.filter((id) => core.people().row(id)?.displayName.startsWith('Bench Varm')).length;
-      const visibleNow = () => renamedSeen() + suspended(suspendB) + locked(lockB);
-      let visible = 0;
-      while (visible < 3 * CHANGES && performance.now() - w0 < 300_000) {
-        visible = visibleNow();
-        if (visible < 3 * CHANGES) await new Promise((r) => setTimeout(r, 20));
-      }
-      const allVisibleMs = performance.now() - w0 - loginMs;
+      const idsOf = (us: string[]) => us.map((u) => idOf.get(u) ?? '');
+      const warm = await warmStart({
+        dataDir,
+        settingsFile,
+        secrets: secretEntries,
+        operator: { username: OPERATORS.helpdesk, password: SEED_PASSWORD },
+        renamed: { ids: renamedIds, prefix: 'Bench Varm' },
+        suspendedIds: idsOf(suspendB),
+        lockedIds: idsOf(lockB),
+        timeoutMs: 300_000,
+      });
+      const { coreMs, loginMs, firstRowsMs, allVisibleMs, visible } = warm;
       const warmRef = searchMs + deltaMs + idpFeedMs;
-      console.log(`  varm start: ${page.rows.length} rækker (af ${page.indexed}) efter ${round(firstRowsMs, 0)} ms (kernen ${round(coreMs, 0)} ms + første side; login ${round(loginMs, 0)} ms ikke medregnet); ${visible} af ${3 * CHANGES} ændringer synlige ${round(allVisibleMs, 0)} ms efter start (reference ${round(warmRef, 0)} ms)`);
-      await core.people().idle();
-      await core.close();
+      console.log(`  varm start (ny proces): ${warm.rows} rækker (af ${warm.indexed}) efter ${round(firstRowsMs, 0)} ms (kernen ${round(coreMs, 0)} ms + første side; login ${round(loginMs, 0)} ms ikke medregnet); ${visible} af ${3 * CHANGES} ændringer synlige ${round(allVisibleMs, 0)} ms efter start (reference ${round(warmRef, 0)} ms); højeste RSS ${round(warm.peakRssMb, 0)} MB`);
       await admin.unbind();
-      const peakRssMb = Math.max(peakAfterFull, round(process.resourceUsage().maxRSS / 1024, 0));
+      const peakRssMb = Math.max(peakAfterFull, round(warm.peakRssMb, 0));
 
       const metrics: BenchResult['metrics'] = {
         mitidCallsSteadyRefresh: { value: mitidSteadyCalls, unit: `kald i én opdatering efter ${CHANGES} ændringer (1 søgning + 2 pr. ændret identitet + revalidering inden for budgettet)` },
@@ -306,7 +310,7 @@ const bench: Benchmark = {
         eventLoopLongestPause: { value: round(polled.gap, 0), unit: 'ms' },
         systemStatusP99: { value: round(percentile(polled.status, 99), 1), unit: 'ms (system.status; pinger alle tre systemer under den fulde læsning)' },
         systemStatusMax: { value: round(Math.max(...polled.status), 1), unit: 'ms' },
-        peakRss: { value: peakRssMb, unit: 'MB (benchmark-processen = hovedprocessen; simulatorerne kører i en anden proces)' },
+        peakRss: { value: peakRssMb, unit: 'MB (den højeste af de to konsollers hovedproces: benchmark-processen og den nye proces ved varm start; simulatorerne kører i en tredje)' },
         fullLoad: { value: round(fullMs, 0), unit: `ms (AD: ${first.indexed} personer)` },
         fullLoadAllSystems: { value: round(fullAllMs, 0), unit: 'ms (AD, MitID Erhverv og IdP læst hele, første gang)' },
         mitidCallsFirstRead: { value: total(firstCalls.mitid), unit: 'kald ved første, fulde læsning (1 søgning + 2 pr. identitet)' },
