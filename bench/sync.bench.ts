@@ -82,17 +82,18 @@ async function warmStart(q: WarmStartRequest): Promise<WarmStartResult> {
   const answer = new Promise<WarmStartResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`den nye konsol stoppede (${code})`)));
-    child.once('message', (m) => {
-      const msg = m as { result?: WarmStartResult; error?: string };
-      if (msg.result) resolve(msg.result);
+    child.on('message', (m) => {
+      const msg = m as { ready?: true; result?: WarmStartResult; error?: string };
+      if (msg.ready) child.send(q);
+      else if (msg.result) resolve(msg.result);
       else reject(new Error(`den nye konsol: ${msg.error}`));
     });
   });
-  child.send(q);
   try {
     return await answer;
   } finally {
     child.removeAllListeners('exit');
+    child.removeAllListeners('message');
     child.kill();
   }
 }
@@ -280,7 +281,11 @@ const bench: Benchmark = {
       await rename(some.slice(CHANGES, 2 * CHANGES), 'Bench Varm');
       await sims.ask({ cmd: 'suspend', usernames: suspendB });
       await sims.ask({ cmd: 'lock', usernames: lockB });
-      const idsOf = (us: string[]) => us.map((u) => idOf.get(u) ?? '');
+      const idsOf = (us: string[]) => {
+        const ids = us.map((u) => idOf.get(u) ?? '');
+        if (ids.includes('')) throw new Error('fandt ikke alle de personer, der ændres i MitID Erhverv og IdP\'en, i listen');
+        return ids;
+      };
       const warm = await warmStart({
         dataDir,
         settingsFile,

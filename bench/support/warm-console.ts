@@ -84,3 +84,5 @@ process.once('message', (q) => {
     (e: unknown) => process.send?.({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, () => process.exit(1)),
   );
 });
+// The request is sent once this process listens for it (a message that arrives before is not kept).
+process.send?.({ ready: true });
