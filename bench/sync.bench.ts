@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { Attribute, Change } from 'ldapts';
 import { PeopleQuery } from '../shared/domain/people.ts';
 import { Settings, type SecretKey } from '../shared/domain/settings.ts';
-import type { OpInput, OpName, OpOutput } from '../shared/operations/index.ts';
 import { createMitIdErhvervClient } from '../src-main/connectors/mitid-erhverv/index.ts';
 import { connectWithFailover } from '../src-main/connectors/ad/connection.ts';
 import { createCore, type Core } from '../src-main/composition/core.ts';
@@ -33,6 +32,7 @@ import { startDc } from '../test/support/samba/dc.ts';
 import { DEFAULT_SCALE_PEOPLE } from '../test/support/samba/scale.ts';
 import { ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, DNS_DOMAIN, OPERATORS, OU, ROLE_GROUPS, SEED_PASSWORD } from '../test/support/samba/seed-facts.ts';
 import { percentile, round, type Benchmark, type BenchResult } from './lib.ts';
+import { call, type Caller } from './support/core-call.ts';
 import { LINK_RULE, type SimReady, type SimRequest } from './support/sync-simulators.ts';
 import type { WarmStartRequest, WarmStartResult } from './support/warm-console.ts';
 
@@ -40,14 +40,6 @@ const PEOPLE = Number(process.env.BENCH_AD_PEOPLE ?? DEFAULT_SCALE_PEOPLE);
 const CHANGES = 50;
 const POLL_MS = 250;
 const FILTER = '(&(objectCategory=person)(objectClass=user))';
-
-type Caller = { slot: ReturnType<typeof memorySlot>; workstation: string };
-
-async function call<N extends OpName>(core: Core, name: N, input: OpInput<N>, who: Caller): Promise<OpOutput<N>> {
-  const r = await core.dispatch(name, input, who);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.data as OpOutput<N>;
-}
 
 type Calls = Record<string, number>;
 type Ask = { cmd: 'calls' } | { cmd: 'reset' } | { cmd: 'suspend'; usernames: string[] } | { cmd: 'lock'; usernames: string[] } | { cmd: 'stop' };

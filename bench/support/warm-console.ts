@@ -6,11 +6,11 @@
 // The modules are loaded before the clock starts, as the Electron main process has loaded its bundle before
 // it builds the core; the code runs cold, as in a new process.
 import { boundHeapGrowth } from '../../src-main/heap.ts';
-import { createCore, type Core } from '../../src-main/composition/core.ts';
+import { createCore } from '../../src-main/composition/core.ts';
 import { memorySlot } from '../../src-main/dispatch/session.ts';
 import { fileSettingsStore, memorySecretStore } from '../../src-main/store/settings-store.ts';
 import type { SecretKey } from '../../shared/domain/settings.ts';
-import type { OpInput, OpName, OpOutput } from '../../shared/operations/index.ts';
+import { call, type Caller } from './core-call.ts';
 
 export interface WarmStartRequest {
   dataDir: string;
@@ -34,14 +34,6 @@ export interface WarmStartResult {
   rows: number;
   indexed: number;
   peakRssMb: number;
-}
-
-type Caller = { slot: ReturnType<typeof memorySlot>; workstation: string };
-
-async function call<N extends OpName>(core: Core, name: N, input: OpInput<N>, who: Caller): Promise<OpOutput<N>> {
-  const r = await core.dispatch(name, input, who);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.data as OpOutput<N>;
 }
 
 async function warmStart(q: WarmStartRequest): Promise<WarmStartResult> {
