@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Blocker, PersonStates } from './person-state.ts';
 import { ErrorRef } from '../errors.ts';
 import { SyncMethod, SyncPhase } from './sync.ts';
+import { FULL_SERVICE_MIN_LENGTH } from '../idp/password-policy.ts';
 
 // The people feature's shared pieces: the merged row (AD + MitID Erhverv + IdP), the list query, drift
 // kinds, CPR masking, the search folding and the speakable passphrase. No Node, no DOM.
@@ -260,8 +261,7 @@ export function formatCpr(cpr: string): string {
 
 // ---------------------------------------------------------------- passphrases
 
-/** Short Danish words without æøå (keyboards and phones differ), easy to say and spell over the phone. */
-/** The words a passphrase is drawn from: short, common Danish nouns. */
+/** The words a passphrase is drawn from: short Danish words without æøå (keyboards and phones differ), easy to say and spell over the phone. */
 export const PASSPHRASE_WORDS = [
   'bil', 'hus', 'kat', 'hund', 'sol', 'mos', 'havn', 'skov', 'fjord', 'bro', 'sko', 'tog', 'bus', 'kage', 'mælk',
   'ost', 'brod', 'fisk', 'hest', 'ko', 'gris', 'lam', 'ugle', 'ravn', 'falk', 'ged', 'mus', 'ris', 'te', 'kaffe',
@@ -272,9 +272,6 @@ export const PASSPHRASE_WORDS = [
   'tromme', 'fløjte', 'guitar', 'klaver', 'sang', 'dans', 'bold', 'maal', 'hue', 'vante', 'frakke', 'stovle',
 ].filter((w) => /^[a-z]+$/.test(w));
 
-/** The NSIS password policy's minimum length: a passphrase is never shorter. */
-const PASSPHRASE_MIN_LENGTH = 15;
-
 /**
  * A strong, speakable passphrase: four capitalised words, a two-digit number and a dash between each —
  * e.g. "Fjord-Kage-Mast-Ugle-47". About 4 × 6.5 + 6.6 ≈ 32 bits from the list plus length for AD. Four
@@ -283,7 +280,7 @@ const PASSPHRASE_MIN_LENGTH = 15;
 export function generatePassphrase(random: (n: number) => number = cryptoRandom): string {
   const words: string[] = [];
   const number = String(10 + random(90));
-  while (words.length < 4 || words.join('-').length + 1 + number.length < PASSPHRASE_MIN_LENGTH) {
+  while (words.length < 4 || words.join('-').length + 1 + number.length < FULL_SERVICE_MIN_LENGTH) {
     const w = PASSPHRASE_WORDS[random(PASSPHRASE_WORDS.length)]!;
     words.push(w[0]!.toUpperCase() + w.slice(1));
   }
